@@ -1,0 +1,135 @@
+/* care-event.h: the immutable records of the care log.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every fact in Carelog is an event: it is created once, by one device, and
+ * never changed or deleted. Corrections are new events that reference what
+ * they correct. Derived state (visits, notes, hours) is computed from the
+ * set of events and does not depend on the order in which they arrived.
+ *
+ * Common fields (all required):
+ *   id        client-generated time-ordered UUID (version 7), lower case
+ *   device    the id of the device that created the event
+ *   seq       dense per-device sequence number, starting at 1
+ *   author    member id of the person who created it
+ *   hlc       hybrid logical clock stamp: (physical ms << 16) | logical
+ *   wall      the device's wall-clock time when created, ms since the epoch
+ *   type      one of the type names below
+ *   body      a JSON object, validated against the type
+ *
+ * Times inside bodies are integers, milliseconds since the Unix epoch (UTC).
+ * Ids inside bodies are strings of 1..64 printable ASCII characters.
+ *
+ * Bodies, by type (fields marked ? are optional):
+ *
+ * Written on a tablet:
+ *   visit.started   { visit, client, service, at, schedule?, location? }
+ *                   location: { lat, lon, accuracy_m } or absent ("unavailable")
+ *   task.answered   { visit, task, done: bool, reason? }   reason required when !done
+ *   note.added      { visit, note, category, text }
+ *                   category: personal-care | nutrition | medication | wellbeing
+ *                             | incident | safeguarding
+ *   visit.finished  { visit, at }
+ *   visit.amended   { visit, field, old, new, reason }
+ *                   field: started_at | finished_at (old/new: integer ms)
+ *                          | service (old/new: string)
+ *   note.amended    { visit, note, old, new, reason }       old/new: the text
+ *   note.retracted  { visit, note, reason }
+ *   hours.added     { entry, kind, date, minutes, comment? }
+ *                   kind: travel | training | other; date: "YYYY-MM-DD"
+ *   visit.cancelled { visit?, schedule?, reason }           one of visit or schedule
+ *   query.answered  { review, visit, message }              a carer's reply to a query
+ *
+ * Written by the co-op (server records, pulled by devices):
+ *   member.set      { member, name, role, active }   role: carer | supervisor | administrator
+ *   client.set      { client, name, address, active }
+ *   careplan.set    { client, tasks: [ { task, label, essential: bool } ] }
+ *   assignment.set  { client, carer, active: bool }
+ *   schedule.set    { schedule, client, carer, start, minutes, service, cancelled?: bool }
+ *   review.added    { review, action, visit?, carer?, week?, message? }
+ *                   action: approve | query | flag; a visit review names the
+ *                   visit; a timesheet review names carer and week ("2026-W47")
+ *                   (review.added is written by supervisors' devices too)
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CARE_EVENT_VISIT_STARTED,
+  CARE_EVENT_TASK_ANSWERED,
+  CARE_EVENT_NOTE_ADDED,
+  CARE_EVENT_VISIT_FINISHED,
+  CARE_EVENT_VISIT_AMENDED,
+  CARE_EVENT_NOTE_AMENDED,
+  CARE_EVENT_NOTE_RETRACTED,
+  CARE_EVENT_HOURS_ADDED,
+  CARE_EVENT_VISIT_CANCELLED,
+  CARE_EVENT_QUERY_ANSWERED,
+  CARE_EVENT_MEMBER_SET,
+  CARE_EVENT_CLIENT_SET,
+  CARE_EVENT_CAREPLAN_SET,
+  CARE_EVENT_ASSIGNMENT_SET,
+  CARE_EVENT_SCHEDULE_SET,
+  CARE_EVENT_REVIEW_ADDED,
+  CARE_EVENT_N_TYPES,
+  CARE_EVENT_INVALID = -1,
+} CareEventType;
+
+typedef enum
+{
+  CARE_ROLE_CARER,
+  CARE_ROLE_SUPERVISOR,
+  CARE_ROLE_ADMINISTRATOR,
+  CARE_ROLE_INVALID = -1,
+} CareRole;
+
+typedef struct
+{
+  char *id;
+  char *device;
+  gint64 seq;
+  char *author;
+  gint64 hlc;
+  gint64 wall;
+  CareEventType type;
+  JsonObject *body;
+} CareEvent;
+
+#define CARE_ID_MAX_LEN 64
+#define CARE_TEXT_MAX_LEN 20000
+
+const char   *care_event_type_to_string   (CareEventType type);
+CareEventType care_event_type_from_string (const char *name);
+/* TRUE for the types only the co-op (an administrator) may create. */
+gboolean      care_event_type_is_roster   (CareEventType type);
+
+const char   *care_role_to_string         (CareRole role);
+CareRole      care_role_from_string       (const char *name);
+
+CareEvent    *care_event_new              (void) G_GNUC_WARN_UNUSED_RESULT;
+CareEvent    *care_event_copy             (const CareEvent *event) G_GNUC_WARN_UNUSED_RESULT;
+void          care_event_free             (CareEvent *event);
+
+/* Checks the common fields and the body against the type's schema. The
+ * error (CARE_STORE_ERROR_INVALID) names the field and what is wrong. */
+gboolean      care_event_validate         (const CareEvent *event,
+                                           GError         **error);
+
+/* JSON object with the common fields and "body". */
+JsonNode     *care_event_to_json          (const CareEvent *event) G_GNUC_WARN_UNUSED_RESULT;
+CareEvent    *care_event_from_json        (JsonNode        *node,
+                                           GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The body's id that the event is about ("visit", "note", "client", ...),
+ * used for scoping and indexing; NULL when it has none. */
+const char   *care_event_get_subject      (const CareEvent *event);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEvent, care_event_free)
+
+G_END_DECLS
