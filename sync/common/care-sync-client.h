@@ -1,0 +1,156 @@
+/* care-sync-client.h: the device side of the sync protocol over HTTPS.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One request per call, no retries and no scheduling here: the sync engine
+ * (sync/daemon) decides when to call and how to back off. Every response is
+ * checked for the protocol's own framing before it is believed (a captive
+ * portal's "200 OK" page is a CARE_SYNC_ERROR_PORTAL, never a success).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include "care-event.h"
+
+G_BEGIN_DECLS
+
+#define CARE_SYNC_ERROR (care_sync_error_quark ())
+GQuark care_sync_error_quark (void);
+
+typedef enum
+{
+  CARE_SYNC_ERROR_NETWORK,        /* no route, refused, reset, timed out */
+  CARE_SYNC_ERROR_TLS,            /* the server is not the one enrolled with */
+  CARE_SYNC_ERROR_PORTAL,         /* an answer that is not the protocol's (captive portal) */
+  CARE_SYNC_ERROR_UNAUTHORIZED,   /* device unknown, revoked or wrong key */
+  CARE_SYNC_ERROR_FORBIDDEN,      /* this member may not do that */
+  CARE_SYNC_ERROR_ENROLMENT,      /* enrolment code unknown, used or expired */
+  CARE_SYNC_ERROR_RATE_LIMITED,   /* see retry_after */
+  CARE_SYNC_ERROR_TOO_LARGE,
+  CARE_SYNC_ERROR_CURSOR_INVALID, /* recovery: reset the pull cursor */
+  CARE_SYNC_ERROR_SERVER_BEHIND,  /* recovery: reset acked seq, re-send */
+  CARE_SYNC_ERROR_VERSION,        /* protocol version not supported */
+  CARE_SYNC_ERROR_BAD_REQUEST,
+  CARE_SYNC_ERROR_SERVER,         /* 5xx */
+} CareSyncError;
+
+/* What a co-ordinator hands over, one line:
+ *   carelog:1:<https-url>:<code>:<pin>
+ * parsed by care_enrolment_line_parse (see docs/sync-protocol.md). */
+typedef struct
+{
+  char *url;        /* https://host:port */
+  char *code;       /* one-time enrolment code */
+  char *pin;        /* "sha256/<base64>" of the certificate to trust, or NULL for plain-HTTP loopback */
+} CareEnrolmentLine;
+
+typedef struct
+{
+  char *device;
+  char *key;        /* the secret; the server keeps only its hash */
+  char *member;
+  char *member_name;
+  CareRole role;
+  char *url;
+  char *pin;
+  char *timezone;   /* the co-op's time zone */
+  gint64 server_time;
+} CareEnrolment;
+
+typedef enum
+{
+  CARE_PUSH_ACCEPTED,
+  CARE_PUSH_DUPLICATE,
+  CARE_PUSH_REJECTED,
+} CarePushStatus;
+
+typedef struct
+{
+  char *id;
+  CarePushStatus status;
+  char *reason;     /* for REJECTED: a sentence */
+} CarePushItem;
+
+typedef struct
+{
+  gint64 acked_seq;     /* the device's last accepted sequence, after this push */
+  gint64 expected_seq;  /* on a gap: the sequence the server expects next; else 0 */
+  GPtrArray *items;     /* CarePushItem, in request order */
+  gint64 server_time;
+  gsize bytes_sent;
+  gsize bytes_received;
+} CarePushResult;
+
+typedef struct
+{
+  GPtrArray *records;   /* CareEvent, in cursor order */
+  char *next_cursor;
+  gboolean more;
+  gint64 acked_seq;     /* the device's last accepted sequence on the server */
+  gint64 server_time;
+  gsize bytes_received;
+} CarePullResult;
+
+#define CARE_TYPE_SYNC_CLIENT (care_sync_client_get_type ())
+G_DECLARE_FINAL_TYPE (CareSyncClient, care_sync_client, CARE, SYNC_CLIENT, GObject)
+
+CareEnrolmentLine *care_enrolment_line_parse (const char *line,
+                                              GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+char              *care_enrolment_line_format (const CareEnrolmentLine *line) G_GNUC_WARN_UNUSED_RESULT;
+void               care_enrolment_line_free  (CareEnrolmentLine *line);
+
+/* device/key NULL before enrolment. */
+CareSyncClient *care_sync_client_new        (const char *url,
+                                             const char *pin,
+                                             const char *device,
+                                             const char *key) G_GNUC_WARN_UNUSED_RESULT;
+
+void            care_sync_client_enrol_async  (CareSyncClient      *self,
+                                               const char          *code,
+                                               const char          *device_name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CareEnrolment  *care_sync_client_enrol_finish (CareSyncClient *self,
+                                               GAsyncResult   *result,
+                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* events: CareEvent of this device, consecutive sequence numbers. */
+void            care_sync_client_push_async   (CareSyncClient      *self,
+                                               GPtrArray           *events,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CarePushResult *care_sync_client_push_finish  (CareSyncClient *self,
+                                               GAsyncResult   *result,
+                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* cursor NULL or "" for the beginning. device_acked_seq is what the device
+ * believes the server has accepted from it: a server that has less answers
+ * CARE_SYNC_ERROR_SERVER_BEHIND. */
+void            care_sync_client_pull_async   (CareSyncClient      *self,
+                                               const char          *cursor,
+                                               gint64               device_acked_seq,
+                                               guint                limit,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+CarePullResult *care_sync_client_pull_finish  (CareSyncClient *self,
+                                               GAsyncResult   *result,
+                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* After CARE_SYNC_ERROR_RATE_LIMITED: seconds the server asked us to wait. */
+guint           care_sync_client_get_retry_after (CareSyncClient *self);
+
+void care_enrolment_free    (CareEnrolment *enrolment);
+void care_push_result_free  (CarePushResult *result);
+void care_pull_result_free  (CarePullResult *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolmentLine, care_enrolment_line_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolment, care_enrolment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushResult, care_push_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePullResult, care_pull_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSyncClient, g_object_unref)
+
+G_END_DECLS
