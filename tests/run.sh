@@ -16,5 +16,5 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$top"
 fi
 meson compile -C "$build"
-exec dbus-run-session -- xvfb-run -a -s '-screen 0 1280x1280x24' \
+exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1280x24" \
   meson test -C "$build" --print-errorlogs --no-rebuild "$@"
