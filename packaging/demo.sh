@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# Try all of Carelog with one command: a demo co-op server on this machine,
+# a carer's and a co-ordinator's tablet (two profiles, each with its own
+# sync daemon), and the app.
+#
+#   bash packaging/demo.sh              set up (first time), start, open the app
+#   bash packaging/demo.sh --no-window  set up and sync, then stop (CI, headless)
+#   bash packaging/demo.sh --reset      forget the demo co-op and start afresh
+#
+# On a fresh Debian 12 machine it installs what is missing (apt-get, through
+# sudo when not run as root) and builds into _build/. The demo lives in
+# ./demo/ (ignored by git) or $CARELOG_DEMO_DIR; running again reuses it.
+# Ctrl-C stops everything it started.
+#
+# For tests: CARELOG_DEMO_NO_SETUP=1 skips installing packages and building
+# (the build in $CARELOG_BUILD_DIR, default _build/, must exist).
+#
+# Copyright 2026 The Carelog developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -euo pipefail
+cd "$(dirname "$0")/.."
+top=$PWD
+
+no_window=0
+reset=0
+for arg in "$@"; do
+  case $arg in
+    --no-window) no_window=1 ;;
+    --reset) reset=1 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "demo.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+demo=${CARELOG_DEMO_DIR:-$top/demo}
+build=${CARELOG_BUILD_DIR:-$top/_build}
+case $demo in /*) ;; *) demo=$top/$demo ;; esac
+case $build in /*) ;; *) build=$top/$build ;; esac
+
+if [ -t 1 ]; then bold=$'\e[1m' plain=$'\e[0m'; else bold= plain=; fi
+say() { printf '%s==>%s %s\n' "$bold" "$plain" "$*"; }
+die() { printf 'demo.sh: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- set-up --
+
+install_missing() {
+  local packages missing sudo=
+  packages=$(grep -v '^#' .ci/debian-packages)
+  # shellcheck disable=SC2086
+  missing=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' $packages 2>/dev/null \
+    | awk '$1 != "ii" {print $2}' || true)
+  # shellcheck disable=SC2086
+  if [ -z "$missing" ] && dpkg-query -W $packages >/dev/null 2>&1; then
+    return
+  fi
+  say "Installing the Debian packages Carelog needs (.ci/debian-packages)"
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update
+  # shellcheck disable=SC2086
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages
+}
+
+build_tree() {
+  if [ ! -f "$build/build.ninja" ]; then
+    say "Configuring the build in ${build#"$top"/}"
+    meson setup "$build" "$top"
+  fi
+  say "Building"
+  meson compile -C "$build"
+}
+
+if [ "${CARELOG_DEMO_NO_SETUP:-0}" != 1 ]; then
+  install_missing
+  build_tree
+fi
+
+# The programs, from the build tree.
+program() {
+  local name=$1 dir found
+  for dir in ui app sync/server sync/daemon; do
+    if [ -x "$build/$dir/$name" ]; then echo "$build/$dir/$name"; return; fi
+  done
+  found=$(find "$build" -path "$build/packaging-stage-*" -prune -o -type f -name "$name" -perm -u+x -print 2>/dev/null | head -n 1)
+  [ -n "$found" ] || die "$name is not built in $build (run without CARELOG_DEMO_NO_SETUP, or meson compile -C $build)"
+  echo "$found"
+}
+server_bin=$(program carelog-server)
+syncd_bin=$(program carelog-syncd)
+cli_bin=$(program carelog-cli)
+app_bin=
+if [ $no_window = 0 ]; then app_bin=$(program carelog); fi
+
+if [ $reset = 1 ] && [ -e "$demo" ]; then
+  say "Removing the old demo in $demo"
+  rm -rf "$demo"
+fi
+mkdir -p "$demo/logs" "$demo/run"
+chmod 0700 "$demo"
+rm -f "$demo"/run/*
+
+# Everything the demo's programs write stays inside the demo directory.
+export CARELOG_DATA_DIR=$demo/tablet
+export G_MESSAGES_DEBUG=${G_MESSAGES_DEBUG:-}
+unset CARELOG_FAULT || true
+
+# ----------------------------------------------------------- processes --
+
+pids=()
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  if [ ${#pids[@]} -gt 0 ]; then
+    say "Stopping the demo"
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits up to $1 seconds for the command in $2... to succeed.
+wait_for() {
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.1
+  done
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ------------------------------------------------------------ the co-op --
+
+server_dir=$demo/server
+tls_dir=$demo/tls
+admin() { "$server_bin" --data-dir "$server_dir" "$@"; }
+
+make_certificate() {
+  mkdir -p "$tls_dir"
+  chmod 0700 "$tls_dir"
+  # A self-signed certificate for this machine's loopback address; the
+  # enrolment line carries its fingerprint, so tablets trust it and nothing
+  # else.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -days 825 -subj "/O=Carelog demo co-op/CN=localhost" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+    -keyout "$tls_dir/server.key" -out "$tls_dir/server.crt" 2>"$demo/logs/openssl.log"
+  chmod 0600 "$tls_dir/server.key"
+}
+
+co_op_timezone() {
+  local zone
+  zone=$(readlink /etc/localtime 2>/dev/null | sed -n 's#^.*zoneinfo/##p')
+  echo "${zone:-UTC}"
+}
+
+start_server() {
+  say "Starting the co-op server on https://127.0.0.1:$port"
+  "$server_bin" --data-dir "$server_dir" serve --listen "127.0.0.1:$port" \
+    --cert "$tls_dir/server.crt" --key "$tls_dir/server.key" \
+    >>"$demo/logs/server.log" 2>&1 &
+  pids+=($!)
+  wait_for 20 port_open "$port" \
+    || die "the server did not start; see $demo/logs/server.log"
+}
+
+# shellcheck source=packaging/demo-coop.sh
+. "$top/packaging/demo-coop.sh"
+
+if [ ! -f "$demo/co-op-created" ]; then
+  if [ -e "$server_dir" ]; then
+    # A set-up that stopped half-way: start that part again.
+    rm -rf "$server_dir" "$tls_dir" "$CARELOG_DATA_DIR" "$demo/port"
+  fi
+  say "Creating the demo co-op in $demo"
+  free_port >"$demo/port"
+  make_certificate
+  create_co_op
+  touch "$demo/co-op-created"
+fi
+port=$(cat "$demo/port")
+if port_open "$port"; then
+  die "port $port is in use: is another demo.sh running? (stop it, or use --reset)"
+fi
+start_server
+
+# --------------------------------------------------- tablets and daemons --
+
+# Each tablet profile has its own session bus, as two tablets would: the
+# sync daemon owns coop.carelog.Carelog.Sync on it and serves that profile.
+start_bus() {
+  local name=$1
+  rm -f "$demo/run/$name-bus.address"
+  dbus-daemon --session --nofork --nopidfile --address="unix:tmpdir=${TMPDIR:-/tmp}" \
+    --print-address=3 3>"$demo/run/$name-bus.address" >>"$demo/logs/bus-$name.log" 2>&1 &
+  pids+=($!)
+  wait_for 10 test -s "$demo/run/$name-bus.address" \
+    || die "could not start a D-Bus session bus; see $demo/logs/bus-$name.log"
+}
+
+start_daemon() {
+  local name=$1
+  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") \
+    "$syncd_bin" --profile "$name" >>"$demo/logs/syncd-$name.log" 2>&1 &
+  pids+=($!)
+  wait_for 20 on_bus "$name" dbus-send --session --print-reply --dest=coop.carelog.Carelog.Sync \
+    /coop/carelog/Carelog/Sync org.freedesktop.DBus.Peer.Ping \
+    || die "the sync daemon for $name did not start; see $demo/logs/syncd-$name.log"
+}
+
+on_bus() {
+  local name=$1; shift
+  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") "$@" >/dev/null
+}
+
+sync_property() {
+  local name=$1 property=$2
+  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") \
+    gdbus call --session --dest coop.carelog.Carelog.Sync \
+      --object-path /coop/carelog/Carelog/Sync \
+      --method org.freedesktop.DBus.Properties.Get coop.carelog.Carelog.Sync "$property" \
+    | sed -E "s/^\(<(int64 )?'?([^'>]*)'?>,\)$/\2/"
+}
+
+synced() {
+  local name=$1
+  [ "$(sync_property "$name" RecordsPending)" = 0 ] && [ "$(sync_property "$name" LastSync)" != 0 ]
+}
+
+for profile in carer supervisor; do
+  start_bus "$profile"
+  start_daemon "$profile"
+done
+
+if [ ! -f "$demo/tablets-enrolled" ]; then
+  enrol_tablets
+  touch "$demo/tablets-enrolled"
+fi
+
+for profile in carer supervisor; do
+  on_bus "$profile" gdbus call --session --dest coop.carelog.Carelog.Sync \
+    --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow
+done
+say "Syncing the tablets with the co-op"
+for profile in carer supervisor; do
+  wait_for 60 synced "$profile" \
+    || die "the $profile tablet did not sync: $(sync_property "$profile" LastError); see $demo/logs/syncd-$profile.log"
+done
+
+if [ ! -f "$demo/history-created" ]; then
+  create_history
+  touch "$demo/history-created"
+  for profile in carer supervisor; do
+    on_bus "$profile" gdbus call --session --dest coop.carelog.Carelog.Sync \
+      --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow
+    wait_for 60 synced "$profile" \
+      || die "the $profile tablet did not sync: $(sync_property "$profile" LastError)"
+  done
+fi
+
+say "The demo co-op is ready: $(sync_summary)"
+if [ $no_window = 1 ]; then
+  exit 0
+fi
+
+# ------------------------------------------------------------------ app --
+
+# The app's settings schema and icon, from the build tree.
+mkdir -p "$demo/share/glib-2.0/schemas" "$demo/share/icons/hicolor/scalable/apps"
+cp "$top/packaging/coop.carelog.Carelog.gschema.xml" "$demo/share/glib-2.0/schemas/"
+glib-compile-schemas "$demo/share/glib-2.0/schemas"
+cp "$top/packaging/icons/coop.carelog.Carelog.svg" "$demo/share/icons/hicolor/scalable/apps/"
+export GSETTINGS_SCHEMA_DIR=$demo/share/glib-2.0/schemas
+export XDG_DATA_DIRS=$demo/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}
+# Settings (window size, last profile) are kept with the demo.
+export XDG_CONFIG_HOME=$demo/config
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  die "no display: run it in a graphical session, or use --no-window"
+fi
+
+say "Opening Carelog: the carer's tablet and the co-ordinator's (close both windows or press Ctrl-C to stop)"
+app_pids=()
+for profile in carer supervisor; do
+  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$profile-bus.address") \
+    "$app_bin" --profile "$profile" >>"$demo/logs/app-$profile.log" 2>&1 &
+  pids+=($!)
+  app_pids+=($!)
+done
+wait "${app_pids[@]}" || true
