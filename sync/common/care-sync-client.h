@@ -140,6 +140,10 @@ CarePullResult *care_sync_client_pull_finish  (CareSyncClient *self,
                                                GAsyncResult   *result,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* "sha256/<base64>" of the DER certificate: the pin format of the
+ * enrolment line. */
+char           *care_sync_certificate_pin (GTlsCertificate *certificate) G_GNUC_WARN_UNUSED_RESULT;
+
 /* After CARE_SYNC_ERROR_RATE_LIMITED: seconds the server asked us to wait. */
 guint           care_sync_client_get_retry_after (CareSyncClient *self);
 
@@ -151,6 +155,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolmentLine, care_enrolment_line_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolment, care_enrolment_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushResult, care_push_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePullResult, care_pull_result_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareSyncClient, g_object_unref)
 
 G_END_DECLS

@@ -1,0 +1,691 @@
+/* care-protocol.c: Carelog sync protocol 1, encoding and validation.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "care-protocol.h"
+
+G_DEFINE_QUARK (care-sync-error-quark, care_sync_error)
+
+static gboolean
+bad_request (GError    **error,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+bad_request (GError    **error,
+             const char *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST, message);
+  return FALSE;
+}
+
+gboolean
+care_protocol_check_json (const char *data,
+                          gsize       len,
+                          guint       max_depth,
+                          GError    **error)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  if (!g_utf8_validate_len (data, len, NULL))
+    return bad_request (error, "The request body is not valid UTF-8 text (or contains a NUL byte).");
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '{':
+        case '[':
+          if (++depth > max_depth)
+            return bad_request (error, "The request body nests JSON deeper than %u levels.", max_depth);
+          break;
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return TRUE;
+}
+
+JsonNode *
+care_protocol_parse_object (const char *data,
+                            gsize       len,
+                            GError    **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local = NULL;
+  JsonNode *root;
+
+  if (len == 0)
+    return bad_request (error, "The request body is empty; a JSON object was expected."), NULL;
+  if (!care_protocol_check_json (data, len, CARE_MAX_DEPTH, error))
+    return NULL;
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
+    return bad_request (error, "The request body is not valid JSON: %s.", local->message), NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return bad_request (error, "The request body must be a JSON object."), NULL;
+  return json_node_ref (root);
+}
+
+static GBytes *
+convert_all (GConverter *converter,
+             const void *data,
+             gsize       len,
+             gsize       max_out,
+             GError    **error)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const guint8 *in = data;
+  gsize in_left = len;
+  guint8 buf[65536];
+
+  for (;;)
+    {
+      gsize read = 0, written = 0;
+      GConverterResult r;
+      g_autoptr(GError) local = NULL;
+
+      r = g_converter_convert (converter, in, in_left, buf, sizeof buf,
+                               G_CONVERTER_INPUT_AT_END, &read, &written, &local);
+      if (r == G_CONVERTER_ERROR)
+        {
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+            continue;
+          g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                       "The compressed body is damaged: %s.", local->message);
+          return NULL;
+        }
+      in += read;
+      in_left -= read;
+      if (out->len + written > max_out)
+        {
+          g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
+                       "The body is larger than %" G_GSIZE_FORMAT " bytes once decompressed.", max_out);
+          return NULL;
+        }
+      g_byte_array_append (out, buf, written);
+      if (r == G_CONVERTER_FINISHED)
+        break;
+      if (read == 0 && written == 0 && in_left == 0)
+        {
+          g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                       "The compressed body is cut short.");
+          return NULL;
+        }
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+GBytes *
+care_gzip (const void *data,
+           gsize       len,
+           int         level)
+{
+  g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, level);
+
+  return convert_all (G_CONVERTER (z), data, len, G_MAXSIZE, NULL);
+}
+
+GBytes *
+care_gunzip (const void *data,
+             gsize       len,
+             gsize       max_out,
+             GError    **error)
+{
+  g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+
+  return convert_all (G_CONVERTER (z), data, len, max_out, error);
+}
+
+void
+care_json_append_string (GString    *out,
+                         const char *s)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        default:
+          if (*p < 0x20)
+            {
+              g_string_append (out, "\\u00");
+              g_string_append_c (out, hex[*p >> 4]);
+              g_string_append_c (out, hex[*p & 15]);
+            }
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+gboolean
+care_protocol_id_is_valid (const char *id)
+{
+  gsize n = 0;
+
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p; p++, n++)
+    if (*p < 0x21 || *p > 0x7e || n >= CARE_ID_MAX_LEN)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+care_request_id_is_valid (const char *id)
+{
+  gsize n = 0;
+
+  if (id == NULL || *id == '\0')
+    return FALSE;
+  for (const char *p = id; *p; p++, n++)
+    if (n >= CARE_MAX_REQUEST_ID
+        || !(g_ascii_isalnum (*p) || *p == '.' || *p == '_' || *p == '-'))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+node_is_int (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static gboolean
+node_is_string (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static gboolean
+node_is_bool (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node)
+         && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+}
+
+/* ---- push ---- */
+
+GBytes *
+care_push_request_encode (GPtrArray *events)
+{
+  g_autoptr(GString) out = g_string_sized_new (256 + events->len * 200);
+  const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
+  gint64 prev_hlc = 0;
+
+  g_string_append_printf (out, "{\"s\":%" G_GINT64_FORMAT ",\"a\":", first ? first->seq : 1);
+  care_json_append_string (out, first ? first->author : "");
+  g_string_append (out, ",\"e\":[");
+  for (guint i = 0; i < events->len; i++)
+    {
+      const CareEvent *e = g_ptr_array_index (events, i);
+      g_autoptr(JsonNode) body = NULL;
+      g_autofree char *body_text = NULL;
+      gint64 wall_delta = e->wall - (e->hlc >> 16);
+
+      if (e->body != NULL)
+        {
+          body = json_node_init_object (json_node_alloc (), e->body);
+          body_text = json_to_string (body, FALSE);
+        }
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"i\":");
+      care_json_append_string (out, e->id);
+      g_string_append_printf (out, ",\"h\":%" G_GINT64_FORMAT, i == 0 ? e->hlc : e->hlc - prev_hlc);
+      if (wall_delta != 0)
+        g_string_append_printf (out, ",\"w\":%" G_GINT64_FORMAT, wall_delta);
+      if (g_strcmp0 (e->author, first->author) != 0)
+        {
+          g_string_append (out, ",\"a\":");
+          care_json_append_string (out, e->author);
+        }
+      g_string_append (out, ",\"t\":");
+      care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
+      g_string_append (out, ",\"b\":");
+      g_string_append (out, body_text ? body_text : "{}");
+      g_string_append_c (out, '}');
+      prev_hlc = e->hlc;
+    }
+  g_string_append (out, "]}");
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+static void
+push_entry_free (gpointer data)
+{
+  CarePushEntry *entry = data;
+
+  g_free (entry->id);
+  g_clear_pointer (&entry->event, care_event_free);
+  g_free (entry->message);
+  g_free (entry);
+}
+
+void
+care_push_request_free (CarePushRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_clear_pointer (&request->entries, g_ptr_array_unref);
+  g_free (request);
+}
+
+static CareEvent *
+decode_push_event (JsonNode   *node,
+                   const char *device,
+                   const char *batch_author,
+                   gint64      seq,
+                   gboolean    first,
+                   gint64     *hlc,
+                   GError    **error)
+{
+  g_autoptr(CareEvent) event = care_event_new ();
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
+  JsonNode *n;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad_request (error, "The record is not a JSON object."), NULL;
+  o = json_node_get_object (node);
+  n = json_object_get_member (o, "i");
+  if (!node_is_string (n) || !care_protocol_id_is_valid (json_node_get_string (n)))
+    return bad_request (error, "The record has no valid id (\"i\")."), NULL;
+  event->id = g_strdup (json_node_get_string (n));
+  n = json_object_get_member (o, "h");
+  if (!node_is_int (n))
+    return bad_request (error, "The record has no clock stamp (\"h\")."), NULL;
+  *hlc = first ? json_node_get_int (n) : *hlc + json_node_get_int (n);
+  event->hlc = *hlc;
+  event->wall = *hlc >> 16;
+  n = json_object_get_member (o, "w");
+  if (n != NULL)
+    {
+      if (!node_is_int (n))
+        return bad_request (error, "The record's \"w\" is not a whole number."), NULL;
+      event->wall += json_node_get_int (n);
+    }
+  n = json_object_get_member (o, "a");
+  if (n != NULL && !node_is_string (n))
+    return bad_request (error, "The record's author (\"a\") is not text."), NULL;
+  event->author = g_strdup (n != NULL ? json_node_get_string (n) : batch_author);
+  n = json_object_get_member (o, "t");
+  if (!node_is_string (n))
+    return bad_request (error, "The record has no type (\"t\")."), NULL;
+  event->type = care_event_type_from_string (json_node_get_string (n));
+  if (event->type == CARE_EVENT_INVALID)
+    return bad_request (error, "The record type “%s” is not known to this server.",
+                        json_node_get_string (n)), NULL;
+  n = json_object_get_member (o, "b");
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return bad_request (error, "The record's body (\"b\") is not a JSON object."), NULL;
+  event->body = json_node_dup_object (n);
+  event->device = g_strdup (device);
+  event->seq = seq;
+  if (!care_event_validate (event, &local))
+    return bad_request (error, "%s", local->message), NULL;
+  return g_steal_pointer (&event);
+}
+
+CarePushRequest *
+care_push_request_decode (JsonNode   *root,
+                          const char *device,
+                          GError    **error)
+{
+  g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
+  JsonObject *o = json_node_get_object (root);
+  JsonNode *s = json_object_get_member (o, "s");
+  JsonNode *a = json_object_get_member (o, "a");
+  JsonNode *e = json_object_get_member (o, "e");
+  JsonArray *events;
+  gint64 hlc = 0;
+  guint n;
+
+  if (!node_is_int (s) || json_node_get_int (s) < 1)
+    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more)."), NULL;
+  if (!node_is_string (a))
+    return bad_request (error, "The push needs \"a\", the author's member id, as text."), NULL;
+  if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
+    return bad_request (error, "The push needs \"e\", an array of records."), NULL;
+  events = json_node_get_array (e);
+  n = json_array_get_length (events);
+  if (n == 0)
+    return bad_request (error, "The push has no records."), NULL;
+  if (n > CARE_MAX_BATCH)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
+                   "The push has %u records; this server accepts at most %d per push.",
+                   n, CARE_MAX_BATCH);
+      return NULL;
+    }
+  request->first_seq = json_node_get_int (s);
+  if (request->first_seq > G_MAXINT64 / 2)
+    return bad_request (error, "The first sequence number is out of range."), NULL;
+  request->entries = g_ptr_array_new_full (n, push_entry_free);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (events, i);
+      CarePushEntry *entry = g_new0 (CarePushEntry, 1);
+      g_autoptr(GError) local = NULL;
+
+      entry->seq = request->first_seq + i;
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          const char *id = json_object_get_string_member_with_default (json_node_get_object (node), "i", NULL);
+          JsonNode *idn = json_object_get_member (json_node_get_object (node), "i");
+
+          if (node_is_string (idn) && id != NULL)
+            entry->id = g_strdup (id);
+        }
+      entry->event = decode_push_event (node, device, json_node_get_string (a),
+                                        entry->seq, i == 0, &hlc, &local);
+      if (entry->event == NULL)
+        entry->message = g_strdup (local->message);
+      g_ptr_array_add (request->entries, entry);
+    }
+  return g_steal_pointer (&request);
+}
+
+static CarePushStatus
+decode_push_item (JsonNode *node,
+                  char    **reason)
+{
+  if (node_is_int (node))
+    return json_node_get_int (node) == 1 ? CARE_PUSH_DUPLICATE : CARE_PUSH_ACCEPTED;
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+
+      *reason = g_strdup (json_object_get_string_member_with_default (o, "m", "The co-op refused this record."));
+      return CARE_PUSH_REJECTED;
+    }
+  return -1;
+}
+
+static void
+push_item_free (gpointer data)
+{
+  CarePushItem *item = data;
+
+  g_free (item->id);
+  g_free (item->reason);
+  g_free (item);
+}
+
+CarePushResult *
+care_push_result_decode (JsonNode  *root,
+                         GPtrArray *events,
+                         GError   **error)
+{
+  g_autoptr(CarePushResult) result = g_new0 (CarePushResult, 1);
+  JsonObject *o = json_node_get_object (root);
+  JsonNode *k = json_object_get_member (o, "k");
+  JsonNode *x = json_object_get_member (o, "x");
+  JsonNode *r = json_object_get_member (o, "r");
+  JsonNode *t = json_object_get_member (o, "t");
+  JsonArray *items;
+
+  if (!node_is_int (k) || (x != NULL && !node_is_int (x)) || r == NULL || !JSON_NODE_HOLDS_ARRAY (r))
+    return bad_request (error, "The server's answer to a push is malformed."), NULL;
+  result->acked_seq = json_node_get_int (k);
+  result->expected_seq = x != NULL ? json_node_get_int (x) : 0;
+  result->server_time = node_is_int (t) ? json_node_get_int (t) : 0;
+  result->items = g_ptr_array_new_with_free_func (push_item_free);
+  items = json_node_get_array (r);
+  if (result->expected_seq == 0 && json_array_get_length (items) != events->len)
+    return bad_request (error, "The server answered for %u records instead of %u.",
+                        json_array_get_length (items), events->len), NULL;
+  for (guint i = 0; i < json_array_get_length (items) && i < events->len; i++)
+    {
+      CarePushItem *item = g_new0 (CarePushItem, 1);
+      const CareEvent *e = g_ptr_array_index (events, i);
+      int status;
+
+      g_ptr_array_add (result->items, item);
+      item->id = g_strdup (e->id);
+      status = decode_push_item (json_array_get_element (items, i), &item->reason);
+      if (status < 0)
+        return bad_request (error, "The server's answer for a record is malformed."), NULL;
+      item->status = status;
+    }
+  return g_steal_pointer (&result);
+}
+
+/* ---- pull ---- */
+
+GBytes *
+care_pull_request_encode (const char *cursor,
+                          gint64      acked_seq,
+                          guint       limit)
+{
+  g_autoptr(GString) out = g_string_new ("{\"c\":");
+
+  care_json_append_string (out, cursor ? cursor : "");
+  g_string_append_printf (out, ",\"k\":%" G_GINT64_FORMAT ",\"n\":%u}", acked_seq,
+                          limit ? limit : CARE_DEFAULT_PULL);
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+void
+care_pull_request_free (CarePullRequest *request)
+{
+  if (request == NULL)
+    return;
+  g_free (request->cursor);
+  g_free (request);
+}
+
+CarePullRequest *
+care_pull_request_decode (JsonNode *root,
+                          GError  **error)
+{
+  g_autoptr(CarePullRequest) request = g_new0 (CarePullRequest, 1);
+  JsonObject *o = json_node_get_object (root);
+  JsonNode *c = json_object_get_member (o, "c");
+  JsonNode *k = json_object_get_member (o, "k");
+  JsonNode *n = json_object_get_member (o, "n");
+
+  if (c != NULL && !node_is_string (c))
+    return bad_request (error, "The pull's cursor (\"c\") must be text."), NULL;
+  if (c != NULL && strlen (json_node_get_string (c)) > 128)
+    return bad_request (error, "The pull's cursor (\"c\") is too long."), NULL;
+  if (k != NULL && (!node_is_int (k) || json_node_get_int (k) < 0))
+    return bad_request (error, "The pull's \"k\" must be the device's acknowledged sequence (0 or more)."), NULL;
+  if (n != NULL && (!node_is_int (n) || json_node_get_int (n) < 1 || json_node_get_int (n) > CARE_MAX_PULL))
+    return bad_request (error, "The pull's page size (\"n\") must be 1 to %d.", CARE_MAX_PULL), NULL;
+  request->cursor = g_strdup (c ? json_node_get_string (c) : "");
+  request->acked_seq = k ? json_node_get_int (k) : 0;
+  request->limit = n ? (guint) json_node_get_int (n) : CARE_DEFAULT_PULL;
+  return g_steal_pointer (&request);
+}
+
+void
+care_pull_append_record (GString    *out,
+                         gint64      pos,
+                         const char *id,
+                         const char *device,
+                         gint64      seq,
+                         const char *author,
+                         gint64      hlc,
+                         gint64      wall,
+                         const char *type,
+                         const char *body_json)
+{
+  g_string_append_printf (out, "{\"p\":%" G_GINT64_FORMAT ",\"i\":", pos);
+  care_json_append_string (out, id);
+  g_string_append (out, ",\"d\":");
+  care_json_append_string (out, device);
+  g_string_append_printf (out, ",\"s\":%" G_GINT64_FORMAT ",\"a\":", seq);
+  care_json_append_string (out, author);
+  g_string_append_printf (out, ",\"h\":%" G_GINT64_FORMAT ",\"w\":%" G_GINT64_FORMAT ",\"t\":",
+                          hlc, wall);
+  care_json_append_string (out, type);
+  g_string_append (out, ",\"b\":");
+  g_string_append (out, body_json);
+  g_string_append_c (out, '}');
+}
+
+static CareEvent *
+decode_pull_record (JsonNode *node,
+                    GError  **error)
+{
+  g_autoptr(CareEvent) event = care_event_new ();
+  JsonObject *o;
+  JsonNode *i, *d, *s, *a, *h, *w, *t, *b;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad_request (error, "A pulled record is not a JSON object."), NULL;
+  o = json_node_get_object (node);
+  i = json_object_get_member (o, "i");
+  d = json_object_get_member (o, "d");
+  s = json_object_get_member (o, "s");
+  a = json_object_get_member (o, "a");
+  h = json_object_get_member (o, "h");
+  w = json_object_get_member (o, "w");
+  t = json_object_get_member (o, "t");
+  b = json_object_get_member (o, "b");
+  if (!node_is_string (i) || !node_is_string (d) || !node_is_int (s) || !node_is_string (a)
+      || !node_is_int (h) || !node_is_int (w) || !node_is_string (t)
+      || b == NULL || !JSON_NODE_HOLDS_OBJECT (b))
+    return bad_request (error, "A pulled record lacks a field or has a wrong type."), NULL;
+  event->id = g_strdup (json_node_get_string (i));
+  event->device = g_strdup (json_node_get_string (d));
+  event->seq = json_node_get_int (s);
+  event->author = g_strdup (json_node_get_string (a));
+  event->hlc = json_node_get_int (h);
+  event->wall = json_node_get_int (w);
+  event->type = care_event_type_from_string (json_node_get_string (t));
+  event->body = json_node_dup_object (b);
+  return g_steal_pointer (&event);
+}
+
+CarePullResult *
+care_pull_result_decode (JsonNode *root,
+                         GError  **error)
+{
+  g_autoptr(CarePullResult) result = g_new0 (CarePullResult, 1);
+  JsonObject *o = json_node_get_object (root);
+  JsonNode *k = json_object_get_member (o, "k");
+  JsonNode *c = json_object_get_member (o, "c");
+  JsonNode *m = json_object_get_member (o, "m");
+  JsonNode *r = json_object_get_member (o, "r");
+  JsonNode *t = json_object_get_member (o, "t");
+  JsonArray *records;
+
+  if (!node_is_int (k) || !node_is_string (c) || !node_is_bool (m) || r == NULL || !JSON_NODE_HOLDS_ARRAY (r))
+    return bad_request (error, "The server's answer to a pull is malformed."), NULL;
+  result->acked_seq = json_node_get_int (k);
+  result->next_cursor = g_strdup (json_node_get_string (c));
+  result->more = json_node_get_boolean (m);
+  result->server_time = node_is_int (t) ? json_node_get_int (t) : 0;
+  records = json_node_get_array (r);
+  result->records = g_ptr_array_new_full (json_array_get_length (records), (GDestroyNotify) care_event_free);
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      CareEvent *event = decode_pull_record (json_array_get_element (records, i), error);
+
+      if (event == NULL)
+        return NULL;
+      g_ptr_array_add (result->records, event);
+    }
+  return g_steal_pointer (&result);
+}
+
+/* ---- errors ---- */
+
+static const struct
+{
+  CareSyncError error;
+  const char *code;
+} error_codes[] = {
+  { CARE_SYNC_ERROR_VERSION, "version" },
+  { CARE_SYNC_ERROR_BAD_REQUEST, "bad-request" },
+  { CARE_SYNC_ERROR_UNAUTHORIZED, "unauthorized" },
+  { CARE_SYNC_ERROR_ENROLMENT, "enrolment" },
+  { CARE_SYNC_ERROR_FORBIDDEN, "forbidden" },
+  { CARE_SYNC_ERROR_CURSOR_INVALID, "cursor-invalid" },
+  { CARE_SYNC_ERROR_SERVER_BEHIND, "server-behind" },
+  { CARE_SYNC_ERROR_TOO_LARGE, "too-large" },
+  { CARE_SYNC_ERROR_RATE_LIMITED, "rate-limited" },
+  { CARE_SYNC_ERROR_SERVER, "internal" },
+  { CARE_SYNC_ERROR_SERVER, "unavailable" },
+  { CARE_SYNC_ERROR_BAD_REQUEST, "not-found" },
+  { CARE_SYNC_ERROR_BAD_REQUEST, "method" },
+  { CARE_SYNC_ERROR_BAD_REQUEST, "length-required" },
+};
+
+const char *
+care_sync_error_to_code (CareSyncError error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (error_codes); i++)
+    if (error_codes[i].error == error)
+      return error_codes[i].code;
+  return "internal";
+}
+
+CareSyncError
+care_sync_error_from_code (const char *code,
+                           int         status)
+{
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (error_codes); i++)
+    if (g_str_equal (error_codes[i].code, code))
+      return error_codes[i].error;
+  if (status == 401)
+    return CARE_SYNC_ERROR_UNAUTHORIZED;
+  if (status == 403)
+    return CARE_SYNC_ERROR_FORBIDDEN;
+  if (status == 413)
+    return CARE_SYNC_ERROR_TOO_LARGE;
+  if (status == 429)
+    return CARE_SYNC_ERROR_RATE_LIMITED;
+  if (status >= 500)
+    return CARE_SYNC_ERROR_SERVER;
+  return CARE_SYNC_ERROR_BAD_REQUEST;
+}

@@ -1,0 +1,135 @@
+/* care-protocol.h: Carelog sync protocol 1, encoding and validation shared
+ * by the co-op server and the device's client (see docs/sync-protocol.md).
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Errors are in the CARE_SYNC_ERROR domain (care-sync-client.h):
+ * CARE_SYNC_ERROR_BAD_REQUEST for malformed input, CARE_SYNC_ERROR_TOO_LARGE
+ * for input over a limit.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "care-event.h"
+#include "care-sync-client.h"
+
+G_BEGIN_DECLS
+
+#define CARE_PROTOCOL_VERSION         1
+#define CARE_PROTOCOL_HEADER          "Carelog-Protocol"
+#define CARE_TIME_HEADER              "Carelog-Time"
+#define CARE_REQUEST_ID_HEADER        "Carelog-Request-Id"
+
+#define CARE_MAX_BODY                 (4 * 1024 * 1024)
+#define CARE_MAX_INFLATED_BODY        (16 * 1024 * 1024)
+#define CARE_MAX_RESPONSE             (256 * 1024 * 1024)
+#define CARE_MAX_BATCH                1000
+#define CARE_MAX_PULL                 5000
+#define CARE_DEFAULT_PULL             1000
+#define CARE_MAX_HEADER_VALUE         1024
+#define CARE_MAX_DEPTH                16
+#define CARE_MAX_REQUEST_ID           64
+#define CARE_MAX_DEVICE_NAME          200
+#define CARE_COOP_DEVICE              "coop"
+
+/* Bytes in → checked JSON object out. Validates UTF-8 and nesting depth
+ * before parsing, so a hostile body cannot exhaust the parser's stack. */
+gboolean    care_protocol_check_json   (const char *data,
+                                        gsize       len,
+                                        guint       max_depth,
+                                        GError    **error);
+JsonNode   *care_protocol_parse_object (const char *data,
+                                        gsize       len,
+                                        GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* gzip. care_gunzip stops at max_out bytes of output and fails with
+ * CARE_SYNC_ERROR_TOO_LARGE (zip bombs). */
+GBytes     *care_gzip                  (const void *data,
+                                        gsize       len,
+                                        int         level) G_GNUC_WARN_UNUSED_RESULT;
+GBytes     *care_gunzip                (const void *data,
+                                        gsize       len,
+                                        gsize       max_out,
+                                        GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* JSON text helpers for hand-built bodies. */
+void        care_json_append_string    (GString    *out,
+                                        const char *s);
+gboolean    care_protocol_id_is_valid  (const char *id);
+gboolean    care_request_id_is_valid   (const char *id);
+
+/* ---- push ---- */
+
+typedef struct
+{
+  char *id;            /* as sent; NULL when missing or not a string */
+  gint64 seq;
+  CareEvent *event;    /* NULL when the entry did not decode or validate */
+  char *message;       /* why not (a sentence), when event is NULL */
+} CarePushEntry;
+
+typedef struct
+{
+  gint64 first_seq;
+  GPtrArray *entries;  /* CarePushEntry, in request order */
+} CarePushRequest;
+
+/* events: CareEvent, consecutive seqs, all from one device. */
+GBytes          *care_push_request_encode  (GPtrArray  *events) G_GNUC_WARN_UNUSED_RESULT;
+/* device: the authenticated device, which becomes every event's device.
+ * Fails only when the batch as a whole is malformed or too large; entries
+ * that do not decode are returned with event == NULL. */
+CarePushRequest *care_push_request_decode  (JsonNode   *root,
+                                            const char *device,
+                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+void             care_push_request_free    (CarePushRequest *request);
+
+/* items: CarePushItem; codes parallel to items for rejected ones. */
+CarePushResult  *care_push_result_decode   (JsonNode   *root,
+                                            GPtrArray  *events,
+                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- pull ---- */
+
+typedef struct
+{
+  char *cursor;
+  gint64 acked_seq;
+  guint limit;
+} CarePullRequest;
+
+GBytes          *care_pull_request_encode  (const char *cursor,
+                                            gint64      acked_seq,
+                                            guint       limit) G_GNUC_WARN_UNUSED_RESULT;
+CarePullRequest *care_pull_request_decode  (JsonNode   *root,
+                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+void             care_pull_request_free    (CarePullRequest *request);
+
+/* Appends one record of a pull page; body_json is the stored body text. */
+void             care_pull_append_record   (GString    *out,
+                                            gint64      pos,
+                                            const char *id,
+                                            const char *device,
+                                            gint64      seq,
+                                            const char *author,
+                                            gint64      hlc,
+                                            gint64      wall,
+                                            const char *type,
+                                            const char *body_json);
+CarePullResult  *care_pull_result_decode   (JsonNode   *root,
+                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- errors ---- */
+
+/* The machine code of a CareSyncError ("bad-request", ...) and back. */
+const char      *care_sync_error_to_code   (CareSyncError error);
+CareSyncError    care_sync_error_from_code (const char *code,
+                                            int         status);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushRequest, care_push_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePullRequest, care_pull_request_free)
+
+G_END_DECLS
