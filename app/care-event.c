@@ -1,0 +1,616 @@
+/* care-event.c: event types, validation and JSON encoding.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+
+#include "care-event.h"
+#include "care-id.h"
+#include "care-store.h"
+
+typedef enum
+{
+  F_ID,        /* 1..64 printable ASCII */
+  F_LABEL,     /* non-empty text up to 500 characters */
+  F_TEXT,      /* text up to CARE_TEXT_MAX_LEN (may be empty) */
+  F_TIME,      /* integer ms since the epoch, > 0 */
+  F_BOOL,
+  F_MINUTES,   /* integer 1..1440 */
+  F_DATE,      /* "YYYY-MM-DD" */
+  F_WEEK,      /* "YYYY-Www" */
+  F_CATEGORY,
+  F_HOURS_KIND,
+  F_ROLE,
+  F_ACTION,
+  F_AMEND_FIELD,
+  F_ANY,       /* checked by the type's own rule */
+  F_LOCATION,
+  F_TASKS,
+} FieldKind;
+
+typedef struct
+{
+  const char *name;
+  FieldKind kind;
+  gboolean optional;
+} Field;
+
+typedef gboolean (*ExtraCheck) (JsonObject *body, GError **error);
+
+typedef struct
+{
+  const char *name;
+  gboolean roster;
+  const char *subject[3];   /* body members tried in turn */
+  Field fields[8];
+  ExtraCheck extra;
+} TypeInfo;
+
+static gboolean check_task_answered (JsonObject *body, GError **error);
+static gboolean check_visit_amended (JsonObject *body, GError **error);
+static gboolean check_visit_cancelled (JsonObject *body, GError **error);
+static gboolean check_review_added (JsonObject *body, GError **error);
+
+static const TypeInfo types[CARE_EVENT_N_TYPES] = {
+  [CARE_EVENT_VISIT_STARTED] = { "visit.started", FALSE, { "visit" },
+    { { "visit", F_ID }, { "client", F_ID }, { "service", F_LABEL }, { "at", F_TIME },
+      { "schedule", F_ID, TRUE }, { "location", F_LOCATION, TRUE },
+      { "clock_offset_ms", F_ANY, TRUE } } },
+  [CARE_EVENT_TASK_ANSWERED] = { "task.answered", FALSE, { "visit" },
+    { { "visit", F_ID }, { "task", F_ID }, { "done", F_BOOL }, { "reason", F_TEXT, TRUE } },
+    check_task_answered },
+  [CARE_EVENT_NOTE_ADDED] = { "note.added", FALSE, { "visit" },
+    { { "visit", F_ID }, { "note", F_ID }, { "category", F_CATEGORY }, { "text", F_TEXT } } },
+  [CARE_EVENT_VISIT_FINISHED] = { "visit.finished", FALSE, { "visit" },
+    { { "visit", F_ID }, { "at", F_TIME }, { "clock_offset_ms", F_ANY, TRUE } } },
+  [CARE_EVENT_VISIT_AMENDED] = { "visit.amended", FALSE, { "visit" },
+    { { "visit", F_ID }, { "field", F_AMEND_FIELD }, { "old", F_ANY }, { "new", F_ANY },
+      { "reason", F_TEXT } },
+    check_visit_amended },
+  [CARE_EVENT_NOTE_AMENDED] = { "note.amended", FALSE, { "visit" },
+    { { "visit", F_ID }, { "note", F_ID }, { "old", F_TEXT }, { "new", F_TEXT },
+      { "reason", F_TEXT } } },
+  [CARE_EVENT_NOTE_RETRACTED] = { "note.retracted", FALSE, { "visit" },
+    { { "visit", F_ID }, { "note", F_ID }, { "reason", F_TEXT } } },
+  [CARE_EVENT_HOURS_ADDED] = { "hours.added", FALSE, { "entry" },
+    { { "entry", F_ID }, { "kind", F_HOURS_KIND }, { "date", F_DATE }, { "minutes", F_MINUTES },
+      { "comment", F_TEXT, TRUE } } },
+  [CARE_EVENT_VISIT_CANCELLED] = { "visit.cancelled", FALSE, { "visit", "schedule" },
+    { { "visit", F_ID, TRUE }, { "schedule", F_ID, TRUE }, { "reason", F_TEXT } },
+    check_visit_cancelled },
+  [CARE_EVENT_QUERY_ANSWERED] = { "query.answered", FALSE, { "visit", "review" },
+    { { "review", F_ID }, { "visit", F_ID, TRUE }, { "message", F_TEXT } } },
+  [CARE_EVENT_MEMBER_SET] = { "member.set", TRUE, { "member" },
+    { { "member", F_ID }, { "name", F_LABEL }, { "role", F_ROLE }, { "active", F_BOOL } } },
+  [CARE_EVENT_CLIENT_SET] = { "client.set", TRUE, { "client" },
+    { { "client", F_ID }, { "name", F_LABEL }, { "address", F_TEXT }, { "active", F_BOOL } } },
+  [CARE_EVENT_CAREPLAN_SET] = { "careplan.set", TRUE, { "client" },
+    { { "client", F_ID }, { "tasks", F_TASKS } } },
+  [CARE_EVENT_ASSIGNMENT_SET] = { "assignment.set", TRUE, { "client" },
+    { { "client", F_ID }, { "carer", F_ID }, { "active", F_BOOL } } },
+  [CARE_EVENT_SCHEDULE_SET] = { "schedule.set", TRUE, { "schedule" },
+    { { "schedule", F_ID }, { "client", F_ID }, { "carer", F_ID }, { "start", F_TIME },
+      { "minutes", F_MINUTES }, { "service", F_LABEL }, { "cancelled", F_BOOL, TRUE } } },
+  [CARE_EVENT_REVIEW_ADDED] = { "review.added", FALSE, { "visit", "carer" },
+    { { "review", F_ID }, { "action", F_ACTION }, { "visit", F_ID, TRUE }, { "carer", F_ID, TRUE },
+      { "week", F_WEEK, TRUE }, { "message", F_TEXT, TRUE } },
+    check_review_added },
+};
+
+static const char *categories[] = {
+  "personal-care", "nutrition", "medication", "wellbeing", "incident", "safeguarding", NULL
+};
+static const char *hours_kinds[] = { "travel", "training", "other", NULL };
+static const char *roles[] = { "carer", "supervisor", "administrator", NULL };
+static const char *actions[] = { "approve", "query", "flag", NULL };
+static const char *amend_fields[] = { "started_at", "finished_at", "service", NULL };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (types) == CARE_EVENT_N_TYPES);
+
+static gboolean
+invalid (GError    **error,
+         const char *format,
+         ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+invalid (GError    **error,
+         const char *format,
+         ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID, message);
+  return FALSE;
+}
+
+const char *
+care_event_type_to_string (CareEventType type)
+{
+  if (type < 0 || type >= CARE_EVENT_N_TYPES)
+    return NULL;
+  return types[type].name;
+}
+
+CareEventType
+care_event_type_from_string (const char *name)
+{
+  for (int i = 0; name != NULL && i < CARE_EVENT_N_TYPES; i++)
+    if (g_str_equal (types[i].name, name))
+      return i;
+  return CARE_EVENT_INVALID;
+}
+
+gboolean
+care_event_type_is_roster (CareEventType type)
+{
+  return type >= 0 && type < CARE_EVENT_N_TYPES && types[type].roster;
+}
+
+const char *
+care_role_to_string (CareRole role)
+{
+  if (role < 0 || role > CARE_ROLE_ADMINISTRATOR)
+    return NULL;
+  return roles[role];
+}
+
+CareRole
+care_role_from_string (const char *name)
+{
+  for (int i = 0; name != NULL && roles[i] != NULL; i++)
+    if (g_str_equal (roles[i], name))
+      return i;
+  return CARE_ROLE_INVALID;
+}
+
+CareEvent *
+care_event_new (void)
+{
+  CareEvent *event = g_new0 (CareEvent, 1);
+
+  event->type = CARE_EVENT_INVALID;
+  return event;
+}
+
+CareEvent *
+care_event_copy (const CareEvent *event)
+{
+  CareEvent *copy = care_event_new ();
+
+  copy->id = g_strdup (event->id);
+  copy->device = g_strdup (event->device);
+  copy->seq = event->seq;
+  copy->author = g_strdup (event->author);
+  copy->hlc = event->hlc;
+  copy->wall = event->wall;
+  copy->type = event->type;
+  /* Bodies are never changed after creation, so the copy shares it. */
+  copy->body = event->body != NULL ? json_object_ref (event->body) : NULL;
+  return copy;
+}
+
+void
+care_event_free (CareEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->id);
+  g_free (event->device);
+  g_free (event->author);
+  g_clear_pointer (&event->body, json_object_unref);
+  g_free (event);
+}
+
+static gboolean
+in_list (const char  *value,
+         const char **list)
+{
+  return value != NULL && g_strv_contains (list, value);
+}
+
+static gboolean
+check_enum (const char  *name,
+            JsonNode    *node,
+            const char **list,
+            GError     **error)
+{
+  const char *value = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+                        ? json_node_get_string (node) : NULL;
+  g_autofree char *allowed = NULL;
+
+  if (in_list (value, list))
+    return TRUE;
+  allowed = g_strjoinv (", ", (char **) list);
+  return invalid (error, _("The field “%s” must be one of: %s."), name, allowed);
+}
+
+static gboolean
+node_is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static gboolean
+node_is_int (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64;
+}
+
+static gboolean
+node_is_number (JsonNode *node)
+{
+  GType t = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  return t == G_TYPE_INT64 || t == G_TYPE_DOUBLE;
+}
+
+static gboolean
+check_string (const char *name,
+              JsonNode   *node,
+              gsize       min,
+              gsize       max,
+              GError    **error)
+{
+  const char *s;
+  glong len;
+
+  if (!node_is_string (node))
+    return invalid (error, _("The field “%s” must be text."), name);
+  s = json_node_get_string (node);
+  if (!g_utf8_validate (s, -1, NULL))
+    return invalid (error, _("The field “%s” is not valid UTF-8 text."), name);
+  len = g_utf8_strlen (s, -1);
+  if ((gsize) len < min)
+    return invalid (error, _("The field “%s” must not be empty."), name);
+  if ((gsize) len > max)
+    return invalid (error, _("The field “%s” is too long (at most %" G_GSIZE_FORMAT " characters)."),
+                    name, max);
+  return TRUE;
+}
+
+static gboolean
+check_date (const char *name,
+            JsonNode   *node,
+            GError    **error)
+{
+  const char *s = node_is_string (node) ? json_node_get_string (node) : NULL;
+  int y, m, d;
+  char extra;
+
+  if (s == NULL || strlen (s) != 10 || sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3
+      || !g_date_valid_dmy (d, m, y))
+    return invalid (error, _("The field “%s” must be a date written YYYY-MM-DD."), name);
+  return TRUE;
+}
+
+static gboolean
+check_week (const char *name,
+            JsonNode   *node,
+            GError    **error)
+{
+  const char *s = node_is_string (node) ? json_node_get_string (node) : NULL;
+  int y, w;
+  char extra;
+
+  if (s == NULL || strlen (s) != 8 || sscanf (s, "%4d-W%2d%c", &y, &w, &extra) != 2
+      || y < 1970 || w < 1 || w > 53)
+    return invalid (error, _("The field “%s” must be an ISO week written like 2026-W47."), name);
+  return TRUE;
+}
+
+static gboolean
+check_location (const char *name,
+                JsonNode   *node,
+                GError    **error)
+{
+  JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *members[] = { "lat", "lon", "accuracy_m" };
+  double lat, lon, acc;
+
+  if (o == NULL)
+    return invalid (error, _("The field “%s” must be an object with lat, lon and accuracy_m."), name);
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    if (!json_object_has_member (o, members[i])
+        || !node_is_number (json_object_get_member (o, members[i])))
+      return invalid (error, _("The field “%s.%s” must be a number."), name, members[i]);
+  lat = json_object_get_double_member (o, "lat");
+  lon = json_object_get_double_member (o, "lon");
+  acc = json_object_get_double_member (o, "accuracy_m");
+  if (lat < -90 || lat > 90 || lon < -180 || lon > 180 || acc < 0)
+    return invalid (error, _("The field “%s” holds an impossible position."), name);
+  return TRUE;
+}
+
+static gboolean
+check_tasks (const char *name,
+             JsonNode   *node,
+             GError    **error)
+{
+  JsonArray *a = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  if (a == NULL)
+    return invalid (error, _("The field “%s” must be a list of tasks."), name);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonNode *item = json_array_get_element (a, i);
+      JsonObject *t = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      JsonNode *n;
+
+      if (t == NULL)
+        return invalid (error, _("Task %u in “%s” must be an object."), i + 1, name);
+      n = json_object_get_member (t, "task");
+      if (n == NULL || !node_is_string (n) || !care_id_is_valid (json_node_get_string (n)))
+        return invalid (error, _("Task %u in “%s” needs a valid “task” id."), i + 1, name);
+      n = json_object_get_member (t, "label");
+      if (n == NULL || !check_string ("label", n, 1, 500, NULL))
+        return invalid (error, _("Task %u in “%s” needs a “label”."), i + 1, name);
+      n = json_object_get_member (t, "essential");
+      if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+        return invalid (error, _("Task %u in “%s” needs “essential” true or false."), i + 1, name);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_field (const Field *f,
+             JsonNode    *node,
+             GError     **error)
+{
+  switch (f->kind)
+    {
+    case F_ID:
+      if (!node_is_string (node) || !care_id_is_valid (json_node_get_string (node)))
+        return invalid (error, _("The field “%s” must be an id of 1 to %d printable characters."),
+                        f->name, CARE_ID_MAX_LEN);
+      return TRUE;
+    case F_LABEL:
+      return check_string (f->name, node, 1, 500, error);
+    case F_TEXT:
+      return check_string (f->name, node, 0, CARE_TEXT_MAX_LEN, error);
+    case F_TIME:
+      if (!node_is_int (node) || json_node_get_int (node) <= 0)
+        return invalid (error, _("The field “%s” must be a time in milliseconds since 1970."), f->name);
+      return TRUE;
+    case F_BOOL:
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+        return invalid (error, _("The field “%s” must be true or false."), f->name);
+      return TRUE;
+    case F_MINUTES:
+      if (!node_is_int (node) || json_node_get_int (node) < 1 || json_node_get_int (node) > 1440)
+        return invalid (error, _("The field “%s” must be a number of minutes from 1 to 1440."), f->name);
+      return TRUE;
+    case F_DATE:
+      return check_date (f->name, node, error);
+    case F_WEEK:
+      return check_week (f->name, node, error);
+    case F_CATEGORY:
+      return check_enum (f->name, node, categories, error);
+    case F_HOURS_KIND:
+      return check_enum (f->name, node, hours_kinds, error);
+    case F_ROLE:
+      return check_enum (f->name, node, roles, error);
+    case F_ACTION:
+      return check_enum (f->name, node, actions, error);
+    case F_AMEND_FIELD:
+      return check_enum (f->name, node, amend_fields, error);
+    case F_LOCATION:
+      return check_location (f->name, node, error);
+    case F_TASKS:
+      return check_tasks (f->name, node, error);
+    case F_ANY:
+    default:
+      return TRUE;
+    }
+}
+
+static gboolean
+check_task_answered (JsonObject *body,
+                     GError    **error)
+{
+  g_autofree char *reason = g_strdup (json_object_get_string_member_with_default (body, "reason", ""));
+
+  if (!json_object_get_boolean_member (body, "done") && g_strstrip (reason)[0] == '\0')
+    return invalid (error, _("The field “reason” is needed when a task was not done: say why."));
+  return TRUE;
+}
+
+static gboolean
+check_visit_amended (JsonObject *body,
+                     GError    **error)
+{
+  const char *field = json_object_get_string_member (body, "field");
+  gboolean is_time = !g_str_equal (field, "service");
+  const char *names[] = { "old", "new" };
+
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonNode *n = json_object_get_member (body, names[i]);
+
+      if (is_time && (!node_is_int (n) || json_node_get_int (n) < 0))
+        return invalid (error, _("The field “%s” must be a time in milliseconds for “%s”."), names[i], field);
+      if (!is_time && !check_string (names[i], n, i == 0 ? 0 : 1, 500, error))
+        return FALSE;
+    }
+  if (is_time && json_object_get_int_member (body, "new") <= 0)
+    return invalid (error, _("The field “new” must be a time in milliseconds since 1970."));
+  return TRUE;
+}
+
+static gboolean
+check_visit_cancelled (JsonObject *body,
+                       GError    **error)
+{
+  if (json_object_has_member (body, "visit") == json_object_has_member (body, "schedule"))
+    return invalid (error, _("A cancellation names either a “visit” or a “schedule”, not both or neither."));
+  return TRUE;
+}
+
+static gboolean
+check_review_added (JsonObject *body,
+                    GError    **error)
+{
+  gboolean visit = json_object_has_member (body, "visit");
+  gboolean sheet = json_object_has_member (body, "carer") && json_object_has_member (body, "week");
+
+  if (visit == sheet)
+    return invalid (error, _("A review names either a “visit”, or a “carer” and a “week”."));
+  if (g_str_equal (json_object_get_string_member (body, "action"), "query")
+      && !json_object_has_member (body, "message"))
+    return invalid (error, _("The field “message” is needed for a query: say what to check."));
+  return TRUE;
+}
+
+static gboolean
+validate_body (const TypeInfo *info,
+               JsonObject     *body,
+               GError        **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (info->fields) && info->fields[i].name != NULL; i++)
+    {
+      const Field *f = &info->fields[i];
+      JsonNode *node = json_object_get_member (body, f->name);
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        {
+          if (f->optional && node == NULL)
+            continue;
+          if (f->optional)
+            return invalid (error, _("The field “%s” must be left out rather than null."), f->name);
+          return invalid (error, _("The field “%s” is missing from a “%s” record."), f->name, info->name);
+        }
+      if (!check_field (f, node, error))
+        return FALSE;
+    }
+  return info->extra == NULL || info->extra (body, error);
+}
+
+gboolean
+care_event_validate (const CareEvent *event,
+                     GError         **error)
+{
+  if (event->type < 0 || event->type >= CARE_EVENT_N_TYPES)
+    return invalid (error, _("The field “type” is not a known record type."));
+  if (!care_id_is_valid (event->id))
+    return invalid (error, _("The field “id” must be an id of 1 to %d printable characters."), CARE_ID_MAX_LEN);
+  if (!care_id_is_valid (event->device))
+    return invalid (error, _("The field “device” must be an id of 1 to %d printable characters."), CARE_ID_MAX_LEN);
+  if (!care_id_is_valid (event->author))
+    return invalid (error, _("The field “author” must be an id of 1 to %d printable characters."), CARE_ID_MAX_LEN);
+  if (event->seq < 1)
+    return invalid (error, _("The field “seq” must be 1 or more."));
+  if (event->hlc <= 0)
+    return invalid (error, _("The field “hlc” must be a positive clock stamp."));
+  if (event->wall <= 0)
+    return invalid (error, _("The field “wall” must be a time in milliseconds since 1970."));
+  if (event->body == NULL)
+    return invalid (error, _("The field “body” is missing."));
+  return validate_body (&types[event->type], event->body, error);
+}
+
+JsonNode *
+care_event_to_json (const CareEvent *event)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  JsonNode *body = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (body, event->body != NULL ? event->body : json_object_new ());
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, event->id);
+  json_builder_set_member_name (b, "device");
+  json_builder_add_string_value (b, event->device);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, event->seq);
+  json_builder_set_member_name (b, "author");
+  json_builder_add_string_value (b, event->author);
+  json_builder_set_member_name (b, "hlc");
+  json_builder_add_int_value (b, event->hlc);
+  json_builder_set_member_name (b, "wall");
+  json_builder_add_int_value (b, event->wall);
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, care_event_type_to_string (event->type));
+  json_builder_set_member_name (b, "body");
+  json_builder_add_value (b, body);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static gboolean
+get_string_member (JsonObject *o,
+                   const char *name,
+                   char      **out,
+                   GError    **error)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !node_is_string (n))
+    return invalid (error, _("The field “%s” is missing or not text."), name);
+  *out = g_strdup (json_node_get_string (n));
+  return TRUE;
+}
+
+static gboolean
+get_int_member (JsonObject *o,
+                const char *name,
+                gint64     *out,
+                GError    **error)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (n == NULL || !node_is_int (n))
+    return invalid (error, _("The field “%s” is missing or not a whole number."), name);
+  *out = json_node_get_int (n);
+  return TRUE;
+}
+
+CareEvent *
+care_event_from_json (JsonNode *node,
+                      GError  **error)
+{
+  g_autoptr(CareEvent) event = care_event_new ();
+  g_autofree char *type = NULL;
+  JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *body;
+
+  if (o == NULL)
+    return invalid (error, _("A record must be a JSON object.")), NULL;
+  if (!get_string_member (o, "id", &event->id, error)
+      || !get_string_member (o, "device", &event->device, error)
+      || !get_int_member (o, "seq", &event->seq, error)
+      || !get_string_member (o, "author", &event->author, error)
+      || !get_int_member (o, "hlc", &event->hlc, error)
+      || !get_int_member (o, "wall", &event->wall, error)
+      || !get_string_member (o, "type", &type, error))
+    return NULL;
+  event->type = care_event_type_from_string (type);
+  body = json_object_get_member (o, "body");
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    return invalid (error, _("The field “body” must be a JSON object.")), NULL;
+  event->body = json_node_dup_object (body);
+  if (!care_event_validate (event, error))
+    return NULL;
+  return g_steal_pointer (&event);
+}
+
+const char *
+care_event_get_subject (const CareEvent *event)
+{
+  if (event->type < 0 || event->type >= CARE_EVENT_N_TYPES || event->body == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (types[0].subject) && types[event->type].subject[i]; i++)
+    {
+      const char *name = types[event->type].subject[i];
+
+      if (json_object_has_member (event->body, name))
+        return json_object_get_string_member_with_default (event->body, name, NULL);
+    }
+  return NULL;
+}

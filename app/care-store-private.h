@@ -1,0 +1,140 @@
+/* care-store-private.h: what the parts of CareStore share.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The store is split by concern: care-store.c (open, migrations, meta,
+ * identity), care-store-write.c (local appends and the rules),
+ * care-store-derive.c (derived state), care-store-query.c (queries) and
+ * care-store-sync.c (the sync-facing API). Each keeps its own SQL at its top.
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "care-store.h"
+#include "care-id.h"
+#include "care-hlc.h"
+
+G_BEGIN_DECLS
+
+struct _CareStore
+{
+  GObject parent_instance;
+
+  sqlite3 *db;
+  char *path;
+  char *device;
+  char *member;
+  CareRole role;
+  CareClockFunc clock;
+  gpointer clock_data;
+  GHashTable *stmts;        /* SQL text (static) → sqlite3_stmt */
+  int session_fd;           /* the session lock file, see care-store.c */
+  guint in_transaction;
+};
+
+/* Sync state values as stored in events.sync. */
+#define SYNC_LOCAL 0
+#define SYNC_SYNCED 1
+#define SYNC_QUARANTINED 2
+
+/* Visit base states as stored in visits.base. */
+#define BASE_SCHEDULED 0
+#define BASE_IN_PROGRESS 1
+#define BASE_DONE 2
+#define BASE_CANCELLED 3
+
+#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, sync"
+
+/* A cached statement, reset (and its bindings cleared) when it goes out of
+ * scope, so that no statement keeps a read transaction open. */
+typedef sqlite3_stmt CareStmt;
+static inline void
+care_stmt_release (CareStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStmt, care_stmt_release)
+
+#define CARE_STORE_SCHEMA_VERSION 2
+
+/* care-store.c: statements and errors. */
+/* The SQL of one schema migration (1..CARE_STORE_SCHEMA_VERSION). */
+const char   *care_store_migration_sql (int version);
+sqlite3_stmt *care_store_stmt          (CareStore   *self,
+                                        const char  *sql,
+                                        GError     **error);
+/* sqlite3_step with the error mapped; returns SQLITE_ROW, SQLITE_DONE or 0. */
+int           care_store_step          (CareStore    *self,
+                                        sqlite3_stmt *stmt,
+                                        GError      **error);
+/* Runs a statement with no result rows to completion. */
+gboolean      care_store_run           (CareStore    *self,
+                                        sqlite3_stmt *stmt,
+                                        GError      **error);
+gboolean      care_store_exec          (CareStore   *self,
+                                        const char  *sql,
+                                        GError     **error);
+gboolean      care_store_set_error     (CareStore   *self,
+                                        int          rc,
+                                        GError     **error);
+gboolean      care_store_begin         (CareStore   *self,
+                                        GError     **error);
+gboolean      care_store_commit        (CareStore   *self,
+                                        GError     **error);
+void          care_store_rollback      (CareStore   *self);
+void          care_store_bind_text     (sqlite3_stmt *stmt,
+                                        int           index,
+                                        const char   *text);
+char         *care_store_column_dup    (sqlite3_stmt *stmt,
+                                        int           column);
+/* A CareEvent from the EVENT_COLUMNS starting at column; sync (optional)
+ * receives the stored sync state. */
+CareEvent    *care_store_event_from_row (sqlite3_stmt *stmt,
+                                         int           column,
+                                         int          *sync);
+char         *care_store_format_time   (CareStore *self,
+                                        gint64     ms) G_GNUC_WARN_UNUSED_RESULT;
+/* [start, end) of a day in the co-op's time zone, in ms. */
+void          care_store_day_bounds    (GTimeZone   *tz,
+                                        const GDate *day,
+                                        gint64      *start,
+                                        gint64      *end);
+
+/* care-store-derive.c */
+typedef struct _CareDirty CareDirty;
+CareDirty    *care_dirty_new           (void);
+void          care_dirty_free          (CareDirty *dirty);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDirty, care_dirty_free)
+/* Inserts an event (already validated) and updates derived state now or
+ * marks it dirty for care_store_derive_flush. *inserted is FALSE when the
+ * event was already present (by id; a server copy then marks it synced) or
+ * another event holds its (device, seq). Needs an open transaction. */
+gboolean      care_store_insert_event  (CareStore       *self,
+                                        const CareEvent *event,
+                                        int              sync,
+                                        CareDirty       *dirty,
+                                        gboolean        *inserted,
+                                        GError         **error);
+gboolean      care_store_derive_flush  (CareStore *self,
+                                        CareDirty *dirty,
+                                        GError   **error);
+/* Recomputes every derived table from the events (migrations, repair). */
+gboolean      care_store_rebuild_derived (CareStore *self,
+                                          GError   **error);
+/* A canonical text dump of every derived table (tests). */
+char         *care_store_dump_derived  (CareStore *self,
+                                        GError   **error) G_GNUC_WARN_UNUSED_RESULT;
+/* All events of a visit in (hlc, device, seq) order. */
+GPtrArray    *care_store_load_visit_events (CareStore  *self,
+                                            const char *visit,
+                                            GArray     *syncs,
+                                            GError    **error);
+/* The care plan of a client: a JsonArray of tasks, or NULL. */
+JsonArray    *care_store_load_careplan (CareStore  *self,
+                                        const char *client,
+                                        GError    **error);
+
+G_END_DECLS

@@ -1,0 +1,973 @@
+/* care-store-query.c: what the app, the supervisor and the CLI read.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Lists read the indexed derived tables only. The state of a scheduled
+ * visit that has not started (upcoming, late, missed) depends on the time of
+ * the query, so it is computed here from the planned times, not stored.
+ */
+#include "care-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "care-store-private.h"
+
+#define MINUTE_MS (60 * 1000)
+#define DAY_MS (24 * 60 * MINUTE_MS)
+
+/* SQL --------------------------------------------------------------------- */
+
+#define SUMMARY_COLUMNS \
+  "v.vkey, v.visit, v.schedule, v.client, c.name, c.address, v.carer, m.name, v.service," \
+  " v.planned_start, v.planned_minutes, v.started_at, v.finished_at, v.recorded_started_at," \
+  " v.recorded_finished_at, v.base, v.review, v.open_query, v.flags," \
+  " (SELECT max(CASE e.sync WHEN 2 THEN 2 WHEN 0 THEN 1 ELSE 0 END) FROM events e" \
+  "   WHERE v.visit IS NOT NULL AND e.subject = v.visit)," \
+  " v.has_location, v.lat, v.lon, v.accuracy"
+#define SUMMARY_FROM \
+  " FROM visits v LEFT JOIN clients c ON c.client = v.client LEFT JOIN members m ON m.member = v.carer"
+/* Flags including the time-dependent "missed"; ?7 is now. */
+#define EFFECTIVE_FLAGS \
+  "(v.flags | CASE WHEN v.base = 0 AND v.planned_start + v.planned_minutes * 60000 <= ?7" \
+  " THEN 2 ELSE 0 END)"
+#define FILTER_REST \
+  " AND v.start_key >= ?3 AND v.start_key < ?4 AND (?5 < 0 OR v.review = ?5)" \
+  " AND (?6 = 0 OR (" EFFECTIVE_FLAGS " & ?6) != 0)"
+#define ORDER_TIME " ORDER BY v.start_key DESC, v.vkey LIMIT ?8 OFFSET ?9"
+#define ORDER_EXCEPTIONS \
+  " ORDER BY (v.flags & 1) DESC, (" EFFECTIVE_FLAGS " != 0) DESC, v.start_key DESC, v.vkey" \
+  " LIMIT ?8 OFFSET ?9"
+#define WHERE_CARER " WHERE v.carer = ?1 AND ?2 IS NULL" FILTER_REST
+#define WHERE_CLIENT " WHERE v.client = ?2 AND ?1 IS NULL" FILTER_REST
+#define WHERE_BOTH " WHERE v.carer = ?1 AND v.client = ?2" FILTER_REST
+#define WHERE_ALL " WHERE ?1 IS NULL AND ?2 IS NULL" FILTER_REST
+
+static const char *SQL_LIST[4][2] = {
+  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_ALL ORDER_TIME,
+    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_ALL ORDER_EXCEPTIONS },
+  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CARER ORDER_TIME,
+    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CARER ORDER_EXCEPTIONS },
+  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CLIENT ORDER_TIME,
+    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CLIENT ORDER_EXCEPTIONS },
+  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_BOTH ORDER_TIME,
+    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_BOTH ORDER_EXCEPTIONS },
+};
+#define COUNT_COLUMNS \
+  "SELECT sum((" EFFECTIVE_FLAGS " & 1) != 0), sum((" EFFECTIVE_FLAGS " & 2) != 0)," \
+  " sum((" EFFECTIVE_FLAGS " & 4) != 0), sum((" EFFECTIVE_FLAGS " & 8) != 0)," \
+  " sum((" EFFECTIVE_FLAGS " & 16) != 0), sum((" EFFECTIVE_FLAGS " & 32) != 0)," \
+  " sum((" EFFECTIVE_FLAGS " & 64) != 0), ?8, ?9 FROM visits v"
+static const char *SQL_COUNT[4] = {
+  COUNT_COLUMNS WHERE_ALL, COUNT_COLUMNS WHERE_CARER, COUNT_COLUMNS WHERE_CLIENT, COUNT_COLUMNS WHERE_BOTH,
+};
+static const char SQL_DAY[] =
+  "SELECT " SUMMARY_COLUMNS SUMMARY_FROM
+  " WHERE v.carer = ? AND v.start_key >= ? AND v.start_key < ? ORDER BY v.start_key, v.vkey";
+static const char SQL_ONE[] = "SELECT " SUMMARY_COLUMNS SUMMARY_FROM " WHERE v.vkey = ?";
+static const char SQL_NOTES_OF_VISIT[] =
+  "SELECT note, category, text, retracted, author, created_at FROM notes WHERE visit = ? ORDER BY created_at, note";
+static const char SQL_SEARCH[] =
+  "SELECT n.note, n.visit, c.name, n.category,"
+  " snippet(notes_fts, 0, '[', ']', '…', 12), n.created_at"
+  " FROM notes_fts f JOIN notes n ON n.pos = f.rowid LEFT JOIN clients c ON c.client = n.client"
+  " WHERE notes_fts MATCH ? ORDER BY rank LIMIT ?";
+static const char SQL_WEEK_VISITS[] =
+  "SELECT started_at, finished_at FROM visits WHERE carer = ? AND start_key >= ? AND start_key < ?"
+  " AND base = 2";
+static const char SQL_WEEK_PLANNED[] =
+  "SELECT coalesce(sum(planned_minutes), 0) FROM visits WHERE carer = ? AND start_key >= ?"
+  " AND start_key < ? AND planned_start > 0 AND base != 3";
+static const char SQL_WEEK_ENTRIES[] =
+  "SELECT date, kind, minutes FROM hours_entries WHERE carer = ? AND date >= ? AND date <= ?";
+static const char SQL_SHEET_REVIEW[] =
+  "SELECT action, EXISTS (SELECT 1 FROM answers a WHERE a.review = r.review) FROM reviews r"
+  " WHERE carer = ? AND week = ? ORDER BY hlc DESC, device DESC, seq DESC LIMIT 1";
+static const char SQL_ALL_CLIENTS[] =
+  "SELECT client FROM clients WHERE active ORDER BY name, client";
+static const char SQL_CARER_CLIENTS[] =
+  "SELECT a.client FROM assignments a LEFT JOIN clients c ON c.client = a.client"
+  " WHERE a.carer = ? AND a.active AND coalesce(c.active, 1) ORDER BY c.name, a.client";
+static const char SQL_CLIENT_NAME[] = "SELECT name FROM clients WHERE client = ?";
+static const char SQL_MEMBER_NAME[] = "SELECT name FROM members WHERE member = ?";
+static const char SQL_OUTBOX_COUNTS[] =
+  "SELECT coalesce(sum(sync = 0), 0), coalesce(sum(sync = 2), 0), coalesce(sum(sync = 1), 0),"
+  " coalesce(max(seq), 0) FROM events WHERE device = ?";
+static const char SQL_OUTBOX[] =
+  "SELECT " EVENT_COLUMNS " FROM events WHERE device = ? AND sync != 1 ORDER BY seq LIMIT ?";
+
+/* Summaries --------------------------------------------------------------- */
+
+void
+care_visit_summary_free (CareVisitSummary *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->visit);
+  g_free (s->schedule);
+  g_free (s->client);
+  g_free (s->client_name);
+  g_free (s->client_address);
+  g_free (s->carer);
+  g_free (s->carer_name);
+  g_free (s->service);
+  g_free (s->open_query);
+  g_free (s);
+}
+
+static CareVisitState
+state_of (int    base,
+          gint64 planned_start,
+          gint64 planned_minutes,
+          gint64 now)
+{
+  switch (base)
+    {
+    case BASE_IN_PROGRESS:
+      return CARE_VISIT_IN_PROGRESS;
+    case BASE_DONE:
+      return CARE_VISIT_DONE;
+    case BASE_CANCELLED:
+      return CARE_VISIT_CANCELLED;
+    default:
+      if (now < planned_start)
+        return CARE_VISIT_UPCOMING;
+      if (now < planned_start + planned_minutes * MINUTE_MS)
+        return CARE_VISIT_LATE;
+      return CARE_VISIT_MISSED;
+    }
+}
+
+static CareSyncState
+sync_of_column (sqlite3_stmt *stmt,
+                int           c)
+{
+  if (sqlite3_column_type (stmt, c) == SQLITE_NULL)
+    return CARE_SYNC_SYNCED;
+  switch (sqlite3_column_int (stmt, c))
+    {
+    case 2:
+      return CARE_SYNC_QUARANTINED;
+    case 1:
+      return CARE_SYNC_LOCAL;
+    default:
+      return CARE_SYNC_SYNCED;
+    }
+}
+
+static void
+summary_fill (CareVisitSummary *s,
+              sqlite3_stmt     *stmt,
+              gint64            now)
+{
+  s->visit = care_store_column_dup (stmt, 1);
+  s->schedule = care_store_column_dup (stmt, 2);
+  s->client = care_store_column_dup (stmt, 3);
+  s->client_name = care_store_column_dup (stmt, 4);
+  s->client_address = care_store_column_dup (stmt, 5);
+  s->carer = care_store_column_dup (stmt, 6);
+  s->carer_name = care_store_column_dup (stmt, 7);
+  s->service = care_store_column_dup (stmt, 8);
+  s->planned_start = sqlite3_column_int64 (stmt, 9);
+  s->planned_minutes = sqlite3_column_int64 (stmt, 10);
+  s->started_at = sqlite3_column_int64 (stmt, 11);
+  s->finished_at = sqlite3_column_int64 (stmt, 12);
+  s->recorded_started_at = sqlite3_column_int64 (stmt, 13);
+  s->recorded_finished_at = sqlite3_column_int64 (stmt, 14);
+  s->state = state_of (sqlite3_column_int (stmt, 15), s->planned_start, s->planned_minutes, now);
+  s->review = sqlite3_column_int (stmt, 16);
+  s->open_query = care_store_column_dup (stmt, 17);
+  s->flags = sqlite3_column_int (stmt, 18);
+  if (s->state == CARE_VISIT_MISSED)
+    s->flags |= CARE_VISIT_FLAG_MISSED;
+  s->sync = sync_of_column (stmt, 19);
+  if (s->client_name == NULL)
+    s->client_name = g_strdup (s->client);
+  if (s->carer_name == NULL)
+    s->carer_name = g_strdup (s->carer);
+}
+
+static CareVisitSummary *
+summary_from_row (sqlite3_stmt *stmt,
+                  gint64        now)
+{
+  CareVisitSummary *s = g_new0 (CareVisitSummary, 1);
+
+  summary_fill (s, stmt, now);
+  return s;
+}
+
+static GPtrArray *
+collect_summaries (CareStore    *self,
+                   sqlite3_stmt *stmt,
+                   GError      **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) care_visit_summary_free);
+  gint64 now = care_store_now (self);
+  int rc;
+
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (list, summary_from_row (stmt, now));
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&list);
+}
+
+GPtrArray *
+care_store_list_day (CareStore   *self,
+                     const char  *carer,
+                     const GDate *day,
+                     GError     **error)
+{
+  g_autoptr(GTimeZone) tz = care_store_get_timezone (self);
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_DAY, error);
+  gint64 start, end;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  if (stmt == NULL)
+    return NULL;
+  care_store_day_bounds (tz, day, &start, &end);
+  care_store_bind_text (stmt, 1, carer);
+  sqlite3_bind_int64 (stmt, 2, start);
+  sqlite3_bind_int64 (stmt, 3, end);
+  return collect_summaries (self, stmt, error);
+}
+
+static sqlite3_stmt *
+filter_stmt (CareStore             *self,
+             const char            *sql,
+             const CareVisitFilter *filter,
+             GError               **error)
+{
+  sqlite3_stmt *stmt = care_store_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, filter->carer);
+  care_store_bind_text (stmt, 2, filter->client);
+  sqlite3_bind_int64 (stmt, 3, filter->from > 0 ? filter->from : G_MININT64);
+  sqlite3_bind_int64 (stmt, 4, filter->to > 0 ? filter->to : G_MAXINT64);
+  sqlite3_bind_int (stmt, 5, filter->review);
+  sqlite3_bind_int (stmt, 6, filter->flags_any);
+  sqlite3_bind_int64 (stmt, 7, care_store_now (self));
+  sqlite3_bind_int (stmt, 8, filter->limit ? filter->limit : 100);
+  sqlite3_bind_int (stmt, 9, filter->offset);
+  return stmt;
+}
+
+static int
+filter_variant (const CareVisitFilter *filter)
+{
+  return (filter->carer != NULL ? 1 : 0) | (filter->client != NULL ? 2 : 0);
+}
+
+GPtrArray *
+care_store_list_visits (CareStore             *self,
+                        const CareVisitFilter *filter,
+                        GError               **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  g_return_val_if_fail (filter != NULL, NULL);
+  stmt = filter_stmt (self, SQL_LIST[filter_variant (filter)][filter->exceptions_first ? 1 : 0],
+                      filter, error);
+  if (stmt == NULL)
+    return NULL;
+  return collect_summaries (self, stmt, error);
+}
+
+gboolean
+care_store_count_exceptions (CareStore             *self,
+                             const CareVisitFilter *filter,
+                             gint64                 counts[7],
+                             GError               **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  stmt = filter_stmt (self, SQL_COUNT[filter_variant (filter)], filter, error);
+  if (stmt == NULL || care_store_step (self, stmt, error) != SQLITE_ROW)
+    return FALSE;
+  for (int i = 0; i < 7; i++)
+    counts[i] = sqlite3_column_int64 (stmt, i);
+  return TRUE;
+}
+
+/* One visit --------------------------------------------------------------- */
+
+static void
+task_state_free (CareTaskState *t)
+{
+  g_free (t->task);
+  g_free (t->label);
+  g_free (t->reason);
+  g_free (t);
+}
+
+static void
+note_version_free (CareNoteVersion *v)
+{
+  g_free (v->text);
+  g_free (v->reason);
+  g_free (v->author);
+  g_free (v);
+}
+
+static void
+care_note_free (CareNote *n)
+{
+  g_free (n->note);
+  g_free (n->category);
+  g_free (n->text);
+  g_free (n->author);
+  g_clear_pointer (&n->versions, g_ptr_array_unref);
+  g_free (n);
+}
+
+static void
+history_entry_free (CareHistoryEntry *h)
+{
+  g_free (h->event);
+  g_free (h->author);
+  g_free (h->device);
+  g_free (h->description);
+  g_free (h->reason);
+  g_free (h);
+}
+
+void
+care_visit_detail_free (CareVisitDetail *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->summary.visit);
+  g_free (d->summary.schedule);
+  g_free (d->summary.client);
+  g_free (d->summary.client_name);
+  g_free (d->summary.client_address);
+  g_free (d->summary.carer);
+  g_free (d->summary.carer_name);
+  g_free (d->summary.service);
+  g_free (d->summary.open_query);
+  g_clear_pointer (&d->tasks, g_ptr_array_unref);
+  g_clear_pointer (&d->notes, g_ptr_array_unref);
+  g_clear_pointer (&d->history, g_ptr_array_unref);
+  g_free (d);
+}
+
+static const char *
+str_member (const CareEvent *e,
+            const char      *name)
+{
+  return json_object_get_string_member_with_default (e->body, name, NULL);
+}
+
+static void
+fill_tasks (CareStore       *self,
+            CareVisitDetail *d,
+            GPtrArray       *events)
+{
+  g_autoptr(JsonArray) plan = care_store_load_careplan (self, d->summary.client, NULL);
+
+  for (guint i = 0; plan != NULL && i < json_array_get_length (plan); i++)
+    {
+      JsonObject *t = json_array_get_object_element (plan, i);
+      CareTaskState *state = g_new0 (CareTaskState, 1);
+
+      state->task = g_strdup (json_object_get_string_member (t, "task"));
+      state->label = g_strdup (json_object_get_string_member (t, "label"));
+      state->essential = json_object_get_boolean_member (t, "essential");
+      state->answer = -1;
+      for (guint j = 0; j < events->len; j++)
+        {
+          CareEvent *e = events->pdata[j];
+
+          if (e->type != CARE_EVENT_TASK_ANSWERED || g_strcmp0 (str_member (e, "task"), state->task) != 0)
+            continue;
+          state->answer = json_object_get_boolean_member (e->body, "done") ? 1 : 0;
+          g_free (state->reason);
+          state->reason = g_strdup (str_member (e, "reason"));
+        }
+      g_ptr_array_add (d->tasks, state);
+    }
+}
+
+static CareSyncState
+sync_state (int sync)
+{
+  return sync == SYNC_LOCAL ? CARE_SYNC_LOCAL : sync == SYNC_QUARANTINED ? CARE_SYNC_QUARANTINED
+                                                                          : CARE_SYNC_SYNCED;
+}
+
+static void
+note_add_version (CareNote        *n,
+                  const CareEvent *e,
+                  const char      *text,
+                  int              sync)
+{
+  CareNoteVersion *v = g_new0 (CareNoteVersion, 1);
+
+  v->text = g_strdup (text);
+  v->reason = g_strdup (str_member (e, "reason"));
+  v->author = g_strdup (e->author);
+  v->at = e->wall;
+  g_ptr_array_add (n->versions, v);
+  if (sync_state (sync) == CARE_SYNC_QUARANTINED || n->sync == CARE_SYNC_QUARANTINED)
+    n->sync = CARE_SYNC_QUARANTINED;
+  else if (sync_state (sync) == CARE_SYNC_LOCAL)
+    n->sync = CARE_SYNC_LOCAL;
+}
+
+static gboolean
+fill_notes (CareStore       *self,
+            CareVisitDetail *d,
+            GPtrArray       *events,
+            GArray          *syncs,
+            GError         **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_NOTES_OF_VISIT, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, d->summary.visit);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      CareNote *n = g_new0 (CareNote, 1);
+
+      n->note = care_store_column_dup (stmt, 0);
+      n->category = care_store_column_dup (stmt, 1);
+      n->text = care_store_column_dup (stmt, 2);
+      n->retracted = sqlite3_column_int (stmt, 3);
+      n->author = care_store_column_dup (stmt, 4);
+      n->created_at = sqlite3_column_int64 (stmt, 5);
+      n->urgent = g_strcmp0 (n->category, "safeguarding") == 0;
+      n->sync = CARE_SYNC_SYNCED;
+      n->versions = g_ptr_array_new_with_free_func ((GDestroyNotify) note_version_free);
+      for (guint i = 0; i < events->len; i++)
+        {
+          CareEvent *e = events->pdata[i];
+          int sync = g_array_index (syncs, int, i);
+
+          if (g_strcmp0 (str_member (e, "note"), n->note) != 0)
+            continue;
+          if (e->type == CARE_EVENT_NOTE_ADDED && n->versions->len == 0)
+            note_add_version (n, e, str_member (e, "text"), sync);
+          else if (e->type == CARE_EVENT_NOTE_AMENDED || e->type == CARE_EVENT_NOTE_RETRACTED)
+            note_add_version (n, e, e->type == CARE_EVENT_NOTE_AMENDED ? str_member (e, "new") : "", sync);
+        }
+      g_ptr_array_add (d->notes, n);
+    }
+  return rc == SQLITE_DONE;
+}
+
+static char *
+describe_amendment (CareStore       *self,
+                    const CareEvent *e)
+{
+  const char *field = str_member (e, "field");
+
+  if (g_strcmp0 (field, "service") == 0)
+    return g_strdup_printf (_("Service changed from “%s” to “%s”"), str_member (e, "old"), str_member (e, "new"));
+  else
+    {
+      g_autofree char *old = care_store_format_time (self, json_object_get_int_member (e->body, "old"));
+      g_autofree char *new = care_store_format_time (self, json_object_get_int_member (e->body, "new"));
+
+      if (g_strcmp0 (field, "started_at") == 0)
+        return g_strdup_printf (_("Check-in changed from %s to %s"), old, new);
+      return g_strdup_printf (_("Check-out changed from %s to %s"), old, new);
+    }
+}
+
+static const char *
+task_label (CareVisitDetail *d,
+            const char      *task)
+{
+  for (guint i = 0; i < d->tasks->len; i++)
+    {
+      CareTaskState *t = d->tasks->pdata[i];
+
+      if (g_strcmp0 (t->task, task) == 0)
+        return t->label;
+    }
+  return task;
+}
+
+static char *
+describe (CareStore       *self,
+          CareVisitDetail *d,
+          const CareEvent *e)
+{
+  g_autofree char *at = care_store_format_time (self, json_object_get_int_member_with_default (e->body, "at", 0));
+  const char *action;
+
+  switch (e->type)
+    {
+    case CARE_EVENT_VISIT_STARTED:
+      return g_strdup_printf (_("Checked in at %s (%s)"), at, str_member (e, "service"));
+    case CARE_EVENT_VISIT_FINISHED:
+      return g_strdup_printf (_("Checked out at %s"), at);
+    case CARE_EVENT_TASK_ANSWERED:
+      return json_object_get_boolean_member (e->body, "done")
+               ? g_strdup_printf (_("Task “%s” done"), task_label (d, str_member (e, "task")))
+               : g_strdup_printf (_("Task “%s” not done"), task_label (d, str_member (e, "task")));
+    case CARE_EVENT_NOTE_ADDED:
+      return g_strdup_printf (_("Note added (%s)"), str_member (e, "category"));
+    case CARE_EVENT_NOTE_AMENDED:
+      return g_strdup (_("Note corrected"));
+    case CARE_EVENT_NOTE_RETRACTED:
+      return g_strdup (_("Note withdrawn"));
+    case CARE_EVENT_VISIT_AMENDED:
+      return describe_amendment (self, e);
+    case CARE_EVENT_VISIT_CANCELLED:
+      return g_strdup (_("Visit cancelled"));
+    case CARE_EVENT_QUERY_ANSWERED:
+      return g_strdup_printf (_("Query answered: %s"), str_member (e, "message"));
+    case CARE_EVENT_REVIEW_ADDED:
+      action = str_member (e, "action");
+      if (g_strcmp0 (action, "approve") == 0)
+        return g_strdup (_("Approved by a supervisor"));
+      if (g_strcmp0 (action, "query") == 0)
+        return g_strdup_printf (_("Supervisor’s query: %s"), str_member (e, "message"));
+      return g_strdup_printf (_("Flagged by a supervisor%s%s"), str_member (e, "message") ? ": " : "",
+                              str_member (e, "message") ? str_member (e, "message") : "");
+    default:
+      return g_strdup (care_event_type_to_string (e->type));
+    }
+}
+
+static void
+fill_history (CareStore       *self,
+              CareVisitDetail *d,
+              GPtrArray       *events,
+              GArray          *syncs)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      CareEvent *e = events->pdata[i];
+      CareHistoryEntry *h = g_new0 (CareHistoryEntry, 1);
+
+      h->event = g_strdup (e->id);
+      h->type = e->type;
+      h->author = g_strdup (e->author);
+      h->device = g_strdup (e->device);
+      h->hlc = e->hlc;
+      h->wall = e->wall;
+      h->description = describe (self, d, e);
+      h->reason = g_strdup (str_member (e, "reason"));
+      if (h->reason == NULL && e->type == CARE_EVENT_REVIEW_ADDED)
+        h->reason = g_strdup (str_member (e, "message"));
+      h->sync = sync_state (g_array_index (syncs, int, i));
+      g_ptr_array_add (d->history, h);
+    }
+}
+
+static gboolean
+load_summary (CareStore       *self,
+              const char      *key,
+              CareVisitDetail *d,
+              GError         **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_ONE, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, key);
+  rc = care_store_step (self, stmt, error);
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  summary_fill (&d->summary, stmt, care_store_now (self));
+  d->has_location = sqlite3_column_int (stmt, 20);
+  d->lat = sqlite3_column_double (stmt, 21);
+  d->lon = sqlite3_column_double (stmt, 22);
+  d->accuracy_m = sqlite3_column_double (stmt, 23);
+  return TRUE;
+}
+
+CareVisitDetail *
+care_store_get_visit (CareStore  *self,
+                      const char *visit,
+                      GError    **error)
+{
+  g_autoptr(CareVisitDetail) d = g_new0 (CareVisitDetail, 1);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GArray) syncs = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GError) local = NULL;
+  g_autofree char *schedule_key = g_strconcat ("schedule:", visit, NULL);
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  d->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) task_state_free);
+  d->notes = g_ptr_array_new_with_free_func ((GDestroyNotify) care_note_free);
+  d->history = g_ptr_array_new_with_free_func ((GDestroyNotify) history_entry_free);
+  if (!load_summary (self, visit, d, &local) && local == NULL
+      && !g_str_has_prefix (visit, "schedule:") && !load_summary (self, schedule_key, d, &local))
+    {
+      if (local != NULL)
+        return g_propagate_error (error, g_steal_pointer (&local)), NULL;
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND,
+                   _("There is no visit %s in this care log. Check the visit id."), visit);
+      return NULL;
+    }
+  if (local != NULL)
+    return g_propagate_error (error, g_steal_pointer (&local)), NULL;
+  events = d->summary.visit ? care_store_load_visit_events (self, d->summary.visit, syncs, error)
+                            : g_ptr_array_new ();
+  if (events == NULL)
+    return NULL;
+  fill_tasks (self, d, events);
+  if (d->summary.visit != NULL && !fill_notes (self, d, events, syncs, error))
+    return NULL;
+  fill_history (self, d, events, syncs);
+  return g_steal_pointer (&d);
+}
+
+/* Search ------------------------------------------------------------------ */
+
+void
+care_note_hit_free (CareNoteHit *hit)
+{
+  if (hit == NULL)
+    return;
+  g_free (hit->note);
+  g_free (hit->visit);
+  g_free (hit->client_name);
+  g_free (hit->category);
+  g_free (hit->snippet);
+  g_free (hit);
+}
+
+/* Each word of what a person typed becomes a quoted prefix term, so that
+ * FTS5 syntax characters in it can never make the query fail. */
+static char *
+fts_query (const char *query)
+{
+  g_auto(GStrv) words = g_str_tokenize_and_fold (query, NULL, NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; words != NULL && words[i] != NULL; i++)
+    {
+      g_autofree char *escaped = NULL;
+      g_auto(GStrv) parts = g_strsplit (words[i], "\"", -1);
+
+      escaped = g_strjoinv ("\"\"", parts);
+      g_string_append_printf (out, "%s\"%s\"*", out->len ? " " : "", escaped);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+GPtrArray *
+care_store_search_notes (CareStore  *self,
+                         const char *query,
+                         guint       limit,
+                         GError    **error)
+{
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) care_note_hit_free);
+  g_autofree char *match = fts_query (query != NULL ? query : "");
+  g_autoptr(CareStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  if (*match == '\0')
+    return g_steal_pointer (&hits);
+  stmt = care_store_stmt (self, SQL_SEARCH, error);
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, match);
+  sqlite3_bind_int (stmt, 2, limit ? limit : 50);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      CareNoteHit *hit = g_new0 (CareNoteHit, 1);
+
+      hit->note = care_store_column_dup (stmt, 0);
+      hit->visit = care_store_column_dup (stmt, 1);
+      hit->client_name = care_store_column_dup (stmt, 2);
+      hit->category = care_store_column_dup (stmt, 3);
+      hit->snippet = care_store_column_dup (stmt, 4);
+      hit->created_at = sqlite3_column_int64 (stmt, 5);
+      g_ptr_array_add (hits, hit);
+    }
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&hits);
+}
+
+/* Hours ------------------------------------------------------------------- */
+
+void
+care_week_hours_free (CareWeekHours *week)
+{
+  if (week == NULL)
+    return;
+  g_free (week->carer);
+  g_free (week);
+}
+
+static void
+week_monday (int    iso_year,
+             int    iso_week,
+             GDate *monday)
+{
+  /* 4 January is always in week 1. */
+  g_date_clear (monday, 1);
+  g_date_set_dmy (monday, 4, G_DATE_JANUARY, iso_year);
+  g_date_subtract_days (monday, g_date_get_weekday (monday) - G_DATE_MONDAY);
+  g_date_add_days (monday, (iso_week - 1) * 7);
+}
+
+static void
+add_visit_minutes (CareWeekHours *w,
+                   const gint64   bounds[8],
+                   gint64         start,
+                   gint64         end)
+{
+  for (int d = 0; d < 7; d++)
+    {
+      gint64 a = MAX (start, bounds[d]);
+      gint64 b = MIN (end, bounds[d + 1]);
+
+      if (b > a)
+        w->days[d].visit_minutes += (b - a + MINUTE_MS / 2) / MINUTE_MS;
+    }
+}
+
+static gboolean
+week_visits (CareStore     *self,
+             CareWeekHours *w,
+             const gint64   bounds[8],
+             GError       **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_WEEK_VISITS, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, w->carer);
+  /* A visit that started the evening before can run into Monday. */
+  sqlite3_bind_int64 (stmt, 2, bounds[0] - DAY_MS);
+  sqlite3_bind_int64 (stmt, 3, bounds[7]);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    add_visit_minutes (w, bounds, sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1));
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+week_entries (CareStore     *self,
+              CareWeekHours *w,
+              const GDate   *monday,
+              GError       **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_WEEK_ENTRIES, error);
+  char first[16], last[16];
+  GDate sunday = *monday;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  g_date_add_days (&sunday, 6);
+  g_date_strftime (first, sizeof first, "%Y-%m-%d", monday);
+  g_date_strftime (last, sizeof last, "%Y-%m-%d", &sunday);
+  care_store_bind_text (stmt, 1, w->carer);
+  care_store_bind_text (stmt, 2, first);
+  care_store_bind_text (stmt, 3, last);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      GDate date;
+      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 minutes = sqlite3_column_int64 (stmt, 2);
+      CareDayHours *day;
+
+      g_date_clear (&date, 1);
+      g_date_set_parse (&date, (const char *) sqlite3_column_text (stmt, 0));
+      if (!g_date_valid (&date))
+        continue;
+      day = &w->days[g_date_days_between (monday, &date)];
+      if (g_strcmp0 (kind, "travel") == 0)
+        day->travel_minutes += minutes;
+      else if (g_strcmp0 (kind, "training") == 0)
+        day->training_minutes += minutes;
+      else
+        day->other_minutes += minutes;
+    }
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+week_extras (CareStore     *self,
+             CareWeekHours *w,
+             const gint64   bounds[8],
+             GError       **error)
+{
+  g_autoptr(CareStmt) planned = care_store_stmt (self, SQL_WEEK_PLANNED, error);
+  g_autoptr(CareStmt) review = NULL;
+  g_autofree char *week = g_strdup_printf ("%04d-W%02d", w->iso_year, w->iso_week);
+  int rc;
+
+  if (planned == NULL)
+    return FALSE;
+  care_store_bind_text (planned, 1, w->carer);
+  sqlite3_bind_int64 (planned, 2, bounds[0]);
+  sqlite3_bind_int64 (planned, 3, bounds[7]);
+  if (care_store_step (self, planned, error) != SQLITE_ROW)
+    return FALSE;
+  w->planned_minutes = sqlite3_column_int64 (planned, 0);
+  review = care_store_stmt (self, SQL_SHEET_REVIEW, error);
+  if (review == NULL)
+    return FALSE;
+  care_store_bind_text (review, 1, w->carer);
+  care_store_bind_text (review, 2, week);
+  rc = care_store_step (self, review, error);
+  if (rc == SQLITE_ROW)
+    {
+      const char *action = (const char *) sqlite3_column_text (review, 0);
+
+      if (g_strcmp0 (action, "approve") == 0)
+        w->review = CARE_REVIEW_APPROVED;
+      else if (g_strcmp0 (action, "flag") == 0)
+        w->review = CARE_REVIEW_FLAGGED;
+      else if (!sqlite3_column_int (review, 1))
+        w->review = CARE_REVIEW_QUERIED;
+    }
+  return rc != 0;
+}
+
+CareWeekHours *
+care_store_get_week_hours (CareStore  *self,
+                           const char *carer,
+                           int         iso_year,
+                           int         iso_week,
+                           GError    **error)
+{
+  g_autoptr(CareWeekHours) w = g_new0 (CareWeekHours, 1);
+  g_autoptr(GTimeZone) tz = care_store_get_timezone (self);
+  gint64 bounds[8];
+  GDate monday;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  if (iso_week < 1 || iso_week > 53 || iso_year < 1970 || iso_year > 9999)
+    {
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
+                   _("Week %d of %d does not exist."), iso_week, iso_year);
+      return NULL;
+    }
+  w->carer = g_strdup (carer);
+  w->iso_year = iso_year;
+  w->iso_week = iso_week;
+  week_monday (iso_year, iso_week, &monday);
+  for (int d = 0; d < 7; d++)
+    {
+      GDate day = monday;
+      gint64 end;
+
+      g_date_add_days (&day, d);
+      w->days[d].date = day;
+      care_store_day_bounds (tz, &day, &bounds[d], &end);
+      bounds[d + 1] = end;
+    }
+  if (!week_visits (self, w, bounds, error) || !week_entries (self, w, &monday, error)
+      || !week_extras (self, w, bounds, error))
+    return NULL;
+  for (int d = 0; d < 7; d++)
+    w->total_minutes += w->days[d].visit_minutes + w->days[d].travel_minutes
+                        + w->days[d].training_minutes + w->days[d].other_minutes;
+  return g_steal_pointer (&w);
+}
+
+/* Roster ------------------------------------------------------------------ */
+
+GPtrArray *
+care_store_list_clients (CareStore  *self,
+                         const char *carer,
+                         GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, carer ? SQL_CARER_CLIENTS : SQL_ALL_CLIENTS, error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  if (carer != NULL)
+    care_store_bind_text (stmt, 1, carer);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (ids, care_store_column_dup (stmt, 0));
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+static char *
+lookup_name (CareStore  *self,
+             const char *sql,
+             const char *id)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, sql, NULL);
+
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, id);
+  if (care_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return NULL;
+  return care_store_column_dup (stmt, 0);
+}
+
+char *
+care_store_get_client_name (CareStore  *self,
+                            const char *client)
+{
+  return lookup_name (self, SQL_CLIENT_NAME, client);
+}
+
+char *
+care_store_get_member_name (CareStore  *self,
+                            const char *member)
+{
+  return lookup_name (self, SQL_MEMBER_NAME, member);
+}
+
+/* Outbox ------------------------------------------------------------------ */
+
+gboolean
+care_store_get_outbox_counts (CareStore        *self,
+                              CareOutboxCounts *counts,
+                              GError          **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_OUTBOX_COUNTS, error);
+  g_autofree char *acked = NULL;
+
+  memset (counts, 0, sizeof *counts);
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, self->device ? self->device : "");
+  if (care_store_step (self, stmt, error) != SQLITE_ROW)
+    return FALSE;
+  counts->pending = sqlite3_column_int64 (stmt, 0);
+  counts->quarantined = sqlite3_column_int64 (stmt, 1);
+  counts->acknowledged = sqlite3_column_int64 (stmt, 2);
+  counts->last_seq = sqlite3_column_int64 (stmt, 3);
+  care_stmt_release (stmt);
+  acked = care_store_get_meta (self, "acked_seq");
+  counts->acked_seq = acked ? g_ascii_strtoll (acked, NULL, 10) : 0;
+  return TRUE;
+}
+
+GPtrArray *
+care_store_list_outbox (CareStore *self,
+                        guint      limit,
+                        GError   **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_OUTBOX, error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, self->device ? self->device : "");
+  sqlite3_bind_int (stmt, 2, limit ? limit : G_MAXINT);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (events, care_store_event_from_row (stmt, 0, NULL));
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&events);
+}

@@ -1,0 +1,251 @@
+/* care-store-sync.c: the sync-facing API.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The sync daemon reads unsent local events in sequence order, marks them
+ * acknowledged once the server has committed them, and applies pages of
+ * server records together with the pull cursor in one transaction, so the
+ * cursor can never run ahead of the data it covers.
+ */
+#include "care-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "care-store-private.h"
+
+/* SQL --------------------------------------------------------------------- */
+
+static const char SQL_UNSENT[] =
+  "SELECT " EVENT_COLUMNS " FROM events WHERE device = ? AND seq > ? AND sync = 0 ORDER BY seq LIMIT ?";
+static const char SQL_MARK_ACKED[] =
+  "UPDATE events SET sync = 1, sync_reason = NULL WHERE device = ? AND seq <= ? AND sync = 0";
+static const char SQL_RESET_ACKED[] =
+  "UPDATE events SET sync = 0 WHERE device = ? AND seq > ? AND sync = 1";
+static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM events WHERE device = ?";
+static const char SQL_QUARANTINE[] = "UPDATE events SET sync = 2, sync_reason = ? WHERE id = ?";
+
+static gint64
+get_int_meta (CareStore  *self,
+              const char *key)
+{
+  g_autofree char *value = care_store_get_meta (self, key);
+
+  return value != NULL ? g_ascii_strtoll (value, NULL, 10) : 0;
+}
+
+static gboolean
+set_int_meta (CareStore  *self,
+              const char *key,
+              gint64      value,
+              GError    **error)
+{
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+
+  return care_store_set_meta (self, key, text, error);
+}
+
+static gboolean
+require_identity (CareStore *self,
+                  GError   **error)
+{
+  if (self->device != NULL)
+    return TRUE;
+  g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_ENROLLED,
+               _("This profile is not set up yet: enrol this tablet first."));
+  return FALSE;
+}
+
+GPtrArray *
+care_store_read_unsent (CareStore *self,
+                        gint64     after_seq,
+                        guint      limit,
+                        GError   **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  if (!require_identity (self, error))
+    return NULL;
+  stmt = care_store_stmt (self, SQL_UNSENT, error);
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, self->device);
+  sqlite3_bind_int64 (stmt, 2, after_seq);
+  sqlite3_bind_int (stmt, 3, limit ? limit : 500);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (events, care_store_event_from_row (stmt, 0, NULL));
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&events);
+}
+
+static gint64
+last_seq (CareStore *self,
+          GError   **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_LAST_SEQ, error);
+
+  if (stmt == NULL)
+    return -1;
+  care_store_bind_text (stmt, 1, self->device);
+  if (care_store_step (self, stmt, error) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+update_seq (CareStore  *self,
+            const char *sql,
+            gint64      seq,
+            GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, self->device);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  return care_store_run (self, stmt, error);
+}
+
+static gboolean
+mark_acked_locked (CareStore *self,
+                   gint64     seq,
+                   GError   **error)
+{
+  gint64 acked = get_int_meta (self, "acked_seq");
+  gint64 last = last_seq (self, error);
+
+  if (last < 0)
+    return FALSE;
+  /* A server claiming more than this device ever wrote cannot make records
+   * written later count as sent. */
+  seq = MIN (seq, last);
+  if (seq <= acked)
+    return TRUE;
+  return update_seq (self, SQL_MARK_ACKED, seq, error)
+         && set_int_meta (self, "acked_seq", seq, error);
+}
+
+gboolean
+care_store_mark_acked (CareStore *self,
+                       gint64     seq,
+                       GError   **error)
+{
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  if (!require_identity (self, error) || !care_store_begin (self, error))
+    return FALSE;
+  if (!mark_acked_locked (self, seq, error))
+    {
+      care_store_rollback (self);
+      return FALSE;
+    }
+  return care_store_commit (self, error);
+}
+
+gboolean
+care_store_reset_acked (CareStore *self,
+                        gint64     seq,
+                        GError   **error)
+{
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  if (!require_identity (self, error) || !care_store_begin (self, error))
+    return FALSE;
+  seq = MAX (seq, 0);
+  if (!update_seq (self, SQL_RESET_ACKED, seq, error)
+      || (get_int_meta (self, "acked_seq") > seq && !set_int_meta (self, "acked_seq", seq, error)))
+    {
+      care_store_rollback (self);
+      return FALSE;
+    }
+  return care_store_commit (self, error);
+}
+
+gboolean
+care_store_quarantine (CareStore  *self,
+                       const char *event_id,
+                       const char *reason,
+                       GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_QUARANTINE, error);
+
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, reason ? reason : "");
+  care_store_bind_text (stmt, 2, event_id);
+  if (!care_store_run (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND,
+                   _("There is no record %s in this care log."), event_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_locked (CareStore  *self,
+              GPtrArray  *events,
+              const char *cursor,
+              GError    **error)
+{
+  g_autoptr(CareDirty) dirty = care_dirty_new ();
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const CareEvent *event = events->pdata[i];
+      g_autoptr(GError) invalid = NULL;
+      gboolean inserted;
+
+      /* A record that fails validation is set aside, not allowed to block
+       * the rest of the page. */
+      if (!care_event_validate (event, &invalid))
+        {
+          g_message ("Skipped server record %s: %s", event->id ? event->id : "(no id)", invalid->message);
+          continue;
+        }
+      if (!care_store_insert_event (self, event, SYNC_SYNCED, dirty, &inserted, error))
+        return FALSE;
+    }
+  if (!care_store_derive_flush (self, dirty, error))
+    return FALSE;
+  return cursor == NULL || care_store_set_meta (self, "pull_cursor", cursor, error);
+}
+
+gboolean
+care_store_apply_page (CareStore  *self,
+                       GPtrArray  *events,
+                       const char *cursor,
+                       GError    **error)
+{
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (events != NULL, FALSE);
+  if (!care_store_begin (self, error))
+    return FALSE;
+  if (!apply_locked (self, events, cursor, error))
+    {
+      care_store_rollback (self);
+      return FALSE;
+    }
+  return care_store_commit (self, error);
+}
+
+char *
+care_store_get_pull_cursor (CareStore *self)
+{
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  return care_store_get_meta (self, "pull_cursor");
+}
+
+gboolean
+care_store_reset_pull_cursor (CareStore *self,
+                              GError   **error)
+{
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  return care_store_set_meta (self, "pull_cursor", NULL, error);
+}

@@ -1,0 +1,876 @@
+/* care-store-write.c: local appends and the care-log rules.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One user action is one transaction: BEGIN IMMEDIATE (so the sequence
+ * number and clock are read under the write lock, even with the app, the
+ * command-line tool and the sync daemon on the same file), validate, check
+ * the rules against the current derived state, insert, update the derived
+ * state, COMMIT with synchronous=FULL. Only then does the call return.
+ * The rules apply to local appends only: records from the server are facts
+ * that already happened elsewhere.
+ */
+#include "care-config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "care-store-private.h"
+
+#define CLOCK_TOLERANCE_MS (5 * 60 * 1000)
+
+/* SQL --------------------------------------------------------------------- */
+
+static const char SQL_MAX_HLC[] = "SELECT max(hlc) FROM events";
+static const char SQL_MAX_SEQ[] = "SELECT max(seq) FROM events WHERE device = ?";
+static const char SQL_VISIT_ROW[] =
+  "SELECT base, started_at, finished_at, client, schedule, service, carer FROM visits"
+  " WHERE vkey = ? AND visit IS NOT NULL";
+static const char SQL_NOTE_ROW[] =
+  "SELECT visit, text, retracted FROM notes WHERE note = ? ORDER BY pos LIMIT 1";
+static const char SQL_REVIEW_ROW[] = "SELECT action, visit FROM reviews WHERE review = ?";
+static const char SQL_SCHEDULE_ROW[] = "SELECT cancelled, service FROM schedules WHERE schedule = ?";
+static const char SQL_SCHEDULE_STARTED[] =
+  "SELECT visit FROM visits WHERE schedule = ? AND visit IS NOT NULL LIMIT 1";
+static const char SQL_CLIENT_KNOWN[] =
+  "SELECT (SELECT count(*) FROM clients WHERE client = ?), EXISTS (SELECT 1 FROM clients)";
+
+/* Errors ------------------------------------------------------------------ */
+
+static gboolean
+fail (GError    **error,
+      int         code,
+      const char *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError    **error,
+      int         code,
+      const char *format,
+      ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, CARE_STORE_ERROR, code, message);
+  return FALSE;
+}
+
+static const char *
+body_str (JsonObject *body,
+          const char *name)
+{
+  return json_object_get_string_member_with_default (body, name, NULL);
+}
+
+static gboolean
+is_blank (const char *s)
+{
+  for (; s != NULL && *s; s++)
+    if (!g_ascii_isspace (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Current state, as the rules need it ------------------------------------ */
+
+typedef struct
+{
+  gboolean found;
+  int base;
+  gint64 started_at;
+  gint64 finished_at;
+  char *client;
+  char *schedule;
+  char *service;
+  char *carer;
+} VisitRow;
+
+static void
+visit_row_clear (VisitRow *v)
+{
+  g_clear_pointer (&v->client, g_free);
+  g_clear_pointer (&v->schedule, g_free);
+  g_clear_pointer (&v->service, g_free);
+  g_clear_pointer (&v->carer, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VisitRow, visit_row_clear)
+
+static gboolean
+load_visit_row (CareStore  *self,
+                const char *visit,
+                VisitRow   *v,
+                GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_VISIT_ROW, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, visit);
+  rc = care_store_step (self, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      v->found = TRUE;
+      v->base = sqlite3_column_int (stmt, 0);
+      v->started_at = sqlite3_column_int64 (stmt, 1);
+      v->finished_at = sqlite3_column_int64 (stmt, 2);
+      v->client = care_store_column_dup (stmt, 3);
+      v->schedule = care_store_column_dup (stmt, 4);
+      v->service = care_store_column_dup (stmt, 5);
+      v->carer = care_store_column_dup (stmt, 6);
+    }
+  return rc != 0;
+}
+
+static gboolean
+require_visit (CareStore  *self,
+               const char *visit,
+               VisitRow   *v,
+               GError    **error)
+{
+  if (!load_visit_row (self, visit, v, error))
+    return FALSE;
+  if (!v->found)
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                 _("There is no visit %s in this care log. Check the visit id (carelog-cli today "
+                   "lists them)."), visit);
+  return TRUE;
+}
+
+/* The essential tasks of the visit's care plan without a "done" answer, as
+ * a list of labels; NULL when there are none. */
+static char *
+missing_essentials (CareStore  *self,
+                    const char *visit,
+                    const char *client,
+                    GError    **error)
+{
+  g_autoptr(GPtrArray) events = care_store_load_visit_events (self, visit, NULL, error);
+  g_autoptr(JsonArray) plan = care_store_load_careplan (self, client, NULL);
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) missing = g_string_new (NULL);
+
+  if (events == NULL)
+    return NULL;
+  for (guint i = 0; i < events->len; i++)
+    {
+      CareEvent *e = events->pdata[i];
+
+      if (e->type == CARE_EVENT_TASK_ANSWERED)
+        g_hash_table_add (done, (gpointer) body_str (e->body, "task"));
+    }
+  for (guint i = 0; plan != NULL && i < json_array_get_length (plan); i++)
+    {
+      JsonObject *t = json_array_get_object_element (plan, i);
+
+      if (json_object_get_boolean_member (t, "essential")
+          && !g_hash_table_contains (done, json_object_get_string_member (t, "task")))
+        g_string_append_printf (missing, "%s“%s”", missing->len ? ", " : "",
+                                json_object_get_string_member (t, "label"));
+    }
+  return missing->len ? g_string_free (g_steal_pointer (&missing), FALSE) : NULL;
+}
+
+static gboolean
+task_in_plan (CareStore  *self,
+              const char *client,
+              const char *task)
+{
+  g_autoptr(JsonArray) plan = care_store_load_careplan (self, client, NULL);
+
+  if (plan == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (plan); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (plan, i), "task"), task) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Rules ------------------------------------------------------------------- */
+
+static gboolean
+rule_started (CareStore  *self,
+              JsonObject *body,
+              GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+  g_autoptr(CareStmt) known = care_store_stmt (self, SQL_CLIENT_KNOWN, error);
+  const char *schedule = body_str (body, "schedule");
+
+  if (known == NULL || !load_visit_row (self, body_str (body, "visit"), &v, error))
+    return FALSE;
+  if (v.found)
+    return fail (error, CARE_STORE_ERROR_RULE, _("Visit %s has already been started."),
+                 body_str (body, "visit"));
+  care_store_bind_text (known, 1, body_str (body, "client"));
+  if (care_store_step (self, known, error) != SQLITE_ROW)
+    return FALSE;
+  if (sqlite3_column_int (known, 0) == 0 && sqlite3_column_int (known, 1) != 0)
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                 _("Client %s is not in this tablet’s client list. Check the client, or sync to "
+                   "receive the co-op’s latest list."), body_str (body, "client"));
+  if (schedule != NULL)
+    {
+      g_autoptr(CareStmt) row = care_store_stmt (self, SQL_SCHEDULE_ROW, error);
+      g_autoptr(CareStmt) started = NULL;
+      int rc;
+
+      if (row == NULL)
+        return FALSE;
+      care_store_bind_text (row, 1, schedule);
+      rc = care_store_step (self, row, error);
+      if (rc == 0)
+        return FALSE;
+      if (rc == SQLITE_DONE)
+        return fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                     _("The scheduled visit %s is not on this tablet’s rota. Start an unscheduled "
+                       "visit instead, or sync to receive the latest rota."), schedule);
+      if (sqlite3_column_int (row, 0))
+        return fail (error, CARE_STORE_ERROR_RULE,
+                     _("This scheduled visit was cancelled by the co-op. Start an unscheduled "
+                       "visit if you are with the client anyway."));
+      started = care_store_stmt (self, SQL_SCHEDULE_STARTED, error);
+      if (started == NULL)
+        return FALSE;
+      care_store_bind_text (started, 1, schedule);
+      rc = care_store_step (self, started, error);
+      if (rc == SQLITE_ROW)
+        return fail (error, CARE_STORE_ERROR_RULE,
+                     _("This scheduled visit has already been started (visit %s)."),
+                     (const char *) sqlite3_column_text (started, 0));
+      if (rc == 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+rule_task (CareStore  *self,
+           JsonObject *body,
+           GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+
+  if (!require_visit (self, body_str (body, "visit"), &v, error))
+    return FALSE;
+  if (v.base == BASE_CANCELLED)
+    return fail (error, CARE_STORE_ERROR_RULE, _("This visit was cancelled, so its tasks cannot be answered."));
+  if (!task_in_plan (self, v.client, body_str (body, "task")))
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                 _("Task %s is not part of this client’s care plan. Check the task id."),
+                 body_str (body, "task"));
+  return TRUE;
+}
+
+static gboolean
+rule_finished (CareStore  *self,
+               JsonObject *body,
+               GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+  g_autofree char *missing = NULL;
+  g_autofree char *start = NULL;
+  g_autoptr(GError) local = NULL;
+  gint64 at = json_object_get_int_member (body, "at");
+
+  if (!require_visit (self, body_str (body, "visit"), &v, error))
+    return FALSE;
+  if (v.base == BASE_DONE)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("This visit has already been checked out. To correct the time, amend the check-out."));
+  if (v.base == BASE_CANCELLED)
+    return fail (error, CARE_STORE_ERROR_RULE, _("This visit was cancelled, so it cannot be checked out."));
+  if (at < v.started_at)
+    {
+      start = care_store_format_time (self, v.started_at);
+      return fail (error, CARE_STORE_ERROR_RULE,
+                   _("The check-out time is before the check-in at %s. Check the device’s clock, "
+                     "or amend the check-in time first."), start);
+    }
+  missing = missing_essentials (self, body_str (body, "visit"), v.client, &local);
+  if (local != NULL)
+    return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+  if (missing != NULL)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("Answer the essential tasks before checking out: %s (done, or not done with a reason)."),
+                 missing);
+  return TRUE;
+}
+
+static gboolean
+rule_amended (CareStore  *self,
+              JsonObject *body,
+              GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+  const char *field = body_str (body, "field");
+  gboolean is_time = !g_str_equal (field, "service");
+  gint64 value = is_time ? json_object_get_int_member (body, "new") : 0;
+
+  if (!require_visit (self, body_str (body, "visit"), &v, error))
+    return FALSE;
+  if (is_blank (body_str (body, "reason")))
+    return fail (error, CARE_STORE_ERROR_RULE, _("An amendment needs a reason: say why the record was wrong."));
+  if (g_str_equal (field, "finished_at") && v.base != BASE_DONE)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("This visit has not been checked out yet, so there is no check-out time to amend."));
+  if (g_str_equal (field, "finished_at") && value < v.started_at)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("The new check-out time is before the check-in. An end cannot come before a start."));
+  if (g_str_equal (field, "started_at") && v.base == BASE_DONE && value > v.finished_at)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("The new check-in time is after the check-out. An end cannot come before a start."));
+  return TRUE;
+}
+
+static gboolean
+rule_note (CareStore  *self,
+           JsonObject *body,
+           CareEventType type,
+           GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+  g_autoptr(CareStmt) stmt = NULL;
+  int rc;
+
+  if (!require_visit (self, body_str (body, "visit"), &v, error))
+    return FALSE;
+  if (type == CARE_EVENT_NOTE_ADDED)
+    return TRUE;
+  if (is_blank (body_str (body, "reason")))
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("Correcting or withdrawing a note needs a reason: say why it was wrong."));
+  stmt = care_store_stmt (self, SQL_NOTE_ROW, error);
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, body_str (body, "note"));
+  rc = care_store_step (self, stmt, error);
+  if (rc == 0)
+    return FALSE;
+  if (rc != SQLITE_ROW || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), body_str (body, "visit")) != 0)
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND, _("There is no note %s on this visit."),
+                 body_str (body, "note"));
+  if (sqlite3_column_int (stmt, 2))
+    return fail (error, CARE_STORE_ERROR_RULE, _("This note has been withdrawn and can no longer be changed."));
+  return TRUE;
+}
+
+static gboolean
+rule_cancelled (CareStore  *self,
+                JsonObject *body,
+                GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+  const char *schedule = body_str (body, "schedule");
+
+  if (is_blank (body_str (body, "reason")))
+    return fail (error, CARE_STORE_ERROR_RULE, _("A cancellation needs a reason."));
+  if (schedule != NULL)
+    {
+      g_autoptr(CareStmt) row = care_store_stmt (self, SQL_SCHEDULE_ROW, error);
+      g_autoptr(CareStmt) started = NULL;
+      int rc;
+
+      if (row == NULL)
+        return FALSE;
+      care_store_bind_text (row, 1, schedule);
+      if ((rc = care_store_step (self, row, error)) != SQLITE_ROW)
+        return rc == 0 ? FALSE : fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                                       _("There is no scheduled visit %s on this tablet’s rota."), schedule);
+      started = care_store_stmt (self, SQL_SCHEDULE_STARTED, error);
+      if (started == NULL)
+        return FALSE;
+      care_store_bind_text (started, 1, schedule);
+      if ((rc = care_store_step (self, started, error)) == SQLITE_ROW)
+        return fail (error, CARE_STORE_ERROR_RULE,
+                     _("This scheduled visit has been started (visit %s): cancel that visit instead."),
+                     (const char *) sqlite3_column_text (started, 0));
+      return rc != 0;
+    }
+  if (!require_visit (self, body_str (body, "visit"), &v, error))
+    return FALSE;
+  if (v.base == BASE_DONE)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("This visit has been checked out and cannot be cancelled; amend it instead."));
+  if (v.base == BASE_CANCELLED)
+    return fail (error, CARE_STORE_ERROR_RULE, _("This visit has already been cancelled."));
+  return TRUE;
+}
+
+static gboolean
+rule_review (CareStore    *self,
+             CareEventType type,
+             JsonObject   *body,
+             GError      **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+  g_auto(VisitRow) v = { 0 };
+  int rc;
+
+  if (type == CARE_EVENT_REVIEW_ADDED)
+    {
+      if (self->role != CARE_ROLE_SUPERVISOR && self->role != CARE_ROLE_ADMINISTRATOR)
+        return fail (error, CARE_STORE_ERROR_RULE, _("Only a supervisor can review visits and timesheets."));
+      return body_str (body, "visit") == NULL || require_visit (self, body_str (body, "visit"), &v, error);
+    }
+  stmt = care_store_stmt (self, SQL_REVIEW_ROW, error);
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, body_str (body, "review"));
+  if ((rc = care_store_step (self, stmt, error)) != SQLITE_ROW)
+    return rc == 0 ? FALSE : fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                                   _("There is no review %s on this tablet."), body_str (body, "review"));
+  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "query") != 0)
+    return fail (error, CARE_STORE_ERROR_RULE, _("Only a query can be answered."));
+  return TRUE;
+}
+
+static gboolean
+check_rules (CareStore       *self,
+             const CareEvent *event,
+             GError         **error)
+{
+  JsonObject *body = event->body;
+
+  if (care_event_type_is_roster (event->type) && self->role != CARE_ROLE_ADMINISTRATOR)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("Members, clients, care plans and the rota are set by the co-op’s administrators."));
+  switch (event->type)
+    {
+    case CARE_EVENT_VISIT_STARTED:
+      return rule_started (self, body, error);
+    case CARE_EVENT_TASK_ANSWERED:
+      return rule_task (self, body, error);
+    case CARE_EVENT_VISIT_FINISHED:
+      return rule_finished (self, body, error);
+    case CARE_EVENT_VISIT_AMENDED:
+      return rule_amended (self, body, error);
+    case CARE_EVENT_NOTE_ADDED:
+    case CARE_EVENT_NOTE_AMENDED:
+    case CARE_EVENT_NOTE_RETRACTED:
+      return rule_note (self, body, event->type, error);
+    case CARE_EVENT_VISIT_CANCELLED:
+      return rule_cancelled (self, body, error);
+    case CARE_EVENT_REVIEW_ADDED:
+    case CARE_EVENT_QUERY_ANSWERED:
+      return rule_review (self, event->type, body, error);
+    default:
+      return TRUE;
+    }
+}
+
+/* Appending --------------------------------------------------------------- */
+
+static gint64
+max_value (CareStore  *self,
+           const char *sql,
+           const char *key,
+           GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  if (key != NULL)
+    care_store_bind_text (stmt, 1, key);
+  if (care_store_step (self, stmt, error) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static CareEvent *
+new_local_event (CareStore    *self,
+                 CareEventType type,
+                 JsonObject   *body,
+                 GError      **error)
+{
+  g_autoptr(CareEvent) event = care_event_new ();
+  gint64 now = care_store_now (self);
+  gint64 last_hlc = max_value (self, SQL_MAX_HLC, NULL, error);
+  gint64 last_seq = last_hlc >= 0 ? max_value (self, SQL_MAX_SEQ, self->device, error) : -1;
+
+  if (last_seq < 0)
+    return NULL;
+  event->id = care_id_new (now);
+  event->device = g_strdup (self->device);
+  event->seq = last_seq + 1;
+  event->author = g_strdup (self->member);
+  event->hlc = care_hlc_now (last_hlc, now);
+  event->wall = now;
+  event->type = type;
+  event->body = json_object_ref (body);
+  return g_steal_pointer (&event);
+}
+
+static CareEvent *
+append_locked (CareStore    *self,
+               CareEventType type,
+               JsonObject   *body,
+               GError      **error)
+{
+  g_autoptr(CareEvent) event = new_local_event (self, type, body, error);
+  g_autoptr(CareDirty) dirty = care_dirty_new ();
+  gboolean inserted = FALSE;
+
+  if (event == NULL || !care_event_validate (event, error) || !check_rules (self, event, error))
+    return NULL;
+  if (!care_store_insert_event (self, event, SYNC_LOCAL, dirty, &inserted, error)
+      || !care_store_derive_flush (self, dirty, error))
+    return NULL;
+  if (!inserted)
+    return fail (error, CARE_STORE_ERROR_FAILED, _("The record could not be added; try again.")), NULL;
+  return g_steal_pointer (&event);
+}
+
+CareEvent *
+care_store_append (CareStore    *self,
+                   CareEventType type,
+                   JsonObject   *body,
+                   GError      **error)
+{
+  g_autoptr(CareEvent) event = NULL;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  if (self->device == NULL || self->member == NULL)
+    return fail (error, CARE_STORE_ERROR_NOT_ENROLLED,
+                 _("This profile is not set up yet: enrol this tablet with the line from your "
+                   "co-ordinator, or create the demo profile.")), NULL;
+  if (!care_store_begin (self, error))
+    return NULL;
+  event = append_locked (self, type, body, error);
+  if (event == NULL)
+    {
+      care_store_rollback (self);
+      return NULL;
+    }
+  if (!care_store_commit (self, error))
+    return NULL;
+  return g_steal_pointer (&event);
+}
+
+/* Convenience wrappers ---------------------------------------------------- */
+
+static JsonObject *
+new_body (const char *first_name,
+          ...) G_GNUC_NULL_TERMINATED;
+
+/* Pairs of member name and string value (NULL values are left out). */
+static JsonObject *
+new_body (const char *first_name,
+          ...)
+{
+  JsonObject *body = json_object_new ();
+  va_list args;
+
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        json_object_set_string_member (body, name, value);
+    }
+  va_end (args);
+  return body;
+}
+
+static gboolean
+append_body (CareStore    *self,
+             CareEventType type,
+             JsonObject   *body,
+             GError      **error)
+{
+  g_autoptr(JsonObject) owned = body;
+  g_autoptr(CareEvent) event = care_store_append (self, type, owned, error);
+
+  return event != NULL;
+}
+
+static void
+add_clock_offset (CareStore  *self,
+                  JsonObject *body)
+{
+  g_autofree char *offset = care_store_get_meta (self, "clock_offset_ms");
+  gint64 ms = offset != NULL ? g_ascii_strtoll (offset, NULL, 10) : 0;
+
+  if (ABS (ms) > CLOCK_TOLERANCE_MS)
+    json_object_set_int_member (body, "clock_offset_ms", ms);
+}
+
+static char *
+service_of_schedule (CareStore  *self,
+                     const char *schedule)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_SCHEDULE_ROW, NULL);
+
+  if (stmt == NULL || schedule == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, schedule);
+  if (care_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return NULL;
+  return care_store_column_dup (stmt, 1);
+}
+
+char *
+care_store_check_in (CareStore    *self,
+                     const char   *client,
+                     const char   *schedule,
+                     const char   *service,
+                     const double *lat_lon_acc,
+                     GError      **error)
+{
+  g_autofree char *visit = care_id_new (care_store_now (self));
+  g_autofree char *planned = service == NULL ? service_of_schedule (self, schedule) : NULL;
+  JsonObject *body = new_body ("visit", visit, "client", client, "schedule", schedule,
+                               "service", service ? service : planned ? planned : "home care", NULL);
+
+  json_object_set_int_member (body, "at", care_store_now (self));
+  if (lat_lon_acc != NULL)
+    {
+      JsonObject *loc = json_object_new ();
+
+      json_object_set_double_member (loc, "lat", lat_lon_acc[0]);
+      json_object_set_double_member (loc, "lon", lat_lon_acc[1]);
+      json_object_set_double_member (loc, "accuracy_m", lat_lon_acc[2]);
+      json_object_set_object_member (body, "location", loc);
+    }
+  add_clock_offset (self, body);
+  if (!append_body (self, CARE_EVENT_VISIT_STARTED, body, error))
+    return NULL;
+  return g_steal_pointer (&visit);
+}
+
+gboolean
+care_store_answer_task (CareStore  *self,
+                        const char *visit,
+                        const char *task,
+                        gboolean    done,
+                        const char *reason,
+                        GError    **error)
+{
+  JsonObject *body = new_body ("visit", visit, "task", task, "reason", reason, NULL);
+
+  json_object_set_boolean_member (body, "done", done);
+  return append_body (self, CARE_EVENT_TASK_ANSWERED, body, error);
+}
+
+char *
+care_store_add_note (CareStore  *self,
+                     const char *visit,
+                     const char *category,
+                     const char *text,
+                     GError    **error)
+{
+  g_autofree char *note = care_id_new (care_store_now (self));
+  JsonObject *body = new_body ("visit", visit, "note", note, "category", category,
+                               "text", text, NULL);
+
+  if (!append_body (self, CARE_EVENT_NOTE_ADDED, body, error))
+    return NULL;
+  return g_steal_pointer (&note);
+}
+
+gboolean
+care_store_check_out (CareStore  *self,
+                      const char *visit,
+                      GError    **error)
+{
+  JsonObject *body = new_body ("visit", visit, NULL);
+
+  json_object_set_int_member (body, "at", care_store_now (self));
+  add_clock_offset (self, body);
+  return append_body (self, CARE_EVENT_VISIT_FINISHED, body, error);
+}
+
+static gboolean
+parse_ms (const char *text,
+          gint64     *out,
+          GError    **error)
+{
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
+    return fail (error, CARE_STORE_ERROR_INVALID,
+                 _("The new time must be given in milliseconds since 1970."));
+  *out = (gint64) value;
+  return TRUE;
+}
+
+gboolean
+care_store_amend_visit (CareStore  *self,
+                        const char *visit,
+                        const char *field,
+                        const char *new_value,
+                        const char *reason,
+                        GError    **error)
+{
+  g_auto(VisitRow) v = { 0 };
+  g_autoptr(JsonObject) body = NULL;
+  gint64 value = 0;
+  gboolean is_service = g_strcmp0 (field, "service") == 0;
+
+  if (!is_service && g_strcmp0 (field, "started_at") != 0 && g_strcmp0 (field, "finished_at") != 0)
+    return fail (error, CARE_STORE_ERROR_INVALID,
+                 _("Only the check-in time (started_at), the check-out time (finished_at) or the "
+                   "service can be amended."));
+  if (!is_service && !parse_ms (new_value, &value, error))
+    return FALSE;
+  if (!require_visit (self, visit, &v, error))
+    return FALSE;
+  body = new_body ("visit", visit, "field", field, "reason", reason ? reason : "", NULL);
+  if (is_service)
+    {
+      json_object_set_string_member (body, "old", v.service);
+      json_object_set_string_member (body, "new", new_value ? new_value : "");
+    }
+  else
+    {
+      json_object_set_int_member (body, "old", g_str_equal (field, "started_at") ? v.started_at : v.finished_at);
+      json_object_set_int_member (body, "new", value);
+    }
+  return append_body (self, CARE_EVENT_VISIT_AMENDED, g_steal_pointer (&body), error);
+}
+
+static gboolean
+find_note (CareStore  *self,
+           const char *note,
+           char      **visit,
+           char      **text,
+           GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_NOTE_ROW, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, note);
+  rc = care_store_step (self, stmt, error);
+  if (rc == SQLITE_DONE)
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                 _("There is no note %s in this care log. Check the note id."), note);
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  *visit = care_store_column_dup (stmt, 0);
+  *text = care_store_column_dup (stmt, 1);
+  return TRUE;
+}
+
+gboolean
+care_store_amend_note (CareStore  *self,
+                       const char *note,
+                       const char *new_text,
+                       const char *reason,
+                       GError    **error)
+{
+  g_autofree char *visit = NULL;
+  g_autofree char *old = NULL;
+
+  if (!find_note (self, note, &visit, &old, error))
+    return FALSE;
+  return append_body (self, CARE_EVENT_NOTE_AMENDED,
+                      new_body ("visit", visit, "note", note, "old", old, "new", new_text,
+                                "reason", reason ? reason : "", NULL),
+                      error);
+}
+
+gboolean
+care_store_retract_note (CareStore  *self,
+                         const char *note,
+                         const char *reason,
+                         GError    **error)
+{
+  g_autofree char *visit = NULL;
+  g_autofree char *old = NULL;
+
+  if (!find_note (self, note, &visit, &old, error))
+    return FALSE;
+  return append_body (self, CARE_EVENT_NOTE_RETRACTED,
+                      new_body ("visit", visit, "note", note, "reason", reason ? reason : "", NULL),
+                      error);
+}
+
+char *
+care_store_add_hours (CareStore   *self,
+                      const char  *kind,
+                      const GDate *date,
+                      int          minutes,
+                      const char  *comment,
+                      GError     **error)
+{
+  g_autofree char *entry = care_id_new (care_store_now (self));
+  char day[16] = "";
+  JsonObject *body;
+
+  if (date != NULL && g_date_valid (date))
+    g_snprintf (day, sizeof day, "%04d-%02d-%02d", g_date_get_year (date),
+                g_date_get_month (date), g_date_get_day (date));
+  body = new_body ("entry", entry, "kind", kind, "date", day, "comment", comment, NULL);
+  json_object_set_int_member (body, "minutes", minutes);
+  if (!append_body (self, CARE_EVENT_HOURS_ADDED, body, error))
+    return NULL;
+  return g_steal_pointer (&entry);
+}
+
+gboolean
+care_store_cancel_visit (CareStore  *self,
+                         const char *visit,
+                         const char *schedule,
+                         const char *reason,
+                         GError    **error)
+{
+  return append_body (self, CARE_EVENT_VISIT_CANCELLED,
+                      new_body ("visit", visit, "schedule", schedule,
+                                "reason", reason ? reason : "", NULL),
+                      error);
+}
+
+char *
+care_store_add_review (CareStore  *self,
+                       const char *action,
+                       const char *visit,
+                       const char *carer,
+                       const char *week,
+                       const char *message,
+                       GError    **error)
+{
+  g_autofree char *review = care_id_new (care_store_now (self));
+
+  if (!append_body (self, CARE_EVENT_REVIEW_ADDED,
+                    new_body ("review", review, "action", action, "visit", visit,
+                              "carer", visit ? NULL : carer, "week", visit ? NULL : week,
+                              "message", message, NULL),
+                    error))
+    return NULL;
+  return g_steal_pointer (&review);
+}
+
+gboolean
+care_store_answer_query (CareStore  *self,
+                         const char *review,
+                         const char *message,
+                         GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_REVIEW_ROW, error);
+  g_autofree char *visit = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, review);
+  rc = care_store_step (self, stmt, error);
+  if (rc == SQLITE_DONE)
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND, _("There is no review %s on this tablet."), review);
+  if (rc == 0)
+    return FALSE;
+  visit = care_store_column_dup (stmt, 1);
+  care_stmt_release (stmt);
+  return append_body (self, CARE_EVENT_QUERY_ANSWERED,
+                      new_body ("review", review, "visit", visit, "message", message ? message : "", NULL),
+                      error);
+}
