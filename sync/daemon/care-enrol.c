@@ -1,0 +1,242 @@
+/* care-enrol.c
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "carelog-syncd"
+
+#include "care-enrol.h"
+#include "care-key-store.h"
+
+typedef struct
+{
+  CareStore *store;
+  CareSyncClient *client;
+  CareEnrolment *enrolment;
+} EnrolData;
+
+static void
+enrol_data_free (EnrolData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_object (&data->client);
+  g_clear_pointer (&data->enrolment, care_enrolment_free);
+  g_free (data);
+}
+
+static gboolean
+write_identity (CareStore      *store,
+                CareEnrolment  *enrolment,
+                GError        **error)
+{
+  const struct { const char *key; const char *value; } meta[] = {
+    { "server_url", enrolment->url },
+    { "server_pin", enrolment->pin ? enrolment->pin : "" },
+    { "member_name", enrolment->member_name },
+    { "timezone", enrolment->timezone },
+  };
+
+  /* The store refuses a second identity when it holds records of the
+   * first; then nothing else changes. */
+  if (!care_store_set_identity (store, enrolment->device, enrolment->member,
+                                enrolment->role, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (meta); i++)
+    if (meta[i].value != NULL && !care_store_set_meta (store, meta[i].key, meta[i].value, error))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+key_saved_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrolData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!care_key_store_save_finish (result, &error)
+      || !write_identity (data->store, data->enrolment, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&data->enrolment), (GDestroyNotify) care_enrolment_free);
+}
+
+static void
+enrolled_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  EnrolData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  data->enrolment = care_sync_client_enrol_finish (data->client, result, &error);
+  if (data->enrolment == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  care_key_store_save_async (care_store_get_path (data->store), data->enrolment->device,
+                             data->enrolment->key, g_task_get_cancellable (task),
+                             key_saved_cb, g_object_ref (task));
+}
+
+void
+care_enrol_async (CareStore           *store,
+                  const char          *line,
+                  const char          *device_name,
+                  GCancellable        *cancellable,
+                  GAsyncReadyCallback  callback,
+                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(CareEnrolmentLine) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+  EnrolData *data;
+
+  g_task_set_source_tag (task, care_enrol_async);
+  if (care_store_get_device (store) != NULL)
+    {
+      CareOutboxCounts counts = { 0 };
+
+      if (care_store_get_outbox_counts (store, &counts, NULL) && counts.last_seq > 0)
+        {
+          g_task_return_new_error (task, CARE_STORE_ERROR, CARE_STORE_ERROR_RULE,
+                                   "This profile already holds records made as another "
+                                   "enrolment: use a new profile to enrol again");
+          return;
+        }
+    }
+  parsed = care_enrolment_line_parse (line, &error);
+  if (parsed == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  data = g_new0 (EnrolData, 1);
+  data->store = g_object_ref (store);
+  data->client = care_sync_client_new (parsed->url, parsed->pin, NULL, NULL);
+  g_task_set_task_data (task, data, (GDestroyNotify) enrol_data_free);
+  care_sync_client_enrol_async (data->client, parsed->code,
+                                device_name && *device_name ? device_name : g_get_host_name (),
+                                cancellable, enrolled_cb, g_object_ref (task));
+}
+
+CareEnrolment *
+care_enrol_finish (GAsyncResult  *result,
+                   GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+key_found_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CareStore *store = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = care_key_store_lookup_finish (result, &error);
+  g_autofree char *url = NULL;
+  g_autofree char *pin = NULL;
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  url = care_store_get_meta (store, "server_url");
+  if (key == NULL || url == NULL || *url == '\0')
+    {
+      g_task_return_new_error (task, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                               "This tablet's key is missing: ask your co-ordinator to enrol it again");
+      return;
+    }
+  pin = care_store_get_meta (store, "server_pin");
+  g_task_return_pointer (task,
+                         care_sync_client_new (url, pin && *pin ? pin : NULL,
+                                               care_store_get_device (store), key),
+                         g_object_unref);
+}
+
+void
+care_enrol_client_async (CareStore           *store,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, care_enrol_client_async);
+  g_task_set_task_data (task, g_object_ref (store), g_object_unref);
+  if (care_store_get_device (store) == NULL)
+    {
+      g_task_return_new_error (task, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_ENROLLED,
+                               "This tablet is not enrolled with the co-op yet: ask your "
+                               "co-ordinator for an enrolment code");
+      return;
+    }
+  care_key_store_lookup_async (care_store_get_path (store), care_store_get_device (store),
+                               cancellable, key_found_cb, g_object_ref (task));
+}
+
+CareSyncClient *
+care_enrol_client_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+char *
+care_sync_error_to_sentence (const GError *error)
+{
+  if (error->domain == CARE_SYNC_ERROR)
+    switch ((CareSyncError) error->code)
+      {
+      case CARE_SYNC_ERROR_NETWORK:
+        return g_strdup ("The co-op server cannot be reached. Your records are safe on this "
+                         "tablet and will be sent when it can be reached");
+      case CARE_SYNC_ERROR_TLS:
+        return g_strdup ("The server did not prove it is your co-op's server, so nothing was "
+                         "sent: tell your co-ordinator");
+      case CARE_SYNC_ERROR_PORTAL:
+        return g_strdup ("This network wants you to sign in before anything can be sent: "
+                         "open the browser and sign in to the network");
+      case CARE_SYNC_ERROR_UNAUTHORIZED:
+        return g_strdup ("The co-op server refused this tablet's key: ask your co-ordinator "
+                         "to enrol it again");
+      case CARE_SYNC_ERROR_FORBIDDEN:
+        return g_strdup ("The co-op server says your account may not do this: ask your "
+                         "co-ordinator");
+      case CARE_SYNC_ERROR_ENROLMENT:
+        return g_strdup ("That enrolment code is unknown, already used or expired: ask your "
+                         "co-ordinator for a new one");
+      case CARE_SYNC_ERROR_RATE_LIMITED:
+        return g_strdup ("The co-op server is busy. Your records are safe on this tablet and "
+                         "sync will try again shortly");
+      case CARE_SYNC_ERROR_TOO_LARGE:
+        return g_strdup ("The co-op server refused a batch as too large. Your records are safe "
+                         "on this tablet; sync will try again with smaller batches");
+      case CARE_SYNC_ERROR_VERSION:
+        return g_strdup ("The co-op server needs a newer Carelog: update Carelog on this tablet");
+      case CARE_SYNC_ERROR_BAD_REQUEST:
+        return g_strdup ("The co-op server did not understand this tablet: update Carelog, or "
+                         "tell your co-ordinator");
+      case CARE_SYNC_ERROR_CURSOR_INVALID:
+      case CARE_SYNC_ERROR_SERVER_BEHIND:
+      case CARE_SYNC_ERROR_SERVER:
+      default:
+        return g_strdup ("The co-op server had a problem. Your records are safe on this tablet "
+                         "and sync will try again");
+      }
+  if (error->domain == CARE_STORE_ERROR && error->code == CARE_STORE_ERROR_NOT_ENROLLED)
+    return g_strdup ("This tablet is not enrolled with the co-op yet: ask your co-ordinator "
+                     "for an enrolment code");
+  return g_strdup (error->message);
+}

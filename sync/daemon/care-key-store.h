@@ -1,0 +1,38 @@
+/* care-key-store.h: where this tablet keeps its device key.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The key goes to the Secret Service (libsecret) where one is running;
+ * otherwise to a file next to the store readable only by the user (0600).
+ * Lookups try both, so a key saved either way is found. The environment
+ * variable CARELOG_KEY_STORE=file skips the Secret Service (tests, kiosks).
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* store_path: the profile's store file; device: the device id. */
+void      care_key_store_save_async    (const char          *store_path,
+                                        const char          *device,
+                                        const char          *key,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  care_key_store_save_finish   (GAsyncResult        *result,
+                                        GError             **error);
+void      care_key_store_lookup_async  (const char          *store_path,
+                                        const char          *device,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+/* NULL with no error when there is no key. */
+char     *care_key_store_lookup_finish (GAsyncResult        *result,
+                                        GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The fallback file's path for a store. */
+char     *care_key_store_file_path     (const char          *store_path) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,537 @@
+/* care-sync-engine.c
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "carelog-syncd"
+
+#include "care-config.h"
+#include "care-sync-engine.h"
+
+/* Records per push request: large enough that 10,000 records take ten
+ * requests and gzip finds the repetition between records, small enough for
+ * the server's batch limit and a slow uplink. */
+#define PUSH_BATCH 1000
+#define PULL_PAGE 1000
+/* Recoveries (cursor reset, server behind) allowed per round before the
+ * round gives up and is retried later. */
+#define MAX_RECOVERIES 3
+
+struct _CareSyncEngine
+{
+  GObject parent_instance;
+
+  CareStore *store;
+  CareSyncClient *client;
+  GTask *task;              /* the running round */
+  gint64 clock_offset;
+  gboolean has_clock_offset;
+  guint retry_after;
+  guint push_batch;
+  guint pull_page;
+};
+
+typedef struct
+{
+  gboolean allow_bulk;
+  CareSyncReport report;
+  gint64 push_total;
+  gint64 push_after;        /* the highest sequence the server has, as far as we know */
+  gint64 push_last_sent;
+  gint64 request_started;   /* device wall ms when the request went out */
+  guint recoveries;
+  gboolean probe_acked;     /* pulling only to learn the server's acked sequence */
+  char *cursor;
+} Round;
+
+G_DEFINE_FINAL_TYPE (CareSyncEngine, care_sync_engine, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void push_next (GTask *task);
+static void pull_next (GTask *task);
+
+static void
+round_free (Round *round)
+{
+  g_free (round->cursor);
+  g_free (round);
+}
+
+static void
+note_server_time (CareSyncEngine *self,
+                  Round          *round,
+                  gint64          server_time)
+{
+  gint64 now;
+
+  if (server_time <= 0)
+    return;
+  now = care_store_now (self->store);
+  /* The server stamped the response somewhere between send and receipt. */
+  self->clock_offset = server_time - (round->request_started + now) / 2;
+  self->has_clock_offset = TRUE;
+}
+
+static void
+note_retry_after (CareSyncEngine *self,
+                  const GError   *error)
+{
+  /* 429 and 503 carry Retry-After; other failures use the backoff alone. */
+  if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_RATE_LIMITED)
+      || g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER))
+    self->retry_after = care_sync_client_get_retry_after (self->client);
+}
+
+static void
+fail (GTask  *task,
+      GError *error)
+{
+  g_task_return_error (task, error);
+}
+
+static gboolean
+store_failed (GTask  *task,
+              GError *error)
+{
+  if (error == NULL)
+    return FALSE;
+  g_prefix_error (&error, "This tablet's care log could not be updated: ");
+  fail (task, error);
+  return TRUE;
+}
+
+static guint
+env_uint (const char *name,
+          guint       fallback)
+{
+  const char *value = g_getenv (name);
+  guint64 n;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 100000, &n, NULL))
+    return fallback;
+  return (guint) n;
+}
+
+/* Pull -------------------------------------------------------------------- */
+
+static void
+pull_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(CarePullResult) page = NULL;
+  g_autoptr(GError) error = NULL;
+  CareOutboxCounts counts = { 0 };
+
+  page = care_sync_client_pull_finish (self->client, result, &error);
+  round->report.requests++;
+
+  if (page == NULL)
+    {
+      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID)
+          && round->recoveries++ < MAX_RECOVERIES)
+        {
+          g_debug ("The server no longer knows our cursor: pulling from the start");
+          if (!care_store_reset_pull_cursor (self->store, &error))
+            {
+              store_failed (task, g_steal_pointer (&error));
+              return;
+            }
+          g_clear_pointer (&round->cursor, g_free);
+          round->report.cursor_reset = TRUE;
+          pull_next (g_steal_pointer (&task));
+          return;
+        }
+      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
+          && round->recoveries++ < MAX_RECOVERIES)
+        {
+          /* Ask again without our claim to learn what the server has. */
+          g_debug ("The server is behind this device: finding what it lacks");
+          round->probe_acked = TRUE;
+          round->report.server_behind = TRUE;
+          pull_next (g_steal_pointer (&task));
+          return;
+        }
+      note_retry_after (self, error);
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  note_server_time (self, round, page->server_time);
+  round->report.bytes_received += page->bytes_received;
+
+  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (round->probe_acked)
+    {
+      round->probe_acked = FALSE;
+      if (page->acked_seq < counts.acked_seq)
+        {
+          g_debug ("Server has our records up to %" G_GINT64_FORMAT ", we thought %"
+                   G_GINT64_FORMAT ": sending the rest again", page->acked_seq, counts.acked_seq);
+          if (!care_store_reset_acked (self->store, page->acked_seq, &error))
+            {
+              store_failed (task, g_steal_pointer (&error));
+              return;
+            }
+        }
+      /* Resend first, then pull on with our (now true) claim. */
+      round->push_after = -1;
+      push_next (g_steal_pointer (&task));
+      return;
+    }
+
+  if (!care_store_apply_page (self->store, page->records, page->next_cursor, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
+  round->report.pulled += page->records->len;
+  g_free (round->cursor);
+  round->cursor = g_strdup (page->next_cursor);
+
+  /* A push whose response was lost: the server tells us what it has. */
+  if (page->acked_seq > counts.acked_seq && page->acked_seq <= counts.last_seq
+      && !care_store_mark_acked (self->store, page->acked_seq, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, "pull", round->report.pulled, (gint64) -1);
+
+  if (page->more && page->records->len > 0)
+    pull_next (g_steal_pointer (&task));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+pull_next (GTask *task)
+{
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  CareOutboxCounts counts = { 0 };
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (round->cursor == NULL)
+    round->cursor = care_store_get_pull_cursor (self->store);
+
+  if ((round->cursor == NULL || round->cursor[0] == '\0') && !round->allow_bulk && !round->probe_acked)
+    {
+      g_debug ("Metered link: the first full download waits for an unmetered one");
+      round->report.pull_deferred = TRUE;
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+
+  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  round->request_started = care_store_now (self->store);
+  care_sync_client_pull_async (self->client, round->cursor,
+                               round->probe_acked ? 0 : counts.acked_seq,
+                               round->probe_acked ? 1 : self->pull_page, g_task_get_cancellable (task),
+                               pull_ready_cb, task);
+}
+
+/* Push -------------------------------------------------------------------- */
+
+static void
+push_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(CarePushResult) pushed = NULL;
+  g_autoptr(GError) error = NULL;
+  CareOutboxCounts counts = { 0 };
+
+  pushed = care_sync_client_push_finish (self->client, result, &error);
+  round->report.requests++;
+
+  if (pushed == NULL)
+    {
+      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
+          && round->recoveries++ < MAX_RECOVERIES)
+        {
+          round->probe_acked = TRUE;
+          round->report.server_behind = TRUE;
+          pull_next (g_steal_pointer (&task));
+          return;
+        }
+      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE)
+          && self->push_batch > 1)
+        {
+          self->push_batch = MAX (self->push_batch / 2, 1);
+          g_debug ("The server refused a batch as too large: sending %u at a time",
+                   self->push_batch);
+          push_next (g_steal_pointer (&task));
+          return;
+        }
+      note_retry_after (self, error);
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+
+  note_server_time (self, round, pushed->server_time);
+  round->report.bytes_sent += pushed->bytes_sent;
+  round->report.bytes_received += pushed->bytes_received;
+
+  for (guint i = 0; i < pushed->items->len; i++)
+    {
+      CarePushItem *item = g_ptr_array_index (pushed->items, i);
+
+      if (item->status == CARE_PUSH_REJECTED)
+        {
+          g_debug ("The co-op refused record %s: %s", item->id, item->reason);
+          if (!care_store_quarantine (self->store, item->id,
+                                      item->reason ? item->reason : "Refused by the co-op server",
+                                      &error))
+            {
+              store_failed (task, g_steal_pointer (&error));
+              return;
+            }
+          round->report.quarantined++;
+        }
+      else
+        round->report.pushed++;
+    }
+
+  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (pushed->expected_seq > 0)
+    {
+      /* A gap: the server wants an earlier sequence than we sent. */
+      gint64 server_has = pushed->expected_seq - 1;
+
+      if (server_has < counts.acked_seq)
+        {
+          if (round->recoveries++ >= MAX_RECOVERIES)
+            {
+              fail (task, g_error_new (CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
+                                       "The co-op server keeps asking for records it was sent; "
+                                       "sync will try again later"));
+              return;
+            }
+          g_debug ("Server expects %" G_GINT64_FORMAT ": re-sending", pushed->expected_seq);
+          round->report.server_behind = TRUE;
+          if (!care_store_reset_acked (self->store, server_has, &error))
+            {
+              store_failed (task, g_steal_pointer (&error));
+              return;
+            }
+        }
+      else if (server_has > counts.acked_seq && server_has <= counts.last_seq
+               && !care_store_mark_acked (self->store, server_has, &error))
+        {
+          store_failed (task, g_steal_pointer (&error));
+          return;
+        }
+      round->push_after = server_has;
+    }
+  else
+    {
+      if (pushed->acked_seq > counts.acked_seq
+          && !care_store_mark_acked (self->store, MIN (pushed->acked_seq, counts.last_seq), &error))
+        {
+          store_failed (task, g_steal_pointer (&error));
+          return;
+        }
+      round->push_after = MAX (pushed->acked_seq, round->push_last_sent);
+    }
+
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, "push",
+                 round->report.pushed + round->report.quarantined, round->push_total);
+  push_next (g_steal_pointer (&task));
+}
+
+static void
+push_next (GTask *task)
+{
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  CareEvent *last;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (round->push_after < 0)
+    {
+      CareOutboxCounts counts = { 0 };
+
+      if (!care_store_get_outbox_counts (self->store, &counts, &error))
+        {
+          store_failed (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      round->push_after = counts.acked_seq;
+      round->push_total = round->report.pushed + round->report.quarantined + counts.pending;
+    }
+
+  events = care_store_read_unsent (self->store, round->push_after, self->push_batch, &error);
+  if (events == NULL)
+    {
+      store_failed (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  if (events->len == 0)
+    {
+      pull_next (task);
+      return;
+    }
+
+  last = g_ptr_array_index (events, events->len - 1);
+  round->push_last_sent = last->seq;
+  round->request_started = care_store_now (self->store);
+  care_sync_client_push_async (self->client, events, g_task_get_cancellable (task),
+                               push_ready_cb, task);
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+care_sync_engine_finalize (GObject *object)
+{
+  CareSyncEngine *self = CARE_SYNC_ENGINE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (care_sync_engine_parent_class)->finalize (object);
+}
+
+static void
+care_sync_engine_class_init (CareSyncEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = care_sync_engine_finalize;
+
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 3,
+                                           G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
+}
+
+static void
+care_sync_engine_init (CareSyncEngine *self)
+{
+  self->push_batch = env_uint ("CARELOG_SYNC_BATCH", PUSH_BATCH);
+  self->pull_page = env_uint ("CARELOG_SYNC_PAGE", PULL_PAGE);
+}
+
+/* Public API -------------------------------------------------------------- */
+
+CareSyncEngine *
+care_sync_engine_new (CareStore      *store,
+                      CareSyncClient *client)
+{
+  CareSyncEngine *self;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CARE_IS_SYNC_CLIENT (client), NULL);
+
+  self = g_object_new (CARE_TYPE_SYNC_ENGINE, NULL);
+  self->store = g_object_ref (store);
+  self->client = g_object_ref (client);
+  return self;
+}
+
+void
+care_sync_engine_run_async (CareSyncEngine      *self,
+                            gboolean             allow_bulk,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task;
+  Round *round;
+
+  g_return_if_fail (CARE_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, care_sync_engine_run_async);
+  round = g_new0 (Round, 1);
+  round->allow_bulk = allow_bulk;
+  round->push_after = -1;
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  self->retry_after = 0;
+
+  push_next (task);
+}
+
+gboolean
+care_sync_engine_run_finish (CareSyncEngine  *self,
+                             GAsyncResult    *result,
+                             CareSyncReport  *report,
+                             GError         **error)
+{
+  Round *round;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  round = g_task_get_task_data (G_TASK (result));
+  if (report != NULL)
+    *report = round->report;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gint64
+care_sync_engine_get_clock_offset (CareSyncEngine *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_ENGINE (self), 0);
+  return self->clock_offset;
+}
+
+gboolean
+care_sync_engine_has_clock_offset (CareSyncEngine *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_ENGINE (self), FALSE);
+  return self->has_clock_offset;
+}
+
+guint
+care_sync_engine_get_retry_after (CareSyncEngine *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_ENGINE (self), 0);
+  return self->retry_after;
+}

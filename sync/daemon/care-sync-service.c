@@ -1,0 +1,629 @@
+/* care-sync-service.c
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "carelog-syncd"
+
+#include "care-config.h"
+#include "care-backoff.h"
+#include "care-enrol.h"
+#include "care-sync-engine.h"
+#include "care-sync-service.h"
+
+/* A local commit is followed by more (a visit is several records): wait a
+ * little so that they go in one request. */
+#define DEBOUNCE_MS 2000
+/* While online and idle, look for the co-op's news this often. */
+#define PERIODIC_S (15 * 60)
+#define BACKOFF_BASE_MS 1000
+#define BACKOFF_MAX_MS (10 * 60 * 1000)
+#define CLOCK_WARNING_MS (5 * 60 * 1000)
+
+struct _CareSyncService
+{
+  CareDbusSyncSkeleton parent_instance;
+
+  CareStore *store;
+  char *profile;
+  CareConnectivity *connectivity;
+  CareLink link;
+  gboolean metered;
+
+  CareSyncClient *client;
+  CareSyncEngine *engine;
+  GCancellable *cancellable;     /* lifetime of the service */
+  GCancellable *round_cancellable;
+  GFileMonitor *monitor;
+  char *store_basename;
+  char *wal_basename;
+
+  CareBackoff backoff;
+  guint debounce_id;
+  guint retry_id;
+  guint periodic_id;
+
+  gboolean loading;              /* looking up the key */
+  gboolean running;
+  gboolean again;                /* a trigger arrived during a round */
+  gboolean bulk_requested;       /* SyncNow: pull even on a metered link */
+  gboolean failed;
+  gboolean portal_seen;          /* the last round met a captive portal */
+  gboolean pull_deferred;
+  char *error_sentence;
+};
+
+static void care_sync_service_iface_init (CareDbusSyncIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CareSyncService, care_sync_service, CARE_DBUS_TYPE_SYNC_SKELETON,
+                               G_IMPLEMENT_INTERFACE (CARE_DBUS_TYPE_SYNC, care_sync_service_iface_init))
+
+static void request_round (CareSyncService *self);
+static void load_client (CareSyncService *self);
+
+static const char *portal_sentence = "This network wants you to sign in before anything can be "
+                                     "sent: open the browser and sign in to the network";
+
+static gboolean
+is_online (CareSyncService *self)
+{
+  return self->link == CARE_LINK_FULL || self->link == CARE_LINK_LIMITED;
+}
+
+static guint
+env_seconds (const char *name,
+             guint       fallback)
+{
+  const char *value = g_getenv (name);
+  guint64 n;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, G_MAXUINT / 1000, &n, NULL))
+    return fallback;
+  return (guint) n;
+}
+
+static char *
+clock_sentence (gint64 offset_ms)
+{
+  gint64 minutes = ABS (offset_ms) / 60000;
+  g_autofree char *amount = NULL;
+
+  if (minutes >= 48 * 60)
+    amount = g_strdup_printf ("%" G_GINT64_FORMAT " days", minutes / (24 * 60));
+  else if (minutes >= 120)
+    amount = g_strdup_printf ("%" G_GINT64_FORMAT " hours", minutes / 60);
+  else
+    amount = g_strdup_printf ("%" G_GINT64_FORMAT " minutes", minutes);
+  /* offset = server - device: negative means the tablet is ahead. */
+  return g_strdup_printf ("This tablet's clock is %s %s the co-op's: set the date and time in "
+                          "Settings. Records already made keep their times and are marked for "
+                          "checking", amount, offset_ms < 0 ? "ahead of" : "behind");
+}
+
+static void
+update_state (CareSyncService *self)
+{
+  CareDbusSync *dbus = CARE_DBUS_SYNC (self);
+  const char *state;
+  g_autofree char *clock = NULL;
+  const char *sentence = "";
+
+  if (care_store_get_device (self->store) == NULL)
+    state = "not-enrolled";
+  else if (self->running)
+    state = "syncing";
+  else if (self->link == CARE_LINK_PORTAL || (self->portal_seen && self->failed))
+    state = "portal";
+  else if (!is_online (self))
+    state = "offline";
+  else if (self->failed)
+    state = "error";
+  else
+    state = "idle";
+
+  if (g_str_equal (state, "portal"))
+    sentence = portal_sentence;
+  else if (self->error_sentence != NULL)
+    sentence = self->error_sentence;
+  else if (care_dbus_sync_get_clock_warning (dbus))
+    sentence = clock = clock_sentence (care_dbus_sync_get_clock_offset (dbus));
+
+  care_dbus_sync_set_state (dbus, state);
+  care_dbus_sync_set_last_error (dbus, sentence);
+  care_dbus_sync_set_metered (dbus, self->metered);
+  care_dbus_sync_set_pull_deferred (dbus, self->pull_deferred);
+}
+
+static gint64
+refresh_counts (CareSyncService *self)
+{
+  CareOutboxCounts counts = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+    {
+      g_warning ("Cannot count unsent records: %s", error->message);
+      return 0;
+    }
+  care_dbus_sync_set_records_pending (CARE_DBUS_SYNC (self), counts.pending);
+  care_dbus_sync_set_records_quarantined (CARE_DBUS_SYNC (self), counts.quarantined);
+  return counts.pending;
+}
+
+static void
+update_clock (CareSyncService *self)
+{
+  gint64 offset;
+  g_autofree char *stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->engine == NULL || !care_sync_engine_has_clock_offset (self->engine))
+    return;
+
+  offset = care_sync_engine_get_clock_offset (self->engine);
+  care_dbus_sync_set_clock_offset (CARE_DBUS_SYNC (self), offset);
+  care_dbus_sync_set_clock_warning (CARE_DBUS_SYNC (self), ABS (offset) > CLOCK_WARNING_MS);
+
+  /* The store flags suspicious times with it; rewrite only on a real change. */
+  stored = care_store_get_meta (self->store, "clock_offset_ms");
+  if (stored == NULL || ABS (g_ascii_strtoll (stored, NULL, 10) - offset) > 1000)
+    {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, offset);
+
+      if (!care_store_set_meta (self->store, "clock_offset_ms", value, &error))
+        g_warning ("Cannot keep the clock offset: %s", error->message);
+    }
+}
+
+/* Timers ------------------------------------------------------------------ */
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  CareSyncService *self = user_data;
+
+  self->retry_id = 0;
+  g_debug ("Retrying after backoff");
+  request_round (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+periodic_cb (gpointer user_data)
+{
+  CareSyncService *self = user_data;
+
+  self->periodic_id = 0;
+  request_round (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+clear_timers (CareSyncService *self)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->periodic_id, g_source_remove);
+}
+
+/* Rounds ------------------------------------------------------------------ */
+
+static void
+round_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CareSyncService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CareSyncReport report = { 0 };
+  gboolean ok;
+
+  ok = care_sync_engine_run_finish (CARE_SYNC_ENGINE (source), result, &report, &error);
+  self->running = FALSE;
+  g_clear_object (&self->round_cancellable);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      update_state (self);
+      return;
+    }
+
+  g_debug ("Round %s: pushed %" G_GINT64_FORMAT ", quarantined %" G_GINT64_FORMAT
+           ", pulled %" G_GINT64_FORMAT ", %u requests, %" G_GUINT64_FORMAT " bytes sent, %"
+           G_GUINT64_FORMAT " received%s%s%s",
+           ok ? "done" : "failed", report.pushed, report.quarantined, report.pulled,
+           report.requests, report.bytes_sent, report.bytes_received,
+           report.pull_deferred ? ", first download deferred (metered)" : "",
+           report.server_behind ? ", server was behind: re-sent" : "",
+           report.cursor_reset ? ", cursor reset" : "");
+
+  update_clock (self);
+  refresh_counts (self);
+  if (report.pushed > 0 || report.pulled > 0 || report.quarantined > 0)
+    care_dbus_sync_emit_store_changed (CARE_DBUS_SYNC (self));
+
+  g_clear_pointer (&self->error_sentence, g_free);
+  self->portal_seen = FALSE;
+  if (ok)
+    {
+      self->failed = FALSE;
+      self->pull_deferred = report.pull_deferred;
+      self->bulk_requested = FALSE;
+      care_backoff_reset (&self->backoff);
+      care_dbus_sync_set_last_sync (CARE_DBUS_SYNC (self), g_get_real_time () / 1000);
+    }
+  else
+    {
+      guint delay = care_backoff_next (&self->backoff,
+                                       care_sync_engine_get_retry_after (self->engine), NULL);
+
+      self->failed = TRUE;
+      self->portal_seen = g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PORTAL);
+      self->error_sentence = care_sync_error_to_sentence (error);
+      g_debug ("Round failed (%s); next try in %u ms", error->message, delay);
+      /* A failed round is always retried by a timer, never left waiting for
+       * the next local write; but not while offline (the network's return
+       * triggers a round). */
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      if (is_online (self))
+        self->retry_id = g_timeout_add (delay, retry_cb, self);
+    }
+  update_state (self);
+
+  if (ok && self->again)
+    {
+      request_round (self);
+      return;
+    }
+  self->again = FALSE;
+
+  if (ok && is_online (self))
+    {
+      g_clear_handle_id (&self->periodic_id, g_source_remove);
+      self->periodic_id = g_timeout_add_seconds (env_seconds ("CARELOG_SYNC_PERIOD", PERIODIC_S),
+                                                 periodic_cb, self);
+    }
+}
+
+static void
+start_round (CareSyncService *self)
+{
+  gboolean allow_bulk = !self->metered || self->bulk_requested;
+
+  clear_timers (self);
+  self->running = TRUE;
+  self->again = FALSE;
+  self->round_cancellable = g_cancellable_new ();
+  update_state (self);
+  g_debug ("Round starting (%s%s)", care_link_to_string (self->link),
+           allow_bulk ? "" : ", metered");
+  care_sync_engine_run_async (self->engine, allow_bulk, self->round_cancellable,
+                              round_done_cb, g_object_ref (self));
+}
+
+static void
+request_round (CareSyncService *self)
+{
+  if (self->engine == NULL)
+    {
+      if (!self->loading && care_store_get_device (self->store) != NULL)
+        load_client (self);
+      return;
+    }
+  if (self->running)
+    {
+      self->again = TRUE;
+      return;
+    }
+  if (!is_online (self) && !self->bulk_requested)
+    return;
+  start_round (self);
+}
+
+/* Enrolment and the client ------------------------------------------------- */
+
+static void
+client_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CareSyncService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareSyncClient) client = care_enrol_client_finish (result, &error);
+
+  self->loading = FALSE;
+  if (client == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_free (self->error_sentence);
+      self->error_sentence = care_sync_error_to_sentence (error);
+      self->failed = TRUE;
+      update_state (self);
+      return;
+    }
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->engine);
+  self->client = g_steal_pointer (&client);
+  self->engine = care_sync_engine_new (self->store, self->client);
+  g_signal_connect_object (self->engine, "progress",
+                           G_CALLBACK (care_dbus_sync_emit_progress), self, G_CONNECT_SWAPPED);
+  update_state (self);
+  request_round (self);
+}
+
+static void
+load_client (CareSyncService *self)
+{
+  self->loading = TRUE;
+  care_enrol_client_async (self->store, self->cancellable, client_loaded_cb, g_object_ref (self));
+}
+
+static void
+enrolled_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  CareSyncService *self = g_object_get_data (G_OBJECT (invocation), "care-service");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareEnrolment) enrolment = care_enrol_finish (result, &error);
+
+  if (enrolment == NULL)
+    {
+      g_autofree char *sentence = care_sync_error_to_sentence (error);
+
+      g_dbus_method_invocation_return_error_literal (invocation, error->domain, error->code,
+                                                     sentence);
+      return;
+    }
+
+  care_dbus_sync_complete_enrol (CARE_DBUS_SYNC (self), g_steal_pointer (&invocation),
+                                 enrolment->member_name ? enrolment->member_name : "",
+                                 care_role_to_string (enrolment->role));
+  g_clear_object (&self->engine);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->error_sentence, g_free);
+  self->failed = FALSE;
+  self->bulk_requested = TRUE;   /* the first download, asked for by a person */
+  load_client (self);
+}
+
+/* Triggers ---------------------------------------------------------------- */
+
+static void
+connectivity_changed_cb (CareSyncService  *self,
+                         CareConnectivity *connectivity)
+{
+  CareLink link = care_connectivity_get_link (connectivity);
+  gboolean metered = care_connectivity_get_metered (connectivity);
+  gboolean was_online = is_online (self);
+  gboolean was_metered = self->metered;
+  gboolean link_changed = link != self->link;
+
+  self->link = link;
+  self->metered = metered;
+  if (!is_online (self))
+    {
+      /* Sleep until the network changes: no timer at all. */
+      clear_timers (self);
+      if (self->round_cancellable != NULL)
+        g_cancellable_cancel (self->round_cancellable);
+      update_state (self);
+      return;
+    }
+
+  update_state (self);
+  if (!was_online || link_changed)
+    {
+      care_backoff_reset (&self->backoff);
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      request_round (self);
+    }
+  else if (was_metered && !metered && self->pull_deferred)
+    request_round (self);
+}
+
+static gboolean
+debounce_cb (gpointer user_data)
+{
+  CareSyncService *self = user_data;
+  gint64 pending;
+
+  self->debounce_id = 0;
+  pending = refresh_counts (self);
+  /* After a failure the backoff timer decides; a new record does not
+   * shorten it (it would hammer a struggling server). */
+  if (pending > 0 && self->retry_id == 0)
+    request_round (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_file_changed_cb (GFileMonitor      *monitor,
+                       GFile             *file,
+                       GFile             *other,
+                       GFileMonitorEvent  event,
+                       gpointer           user_data)
+{
+  CareSyncService *self = user_data;
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (event != G_FILE_MONITOR_EVENT_CHANGED && event != G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT
+      && event != G_FILE_MONITOR_EVENT_CREATED)
+    return;
+  if (g_strcmp0 (name, self->store_basename) != 0 && g_strcmp0 (name, self->wal_basename) != 0)
+    return;
+  /* Fire DEBOUNCE_MS after the first change, not after the last: a busy
+   * tablet still syncs. */
+  if (self->debounce_id == 0)
+    self->debounce_id = g_timeout_add (DEBOUNCE_MS, debounce_cb, self);
+}
+
+static void
+watch_store (CareSyncService *self)
+{
+  const char *path = care_store_get_path (self->store);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) dir = g_file_get_parent (file);
+  g_autoptr(GError) error = NULL;
+
+  self->store_basename = g_path_get_basename (path);
+  self->wal_basename = g_strconcat (self->store_basename, "-wal", NULL);
+  self->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, self->cancellable, &error);
+  if (self->monitor == NULL)
+    {
+      g_warning ("Cannot watch %s for new records (%s): they will be sent on the next "
+                 "periodic round or SyncNow", path, error->message);
+      return;
+    }
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (store_file_changed_cb), self, 0);
+}
+
+/* D-Bus methods ----------------------------------------------------------- */
+
+static gboolean
+handle_sync_now (CareDbusSync          *object,
+                 GDBusMethodInvocation *invocation)
+{
+  CareSyncService *self = CARE_SYNC_SERVICE (object);
+
+  care_sync_service_sync_now (self);
+  care_dbus_sync_complete_sync_now (object, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_enrol (CareDbusSync          *object,
+              GDBusMethodInvocation *invocation,
+              const char            *line,
+              const char            *device_name)
+{
+  CareSyncService *self = CARE_SYNC_SERVICE (object);
+
+  if (self->running)
+    g_cancellable_cancel (self->round_cancellable);
+  g_object_set_data_full (G_OBJECT (invocation), "care-service", g_object_ref (self),
+                          g_object_unref);
+  care_enrol_async (self->store, line, device_name, self->cancellable, enrolled_cb,
+                    g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+care_sync_service_iface_init (CareDbusSyncIface *iface)
+{
+  iface->handle_sync_now = handle_sync_now;
+  iface->handle_enrol = handle_enrol;
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+care_sync_service_dispose (GObject *object)
+{
+  CareSyncService *self = CARE_SYNC_SERVICE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->round_cancellable != NULL)
+    g_cancellable_cancel (self->round_cancellable);
+  clear_timers (self);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_object (&self->monitor);
+  if (self->connectivity != NULL)
+    g_signal_handlers_disconnect_by_data (self->connectivity, self);
+  g_clear_object (&self->connectivity);
+
+  G_OBJECT_CLASS (care_sync_service_parent_class)->dispose (object);
+}
+
+static void
+care_sync_service_finalize (GObject *object)
+{
+  CareSyncService *self = CARE_SYNC_SERVICE (object);
+
+  g_clear_object (&self->engine);
+  g_clear_object (&self->client);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_free (self->profile);
+  g_free (self->store_basename);
+  g_free (self->wal_basename);
+  g_free (self->error_sentence);
+
+  G_OBJECT_CLASS (care_sync_service_parent_class)->finalize (object);
+}
+
+static void
+care_sync_service_class_init (CareSyncServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_sync_service_dispose;
+  object_class->finalize = care_sync_service_finalize;
+}
+
+static void
+care_sync_service_init (CareSyncService *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->link = CARE_LINK_UNKNOWN;
+  care_backoff_init (&self->backoff, BACKOFF_BASE_MS,
+                     env_seconds ("CARELOG_SYNC_BACKOFF_MAX", BACKOFF_MAX_MS / 1000) * 1000);
+}
+
+/* Public API -------------------------------------------------------------- */
+
+CareSyncService *
+care_sync_service_new (CareStore        *store,
+                       const char       *profile,
+                       CareConnectivity *connectivity)
+{
+  CareSyncService *self;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CARE_IS_CONNECTIVITY (connectivity), NULL);
+
+  self = g_object_new (CARE_TYPE_SYNC_SERVICE, NULL);
+  self->store = g_object_ref (store);
+  self->profile = g_strdup (profile ? profile : "");
+  self->connectivity = g_object_ref (connectivity);
+  return self;
+}
+
+void
+care_sync_service_start (CareSyncService *self)
+{
+  g_autofree char *offset = NULL;
+
+  g_return_if_fail (CARE_IS_SYNC_SERVICE (self));
+
+  care_dbus_sync_set_profile (CARE_DBUS_SYNC (self), self->profile);
+  offset = care_store_get_meta (self->store, "clock_offset_ms");
+  if (offset != NULL)
+    {
+      gint64 ms = g_ascii_strtoll (offset, NULL, 10);
+
+      care_dbus_sync_set_clock_offset (CARE_DBUS_SYNC (self), ms);
+      care_dbus_sync_set_clock_warning (CARE_DBUS_SYNC (self), ABS (ms) > CLOCK_WARNING_MS);
+    }
+  refresh_counts (self);
+  watch_store (self);
+  g_signal_connect_object (self->connectivity, "changed",
+                           G_CALLBACK (connectivity_changed_cb), self, G_CONNECT_SWAPPED);
+  self->link = care_connectivity_get_link (self->connectivity);
+  self->metered = care_connectivity_get_metered (self->connectivity);
+  update_state (self);
+  if (care_store_get_device (self->store) != NULL)
+    load_client (self);
+}
+
+void
+care_sync_service_sync_now (CareSyncService *self)
+{
+  g_return_if_fail (CARE_IS_SYNC_SERVICE (self));
+
+  self->bulk_requested = TRUE;
+  care_backoff_reset (&self->backoff);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  request_round (self);
+}

@@ -1,0 +1,260 @@
+/* care-syncd.c
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "carelog-syncd"
+
+#include <stdio.h>
+#include <glib-unix.h>
+
+#include "care-config.h"
+#include "care-connectivity.h"
+#include "care-enrol.h"
+#include "care-sync-engine.h"
+#include "care-sync-service.h"
+#include "care-syncd.h"
+
+#define OBJECT_PATH "/coop/carelog/Carelog/Sync"
+
+typedef struct
+{
+  GMainLoop *loop;
+  CareStore *store;
+  char *profile;
+  CareConnectivity *connectivity;
+  CareSyncService *service;
+  CareSyncEngine *engine;
+  int status;
+} Daemon;
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  g_debug ("Asked to stop");
+  g_main_loop_quit (daemon->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* --enrol ----------------------------------------------------------------- */
+
+static void
+enrol_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareEnrolment) enrolment = care_enrol_finish (result, &error);
+
+  if (enrolment == NULL)
+    {
+      g_autofree char *sentence = care_sync_error_to_sentence (error);
+
+      g_printerr ("%s\n", sentence);
+      g_debug ("Enrolment failed: %s", error->message);
+      daemon->status = 1;
+    }
+  else
+    g_print ("Enrolled as %s (%s), device %s\n",
+             enrolment->member_name ? enrolment->member_name : enrolment->member,
+             care_role_to_string (enrolment->role), enrolment->device);
+  g_main_loop_quit (daemon->loop);
+}
+
+/* --once ------------------------------------------------------------------ */
+
+static void
+once_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+  CareSyncReport report = { 0 };
+
+  if (care_sync_engine_has_clock_offset (daemon->engine))
+    {
+      gint64 offset = care_sync_engine_get_clock_offset (daemon->engine);
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, offset);
+
+      care_store_set_meta (daemon->store, "clock_offset_ms", value, NULL);
+      if (ABS (offset) > 5 * 60 * 1000)
+        g_printerr ("This tablet's clock is %" G_GINT64_FORMAT " minutes %s the co-op's: set "
+                    "the date and time in Settings\n", ABS (offset) / 60000,
+                    offset < 0 ? "ahead of" : "behind");
+    }
+
+  if (!care_sync_engine_run_finish (daemon->engine, result, &report, &error))
+    {
+      g_autofree char *sentence = care_sync_error_to_sentence (error);
+
+      g_printerr ("%s\n", sentence);
+      g_debug ("Sync failed: %s", error->message);
+      daemon->status = 1;
+    }
+  else
+    {
+      g_print ("Sent %" G_GINT64_FORMAT " records, received %" G_GINT64_FORMAT "\n",
+               report.pushed, report.pulled);
+      if (report.quarantined > 0)
+        g_print ("%" G_GINT64_FORMAT " records were refused by the co-op and set aside: see "
+                 "them in the app\n", report.quarantined);
+    }
+  g_main_loop_quit (daemon->loop);
+}
+
+static void
+once_client_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareSyncClient) client = care_enrol_client_finish (result, &error);
+
+  if (client == NULL)
+    {
+      g_autofree char *sentence = care_sync_error_to_sentence (error);
+
+      g_printerr ("%s\n", sentence);
+      daemon->status = 1;
+      g_main_loop_quit (daemon->loop);
+      return;
+    }
+  daemon->engine = care_sync_engine_new (daemon->store, client);
+  care_sync_engine_run_async (daemon->engine, TRUE, NULL, once_done_cb, daemon);
+}
+
+/* Service ----------------------------------------------------------------- */
+
+static void
+bus_acquired_cb (GDBusConnection *connection,
+                 const char      *name,
+                 gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  daemon->connectivity = care_connectivity_new ();
+  daemon->service = care_sync_service_new (daemon->store, daemon->profile, daemon->connectivity);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service), connection,
+                                         OBJECT_PATH, &error))
+    {
+      g_printerr ("Cannot export the sync service on D-Bus: %s\n", error->message);
+      daemon->status = 1;
+      g_main_loop_quit (daemon->loop);
+      return;
+    }
+  care_sync_service_start (daemon->service);
+}
+
+static void
+name_acquired_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  g_debug ("Serving %s", name);
+}
+
+static void
+name_lost_cb (GDBusConnection *connection,
+              const char      *name,
+              gpointer         user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (connection == NULL)
+    g_printerr ("Cannot reach the session bus: the sync service needs a desktop session\n");
+  else
+    g_printerr ("Another sync daemon already serves %s in this session\n", name);
+  daemon->status = 1;
+  g_main_loop_quit (daemon->loop);
+}
+
+/* main -------------------------------------------------------------------- */
+
+int
+care_syncd_main (int    argc,
+                 char **argv)
+{
+  g_autofree char *profile = NULL;
+  g_autofree char *store_path = NULL;
+  g_autofree char *enrol_line = NULL;
+  g_autofree char *device_name = NULL;
+  g_autofree char *bus_name = NULL;
+  gboolean once = FALSE;
+  gboolean version = FALSE;
+  const GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile, "The profile to sync (default: default)", "NAME" },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store_path, "The store file to sync (instead of a profile)", "PATH" },
+    { "enrol", 0, 0, G_OPTION_ARG_STRING, &enrol_line, "Enrol this device with the line from the co-ordinator, then exit", "LINE" },
+    { "device-name", 0, 0, G_OPTION_ARG_STRING, &device_name, "A name for this device (with --enrol)", "NAME" },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once, "Sync once (push and pull everything), then exit", NULL },
+    { "bus-name", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &bus_name, "Own this bus name instead (tests)", "NAME" },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Daemon daemon = { 0 };
+  guint owner_id = 0;
+
+  context = g_option_context_new ("- send this tablet's care records to the co-op");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  if (version)
+    {
+      g_print ("carelog-syncd %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (enrol_line != NULL && once)
+    {
+      g_printerr ("Use --enrol and --once separately\n");
+      return 2;
+    }
+  if (profile == NULL)
+    profile = g_strdup ("default");
+  if (store_path == NULL)
+    store_path = care_store_default_path (profile);
+
+  daemon.store = care_store_open (store_path, &error);
+  if (daemon.store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  daemon.loop = loop;
+  daemon.profile = profile;
+  g_unix_signal_add (SIGTERM, quit_cb, &daemon);
+  g_unix_signal_add (SIGINT, quit_cb, &daemon);
+
+  if (enrol_line != NULL)
+    care_enrol_async (daemon.store, enrol_line, device_name, NULL, enrol_done_cb, &daemon);
+  else if (once)
+    care_enrol_client_async (daemon.store, NULL, once_client_cb, &daemon);
+  else
+    owner_id = g_bus_own_name (G_BUS_TYPE_SESSION, bus_name ? bus_name : SYNC_BUS_NAME,
+                               G_BUS_NAME_OWNER_FLAGS_NONE,
+                               bus_acquired_cb, name_acquired_cb, name_lost_cb,
+                               &daemon, NULL);
+
+  g_main_loop_run (loop);
+
+  if (owner_id != 0)
+    g_bus_unown_name (owner_id);
+  g_clear_object (&daemon.service);
+  g_clear_object (&daemon.connectivity);
+  g_clear_object (&daemon.engine);
+  g_clear_object (&daemon.store);
+  return daemon.status;
+}

@@ -1,0 +1,67 @@
+/* daemon-writer.c: makes care records in a store, as the app would (one
+ * durable commit each), for the benchmarks where 10,000 records through
+ * carelog-cli would mostly measure process start-up.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   daemon-writer STORE N CLIENT     N records: visits of 3 records each
+ *                                    (check-in, care note, check-out)
+ */
+#include <stdlib.h>
+
+#include "care-store.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 n;
+  guint64 made = 0;
+
+  if (argc != 4 || !g_ascii_string_to_unsigned (argv[2], 10, 1, 10000000, &n, NULL))
+    {
+      g_printerr ("Usage: daemon-writer STORE N CLIENT\n");
+      return 2;
+    }
+  store = care_store_open (argv[1], &error);
+  if (store == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  while (made < n)
+    {
+      g_autofree char *visit = care_store_check_in (store, argv[3], NULL, "personal-care", NULL, &error);
+      g_autofree char *note = NULL;
+
+      if (visit == NULL)
+        break;
+      made++;
+      if (made < n)
+        {
+          note = care_store_add_note (store, visit, "wellbeing",
+                                      "Cheerful today, ate most of lunch and asked about the garden.",
+                                      &error);
+          if (note == NULL)
+            break;
+          made++;
+        }
+      if (made < n)
+        {
+          if (!care_store_check_out (store, visit, &error))
+            break;
+          made++;
+        }
+    }
+  if (error != NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  g_print ("%" G_GUINT64_FORMAT "\n", made);
+  return 0;
+}
