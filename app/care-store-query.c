@@ -557,8 +557,6 @@ fill_history (CareStore       *self,
       h->wall = e->wall;
       h->description = describe (self, d, e);
       h->reason = g_strdup (str_member (e, "reason"));
-      if (h->reason == NULL && e->type == CARE_EVENT_REVIEW_ADDED)
-        h->reason = g_strdup (str_member (e, "message"));
       h->sync = sync_state (g_array_index (syncs, int, i));
       g_ptr_array_add (d->history, h);
     }
