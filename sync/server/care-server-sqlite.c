@@ -1,0 +1,1556 @@
+/* care-server-sqlite.c: the co-op server's SQLite store.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One file, DIR/carelog.db, in WAL mode with synchronous=FULL: a COMMIT has
+ * returned only once the records are on disk. One writer connection (group
+ * commits from the server's writer thread, or an administration command in
+ * another process, serialised by SQLite's lock and a busy timeout); a pool
+ * of reader connections for pulls. All SQL is here, with bound parameters.
+ */
+#include "care-config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sqlite3.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "care-server-store.h"
+
+#define SCHEMA_VERSION 1
+#define BUSY_TIMEOUT_MS 10000
+
+G_DEFINE_QUARK (care-server-error-quark, care_server_error)
+
+typedef struct
+{
+  sqlite3 *db;
+  GHashTable *stmts;   /* const char *sql → sqlite3_stmt */
+} Conn;
+
+typedef struct
+{
+  CareServerStore parent;
+  char *dir;
+  char *path;
+  GMutex write_lock;
+  Conn *writer;
+  GAsyncQueue *readers;
+  char *epoch;
+} SqliteStore;
+
+static const char *schema[] = {
+  /* 1 */
+  "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE events (pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, device TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL, author TEXT NOT NULL, hlc INTEGER NOT NULL, wall INTEGER NOT NULL,"
+  "  type TEXT NOT NULL, client TEXT, carer TEXT, body TEXT NOT NULL, received INTEGER NOT NULL);"
+  "CREATE UNIQUE INDEX events_device_seq ON events (device, seq);"
+  "CREATE INDEX events_client ON events (client, pos) WHERE client IS NOT NULL;"
+  "CREATE TABLE members (member TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL,"
+  "  active INTEGER NOT NULL, scope_version INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE clients (client TEXT PRIMARY KEY, name TEXT NOT NULL, address TEXT NOT NULL, active INTEGER NOT NULL);"
+  "CREATE TABLE assignments (client TEXT NOT NULL, carer TEXT NOT NULL, active INTEGER NOT NULL,"
+  "  PRIMARY KEY (client, carer));"
+  "CREATE INDEX assignments_carer ON assignments (carer, client);"
+  "CREATE TABLE schedules (schedule TEXT PRIMARY KEY, client TEXT NOT NULL, carer TEXT NOT NULL);"
+  "CREATE TABLE visits (visit TEXT PRIMARY KEY, client TEXT NOT NULL, carer TEXT NOT NULL);"
+  "CREATE TABLE reviews (review TEXT PRIMARY KEY, visit TEXT, client TEXT, carer TEXT);"
+  "CREATE TABLE devices (device TEXT PRIMARY KEY, member TEXT NOT NULL, name TEXT NOT NULL,"
+  "  key_hash TEXT NOT NULL, enrolled INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,"
+  "  last_contact INTEGER NOT NULL DEFAULT 0, acked_seq INTEGER NOT NULL DEFAULT 0,"
+  "  pulled_pos INTEGER NOT NULL DEFAULT 0, rejected INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE enrolments (code_hash TEXT PRIMARY KEY, member TEXT NOT NULL, created INTEGER NOT NULL,"
+  "  expires INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE rejections (device TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT, code TEXT NOT NULL,"
+  "  message TEXT NOT NULL, at INTEGER NOT NULL);",
+};
+
+/* ---- helpers ---- */
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+static void
+fill_random (void  *buf,
+             gsize  len)
+{
+  guint8 *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = getrandom (p, len, 0);
+
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          g_error ("getrandom failed: %s", g_strerror (errno));
+        }
+      p += n;
+      len -= (gsize) n;
+    }
+}
+
+char *
+care_server_random_token (gsize n_bytes)
+{
+  g_autofree guint8 *raw = g_malloc (n_bytes);
+  g_autofree char *b64 = NULL;
+  GString *out;
+
+  fill_random (raw, n_bytes);
+  b64 = g_base64_encode (raw, n_bytes);
+  out = g_string_new (NULL);
+  for (const char *p = b64; *p && *p != '='; p++)
+    g_string_append_c (out, *p == '+' ? '-' : *p == '/' ? '_' : *p);
+  return g_string_free (out, FALSE);
+}
+
+char *
+care_server_uuid7 (void)
+{
+  guint8 b[16];
+  guint64 ms = (guint64) now_ms ();
+
+  fill_random (b, sizeof b);
+  for (int i = 0; i < 6; i++)
+    b[i] = (guint8) (ms >> (8 * (5 - i)));
+  b[6] = (b[6] & 0x0f) | 0x70;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+char *
+care_server_sha256_hex (const char *text)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+static gboolean
+equal_constant_time (const char *a,
+                     const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint8 diff = la != lb;
+
+  for (gsize i = 0; i < la && i < lb; i++)
+    diff |= (guint8) (a[i] ^ b[i]);
+  return diff == 0;
+}
+
+static gboolean
+sql_failed (Conn       *conn,
+            GError    **error,
+            GQuark      domain,
+            int         code,
+            const char *what)
+{
+  int rc = sqlite3_extended_errcode (conn->db);
+
+  if (domain == CARE_SYNC_ERROR)
+    code = CARE_SYNC_ERROR_SERVER;
+  else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    code = CARE_SERVER_ERROR_BUSY;
+  g_set_error (error, domain, code, "%s: %s", what, sqlite3_errmsg (conn->db));
+  return FALSE;
+}
+
+static void
+conn_free (Conn *conn)
+{
+  if (conn == NULL)
+    return;
+  g_hash_table_unref (conn->stmts);
+  sqlite3_close_v2 (conn->db);
+  g_free (conn);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conn, conn_free)
+
+static Conn *
+conn_open (const char *path,
+           gboolean    create,
+           gboolean    readonly,
+           GError    **error)
+{
+  Conn *conn = g_new0 (Conn, 1);
+  int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
+              | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2 (path, &conn->db, flags, NULL);
+
+  conn->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify) sqlite3_finalize);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                   "Cannot open the co-op database %s: %s", path, sqlite3_errstr (rc));
+      conn_free (conn);
+      return NULL;
+    }
+  sqlite3_busy_timeout (conn->db, BUSY_TIMEOUT_MS);
+  sqlite3_exec (conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-32000;"
+                "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+  return conn;
+}
+
+static sqlite3_stmt *
+stmt (Conn       *conn,
+      const char *sql)
+{
+  sqlite3_stmt *s = g_hash_table_lookup (conn->stmts, sql);
+
+  if (s == NULL)
+    {
+      if (sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+        {
+          g_critical ("SQL does not prepare: %s: %s", sqlite3_errmsg (conn->db), sql);
+          return NULL;
+        }
+      g_hash_table_insert (conn->stmts, (gpointer) sql, s);
+    }
+  sqlite3_reset (s);
+  sqlite3_clear_bindings (s);
+  return s;
+}
+
+static void
+bind_text (sqlite3_stmt *s,
+           int           i,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (s, i);
+  else
+    sqlite3_bind_text (s, i, text, -1, SQLITE_TRANSIENT);
+}
+
+static gboolean
+exec (Conn       *conn,
+      const char *sql,
+      GError    **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (conn->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "%s: %s", sql, msg);
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+meta_get (Conn       *conn,
+          const char *key)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT value FROM meta WHERE key = ?1");
+  char *value = NULL;
+
+  bind_text (s, 1, key);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_reset (s);
+  return value;
+}
+
+static gboolean
+meta_set (Conn       *conn,
+          const char *key,
+          const char *value)
+{
+  sqlite3_stmt *s = stmt (conn, "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+                                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+
+  bind_text (s, 1, key);
+  bind_text (s, 2, value);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+static char *
+new_epoch (void)
+{
+  guint8 b[4];
+
+  fill_random (b, sizeof b);
+  return g_strdup_printf ("%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
+}
+
+/* ---- reading bodies ---- */
+
+static const char *
+body_string (JsonObject *body,
+             const char *name)
+{
+  JsonNode *n = json_object_get_member (body, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static gboolean
+lookup_pair (Conn       *conn,
+             const char *sql,
+             const char *key,
+             char      **a,
+             char      **b)
+{
+  sqlite3_stmt *s;
+
+  if (key == NULL)
+    return FALSE;
+  s = stmt (conn, sql);
+  bind_text (s, 1, key);
+  if (sqlite3_step (s) != SQLITE_ROW)
+    return FALSE;
+  *a = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  *b = g_strdup ((const char *) sqlite3_column_text (s, 1));
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+#define VISIT_SQL "SELECT client, carer FROM visits WHERE visit = ?1"
+#define SCHEDULE_SQL "SELECT client, carer FROM schedules WHERE schedule = ?1"
+#define REVIEW_SQL "SELECT client, carer FROM reviews WHERE review = ?1"
+
+/* The client an event is about and the carer it concerns, as far as the
+ * server knows; either may be NULL. */
+static void
+resolve (Conn            *conn,
+         const CareEvent *e,
+         char           **client,
+         char           **carer)
+{
+  JsonObject *b = e->body;
+
+  *client = NULL;
+  *carer = NULL;
+  switch (e->type)
+    {
+    case CARE_EVENT_VISIT_STARTED:
+      *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_TASK_ANSWERED:
+    case CARE_EVENT_NOTE_ADDED:
+    case CARE_EVENT_VISIT_FINISHED:
+    case CARE_EVENT_VISIT_AMENDED:
+    case CARE_EVENT_NOTE_AMENDED:
+    case CARE_EVENT_NOTE_RETRACTED:
+      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer))
+        *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_VISIT_CANCELLED:
+      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer)
+          && !lookup_pair (conn, SCHEDULE_SQL, body_string (b, "schedule"), client, carer))
+        *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_QUERY_ANSWERED:
+      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer)
+          && !lookup_pair (conn, REVIEW_SQL, body_string (b, "review"), client, carer))
+        *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_REVIEW_ADDED:
+      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer))
+        *carer = g_strdup (body_string (b, "carer"));
+      break;
+    case CARE_EVENT_HOURS_ADDED:
+      *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_MEMBER_SET:
+      *carer = g_strdup (body_string (b, "member"));
+      break;
+    case CARE_EVENT_CLIENT_SET:
+    case CARE_EVENT_CAREPLAN_SET:
+      *client = g_strdup (body_string (b, "client"));
+      break;
+    case CARE_EVENT_ASSIGNMENT_SET:
+    case CARE_EVENT_SCHEDULE_SET:
+      *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (body_string (b, "carer"));
+      break;
+    case CARE_EVENT_N_TYPES:
+    case CARE_EVENT_INVALID:
+    default:
+      break;
+    }
+}
+
+/* Side tables that resolve() and authorisation read. */
+static gboolean
+apply (Conn            *conn,
+       const CareEvent *e,
+       const char      *client,
+       const char      *carer)
+{
+  JsonObject *b = e->body;
+  sqlite3_stmt *s = NULL;
+
+  switch (e->type)
+    {
+    case CARE_EVENT_VISIT_STARTED:
+      s = stmt (conn, "INSERT OR IGNORE INTO visits (visit, client, carer) VALUES (?1, ?2, ?3)");
+      bind_text (s, 1, body_string (b, "visit"));
+      bind_text (s, 2, client);
+      bind_text (s, 3, carer);
+      break;
+    case CARE_EVENT_REVIEW_ADDED:
+      s = stmt (conn, "INSERT OR IGNORE INTO reviews (review, visit, client, carer) VALUES (?1, ?2, ?3, ?4)");
+      bind_text (s, 1, body_string (b, "review"));
+      bind_text (s, 2, body_string (b, "visit"));
+      bind_text (s, 3, client);
+      bind_text (s, 4, carer);
+      break;
+    case CARE_EVENT_MEMBER_SET:
+      s = stmt (conn, "INSERT INTO members (member, name, role, active) VALUES (?1, ?2, ?3, ?4)"
+                      " ON CONFLICT (member) DO UPDATE SET name = excluded.name, role = excluded.role,"
+                      " active = excluded.active");
+      bind_text (s, 1, body_string (b, "member"));
+      bind_text (s, 2, body_string (b, "name"));
+      bind_text (s, 3, body_string (b, "role"));
+      sqlite3_bind_int (s, 4, json_object_get_boolean_member_with_default (b, "active", TRUE));
+      break;
+    case CARE_EVENT_CLIENT_SET:
+      s = stmt (conn, "INSERT INTO clients (client, name, address, active) VALUES (?1, ?2, ?3, ?4)"
+                      " ON CONFLICT (client) DO UPDATE SET name = excluded.name, address = excluded.address,"
+                      " active = excluded.active");
+      bind_text (s, 1, client);
+      bind_text (s, 2, body_string (b, "name"));
+      bind_text (s, 3, body_string (b, "address"));
+      sqlite3_bind_int (s, 4, json_object_get_boolean_member_with_default (b, "active", TRUE));
+      break;
+    case CARE_EVENT_ASSIGNMENT_SET:
+      {
+        gboolean active = json_object_get_boolean_member_with_default (b, "active", TRUE);
+
+        s = stmt (conn, "INSERT INTO assignments (client, carer, active) VALUES (?1, ?2, ?3)"
+                        " ON CONFLICT (client, carer) DO UPDATE SET active = excluded.active");
+        bind_text (s, 1, client);
+        bind_text (s, 2, carer);
+        sqlite3_bind_int (s, 3, active);
+        if (sqlite3_step (s) != SQLITE_DONE)
+          return FALSE;
+        /* The carer's scope grew: cursors from before are no longer valid. */
+        s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE member = ?1");
+        bind_text (s, 1, carer);
+      }
+      break;
+    case CARE_EVENT_SCHEDULE_SET:
+      s = stmt (conn, "INSERT INTO schedules (schedule, client, carer) VALUES (?1, ?2, ?3)"
+                      " ON CONFLICT (schedule) DO UPDATE SET client = excluded.client, carer = excluded.carer");
+      bind_text (s, 1, body_string (b, "schedule"));
+      bind_text (s, 2, client);
+      bind_text (s, 3, carer);
+      break;
+    default:
+      return TRUE;
+    }
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+static gboolean
+insert_event (Conn            *conn,
+              const CareEvent *e,
+              const char      *client,
+              const char      *carer,
+              gint64           received)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), e->body);
+  g_autofree char *body = json_to_string (node, FALSE);
+  sqlite3_stmt *s = stmt (conn, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received)"
+                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+
+  bind_text (s, 1, e->id);
+  bind_text (s, 2, e->device);
+  sqlite3_bind_int64 (s, 3, e->seq);
+  bind_text (s, 4, e->author);
+  sqlite3_bind_int64 (s, 5, e->hlc);
+  sqlite3_bind_int64 (s, 6, e->wall);
+  sqlite3_bind_text (s, 7, care_event_type_to_string (e->type), -1, SQLITE_STATIC);
+  bind_text (s, 8, client);
+  bind_text (s, 9, carer);
+  sqlite3_bind_text (s, 10, body, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 11, received);
+  if (sqlite3_step (s) != SQLITE_DONE)
+    return FALSE;
+  return apply (conn, e, client, carer);
+}
+
+/* ---- authentication ---- */
+
+typedef struct
+{
+  char *member;
+  char *member_name;
+  CareRole role;
+  gint64 acked_seq;
+  gint64 scope_version;
+} Auth;
+
+static void
+auth_clear (Auth *auth)
+{
+  g_clear_pointer (&auth->member, g_free);
+  g_clear_pointer (&auth->member_name, g_free);
+}
+
+static gboolean
+authenticate (Conn       *conn,
+              const char *device,
+              const char *key,
+              Auth       *auth,
+              GError    **error)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role,"
+                                " m.active, m.scope_version FROM devices d JOIN members m ON m.member = d.member"
+                                " WHERE d.device = ?1");
+  g_autofree char *hash = care_server_sha256_hex (key ? key : "");
+  gboolean ok;
+
+  bind_text (s, 1, device);
+  if (sqlite3_step (s) != SQLITE_ROW)
+    {
+      /* Do the same work as for a known device. */
+      equal_constant_time (hash, hash);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "The co-op server does not know this tablet: ask your co-ordinator to enrol it.");
+      return FALSE;
+    }
+  ok = equal_constant_time ((const char *) sqlite3_column_text (s, 0), hash);
+  if (!ok)
+    {
+      sqlite3_reset (s);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "The co-op server refused this tablet's key: ask your co-ordinator to enrol it again.");
+      return FALSE;
+    }
+  if (sqlite3_column_int64 (s, 1) != 0)
+    {
+      sqlite3_reset (s);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "This tablet was revoked by the co-op: ask your co-ordinator to enrol it again.");
+      return FALSE;
+    }
+  if (sqlite3_column_int (s, 6) == 0)
+    {
+      sqlite3_reset (s);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "The member this tablet belongs to is no longer active in the co-op.");
+      return FALSE;
+    }
+  auth->acked_seq = sqlite3_column_int64 (s, 2);
+  auth->member = g_strdup ((const char *) sqlite3_column_text (s, 3));
+  auth->member_name = g_strdup ((const char *) sqlite3_column_text (s, 4));
+  auth->role = care_role_from_string ((const char *) sqlite3_column_text (s, 5));
+  auth->scope_version = sqlite3_column_int64 (s, 7);
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+is_assigned (Conn       *conn,
+             const char *client,
+             const char *carer)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT 1 FROM assignments WHERE client = ?1 AND carer = ?2 AND active = 1");
+  gboolean found;
+
+  bind_text (s, 1, client);
+  bind_text (s, 2, carer);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_reset (s);
+  return found;
+}
+
+/* NULL when allowed, else the reason. */
+static char *
+authorise (Conn            *conn,
+           const Auth      *auth,
+           const CareEvent *e,
+           const char      *client)
+{
+  if (g_strcmp0 (e->author, auth->member) != 0)
+    return g_strdup_printf ("This record names “%s” as its author, but this tablet belongs to “%s”.",
+                            e->author, auth->member);
+  if (care_event_type_is_roster (e->type))
+    return g_strdup ("Only the co-op's administrators change members, clients, care plans, assignments and the rota, with carelog-server.");
+  if (e->type == CARE_EVENT_REVIEW_ADDED && auth->role != CARE_ROLE_SUPERVISOR)
+    return g_strdup ("Only a supervisor's tablet can approve, query or flag visits.");
+  if (auth->role == CARE_ROLE_CARER && client != NULL && !is_assigned (conn, client, auth->member))
+    return g_strdup_printf ("%s is not assigned to client “%s”: ask a co-ordinator to assign them.",
+                            auth->member_name, client);
+  return NULL;
+}
+
+/* ---- push ---- */
+
+static void
+append_result (CarePushJob *job,
+               const char  *item)
+{
+  if (job->results->len > 0)
+    g_string_append_c (job->results, ',');
+  g_string_append (job->results, item);
+}
+
+static void
+append_rejection (Conn        *conn,
+                  CarePushJob *job,
+                  gint64       seq,
+                  const char  *id,
+                  const char  *code,
+                  const char  *message)
+{
+  g_autoptr(GString) item = g_string_new ("{\"c\":");
+  sqlite3_stmt *s;
+
+  care_json_append_string (item, code);
+  g_string_append (item, ",\"m\":");
+  care_json_append_string (item, message);
+  g_string_append_c (item, '}');
+  append_result (job, item->str);
+  job->rejected++;
+  s = stmt (conn, "INSERT INTO rejections (device, seq, id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  bind_text (s, 1, job->device);
+  sqlite3_bind_int64 (s, 2, seq);
+  bind_text (s, 3, id);
+  bind_text (s, 4, code);
+  bind_text (s, 5, message);
+  sqlite3_bind_int64 (s, 6, now_ms ());
+  sqlite3_step (s);
+}
+
+/* The device and seq an id is stored under, if it is. */
+static gboolean
+lookup_id (Conn       *conn,
+           const char *id,
+           char      **device,
+           gint64     *seq)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT device, seq FROM events WHERE id = ?1");
+
+  bind_text (s, 1, id);
+  if (sqlite3_step (s) != SQLITE_ROW)
+    return FALSE;
+  *device = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  *seq = sqlite3_column_int64 (s, 1);
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+push_one (Conn        *conn,
+          CarePushJob *job)
+{
+  Auth auth = { 0 };
+  CarePushRequest *req = job->request;
+  gint64 k, received = now_ms ();
+  sqlite3_stmt *s;
+
+  if (!authenticate (conn, job->device, job->key, &auth, &job->error))
+    return TRUE;
+  k = auth.acked_seq;
+  job->acked_seq = k;
+  if (req->first_seq > k + 1)
+    {
+      job->expected_seq = k + 1;
+      auth_clear (&auth);
+      goto touch;
+    }
+  for (guint i = 0; i < req->entries->len; i++)
+    {
+      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
+      g_autofree char *dev = NULL, *client = NULL, *carer = NULL, *reason = NULL;
+      gint64 stored_seq = 0;
+      gboolean known = entry->id != NULL && lookup_id (conn, entry->id, &dev, &stored_seq);
+
+      if (entry->seq <= k)
+        {
+          if (known && g_strcmp0 (dev, job->device) == 0)
+            {
+              append_result (job, "1");
+              job->duplicates++;
+            }
+          else
+            append_rejection (conn, job, entry->seq, entry->id, "seq",
+                              "This sequence number was already used by another record from this tablet.");
+          continue;
+        }
+      k = entry->seq;
+      if (known)
+        {
+          if (g_strcmp0 (dev, job->device) == 0)
+            {
+              append_result (job, "1");
+              job->duplicates++;
+            }
+          else
+            append_rejection (conn, job, entry->seq, entry->id, "id",
+                              "Another tablet's record already has this id.");
+          continue;
+        }
+      if (entry->event == NULL)
+        {
+          append_rejection (conn, job, entry->seq, entry->id, "invalid", entry->message);
+          continue;
+        }
+      resolve (conn, entry->event, &client, &carer);
+      reason = authorise (conn, &auth, entry->event, client);
+      if (reason != NULL)
+        {
+          append_rejection (conn, job, entry->seq, entry->id, "forbidden", reason);
+          continue;
+        }
+      if (!insert_event (conn, entry->event, client, carer, received))
+        {
+          auth_clear (&auth);
+          return FALSE;
+        }
+      append_result (job, "0");
+      job->accepted++;
+    }
+  job->acked_seq = k;
+  auth_clear (&auth);
+
+touch:
+  s = stmt (conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3, rejected = rejected + ?4 WHERE device = ?1");
+  bind_text (s, 1, job->device);
+  sqlite3_bind_int64 (s, 2, job->acked_seq);
+  sqlite3_bind_int64 (s, 3, received);
+  sqlite3_bind_int64 (s, 4, job->rejected);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+static gboolean
+sqlite_push (CareServerStore *store,
+             CarePushJob    **jobs,
+             guint            n_jobs)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = self->writer;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&self->write_lock);
+  if (!exec (conn, "BEGIN IMMEDIATE", &error))
+    {
+      ok = FALSE;
+      goto out;
+    }
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      CarePushJob *job = jobs[i];
+
+      exec (conn, "SAVEPOINT job", NULL);
+      if (!push_one (conn, job))
+        {
+          exec (conn, "ROLLBACK TO job", NULL);
+          g_clear_error (&job->error);
+          sql_failed (conn, &job->error, CARE_SYNC_ERROR, 0, "The co-op server could not store the records");
+          g_string_truncate (job->results, 0);
+        }
+      exec (conn, "RELEASE job", NULL);
+    }
+  if (!exec (conn, "COMMIT", &error))
+    {
+      exec (conn, "ROLLBACK", NULL);
+      ok = FALSE;
+    }
+
+out:
+  g_mutex_unlock (&self->write_lock);
+  if (!ok)
+    for (guint i = 0; i < n_jobs; i++)
+      {
+        g_clear_error (&jobs[i]->error);
+        g_set_error (&jobs[i]->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
+                     "The co-op server could not save the records (%s); they were not stored. Try again later.",
+                     error ? error->message : "unknown error");
+      }
+  return ok;
+}
+
+/* ---- pull ---- */
+
+#define PULL_ALL_SQL \
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body FROM events WHERE pos > ?1 ORDER BY pos LIMIT ?2"
+#define CARER_SCOPE \
+  " (author = ?3 OR type = 'member.set'" \
+  " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
+  "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
+  " OR (type IN ('assignment.set', 'review.added') AND carer = ?3))"
+#define PULL_CARER_SQL \
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body FROM events WHERE pos > ?1 AND" \
+  CARER_SCOPE " ORDER BY pos LIMIT ?2"
+
+static Conn *
+reader_get (SqliteStore *self,
+            GError     **error)
+{
+  Conn *conn = g_async_queue_try_pop (self->readers);
+
+  if (conn == NULL)
+    conn = conn_open (self->path, FALSE, TRUE, error);
+  return conn;
+}
+
+static gboolean
+parse_cursor (const char *cursor,
+              const char *epoch,
+              gint64     *pos,
+              gint64     *scope)
+{
+  g_auto(GStrv) parts = NULL;
+  char *end;
+
+  *pos = 0;
+  *scope = -1;
+  if (cursor == NULL || *cursor == '\0')
+    return TRUE;
+  parts = g_strsplit (cursor, ".", 5);
+  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "1") || !g_str_equal (parts[1], epoch))
+    return FALSE;
+  *pos = g_ascii_strtoll (parts[2], &end, 10);
+  if (*end != '\0' || *pos < 0 || parts[2][0] == '\0')
+    return FALSE;
+  *scope = g_ascii_strtoll (parts[3], &end, 10);
+  return *end == '\0' && parts[3][0] != '\0' && *scope >= 0;
+}
+
+static gboolean
+pull_in_transaction (SqliteStore           *self,
+                     Conn                  *conn,
+                     const char            *device,
+                     const char            *key,
+                     const CarePullRequest *request,
+                     GString               *out,
+                     gint64                *server_acked,
+                     GError               **error)
+{
+  Auth auth = { 0 };
+  gint64 pos, scope, max_pos = 0, last = 0;
+  gboolean whole = FALSE, more = FALSE;
+  sqlite3_stmt *s;
+  guint n = 0;
+  g_autofree char *next = NULL;
+
+  if (!authenticate (conn, device, key, &auth, error))
+    return FALSE;
+  *server_acked = auth.acked_seq;
+  whole = auth.role != CARE_ROLE_CARER;
+  if (request->acked_seq > auth.acked_seq)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND,
+                   "The co-op server has records from this tablet only up to number %" G_GINT64_FORMAT
+                   " but the tablet had sent up to %" G_GINT64_FORMAT " (the server was restored from a backup): "
+                   "the tablet sends the missing records again.", auth.acked_seq, request->acked_seq);
+      auth_clear (&auth);
+      return FALSE;
+    }
+  s = stmt (conn, "SELECT coalesce(max(pos), 0) FROM events");
+  if (sqlite3_step (s) == SQLITE_ROW)
+    max_pos = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (!parse_cursor (request->cursor, self->epoch, &pos, &scope) || pos > max_pos
+      || (scope >= 0 && scope != (whole ? 0 : auth.scope_version)))
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID,
+                           "The tablet's download position is no longer valid (the server was restored, or this "
+                           "member's clients changed): the tablet downloads the co-op's records again from the start.");
+      auth_clear (&auth);
+      return FALSE;
+    }
+  s = stmt (conn, whole ? PULL_ALL_SQL : PULL_CARER_SQL);
+  sqlite3_bind_int64 (s, 1, pos);
+  sqlite3_bind_int64 (s, 2, (gint64) request->limit + 1);
+  if (!whole)
+    bind_text (s, 3, auth.member);
+  g_string_append_printf (out, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT ",\"r\":[",
+                          now_ms (), auth.acked_seq);
+  last = pos;
+  for (int rc = sqlite3_step (s); rc == SQLITE_ROW; rc = sqlite3_step (s))
+    {
+      if (n == request->limit)
+        {
+          more = TRUE;
+          break;
+        }
+      if (n++ > 0)
+        g_string_append_c (out, ',');
+      last = sqlite3_column_int64 (s, 0);
+      care_pull_append_record (out, last,
+                               (const char *) sqlite3_column_text (s, 1),
+                               (const char *) sqlite3_column_text (s, 2),
+                               sqlite3_column_int64 (s, 3),
+                               (const char *) sqlite3_column_text (s, 4),
+                               sqlite3_column_int64 (s, 5),
+                               sqlite3_column_int64 (s, 6),
+                               (const char *) sqlite3_column_text (s, 7),
+                               (const char *) sqlite3_column_text (s, 8));
+    }
+  sqlite3_reset (s);
+  /* A carer's page that found nothing has still looked at everything. */
+  if (!more && !whole)
+    last = MAX (last, max_pos);
+  next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, self->epoch, last,
+                          whole ? (gint64) 0 : auth.scope_version);
+  g_string_append (out, "],\"c\":");
+  care_json_append_string (out, next);
+  g_string_append_printf (out, ",\"m\":%s}", more ? "true" : "false");
+  auth_clear (&auth);
+  return TRUE;
+}
+
+static gboolean
+sqlite_pull (CareServerStore       *store,
+             const char            *device,
+             const char            *key,
+             const CarePullRequest *request,
+             GString               *out,
+             gint64                *server_acked,
+             GError               **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, error);
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  if (!exec (conn, "BEGIN", NULL))
+    {
+      sql_failed (conn, error, CARE_SYNC_ERROR, 0, "The co-op database cannot be read");
+      conn_free (conn);
+      return FALSE;
+    }
+  ok = pull_in_transaction (self, conn, device, key, request, out, server_acked, error);
+  exec (conn, "COMMIT", NULL);
+  g_async_queue_push (self->readers, conn);
+  return ok;
+}
+
+static void
+sqlite_touch (CareServerStore *store,
+              const char      *device,
+              gint64           pulled_pos)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *s;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "UPDATE devices SET last_contact = ?2, pulled_pos = max(pulled_pos, ?3) WHERE device = ?1");
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, now_ms ());
+  sqlite3_bind_int64 (s, 3, pulled_pos);
+  sqlite3_step (s);
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+}
+
+/* ---- enrolment ---- */
+
+static char *
+normalise_code (const char *code)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = code; *p; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (out, g_ascii_toupper (*p));
+  return g_string_free (out, FALSE);
+}
+
+static CareEnrolResult *
+enrol_in_transaction (SqliteStore *self,
+                      const char  *code,
+                      const char  *name,
+                      GError     **error)
+{
+  Conn *conn = self->writer;
+  g_autofree char *norm = normalise_code (code);
+  g_autofree char *hash = care_server_sha256_hex (norm);
+  g_autoptr(CareEnrolResult) result = g_new0 (CareEnrolResult, 1);
+  g_autofree char *key_hash = NULL;
+  sqlite3_stmt *s = stmt (conn, "SELECT e.member, e.expires, e.used, m.name, m.role, m.active FROM enrolments e"
+                                " JOIN members m ON m.member = e.member WHERE e.code_hash = ?1");
+  gint64 now = now_ms ();
+
+  bind_text (s, 1, hash);
+  if (sqlite3_step (s) != SQLITE_ROW || sqlite3_column_int (s, 2) != 0
+      || sqlite3_column_int64 (s, 1) < now || sqlite3_column_int (s, 5) == 0)
+    {
+      sqlite3_reset (s);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
+                           "This enrolment code is unknown, was already used or has expired: ask your co-ordinator for a new one.");
+      return NULL;
+    }
+  result->member = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  result->name = g_strdup ((const char *) sqlite3_column_text (s, 3));
+  result->role = care_role_from_string ((const char *) sqlite3_column_text (s, 4));
+  sqlite3_reset (s);
+  s = stmt (conn, "UPDATE enrolments SET used = ?2 WHERE code_hash = ?1");
+  bind_text (s, 1, hash);
+  sqlite3_bind_int64 (s, 2, now);
+  if (sqlite3_step (s) != SQLITE_DONE)
+    return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "Cannot record the enrolment"), NULL;
+  {
+    g_autofree char *rnd = care_server_random_token (9);
+
+    result->device = g_strdup_printf ("d-%s", rnd);
+  }
+  result->key = care_server_random_token (32);
+  key_hash = care_server_sha256_hex (result->key);
+  s = stmt (conn, "INSERT INTO devices (device, member, name, key_hash, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)");
+  bind_text (s, 1, result->device);
+  bind_text (s, 2, result->member);
+  bind_text (s, 3, name ? name : "");
+  bind_text (s, 4, key_hash);
+  sqlite3_bind_int64 (s, 5, now);
+  if (sqlite3_step (s) != SQLITE_DONE)
+    return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "Cannot record the enrolment"), NULL;
+  result->timezone = meta_get (conn, "timezone");
+  return g_steal_pointer (&result);
+}
+
+static CareEnrolResult *
+sqlite_enrol (CareServerStore *store,
+              const char      *code,
+              const char      *name,
+              GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  CareEnrolResult *result = NULL;
+
+  g_mutex_lock (&self->write_lock);
+  if (!exec (self->writer, "BEGIN IMMEDIATE", NULL))
+    {
+      sql_failed (self->writer, error, CARE_SYNC_ERROR, 0, "The co-op database is busy");
+      goto out;
+    }
+  result = enrol_in_transaction (self, code, name, error);
+  if (result == NULL || !exec (self->writer, "COMMIT", NULL))
+    {
+      if (result != NULL)
+        sql_failed (self->writer, error, CARE_SYNC_ERROR, 0, "Cannot save the enrolment");
+      g_clear_pointer (&result, care_enrol_result_free);
+      exec (self->writer, "ROLLBACK", NULL);
+    }
+out:
+  g_mutex_unlock (&self->write_lock);
+  return result;
+}
+
+/* ---- administration ---- */
+
+static gboolean
+sqlite_append_server_record (CareServerStore *store,
+                             CareEventType    type,
+                             JsonObject      *body,
+                             const char      *author,
+                             GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = self->writer;
+  g_autoptr(CareEvent) e = care_event_new ();
+  g_autofree char *seq_text = NULL, *client = NULL, *carer = NULL, *next = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->write_lock);
+  if (!exec (conn, "BEGIN IMMEDIATE", error))
+    goto out;
+  seq_text = meta_get (conn, "coop_seq");
+  e->id = care_server_uuid7 ();
+  e->device = g_strdup (CARE_COOP_DEVICE);
+  e->seq = (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0) + 1;
+  e->author = g_strdup (author ? author : CARE_COOP_DEVICE);
+  e->wall = now_ms ();
+  e->hlc = e->wall << 16;
+  e->type = type;
+  e->body = json_object_ref (body);
+  if (!care_event_validate (e, &local))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s", local->message);
+      exec (conn, "ROLLBACK", NULL);
+      goto out;
+    }
+  resolve (conn, e, &client, &carer);
+  next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
+  if (!insert_event (conn, e, client, carer, e->wall) || !meta_set (conn, "coop_seq", next))
+    {
+      sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
+      exec (conn, "ROLLBACK", NULL);
+      goto out;
+    }
+  ok = exec (conn, "COMMIT", error);
+  if (!ok)
+    exec (conn, "ROLLBACK", NULL);
+out:
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
+static gboolean
+sqlite_member_exists (CareServerStore *store,
+                      const char      *member,
+                      CareRole        *role)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *s;
+  gboolean found;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT role FROM members WHERE member = ?1");
+  bind_text (s, 1, member);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  if (found && role != NULL)
+    *role = care_role_from_string ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  return found;
+}
+
+static gboolean
+sqlite_client_exists (CareServerStore *store,
+                      const char      *client)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *s;
+  gboolean found;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT 1 FROM clients WHERE client = ?1");
+  bind_text (s, 1, client);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  return found;
+}
+
+static char *
+sqlite_create_enrolment (CareServerStore *store,
+                         const char      *member,
+                         gint64           expires,
+                         GError         **error)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  SqliteStore *self = (SqliteStore *) store;
+  guint8 raw[16];
+  GString *code = g_string_new (NULL);
+  g_autofree char *norm = NULL, *hash = NULL;
+  sqlite3_stmt *s;
+  gboolean ok;
+
+  fill_random (raw, sizeof raw);
+  for (guint i = 0; i < sizeof raw; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, alphabet[raw[i] & 31]);
+    }
+  norm = normalise_code (code->str);
+  hash = care_server_sha256_hex (norm);
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "INSERT INTO enrolments (code_hash, member, created, expires) VALUES (?1, ?2, ?3, ?4)");
+  bind_text (s, 1, hash);
+  bind_text (s, 2, member);
+  sqlite3_bind_int64 (s, 3, now_ms ());
+  sqlite3_bind_int64 (s, 4, expires);
+  ok = sqlite3_step (s) == SQLITE_DONE;
+  if (!ok)
+    sql_failed (self->writer, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the enrolment code");
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  if (!ok)
+    {
+      g_string_free (code, TRUE);
+      return NULL;
+    }
+  return g_string_free (code, FALSE);
+}
+
+static gboolean
+sqlite_revoke_device (CareServerStore *store,
+                      const char      *device,
+                      GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *s;
+  gboolean ok;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "UPDATE devices SET revoked = ?2 WHERE device = ?1 AND revoked = 0");
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, now_ms ());
+  ok = sqlite3_step (s) == SQLITE_DONE && sqlite3_changes (self->writer->db) == 1;
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  if (!ok)
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
+                 "There is no enrolled, unrevoked device “%s”; see “carelog-server device list”.", device);
+  return ok;
+}
+
+static GPtrArray *
+sqlite_list_devices (CareServerStore *store,
+                     GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_device_info_free);
+  sqlite3_stmt *s, *count_all, *count_carer;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT d.device, d.member, d.name, m.role, d.revoked, d.enrolled, d.last_contact,"
+                          " d.acked_seq, d.pulled_pos, d.rejected FROM devices d"
+                          " LEFT JOIN members m ON m.member = d.member ORDER BY d.member, d.enrolled");
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      CareDeviceInfo *info = g_new0 (CareDeviceInfo, 1);
+      gint64 pulled = sqlite3_column_int64 (s, 8);
+
+      info->device = g_strdup ((const char *) sqlite3_column_text (s, 0));
+      info->member = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      info->name = g_strdup ((const char *) sqlite3_column_text (s, 2));
+      info->role = care_role_from_string ((const char *) sqlite3_column_text (s, 3));
+      info->revoked = sqlite3_column_int64 (s, 4) != 0;
+      info->enrolled = sqlite3_column_int64 (s, 5);
+      info->last_contact = sqlite3_column_int64 (s, 6);
+      info->acked_seq = sqlite3_column_int64 (s, 7);
+      info->rejected = sqlite3_column_int64 (s, 9);
+      if (info->role == CARE_ROLE_CARER)
+        {
+          count_carer = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE);
+          sqlite3_bind_int64 (count_carer, 1, pulled);
+          bind_text (count_carer, 3, info->member);
+          if (sqlite3_step (count_carer) == SQLITE_ROW)
+            info->pending = sqlite3_column_int64 (count_carer, 0);
+          sqlite3_reset (count_carer);
+        }
+      else
+        {
+          count_all = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1");
+          sqlite3_bind_int64 (count_all, 1, pulled);
+          if (sqlite3_step (count_all) == SQLITE_ROW)
+            info->pending = sqlite3_column_int64 (count_all, 0);
+          sqlite3_reset (count_all);
+        }
+      g_ptr_array_add (out, info);
+    }
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  return out;
+}
+
+static char *
+sqlite_get_meta (CareServerStore *store,
+                 const char      *key)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  char *value;
+
+  g_mutex_lock (&self->write_lock);
+  value = meta_get (self->writer, key);
+  g_mutex_unlock (&self->write_lock);
+  return value;
+}
+
+static gboolean
+sqlite_set_meta (CareServerStore *store,
+                 const char      *key,
+                 const char      *value,
+                 GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  gboolean ok;
+
+  g_mutex_lock (&self->write_lock);
+  ok = meta_set (self->writer, key, value);
+  if (!ok)
+    sql_failed (self->writer, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot save a setting");
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
+static gboolean
+copy_database (sqlite3    *from,
+               sqlite3    *to,
+               GError    **error)
+{
+  sqlite3_backup *b = sqlite3_backup_init (to, "main", from, "main");
+  int rc;
+
+  if (b == NULL)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot start the copy: %s", sqlite3_errmsg (to));
+      return FALSE;
+    }
+  do
+    {
+      rc = sqlite3_backup_step (b, 1024);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        g_usleep (10000);
+    }
+  while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish (b);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The copy failed: %s", sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+sqlite_backup (CareServerStore *store,
+               const char      *path,
+               GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
+  sqlite3 *to = NULL;
+  g_autoptr(Conn) src = NULL;
+  gboolean ok;
+
+  /* A reader connection: the server keeps writing while the copy runs,
+   * and the copy is of one consistent snapshot. */
+  src = conn_open (self->path, FALSE, TRUE, error);
+  if (src == NULL)
+    return FALSE;
+  g_unlink (tmp);
+  if (sqlite3_open_v2 (tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot create %s: %s", tmp, sqlite3_errmsg (to));
+      sqlite3_close (to);
+      return FALSE;
+    }
+  exec (src, "BEGIN", NULL);
+  ok = copy_database (src->db, to, error);
+  exec (src, "COMMIT", NULL);
+  if (ok)
+    ok = sqlite3_exec (to, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;", NULL, NULL, NULL) == SQLITE_OK;
+  sqlite3_close (to);
+  if (ok && g_rename (tmp, path) != 0)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot rename %s to %s: %s",
+                   tmp, path, g_strerror (errno));
+      ok = FALSE;
+    }
+  if (!ok)
+    g_unlink (tmp);
+  return ok;
+}
+
+static void
+sqlite_close (CareServerStore *store)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn;
+
+  while ((conn = g_async_queue_try_pop (self->readers)) != NULL)
+    conn_free (conn);
+  g_async_queue_unref (self->readers);
+  conn_free (self->writer);
+  g_mutex_clear (&self->write_lock);
+  g_free (self->dir);
+  g_free (self->path);
+  g_free (self->epoch);
+  g_free (self);
+}
+
+static const CareServerStoreVTable sqlite_vtable = {
+  .close = sqlite_close,
+  .push = sqlite_push,
+  .pull = sqlite_pull,
+  .touch = sqlite_touch,
+  .enrol = sqlite_enrol,
+  .append_server_record = sqlite_append_server_record,
+  .member_exists = sqlite_member_exists,
+  .client_exists = sqlite_client_exists,
+  .create_enrolment = sqlite_create_enrolment,
+  .revoke_device = sqlite_revoke_device,
+  .list_devices = sqlite_list_devices,
+  .get_meta = sqlite_get_meta,
+  .set_meta = sqlite_set_meta,
+  .backup = sqlite_backup,
+};
+
+static gboolean
+migrate (Conn       *conn,
+         const char *timezone,
+         GError    **error)
+{
+  sqlite3_stmt *s = stmt (conn, "PRAGMA user_version");
+  int version = 0;
+
+  if (sqlite3_step (s) == SQLITE_ROW)
+    version = sqlite3_column_int (s, 0);
+  sqlite3_reset (s);
+  if (version > SCHEMA_VERSION)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                   "This co-op database was written by a newer carelog-server (schema %d); update carelog-server.", version);
+      return FALSE;
+    }
+  if (version == SCHEMA_VERSION)
+    return TRUE;
+  if (!exec (conn, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (int v = version; v < SCHEMA_VERSION; v++)
+    if (!exec (conn, schema[v], error))
+      {
+        exec (conn, "ROLLBACK", NULL);
+        return FALSE;
+      }
+  if (version == 0)
+    {
+      g_autofree char *epoch = new_epoch ();
+
+      meta_set (conn, "epoch", epoch);
+      meta_set (conn, "timezone", timezone ? timezone : "UTC");
+      meta_set (conn, "coop_seq", "0");
+    }
+  {
+    g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", SCHEMA_VERSION);
+
+    if (!exec (conn, pragma, error))
+      {
+        exec (conn, "ROLLBACK", NULL);
+        return FALSE;
+      }
+  }
+  return exec (conn, "COMMIT", error);
+}
+
+CareServerStore *
+care_server_sqlite_open (const char *dir,
+                         gboolean    create,
+                         const char *timezone,
+                         GError    **error)
+{
+  SqliteStore *self;
+  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
+
+  if (create)
+    {
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_EXISTS,
+                       "%s already holds a co-op database; choose another directory.", dir);
+          return NULL;
+        }
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot create %s: %s", dir, g_strerror (errno));
+          return NULL;
+        }
+    }
+  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
+                   "%s holds no co-op database; create one with “carelog-server init %s”.", dir, dir);
+      return NULL;
+    }
+  self = g_new0 (SqliteStore, 1);
+  self->parent.vtable = &sqlite_vtable;
+  self->dir = g_strdup (dir);
+  self->path = g_steal_pointer (&path);
+  g_mutex_init (&self->write_lock);
+  self->readers = g_async_queue_new ();
+  self->writer = conn_open (self->path, create, FALSE, error);
+  if (self->writer == NULL)
+    {
+      sqlite_close (&self->parent);
+      return NULL;
+    }
+  if (!exec (self->writer, "PRAGMA journal_mode=WAL", error) || !migrate (self->writer, timezone, error))
+    {
+      sqlite_close (&self->parent);
+      return NULL;
+    }
+  self->epoch = meta_get (self->writer, "epoch");
+  return &self->parent;
+}
+
+gboolean
+care_server_sqlite_restore (const char *dir,
+                            const char *path,
+                            GError    **error)
+{
+  g_autofree char *db_path = g_build_filename (dir, "carelog.db", NULL);
+  g_autoptr(Conn) from = NULL;
+  g_autoptr(Conn) to = NULL;
+  g_autofree char *epoch = new_epoch ();
+
+  from = conn_open (path, FALSE, TRUE, error);
+  if (from == NULL)
+    return FALSE;
+  if (!exec (from, "SELECT value FROM meta WHERE key = 'epoch'", NULL))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s is not a Carelog co-op backup.", path);
+      return FALSE;
+    }
+  to = conn_open (db_path, TRUE, FALSE, error);
+  if (to == NULL)
+    return FALSE;
+  if (!copy_database (from->db, to->db, error))
+    return FALSE;
+  if (!exec (to, "PRAGMA journal_mode=WAL", error))
+    return FALSE;
+  if (!meta_set (to, "epoch", epoch))
+    return sql_failed (to, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot set the new epoch");
+  return TRUE;
+}
+
+void
+care_server_store_close (CareServerStore *self)
+{
+  if (self != NULL)
+    self->vtable->close (self);
+}
+
+void
+care_push_job_free (CarePushJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->device);
+  g_free (job->key);
+  g_clear_pointer (&job->request, care_push_request_free);
+  g_clear_error (&job->error);
+  if (job->results)
+    g_string_free (job->results, TRUE);
+  g_free (job);
+}
+
+void
+care_device_info_free (CareDeviceInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->device);
+  g_free (info->member);
+  g_free (info->name);
+  g_free (info);
+}
+
+void
+care_enrol_result_free (CareEnrolResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->device);
+  g_free (result->key);
+  g_free (result->member);
+  g_free (result->name);
+  g_free (result->timezone);
+  g_free (result);
+}

@@ -1,0 +1,167 @@
+/* care-server-store.h: the co-op server's storage interface.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The HTTP layer (care-server.c) and the administration commands
+ * (care-server-admin.c) only talk to this interface. The SQLite
+ * implementation is care-server-sqlite.c; a PostgreSQL one can be added
+ * behind the same vtable. Every function may be called from any thread;
+ * writes are serialised by the implementation, reads may run in parallel.
+ *
+ * Request-level failures use the CARE_SYNC_ERROR domain (they become HTTP
+ * answers); administration failures use CARE_SERVER_ERROR.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "care-event.h"
+#include "care-protocol.h"
+
+G_BEGIN_DECLS
+
+#define CARE_SERVER_ERROR (care_server_error_quark ())
+GQuark care_server_error_quark (void);
+
+typedef enum
+{
+  CARE_SERVER_ERROR_INVALID,     /* bad argument: the message says which */
+  CARE_SERVER_ERROR_NOT_FOUND,   /* unknown member, client, device, ... */
+  CARE_SERVER_ERROR_EXISTS,
+  CARE_SERVER_ERROR_IO,          /* the database could not be read or written */
+  CARE_SERVER_ERROR_BUSY,
+} CareServerError;
+
+typedef struct _CareServerStore CareServerStore;
+typedef struct _CareServerStoreVTable CareServerStoreVTable;
+
+/* One push, as handed to the store; the store fills in the answer. */
+typedef struct
+{
+  char *device;
+  char *key;
+  CarePushRequest *request;
+  /* out */
+  GError *error;          /* request-level: 401, 503 ... */
+  gint64 acked_seq;
+  gint64 expected_seq;    /* on a gap */
+  GString *results;       /* the "r" array's elements, comma-separated */
+  guint accepted, duplicates, rejected;
+} CarePushJob;
+
+typedef struct
+{
+  char *device;
+  char *member;
+  char *name;
+  CareRole role;
+  gboolean revoked;
+  gint64 enrolled;
+  gint64 last_contact;
+  gint64 acked_seq;
+  gint64 pending;         /* records in scope not yet pulled */
+  gint64 rejected;
+} CareDeviceInfo;
+
+typedef struct
+{
+  char *device;
+  char *key;
+  char *member;
+  char *name;
+  CareRole role;
+  char *timezone;
+} CareEnrolResult;
+
+struct _CareServerStoreVTable
+{
+  void      (*close)         (CareServerStore *self);
+
+  /* Group commit: every job in one transaction; a job's failure does not
+   * affect the others. Returns FALSE (and sets every job's error) when the
+   * commit itself failed: nothing was stored. */
+  gboolean  (*push)          (CareServerStore *self,
+                              CarePushJob    **jobs,
+                              guint            n_jobs);
+  /* Appends the complete pull response body to out. */
+  gboolean  (*pull)          (CareServerStore *self,
+                              const char      *device,
+                              const char      *key,
+                              const CarePullRequest *request,
+                              GString         *out,
+                              gint64          *server_acked,
+                              GError         **error);
+  /* Records a device's contact after a pull (cheap, best effort). */
+  void      (*touch)         (CareServerStore *self,
+                              const char      *device,
+                              gint64           pulled_pos);
+  CareEnrolResult *(*enrol)  (CareServerStore *self,
+                              const char      *code,
+                              const char      *name,
+                              GError         **error);
+
+  /* Administration. */
+  gboolean  (*append_server_record) (CareServerStore *self,
+                                     CareEventType    type,
+                                     JsonObject      *body,
+                                     const char      *author,
+                                     GError         **error);
+  gboolean  (*member_exists) (CareServerStore *self,
+                              const char      *member,
+                              CareRole        *role);
+  gboolean  (*client_exists) (CareServerStore *self,
+                              const char      *client);
+  char     *(*create_enrolment) (CareServerStore *self,
+                                 const char      *member,
+                                 gint64           expires,
+                                 GError         **error);
+  gboolean  (*revoke_device) (CareServerStore *self,
+                              const char      *device,
+                              GError         **error);
+  GPtrArray *(*list_devices) (CareServerStore *self,
+                              GError         **error);
+  char     *(*get_meta)      (CareServerStore *self,
+                              const char      *key);
+  gboolean  (*set_meta)      (CareServerStore *self,
+                              const char      *key,
+                              const char      *value,
+                              GError         **error);
+  gboolean  (*backup)        (CareServerStore *self,
+                              const char      *path,
+                              GError         **error);
+};
+
+struct _CareServerStore
+{
+  const CareServerStoreVTable *vtable;
+};
+
+/* The SQLite store in DIR/carelog.db. create: initialise a new directory. */
+CareServerStore *care_server_sqlite_open    (const char *dir,
+                                             gboolean    create,
+                                             const char *timezone,
+                                             GError    **error);
+/* Replaces DIR's database with the backup at path and gives the co-op a new
+ * epoch, so every device's pull cursor is answered "cursor-invalid". The
+ * server must not be running. */
+gboolean         care_server_sqlite_restore (const char *dir,
+                                             const char *path,
+                                             GError    **error);
+
+void care_server_store_close  (CareServerStore *self);
+void care_push_job_free       (CarePushJob *job);
+void care_device_info_free    (CareDeviceInfo *info);
+void care_enrol_result_free   (CareEnrolResult *result);
+
+/* Random ids and keys (getrandom). */
+char *care_server_random_token (gsize n_bytes) G_GNUC_WARN_UNUSED_RESULT;
+char *care_server_uuid7        (void) G_GNUC_WARN_UNUSED_RESULT;
+char *care_server_sha256_hex   (const char *text) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerStore, care_server_store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushJob, care_push_job_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDeviceInfo, care_device_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolResult, care_enrol_result_free)
+
+G_END_DECLS
