@@ -265,6 +265,13 @@ class FaultProxy:
                 path = parts[1] if len(parts) > 1 else '?'
                 fault = self._next_fault(path)
                 now = time.monotonic()
+                if fault == 'portal':
+                    page = b'<html><body>Welcome! Please sign in to use the Wi-Fi.</body></html>'
+                    client.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n'
+                                   b'Content-Length: %d\r\n\r\n' % len(page) + page)
+                    with self.lock:
+                        self.requests.append((now, path, len(head) + len(body), len(page), 'portal'))
+                    continue
                 if fault == 'refuse':
                     with self.lock:
                         self.requests.append((now, path, len(head) + len(body), 0, 'refused'))
@@ -321,10 +328,10 @@ class Daemon:
 
     instances = 0
 
-    def __init__(self, world, store, bus_name=None, env=None, faketime=None):
+    def __init__(self, world, profile, bus_name=None, env=None, faketime=None):
         Daemon.instances += 1
         self.world = world
-        self.store = store
+        self.profile = profile
         self.bus_name = bus_name or '%s.Test%d' % (SYNC_IFACE, Daemon.instances)
         self.extra_env = dict(env or {})
         self.faketime = faketime
@@ -348,7 +355,7 @@ class Daemon:
         log_file = open(self.log_path, 'a')
         log_file.write('--- start %d\n' % self.starts)
         log_file.flush()
-        self.proc = subprocess.Popen([program('sync/daemon/carelog-syncd'), '--store', self.store,
+        self.proc = subprocess.Popen([program('sync/daemon/carelog-syncd'), '--profile', self.profile,
                                       '--bus-name', self.bus_name],
                                      env=self.environment(), stdout=log_file, stderr=log_file)
         log_file.close()
@@ -453,6 +460,190 @@ def cursor_position(cursor):
         return (cursor, 0)
 
 
+# The co-op server -----------------------------------------------------------------
+
+class Server:
+    """carelog-server on 127.0.0.1, port 0, plain HTTP (loopback only)."""
+
+    def __init__(self, world, name='coop'):
+        self.world = world
+        self.dir = os.path.join(world.tmp, 'server-' + name)
+        self.proc = None
+        self.port = None
+        self.log_path = os.path.join(world.tmp, 'server-%s.log' % name)
+        self.ids = 0
+        self.run('init', '--timezone', 'Europe/London')
+
+    def run(self, command, *args, check=True):
+        """carelog-server COMMAND [SUB] DIR ARGS...: the data directory comes
+        after the command (and its sub-command)."""
+        words = command.split()
+        args = words + [self.dir] + list(args)
+        r = subprocess.run([program('sync/server/carelog-server')] + args,
+                           env=dict(os.environ, **self.world.env), capture_output=True, text=True,
+                           timeout=60)
+        if check and r.returncode != 0:
+            raise TestFailure('carelog-server %s: %s%s' % (' '.join(args), r.stdout, r.stderr))
+        return r.stdout
+
+    def start(self, extra_env=None):
+        log_file = open(self.log_path, 'a')
+        env = dict(os.environ, **self.world.env)
+        env.update(extra_env or {})
+        self.proc = subprocess.Popen([program('sync/server/carelog-server'), 'serve', self.dir,
+                                      '--listen', '127.0.0.1:0', '--insecure-http',
+                                      '--rate', '1000', '--burst', '2000'],
+                                     env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
+        log_file.close()
+        self.port = None
+        deadline = time.monotonic() + 20 * SLOW
+        while self.port is None:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise TestFailure('carelog-server did not start: see ' + self.log_path)
+            m = re.search(r'http://127\.0\.0\.1:(\d+)', line)
+            if m:
+                self.port = int(m.group(1))
+            if time.monotonic() > deadline:
+                raise TestFailure('carelog-server did not say where it listens')
+        # Keep draining its standard output.
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        if self.world.proxy is not None:
+            self.world.proxy.upstream_port = self.port
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait()
+        self.proc = None
+
+    # Administration
+    def _id(self, prefix):
+        self.ids += 1
+        return '%s-%d' % (prefix, self.ids)
+
+    def member(self, name, role='carer'):
+        member = self._id('m')
+        self.run('member add', member, '--name', name, '--role', role)
+        return member
+
+    def client(self, name, tasks=()):
+        client = self._id('c')
+        args = []
+        for t in tasks:
+            args += ['--task', t]
+        self.run('client add', client, '--name', name, '--address', '1 Test Street', *args)
+        return client
+
+    def assign(self, client, carer, remove=False):
+        self.run('assign', client, carer, *(['--remove'] if remove else []))
+
+    def enrolment_line(self, member):
+        out = self.run('device enrol', member)
+        line = re.search(r'(carelog:1:\S+)', out).group(1)
+        if self.world.proxy is not None:
+            # Devices talk to the server through the relay.
+            line = re.sub(r'http://127\.0\.0\.1:\d+', 'http://127.0.0.1:%d' % self.world.proxy.port, line)
+        return line
+
+    def backup(self, path):
+        self.run('backup', path)
+
+    def restore(self, path):
+        self.run('restore', path)
+
+    # What the server holds, read directly from its database (read-only)
+    def _query(self, sql, args=()):
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.dir, 'carelog.db'), uri=True,
+                             timeout=5)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
+
+    def events(self, device=None):
+        """{id: (device, seq, author, hlc, wall, type, body)}; raises on a duplicate id."""
+        sql = 'SELECT id, device, seq, author, hlc, wall, type, body FROM events'
+        rows = self._query(sql + (' WHERE device = ?' if device else ''), (device,) if device else ())
+        result = {}
+        for r in rows:
+            if r[0] in result:
+                raise TestFailure('duplicate record %s on the server' % r[0])
+            result[r[0]] = tuple(r[1:])
+        return result
+
+    def count(self, device):
+        return self._query('SELECT count(*), count(DISTINCT id) FROM events WHERE device = ?',
+                           (device,))[0]
+
+
+class Device:
+    """A tablet: a profile (its own store), enrolled for a member, its daemon."""
+
+    def __init__(self, world, name, member, daemon_env=None, faketime=None):
+        self.world = world
+        self.name = name
+        self.member = member
+        self.faketime = faketime
+        self.path = os.path.join(world.env['CARELOG_DATA_DIR'], 'profiles', name, 'carelog.db')
+        self.store = Store(self.path)
+        env = {'CARELOG_SYNC_BACKOFF_MAX': '3'}
+        env.update(daemon_env or {})
+        self.daemon = world.daemon(name, env=env, faketime=faketime)
+        self.visits = []
+
+    def cli(self, *args, check=True):
+        env = dict(os.environ, **self.world.env)
+        env['CARELOG_KEY_STORE'] = 'file'
+        env['CARELOG_BUILD_DIR'] = BUILD
+        if self.faketime:
+            env.update({'FAKETIME': self.faketime, 'FAKETIME_DONT_FAKE_MONOTONIC': '1',
+                        'LD_PRELOAD': faketime_library()})
+        words = list(args)
+        flags = [w for w in words[:1] if w == '--json']
+        r = subprocess.run([program('app/carelog-cli'), '--profile=' + self.name] + flags
+                           + words[len(flags):], env=env, capture_output=True, text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise TestFailure('carelog-cli %s: %s%s' % (' '.join(args), r.stdout, r.stderr))
+        return r
+
+    def enrol(self, server):
+        self.cli('enrol', server.enrolment_line(self.member))
+        self.device_id = self.store.meta('device')
+        return self
+
+    # Care records, through the command-line tool
+    def check_in(self, client):
+        out = self.cli('--json', 'check-in', client).stdout
+        visit = json.loads(out)['visit']
+        self.visits.append(visit)
+        return visit
+
+    def note(self, visit, text='Ate well and was cheerful.'):
+        self.cli('note', visit, 'wellbeing', text)
+
+    def check_out(self, visit):
+        self.cli('check-out', visit)
+
+    def hours(self, minutes=30):
+        self.cli('hours', 'travel', str(minutes))
+
+    def make_records(self, n, client):
+        """n records: visits of check-in, note, check-out."""
+        made = 0
+        while made < n:
+            visit = self.check_in(client)
+            made += 1
+            if made < n:
+                self.note(visit)
+                made += 1
+            if made < n:
+                self.check_out(visit)
+                made += 1
+        return made
+
+
 # The world: buses, NetworkManager, server, relay ------------------------------
 
 class World:
@@ -472,13 +663,18 @@ class World:
         self.proxy = None
         self.failed = False
 
-    def store_path(self, name):
-        path = os.path.join(self.tmp, 'devices', name)
-        os.makedirs(path, exist_ok=True)
-        return os.path.join(path, 'carelog.db')
+    def start_server(self, proxy=True):
+        self.server = Server(self)
+        self.server.start()
+        if proxy:
+            self.proxy = FaultProxy(self.server.port)
+        return self.server
 
-    def daemon(self, store, **kwargs):
-        d = Daemon(self, store, **kwargs)
+    def device(self, name, member, **kwargs):
+        return Device(self, name, member, **kwargs)
+
+    def daemon(self, profile, **kwargs):
+        d = Daemon(self, profile, **kwargs)
         self.daemons.append(d)
         return d
 
@@ -505,6 +701,11 @@ class World:
 def run_scenarios(scenarios, argv):
     """TAP runner: each scenario gets a fresh World."""
     names = argv[1:] or list(scenarios)
+    missing = [p for p in ('sync/daemon/carelog-syncd', 'sync/server/carelog-server', 'app/carelog-cli')
+               if not os.path.exists(os.path.join(BUILD, p))]
+    if missing:
+        print('1..0 # SKIP not built yet: %s' % ', '.join(missing), flush=True)
+        return 0
     print('1..%d' % len(names), flush=True)
     status = 0
     for i, name in enumerate(names, 1):

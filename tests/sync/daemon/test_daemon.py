@@ -5,6 +5,7 @@
 # Copyright 2026 The Carelog developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
 import os
 import signal
 import sys
@@ -24,7 +25,7 @@ def scenario_service():
     """Not enrolled: owns its name, says so, exits cleanly on SIGTERM."""
     world = World('service')
     try:
-        d = world.daemon(world.store_path('tablet')).start()
+        d = world.daemon('tablet').start()
         check(d.prop('State') == 'not-enrolled', 'State is %s' % d.prop('State'))
         check(d.prop('RecordsPending') == 0, 'nothing pending')
         world.nm.set('full')
@@ -39,8 +40,364 @@ def scenario_service():
         world.close()
 
 
+def setup(name, connectivity='none', metered=False, carers=1, assign=True, daemon_env=None,
+          faketime=None):
+    """A world with a server (behind the relay), a client and enrolled carers."""
+    world = World(name, connectivity, metered)
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Test')
+        devices = []
+        for i in range(carers):
+            member = server.member('Carer %d' % i)
+            if assign:
+                server.assign(client, member)
+            devices.append(world.device('tablet%d' % i, member, daemon_env=daemon_env,
+                                        faketime=faketime).enrol(server))
+        world.proxy.reset_stats()
+        return world, server, client, devices
+    except Exception:
+        world.failed = True
+        world.close()
+        raise
+
+
+def all_on_server(server, device, expected):
+    count, distinct = server.count(device.device_id)
+    if count != distinct:
+        raise TestFailure('%d records but %d distinct ids on the server' % (count, distinct))
+    return count == expected
+
+
+def check_converged(server, device):
+    """Every local record of the device is on the server, once, unchanged,
+    and acknowledged locally."""
+    local = {k: v for k, v in device.store.events().items() if v[0] == device.device_id}
+    remote = server.events(device.device_id)
+    check(set(local) == set(remote), 'local %d records, server %d' % (len(local), len(remote)))
+    for id, row in local.items():
+        check(row == remote[id], 'record %s differs: %s / %s' % (id, row, remote[id]))
+    seqs = sorted(r[1] for r in remote.values())
+    check(seqs == list(range(1, len(seqs) + 1)), 'sequence numbers are not dense')
+    pending, synced, quarantined = device.store.counts()
+    check(pending == 0, '%d records still pending' % pending)
+
+
+def scenario_offline():
+    """100 records made offline; connectivity returns; all on the server within
+    2 s (deadline; the measured time is reported), none duplicated."""
+    world, server, client, (tablet,) = setup('offline')
+    try:
+        tablet.daemon.start()
+        check(tablet.daemon.prop('State') == 'offline', 'State is %s' % tablet.daemon.prop('State'))
+        made = tablet.make_records(100, client)
+        wait_until('100 pending', lambda: tablet.daemon.prop('RecordsPending') == 100)
+        check(world.proxy.count(None, None) == 0, 'nothing may be sent while offline')
+        t0 = time.monotonic()
+        world.nm.set('full')
+        wait_until('all 100 on the server', lambda: all_on_server(server, tablet, made), timeout=2)
+        elapsed = time.monotonic() - t0
+        log('100 records on the server %.0f ms after connectivity returned, in %d requests'
+            % (elapsed * 1000, world.proxy.count('/v1/push')))
+        wait_until('idle', lambda: tablet.daemon.prop('State') == 'idle'
+                   and tablet.daemon.prop('RecordsPending') == 0)
+        check_converged(server, tablet)
+        check(tablet.daemon.prop('LastSync') > 0, 'LastSync is set')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_portal():
+    """Behind a captive portal nothing is sent and State says so; when the
+    network is really up, everything goes. Also a portal NetworkManager did
+    not notice (a login page answering the request)."""
+    world, server, client, (tablet,) = setup('portal', connectivity='portal')
+    try:
+        tablet.daemon.start()
+        made = tablet.make_records(10, client)
+        wait_until('10 pending', lambda: tablet.daemon.prop('RecordsPending') == 10)
+        check(tablet.daemon.prop('State') == 'portal', 'State is %s' % tablet.daemon.prop('State'))
+        check('sign in' in tablet.daemon.prop('LastError'), 'LastError: %s'
+              % tablet.daemon.prop('LastError'))
+        check(world.proxy.count(None, None) == 0, 'nothing may be sent behind a portal')
+
+        # NetworkManager believes the network is fine, but a login page answers.
+        world.proxy.default_fault = 'portal'
+        world.nm.set('full')
+        wait_until('State portal from the answer', lambda: world.proxy.count(None, 'portal') >= 1
+                   and tablet.daemon.prop('State') == 'portal')
+        check(server.count(tablet.device_id)[0] == 0, 'a login page is not an acknowledgement')
+        check(tablet.daemon.prop('RecordsPending') == 10, 'still pending')
+
+        # Signed in: the next try (backoff) gets through.
+        world.proxy.default_fault = None
+        wait_until('all on the server', lambda: all_on_server(server, tablet, made), timeout=10)
+        wait_until('idle', lambda: tablet.daemon.prop('State') == 'idle')
+        check_converged(server, tablet)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_metered():
+    """On a metered link care records go, the first full download waits;
+    unmetered, it comes."""
+    world, server, client, (carer,) = setup('metered', connectivity='full')
+    try:
+        # The carer's records are what a supervisor's first download holds.
+        carer.daemon.start()
+        made = carer.make_records(60, client)
+        wait_until('carer synced', lambda: all_on_server(server, carer, made), timeout=15)
+
+        supervisor = world.device('office', server.member('Sam Supervisor', 'supervisor'))
+        supervisor.enrol(server)
+        world.nm.set('full', metered=True)
+        supervisor.daemon.start()
+        wait_until('Metered', lambda: supervisor.daemon.prop('Metered'))
+        visit = supervisor.check_in(client)
+        supervisor.note(visit)
+        wait_until('supervisor records sent', lambda: all_on_server(server, supervisor, 2),
+                   timeout=15)
+        wait_until('download deferred', lambda: supervisor.daemon.prop('PullDeferred'))
+        theirs = [e for e in supervisor.store.events().values() if e[0] == carer.device_id]
+        check(not theirs, 'the first full download must wait on a metered link')
+        check(world.proxy.count('/v1/pull') == 0 or supervisor.store.cursor() == '',
+              'no full pull on a metered link')
+
+        world.nm.set('full', metered=False)
+        wait_until('download done', lambda: not supervisor.daemon.prop('PullDeferred')
+                   and len([e for e in supervisor.store.events().values()
+                            if e[0] == carer.device_id]) == made, timeout=15)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_server_down():
+    """The server is down: the daemon backs off (growing gaps between tries);
+    the server returns: it converges without any new local write."""
+    world, server, client, (tablet,) = setup('server-down', connectivity='full')
+    try:
+        tablet.daemon.start()
+        server.stop()
+        made = tablet.make_records(12, client)
+        wait_until('three failed tries', lambda: world.proxy.count('/v1/push', 'down') >= 3,
+                   timeout=20)
+        check(tablet.daemon.prop('State') == 'error', 'State is %s' % tablet.daemon.prop('State'))
+        check('cannot be reached' in tablet.daemon.prop('LastError'),
+              'LastError: %s' % tablet.daemon.prop('LastError'))
+        tries = [r[0] for r in world.proxy.requests if r[4] == 'down']
+        gaps = [b - a for a, b in zip(tries, tries[1:])]
+        log('gaps between tries: %s' % ', '.join('%.2f s' % g for g in gaps))
+        check(gaps[-1] > 0.4, 'backoff: tries must not hammer the server')
+        before = tablet.store.own_events()
+        server.start()
+        wait_until('converged after the server returned', lambda: all_on_server(server, tablet, made),
+                   timeout=15)
+        check(tablet.store.own_events().keys() == before.keys(), 'no new local write was needed')
+        wait_until('idle', lambda: tablet.daemon.prop('State') == 'idle')
+        check_converged(server, tablet)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_lost_response():
+    """The server commits, the response is lost: the retry creates no duplicate."""
+    world, server, client, (tablet,) = setup('lost-response', connectivity='full')
+    try:
+        world.proxy.queue_fault('/v1/push', 'drop-response')
+        tablet.daemon.start()
+        made = tablet.make_records(9, client)
+        wait_until('dropped once', lambda: world.proxy.count('/v1/push', 'dropped') == 1)
+        wait_until('acknowledged', lambda: tablet.daemon.prop('RecordsPending') == 0, timeout=15)
+        check_converged(server, tablet)
+        check(server.count(tablet.device_id) == (made, made), 'no duplicate')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_kill_push():
+    """SIGKILL while a push is in flight (the server committed, the daemon never
+    heard): restarted, it converges with no duplicate."""
+    world, server, client, (tablet,) = setup('kill-push', connectivity='full')
+    try:
+        world.proxy.queue_fault('/v1/push', 'hold')
+        tablet.daemon.start()
+        made = tablet.make_records(15, client)
+        wait_until('push in flight', lambda: world.proxy.held)
+        tablet.daemon.kill(signal.SIGKILL)
+        world.proxy.release()
+        check(server.count(tablet.device_id)[0] > 0, 'the server committed the held push')
+        tablet.daemon.start()
+        wait_until('converged', lambda: tablet.daemon.prop('RecordsPending') == 0
+                   and all_on_server(server, tablet, made), timeout=15)
+        check_converged(server, tablet)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_kill_pull():
+    """SIGKILL in the middle of a paged pull: restarted, it converges and its
+    cursor never moves backwards."""
+    world, server, client, (carer,) = setup('kill-pull', connectivity='full')
+    try:
+        carer.daemon.start()
+        made = carer.make_records(90, client)
+        wait_until('carer synced', lambda: all_on_server(server, carer, made), timeout=15)
+        supervisor = world.device('office', server.member('Sam Supervisor', 'supervisor'),
+                                  daemon_env={'CARELOG_SYNC_PAGE': '10'})
+        supervisor.enrol(server)
+        # Hold the fourth page.
+        for fault in (None, None, None, 'hold'):
+            world.proxy.queue_fault('/v1/pull', fault)
+        positions = []
+        supervisor.daemon.start()
+        wait_until('pull in flight', lambda: world.proxy.held)
+        positions.append(cursor_position(supervisor.store.cursor()))
+        supervisor.daemon.kill(signal.SIGKILL)
+        world.proxy.release()
+        positions.append(cursor_position(supervisor.store.cursor()))
+        check(positions[-1][1] > 0, 'pages before the kill were applied')
+        supervisor.daemon.start()
+
+        def pulled_all():
+            positions.append(cursor_position(supervisor.store.cursor()))
+            return len([e for e in supervisor.store.events().values()
+                        if e[0] == carer.device_id]) == made
+        wait_until('all pulled', pulled_all, timeout=15)
+        for a, b in zip(positions, positions[1:]):
+            check(a[0] == b[0] and b[1] >= a[1], 'cursor moved backwards: %s then %s' % (a, b))
+        log('cursor positions seen: %s' % sorted(set(p[1] for p in positions)))
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_restore():
+    """The server is restored from an older backup: the tablet notices it is
+    ahead and sends again what the server lost; nothing is lost."""
+    world, server, client, (tablet,) = setup('restore', connectivity='full',
+                                             daemon_env={'CARELOG_SYNC_PERIOD': '1'})
+    try:
+        tablet.daemon.start()
+        first = tablet.make_records(6, client)
+        wait_until('first batch synced', lambda: all_on_server(server, tablet, first), timeout=15)
+        backup = os.path.join(world.tmp, 'backup.db')
+        server.backup(backup)
+        second = tablet.make_records(9, client)
+        wait_until('second batch synced', lambda: all_on_server(server, tablet, first + second),
+                   timeout=15)
+        wait_until('acknowledged', lambda: tablet.daemon.prop('RecordsPending') == 0)
+        server.stop()
+        server.restore(backup)
+        check(server.count(tablet.device_id)[0] == first, 'the restore lost the second batch')
+        server.start()
+        # No local write, no user action: the periodic round notices.
+        wait_until('re-sent', lambda: all_on_server(server, tablet, first + second), timeout=20)
+        wait_until('acknowledged', lambda: tablet.daemon.prop('RecordsPending') == 0)
+        check_converged(server, tablet)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_clock():
+    """The tablet's clock is a day ahead: the daemon flags it; the records keep
+    their times, order and hours."""
+    world, server, client, (tablet,) = setup('clock', connectivity='full', faketime='+1d')
+    try:
+        tablet.daemon.start()
+        made = tablet.make_records(9, client)
+        wait_until('synced', lambda: all_on_server(server, tablet, made), timeout=15)
+        wait_until('clock warning', lambda: tablet.daemon.prop('ClockWarning'))
+        offset = tablet.daemon.prop('ClockOffset')
+        check(abs(offset + 86400000) < 120000, 'ClockOffset %d, expected about -1 day' % offset)
+        check('clock' in tablet.daemon.prop('LastError'), 'LastError: %s'
+              % tablet.daemon.prop('LastError'))
+        check_converged(server, tablet)   # same wall and HLC stamps: nothing rewritten
+        remote = server.events(tablet.device_id)
+        by_seq = sorted(remote.values(), key=lambda r: r[1])
+        hlcs = [r[3] for r in by_seq]
+        check(hlcs == sorted(hlcs), 'HLC order follows the device sequence')
+        # Hours: each visit's length is what was recorded.
+        starts = {}
+        for r in by_seq:
+            body = json.loads(r[6])
+            if r[5] == 'visit.started':
+                starts[body['visit']] = body['at']
+            elif r[5] == 'visit.finished':
+                length = body['at'] - starts[body['visit']]
+                check(0 <= length < 600000, 'visit length %d ms' % length)
+        check(tablet.store.meta('clock_offset_ms') is not None, 'offset kept for the store')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_poison():
+    """A record the co-op refuses is quarantined with its reason, visible,
+    and the others flow."""
+    world, server, client, (tablet,) = setup('poison', connectivity='none', assign=False)
+    try:
+        other = server.client('Mr Elsewhere')
+        tablet.daemon.start()
+        tablet.hours(30)
+        visit = tablet.check_in(other)    # not assigned to this carer: refused
+        tablet.hours(45)
+        tablet.hours(15)
+        world.nm.set('full')
+        wait_until('quarantined', lambda: tablet.daemon.prop('RecordsQuarantined') == 1, timeout=10)
+        wait_until('the rest sent', lambda: tablet.daemon.prop('RecordsPending') == 0)
+        quarantined = [v for v in tablet.store.own_events().values() if v[1] == 2]
+        check(len(quarantined) == 1 and quarantined[0][2], 'the reason is kept: %s' % quarantined)
+        log('quarantined with: %s' % quarantined[0][2])
+        remote = server.events(tablet.device_id)
+        check(len(remote) == 3, '%d records on the server, expected 3' % len(remote))
+        check(tablet.daemon.prop('State') == 'idle', 'a refused record is not a failed round')
+        out = tablet.cli('outbox', check=False).stdout
+        log('carelog-cli outbox: %s' % out.strip().replace('\n', ' | '))
+        check(visit in tablet.visits, 'the refused visit stays on the tablet')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
+    'offline': scenario_offline,
+    'portal': scenario_portal,
+    'metered': scenario_metered,
+    'server-down': scenario_server_down,
+    'lost-response': scenario_lost_response,
+    'kill-push': scenario_kill_push,
+    'kill-pull': scenario_kill_pull,
+    'restore': scenario_restore,
+    'clock': scenario_clock,
+    'poison': scenario_poison,
 }
 
 if __name__ == '__main__':
