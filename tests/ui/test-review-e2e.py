@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+# test-review-e2e.py: a supervisor's query reaches the carer's tablet through
+# the real co-op server and the real sync daemons, appears on that visit, and
+# the carer's reply closes it on the supervisor's desk.
+#
+# Copyright 2026 The Carelog developers
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Uses the sync daemon tests' harness (tests/sync/daemon/harness.py): a
+# private system bus with NetworkManager mocked, a private session bus, the
+# real carelog-server on 127.0.0.1 port 0, real carelog-syncd processes and
+# the real carelog-cli. The supervisor's and carer's actions go through
+# test-review-e2e-helper, which makes the same store calls as the app's
+# pages. Waiting is on conditions with deadlines, never fixed sleeps.
+
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', 'sync', 'daemon'))
+
+try:
+    from harness import World, TestFailure, log, wait_until, program  # noqa: E402
+except ImportError as e:
+    print('1..0 # SKIP the sync test harness is not available: %s' % e)
+    sys.exit(0)
+
+
+def check(condition, message):
+    if not condition:
+        raise TestFailure(message)
+
+
+def helper(*args):
+    r = subprocess.run([program('tests/ui/test-review-e2e-helper')] + list(args),
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        raise TestFailure('helper %s: %s%s' % (' '.join(args), r.stdout, r.stderr))
+    return r.stdout
+
+
+def show(device, visit):
+    """(review state, open query) of a visit on a device, or None if absent."""
+    r = subprocess.run([program('tests/ui/test-review-e2e-helper'), 'show', device.path, visit],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        return None
+    first = r.stdout.splitlines()[0]
+    state = first.split(' ', 1)[0].split('=', 1)[1]
+    query = first.split('query=', 1)[1]
+    return state, query
+
+
+def sync(device):
+    device.daemon.call('SyncNow')
+
+
+def scenario_query_reaches_carer():
+    world = World('review-e2e', connectivity='full')
+    try:
+        server = world.start_server()
+        client = server.client('Maria Rossi')
+        carer = server.member('Anna Bianchi', role='carer')
+        supervisor = server.member('Sara Neri', role='supervisor')
+        server.assign(client, carer)
+
+        tablet = world.device('anna', carer).enrol(server)
+        desk = world.device('sara', supervisor).enrol(server)
+        tablet.daemon.start()
+        desk.daemon.start()
+
+        # The carer records a visit; it reaches the co-op and the desk.
+        visit = tablet.check_in(client)
+        tablet.check_out(visit)
+        sync(tablet)
+        wait_until('the visit on the server',
+                   lambda: any(visit in row[6] for row in server.events().values()))
+        sync(desk)
+        wait_until('the visit on the supervisor\'s desk', lambda: show(desk, visit) is not None,
+                   timeout=30)
+        check(show(desk, visit)[0] == 'none', 'a new visit is not reviewed')
+
+        # The supervisor queries it.
+        message = 'Please check the end time: the client says you left at 10:20'
+        review = helper('query', desk.path, visit, message).strip()
+        check(show(desk, visit) == ('queried', message), 'queried on the desk')
+        sync(desk)
+        wait_until('the query on the server',
+                   lambda: any(review in row[6] for row in server.events().values()))
+
+        # It appears on that visit on the carer's tablet.
+        sync(tablet)
+        wait_until('the query on the tablet',
+                   lambda: show(tablet, visit) == ('queried', message), timeout=30)
+        log('query on the tablet:', show(tablet, visit))
+
+        # The carer's reply closes it, on the tablet and then on the desk.
+        helper('answer', tablet.path, review, 'Checked: I left at 10:20, amending now')
+        check(show(tablet, visit)[0] != 'queried', 'the reply closes the query on the tablet')
+        sync(tablet)
+        wait_until('the reply on the server', lambda: any(
+            'query.answered' == row[5] for row in server.events().values()))
+        sync(desk)
+        wait_until('the query closed on the desk',
+                   lambda: show(desk, visit) is not None and show(desk, visit)[0] != 'queried',
+                   timeout=30)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+if __name__ == '__main__':
+    print('1..1', flush=True)
+    try:
+        scenario_query_reaches_carer()
+        print('ok 1 /ui/review/e2e/query-reaches-carer', flush=True)
+        sys.exit(0)
+    except Exception as e:  # noqa: BLE001
+        import traceback
+        traceback.print_exc(file=sys.stderr)
+        print('not ok 1 /ui/review/e2e/query-reaches-carer: %s' % e, flush=True)
+        sys.exit(1)
