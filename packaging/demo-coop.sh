@@ -122,12 +122,20 @@ create_co_op() {
 enrol_tablets() {
   # shellcheck disable=SC1091
   . "$demo/ids.sh"
-  local line
-  say "Enrolling the carer's tablet (Ana Silva) and the co-ordinator's (Sam Rivera)"
-  line=$(srv_enrol "${member_id[Ana Silva]}")
-  on_bus carer "$cli_bin" --profile carer enrol "$line"
-  line=$(srv_enrol "${member_id[Sam Rivera]}")
-  on_bus supervisor "$cli_bin" --profile supervisor enrol "$line"
+  local profile member line
+  say "Enrolling a carer's tablet (Ana Silva) and a co-ordinator's (Sam Rivera)"
+  for profile in carer supervisor; do
+    case $profile in carer) member="Ana Silva" ;; supervisor) member="Sam Rivera" ;; esac
+    line=$(srv_enrol "${member_id[$member]}") || die "could not enrol $member; see $demo/logs/admin.log"
+    # What a co-ordinator types on the tablet, or: carelog-cli enrol LINE.
+    on_bus "$profile" "${clock[@]}" "$syncd_bin" --profile "$profile" --enrol "$line" \
+      --device-name "$member's tablet (demo)" >>"$demo/logs/syncd-$profile.log" 2>&1 \
+      || die "the $profile tablet could not enrol; see $demo/logs/syncd-$profile.log"
+    # The first sync: the co-op's records for this member.
+    on_bus "$profile" "${clock[@]}" "$syncd_bin" --profile "$profile" --once \
+      >>"$demo/logs/syncd-$profile.log" 2>&1 \
+      || die "the $profile tablet could not sync; see $demo/logs/syncd-$profile.log"
+  done
 }
 
 # ------------------------------------------------------------- history --

@@ -139,7 +139,7 @@ free_port() {
 
 server_dir=$demo/server
 tls_dir=$demo/tls
-admin() { "$server_bin" --data-dir "$server_dir" "$@"; }
+admin() { "${clock[@]}" "$server_bin" --data-dir "$server_dir" "$@"; }
 
 make_certificate() {
   mkdir -p "$tls_dir"
@@ -147,7 +147,7 @@ make_certificate() {
   # A self-signed certificate for this machine's loopback address; the
   # enrolment line carries its fingerprint, so tablets trust it and nothing
   # else.
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+  "${clock[@]}" openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -days 825 -subj "/O=Carelog demo co-op/CN=localhost" \
     -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
     -keyout "$tls_dir/server.key" -out "$tls_dir/server.crt" 2>"$demo/logs/openssl.log"
@@ -160,37 +160,22 @@ co_op_timezone() {
   echo "${zone:-UTC}"
 }
 
+server_pid=
 start_server() {
   say "Starting the co-op server on https://127.0.0.1:$port"
-  "$server_bin" --data-dir "$server_dir" serve --listen "127.0.0.1:$port" \
+  "${clock[@]}" "$server_bin" --data-dir "$server_dir" serve --listen "127.0.0.1:$port" \
     --cert "$tls_dir/server.crt" --key "$tls_dir/server.key" \
     >>"$demo/logs/server.log" 2>&1 &
+  server_pid=$!
   pids+=($!)
   wait_for 20 port_open "$port" \
     || die "the server did not start; see $demo/logs/server.log"
 }
 
-# shellcheck source=packaging/demo-coop.sh
-. "$top/packaging/demo-coop.sh"
-
-if [ ! -f "$demo/co-op-created" ]; then
-  if [ -e "$server_dir" ]; then
-    # A set-up that stopped half-way: start that part again.
-    rm -rf "$server_dir" "$tls_dir" "$CARELOG_DATA_DIR" "$demo/port"
-  fi
-  say "Creating the demo co-op in $demo"
-  free_port >"$demo/port"
-  make_certificate
-  create_co_op
-  touch "$demo/co-op-created"
-fi
-port=$(cat "$demo/port")
-if port_open "$port"; then
-  die "port $port is in use: is another demo.sh running? (stop it, or use --reset)"
-fi
-start_server
-
-# --------------------------------------------------- tablets and daemons --
+stop_server() {
+  kill -TERM "$server_pid"
+  wait "$server_pid" || true
+}
 
 # Each tablet profile has its own session bus, as two tablets would: the
 # sync daemon owns coop.carelog.Carelog.Sync on it and serves that profile.
@@ -204,65 +189,105 @@ start_bus() {
     || die "could not start a D-Bus session bus; see $demo/logs/bus-$name.log"
 }
 
+# on_bus PROFILE COMMAND...: runs COMMAND as on that profile's tablet.
+on_bus() {
+  local name=$1; shift
+  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") "$@"
+}
+
 start_daemon() {
   local name=$1
-  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") \
-    "$syncd_bin" --profile "$name" >>"$demo/logs/syncd-$name.log" 2>&1 &
+  on_bus "$name" "$syncd_bin" --profile "$name" >>"$demo/logs/syncd-$name.log" 2>&1 &
   pids+=($!)
-  wait_for 20 on_bus "$name" dbus-send --session --print-reply --dest=coop.carelog.Carelog.Sync \
-    /coop/carelog/Carelog/Sync org.freedesktop.DBus.Peer.Ping \
+  wait_for 20 on_bus "$name" gdbus call --session --dest coop.carelog.Carelog.Sync \
+    --object-path /coop/carelog/Carelog/Sync --method org.freedesktop.DBus.Peer.Ping \
     || die "the sync daemon for $name did not start; see $demo/logs/syncd-$name.log"
 }
 
-on_bus() {
-  local name=$1; shift
-  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") "$@" >/dev/null
-}
-
 sync_property() {
-  local name=$1 property=$2
-  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$name-bus.address") \
-    gdbus call --session --dest coop.carelog.Carelog.Sync \
+  on_bus "$1" gdbus call --session --dest coop.carelog.Carelog.Sync \
       --object-path /coop/carelog/Carelog/Sync \
-      --method org.freedesktop.DBus.Properties.Get coop.carelog.Carelog.Sync "$property" \
+      --method org.freedesktop.DBus.Properties.Get coop.carelog.Carelog.Sync "$2" \
     | sed -E "s/^\(<(int64 )?'?([^'>]*)'?>,\)$/\2/"
 }
 
 synced() {
-  local name=$1
-  [ "$(sync_property "$name" RecordsPending)" = 0 ] && [ "$(sync_property "$name" LastSync)" != 0 ]
+  [ "$(sync_property "$1" RecordsPending)" = 0 ] && [ "$(sync_property "$1" LastSync)" != 0 ]
 }
+
+# set_clock WHEN: the programs run after this (through "${clock[@]}") see
+# the clock start at WHEN (a date(1) string), through libfaketime; set_clock
+# with no argument: the real clock again. The demo's history is recorded as
+# it would have been, on the day, so its times agree with its clock stamps.
+clock=()
+set_clock() {
+  if [ $# = 0 ]; then clock=(); return; fi
+  clock=(faketime -f "@$(date -d "$1" '+%Y-%m-%d %H:%M:%S')")
+}
+
+# The app's settings schema (the daemon reads it too) and icon.
+mkdir -p "$demo/share/glib-2.0/schemas" "$demo/share/icons/hicolor/scalable/apps"
+cp "$top/packaging/coop.carelog.Carelog.gschema.xml" "$demo/share/glib-2.0/schemas/"
+glib-compile-schemas "$demo/share/glib-2.0/schemas"
+cp "$top/packaging/icons/coop.carelog.Carelog.svg" "$demo/share/icons/hicolor/scalable/apps/"
+export GSETTINGS_SCHEMA_DIR=$demo/share/glib-2.0/schemas
+export XDG_DATA_DIRS=$demo/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}
+# Settings (window size, last profile) are kept with the demo; the device
+# keys in a file only the user can read (there is no keyring on the demo's
+# buses).
+export XDG_CONFIG_HOME=$demo/config
+export CARELOG_KEY_STORE=file
 
 for profile in carer supervisor; do
   start_bus "$profile"
+done
+
+# shellcheck source=packaging/demo-coop.sh
+. "$top/packaging/demo-coop.sh"
+
+# The co-op was set up three days ago at 07:00, the tablets enrolled then,
+# and the carer has worked since: all of it is made with the clock set to
+# when it happened (see set_clock).
+if [ ! -f "$demo/co-op-created" ]; then
+  if [ -e "$server_dir" ] || [ -e "$CARELOG_DATA_DIR" ]; then
+    # A set-up that stopped half-way: start it again.
+    rm -rf "$server_dir" "$tls_dir" "$CARELOG_DATA_DIR" "$demo/port" "$demo/logs/admin.log"
+  fi
+  say "Creating the demo co-op in $demo"
+  date +%F >"$demo/created-on"
+  free_port >"$demo/port"
+  port=$(cat "$demo/port")
+  setup_time="$(date +%F) -3 days 07:00"
+  set_clock "$setup_time -1 day"
+  make_certificate
+  set_clock "$setup_time"
+  create_co_op
+  start_server
+  enrol_tablets
+  stop_server
+  create_history
+  set_clock
+  touch "$demo/co-op-created"
+fi
+port=$(cat "$demo/port")
+if port_open "$port"; then
+  die "port $port is in use: is another demo.sh running? (stop it, or use --reset)"
+fi
+start_server
+
+# -------------------------------------------------------------- daemons --
+
+for profile in carer supervisor; do
   start_daemon "$profile"
 done
-
-if [ ! -f "$demo/tablets-enrolled" ]; then
-  enrol_tablets
-  touch "$demo/tablets-enrolled"
-fi
-
+say "Syncing the tablets with the co-op"
+# The carer's tablet first (its history), then the co-ordinator's.
 for profile in carer supervisor; do
   on_bus "$profile" gdbus call --session --dest coop.carelog.Carelog.Sync \
-    --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow
-done
-say "Syncing the tablets with the co-op"
-for profile in carer supervisor; do
+    --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow >/dev/null
   wait_for 60 synced "$profile" \
     || die "the $profile tablet did not sync: $(sync_property "$profile" LastError); see $demo/logs/syncd-$profile.log"
 done
-
-if [ ! -f "$demo/history-created" ]; then
-  create_history
-  touch "$demo/history-created"
-  for profile in carer supervisor; do
-    on_bus "$profile" gdbus call --session --dest coop.carelog.Carelog.Sync \
-      --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow
-    wait_for 60 synced "$profile" \
-      || die "the $profile tablet did not sync: $(sync_property "$profile" LastError)"
-  done
-fi
 
 say "The demo co-op is ready: $(sync_summary)"
 if [ $no_window = 1 ]; then
@@ -270,16 +295,6 @@ if [ $no_window = 1 ]; then
 fi
 
 # ------------------------------------------------------------------ app --
-
-# The app's settings schema and icon, from the build tree.
-mkdir -p "$demo/share/glib-2.0/schemas" "$demo/share/icons/hicolor/scalable/apps"
-cp "$top/packaging/coop.carelog.Carelog.gschema.xml" "$demo/share/glib-2.0/schemas/"
-glib-compile-schemas "$demo/share/glib-2.0/schemas"
-cp "$top/packaging/icons/coop.carelog.Carelog.svg" "$demo/share/icons/hicolor/scalable/apps/"
-export GSETTINGS_SCHEMA_DIR=$demo/share/glib-2.0/schemas
-export XDG_DATA_DIRS=$demo/share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}
-# Settings (window size, last profile) are kept with the demo.
-export XDG_CONFIG_HOME=$demo/config
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   die "no display: run it in a graphical session, or use --no-window"
