@@ -1,158 +1,206 @@
 # The demo co-op's people, clients, rota and history. Sourced by
-# packaging/demo.sh, which provides: admin (carelog-server on the demo's data
-# directory), cli_bin, server_bin, demo, port, tls_dir, say, die, on_bus,
-# sync_property.
+# packaging/demo.sh, which provides: admin (carelog-server with the demo's
+# clock), clock, set_clock, cli_bin, demo, server_dir, say, die, on_bus.
 #
 # Copyright 2026 The Carelog developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 # ------------------------------------------------------------------ data --
 
-# name|role
+# id|name|role
 demo_members=(
-  "Amara Okafor|administrator"
-  "Sam Rivera|supervisor"
-  "Ana Silva|carer"
-  "Ben Carter|carer"
-  "Chloé Dubois|carer"
+  "m-amara|Amara Okafor|administrator"
+  "m-sam|Sam Rivera|supervisor"
+  "m-ana|Ana Silva|carer"
+  "m-ben|Ben Carter|carer"
+  "m-chloe|Chloé Dubois|carer"
 )
 
-# name|address|tasks (label, "!" in front = essential, separated by ";")
+# id|name|address|tasks (id:label[:essential], separated by ";")
 demo_clients=(
-  "Edith Morgan|14 Mill Lane, Ashford|!Prompt morning medication;Help with shower;Prepare breakfast"
-  "Harold Jenkins|3 Station Road, Ashford|!Prompt medication;!Check blood sugar;Prepare lunch"
-  "Margaret O'Neill|27 Church Street, Ashford|!Help getting up and dressed;Prepare breakfast;Tidy the kitchen"
-  "Walter Brown|9 Orchard Close, Kennington|!Check fluid intake;Apply cream to legs;Prepare lunch"
-  "Rosa Bianchi|Flat 2, 41 High Street, Ashford|!Prompt evening medication;Help with supper;Help to bed"
-  "George Patel|6 Willow Court, Kennington|Help with shower;Write the shopping list;Walk to the park"
-  "Irene Walsh|18 Park View, Willesborough|!Reposition in bed;!Check skin for pressure sores;Prepare a hot drink"
-  "Tom Nakamura|2 Quarry Row, Willesborough|!Prompt medication;Prepare dinner"
+  "c-edith|Edith Morgan|14 Mill Lane, Ashford|meds:Prompt morning medication:essential;shower:Help with shower;breakfast:Prepare breakfast"
+  "c-harold|Harold Jenkins|3 Station Road, Ashford|meds:Prompt medication:essential;sugar:Check blood sugar:essential;lunch:Prepare lunch"
+  "c-margaret|Margaret O'Neill|27 Church Street, Ashford|dress:Help getting up and dressed:essential;breakfast:Prepare breakfast;kitchen:Tidy the kitchen"
+  "c-walter|Walter Brown|9 Orchard Close, Kennington|fluids:Check fluid intake:essential;cream:Apply cream to legs;lunch:Prepare lunch"
+  "c-rosa|Rosa Bianchi|Flat 2, 41 High Street, Ashford|meds:Prompt evening medication:essential;supper:Help with supper;bed:Help to bed"
+  "c-george|George Patel|6 Willow Court, Kennington|shower:Help with shower;shopping:Write the shopping list;walk:Walk to the park"
+  "c-irene|Irene Walsh|18 Park View, Willesborough|turn:Reposition in bed:essential;skin:Check skin for pressure sores:essential;drink:Prepare a hot drink"
+  "c-tom|Tom Nakamura|2 Quarry Row, Willesborough|meds:Prompt medication:essential;dinner:Prepare dinner"
 )
 
-# Each carer's day: client number (1-based, as above)@HH:MM/minutes.
-demo_rota_ana=("1@08:00/45" "2@10:00/30" "3@12:30/30" "4@17:30/45")
-demo_rota_ben=("6@08:30/45" "7@10:30/30" "4@13:00/30" "5@18:00/45")
-demo_rota_chloe=("8@09:00/30" "7@11:00/30" "1@13:30/30" "5@19:00/30")
-
-# ------------------------------------------------------ server commands --
-# Everything the demo asks of carelog-server goes through these few
-# functions (syntax: README.md, "Co-op server").
-
-declare -A member_id client_id
-
-srv_init() {
-  admin init --name "Carelog demo co-op" --timezone "$(co_op_timezone)" >>"$demo/logs/admin.log"
-}
-
-# srv_member_add NAME ROLE -> prints the member id
-srv_member_add() {
-  admin member add --name "$1" --role "$2" | tee -a "$demo/logs/admin.log" | awk 'END {print $NF}'
-}
-
-# srv_client_add NAME ADDRESS TASKS -> prints the client id
-srv_client_add() {
-  local args=() task
-  IFS=';' read -ra tasks <<<"$3"
-  for task in "${tasks[@]}"; do
-    if [ "${task:0:1}" = '!' ]; then args+=(--essential-task "${task:1}"); else args+=(--task "$task"); fi
-  done
-  admin client add --name "$1" --address "$2" "${args[@]}" | tee -a "$demo/logs/admin.log" | awk 'END {print $NF}'
-}
-
-srv_assign() {
-  admin assign "$1" "$2" >>"$demo/logs/admin.log"
-}
-
-srv_rota_import() {
-  admin rota import "$1" >>"$demo/logs/admin.log"
-}
-
-# srv_enrol MEMBER -> prints the enrolment line
-srv_enrol() {
-  admin device enrol "$1" --url "https://127.0.0.1:$port" --cert "$tls_dir/server.crt" \
-    | tee -a "$demo/logs/admin.log" | grep -m1 -o 'carelog:1:[^[:space:]]*'
-}
+# Each carer's day: client@HH:MM/minutes/service.
+demo_rota=(
+  "m-ana|c-edith@08:00/45/Personal care" "m-ana|c-harold@09:15/30/Medication and meals"
+  "m-ana|c-margaret@10:30/30/Personal care" "m-ana|c-walter@12:30/45/Meals and wellbeing"
+  "m-ben|c-george@08:30/45/Personal care" "m-ben|c-irene@10:00/30/Personal care"
+  "m-ben|c-walter@17:00/30/Meals and wellbeing" "m-ben|c-rosa@18:30/45/Evening care"
+  "m-chloe|c-tom@09:00/30/Medication and meals" "m-chloe|c-irene@13:00/30/Personal care"
+  "m-chloe|c-harold@16:30/30/Medication and meals" "m-chloe|c-rosa@20:00/30/Evening care"
+)
+demo_days=(-3 -2 -1 0 1 2 3)
 
 # --------------------------------------------------------------- set-up --
 
-create_co_op() {
-  local entry name role address tasks i carer day slot client time minutes start
-  srv_init
-  for entry in "${demo_members[@]}"; do
-    IFS='|' read -r name role <<<"$entry"
-    member_id[$name]=$(srv_member_add "$name" "$role")
-  done
-  i=0
-  for entry in "${demo_clients[@]}"; do
-    i=$((i + 1))
-    IFS='|' read -r name address tasks <<<"$entry"
-    client_id[$i]=$(srv_client_add "$name" "$address" "$tasks")
-  done
-  declare -p member_id client_id >"$demo/ids.sh"
+# The demo's day N (0 = the day it was created), as YYYY-MM-DD.
+demo_day() {
+  date -d "$(cat "$demo/created-on") $1 days" +%F
+}
 
-  # Assignments follow the rota; the rota is a CSV file for the week
-  # around today (three days back, today, three days ahead).
-  local csv=$demo/rota.csv
-  echo "client,carer,start,minutes,service" >"$csv"
-  for carer in ana ben chloe; do
-    local -n rota=demo_rota_$carer
-    local carer_name
-    case $carer in ana) carer_name="Ana Silva" ;; ben) carer_name="Ben Carter" ;; chloe) carer_name="Chloé Dubois" ;; esac
-    declare -A assigned=()
-    for slot in "${rota[@]}"; do
-      client=${slot%%@*}
-      if [ -z "${assigned[$client]:-}" ]; then
-        srv_assign "${client_id[$client]}" "${member_id[$carer_name]}"
-        assigned[$client]=1
+create_co_op() {
+  local entry id name role address tasks task args carer client time minutes service day
+  local -A assigned=()
+  {
+    admin init "$server_dir" --timezone "$(co_op_timezone)"
+    for entry in "${demo_members[@]}"; do
+      IFS='|' read -r id name role <<<"$entry"
+      admin member add "$server_dir" "$id" --name "$name" --role "$role"
+    done
+    for entry in "${demo_clients[@]}"; do
+      IFS='|' read -r id name address tasks <<<"$entry"
+      args=()
+      IFS=';' read -ra tasks <<<"$tasks"
+      for task in "${tasks[@]}"; do args+=(--task "$task"); done
+      admin client add "$server_dir" "$id" --name "$name" --address "$address" "${args[@]}"
+    done
+    # Who visits whom follows the rota, and the rota is a CSV file for the
+    # week around today: three days back, today, three days ahead.
+    echo "schedule,client,carer,start,minutes,service" >"$demo/rota.csv"
+    for entry in "${demo_rota[@]}"; do
+      carer=${entry%%|*} entry=${entry#*|}
+      client=${entry%%@*} entry=${entry#*@}
+      IFS=/ read -r time minutes service <<<"$entry"
+      if [ -z "${assigned[$client/$carer]:-}" ]; then
+        admin assign "$server_dir" "$client" "$carer"
+        assigned[$client/$carer]=1
       fi
+      for day in "${demo_days[@]}"; do
+        echo "s-$(demo_day "$day" | tr -d -)-${time/:/}-$carer,$client,$carer,$(demo_day "$day")T$time:00,$minutes,$service"
+      done >>"$demo/rota.csv"
     done
-    unset assigned
-    for day in -3 -2 -1 0 1 2 3; do
-      for slot in "${rota[@]}"; do
-        client=${slot%%@*} time=${slot#*@} minutes=${time#*/} time=${time%/*}
-        start=$(date -d "$(date +%F) $day days $time" +%Y-%m-%dT%H:%M:%S%z)
-        echo "${client_id[$client]},${member_id[$carer_name]},$start,$minutes,home care" >>"$csv"
-      done
-    done
-    unset -n rota
-  done
-  srv_rota_import "$csv"
+    admin rota import "$server_dir" "$demo/rota.csv"
+  } >>"$demo/logs/admin.log" 2>&1 || die "could not create the demo co-op; see $demo/logs/admin.log"
 }
 
 enrol_tablets() {
-  # shellcheck disable=SC1091
-  . "$demo/ids.sh"
   local profile member line
   say "Enrolling a carer's tablet (Ana Silva) and a co-ordinator's (Sam Rivera)"
   for profile in carer supervisor; do
-    case $profile in carer) member="Ana Silva" ;; supervisor) member="Sam Rivera" ;; esac
-    line=$(srv_enrol "${member_id[$member]}") || die "could not enrol $member; see $demo/logs/admin.log"
-    # What a co-ordinator types on the tablet, or: carelog-cli enrol LINE.
-    on_bus "$profile" "${clock[@]}" "$syncd_bin" --profile "$profile" --enrol "$line" \
-      --device-name "$member's tablet (demo)" >>"$demo/logs/syncd-$profile.log" 2>&1 \
-      || die "the $profile tablet could not enrol; see $demo/logs/syncd-$profile.log"
-    # The first sync: the co-op's records for this member.
-    on_bus "$profile" "${clock[@]}" "$syncd_bin" --profile "$profile" --once \
-      >>"$demo/logs/syncd-$profile.log" 2>&1 \
-      || die "the $profile tablet could not sync; see $demo/logs/syncd-$profile.log"
+    case $profile in carer) member=m-ana ;; supervisor) member=m-sam ;; esac
+    admin device enrol "$server_dir" "$member" >"$demo/logs/enrol-$profile.txt" 2>&1 \
+      || die "could not enrol $member: $(cat "$demo/logs/enrol-$profile.txt")"
+    cat "$demo/logs/enrol-$profile.txt" >>"$demo/logs/admin.log"
+    line=$(grep -m1 -o 'carelog:1:[^[:space:]]*' "$demo/logs/enrol-$profile.txt") \
+      || die "no enrolment line in $demo/logs/enrol-$profile.txt"
+    # What a co-ordinator types on the tablet; then the first sync, which
+    # brings this member's share of the co-op's records.
+    {
+      on_bus "$profile" "${clock[@]}" "$cli_bin" --profile="$profile" enrol "$line" \
+        --device-name="$profile tablet (demo)" \
+      && on_bus "$profile" "${clock[@]}" "$cli_bin" --profile="$profile" sync
+    } >>"$demo/logs/syncd-$profile.log" 2>&1 \
+      || die "the $profile tablet could not enrol and sync; see $demo/logs/syncd-$profile.log"
   done
 }
 
 # ------------------------------------------------------------- history --
 
-# Runs carelog-cli on the carer's profile as if it were TIME (a date(1)
-# string): the demo's history is made as it would have been, on the day.
-cli_at() {
-  local when=$1; shift
-  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$(date -d "$when" '+%Y-%m-%d %H:%M:%S')" \
-    "$cli_bin" "$@"
+# carer_at DAY HH:MM COMMAND...: carelog-cli on Ana's tablet, on the demo's
+# day DAY at HH:MM; prints the id a command creates.
+carer_at() {
+  local day=$1 time=$2; shift 2
+  set_clock "$(demo_day "$day") $time"
+  "${clock[@]}" "$cli_bin" --profile=carer "$@" | awk 'END { print $NF }'
+}
+
+# visit DAY START END CLIENT SCHEDULE-TIME [task answers...]: a whole visit.
+# Answers: TASK (done) or TASK!REASON (not done).
+visit() {
+  local day=$1 start=$2 end=$3 client=$4 planned=$5 answer id; shift 5
+  id=$(carer_at "$day" "$start" check-in "$client" \
+         --schedule="s-$(demo_day "$day" | tr -d -)-${planned/:/}-m-ana")
+  for answer in "$@"; do
+    if [[ $answer == *'!'* ]]; then
+      carer_at "$day" "$start" task "$id" "${answer%%!*}" not-done --reason="${answer#*!}" >/dev/null
+    else
+      carer_at "$day" "$start" task "$id" "$answer" done >/dev/null
+    fi
+  done
+  [ "$end" = - ] || carer_at "$day" "$end" check-out "$id" >/dev/null
+  echo "$id"
 }
 
 create_history() {
-  say "Recording three days of history on Ana's tablet"
-  :
+  local v
+  say "Recording three days of Ana's visits, with their exceptions"
+  mkdir -p "$demo/ids"
+  {
+    # Three days ago: all as planned, but the first check-out was tapped late.
+    v=$(visit -3 08:02 08:47 c-edith 08:00 meds shower breakfast)
+    carer_at -3 09:20 amend-visit "$v" check-out 08:45 \
+      --reason="Tapped check-out when I reached the car; I left at 08:45." >/dev/null
+    v=$(visit -3 09:16 09:46 c-harold 09:15 meds sugar lunch)
+    carer_at -3 09:47 note "$v" nutrition "Harold ate all his lunch and asked for more soup next time." >/dev/null
+    visit -3 10:31 11:02 c-margaret 10:30 dress breakfast kitchen >"$demo/ids/approved-visit"
+    visit -3 12:29 13:15 c-walter 12:30 fluids cream lunch >/dev/null
+
+    # Two days ago: a late start (the bus broke down) and a short visit.
+    visit -2 08:01 08:46 c-edith 08:00 meds shower breakfast >/dev/null
+    v=$(visit -2 09:52 10:24 c-harold 09:15 meds sugar "lunch!Already eaten: a neighbour brought food")
+    carer_at -2 10:25 note "$v" incident "Bus broke down; arrived 37 minutes late. Harold had waited for his tablets; no harm." >/dev/null
+    visit -2 10:35 11:05 c-margaret 10:30 dress breakfast kitchen >/dev/null
+    v=$(visit -2 12:31 12:44 c-walter 12:30 fluids "cream!Walter asked me to leave it today" "lunch!Walter's son was cooking")
+    echo "$v" >"$demo/ids/short-visit"
+    carer_at -2 12:45 note "$v" wellbeing "Walter's son is visiting and they were going out; Walter asked for a short visit." >/dev/null
+
+    # Yesterday: a safeguarding concern, and Margaret's visit was missed.
+    v=$(visit -1 08:00 08:50 c-edith 08:00 meds shower breakfast)
+    echo "$v" >"$demo/ids/safeguarding-visit"
+    carer_at -1 08:51 note "$v" safeguarding "Large bruise on Edith's left forearm. She would not say how it happened and seemed frightened when her nephew's name came up." >/dev/null
+    carer_at -1 08:52 note "$v" medication "Morning tablets taken with water, watched." >/dev/null
+    visit -1 09:15 09:45 c-harold 09:15 meds sugar lunch >/dev/null
+    # 10:30 Margaret O'Neill: no visit (missed).
+    visit -1 12:30 13:15 c-walter 12:30 fluids cream lunch >/dev/null
+
+    # Today: the visits that are over by now went as planned.
+    today_visits
+  } 2>>"$demo/logs/history.log" || die "could not record the demo history; see $demo/logs/history.log"
+  set_clock
+}
+
+# Ana's visits today whose planned end (plus ten minutes) has passed.
+today_visits() {
+  local entry carer client time minutes service end tasks task answers
+  for entry in "${demo_rota[@]}"; do
+    carer=${entry%%|*} entry=${entry#*|}
+    [ "$carer" = m-ana ] || continue
+    client=${entry%%@*} entry=${entry#*@}
+    IFS=/ read -r time minutes service <<<"$entry"
+    end=$(date -d "$(demo_day 0) $time $minutes minutes" +%H:%M)
+    [ "$(date -d "$(demo_day 0) $end 10 minutes" +%s)" -lt "$(date +%s)" ] || continue
+    answers=()
+    tasks=$(printf '%s\n' "${demo_clients[@]}" | grep "^$client|" | cut -d'|' -f4)
+    IFS=';' read -ra tasks <<<"$tasks"
+    for task in "${tasks[@]}"; do answers+=("${task%%:*}"); done
+    visit 0 "$time" "$end" "$client" "$time" "${answers[@]}" >/dev/null
+  done
+}
+
+# The co-ordinator reads the synced history: approves a visit, queries the
+# short one (the query reaches Ana's tablet), flags the safeguarding concern.
+review_history() {
+  local approved short safeguarding
+  say "Sam (co-ordinator) reviews Ana's visits"
+  approved=$(cat "$demo/ids/approved-visit") short=$(cat "$demo/ids/short-visit")
+  safeguarding=$(cat "$demo/ids/safeguarding-visit")
+  {
+    on_bus supervisor "$cli_bin" --profile=supervisor review "$approved" approve \
+    && on_bus supervisor "$cli_bin" --profile=supervisor review "$short" query \
+      --message="Walter's visit was 13 minutes of 45: was it agreed with the family? Please add a note." \
+    && on_bus supervisor "$cli_bin" --profile=supervisor review "$safeguarding" flag \
+      --message="Safeguarding lead informed; I will call Edith's daughter today."
+  } >>"$demo/logs/history.log" 2>&1 || die "the co-ordinator's review failed; see $demo/logs/history.log"
 }
 
 sync_summary() {
-  echo "server https://127.0.0.1:$port, data in ${demo}"
+  echo "server https://127.0.0.1:$(cat "$demo/port"), everything in $demo"
 }

@@ -123,7 +123,7 @@ trap 'exit 143' TERM
 # Waits up to $1 seconds for the command in $2... to succeed.
 wait_for() {
   local deadline=$((SECONDS + $1)); shift
-  until "$@" 2>/dev/null; do
+  until "$@" >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || return 1
     sleep 0.1
   done
@@ -139,7 +139,7 @@ free_port() {
 
 server_dir=$demo/server
 tls_dir=$demo/tls
-admin() { "${clock[@]}" "$server_bin" --data-dir "$server_dir" "$@"; }
+admin() { "${clock[@]}" "$server_bin" "$@"; }
 
 make_certificate() {
   mkdir -p "$tls_dir"
@@ -162,8 +162,8 @@ co_op_timezone() {
 
 server_pid=
 start_server() {
-  say "Starting the co-op server on https://127.0.0.1:$port"
-  "${clock[@]}" "$server_bin" --data-dir "$server_dir" serve --listen "127.0.0.1:$port" \
+  say "Starting the co-op server on https://127.0.0.1:$port${1:+ $1}"
+  "${clock[@]}" "$server_bin" serve "$server_dir" --listen "127.0.0.1:$port" \
     --cert "$tls_dir/server.crt" --key "$tls_dir/server.key" \
     >>"$demo/logs/server.log" 2>&1 &
   server_pid=$!
@@ -220,9 +220,16 @@ synced() {
 # with no argument: the real clock again. The demo's history is recorded as
 # it would have been, on the day, so its times agree with its clock stamps.
 clock=()
+libfaketime=
 set_clock() {
   if [ $# = 0 ]; then clock=(); return; fi
-  clock=(faketime -f "@$(date -d "$1" '+%Y-%m-%d %H:%M:%S')")
+  if [ -z "$libfaketime" ]; then
+    libfaketime=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+    [ -n "$libfaketime" ] || die "libfaketime is missing (apt-get install faketime)"
+  fi
+  # env execs the program (the faketime wrapper would stay its parent and
+  # not pass signals on).
+  clock=(env "LD_PRELOAD=$libfaketime" "FAKETIME=@$(date -d "$1" '+%Y-%m-%d %H:%M:%S')")
 }
 
 # The app's settings schema (the daemon reads it too) and icon.
@@ -262,7 +269,7 @@ if [ ! -f "$demo/co-op-created" ]; then
   make_certificate
   set_clock "$setup_time"
   create_co_op
-  start_server
+  start_server "(as it was three days ago, to record what happened since)"
   enrol_tablets
   stop_server
   create_history
@@ -280,14 +287,30 @@ start_server
 for profile in carer supervisor; do
   start_daemon "$profile"
 done
+# sync_now PROFILE: a sync round on that tablet, and wait until it is done.
+sync_now() {
+  local before
+  before=$(sync_property "$1" LastSync)
+  on_bus "$1" gdbus call --session --dest coop.carelog.Carelog.Sync \
+    --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow >/dev/null
+  wait_for 60 synced_since "$1" "$before" \
+    || die "the $1 tablet did not sync: $(sync_property "$1" LastError); see $demo/logs/syncd-$1.log"
+}
+
+synced_since() {
+  [ "$(sync_property "$1" RecordsPending)" = 0 ] && [ "$(sync_property "$1" LastSync)" -gt "$2" ]
+}
+
 say "Syncing the tablets with the co-op"
 # The carer's tablet first (its history), then the co-ordinator's.
-for profile in carer supervisor; do
-  on_bus "$profile" gdbus call --session --dest coop.carelog.Carelog.Sync \
-    --object-path /coop/carelog/Carelog/Sync --method coop.carelog.Carelog.Sync.SyncNow >/dev/null
-  wait_for 60 synced "$profile" \
-    || die "the $profile tablet did not sync: $(sync_property "$profile" LastError); see $demo/logs/syncd-$profile.log"
-done
+sync_now carer
+sync_now supervisor
+if [ ! -f "$demo/reviewed" ]; then
+  review_history
+  sync_now supervisor
+  sync_now carer
+  touch "$demo/reviewed"
+fi
 
 say "The demo co-op is ready: $(sync_summary)"
 if [ $no_window = 1 ]; then

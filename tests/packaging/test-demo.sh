@@ -40,7 +40,7 @@ done
 cli=$build_dir/app/carelog-cli
 today=$(date +%F)
 # The carer's tablet has today's rota (four visits), which only the server had.
-visits=$("$cli" --profile carer today 2>&1) || fail "carelog-cli today failed: $visits"
+visits=$("$cli" --profile=carer today 2>&1) || fail "carelog-cli today failed: $visits"
 echo "$visits"
 n=$(grep -c -E 'Edith Morgan|Harold Jenkins|Margaret O.Neill|Walter Brown' <<<"$visits" || true)
 [ "$n" -ge 4 ] || fail "the carer's tablet shows $n of its 4 visits for $today: sync did not bring the rota"
