@@ -45,6 +45,22 @@ echo "$visits"
 n=$(grep -c -E 'Edith Morgan|Harold Jenkins|Margaret O.Neill|Walter Brown' <<<"$visits" || true)
 [ "$n" -ge 4 ] || fail "the carer's tablet shows $n of its 4 visits for $today: sync did not bring the rota"
 
+# The co-ordinator's tablet received Ana's history (pushed by her tablet,
+# pulled by his), with its exceptions; Ana's received the co-ordinator's query.
+day() { date -d "$(cat "$CARELOG_DEMO_DIR/created-on") $1 days" +%F; }
+yesterday=$("$cli" --profile=supervisor today --date="$(day -1)" --carer=m-ana 2>&1) \
+  || fail "carelog-cli today on the supervisor's tablet failed: $yesterday"
+echo "$yesterday"
+grep -q SAFEGUARDING <<<"$yesterday" || fail "the co-ordinator's tablet does not show Ana's safeguarding concern"
+grep -q missed <<<"$yesterday" || fail "the co-ordinator's tablet does not show Ana's missed visit"
+grep -q "reached the co-op" <<<"$yesterday" || fail "Ana's visits are not marked as having reached the co-op"
+before=$("$cli" --profile=carer today --date="$(day -2)" 2>&1) || fail "carelog-cli today failed: $before"
+grep -q "late start" <<<"$before" || fail "Ana's late start is not flagged"
+grep -q "short" <<<"$before" || fail "Ana's short visit is not flagged"
+grep -q "query from the co-op" <<<"$before" || fail "the co-ordinator's query did not reach Ana's tablet"
+outbox=$("$cli" --profile=carer outbox 2>&1)
+grep -q "^0 record(s) waiting" <<<"$outbox" || fail "Ana's tablet still has records to send: $outbox"
+
 admin_lines=$(wc -l <"$CARELOG_DEMO_DIR/logs/admin.log")
 
 echo "# second run"
