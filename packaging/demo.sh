@@ -105,6 +105,9 @@ unset CARELOG_FAULT || true
 
 # ----------------------------------------------------------- processes --
 
+# Every long-running process is started here in its own session (setsid),
+# so that Ctrl-C reaches this script only, which then stops each of them
+# with SIGTERM and waits for it: servers and daemons finish cleanly.
 pids=()
 cleanup() {
   local status=$?
@@ -163,7 +166,7 @@ co_op_timezone() {
 server_pid=
 start_server() {
   say "Starting the co-op server on https://127.0.0.1:$port${1:+ $1}"
-  "${clock[@]}" "$server_bin" serve "$server_dir" --listen "127.0.0.1:$port" \
+  setsid "${clock[@]}" "$server_bin" serve "$server_dir" --listen "127.0.0.1:$port" \
     --cert "$tls_dir/server.crt" --key "$tls_dir/server.key" \
     >>"$demo/logs/server.log" 2>&1 &
   server_pid=$!
@@ -182,7 +185,7 @@ stop_server() {
 start_bus() {
   local name=$1
   rm -f "$demo/run/$name-bus.address"
-  dbus-daemon --session --nofork --nopidfile --address="unix:tmpdir=${TMPDIR:-/tmp}" \
+  setsid dbus-daemon --session --nofork --nopidfile --address="unix:tmpdir=${TMPDIR:-/tmp}" \
     --print-address=3 3>"$demo/run/$name-bus.address" >>"$demo/logs/bus-$name.log" 2>&1 &
   pids+=($!)
   wait_for 10 test -s "$demo/run/$name-bus.address" \
@@ -197,7 +200,8 @@ on_bus() {
 
 start_daemon() {
   local name=$1
-  on_bus "$name" "$syncd_bin" --profile "$name" >>"$demo/logs/syncd-$name.log" 2>&1 &
+  env DBUS_SESSION_BUS_ADDRESS="$(cat "$demo/run/$name-bus.address")" \
+    setsid "$syncd_bin" --profile "$name" >>"$demo/logs/syncd-$name.log" 2>&1 &
   pids+=($!)
   wait_for 20 on_bus "$name" gdbus call --session --dest coop.carelog.Carelog.Sync \
     --object-path /coop/carelog/Carelog/Sync --method org.freedesktop.DBus.Peer.Ping \
@@ -326,8 +330,8 @@ fi
 say "Opening Carelog: the carer's tablet and the co-ordinator's (close both windows or press Ctrl-C to stop)"
 app_pids=()
 for profile in carer supervisor; do
-  DBUS_SESSION_BUS_ADDRESS=$(cat "$demo/run/$profile-bus.address") \
-    "$app_bin" --profile "$profile" >>"$demo/logs/app-$profile.log" 2>&1 &
+  env DBUS_SESSION_BUS_ADDRESS="$(cat "$demo/run/$profile-bus.address")" \
+    setsid "$app_bin" --profile "$profile" >>"$demo/logs/app-$profile.log" 2>&1 &
   pids+=($!)
   app_pids+=($!)
 done
