@@ -104,3 +104,62 @@ test_roster_event (const char *type,
 }
 
 G_END_DECLS
+
+/* A simulated remote device making events. */
+typedef struct
+{
+  const char *device;
+  const char *author;
+  gint64 seq;
+  gint64 last_hlc;
+} TestDevice;
+
+static inline CareEvent *
+test_device_event (TestDevice *d,
+                   gint64      wall,
+                   const char *type,
+                   const char *format,
+                   ...) G_GNUC_PRINTF (4, 5);
+
+static inline CareEvent *
+test_device_event (TestDevice *d,
+                   gint64      wall,
+                   const char *type,
+                   const char *format,
+                   ...)
+{
+  va_list args;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  CareEvent *e = care_event_new ();
+
+  va_start (args, format);
+  json = g_strdup_vprintf (format, args);
+  va_end (args);
+  body = json_from_string (json, &error);
+  g_assert_no_error (error);
+  e->seq = ++d->seq;
+  e->id = g_strdup_printf ("%s-%" G_GINT64_FORMAT, d->device, e->seq);
+  e->device = g_strdup (d->device);
+  e->author = g_strdup (d->author);
+  e->hlc = d->last_hlc = MAX ((wall << 16), d->last_hlc + 1);
+  e->wall = wall;
+  e->type = care_event_type_from_string (type);
+  e->body = json_node_dup_object (body);
+  g_assert_true (care_event_validate (e, NULL));
+  return e;
+}
+
+/* Applies one event as a page of one. */
+static inline void
+test_apply (CareStore *store,
+            CareEvent *event)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (page, event);
+  g_assert_true (care_store_apply_page (store, page, NULL, &error));
+  g_assert_no_error (error);
+}

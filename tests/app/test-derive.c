@@ -1,0 +1,403 @@
+/* test-derive.c: visit states, flags, reviews, hours and queries.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include "care-store.h"
+#include "test-util.h"
+
+#define MIN_MS G_GINT64_CONSTANT (60000)
+/* Thursday 19 November 2026, 10:00 in London (GMT). */
+#define T0 G_GINT64_CONSTANT (1795082400000)
+
+typedef struct
+{
+  char *dir;
+  TestClock clock;
+  CareStore *store;
+  TestDevice coop;
+  TestDevice other;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = test_dir_new ();
+  f->clock.now = T0 - 60 * MIN_MS;
+  f->store = test_store_open (f->dir, "t", GPOINTER_TO_INT (data), &f->clock);
+  f->coop = (TestDevice) { "coop", "admin", 0, 0 };
+  f->other = (TestDevice) { "dev-other", "member-o", 0, 0 };
+  test_apply (f->store, test_device_event (&f->coop, T0 - 86400000, "member.set",
+                                           "{\"member\":\"member-t\",\"name\":\"Ana Lima\",\"role\":\"carer\",\"active\":true}"));
+  test_apply (f->store, test_device_event (&f->coop, T0 - 86400000, "client.set",
+                                           "{\"client\":\"c1\",\"name\":\"Rose Field\",\"address\":\"1 High St\",\"active\":true}"));
+  test_apply (f->store, test_device_event (&f->coop, T0 - 86400000, "careplan.set",
+                                           "{\"client\":\"c1\",\"tasks\":[{\"task\":\"meds\",\"label\":\"Prompt medication\",\"essential\":true}]}"));
+  test_apply (f->store, test_device_event (&f->coop, T0 - 86400000, "schedule.set",
+                                           "{\"schedule\":\"s1\",\"client\":\"c1\",\"carer\":\"member-t\",\"start\":%"
+                                           G_GINT64_FORMAT ",\"minutes\":60,\"service\":\"home care\"}", T0));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_finalize_object (f->store);
+  test_dir_free (f->dir);
+}
+
+static CareVisitDetail *
+get (Fixture    *f,
+     const char *visit)
+{
+  g_autoptr(GError) error = NULL;
+  CareVisitDetail *d = care_store_get_visit (f->store, visit, &error);
+
+  g_assert_no_error (error);
+  return d;
+}
+
+static void
+test_states (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(CareVisitDetail) a = get (f, "s1");
+  g_autoptr(CareVisitDetail) b = NULL;
+  g_autoptr(CareVisitDetail) c = NULL;
+  g_autoptr(CareVisitDetail) d = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (a->summary.state, ==, CARE_VISIT_UPCOMING);
+  g_assert_null (a->summary.visit);
+  g_assert_cmpint (a->summary.planned_minutes, ==, 60);
+  f->clock.now = T0 + 10 * MIN_MS;
+  b = get (f, "s1");
+  g_assert_cmpint (b->summary.state, ==, CARE_VISIT_LATE);
+  f->clock.now = T0 + 61 * MIN_MS;
+  c = get (f, "s1");
+  g_assert_cmpint (c->summary.state, ==, CARE_VISIT_MISSED);
+  g_assert_true (c->summary.flags & CARE_VISIT_FLAG_MISSED);
+  g_assert_true (care_store_cancel_visit (f->store, NULL, "s1", "Client in hospital", &error));
+  g_assert_no_error (error);
+  d = get (f, "s1");
+  g_assert_cmpint (d->summary.state, ==, CARE_VISIT_CANCELLED);
+  g_assert_false (d->summary.flags & CARE_VISIT_FLAG_MISSED);
+}
+
+static void
+test_flags (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = NULL;
+  g_autofree char *note = NULL;
+  g_autoptr(CareVisitDetail) a = NULL;
+  g_autoptr(CareVisitDetail) b = NULL;
+
+  f->clock.now = T0 + 20 * MIN_MS;
+  visit = care_store_check_in (f->store, "c1", "s1", NULL, NULL, &error);
+  g_assert_no_error (error);
+  note = care_store_add_note (f->store, visit, "safeguarding", "Bruise on arm", &error);
+  g_assert_true (care_store_answer_task (f->store, visit, "meds", FALSE, "Refused", &error));
+  f->clock.now += 30 * MIN_MS;
+  g_assert_true (care_store_check_out (f->store, visit, &error));
+  g_assert_no_error (error);
+  a = get (f, visit);
+  g_assert_cmpint (a->summary.state, ==, CARE_VISIT_DONE);
+  g_assert_cmpuint (a->summary.flags, ==, CARE_VISIT_FLAG_LATE_START | CARE_VISIT_FLAG_SHORT
+                    | CARE_VISIT_FLAG_SAFEGUARDING | CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE);
+  g_assert_true (care_store_retract_note (f->store, note, "Wrong client", &error));
+  g_assert_true (care_store_amend_visit (f->store, visit, "started_at", "1795082400000", "Arrived on time", &error));
+  g_assert_no_error (error);
+  b = get (f, visit);
+  g_assert_cmpuint (b->summary.flags, ==, CARE_VISIT_FLAG_AMENDED | CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE);
+  g_assert_cmpint (b->summary.started_at, ==, T0);
+  g_assert_cmpint (b->summary.recorded_started_at, ==, T0 + 20 * MIN_MS);
+  g_assert_true (((CareNote *) b->notes->pdata[0])->retracted);
+}
+
+static void
+test_clock_warning (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(CareVisitDetail) d = NULL;
+
+  /* A device whose clock is an hour behind the time its stamps carry. */
+  test_apply (f->store, test_device_event (&f->other, T0, "visit.started",
+                                           "{\"visit\":\"v9\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}",
+                                           T0 - 60 * MIN_MS));
+  d = get (f, "v9");
+  g_assert_true (d->summary.flags & CARE_VISIT_FLAG_CLOCK_WARNING);
+  g_assert_cmpstr (d->summary.carer, ==, "member-o");
+}
+
+static void
+test_out_of_order (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CareEvent *started = test_device_event (&f->other, T0, "visit.started",
+                                          "{\"visit\":\"v1\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0);
+  CareEvent *note = test_device_event (&f->other, T0 + 1000, "note.added",
+                                       "{\"visit\":\"v1\",\"note\":\"n1\",\"category\":\"nutrition\",\"text\":\"Ate soup\"}");
+  CareEvent *finished = test_device_event (&f->other, T0 + 2000, "visit.finished",
+                                           "{\"visit\":\"v1\",\"at\":%" G_GINT64_FORMAT "}", T0 + 60 * MIN_MS);
+  g_autoptr(CareVisitDetail) d = NULL;
+  g_autoptr(GPtrArray) hits = NULL;
+
+  test_apply (f->store, finished);
+  test_apply (f->store, note);
+  d = care_store_get_visit (f->store, "v1", &error);
+  g_assert_null (d);
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
+  hits = care_store_search_notes (f->store, "soup", 10, NULL);
+  g_assert_cmpuint (hits->len, ==, 0);
+  test_apply (f->store, started);
+  d = get (f, "v1");
+  g_assert_cmpint (d->summary.state, ==, CARE_VISIT_DONE);
+  /* Done without its essential task, as recorded elsewhere: flagged, not refused. */
+  g_assert_true (d->summary.flags & CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE);
+  g_assert_cmpuint (d->notes->len, ==, 1);
+}
+
+static void
+test_concurrent_amendments (Fixture       *f,
+                            gconstpointer  data)
+{
+  TestDevice a = { "dev-a", "member-a", 0, 0 };
+  TestDevice b = { "dev-b", "member-b", 0, 0 };
+  g_autoptr(CareVisitDetail) d = NULL;
+  gint64 hlc = T0 + 2 * 60 * MIN_MS;
+  CareEvent *ea, *eb;
+
+  test_apply (f->store, test_device_event (&a, T0, "visit.started",
+                                           "{\"visit\":\"v1\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0));
+  test_apply (f->store, test_device_event (&a, T0 + 60 * MIN_MS, "visit.finished",
+                                           "{\"visit\":\"v1\",\"at\":%" G_GINT64_FORMAT "}", T0 + 60 * MIN_MS));
+  /* Both devices amend the check-out with the same clock stamp: device id decides. */
+  a.last_hlc = b.last_hlc = (hlc << 16) - 1;
+  ea = test_device_event (&a, hlc, "visit.amended", "{\"visit\":\"v1\",\"field\":\"finished_at\",\"old\":%"
+                          G_GINT64_FORMAT ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"a\"}",
+                          T0 + 60 * MIN_MS, T0 + 50 * MIN_MS);
+  eb = test_device_event (&b, hlc, "visit.amended", "{\"visit\":\"v1\",\"field\":\"finished_at\",\"old\":%"
+                          G_GINT64_FORMAT ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"b\"}",
+                          T0 + 60 * MIN_MS, T0 + 55 * MIN_MS);
+  g_assert_cmpint (ea->hlc, ==, eb->hlc);
+  test_apply (f->store, eb);
+  test_apply (f->store, ea);
+  d = get (f, "v1");
+  g_assert_cmpint (d->summary.finished_at, ==, T0 + 55 * MIN_MS);
+  g_assert_cmpuint (d->history->len, ==, 4);
+  g_assert_cmpstr (((CareHistoryEntry *) d->history->pdata[2])->reason, ==, "a");
+  g_assert_cmpstr (((CareHistoryEntry *) d->history->pdata[3])->reason, ==, "b");
+}
+
+static void
+test_review (Fixture       *f,
+             gconstpointer  data)
+{
+  TestDevice sup = { "dev-sup", "member-s", 0, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = NULL;
+  g_autoptr(CareVisitDetail) a = NULL;
+  g_autoptr(CareVisitDetail) b = NULL;
+  g_autoptr(CareVisitDetail) c = NULL;
+  g_autofree char *review = NULL;
+
+  f->clock.now = T0;
+  visit = care_store_check_in (f->store, "c1", "s1", NULL, NULL, &error);
+  g_assert_true (care_store_answer_task (f->store, visit, "meds", TRUE, NULL, &error));
+  f->clock.now += 60 * MIN_MS;
+  g_assert_true (care_store_check_out (f->store, visit, &error));
+  review = care_store_add_review (f->store, "approve", visit, NULL, NULL, NULL, &error);
+  g_assert_null (review);
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_RULE);
+  g_clear_error (&error);
+  test_apply (f->store, test_device_event (&sup, f->clock.now + 1000, "review.added",
+                                           "{\"review\":\"r1\",\"action\":\"query\",\"visit\":\"%s\",\"message\":\"Check the end time\"}", visit));
+  a = get (f, visit);
+  g_assert_cmpint (a->summary.review, ==, CARE_REVIEW_QUERIED);
+  g_assert_cmpstr (a->summary.open_query, ==, "Check the end time");
+  f->clock.now += 5 * MIN_MS;
+  g_assert_true (care_store_answer_query (f->store, "r1", "It is right", &error));
+  g_assert_no_error (error);
+  b = get (f, visit);
+  g_assert_cmpint (b->summary.review, ==, CARE_REVIEW_NONE);
+  g_assert_null (b->summary.open_query);
+  test_apply (f->store, test_device_event (&sup, f->clock.now + 1000, "review.added",
+                                           "{\"review\":\"r2\",\"action\":\"approve\",\"visit\":\"%s\"}", visit));
+  c = get (f, visit);
+  g_assert_cmpint (c->summary.review, ==, CARE_REVIEW_APPROVED);
+}
+
+static void
+test_supervisor_review (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(CareVisitDetail) d = NULL;
+
+  test_apply (f->store, test_device_event (&f->other, T0, "visit.started",
+                                           "{\"visit\":\"v1\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0));
+  f->clock.now = T0 + 5 * MIN_MS;
+  review = care_store_add_review (f->store, "query", "v1", NULL, NULL, "Why so early?", &error);
+  g_assert_no_error (error);
+  d = get (f, "v1");
+  g_assert_cmpint (d->summary.review, ==, CARE_REVIEW_QUERIED);
+  /* The carer amending the visit after a query closes it. */
+  test_apply (f->store, test_device_event (&f->other, T0 + 10 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v1\",\"field\":\"service\",\"old\":\"x\",\"new\":\"y\",\"reason\":\"typo\"}"));
+  g_clear_pointer (&d, care_visit_detail_free);
+  d = get (f, "v1");
+  g_assert_cmpint (d->summary.review, ==, CARE_REVIEW_NONE);
+  g_assert_cmpstr (d->summary.service, ==, "y");
+}
+
+static void
+add_done_visit (Fixture    *f,
+                const char *id,
+                gint64      start,
+                gint64      end)
+{
+  test_apply (f->store, test_device_event (&f->other, start, "visit.started",
+                                           "{\"visit\":\"%s\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", id, start));
+  test_apply (f->store, test_device_event (&f->other, end, "visit.finished",
+                                           "{\"visit\":\"%s\",\"at\":%" G_GINT64_FORMAT "}", id, end));
+}
+
+static void
+test_hours (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(CareWeekHours) w = NULL;
+  g_autoptr(CareWeekHours) dst = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate day;
+  /* Wednesday 18 Nov 23:00 to Thursday 01:00: split at midnight. */
+  gint64 wed = G_GINT64_CONSTANT (1795042800000);
+  /* Sunday 25 Oct 2026, 00:30 BST to 03:30 GMT: four real hours. */
+  gint64 dst_start = G_GINT64_CONSTANT (1792884600000);
+
+  add_done_visit (f, "v1", wed, wed + 120 * MIN_MS);
+  add_done_visit (f, "v2", T0, T0 + 45 * MIN_MS);
+  test_apply (f->store, test_device_event (&f->other, T0 + 50 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v2\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"late check-out\"}",
+                                           T0 + 45 * MIN_MS, T0 + 30 * MIN_MS));
+  add_done_visit (f, "v3", T0 + 120 * MIN_MS, T0 + 180 * MIN_MS);
+  test_apply (f->store, test_device_event (&f->other, T0, "visit.started",
+                                           "{\"visit\":\"v4\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0 + 240 * MIN_MS));
+  test_apply (f->store, test_device_event (&f->other, T0, "visit.cancelled",
+                                           "{\"visit\":\"v4\",\"reason\":\"client out\"}"));
+  test_apply (f->store, test_device_event (&f->other, T0, "hours.added",
+                                           "{\"entry\":\"h1\",\"kind\":\"travel\",\"date\":\"2026-11-20\",\"minutes\":25}"));
+  test_apply (f->store, test_device_event (&f->other, T0, "review.added",
+                                           "{\"review\":\"r1\",\"action\":\"query\",\"carer\":\"member-o\",\"week\":\"2026-W47\",\"message\":\"Travel?\"}"));
+  w = care_store_get_week_hours (f->store, "member-o", 2026, 47, &error);
+  g_assert_no_error (error);
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 16, 11, 2026);
+  g_assert_cmpint (g_date_compare (&w->days[0].date, &day), ==, 0);
+  g_assert_cmpint (w->days[2].visit_minutes, ==, 60);
+  g_assert_cmpint (w->days[3].visit_minutes, ==, 60 + 30 + 60);
+  g_assert_cmpint (w->days[4].travel_minutes, ==, 25);
+  g_assert_cmpint (w->total_minutes, ==, 60 + 150 + 25);
+  g_assert_cmpint (w->review, ==, CARE_REVIEW_QUERIED);
+
+  add_done_visit (f, "v5", dst_start, dst_start + 240 * MIN_MS);
+  dst = care_store_get_week_hours (f->store, "member-o", 2026, 43, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dst->days[6].visit_minutes, ==, 240);
+
+  g_clear_pointer (&w, care_week_hours_free);
+  w = care_store_get_week_hours (f->store, "member-t", 2026, 47, &error);
+  g_assert_cmpint (w->planned_minutes, ==, 60);
+}
+
+static void
+test_list_visits (Fixture       *f,
+                  gconstpointer  data)
+{
+  CareVisitFilter all = { NULL, NULL, 0, 0, -1, 0, TRUE, 0, 0 };
+  CareVisitFilter by_carer = { "member-o", NULL, 0, 0, -1, 0, FALSE, 0, 0 };
+  CareVisitFilter missed = { NULL, "c1", 0, 0, -1, CARE_VISIT_FLAG_MISSED, FALSE, 0, 0 };
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) c = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 counts[7];
+
+  add_done_visit (f, "v1", T0 - 120 * MIN_MS, T0 - 100 * MIN_MS);
+  add_done_visit (f, "v2", T0 - 300 * MIN_MS, T0 - 240 * MIN_MS);
+  test_apply (f->store, test_device_event (&f->other, T0, "note.added",
+                                           "{\"visit\":\"v2\",\"note\":\"n\",\"category\":\"safeguarding\",\"text\":\"Fell\"}"));
+  f->clock.now = T0 + 2 * 60 * MIN_MS;
+  a = care_store_list_visits (f->store, &all, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->len, ==, 3);
+  g_assert_cmpstr (((CareVisitSummary *) a->pdata[0])->visit, ==, "v2");
+  g_assert_cmpstr (((CareVisitSummary *) a->pdata[1])->schedule, ==, "s1");
+  b = care_store_list_visits (f->store, &by_carer, &error);
+  g_assert_cmpuint (b->len, ==, 2);
+  g_assert_cmpstr (((CareVisitSummary *) b->pdata[0])->visit, ==, "v1");
+  c = care_store_list_visits (f->store, &missed, &error);
+  g_assert_cmpuint (c->len, ==, 1);
+  g_assert_true (care_store_count_exceptions (f->store, &all, counts, &error));
+  g_assert_cmpint (counts[0], ==, 1);
+  g_assert_cmpint (counts[1], ==, 1);
+  g_assert_cmpint (counts[3], ==, 0);
+}
+
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  g_autofree char *n1 = care_store_add_note (f->store, visit, "nutrition", "Ate porridge and a banana", &error);
+  g_autofree char *n2 = care_store_add_note (f->store, visit, "wellbeing", "Talked about the café", &error);
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+  g_autoptr(GPtrArray) c = NULL;
+  g_autoptr(GPtrArray) d = NULL;
+
+  a = care_store_search_notes (f->store, "porr", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->len, ==, 1);
+  g_assert_cmpstr (((CareNoteHit *) a->pdata[0])->client_name, ==, "Rose Field");
+  g_assert_nonnull (strstr (((CareNoteHit *) a->pdata[0])->snippet, "[porridge]"));
+  b = care_store_search_notes (f->store, "cafe \"OR* (", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (b->len, ==, 0);
+  g_assert_true (care_store_amend_note (f->store, n1, "Ate toast", "wrong breakfast", &error));
+  c = care_store_search_notes (f->store, "porridge", 10, &error);
+  g_assert_cmpuint (c->len, ==, 0);
+  g_assert_true (care_store_retract_note (f->store, n2, "wrong client", &error));
+  d = care_store_search_notes (f->store, "café", 10, &error);
+  g_assert_cmpuint (d->len, ==, 0);
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn, role) \
+  g_test_add (path, Fixture, GINT_TO_POINTER (role), fixture_set_up, fn, fixture_tear_down)
+  ADD ("/app/derive/states", test_states, CARE_ROLE_CARER);
+  ADD ("/app/derive/flags", test_flags, CARE_ROLE_CARER);
+  ADD ("/app/derive/clock-warning", test_clock_warning, CARE_ROLE_CARER);
+  ADD ("/app/derive/out-of-order", test_out_of_order, CARE_ROLE_CARER);
+  ADD ("/app/derive/concurrent-amendments", test_concurrent_amendments, CARE_ROLE_CARER);
+  ADD ("/app/derive/review", test_review, CARE_ROLE_CARER);
+  ADD ("/app/derive/supervisor-review", test_supervisor_review, CARE_ROLE_SUPERVISOR);
+  ADD ("/app/hours/week", test_hours, CARE_ROLE_CARER);
+  ADD ("/app/query/list-visits", test_list_visits, CARE_ROLE_SUPERVISOR);
+  ADD ("/app/query/search", test_search, CARE_ROLE_CARER);
+  return g_test_run ();
+}
