@@ -1016,3 +1016,20 @@ care_store_dump_derived (CareStore *self,
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+GPtrArray *
+care_store_list_all_events (CareStore *self,
+                            GError   **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_ALL_EVENTS, error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (events, care_store_event_from_row (stmt, 0, NULL));
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&events);
+}

@@ -138,3 +138,9 @@ JsonArray    *care_store_load_careplan (CareStore  *self,
                                         GError    **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+/* Every event in the store, in insertion order (tests and tools). */
+GPtrArray    *care_store_list_all_events (CareStore *self,
+                                          GError   **error);
+G_END_DECLS
