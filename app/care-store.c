@@ -525,8 +525,9 @@ quick_check (CareStore *self,
     return FALSE;
   if (rc != SQLITE_ROW || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
     {
-      g_autofree char *why = g_strdup_printf (_("the quick check found “%s”"),
-                                              rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0) : "?");
+      g_autofree char *found = g_strdup (rc == SQLITE_ROW ? (const char *) sqlite3_column_text (stmt, 0) : "?");
+      g_autofree char *why = g_strdup_printf (_("the quick check found “%s”"), g_strdelimit (found, "\n", ' '));
+
       return corrupt (error, self->path, why);
     }
   return TRUE;
