@@ -1,0 +1,196 @@
+/* care-application.c: the Carelog application.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Options: --profile NAME (or CARELOG_PROFILE) opens that profile's store;
+ * --store PATH opens a store file directly (tests, support). Several
+ * instances may run for different profiles, so the application is
+ * NON_UNIQUE.
+ */
+#include "care-config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "care-application.h"
+#include "care-window.h"
+
+struct _CareApplication
+{
+  AdwApplication parent_instance;
+
+  char *profile;
+  char *store_path;
+};
+
+G_DEFINE_FINAL_TYPE (CareApplication, care_application, ADW_TYPE_APPLICATION)
+
+static GSettings *
+settings_new_if_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source == NULL)
+    return NULL;
+  schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "last-profile"))
+    return NULL;
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static void
+profile_changed_cb (CareWindow *window,
+                    const char *profile)
+{
+  g_autoptr(GSettings) settings = settings_new_if_installed ();
+
+  if (settings != NULL && profile != NULL)
+    g_settings_set_string (settings, "last-profile", profile);
+}
+
+static gboolean
+close_request_cb (CareWindow *window)
+{
+  g_autoptr(GSettings) settings = settings_new_if_installed ();
+  int width, height;
+
+  if (settings == NULL)
+    return FALSE;
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (window)));
+  if (!gtk_window_is_maximized (GTK_WINDOW (window)))
+    {
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+  return FALSE;
+}
+
+static void
+care_application_activate (GApplication *application)
+{
+  CareApplication *self = CARE_APPLICATION (application);
+  g_autoptr(GSettings) settings = settings_new_if_installed ();
+  g_autofree char *profile = NULL;
+  CareWindow *window;
+
+  if (self->store_path == NULL)
+    profile = self->profile != NULL ? g_strdup (self->profile) : care_application_default_profile ();
+  window = care_window_new (GTK_APPLICATION (application), profile, self->store_path);
+  if (settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window),
+                                   g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (window));
+      if (profile != NULL)
+        g_settings_set_string (settings, "last-profile", profile);
+    }
+  g_signal_connect (window, "profile-changed", G_CALLBACK (profile_changed_cb), NULL);
+  g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), NULL);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+care_application_handle_local_options (GApplication *application,
+                                       GVariantDict *options)
+{
+  CareApplication *self = CARE_APPLICATION (application);
+  const char *value = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("carelog %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_variant_dict_lookup (options, "profile", "&s", &value))
+    {
+      if (*value == '\0' || strchr (value, '/') != NULL || value[0] == '.')
+        {
+          g_printerr (_("“%s” is not a profile name: use letters, digits and dashes.\n"), value);
+          return 2;
+        }
+      self->profile = g_strdup (value);
+    }
+  if (g_variant_dict_lookup (options, "store", "^&ay", &value))
+    self->store_path = g_canonicalize_filename (value, NULL);
+  return -1;
+}
+
+static void
+care_application_finalize (GObject *object)
+{
+  CareApplication *self = CARE_APPLICATION (object);
+
+  g_free (self->profile);
+  g_free (self->store_path);
+  G_OBJECT_CLASS (care_application_parent_class)->finalize (object);
+}
+
+static void
+care_application_class_init (CareApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = care_application_finalize;
+  app_class->activate = care_application_activate;
+  app_class->handle_local_options = care_application_handle_local_options;
+}
+
+static void
+care_application_init (CareApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, NULL,
+      N_("Open this profile (default: the last one used)"), N_("NAME") },
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Open this store file instead of a profile's"), N_("PATH") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+CareApplication *
+care_application_new (void)
+{
+  return g_object_new (CARE_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/coop/carelog/Carelog",
+                       NULL);
+}
+
+char *
+care_application_default_profile (void)
+{
+  const char *env = g_getenv ("CARELOG_PROFILE");
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *last = NULL;
+
+  if (env != NULL && *env)
+    return g_strdup (env);
+  settings = settings_new_if_installed ();
+  if (settings != NULL)
+    last = g_settings_get_string (settings, "last-profile");
+  if (last != NULL && *last)
+    return g_steal_pointer (&last);
+  return g_strdup ("default");
+}
+
+void
+care_application_init_i18n (void)
+{
+  const char *localedir = g_getenv ("CARELOG_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}

@@ -1,0 +1,426 @@
+/* care-sync-indicator.c: the header's sync state, from the sync daemon.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The proxy is created asynchronously; D-Bus activation starts the daemon
+ * when it is installed. When nobody owns the name, the indicator says so and
+ * still shows what waits in this profile's outbox: the records are safe on
+ * the tablet either way.
+ */
+#include "care-config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-sync-dbus.h"
+#include "care-sync-indicator.h"
+#include "care-ui-util.h"
+
+#define SYNC_OBJECT_PATH "/coop/carelog/Carelog/Sync"
+
+struct _CareSyncIndicator
+{
+  AdwBin parent_instance;
+
+  GtkMenuButton *button;
+  GtkImage *icon;
+  GtkLabel *summary_label;
+  GtkLabel *state_label;
+  GtkLabel *waiting_label;
+  GtkLabel *last_label;
+  GtkLabel *problem_label;
+
+  GCancellable *cancellable;
+  CareDbusSync *proxy;
+  CareStore *store;
+  char *summary;
+  char *progress;
+};
+
+G_DEFINE_FINAL_TYPE (CareSyncIndicator, care_sync_indicator, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_STORE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+proxy_available (CareSyncIndicator *self)
+{
+  g_autofree char *owner = NULL;
+
+  if (self->proxy == NULL)
+    return FALSE;
+  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->proxy));
+  return owner != NULL;
+}
+
+static gint64
+local_pending (CareSyncIndicator *self,
+               gint64            *quarantined)
+{
+  CareOutboxCounts counts = { 0 };
+
+  *quarantined = 0;
+  if (self->store == NULL || !care_store_get_outbox_counts (self->store, &counts, NULL))
+    return 0;
+  *quarantined = counts.quarantined;
+  return counts.pending;
+}
+
+static void
+set_summary (CareSyncIndicator *self,
+             const char        *icon_name,
+             const char        *summary)
+{
+  g_free (self->summary);
+  self->summary = g_strdup (summary);
+  gtk_image_set_from_icon_name (self->icon, icon_name);
+  gtk_label_set_label (self->summary_label, summary);
+  gtk_label_set_label (self->state_label, summary);
+  care_set_accessible_label (GTK_WIDGET (self->button), summary);
+}
+
+static void
+set_problem (CareSyncIndicator *self,
+             const char        *problem)
+{
+  gtk_label_set_label (self->problem_label, problem != NULL ? problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_label), problem != NULL && *problem);
+}
+
+static void
+update (CareSyncIndicator *self)
+{
+  gint64 quarantined = 0;
+  gint64 pending = local_pending (self, &quarantined);
+  g_autofree char *waiting = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *problem = NULL;
+  const char *state;
+  gint64 last_sync;
+
+  if (pending > 0)
+    waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%d record waiting to reach the co-op",
+                                            "%d records waiting to reach the co-op",
+                                            (gulong) pending),
+                               (int) pending);
+  else
+    waiting = g_strdup (_("Everything recorded here has reached the co-op."));
+  if (quarantined > 0)
+    problem = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "The co-op refused %d record: it is kept on this tablet. Ask your co-ordinator to look at it.",
+                                            "The co-op refused %d records: they are kept on this tablet. Ask your co-ordinator to look at them.",
+                                            (gulong) quarantined),
+                               (int) quarantined);
+  gtk_label_set_label (self->waiting_label, waiting);
+
+  if (!proxy_available (self))
+    {
+      set_summary (self, "network-offline-symbolic", _("Not syncing"));
+      gtk_label_set_label (self->state_label, _("The sync service is not available"));
+      gtk_label_set_label (self->last_label,
+                           _("Your records are kept safe on this tablet. They are sent when the sync service runs."));
+      set_problem (self, problem);
+      gtk_widget_set_sensitive (GTK_WIDGET (self), TRUE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.now", FALSE);
+      return;
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "sync.now", TRUE);
+  state = care_dbus_sync_get_state (self->proxy);
+  last_sync = care_dbus_sync_get_last_sync (self->proxy);
+  if (last_sync > 0)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+      g_autofree char *time = care_format_time (last_sync, tz);
+      g_autofree char *text = g_strdup_printf (_("Last synced at %s"), time);
+
+      gtk_label_set_label (self->last_label, text);
+    }
+  else
+    gtk_label_set_label (self->last_label, _("Not synced yet"));
+
+  if (g_strcmp0 (state, "offline") == 0)
+    {
+      set_summary (self, "network-offline-symbolic", _("Offline"));
+    }
+  else if (g_strcmp0 (state, "portal") == 0)
+    {
+      set_summary (self, "network-wireless-acquiring-symbolic", _("Sign-in needed"));
+      if (problem == NULL)
+        problem = g_strdup (_("This network asks you to sign in. Open the web browser and sign in; sync continues by itself."));
+    }
+  else if (g_strcmp0 (state, "syncing") == 0)
+    {
+      set_summary (self, "emblem-synchronizing-symbolic", _("Syncing…"));
+      if (self->progress != NULL)
+        gtk_label_set_label (self->state_label, self->progress);
+    }
+  else if (g_strcmp0 (state, "error") == 0)
+    {
+      const char *error = care_dbus_sync_get_last_error (self->proxy);
+
+      set_summary (self, "dialog-warning-symbolic", _("Sync problem"));
+      if (problem == NULL)
+        problem = g_strdup (error != NULL && *error ? error
+                            : _("Sync failed. It is tried again by itself; if it keeps failing, tell your co-ordinator."));
+    }
+  else if (g_strcmp0 (state, "not-enrolled") == 0)
+    {
+      set_summary (self, "dialog-warning-symbolic", _("Not enrolled"));
+      if (problem == NULL)
+        problem = g_strdup (_("Ask your co-ordinator for an enrolment code to connect this tablet to the co-op."));
+    }
+  else if (pending > 0)
+    {
+      summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d waiting", "%d waiting",
+                                              (gulong) pending),
+                                 (int) pending);
+      set_summary (self, "document-send-symbolic", summary);
+    }
+  else if (last_sync > 0)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+      g_autofree char *time = care_format_time (last_sync, tz);
+
+      summary = g_strdup_printf (_("Synced %s"), time);
+      set_summary (self, "emblem-ok-symbolic", summary);
+    }
+  else
+    set_summary (self, "emblem-synchronizing-symbolic", _("Not synced"));
+
+  if (care_dbus_sync_get_clock_warning (self->proxy))
+    {
+      gint64 minutes = care_dbus_sync_get_clock_offset (self->proxy) / 60000;
+      g_autofree char *clock = g_strdup_printf (_("This tablet's clock is %d minutes away from the co-op's. Set the right time in the settings; times recorded meanwhile are marked for checking."),
+                                                (int) ABS (minutes));
+
+      if (problem != NULL)
+        {
+          char *both = g_strconcat (problem, "\n", clock, NULL);
+
+          g_free (problem);
+          problem = both;
+        }
+      else
+        problem = g_steal_pointer (&clock);
+    }
+  set_problem (self, problem);
+}
+
+static void
+properties_changed_cb (GDBusProxy        *proxy,
+                       GVariant          *changed,
+                       GStrv              invalidated,
+                       CareSyncIndicator *self)
+{
+  const char *state = care_dbus_sync_get_state (self->proxy);
+
+  if (g_strcmp0 (state, "syncing") != 0)
+    g_clear_pointer (&self->progress, g_free);
+  update (self);
+}
+
+static void
+name_owner_cb (GObject           *proxy,
+               GParamSpec        *pspec,
+               CareSyncIndicator *self)
+{
+  update (self);
+}
+
+static void
+progress_cb (CareDbusSync      *proxy,
+             const char        *phase,
+             gint64             done,
+             gint64             total,
+             CareSyncIndicator *self)
+{
+  g_free (self->progress);
+  if (total > 0)
+    self->progress = g_strdup_printf (g_strcmp0 (phase, "push") == 0
+                                      ? _("Sending %d of %d…") : _("Receiving %d of %d…"),
+                                      (int) done, (int) total);
+  else
+    self->progress = g_strdup (g_strcmp0 (phase, "push") == 0 ? _("Sending…") : _("Receiving…"));
+  update (self);
+}
+
+static void
+store_changed_cb (CareDbusSync      *proxy,
+                  CareSyncIndicator *self)
+{
+  g_signal_emit (self, signals[SIGNAL_STORE_CHANGED], 0);
+  update (self);
+}
+
+static void
+proxy_ready_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CareSyncIndicator) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CareDbusSync *proxy = care_dbus_sync_proxy_new_for_bus_finish (result, &error);
+
+  if (proxy == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Sync service not available: %s", error->message);
+      update (self);
+      return;
+    }
+  self->proxy = proxy;
+  g_signal_connect_object (proxy, "g-properties-changed",
+                           G_CALLBACK (properties_changed_cb), self, 0);
+  g_signal_connect_object (proxy, "notify::g-name-owner",
+                           G_CALLBACK (name_owner_cb), self, 0);
+  g_signal_connect_object (proxy, "progress", G_CALLBACK (progress_cb), self, 0);
+  g_signal_connect_object (proxy, "store-changed", G_CALLBACK (store_changed_cb), self, 0);
+  update (self);
+}
+
+static void
+sync_now_ready_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CareSyncIndicator) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!care_dbus_sync_call_sync_now_finish (CARE_DBUS_SYNC (source), result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      g_dbus_error_strip_remote_error (error);
+      message = g_strdup_printf (_("Could not start sync: %s"), error->message);
+      set_problem (self, message);
+    }
+}
+
+static void
+sync_now_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CareSyncIndicator *self = CARE_SYNC_INDICATOR (widget);
+
+  if (!proxy_available (self))
+    return;
+  care_dbus_sync_call_sync_now (self->proxy, self->cancellable,
+                                sync_now_ready_cb, g_object_ref (self));
+}
+
+static void
+care_sync_indicator_dispose (GObject *object)
+{
+  CareSyncIndicator *self = CARE_SYNC_INDICATOR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  G_OBJECT_CLASS (care_sync_indicator_parent_class)->dispose (object);
+}
+
+static void
+care_sync_indicator_finalize (GObject *object)
+{
+  CareSyncIndicator *self = CARE_SYNC_INDICATOR (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->proxy);
+  g_clear_object (&self->store);
+  g_free (self->summary);
+  g_free (self->progress);
+  G_OBJECT_CLASS (care_sync_indicator_parent_class)->finalize (object);
+}
+
+static void
+care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = care_sync_indicator_dispose;
+  object_class->finalize = care_sync_indicator_finalize;
+
+  signals[SIGNAL_STORE_CHANGED] =
+    g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/coop/carelog/Carelog/care-sync-indicator.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, button);
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, icon);
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, waiting_label);
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, last_label);
+  gtk_widget_class_bind_template_child (widget_class, CareSyncIndicator, problem_label);
+  gtk_widget_class_install_action (widget_class, "sync.now", NULL, sync_now_action);
+}
+
+static void
+care_sync_indicator_init (CareSyncIndicator *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  update (self);
+  care_dbus_sync_proxy_new_for_bus (G_BUS_TYPE_SESSION,
+                                    G_DBUS_PROXY_FLAGS_NONE,
+                                    SYNC_BUS_NAME,
+                                    SYNC_OBJECT_PATH,
+                                    self->cancellable,
+                                    proxy_ready_cb,
+                                    g_object_ref (self));
+}
+
+GtkWidget *
+care_sync_indicator_new (void)
+{
+  return g_object_new (CARE_TYPE_SYNC_INDICATOR, NULL);
+}
+
+void
+care_sync_indicator_set_store (CareSyncIndicator *self,
+                               CareStore         *store)
+{
+  g_return_if_fail (CARE_IS_SYNC_INDICATOR (self));
+
+  g_set_object (&self->store, store);
+  update (self);
+}
+
+void
+care_sync_indicator_refresh (CareSyncIndicator *self)
+{
+  g_return_if_fail (CARE_IS_SYNC_INDICATOR (self));
+
+  update (self);
+}
+
+gboolean
+care_sync_indicator_get_available (CareSyncIndicator *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_INDICATOR (self), FALSE);
+
+  return proxy_available (self);
+}
+
+const char *
+care_sync_indicator_get_summary (CareSyncIndicator *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_INDICATOR (self), NULL);
+
+  return self->summary;
+}
+
+GDBusProxy *
+care_sync_indicator_get_proxy (CareSyncIndicator *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_INDICATOR (self), NULL);
+
+  return self->proxy != NULL ? G_DBUS_PROXY (self->proxy) : NULL;
+}

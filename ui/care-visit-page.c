@@ -1,0 +1,1197 @@
+/* care-visit-page.c: one visit: check in, tasks, notes, check out, history.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every button here is one small committed write through the store, then a
+ * reload of the visit from the store: what the page shows is what is on disk.
+ * Corrections never edit in place: they ask for a reason and appear in the
+ * history below.
+ */
+#include "care-config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-ui-util.h"
+#include "care-visit-page.h"
+
+struct _CareVisitPage
+{
+  AdwBin parent_instance;
+
+  GtkLabel *client_label;
+  GtkLabel *address_label;
+  GtkLabel *planned_label;
+  GtkLabel *state_label;
+  GtkImage *sync_icon;
+  GtkLabel *sync_label;
+  GtkBox *query_box;
+  GtkLabel *query_label;
+  GtkEntry *reply_entry;
+  GtkBox *checkin_box;
+  GtkBox *service_box;
+  GtkDropDown *service_dropdown;
+  GtkBox *times_box;
+  AdwActionRow *start_row;
+  AdwActionRow *finish_row;
+  AdwActionRow *location_row;
+  GtkRevealer *amend_revealer;
+  GtkLabel *amend_title;
+  GtkEntry *amend_time_entry;
+  GtkEntry *amend_reason_entry;
+  GtkLabel *amend_error;
+  GtkBox *tasks_box;
+  GtkListBox *tasks_list;
+  GtkBox *notes_section;
+  GtkBox *notes_box;
+  GtkRevealer *note_amend_revealer;
+  GtkTextView *note_amend_text;
+  GtkEntry *note_amend_reason;
+  GtkLabel *note_amend_error;
+  GtkDropDown *category_dropdown;
+  GtkTextView *note_text;
+  GtkRevealer *safeguarding_revealer;
+  GtkLabel *note_error;
+  GtkBox *checkout_box;
+  GtkLabel *checkout_error;
+  GtkBox *history_section;
+  GtkListBox *history_list;
+
+  CareStore *store;
+  CareVisitSummary *summary;   /* owned copy of what is shown */
+  CareVisitDetail *detail;     /* NULL until checked in */
+  char *amend_field;           /* "started_at" / "finished_at" being corrected */
+  char *amend_note;            /* note being corrected */
+  char *not_done_task;         /* task whose reason is being asked */
+};
+
+G_DEFINE_FINAL_TYPE (CareVisitPage, care_visit_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static CareVisitSummary *
+summary_copy (const CareVisitSummary *s)
+{
+  CareVisitSummary *copy = g_new0 (CareVisitSummary, 1);
+
+  *copy = *s;
+  copy->visit = g_strdup (s->visit);
+  copy->schedule = g_strdup (s->schedule);
+  copy->client = g_strdup (s->client);
+  copy->client_name = g_strdup (s->client_name);
+  copy->client_address = g_strdup (s->client_address);
+  copy->carer = g_strdup (s->carer);
+  copy->carer_name = g_strdup (s->carer_name);
+  copy->service = g_strdup (s->service);
+  copy->open_query = g_strdup (s->open_query);
+  return copy;
+}
+
+static void
+summary_free (CareVisitSummary *s)
+{
+  if (s == NULL)
+    return;
+  g_free (s->visit);
+  g_free (s->schedule);
+  g_free (s->client);
+  g_free (s->client_name);
+  g_free (s->client_address);
+  g_free (s->carer);
+  g_free (s->carer_name);
+  g_free (s->service);
+  g_free (s->open_query);
+  g_free (s);
+}
+
+static GtkWidget *
+make_label (const char *text,
+            const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  return label;
+}
+
+static GtkWidget *
+make_button (const char *label,
+             const char *name,
+             const char *action,
+             const char *target,
+             const char *accessible)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_size_request (button, 88, 44);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  if (target != NULL)
+    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
+  care_set_accessible_label (button, accessible);
+  return button;
+}
+
+static GTimeZone *
+page_timezone (CareVisitPage *self)
+{
+  return care_store_get_timezone (self->store);
+}
+
+static char *
+text_view_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return g_strstrip (gtk_text_buffer_get_text (buffer, &start, &end, FALSE));
+}
+
+static void
+show_message (GtkLabel   *label,
+              const char *message)
+{
+  gtk_label_set_label (label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+}
+
+static void
+written (CareVisitPage *self)
+{
+  care_visit_page_reload (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* Builders */
+
+static GtkWidget *
+task_row_new (CareVisitPage       *self,
+              const CareTaskState *task,
+              guint                index)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *title = make_label (task->label, NULL);
+  GtkWidget *done, *not_done, *answer;
+  g_autofree char *name = g_strdup_printf ("task-row-%u", index);
+  g_autofree char *done_name = g_strdup_printf ("task-done-%u", index);
+  g_autofree char *not_done_name = g_strdup_printf ("task-not-done-%u", index);
+  g_autofree char *done_a11y = g_strdup_printf (_("Done: %s"), task->label);
+  g_autofree char *not_done_a11y = g_strdup_printf (_("Not done: %s"), task->label);
+  g_autofree char *answer_text = NULL;
+
+  gtk_widget_set_name (row, name);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_top (box, 10);
+  gtk_widget_set_margin_bottom (box, 10);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_box_append (GTK_BOX (top), title);
+  if (task->essential)
+    {
+      GtkWidget *tag = gtk_label_new (_("Essential"));
+
+      gtk_widget_add_css_class (tag, "essential-tag");
+      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (top), tag);
+    }
+  gtk_box_append (GTK_BOX (box), top);
+
+  if (task->answer == 1)
+    answer_text = g_strdup (_("Done"));
+  else if (task->answer == 0)
+    answer_text = g_strdup_printf (_("Not done: %s"), task->reason != NULL ? task->reason : "");
+  else
+    answer_text = g_strdup (task->essential ? _("Not answered yet: needed before check-out")
+                                            : _("Not answered yet"));
+  answer = make_label (answer_text, task->answer < 0 ? "dim-label" : NULL);
+  gtk_widget_set_name (answer, "task-answer");
+  gtk_box_append (GTK_BOX (box), answer);
+
+  done = make_button (_("Done"), done_name, "visit.task-done", task->task, done_a11y);
+  not_done = make_button (_("Not done"), not_done_name, "visit.task-not-done", task->task, not_done_a11y);
+  if (task->answer == 1)
+    gtk_widget_add_css_class (done, "suggested-action");
+  else if (task->answer == 0)
+    gtk_widget_add_css_class (not_done, "suggested-action");
+  gtk_box_append (GTK_BOX (buttons), done);
+  gtk_box_append (GTK_BOX (buttons), not_done);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  if (g_strcmp0 (self->not_done_task, task->task) == 0)
+    {
+      GtkWidget *reason_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *entry = gtk_entry_new ();
+      g_autofree char *entry_name = g_strdup_printf ("task-reason-%u", index);
+      g_autofree char *save_name = g_strdup_printf ("task-save-%u", index);
+      g_autofree char *entry_a11y = g_strdup_printf (_("Why was “%s” not done?"), task->label);
+      GtkWidget *save = make_button (_("Save"), save_name, "visit.task-reason", task->task,
+                                     entry_a11y);
+
+      gtk_widget_set_name (entry, entry_name);
+      gtk_widget_set_size_request (entry, -1, 44);
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why was it not done?"));
+      care_set_accessible_label (entry, entry_a11y);
+      gtk_widget_set_halign (save, GTK_ALIGN_END);
+      gtk_widget_add_css_class (save, "suggested-action");
+      gtk_box_append (GTK_BOX (reason_box), entry);
+      gtk_box_append (GTK_BOX (reason_box), save);
+      gtk_box_append (GTK_BOX (box), reason_box);
+    }
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static GtkWidget *
+note_card_new (CareVisitPage  *self,
+               const CareNote *note,
+               guint           index,
+               GTimeZone      *tz)
+{
+  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *category = make_label (care_note_category_label (note->category), "heading");
+  GtkWidget *text;
+  GtkWidget *sync;
+  g_autofree char *name = g_strdup_printf ("note-%u", index);
+  g_autofree char *time = care_format_time (note->created_at, tz);
+  g_autofree char *amend_name = g_strdup_printf ("note-amend-%u", index);
+  g_autofree char *amend_a11y = g_strdup_printf (_("Correct the %s note written at %s"),
+                                                 care_note_category_label (note->category), time);
+
+  gtk_widget_set_name (card, name);
+  gtk_widget_add_css_class (card, "card");
+  gtk_widget_add_css_class (card, "note-card");
+  if (note->urgent)
+    gtk_widget_add_css_class (card, "urgent-card");
+
+  gtk_widget_set_hexpand (category, TRUE);
+  gtk_box_append (GTK_BOX (top), category);
+  if (note->urgent)
+    {
+      GtkWidget *tag = gtk_label_new (_("Urgent"));
+
+      gtk_widget_set_name (tag, "urgent-tag");
+      gtk_widget_add_css_class (tag, "urgent-tag");
+      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (top), tag);
+    }
+  gtk_box_append (GTK_BOX (top), make_label (time, "dim-label"));
+  gtk_box_append (GTK_BOX (card), top);
+
+  text = make_label (note->text, NULL);
+  gtk_widget_set_name (text, "note-text");
+  if (note->retracted)
+    {
+      gtk_widget_add_css_class (text, "retracted");
+      gtk_box_append (GTK_BOX (card), make_label (_("Withdrawn"), "error"));
+    }
+  gtk_box_append (GTK_BOX (card), text);
+
+  /* The history of the note stays readable: every earlier text and why it
+   * was changed. */
+  if (note->versions != NULL && note->versions->len > 1)
+    {
+      GtkWidget *versions = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+      gtk_widget_set_name (versions, "note-versions");
+      for (guint i = note->versions->len - 1; i >= 1; i--)
+        {
+          const CareNoteVersion *v = g_ptr_array_index (note->versions, i);
+          const CareNoteVersion *before = g_ptr_array_index (note->versions, i - 1);
+          g_autofree char *at = care_format_time (v->at, tz);
+          g_autofree char *line = g_strdup_printf (_("Corrected at %s: %s"), at,
+                                                   v->reason != NULL ? v->reason : "");
+          g_autofree char *was = g_strdup_printf (_("Before: %s"), before->text);
+
+          gtk_box_append (GTK_BOX (versions), make_label (line, "caption-heading"));
+          gtk_box_append (GTK_BOX (versions), make_label (was, "dim-label"));
+        }
+      gtk_box_append (GTK_BOX (card), versions);
+    }
+
+  sync = make_label (care_sync_state_label (note->sync, CARE_REVIEW_NONE), "caption");
+  gtk_widget_add_css_class (sync, "dim-label");
+  gtk_box_append (GTK_BOX (card), sync);
+
+  if (!note->retracted)
+    {
+      GtkWidget *amend = make_button (_("Correct"), amend_name, "visit.amend-note", note->note,
+                                      amend_a11y);
+
+      gtk_widget_set_halign (amend, GTK_ALIGN_END);
+      gtk_box_append (GTK_BOX (card), amend);
+    }
+  return card;
+}
+
+static GtkWidget *
+history_row_new (const CareHistoryEntry *entry,
+                 guint                   index,
+                 GTimeZone              *tz)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  g_autofree char *name = g_strdup_printf ("history-%u", index);
+  g_autofree char *time = care_format_time (entry->wall, tz);
+  g_autofree char *meta = g_strdup_printf ("%s · %s", time,
+                                           care_sync_state_label (entry->sync, CARE_REVIEW_NONE));
+  GtkWidget *description = make_label (entry->description != NULL ? entry->description : "", NULL);
+
+  gtk_widget_set_name (row, name);
+  gtk_widget_set_name (description, "history-description");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_box_append (GTK_BOX (box), description);
+  if (entry->reason != NULL && *entry->reason)
+    {
+      g_autofree char *reason = g_strdup_printf (_("Reason: %s"), entry->reason);
+      GtkWidget *label = make_label (reason, NULL);
+
+      gtk_widget_set_name (label, "history-reason");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  gtk_box_append (GTK_BOX (box), make_label (meta, "dim-label"));
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+/* Showing */
+
+static void
+update_view (CareVisitPage *self)
+{
+  const CareVisitSummary *s = self->summary;
+  g_autoptr(GTimeZone) tz = NULL;
+  gboolean started, finished, cancelled;
+
+  if (s == NULL || self->store == NULL)
+    return;
+  tz = page_timezone (self);
+  started = s->visit != NULL && s->started_at > 0;
+  finished = started && s->finished_at > 0;
+  cancelled = s->state == CARE_VISIT_CANCELLED;
+
+  gtk_label_set_label (self->client_label, s->client_name != NULL ? s->client_name : s->client);
+  gtk_label_set_label (self->address_label, s->client_address != NULL ? s->client_address : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->address_label),
+                          s->client_address != NULL && *s->client_address);
+  if (s->planned_start > 0)
+    {
+      g_autofree char *time = care_format_time (s->planned_start, tz);
+      g_autofree char *length = care_format_minutes (s->planned_minutes);
+      g_autofree char *text = g_strdup_printf (_("%s, planned at %s for %s"),
+                                               care_service_label (s->service), time, length);
+
+      gtk_label_set_label (self->planned_label, text);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("%s, unscheduled visit"),
+                                               s->service != NULL ? care_service_label (s->service)
+                                                                  : _("Service to choose"));
+
+      gtk_label_set_label (self->planned_label, text);
+    }
+
+  gtk_label_set_label (self->state_label, care_visit_state_label (s->state));
+  for (int st = CARE_VISIT_UPCOMING; st <= CARE_VISIT_CANCELLED; st++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), care_visit_state_css_class (st));
+  gtk_widget_add_css_class (GTK_WIDGET (self->state_label), care_visit_state_css_class (s->state));
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_icon), s->visit != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_label), s->visit != NULL);
+  if (s->visit != NULL)
+    {
+      gtk_image_set_from_icon_name (self->sync_icon, care_sync_state_icon (s->sync, s->review));
+      gtk_label_set_label (self->sync_label, care_sync_state_label (s->sync, s->review));
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->query_box), s->open_query != NULL);
+  gtk_label_set_label (self->query_label, s->open_query != NULL ? s->open_query : "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->checkin_box), !started && !cancelled);
+  gtk_widget_set_visible (GTK_WIDGET (self->service_box), !started && s->schedule == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->times_box), started);
+  gtk_widget_set_visible (GTK_WIDGET (self->tasks_box),
+                          started && self->detail != NULL && self->detail->tasks->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_section), started);
+  gtk_widget_set_visible (GTK_WIDGET (self->checkout_box), started && !finished);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_section), started);
+  if (!started)
+    return;
+
+  {
+    g_autofree char *start = care_format_time (s->started_at, tz);
+
+    adw_action_row_set_subtitle (self->start_row, start);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->finish_row), finished);
+  if (finished)
+    {
+      g_autofree char *finish = care_format_time (s->finished_at, tz);
+
+      adw_action_row_set_subtitle (self->finish_row, finish);
+    }
+  if (self->detail != NULL && self->detail->has_location)
+    {
+      g_autofree char *where = g_strdup_printf (_("%.5f, %.5f (within %.0f m)"),
+                                                self->detail->lat, self->detail->lon,
+                                                self->detail->accuracy_m);
+
+      adw_action_row_set_subtitle (self->location_row, where);
+    }
+  else
+    adw_action_row_set_subtitle (self->location_row, _("Unavailable"));
+
+  care_clear_container (GTK_WIDGET (self->tasks_list));
+  care_clear_container (GTK_WIDGET (self->notes_box));
+  care_clear_container (GTK_WIDGET (self->history_list));
+  if (self->detail == NULL)
+    return;
+  for (guint i = 0; i < self->detail->tasks->len; i++)
+    gtk_list_box_append (self->tasks_list,
+                         task_row_new (self, g_ptr_array_index (self->detail->tasks, i), i));
+  for (guint i = 0; i < self->detail->notes->len; i++)
+    gtk_box_append (self->notes_box,
+                    note_card_new (self, g_ptr_array_index (self->detail->notes, i), i, tz));
+  if (self->detail->notes->len == 0)
+    gtk_box_append (self->notes_box, make_label (_("No notes yet."), "dim-label"));
+  for (guint i = 0; i < self->detail->history->len; i++)
+    gtk_list_box_append (self->history_list,
+                         history_row_new (g_ptr_array_index (self->detail->history, i), i, tz));
+}
+
+static void
+reset_forms (CareVisitPage *self)
+{
+  g_clear_pointer (&self->amend_field, g_free);
+  g_clear_pointer (&self->amend_note, g_free);
+  g_clear_pointer (&self->not_done_task, g_free);
+  gtk_revealer_set_reveal_child (self->amend_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->note_amend_revealer, FALSE);
+  gtk_revealer_set_reveal_child (self->safeguarding_revealer, FALSE);
+  show_message (self->amend_error, NULL);
+  show_message (self->note_amend_error, NULL);
+  show_message (self->note_error, NULL);
+  show_message (self->checkout_error, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->reply_entry), "");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_text), "", -1);
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (self->service_dropdown, 0);
+}
+
+static void
+set_store (CareVisitPage *self,
+           CareStore     *store)
+{
+  g_set_object (&self->store, store);
+  g_clear_pointer (&self->detail, care_visit_detail_free);
+  g_clear_pointer (&self->summary, summary_free);
+  reset_forms (self);
+}
+
+/* Actions */
+
+static const CareTaskState *
+find_task (CareVisitPage *self,
+           const char    *task)
+{
+  if (self->detail == NULL)
+    return NULL;
+  for (guint i = 0; i < self->detail->tasks->len; i++)
+    {
+      const CareTaskState *t = g_ptr_array_index (self->detail->tasks, i);
+
+      if (g_strcmp0 (t->task, task) == 0)
+        return t;
+    }
+  return NULL;
+}
+
+static void
+check_in_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = NULL;
+  const char *service;
+
+  if (self->summary == NULL || self->summary->visit != NULL)
+    return;
+  service = self->summary->service;
+  if (self->summary->schedule == NULL || service == NULL)
+    {
+      guint n;
+      const CareChoice *services = care_services (&n);
+      guint selected = gtk_drop_down_get_selected (self->service_dropdown);
+
+      service = services[MIN (selected, n - 1)].id;
+    }
+  /* No location service is used: "unavailable" is recorded honestly. */
+  visit = care_store_check_in (self->store, self->summary->client, self->summary->schedule,
+                               service, NULL, &error);
+  if (visit == NULL)
+    {
+      show_message (self->checkout_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->checkout_box), TRUE);
+      return;
+    }
+  self->summary->visit = g_steal_pointer (&visit);
+  written (self);
+}
+
+static void
+task_done_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  const char *task = g_variant_get_string (parameter, NULL);
+
+  if (self->summary == NULL || self->summary->visit == NULL)
+    return;
+  g_clear_pointer (&self->not_done_task, g_free);
+  if (!care_store_answer_task (self->store, self->summary->visit, task, TRUE, NULL, &error))
+    {
+      show_message (self->checkout_error, error->message);
+      return;
+    }
+  show_message (self->checkout_error, NULL);
+  written (self);
+}
+
+static void
+task_not_done_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  const char *task = g_variant_get_string (parameter, NULL);
+  GtkWidget *entry;
+  guint index = 0;
+
+  if (find_task (self, task) == NULL)
+    return;
+  g_free (self->not_done_task);
+  self->not_done_task = g_strdup (task);
+  update_view (self);
+  for (guint i = 0; i < self->detail->tasks->len; i++)
+    if (g_strcmp0 (((CareTaskState *) g_ptr_array_index (self->detail->tasks, i))->task, task) == 0)
+      index = i;
+  {
+    g_autofree char *name = g_strdup_printf ("task-reason-%u", index);
+
+    entry = care_find_named (GTK_WIDGET (self->tasks_list), name);
+    if (entry != NULL)
+      gtk_widget_grab_focus (entry);
+  }
+}
+
+static void
+task_reason_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  const char *task = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *reason = NULL;
+  GtkWidget *entry;
+  guint index = 0;
+
+  if (find_task (self, task) == NULL || self->summary->visit == NULL)
+    return;
+  for (guint i = 0; i < self->detail->tasks->len; i++)
+    if (g_strcmp0 (((CareTaskState *) g_ptr_array_index (self->detail->tasks, i))->task, task) == 0)
+      index = i;
+  name = g_strdup_printf ("task-reason-%u", index);
+  entry = care_find_named (GTK_WIDGET (self->tasks_list), name);
+  if (entry == NULL)
+    return;
+  reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  if (*reason == '\0')
+    {
+      show_message (self->checkout_error, _("Say why the task was not done, so the co-op knows."));
+      gtk_widget_grab_focus (entry);
+      return;
+    }
+  if (!care_store_answer_task (self->store, self->summary->visit, task, FALSE, reason, &error))
+    {
+      show_message (self->checkout_error, error->message);
+      return;
+    }
+  show_message (self->checkout_error, NULL);
+  g_clear_pointer (&self->not_done_task, g_free);
+  written (self);
+}
+
+static const char *
+selected_category (CareVisitPage *self)
+{
+  guint n;
+  const CareChoice *categories = care_note_categories (&n);
+  guint selected = gtk_drop_down_get_selected (self->category_dropdown);
+
+  return categories[MIN (selected, n - 1)].id;
+}
+
+static void
+save_note (CareVisitPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = text_view_get_text (self->note_text);
+  g_autofree char *note = NULL;
+
+  note = care_store_add_note (self->store, self->summary->visit, selected_category (self), text,
+                              &error);
+  gtk_revealer_set_reveal_child (self->safeguarding_revealer, FALSE);
+  if (note == NULL)
+    {
+      show_message (self->note_error, error->message);
+      return;
+    }
+  show_message (self->note_error, NULL);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_text), "", -1);
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  written (self);
+}
+
+static void
+add_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autofree char *text = text_view_get_text (self->note_text);
+
+  if (self->summary == NULL || self->summary->visit == NULL)
+    return;
+  if (*text == '\0')
+    {
+      show_message (self->note_error, _("Write the note first."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->note_text));
+      return;
+    }
+  if (g_strcmp0 (selected_category (self), "safeguarding") == 0)
+    {
+      /* Ask before recording: it goes to the co-ordinator as urgent. */
+      gtk_revealer_set_reveal_child (self->safeguarding_revealer, TRUE);
+      return;
+    }
+  save_note (self);
+}
+
+static void
+confirm_safeguarding_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+
+  if (self->summary == NULL || self->summary->visit == NULL
+      || !gtk_revealer_get_reveal_child (self->safeguarding_revealer))
+    return;
+  save_note (self);
+}
+
+static void
+cancel_safeguarding_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  gtk_revealer_set_reveal_child (CARE_VISIT_PAGE (widget)->safeguarding_revealer, FALSE);
+}
+
+static void
+check_out_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+
+  if (self->summary == NULL || self->summary->visit == NULL || self->detail == NULL)
+    return;
+  for (guint i = 0; i < self->detail->tasks->len; i++)
+    {
+      const CareTaskState *t = g_ptr_array_index (self->detail->tasks, i);
+
+      if (t->essential && t->answer < 0)
+        g_ptr_array_add (missing, t->label);
+    }
+  if (missing->len > 0)
+    {
+      g_autofree char *list = NULL;
+      g_autofree char *message = NULL;
+
+      g_ptr_array_add (missing, NULL);
+      list = g_strjoinv (", ", (char **) missing->pdata);
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Answer this essential task before checking out: %s.",
+                                              "Answer these essential tasks before checking out: %s.",
+                                              missing->len - 1),
+                                 list);
+      show_message (self->checkout_error, message);
+      return;
+    }
+  if (!care_store_check_out (self->store, self->summary->visit, &error))
+    {
+      show_message (self->checkout_error, error->message);
+      return;
+    }
+  show_message (self->checkout_error, NULL);
+  written (self);
+}
+
+static void
+amend_time_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  const char *field = g_variant_get_string (parameter, NULL);
+  gboolean start = g_strcmp0 (field, "started_at") == 0;
+  gint64 current;
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *time = NULL;
+
+  if (self->summary == NULL || self->summary->visit == NULL)
+    return;
+  current = start ? self->summary->started_at : self->summary->finished_at;
+  if (current <= 0)
+    return;
+  tz = page_timezone (self);
+  time = care_format_time (current, tz);
+  g_free (self->amend_field);
+  self->amend_field = g_strdup (field);
+  gtk_label_set_label (self->amend_title, start ? _("Correct the check-in time")
+                                                : _("Correct the check-out time"));
+  gtk_editable_set_text (GTK_EDITABLE (self->amend_time_entry), time);
+  gtk_editable_set_text (GTK_EDITABLE (self->amend_reason_entry), "");
+  show_message (self->amend_error, NULL);
+  gtk_revealer_set_reveal_child (self->amend_revealer, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->amend_time_entry));
+}
+
+static void
+cancel_amendment_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+
+  g_clear_pointer (&self->amend_field, g_free);
+  gtk_revealer_set_reveal_child (self->amend_revealer, FALSE);
+}
+
+static void
+save_amendment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *value = NULL;
+  gboolean start;
+  gint64 current, new_ms;
+
+  if (self->amend_field == NULL || self->summary == NULL || self->summary->visit == NULL)
+    return;
+  start = g_strcmp0 (self->amend_field, "started_at") == 0;
+  current = start ? self->summary->started_at : self->summary->finished_at;
+  tz = page_timezone (self);
+  if (!care_parse_time (gtk_editable_get_text (GTK_EDITABLE (self->amend_time_entry)),
+                        current, tz, &new_ms, &error))
+    {
+      show_message (self->amend_error, error->message);
+      return;
+    }
+  /* A check-out after midnight belongs to the next day. */
+  if (!start && new_ms < self->summary->started_at)
+    new_ms += 24 * 3600 * 1000;
+  reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->amend_reason_entry))));
+  if (*reason == '\0')
+    {
+      show_message (self->amend_error, _("Say why the time is corrected: it is kept with the visit's history."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->amend_reason_entry));
+      return;
+    }
+  if (new_ms == current)
+    {
+      show_message (self->amend_error, _("That is the time already recorded."));
+      return;
+    }
+  value = g_strdup_printf ("%" G_GINT64_FORMAT, new_ms);
+  if (!care_store_amend_visit (self->store, self->summary->visit, self->amend_field, value, reason,
+                               &error))
+    {
+      show_message (self->amend_error, error->message);
+      return;
+    }
+  g_clear_pointer (&self->amend_field, g_free);
+  show_message (self->amend_error, NULL);
+  gtk_revealer_set_reveal_child (self->amend_revealer, FALSE);
+  written (self);
+}
+
+static void
+amend_note_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  const char *note_id = g_variant_get_string (parameter, NULL);
+
+  if (self->detail == NULL)
+    return;
+  for (guint i = 0; i < self->detail->notes->len; i++)
+    {
+      const CareNote *note = g_ptr_array_index (self->detail->notes, i);
+
+      if (g_strcmp0 (note->note, note_id) != 0)
+        continue;
+      g_free (self->amend_note);
+      self->amend_note = g_strdup (note_id);
+      gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_amend_text), note->text, -1);
+      gtk_editable_set_text (GTK_EDITABLE (self->note_amend_reason), "");
+      show_message (self->note_amend_error, NULL);
+      gtk_revealer_set_reveal_child (self->note_amend_revealer, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->note_amend_text));
+      return;
+    }
+}
+
+static void
+cancel_note_amendment_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+
+  g_clear_pointer (&self->amend_note, g_free);
+  gtk_revealer_set_reveal_child (self->note_amend_revealer, FALSE);
+}
+
+static void
+save_note_amendment_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *reason = NULL;
+
+  if (self->amend_note == NULL)
+    return;
+  text = text_view_get_text (self->note_amend_text);
+  reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->note_amend_reason))));
+  if (*text == '\0')
+    {
+      show_message (self->note_amend_error, _("The corrected note is empty. To take a note back, ask your co-ordinator."));
+      return;
+    }
+  if (*reason == '\0')
+    {
+      show_message (self->note_amend_error, _("Say why the note is corrected: it is kept with the note's history."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->note_amend_reason));
+      return;
+    }
+  if (!care_store_amend_note (self->store, self->amend_note, text, reason, &error))
+    {
+      show_message (self->note_amend_error, error->message);
+      return;
+    }
+  g_clear_pointer (&self->amend_note, g_free);
+  show_message (self->note_amend_error, NULL);
+  gtk_revealer_set_reveal_child (self->note_amend_revealer, FALSE);
+  written (self);
+}
+
+static const char *
+open_review (CareVisitPage *self)
+{
+  if (self->detail == NULL)
+    return NULL;
+  for (guint i = self->detail->history->len; i > 0; i--)
+    {
+      const CareHistoryEntry *e = g_ptr_array_index (self->detail->history, i - 1);
+
+      if (e->type == CARE_EVENT_REVIEW_ADDED)
+        return e->event;
+    }
+  return NULL;
+}
+
+static void
+reply_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *review = open_review (self);
+
+  if (review == NULL)
+    return;
+  message = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reply_entry))));
+  if (*message == '\0')
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self->reply_entry));
+      return;
+    }
+  if (!care_store_answer_query (self->store, review, message, &error))
+    {
+      show_message (self->checkout_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->checkout_box), TRUE);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->reply_entry), "");
+  written (self);
+}
+
+static void
+reply_activate_cb (CareVisitPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "visit.reply", NULL);
+}
+
+/* GObject */
+
+static void
+care_visit_page_dispose (GObject *object)
+{
+  G_OBJECT_CLASS (care_visit_page_parent_class)->dispose (object);
+}
+
+static void
+care_visit_page_finalize (GObject *object)
+{
+  CareVisitPage *self = CARE_VISIT_PAGE (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->summary, summary_free);
+  g_clear_pointer (&self->detail, care_visit_detail_free);
+  g_free (self->amend_field);
+  g_free (self->amend_note);
+  g_free (self->not_done_task);
+  G_OBJECT_CLASS (care_visit_page_parent_class)->finalize (object);
+}
+
+static void
+care_visit_page_class_init (CareVisitPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = care_visit_page_dispose;
+  object_class->finalize = care_visit_page_finalize;
+
+  /* Emitted after every write to the store. */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/coop/carelog/Carelog/care-visit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, client_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, address_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, planned_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, sync_icon);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, query_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, query_label);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, reply_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, checkin_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, service_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, service_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, times_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, start_row);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, finish_row);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, location_row);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, amend_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, amend_title);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, amend_time_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, amend_reason_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, amend_error);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, tasks_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, tasks_list);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, notes_section);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, notes_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_text);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_reason);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_error);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_text);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, safeguarding_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_error);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, checkout_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, checkout_error);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, history_section);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, history_list);
+  gtk_widget_class_bind_template_callback (widget_class, reply_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "visit.check-in", NULL, check_in_action);
+  gtk_widget_class_install_action (widget_class, "visit.task-done", "s", task_done_action);
+  gtk_widget_class_install_action (widget_class, "visit.task-not-done", "s", task_not_done_action);
+  gtk_widget_class_install_action (widget_class, "visit.task-reason", "s", task_reason_action);
+  gtk_widget_class_install_action (widget_class, "visit.add-note", NULL, add_note_action);
+  gtk_widget_class_install_action (widget_class, "visit.confirm-safeguarding", NULL,
+                                   confirm_safeguarding_action);
+  gtk_widget_class_install_action (widget_class, "visit.cancel-safeguarding", NULL,
+                                   cancel_safeguarding_action);
+  gtk_widget_class_install_action (widget_class, "visit.check-out", NULL, check_out_action);
+  gtk_widget_class_install_action (widget_class, "visit.amend-time", "s", amend_time_action);
+  gtk_widget_class_install_action (widget_class, "visit.cancel-amendment", NULL,
+                                   cancel_amendment_action);
+  gtk_widget_class_install_action (widget_class, "visit.save-amendment", NULL,
+                                   save_amendment_action);
+  gtk_widget_class_install_action (widget_class, "visit.amend-note", "s", amend_note_action);
+  gtk_widget_class_install_action (widget_class, "visit.cancel-note-amendment", NULL,
+                                   cancel_note_amendment_action);
+  gtk_widget_class_install_action (widget_class, "visit.save-note-amendment", NULL,
+                                   save_note_amendment_action);
+  gtk_widget_class_install_action (widget_class, "visit.reply", NULL, reply_action);
+}
+
+static GListModel *
+choices_model (const CareChoice *choices,
+               guint             n)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    gtk_string_list_append (list, _(choices[i].label));
+  return G_LIST_MODEL (list);
+}
+
+static void
+care_visit_page_init (CareVisitPage *self)
+{
+  guint n;
+  const CareChoice *choices;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  choices = care_note_categories (&n);
+  gtk_drop_down_set_model (self->category_dropdown, choices_model (choices, n));
+  choices = care_services (&n);
+  gtk_drop_down_set_model (self->service_dropdown, choices_model (choices, n));
+}
+
+void
+care_visit_page_show_summary (CareVisitPage          *self,
+                              CareStore              *store,
+                              const CareVisitSummary *summary)
+{
+  g_return_if_fail (CARE_IS_VISIT_PAGE (self));
+  g_return_if_fail (summary != NULL);
+
+  set_store (self, store);
+  self->summary = summary_copy (summary);
+  care_visit_page_reload (self);
+}
+
+void
+care_visit_page_show_visit (CareVisitPage *self,
+                            CareStore     *store,
+                            const char    *visit)
+{
+  CareVisitSummary empty = { 0 };
+
+  g_return_if_fail (CARE_IS_VISIT_PAGE (self));
+
+  set_store (self, store);
+  empty.visit = (char *) visit;
+  self->summary = summary_copy (&empty);
+  care_visit_page_reload (self);
+}
+
+void
+care_visit_page_show_new (CareVisitPage *self,
+                          CareStore     *store,
+                          const char    *client,
+                          const char    *client_name)
+{
+  CareVisitSummary empty = { 0 };
+
+  g_return_if_fail (CARE_IS_VISIT_PAGE (self));
+
+  set_store (self, store);
+  empty.client = (char *) client;
+  empty.client_name = (char *) client_name;
+  empty.state = CARE_VISIT_UPCOMING;
+  self->summary = summary_copy (&empty);
+  care_visit_page_reload (self);
+}
+
+void
+care_visit_page_reload (CareVisitPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  CareVisitDetail *detail;
+
+  g_return_if_fail (CARE_IS_VISIT_PAGE (self));
+
+  if (self->summary == NULL || self->store == NULL)
+    return;
+  if (self->summary->visit != NULL)
+    {
+      detail = care_store_get_visit (self->store, self->summary->visit, &error);
+      if (detail == NULL)
+        {
+          show_message (self->checkout_error, error->message);
+          return;
+        }
+      g_clear_pointer (&self->detail, care_visit_detail_free);
+      self->detail = detail;
+      g_clear_pointer (&self->summary, summary_free);
+      self->summary = summary_copy (&detail->summary);
+    }
+  update_view (self);
+}
+
+const char *
+care_visit_page_get_visit (CareVisitPage *self)
+{
+  g_return_val_if_fail (CARE_IS_VISIT_PAGE (self), NULL);
+
+  return self->summary != NULL ? self->summary->visit : NULL;
+}
+
+const char *
+care_visit_page_get_title (CareVisitPage *self)
+{
+  g_return_val_if_fail (CARE_IS_VISIT_PAGE (self), NULL);
+
+  if (self->summary == NULL)
+    return "";
+  return self->summary->client_name != NULL ? self->summary->client_name : _("Visit");
+}

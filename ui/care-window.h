@@ -1,0 +1,60 @@
+/* care-window.h: the main window: first run, Today, a visit, hours, search.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Extra workspaces (the supervisor's review, issue 6): when
+ * ui/care-review-page.c exists, ui/meson.build defines CARE_HAVE_REVIEW_PAGE
+ * and this window calls
+ *
+ *     GtkWidget *care_review_page_new (CareWindow *window);
+ *
+ * (declared in care-review-page.h) once the store is open with a supervisor
+ * or administrator identity, and adds it as the first view ("review").
+ * Likewise care-timesheet-page.c: care_timesheet_page_new (CareWindow *) as
+ * the "timesheets" view. Such pages use care_window_get_store(),
+ * care_window_get_reader() for reads off the main thread,
+ * care_window_open_visit() to show a visit and care_window_store_written()
+ * after a write. Their templates can live in their own GResource, added to
+ * ui_sources with gnome.compile_resources (ui_dep links every object).
+ */
+#pragma once
+
+#include <adwaita.h>
+#include "care-store.h"
+#include "care-reader.h"
+
+G_BEGIN_DECLS
+
+#define CARE_TYPE_WINDOW (care_window_get_type ())
+G_DECLARE_FINAL_TYPE (CareWindow, care_window, CARE, WINDOW, AdwApplicationWindow)
+
+/* profile may be NULL when store_path was given directly (--store). */
+CareWindow *care_window_new               (GtkApplication *application,
+                                           const char     *profile,
+                                           const char     *store_path) G_GNUC_WARN_UNUSED_RESULT;
+/* NULL until the store has been opened (the "ready" signal). */
+CareStore  *care_window_get_store         (CareWindow *self);
+CareReader *care_window_get_reader        (CareWindow *self);
+const char *care_window_get_profile       (CareWindow *self);
+gboolean    care_window_is_ready          (CareWindow *self);
+/* The visible screen: "loading", "first-run", "home", "visit", "error". */
+const char *care_window_get_screen        (CareWindow *self);
+/* The visible view of "home": "today", "hours", "search", ... */
+const char *care_window_get_view          (CareWindow *self);
+void        care_window_set_view          (CareWindow *self,
+                                           const char *name);
+void        care_window_open_visit        (CareWindow *self,
+                                           const char *visit);
+void        care_window_go_home           (CareWindow *self);
+/* Pages call this after writing to the store: others refresh. */
+void        care_window_store_written     (CareWindow *self);
+void        care_window_add_workspace     (CareWindow *self,
+                                           GtkWidget  *page,
+                                           const char *name,
+                                           const char *title,
+                                           const char *icon_name);
+void        care_window_show_toast        (CareWindow *self,
+                                           const char *message);
+
+G_END_DECLS
