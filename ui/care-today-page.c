@@ -99,7 +99,7 @@ visit_row_new (const CareVisitSummary *v,
       GtkWidget *icon = gtk_image_new_from_icon_name (care_sync_state_icon (v->sync, v->review));
       GtkWidget *label = make_label (sync, "caption");
 
-      gtk_widget_set_name (label, "sync-state");
+      gtk_widget_set_name (label, "row-sync-state");
       gtk_box_append (GTK_BOX (sync_box), icon);
       gtk_box_append (GTK_BOX (sync_box), label);
       if (v->review == CARE_REVIEW_QUERIED)

@@ -21,6 +21,15 @@ care_test_init (int    *argc,
   care_application_init_i18n ();
   gtk_test_init (argc, argv, NULL);
   adw_init ();
+  /* What AdwApplication does for the app from its resource base path. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/coop/carelog/Carelog/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   /* Screenshots and assertions see the end state, not a transition. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   /* g_test_init already makes warnings and criticals fatal. */

@@ -1,0 +1,181 @@
+/* test-layout.c: every screen builds at phone and tablet sizes without a
+ * warning (they are fatal here), every interactive control has an
+ * accessible role and name, and touch targets are at least 44 px.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include "care-test-util.h"
+
+#define MIN_TARGET 44
+
+static const struct
+{
+  const char *name;
+  int width;
+  int height;
+} sizes[] = {
+  { "narrow", 360, 640 },
+  { "portrait", 800, 1280 },
+  { "landscape", 1280, 800 },
+};
+
+/* Inside these, GTK's own parts are not ours to label. */
+static gboolean
+is_composite_part (GtkWidget *widget)
+{
+  for (GtkWidget *p = gtk_widget_get_parent (widget); p != NULL; p = gtk_widget_get_parent (p))
+    if (GTK_IS_DROP_DOWN (p) || GTK_IS_SPIN_BUTTON (p) || GTK_IS_MENU_BUTTON (p)
+        || GTK_IS_WINDOW_CONTROLS (p) || GTK_IS_ENTRY (p) || GTK_IS_SEARCH_ENTRY (p)
+        || ADW_IS_ENTRY_ROW (p) || GTK_IS_POPOVER (p))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_name (GtkWidget *widget)
+{
+  if (gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL)
+      || gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_BUTTON (widget))
+    {
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (widget));
+
+      return gtk_button_get_label (GTK_BUTTON (widget)) != NULL
+             || GTK_IS_LABEL (child) || ADW_IS_BUTTON_CONTENT (child);
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  guint checked;
+  GString *problems;
+  gboolean check_size;
+} Audit;
+
+static void
+audit (GtkWidget *widget,
+       Audit     *a)
+{
+  gboolean interactive;
+  graphene_rect_t bounds;
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget));
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  interactive = !is_composite_part (widget)
+                && (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_ENTRY (widget)
+                    || GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget)
+                    || GTK_IS_DROP_DOWN (widget) || GTK_IS_SPIN_BUTTON (widget)
+                    || ADW_IS_ENTRY_ROW (widget)
+                    || (GTK_IS_LIST_BOX_ROW (widget)
+                        && gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (widget))));
+  if (interactive)
+    {
+      const char *type = G_OBJECT_TYPE_NAME (widget);
+      const char *name = gtk_widget_get_name (widget);
+
+      a->checked++;
+      if (!has_name (widget))
+        g_string_append_printf (a->problems, "%s “%s” has no accessible name\n", type, name);
+      if (role == GTK_ACCESSIBLE_ROLE_NONE || role == GTK_ACCESSIBLE_ROLE_GENERIC
+          || role == GTK_ACCESSIBLE_ROLE_PRESENTATION)
+        g_string_append_printf (a->problems, "%s “%s” has no accessible role\n", type, name);
+      if (GTK_IS_BUTTON (widget) && !GTK_IS_TOGGLE_BUTTON (widget))
+        g_assert_true (gtk_test_accessible_has_role (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_ROLE_BUTTON));
+      /* The border box, what a finger hits. */
+      if (a->check_size && !GTK_IS_TEXT_VIEW (widget)
+          && gtk_widget_compute_bounds (widget, widget, &bounds)
+          && (bounds.size.height < MIN_TARGET || bounds.size.width < MIN_TARGET))
+        g_string_append_printf (a->problems, "%s “%s” is %.0f×%.0f, smaller than %d px\n", type,
+                                name, bounds.size.width, bounds.size.height, MIN_TARGET);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    audit (child, a);
+}
+
+static void
+audit_screen (CareWindow *window,
+              const char *screen)
+{
+  Audit a = { 0, g_string_new (NULL), TRUE };
+  int min_width = 0;
+
+  care_test_settle (GTK_WIDGET (window));
+  /* Nothing is wider than the window: no horizontal overflow. */
+  gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)),
+                      GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_assert_cmpint (min_width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  audit (GTK_WIDGET (window), &a);
+  if (a.problems->len > 0)
+    g_error ("%s:\n%s", screen, a.problems->str);
+  if (a.checked < 3)
+    g_error ("%s: only %u controls found", screen, a.checked);
+  g_string_free (a.problems, TRUE);
+}
+
+static gboolean
+hours_loaded (gpointer data)
+{
+  return care_test_find (data, "this-week")
+         && gtk_widget_get_first_child (care_test_find (data, "this-week")) != NULL;
+}
+
+static void
+test_layout (gconstpointer data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *empty_dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, TRUE);
+  g_autofree char *empty_path = care_test_make_empty_store (empty_dir);
+  CareWindow *window;
+  GtkWidget *root;
+
+  window = care_test_window_new (empty_path, sizes[i].width, sizes[i].height);
+  audit_screen (window, "first run");
+  care_test_window_destroy (window);
+
+  window = care_test_window_new (path, sizes[i].width, sizes[i].height);
+  root = GTK_WIDGET (window);
+  audit_screen (window, "today");
+  care_test_activate (root, "start-unscheduled");
+  audit_screen (window, "today, choosing a client");
+
+  care_test_activate (root, "visit-row-1");
+  audit_screen (window, "visit before check-in");
+  care_test_activate (root, "check-in");
+  care_test_activate (root, "task-not-done-0");
+  audit_screen (window, "visit in progress");
+  gtk_widget_activate_action (root, "win.back", NULL);
+  care_test_activate (root, "visit-row-0");
+  care_test_activate (root, "amend-finish");
+  audit_screen (window, "done visit, correcting a time");
+
+  care_window_set_view (window, "hours");
+  care_test_wait (hours_loaded, window, 30, "the hours to load");
+  audit_screen (window, "hours");
+  care_window_set_view (window, "search");
+  audit_screen (window, "search");
+  care_test_window_destroy (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  care_test_init (&argc, &argv);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/ui/layout/%s", sizes[i].name);
+
+      g_test_add_data_func (name, GUINT_TO_POINTER (i), test_layout);
+    }
+  return g_test_run ();
+}

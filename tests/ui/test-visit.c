@@ -1,0 +1,328 @@
+/* test-visit.c: visits driven through the real widgets, checked against
+ * the store on disk.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include "care-test-util.h"
+#include "care-ui-util.h"
+#include "care-visit-page.h"
+
+#include <string.h>
+
+static CareStore *
+reopen (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  CareStore *store = care_store_open (path, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static GPtrArray *
+outbox_types (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = reopen (path);
+  g_autoptr(GPtrArray) events = care_store_list_outbox (store, 1000, &error);
+  GPtrArray *types = g_ptr_array_new ();
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (types, (gpointer) care_event_type_to_string (((CareEvent *) events->pdata[i])->type));
+  return types;
+}
+
+static char *
+join_types (GPtrArray *types)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < types->len; i++)
+    g_string_append_printf (s, "%s%s", i ? " " : "", (const char *) types->pdata[i]);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+label_contains (GtkWidget  *root,
+                const char *name,
+                const char *needle)
+{
+  g_autofree char *text = care_test_text_of (care_test_find (root, name));
+
+  return strstr (text, needle) != NULL;
+}
+
+static void
+select_category (GtkWidget  *root,
+                 const char *id)
+{
+  guint n;
+  const CareChoice *categories = care_note_categories (&n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (categories[i].id, id) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-category")), i);
+}
+
+/* Check in, answer tasks, write a note, check out: the store then holds
+ * exactly those records, in that order. */
+static void
+test_whole_visit (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autoptr(GPtrArray) before = outbox_types (path);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(CareVisitDetail) detail = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *types = NULL;
+  g_autofree char *visit = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+  const CareNote *note;
+
+  g_assert_cmpuint (before->len, ==, 0);
+  care_test_activate (root, "visit-row-1");      /* Dorothy Evans, 09:00 */
+  g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
+  g_assert_true (label_contains (root, "visit-client", "Dorothy Evans"));
+
+  care_test_activate (root, "check-in");
+  visit = g_strdup (care_visit_page_get_visit (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE))));
+  g_assert_nonnull (visit);
+  g_assert_true (label_contains (root, "visit-page-state", "In progress"));
+
+  care_test_activate (root, "task-done-0");
+  care_test_activate (root, "task-done-1");
+  care_test_activate (root, "task-not-done-2");
+  care_test_set_text (root, "task-reason-2", "She had already eaten");
+  care_test_activate (root, "task-save-2");
+  g_assert_true (label_contains (root, "task-row-2", "Not done: She had already eaten"));
+
+  select_category (root, "medication");
+  care_test_set_text (root, "note-text", "Took the morning tablets with water.");
+  care_test_activate (root, "add-note");
+  g_assert_true (label_contains (root, "notes-box", "Took the morning tablets with water."));
+
+  care_test_activate (root, "check-out");
+  g_assert_false (care_test_is_visible (care_test_find (root, "checkout-error")));
+  g_assert_true (label_contains (root, "visit-page-state", "Done"));
+  g_assert_true (care_test_is_visible (care_test_find (root, "finish-row")));
+  care_test_window_destroy (window);
+
+  /* What is on disk. */
+  after = outbox_types (path);
+  types = join_types (after);
+  g_assert_cmpstr (types, ==,
+                   "visit.started task.answered task.answered task.answered note.added visit.finished");
+  store = reopen (path);
+  detail = care_store_get_visit (store, visit, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (detail->summary.state, ==, CARE_VISIT_DONE);
+  g_assert_cmpstr (detail->summary.schedule, ==, "s-2");
+  g_assert_cmpstr (detail->summary.client, ==, "c-1");
+  g_assert_cmpint (detail->summary.started_at, >, 0);
+  g_assert_cmpint (detail->summary.finished_at, >=, detail->summary.started_at);
+  g_assert_false (detail->has_location);
+  g_assert_cmpuint (detail->tasks->len, ==, 4);
+  g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[0])->answer, ==, 1);
+  g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[1])->answer, ==, 1);
+  g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[2])->answer, ==, 0);
+  g_assert_cmpstr (((CareTaskState *) detail->tasks->pdata[2])->reason, ==, "She had already eaten");
+  g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[3])->answer, ==, -1);
+  g_assert_cmpuint (detail->notes->len, ==, 1);
+  note = detail->notes->pdata[0];
+  g_assert_cmpstr (note->category, ==, "medication");
+  g_assert_cmpstr (note->text, ==, "Took the morning tablets with water.");
+  g_assert_false (note->urgent);
+}
+
+/* Check-out is refused while an essential task is unanswered, and the
+ * message names it; nothing is written. */
+static void
+test_essential_refused (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autoptr(GPtrArray) types = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *message = NULL;
+  CareWindow *window = care_test_window_new (path, 800, 1000);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *error_label;
+
+  care_test_activate (root, "visit-row-1");
+  care_test_activate (root, "check-in");
+  care_test_activate (root, "task-done-0");     /* medication done, shower not */
+  care_test_activate (root, "check-out");
+
+  error_label = care_test_find (root, "checkout-error");
+  g_assert_true (care_test_is_visible (error_label));
+  message = care_test_text_of (error_label);
+  g_assert_nonnull (strstr (message, "Help with shower"));
+  g_assert_null (strstr (message, "Prompt morning medication"));
+  g_assert_true (label_contains (root, "visit-page-state", "In progress"));
+  g_assert_false (care_test_is_visible (care_test_find (root, "finish-row")));
+
+  types = outbox_types (path);
+  joined = join_types (types);
+  g_assert_cmpstr (joined, ==, "visit.started task.answered");
+
+  /* Answering it lets the visit finish. */
+  care_test_activate (root, "task-done-1");
+  care_test_activate (root, "check-out");
+  g_assert_false (care_test_is_visible (care_test_find (root, "checkout-error")));
+  g_assert_true (label_contains (root, "visit-page-state", "Done"));
+  care_test_window_destroy (window);
+}
+
+/* Correcting a time asks for a reason, writes an amendment and shows it in
+ * the history; the note's earlier text stays readable. */
+static void
+test_amendment (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, TRUE);
+  g_autoptr(GPtrArray) types_before = outbox_types (path);
+  g_autoptr(GPtrArray) types_after = NULL;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(CareVisitDetail) detail = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autofree char *finish = NULL;
+  g_autofree char *visit = NULL;
+  CareWindow *window = care_test_window_new (path, 1024, 768);
+  GtkWidget *root = GTK_WIDGET (window);
+  const CareHistoryEntry *last;
+  const CareNote *note;
+
+  care_test_activate (root, "visit-row-0");     /* Maria Bianchi, done */
+  g_assert_true (label_contains (root, "visit-page-state", "Done"));
+  visit = g_strdup (care_visit_page_get_visit (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE))));
+
+  care_test_activate (root, "amend-finish");
+  g_assert_true (care_test_is_visible (care_test_find (root, "amend-time")));
+  care_test_set_text (root, "amend-time", "08:10");
+  care_test_activate (root, "amend-save");
+  /* No reason: refused, said why, nothing written. */
+  g_assert_true (care_test_is_visible (care_test_find (root, "amend-error")));
+  g_assert_true (label_contains (root, "amend-error", "why"));
+  types_after = outbox_types (path);
+  g_assert_cmpuint (types_after->len, ==, types_before->len);
+  g_clear_pointer (&types_after, g_ptr_array_unref);
+
+  care_test_set_text (root, "amend-reason", "Stayed to wait for the nurse");
+  care_test_activate (root, "amend-save");
+  g_assert_false (care_test_is_visible (care_test_find (root, "amend-error")));
+  g_assert_true (label_contains (root, "finish-row", "08:10"));
+  g_assert_true (label_contains (root, "history-list", "Reason: Stayed to wait for the nurse"));
+  /* The earlier correction is still there too. */
+  g_assert_true (label_contains (root, "history-list", "Reason: Forgot to check out at the door"));
+
+  /* A note correction keeps the earlier text visible. */
+  care_test_activate (root, "note-amend-0");
+  care_test_set_text (root, "note-amend-text", "Maria was cheerful and talked about her granddaughter's visit.");
+  care_test_set_text (root, "note-amend-reason", "Wrong grandchild");
+  care_test_activate (root, "note-amend-save");
+  g_assert_true (label_contains (root, "note-0", "granddaughter"));
+  g_assert_true (label_contains (root, "note-versions", "Wrong grandchild"));
+  g_assert_true (label_contains (root, "note-versions", "Before: Maria was cheerful and talked about her grandson's visit."));
+  care_test_window_destroy (window);
+
+  types_after = outbox_types (path);
+  g_assert_cmpuint (types_after->len, ==, types_before->len + 2);
+  g_assert_cmpstr (types_after->pdata[types_after->len - 2], ==, "visit.amended");
+  g_assert_cmpstr (types_after->pdata[types_after->len - 1], ==, "note.amended");
+
+  store = reopen (path);
+  detail = care_store_get_visit (store, visit, &error);
+  g_assert_no_error (error);
+  finish = care_format_time (detail->summary.finished_at, tz);
+  g_assert_cmpstr (finish, ==, "08:10");
+  g_assert_cmpint (detail->summary.recorded_finished_at, !=, detail->summary.finished_at);
+  last = NULL;
+  for (guint i = 0; i < detail->history->len; i++)
+    {
+      const CareHistoryEntry *e = detail->history->pdata[i];
+
+      if (e->type == CARE_EVENT_VISIT_AMENDED)
+        last = e;
+    }
+  g_assert_nonnull (last);
+  g_assert_cmpstr (last->reason, ==, "Stayed to wait for the nurse");
+  note = detail->notes->pdata[0];
+  g_assert_cmpuint (note->versions->len, ==, 2);
+  g_assert_cmpstr (((CareNoteVersion *) note->versions->pdata[1])->reason, ==, "Wrong grandchild");
+}
+
+/* A safeguarding concern asks for confirmation, then is marked urgent. */
+static void
+test_safeguarding (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autoptr(GPtrArray) types = NULL;
+  g_autofree char *joined = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  care_test_activate (root, "visit-row-1");
+  care_test_activate (root, "check-in");
+  select_category (root, "safeguarding");
+  care_test_set_text (root, "note-text", "Unexplained bruise on the left arm.");
+  care_test_activate (root, "add-note");
+  g_assert_true (care_test_is_visible (care_test_find (root, "safeguarding-confirm")));
+  types = outbox_types (path);
+  g_assert_cmpuint (types->len, ==, 1);   /* only the check-in so far */
+  g_clear_pointer (&types, g_ptr_array_unref);
+
+  care_test_activate (root, "safeguarding-confirm-button");
+  g_assert_true (label_contains (root, "note-0", "Unexplained bruise"));
+  g_assert_true (care_test_is_visible (care_test_find (care_test_find (root, "note-0"), "urgent-tag")));
+  types = outbox_types (path);
+  joined = join_types (types);
+  g_assert_cmpstr (joined, ==, "visit.started note.added");
+  care_test_window_destroy (window);
+}
+
+/* An unscheduled visit for an assigned client. */
+static void
+test_unscheduled (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autoptr(GPtrArray) types = NULL;
+  g_autofree char *joined = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  care_test_activate (root, "start-unscheduled");
+  care_test_activate (root, "client-row-1");
+  g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
+  g_assert_true (care_test_is_visible (care_test_find (root, "service-dropdown")));
+  care_test_activate (root, "check-in");
+  g_assert_true (label_contains (root, "visit-page-state", "In progress"));
+  gtk_widget_activate_action (root, "win.back", NULL);
+  g_assert_cmpstr (care_window_get_screen (window), ==, "home");
+  types = outbox_types (path);
+  joined = join_types (types);
+  g_assert_cmpstr (joined, ==, "visit.started");
+  care_test_window_destroy (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  care_test_init (&argc, &argv);
+  g_test_add_func ("/ui/visit/whole", test_whole_visit);
+  g_test_add_func ("/ui/visit/essential-refused", test_essential_refused);
+  g_test_add_func ("/ui/visit/amendment", test_amendment);
+  g_test_add_func ("/ui/visit/safeguarding", test_safeguarding);
+  g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
+  return g_test_run ();
+}
