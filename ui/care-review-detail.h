@@ -1,0 +1,31 @@
+/* care-review-detail.h: one visit as a supervisor reviews it.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The six EVV elements, tasks, notes with their amendment history, times as
+ * recorded and as amended, the sync timeline, and the review actions
+ * (approve, query with a message, flag), each a review.added record.
+ */
+#pragma once
+
+#include <adwaita.h>
+#include "care-store.h"
+#include "care-reader.h"
+#include "care-review-item.h"
+
+G_BEGIN_DECLS
+
+#define CARE_TYPE_REVIEW_DETAIL (care_review_detail_get_type ())
+G_DECLARE_FINAL_TYPE (CareReviewDetail, care_review_detail, CARE, REVIEW_DETAIL, AdwBin)
+
+GtkWidget      *care_review_detail_new      (CareStore  *store,
+                                             CareReader *reader) G_GNUC_WARN_UNUSED_RESULT;
+/* Shows the item's visit; its detail is read off the main thread. */
+void            care_review_detail_show     (CareReviewDetail *self,
+                                             CareReviewItem   *item);
+CareReviewItem *care_review_detail_get_item (CareReviewDetail *self);
+/* TRUE while the visit is being read. */
+gboolean        care_review_detail_get_loading (CareReviewDetail *self);
+
+G_END_DECLS

@@ -1,0 +1,1168 @@
+/* care-review-page.c: the supervisor's review workspace.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * All reads go through the reader's worker thread; the only writes done
+ * here are review records, one small commit each, on the main thread (bulk
+ * approval writes them a few at a time from an idle callback so the window
+ * keeps drawing).
+ */
+#include "care-config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-review-detail.h"
+#include "care-review-model.h"
+#include "care-review-page.h"
+#include "care-review-util.h"
+#include "care-ui-util.h"
+#include "care-window.h"
+
+/* Carers offered in the filter: those with visits in this many past days. */
+#define CARER_WINDOW_DAYS 35
+/* Bulk approval handles at most this many visits at a time. */
+#define BULK_MAX 5000
+/* Review records written per main-loop iteration during bulk approval. */
+#define BULK_CHUNK 8
+
+typedef enum {
+  PERIOD_LAST_7_DAYS,
+  PERIOD_TODAY,
+  PERIOD_THIS_WEEK,
+  PERIOD_LAST_WEEK,
+  PERIOD_LAST_30_DAYS,
+  PERIOD_ALL,
+  PERIOD_CUSTOM,
+} Period;
+
+typedef struct
+{
+  GPtrArray *carer_ids;
+  GPtrArray *carer_names;
+  GPtrArray *client_ids;
+  GPtrArray *client_names;
+} Choices;
+
+struct _CareReviewPage
+{
+  AdwBin parent_instance;
+
+  CareWindow *window;         /* weak */
+  CareStore *store;
+  CareReader *reader;
+  GTimeZone *tz;
+  CareReviewModel *model;
+  GCancellable *cancellable;
+
+  GPtrArray *carer_ids;       /* index in the drop-down - 1 */
+  GPtrArray *client_ids;
+
+  GtkWidget *toasts;
+  GtkWidget *stack;
+  GtkWidget *carer_dropdown;
+  GtkWidget *client_dropdown;
+  GtkWidget *period_dropdown;
+  GtkWidget *from_entry;
+  GtkWidget *to_entry;
+  GtkWidget *review_dropdown;
+  GtkWidget *first_toggle;
+  GtkWidget *flag_toggles[CARE_REVIEW_N_FLAGS];
+  GtkWidget *any_toggle;
+  GtkWidget *status;
+  GtkWidget *list_view;
+  GtkWidget *bulk_button;
+  GtkWidget *bulk_revealer;
+  GtkWidget *bulk_label;
+  GtkWidget *bulk_confirm;
+  GtkWidget *detail;
+  gboolean updating_toggles;
+
+  GtkWidget *refresh_revealer;
+  GDBusConnection *bus;
+  guint store_changed_id;
+  gboolean stale;             /* records arrived since the list was read */
+
+  GPtrArray *bulk_visits;     /* ids waiting to be approved */
+  guint bulk_done;
+  guint bulk_id;
+};
+
+G_DEFINE_FINAL_TYPE (CareReviewPage, care_review_page, ADW_TYPE_BIN)
+
+/* Helpers ---------------------------------------------------------------- */
+
+static void
+toast (CareReviewPage *self,
+       const char     *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), t);
+}
+
+static void
+choices_free (Choices *c)
+{
+  g_clear_pointer (&c->carer_ids, g_ptr_array_unref);
+  g_clear_pointer (&c->carer_names, g_ptr_array_unref);
+  g_clear_pointer (&c->client_ids, g_ptr_array_unref);
+  g_clear_pointer (&c->client_names, g_ptr_array_unref);
+  g_free (c);
+}
+
+static gboolean
+parse_day (const char *text,
+           GTimeZone  *tz,
+           gint64     *ms)
+{
+  unsigned y, m, d;
+  char tail;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || sscanf (text, "%u-%u-%u%c", &y, &m, &d, &tail) != 3
+      || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  dt = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  *ms = g_date_time_to_unix (dt) * 1000;
+  return TRUE;
+}
+
+/* [from, to) of the chosen period, in ms; FALSE when custom dates are not
+ * valid yet. */
+static gboolean
+period_range (CareReviewPage *self,
+              gint64         *from,
+              gint64         *to)
+{
+  gint64 now = care_store_now (self->store);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now / 1000);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->tz);
+  int weekday = g_date_time_get_day_of_week (local) - 1; /* Monday 0 */
+
+  *from = *to = 0;
+  switch ((Period) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown))) {
+    case PERIOD_LAST_7_DAYS:
+      *from = care_review_day_start (now, self->tz, -6);
+      *to = care_review_day_start (now, self->tz, 1);
+      break;
+    case PERIOD_TODAY:
+      *from = care_review_day_start (now, self->tz, 0);
+      *to = care_review_day_start (now, self->tz, 1);
+      break;
+    case PERIOD_THIS_WEEK:
+      *from = care_review_day_start (now, self->tz, -weekday);
+      *to = care_review_day_start (now, self->tz, 7 - weekday);
+      break;
+    case PERIOD_LAST_WEEK:
+      *from = care_review_day_start (now, self->tz, -weekday - 7);
+      *to = care_review_day_start (now, self->tz, -weekday);
+      break;
+    case PERIOD_LAST_30_DAYS:
+      *from = care_review_day_start (now, self->tz, -29);
+      *to = care_review_day_start (now, self->tz, 1);
+      break;
+    case PERIOD_CUSTOM: {
+      const char *a = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
+      const char *b = gtk_editable_get_text (GTK_EDITABLE (self->to_entry));
+
+      if (!parse_day (a, self->tz, from) || !parse_day (b, self->tz, to))
+        return FALSE;
+      *to = care_review_day_start (*to, self->tz, 1);
+      break;
+    }
+    case PERIOD_ALL:
+    default:
+      break;
+  }
+  return TRUE;
+}
+
+static void
+build_filter (CareReviewPage  *self,
+              CareVisitFilter *filter,
+              gboolean        *valid)
+{
+  guint carer = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->carer_dropdown));
+  guint client = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->client_dropdown));
+  guint review = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->review_dropdown));
+
+  memset (filter, 0, sizeof *filter);
+  if (carer > 0 && carer - 1 < self->carer_ids->len)
+    filter->carer = g_ptr_array_index (self->carer_ids, carer - 1);
+  if (client > 0 && client - 1 < self->client_ids->len)
+    filter->client = g_ptr_array_index (self->client_ids, client - 1);
+  *valid = period_range (self, &filter->from, &filter->to);
+  /* Any, not reviewed, queried, approved, flagged. */
+  switch (review) {
+    case 1:
+      filter->review = CARE_REVIEW_NONE;
+      break;
+    case 2:
+      filter->review = CARE_REVIEW_QUERIED;
+      break;
+    case 3:
+      filter->review = CARE_REVIEW_APPROVED;
+      break;
+    case 4:
+      filter->review = CARE_REVIEW_FLAGGED;
+      break;
+    default:
+      filter->review = -1;
+      break;
+  }
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
+    if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->flag_toggles[bit])))
+      filter->flags_any |= 1u << bit;
+  filter->exceptions_first = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->first_toggle));
+}
+
+static void
+apply_filter (CareReviewPage *self)
+{
+  CareVisitFilter filter;
+  gboolean valid;
+
+  build_filter (self, &filter, &valid);
+  if (!valid) {
+    gtk_label_set_text (GTK_LABEL (self->status),
+                        _("Write both dates as year-month-day, for example 2026-11-23."));
+    return;
+  }
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->bulk_revealer), FALSE);
+  care_review_model_set_filter (self->model, &filter);
+}
+
+static void
+update_status (CareReviewPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  g_autofree char *text = NULL;
+
+  if (care_review_model_get_loading (self->model) && n == 0)
+    text = g_strdup (_("Reading visits…"));
+  else if (n == 0)
+    text = g_strdup (_("No visits match these filters."));
+  else if (care_review_model_get_complete (self->model))
+    text = g_strdup_printf (ngettext ("%u visit", "%u visits", n), n);
+  else
+    text = g_strdup_printf (_("More than %u visits; scroll for more"), n);
+  gtk_label_set_text (GTK_LABEL (self->status), text);
+}
+
+static void
+update_counts (CareReviewPage *self)
+{
+  const gint64 *counts = care_review_model_get_counts (self->model);
+
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
+    g_autofree char *label = NULL;
+    g_autofree char *a11y = NULL;
+
+    if (counts != NULL) {
+      label = g_strdup_printf ("%s · %" G_GINT64_FORMAT, care_review_flag_label (bit), counts[bit]);
+      a11y = g_strdup_printf (_("Show only: %s (%" G_GINT64_FORMAT " visits)"),
+                              care_review_flag_label (bit), counts[bit]);
+    } else {
+      label = g_strdup (care_review_flag_label (bit));
+      a11y = g_strdup_printf (_("Show only: %s"), care_review_flag_label (bit));
+    }
+    gtk_button_set_label (GTK_BUTTON (self->flag_toggles[bit]), label);
+    care_review_set_label (self->flag_toggles[bit], a11y);
+  }
+}
+
+/* Rows ------------------------------------------------------------------- */
+
+static void
+row_update (GtkWidget      *row,
+            CareReviewItem *item)
+{
+  const CareVisitSummary *s = care_review_item_get_summary (item);
+  GtkWidget *when = g_object_get_data (G_OBJECT (row), "when");
+  GtkWidget *title = g_object_get_data (G_OBJECT (row), "title");
+  GtkWidget *sub = g_object_get_data (G_OBJECT (row), "sub");
+  GtkWidget *flags = g_object_get_data (G_OBJECT (row), "flags");
+  GTimeZone *tz = g_object_get_data (G_OBJECT (row), "tz");
+  g_autoptr(GString) flag_text = g_string_new (NULL);
+  g_autofree char *day = NULL, *from = NULL, *to = NULL, *when_text = NULL;
+  g_autofree char *title_text = NULL, *sub_text = NULL, *a11y = NULL;
+  gboolean serious = FALSE;
+  gint64 start;
+
+  if (s == NULL) {
+    gtk_label_set_text (GTK_LABEL (when), "");
+    gtk_label_set_text (GTK_LABEL (title), _("Reading…"));
+    gtk_label_set_text (GTK_LABEL (sub), "");
+    gtk_widget_set_visible (flags, FALSE);
+    return;
+  }
+
+  start = s->started_at != 0 ? s->started_at : s->planned_start;
+  day = care_review_format_date (start, tz);
+  from = care_review_format_time (start, tz);
+  to = care_review_format_time (s->finished_at != 0 ? s->finished_at
+                                                    : s->planned_start + s->planned_minutes * 60000,
+                                tz);
+  when_text = g_strdup_printf ("%s\n%s–%s", day, from, to);
+  title_text = g_strdup_printf ("%s · %s", s->client_name ? s->client_name : s->client,
+                                s->carer_name ? s->carer_name : s->carer);
+  sub_text = g_strdup_printf ("%s · %s%s%s", care_visit_state_label (s->state),
+                              care_review_state_label (s->review),
+                              s->open_query ? " · " : "", s->open_query ? s->open_query : "");
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
+    if ((s->flags & (1u << bit)) == 0)
+      continue;
+    if (flag_text->len > 0)
+      g_string_append (flag_text, " · ");
+    g_string_append (flag_text, care_review_flag_label (bit));
+    if (g_str_equal (care_review_flag_css_class (bit), "error"))
+      serious = TRUE;
+  }
+
+  gtk_label_set_text (GTK_LABEL (when), when_text);
+  gtk_label_set_text (GTK_LABEL (title), title_text);
+  gtk_label_set_text (GTK_LABEL (sub), sub_text);
+  gtk_label_set_text (GTK_LABEL (flags), flag_text->str);
+  gtk_widget_set_visible (flags, flag_text->len > 0);
+  gtk_widget_remove_css_class (flags, serious ? "warning" : "error");
+  gtk_widget_add_css_class (flags, serious ? "error" : "warning");
+
+  a11y = g_strdup_printf ("%s, %s, %s. %s", title_text, when_text, sub_text, flag_text->str);
+  care_review_set_label (row, a11y);
+}
+
+static void
+item_loaded_cb (CareReviewItem *item,
+                GParamSpec     *pspec,
+                GtkWidget      *row)
+{
+  row_update (row, item);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              CareReviewPage           *self)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *when = gtk_label_new (NULL);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *sub = gtk_label_new (NULL);
+  GtkWidget *flags = gtk_label_new (NULL);
+
+  gtk_widget_set_size_request (row, -1, 56);
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_widget_set_margin_top (row, 6);
+  gtk_widget_set_margin_bottom (row, 6);
+  gtk_label_set_xalign (GTK_LABEL (when), 0);
+  gtk_label_set_width_chars (GTK_LABEL (when), 16);
+  gtk_widget_add_css_class (when, "caption");
+  gtk_widget_add_css_class (when, "numeric");
+  for (GtkWidget **l = (GtkWidget *[]) { title, sub, flags, NULL }; *l != NULL; l++) {
+    gtk_label_set_xalign (GTK_LABEL (*l), 0);
+    gtk_label_set_ellipsize (GTK_LABEL (*l), PANGO_ELLIPSIZE_END);
+    gtk_box_append (GTK_BOX (text), *l);
+  }
+  gtk_widget_add_css_class (title, "heading");
+  gtk_widget_add_css_class (sub, "dim-label");
+  gtk_widget_add_css_class (flags, "caption-heading");
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (row), when);
+  gtk_box_append (GTK_BOX (row), text);
+
+  g_object_set_data (G_OBJECT (row), "when", when);
+  g_object_set_data (G_OBJECT (row), "title", title);
+  g_object_set_data (G_OBJECT (row), "sub", sub);
+  g_object_set_data (G_OBJECT (row), "flags", flags);
+  g_object_set_data_full (G_OBJECT (row), "tz", g_time_zone_ref (self->tz),
+                          (GDestroyNotify) g_time_zone_unref);
+  gtk_list_item_set_child (list_item, row);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             CareReviewPage           *self)
+{
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  CareReviewItem *item = gtk_list_item_get_item (list_item);
+  gulong id = g_signal_connect_object (item, "notify::loaded", G_CALLBACK (item_loaded_cb), row, 0);
+
+  g_object_set_data (G_OBJECT (list_item), "loaded-handler", GSIZE_TO_POINTER (id));
+  row_update (row, item);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               CareReviewPage           *self)
+{
+  CareReviewItem *item = gtk_list_item_get_item (list_item);
+  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "loaded-handler"));
+
+  if (item != NULL && id != 0)
+    g_signal_handler_disconnect (item, id);
+  g_object_set_data (G_OBJECT (list_item), "loaded-handler", NULL);
+}
+
+/* Callbacks -------------------------------------------------------------- */
+
+static void
+filter_changed_cb (CareReviewPage *self)
+{
+  gboolean custom = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown))
+                    == PERIOD_CUSTOM;
+
+  gtk_widget_set_visible (self->from_entry, custom);
+  gtk_widget_set_visible (self->to_entry, custom);
+  if (!self->updating_toggles)
+    apply_filter (self);
+}
+
+static void
+any_toggled_cb (CareReviewPage *self)
+{
+  gboolean active = gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->any_toggle));
+
+  self->updating_toggles = TRUE;
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->flag_toggles[bit]), active);
+  self->updating_toggles = FALSE;
+  apply_filter (self);
+}
+
+static void
+model_changed_cb (CareReviewPage *self)
+{
+  update_status (self);
+}
+
+static void
+model_error_cb (CareReviewPage *self,
+                GError         *error)
+{
+  toast (self, error->message);
+}
+
+static void
+activate_cb (GtkListView    *view,
+             guint           position,
+             CareReviewPage *self)
+{
+  g_autoptr(CareReviewItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (item == NULL || care_review_item_get_summary (item) == NULL)
+    return;
+  care_review_detail_show (CARE_REVIEW_DETAIL (self->detail), item);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "detail");
+}
+
+static void
+back_clicked_cb (CareReviewPage *self)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
+}
+
+static void
+reviewed_cb (CareReviewPage *self,
+             CareReviewItem *item,
+             const char     *action)
+{
+  care_review_model_refresh_item (self->model, item);
+  if (self->window != NULL)
+    care_window_store_written (self->window);
+}
+
+static void
+detail_toast_cb (CareReviewPage *self,
+                 const char     *message)
+{
+  toast (self, message);
+}
+
+/* Records arriving through sync ----------------------------------------- */
+
+static void
+refresh_clicked_cb (CareReviewPage *self)
+{
+  self->stale = FALSE;
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->refresh_revealer), FALSE);
+  care_review_model_reload (self->model);
+}
+
+/* The sync daemon wrote records to the store: offer to show them rather
+ * than moving the list under the supervisor's finger. */
+static void
+store_changed_cb (GDBusConnection *connection,
+                  const char      *sender,
+                  const char      *path,
+                  const char      *interface,
+                  const char      *signal_name,
+                  GVariant        *parameters,
+                  gpointer         user_data)
+{
+  CareReviewPage *self = user_data;
+
+  self->stale = TRUE;
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->refresh_revealer), TRUE);
+}
+
+static void
+bus_ready_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CareReviewPage) self = user_data;
+  GDBusConnection *bus = g_bus_get_finish (result, NULL);
+
+  /* No session bus: no live updates, the page still works. */
+  if (bus == NULL || self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable)) {
+    g_clear_object (&bus);
+    return;
+  }
+  self->bus = bus;
+  self->store_changed_id =
+    g_dbus_connection_signal_subscribe (bus, NULL, "coop.carelog.Carelog.Sync", "StoreChanged",
+                                        NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, store_changed_cb, self,
+                                        NULL);
+}
+
+static void
+map_cb (CareReviewPage *self)
+{
+  if (self->stale)
+    refresh_clicked_cb (self);
+}
+
+/* Bulk approval ---------------------------------------------------------- */
+
+/* Worker thread: the unremarkable visits of the filter, not yet reviewed. */
+static gpointer
+scan_unremarkable (CareStore *store,
+                   gpointer   data,
+                   GError   **error)
+{
+  CareVisitFilter filter = *(CareVisitFilter *) data;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  filter.review = CARE_REVIEW_NONE;
+  filter.flags_any = 0;
+  filter.exceptions_first = FALSE;
+  filter.offset = 0;
+  filter.limit = 1000;
+  for (;;) {
+    g_autoptr(GPtrArray) page = care_store_list_visits (store, &filter, error);
+
+    if (page == NULL)
+      return NULL;
+    for (guint i = 0; i < page->len && ids->len < BULK_MAX; i++) {
+      const CareVisitSummary *s = g_ptr_array_index (page, i);
+
+      if (s->visit != NULL && s->flags == 0 && s->state == CARE_VISIT_DONE
+          && s->review == CARE_REVIEW_NONE)
+        g_ptr_array_add (ids, g_strdup (s->visit));
+    }
+    if (page->len < filter.limit || ids->len >= BULK_MAX)
+      break;
+    filter.offset += page->len;
+  }
+  return g_steal_pointer (&ids);
+}
+
+typedef struct
+{
+  CareVisitFilter filter;
+  char *carer;
+  char *client;
+} ScanData;
+
+static void
+scan_data_free (ScanData *data)
+{
+  g_free (data->carer);
+  g_free (data->client);
+  g_free (data);
+}
+
+static void
+scan_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CareReviewPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = care_reader_run_finish (CARE_READER (source), result, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *button = NULL;
+
+  gtk_widget_set_sensitive (self->bulk_button, TRUE);
+  if (ids == NULL) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      toast (self, error->message);
+    return;
+  }
+  if (ids->len == 0) {
+    toast (self, _("Every visit in this list has an exception or a review already."));
+    return;
+  }
+  g_clear_pointer (&self->bulk_visits, g_ptr_array_unref);
+  self->bulk_visits = g_steal_pointer (&ids);
+  text = g_strdup_printf (ngettext (
+                                       "Approve %u finished visit with no exceptions that nobody "
+                                       "has reviewed yet?",
+                                       "Approve %u finished visits with no exceptions that nobody "
+                                       "has reviewed yet?",
+                                       self->bulk_visits->len),
+                          self->bulk_visits->len);
+  button = g_strdup_printf (_("Approve %u"), self->bulk_visits->len);
+  gtk_label_set_text (GTK_LABEL (self->bulk_label), text);
+  gtk_button_set_label (GTK_BUTTON (self->bulk_confirm), button);
+  care_review_set_label (self->bulk_confirm, text);
+  gtk_widget_set_sensitive (self->bulk_confirm, TRUE);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->bulk_revealer), TRUE);
+}
+
+static void
+bulk_clicked_cb (CareReviewPage *self)
+{
+  ScanData *data = g_new0 (ScanData, 1);
+  gboolean valid;
+
+  build_filter (self, &data->filter, &valid);
+  data->carer = g_strdup (data->filter.carer);
+  data->client = g_strdup (data->filter.client);
+  data->filter.carer = data->carer;
+  data->filter.client = data->client;
+  gtk_widget_set_sensitive (self->bulk_button, FALSE);
+  care_reader_run_async (self->reader, scan_unremarkable, data, (GDestroyNotify) scan_data_free,
+                         (GDestroyNotify) g_ptr_array_unref, self->cancellable, scan_done_cb,
+                         g_object_ref (self));
+}
+
+static void
+bulk_finish (CareReviewPage *self,
+             const GError   *error)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_handle_id (&self->bulk_id, g_source_remove);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->bulk_revealer), FALSE);
+  gtk_widget_set_sensitive (self->bulk_button, TRUE);
+  if (error != NULL)
+    text = g_strdup_printf (_("%u visits approved, then: %s"), self->bulk_done, error->message);
+  else
+    text = g_strdup_printf (ngettext ("%u visit approved", "%u visits approved",
+                                         self->bulk_done),
+                            self->bulk_done);
+  toast (self, text);
+  g_clear_pointer (&self->bulk_visits, g_ptr_array_unref);
+  care_review_model_reload (self->model);
+  if (self->window != NULL)
+    care_window_store_written (self->window);
+}
+
+static gboolean
+bulk_step_cb (gpointer user_data)
+{
+  CareReviewPage *self = user_data;
+
+  for (guint i = 0; i < BULK_CHUNK && self->bulk_done < self->bulk_visits->len; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *review =
+      care_store_add_review (self->store, "approve", g_ptr_array_index (self->bulk_visits,
+                                                                        self->bulk_done),
+                             NULL, NULL, NULL, &error);
+
+    if (review == NULL) {
+      self->bulk_id = 0;
+      bulk_finish (self, error);
+      return G_SOURCE_REMOVE;
+    }
+    self->bulk_done++;
+  }
+  if (self->bulk_done >= self->bulk_visits->len) {
+    self->bulk_id = 0;
+    bulk_finish (self, NULL);
+    return G_SOURCE_REMOVE;
+  } else {
+    g_autofree char *text = g_strdup_printf (_("Approving… %u of %u"), self->bulk_done,
+                                             self->bulk_visits->len);
+
+    gtk_label_set_text (GTK_LABEL (self->bulk_label), text);
+    return G_SOURCE_CONTINUE;
+  }
+}
+
+static void
+bulk_confirm_cb (CareReviewPage *self)
+{
+  if (self->bulk_visits == NULL || self->bulk_id != 0)
+    return;
+  self->bulk_done = 0;
+  gtk_widget_set_sensitive (self->bulk_confirm, FALSE);
+  gtk_widget_set_sensitive (self->bulk_button, FALSE);
+  self->bulk_id = g_idle_add (bulk_step_cb, self);
+}
+
+static void
+bulk_cancel_cb (CareReviewPage *self)
+{
+  if (self->bulk_id != 0)
+    return;
+  g_clear_pointer (&self->bulk_visits, g_ptr_array_unref);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->bulk_revealer), FALSE);
+}
+
+/* Choices for the drop-downs --------------------------------------------- */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b,
+               gpointer      names)
+{
+  return g_utf8_collate (g_hash_table_lookup (names, a), g_hash_table_lookup (names, b));
+}
+
+/* Worker thread. */
+static gpointer
+read_choices (CareStore *store,
+              gpointer   data,
+              GError   **error)
+{
+  Choices *c = g_new0 (Choices, 1);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GTimeZone) tz = care_store_get_timezone (store);
+  g_autoptr(GPtrArray) clients = care_store_list_clients (store, NULL, error);
+  g_autoptr(GList) keys = NULL;
+  CareVisitFilter filter = { 0 };
+  gint64 now = care_store_now (store);
+
+  if (clients == NULL) {
+    choices_free (c);
+    return NULL;
+  }
+  c->client_ids = g_ptr_array_new_with_free_func (g_free);
+  c->client_names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < clients->len; i++) {
+    const char *id = g_ptr_array_index (clients, i);
+    char *name = care_store_get_client_name (store, id);
+
+    g_ptr_array_add (c->client_ids, g_strdup (id));
+    g_ptr_array_add (c->client_names, name != NULL ? name : g_strdup (id));
+  }
+
+  /* The store has no list of members: offer the carers with visits in the
+   * last weeks (and the coming one). */
+  filter.from = care_review_day_start (now, tz, -CARER_WINDOW_DAYS);
+  filter.to = care_review_day_start (now, tz, 8);
+  filter.review = -1;
+  filter.limit = 1000;
+  for (;;) {
+    g_autoptr(GPtrArray) page = care_store_list_visits (store, &filter, error);
+
+    if (page == NULL) {
+      choices_free (c);
+      return NULL;
+    }
+    for (guint i = 0; i < page->len; i++) {
+      const CareVisitSummary *s = g_ptr_array_index (page, i);
+
+      if (s->carer != NULL && !g_hash_table_contains (seen, s->carer))
+        g_hash_table_insert (seen, g_strdup (s->carer),
+                             g_strdup (s->carer_name ? s->carer_name : s->carer));
+    }
+    if (page->len < filter.limit)
+      break;
+    filter.offset += page->len;
+  }
+  c->carer_ids = g_ptr_array_new_with_free_func (g_free);
+  c->carer_names = g_ptr_array_new_with_free_func (g_free);
+  keys = g_hash_table_get_keys (seen);
+  keys = g_list_sort_with_data (keys, compare_names, seen);
+  for (GList *l = keys; l != NULL; l = l->next) {
+    g_ptr_array_add (c->carer_ids, g_strdup (l->data));
+    g_ptr_array_add (c->carer_names, g_strdup (g_hash_table_lookup (seen, l->data)));
+  }
+  return c;
+}
+
+static void
+fill_dropdown (GtkWidget  *dropdown,
+               const char *all,
+               GPtrArray  *names)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (list, all);
+  for (guint i = 0; i < names->len; i++)
+    gtk_string_list_append (list, g_ptr_array_index (names, i));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (dropdown), G_LIST_MODEL (list));
+  g_object_unref (list);
+}
+
+static void
+choices_read_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CareReviewPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Choices *c = care_reader_run_finish (CARE_READER (source), result, &error);
+
+  if (c == NULL) {
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      toast (self, error->message);
+    return;
+  }
+  self->updating_toggles = TRUE;
+  g_ptr_array_unref (self->carer_ids);
+  self->carer_ids = g_ptr_array_ref (c->carer_ids);
+  g_ptr_array_unref (self->client_ids);
+  self->client_ids = g_ptr_array_ref (c->client_ids);
+  fill_dropdown (self->carer_dropdown, _("All carers"), c->carer_names);
+  fill_dropdown (self->client_dropdown, _("All clients"), c->client_names);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->carer_dropdown), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->client_dropdown), 0);
+  self->updating_toggles = FALSE;
+  choices_free (c);
+}
+
+/* Building --------------------------------------------------------------- */
+
+static GtkWidget *
+labelled_dropdown (const char *name,
+                   const char *a11y,
+                   const char *const *items)
+{
+  GtkWidget *dropdown = gtk_drop_down_new_from_strings (items);
+
+  gtk_widget_set_name (dropdown, name);
+  gtk_widget_set_size_request (dropdown, -1, 44);
+  care_review_set_label (dropdown, a11y);
+  return dropdown;
+}
+
+/* A row of controls that scrolls sideways when the window is narrow, so the
+ * list keeps the height of the screen. */
+static GtkWidget *
+sideways_row (GtkWidget **box)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_bottom (*box, 6);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC,
+                                  GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), *box);
+  return scroller;
+}
+
+static GtkWidget *
+build_filters (CareReviewPage *self)
+{
+  GtkWidget *flow;
+  GtkWidget *row = sideways_row (&flow);
+  const char *const all_carers[] = { _("All carers"), NULL };
+  const char *const all_clients[] = { _("All clients"), NULL };
+  const char *const periods[] = {
+    _("Last 7 days"), _("Today"), _("This week"), _("Last week"), _("Last 30 days"),
+    _("All dates"), _("Chosen dates"), NULL,
+  };
+  const char *const reviews[] = {
+    _("Any review state"), _("Not reviewed"), _("Queried"), _("Approved"), _("Flagged"), NULL,
+  };
+
+  self->carer_dropdown = labelled_dropdown ("carer-filter", _("Carer"), all_carers);
+  self->client_dropdown = labelled_dropdown ("client-filter", _("Client"), all_clients);
+  self->period_dropdown = labelled_dropdown ("period-filter", _("Dates"), periods);
+  self->review_dropdown = labelled_dropdown ("review-filter", _("Review state"), reviews);
+  self->from_entry = gtk_entry_new ();
+  self->to_entry = gtk_entry_new ();
+  gtk_widget_set_name (self->from_entry, "from-date");
+  gtk_widget_set_name (self->to_entry, "to-date");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->from_entry), _("From (2026-11-01)"));
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->to_entry), _("To (2026-11-30)"));
+  care_review_set_label (self->from_entry, _("First day, as year-month-day"));
+  care_review_set_label (self->to_entry, _("Last day, as year-month-day"));
+  gtk_widget_set_visible (self->from_entry, FALSE);
+  gtk_widget_set_visible (self->to_entry, FALSE);
+  self->first_toggle = gtk_toggle_button_new_with_label (_("Exceptions first"));
+  gtk_widget_set_name (self->first_toggle, "exceptions-first");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->first_toggle), TRUE);
+  care_review_set_label (self->first_toggle, _("Show visits with exceptions first"));
+  gtk_widget_set_size_request (self->first_toggle, -1, 44);
+
+  for (GtkWidget **w = (GtkWidget *[]) { self->carer_dropdown, self->client_dropdown,
+                                         self->period_dropdown, self->from_entry, self->to_entry,
+                                         self->review_dropdown, self->first_toggle, NULL };
+       *w != NULL; w++)
+    gtk_box_append (GTK_BOX (flow), *w);
+
+  for (GtkWidget **w = (GtkWidget *[]) { self->carer_dropdown, self->client_dropdown,
+                                         self->period_dropdown, self->review_dropdown, NULL };
+       *w != NULL; w++)
+    g_signal_connect_swapped (*w, "notify::selected", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->from_entry, "activate", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (filter_changed_cb), self);
+  g_signal_connect_swapped (self->first_toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
+  return row;
+}
+
+static GtkWidget *
+build_flag_chips (CareReviewPage *self)
+{
+  GtkWidget *flow;
+  GtkWidget *row = sideways_row (&flow);
+
+  self->any_toggle = gtk_toggle_button_new_with_label (_("Any exception"));
+  gtk_widget_set_name (self->any_toggle, "exceptions-only");
+  care_review_set_label (self->any_toggle, _("Show only visits with an exception"));
+  gtk_widget_set_size_request (self->any_toggle, -1, 44);
+  g_signal_connect_swapped (self->any_toggle, "toggled", G_CALLBACK (any_toggled_cb), self);
+  gtk_box_append (GTK_BOX (flow), self->any_toggle);
+
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
+    g_autofree char *name = g_strdup_printf ("flag-%u", bit);
+    GtkWidget *toggle = gtk_toggle_button_new_with_label (care_review_flag_label (bit));
+
+    gtk_widget_set_name (toggle, name);
+    gtk_widget_set_size_request (toggle, -1, 44);
+    gtk_widget_add_css_class (toggle, care_review_flag_css_class (bit));
+    g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
+    self->flag_toggles[bit] = toggle;
+    gtk_box_append (GTK_BOX (flow), toggle);
+  }
+  update_counts (self);
+  return row;
+}
+
+static GtkWidget *
+build_bulk (CareReviewPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *confirm = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *cancel = gtk_button_new_with_label (_("Cancel"));
+
+  self->bulk_button = gtk_button_new_with_label (_("Approve unremarkable visits…"));
+  gtk_widget_set_name (self->bulk_button, "bulk-approve");
+  gtk_widget_set_halign (self->bulk_button, GTK_ALIGN_START);
+  gtk_widget_set_size_request (self->bulk_button, -1, 44);
+  care_review_set_label (self->bulk_button,
+                         _("Approve every finished visit in this list with no exceptions"));
+  g_signal_connect_swapped (self->bulk_button, "clicked", G_CALLBACK (bulk_clicked_cb), self);
+  gtk_box_append (GTK_BOX (box), self->bulk_button);
+
+  self->bulk_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->bulk_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->bulk_label), 0);
+  gtk_widget_set_hexpand (self->bulk_label, TRUE);
+  self->bulk_confirm = gtk_button_new_with_label (_("Approve"));
+  gtk_widget_set_name (self->bulk_confirm, "bulk-confirm");
+  gtk_widget_add_css_class (self->bulk_confirm, "suggested-action");
+  gtk_widget_set_size_request (self->bulk_confirm, -1, 44);
+  gtk_widget_set_size_request (cancel, -1, 44);
+  care_review_set_label (cancel, _("Do not approve these visits"));
+  g_signal_connect_swapped (self->bulk_confirm, "clicked", G_CALLBACK (bulk_confirm_cb), self);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (bulk_cancel_cb), self);
+  gtk_box_append (GTK_BOX (confirm), self->bulk_label);
+  gtk_box_append (GTK_BOX (confirm), cancel);
+  gtk_box_append (GTK_BOX (confirm), self->bulk_confirm);
+  self->bulk_revealer = gtk_revealer_new ();
+  gtk_widget_set_name (self->bulk_revealer, "bulk-revealer");
+  gtk_revealer_set_child (GTK_REVEALER (self->bulk_revealer), confirm);
+  gtk_box_append (GTK_BOX (box), self->bulk_revealer);
+  return box;
+}
+
+static void
+build (CareReviewPage *self)
+{
+  GtkWidget *list_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *detail_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *back = gtk_button_new_with_label (_("Back to the list"));
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkNoSelection *selection;
+
+  gtk_widget_set_margin_start (top, 12);
+  gtk_widget_set_margin_end (top, 12);
+  gtk_widget_set_margin_top (top, 12);
+  gtk_box_append (GTK_BOX (top), build_filters (self));
+  gtk_box_append (GTK_BOX (top), build_flag_chips (self));
+  gtk_box_append (GTK_BOX (top), build_bulk (self));
+  {
+    GtkWidget *refresh = gtk_button_new_with_label (_("New records have arrived: show them"));
+
+    gtk_widget_set_name (refresh, "refresh-button");
+    gtk_widget_add_css_class (refresh, "suggested-action");
+    gtk_widget_set_halign (refresh, GTK_ALIGN_START);
+    gtk_widget_set_size_request (refresh, -1, 44);
+    g_signal_connect_swapped (refresh, "clicked", G_CALLBACK (refresh_clicked_cb), self);
+    self->refresh_revealer = gtk_revealer_new ();
+    gtk_revealer_set_child (GTK_REVEALER (self->refresh_revealer), refresh);
+    gtk_box_append (GTK_BOX (top), self->refresh_revealer);
+  }
+  self->status = gtk_label_new (NULL);
+  gtk_widget_set_name (self->status, "review-status");
+  gtk_label_set_xalign (GTK_LABEL (self->status), 0);
+  gtk_widget_add_css_class (self->status, "dim-label");
+  gtk_box_append (GTK_BOX (top), self->status);
+  gtk_box_append (GTK_BOX (list_page), top);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+  self->list_view = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
+  gtk_widget_set_name (self->list_view, "visit-list");
+  gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (self->list_view), TRUE);
+  gtk_list_view_set_show_separators (GTK_LIST_VIEW (self->list_view), TRUE);
+  care_review_set_label (self->list_view, _("Visits"));
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (activate_cb), self);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list_view);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (list_page), scroller);
+
+  gtk_widget_set_name (back, "detail-back");
+  gtk_widget_set_halign (back, GTK_ALIGN_START);
+  gtk_widget_set_margin_start (back, 12);
+  gtk_widget_set_margin_top (back, 6);
+  gtk_widget_set_size_request (back, -1, 44);
+  g_signal_connect_swapped (back, "clicked", G_CALLBACK (back_clicked_cb), self);
+  self->detail = care_review_detail_new (self->store, self->reader);
+  gtk_widget_set_name (self->detail, "review-detail");
+  gtk_widget_set_vexpand (self->detail, TRUE);
+  g_signal_connect_swapped (self->detail, "reviewed", G_CALLBACK (reviewed_cb), self);
+  g_signal_connect_swapped (self->detail, "toast", G_CALLBACK (detail_toast_cb), self);
+  gtk_box_append (GTK_BOX (detail_page), back);
+  gtk_box_append (GTK_BOX (detail_page), self->detail);
+
+  self->stack = gtk_stack_new ();
+  gtk_widget_set_name (self->stack, "review-stack");
+  gtk_stack_add_named (GTK_STACK (self->stack), list_page, "list");
+  gtk_stack_add_named (GTK_STACK (self->stack), detail_page, "detail");
+  self->toasts = adw_toast_overlay_new ();
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), self->stack);
+  adw_bin_set_child (ADW_BIN (self), self->toasts);
+
+  g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::complete", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "counts-changed", G_CALLBACK (update_counts), self);
+  g_signal_connect_swapped (self->model, "error", G_CALLBACK (model_error_cb), self);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+care_review_page_dispose (GObject *object)
+{
+  CareReviewPage *self = CARE_REVIEW_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->bulk_id, g_source_remove);
+  if (self->bus != NULL && self->store_changed_id != 0)
+    g_dbus_connection_signal_unsubscribe (self->bus, self->store_changed_id);
+  self->store_changed_id = 0;
+  g_clear_object (&self->bus);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  G_OBJECT_CLASS (care_review_page_parent_class)->dispose (object);
+}
+
+static void
+care_review_page_finalize (GObject *object)
+{
+  CareReviewPage *self = CARE_REVIEW_PAGE (object);
+
+  g_clear_object (&self->model);
+  g_clear_object (&self->store);
+  g_clear_object (&self->reader);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  g_clear_pointer (&self->carer_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->client_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->bulk_visits, g_ptr_array_unref);
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  G_OBJECT_CLASS (care_review_page_parent_class)->finalize (object);
+}
+
+static void
+care_review_page_class_init (CareReviewPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_review_page_dispose;
+  object_class->finalize = care_review_page_finalize;
+}
+
+static void
+care_review_page_init (CareReviewPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->carer_ids = g_ptr_array_new_with_free_func (g_free);
+  self->client_ids = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* Public API ------------------------------------------------------------- */
+
+GtkWidget *
+care_review_page_new_for_store (CareStore  *store,
+                                CareReader *reader)
+{
+  CareReviewPage *self;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CARE_IS_READER (reader), NULL);
+
+  self = g_object_new (CARE_TYPE_REVIEW_PAGE, NULL);
+  self->store = g_object_ref (store);
+  self->reader = g_object_ref (reader);
+  self->tz = care_store_get_timezone (store);
+  self->model = care_review_model_new (reader);
+  build (self);
+  care_reader_run_async (self->reader, read_choices, NULL, NULL, (GDestroyNotify) choices_free,
+                         self->cancellable, choices_read_cb, g_object_ref (self));
+  apply_filter (self);
+  g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, bus_ready_cb, g_object_ref (self));
+  return GTK_WIDGET (self);
+}
+
+GtkWidget *
+care_review_page_new (CareWindow *window)
+{
+  CareReviewPage *self;
+
+  g_return_val_if_fail (CARE_IS_WINDOW (window), NULL);
+
+  self = CARE_REVIEW_PAGE (care_review_page_new_for_store (care_window_get_store (window),
+                                                           care_window_get_reader (window)));
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  return GTK_WIDGET (self);
+}
+
+void
+care_review_page_reload (CareReviewPage *self)
+{
+  g_return_if_fail (CARE_IS_REVIEW_PAGE (self));
+
+  care_review_model_reload (self->model);
+}
+
+GListModel *
+care_review_page_get_model (CareReviewPage *self)
+{
+  g_return_val_if_fail (CARE_IS_REVIEW_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->model);
+}

@@ -1,0 +1,787 @@
+/* care-timesheet-page.c: timesheets per carer per ISO week, and payroll
+ * exports, for supervisors.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A week's timesheets are read on the reader's worker thread; approving a
+ * week is one review record (one small commit) on the main thread; exports
+ * are written on the worker thread.
+ */
+#include "care-config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-export.h"
+#include "care-review-util.h"
+#include "care-ui-util.h"
+#include "care-timesheet.h"
+#include "care-timesheet-page.h"
+#include "care-window.h"
+
+typedef struct
+{
+  int iso_year;
+  int iso_week;
+  GPtrArray *weeks;   /* CareWeekHours */
+  GPtrArray *names;   /* char *, parallel */
+} WeekData;
+
+typedef struct
+{
+  CareTimesheetExport kind;
+  GFile *file;
+  GDate from;
+  GDate to;
+} ExportData;
+
+struct _CareTimesheetPage
+{
+  AdwBin parent_instance;
+
+  CareWindow *window;   /* weak */
+  CareStore *store;
+  CareReader *reader;
+  GCancellable *cancellable;
+  int iso_year;
+  int iso_week;
+  gboolean loading;
+  gboolean mapped_once;
+
+  GtkWidget *toasts;
+  GtkWidget *week_label;
+  GtkWidget *status;
+  GtkWidget *list;
+  GtkWidget *period_dropdown;
+  GtkWidget *export_hours;
+  GtkWidget *export_visits;
+};
+
+G_DEFINE_FINAL_TYPE (CareTimesheetPage, care_timesheet_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Helpers ---------------------------------------------------------------- */
+
+static void
+toast (CareTimesheetPage *self,
+       const char        *message)
+{
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (message));
+}
+
+static void
+week_data_free (WeekData *data)
+{
+  g_clear_pointer (&data->weeks, g_ptr_array_unref);
+  g_clear_pointer (&data->names, g_ptr_array_unref);
+  g_free (data);
+}
+
+static void
+export_data_free (ExportData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
+static void
+set_loading (CareTimesheetPage *self,
+             gboolean           loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static char *
+week_id (int iso_year,
+         int iso_week)
+{
+  return g_strdup_printf ("%04d-W%02d", iso_year, iso_week);
+}
+
+/* The export period: the shown week, or the month of its Thursday. */
+static void
+export_period (CareTimesheetPage *self,
+               GDate             *from,
+               GDate             *to)
+{
+  GDate thursday;
+
+  care_timesheet_week_monday (self->iso_year, self->iso_week, from);
+  if (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown)) == 0) {
+    *to = *from;
+    g_date_add_days (to, 6);
+    return;
+  }
+  thursday = *from;
+  g_date_add_days (&thursday, 3);
+  g_date_clear (from, 1);
+  g_date_set_dmy (from, 1, g_date_get_month (&thursday), g_date_get_year (&thursday));
+  g_date_clear (to, 1);
+  g_date_set_dmy (to,
+                  g_date_get_days_in_month (g_date_get_month (&thursday),
+                                            g_date_get_year (&thursday)),
+                  g_date_get_month (&thursday), g_date_get_year (&thursday));
+}
+
+/* Worker thread ---------------------------------------------------------- */
+
+static gpointer
+read_week (CareStore *store,
+           gpointer   data,
+           GError   **error)
+{
+  WeekData *w = data;
+  WeekData *result = g_new0 (WeekData, 1);
+
+  result->iso_year = w->iso_year;
+  result->iso_week = w->iso_week;
+  result->weeks = care_timesheet_read_week (store, w->iso_year, w->iso_week, error);
+  if (result->weeks == NULL) {
+    week_data_free (result);
+    return NULL;
+  }
+  result->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < result->weeks->len; i++) {
+    const CareWeekHours *week = g_ptr_array_index (result->weeks, i);
+    char *name = care_store_get_member_name (store, week->carer);
+
+    g_ptr_array_add (result->names, name != NULL ? name : g_strdup (week->carer));
+  }
+  return result;
+}
+
+static gpointer
+write_export (CareStore *store,
+              gpointer   data,
+              GError   **error)
+{
+  ExportData *e = data;
+  g_autoptr(GFileOutputStream) out = NULL;
+  gboolean ok;
+
+  out = g_file_replace (e->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
+  if (out == NULL)
+    return NULL;
+  if (e->kind == CARE_TIMESHEET_EXPORT_HOURS) {
+    ok = care_export_hours_csv (store, NULL, &e->from, &e->to, TRUE, G_OUTPUT_STREAM (out), error);
+  } else {
+    g_autoptr(GTimeZone) tz = care_store_get_timezone (store);
+    CareVisitFilter filter = { 0 };
+
+    care_timesheet_day_range (tz, &e->from, &e->to, &filter.from, &filter.to);
+    filter.review = CARE_REVIEW_APPROVED;
+    ok = care_export_visits_csv (store, &filter, G_OUTPUT_STREAM (out), error);
+  }
+  if (!ok) {
+    g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+    return NULL;
+  }
+  if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
+    return NULL;
+  return GINT_TO_POINTER (1);
+}
+
+/* Rows ------------------------------------------------------------------- */
+
+static void approve_week_cb (GtkButton         *button,
+                             CareTimesheetPage *self);
+
+static GtkWidget *
+build_row (CareTimesheetPage   *self,
+           const CareWeekHours *week,
+           const char          *name)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *title = gtk_label_new (name);
+  GtkWidget *days = gtk_flow_box_new ();
+  g_autofree char *total = care_review_format_minutes (week->total_minutes);
+  g_autofree char *planned = care_review_format_minutes (week->planned_minutes);
+  g_autofree char *summary = g_strdup_printf (_("%s worked of %s planned · %s"), total, planned,
+                                              care_review_state_label (week->review));
+  GtkWidget *summary_label = gtk_label_new (summary);
+  static const char *const day_names[] = {
+    N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
+  };
+
+  gtk_widget_set_margin_start (row, 12);
+  gtk_widget_set_margin_end (row, 12);
+  gtk_widget_set_margin_top (row, 8);
+  gtk_widget_set_margin_bottom (row, 8);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (summary_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (summary_label), TRUE);
+  gtk_widget_add_css_class (summary_label, "dim-label");
+  if (week->total_minutes != week->planned_minutes)
+    gtk_widget_add_css_class (summary_label, "warning");
+
+  {
+    GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+
+    gtk_widget_set_hexpand (text, TRUE);
+    gtk_box_append (GTK_BOX (text), title);
+    gtk_box_append (GTK_BOX (text), summary_label);
+    gtk_box_append (GTK_BOX (top), text);
+  }
+  if (week->review != CARE_REVIEW_APPROVED) {
+    g_autofree char *button_name = g_strdup_printf ("approve-week-%s", week->carer);
+    g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s"), name);
+    GtkWidget *approve = gtk_button_new_with_label (_("Approve week"));
+
+    gtk_widget_set_name (approve, button_name);
+    gtk_widget_add_css_class (approve, "suggested-action");
+    gtk_widget_set_valign (approve, GTK_ALIGN_CENTER);
+    gtk_widget_set_size_request (approve, -1, 44);
+    care_review_set_label (approve, a11y);
+    g_object_set_data_full (G_OBJECT (approve), "carer", g_strdup (week->carer), g_free);
+    g_signal_connect (approve, "clicked", G_CALLBACK (approve_week_cb), self);
+    gtk_box_append (GTK_BOX (top), approve);
+  }
+  gtk_box_append (GTK_BOX (row), top);
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (days), GTK_SELECTION_NONE);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (days), 4);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (days), 7);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (days), TRUE);
+  for (guint d = 0; d < 7; d++) {
+    const CareDayHours *h = &week->days[d];
+    gint64 manual = h->travel_minutes + h->training_minutes + h->other_minutes;
+    g_autofree char *visits = care_review_format_minutes (h->visit_minutes);
+    g_autofree char *extra = care_review_format_minutes (manual);
+    g_autofree char *text = manual > 0
+                              ? g_strdup_printf (_("%s\n%s\n+%s other"), _(day_names[d]), visits,
+                                                 extra)
+                              : g_strdup_printf ("%s\n%s", _(day_names[d]), visits);
+    GtkWidget *label = gtk_label_new (text);
+
+    gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+    gtk_widget_add_css_class (label, "caption");
+    gtk_widget_add_css_class (label, "numeric");
+    gtk_flow_box_append (GTK_FLOW_BOX (days), label);
+  }
+  gtk_box_append (GTK_BOX (row), days);
+  return row;
+}
+
+/* Callbacks -------------------------------------------------------------- */
+
+static void
+week_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CareTimesheetPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  WeekData *data = care_reader_run_finish (CARE_READER (source), result, &error);
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_loading (self, FALSE);
+  if (data == NULL) {
+    gtk_label_set_text (GTK_LABEL (self->status), error->message);
+    return;
+  }
+  while ((child = gtk_widget_get_first_child (self->list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
+  for (guint i = 0; i < data->weeks->len; i++)
+    gtk_list_box_append (GTK_LIST_BOX (self->list),
+                         build_row (self, g_ptr_array_index (data->weeks, i),
+                                    g_ptr_array_index (data->names, i)));
+  if (data->weeks->len == 0) {
+    gtk_label_set_text (GTK_LABEL (self->status), _("No carer has visits in this week."));
+  } else {
+    g_autofree char *text = g_strdup_printf (ngettext ("%u timesheet", "%u timesheets",
+                                                       data->weeks->len),
+                                             data->weeks->len);
+
+    gtk_label_set_text (GTK_LABEL (self->status), text);
+  }
+  week_data_free (data);
+}
+
+static void
+load (CareTimesheetPage *self)
+{
+  WeekData *request = g_new0 (WeekData, 1);
+  GDate monday, sunday;
+  char from[64], to[64];
+  g_autofree char *label = NULL;
+
+  care_timesheet_week_monday (self->iso_year, self->iso_week, &monday);
+  sunday = monday;
+  g_date_add_days (&sunday, 6);
+  /* Translators: a short date in the week's title, see strftime(3) */
+  g_date_strftime (from, sizeof from, _("%e %b"), &monday);
+  g_date_strftime (to, sizeof to, _("%e %b %Y"), &sunday);
+  label = g_strdup_printf (_("Week %d, %s – %s"), self->iso_week, g_strstrip (from),
+                           g_strstrip (to));
+  gtk_label_set_text (GTK_LABEL (self->week_label), label);
+  gtk_label_set_text (GTK_LABEL (self->status), _("Reading timesheets…"));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  request->iso_year = self->iso_year;
+  request->iso_week = self->iso_week;
+  set_loading (self, TRUE);
+  care_reader_run_async (self->reader, read_week, request, (GDestroyNotify) week_data_free,
+                         (GDestroyNotify) week_data_free, self->cancellable, week_read_cb,
+                         g_object_ref (self));
+}
+
+static void
+move_week (CareTimesheetPage *self,
+           int                weeks)
+{
+  GDate monday;
+
+  care_timesheet_week_monday (self->iso_year, self->iso_week, &monday);
+  if (weeks > 0)
+    g_date_add_days (&monday, 7 * weeks);
+  else
+    g_date_subtract_days (&monday, -7 * weeks);
+  care_timesheet_iso_week (&monday, &self->iso_year, &self->iso_week);
+  load (self);
+}
+
+static void
+previous_cb (CareTimesheetPage *self)
+{
+  move_week (self, -1);
+}
+
+static void
+next_cb (CareTimesheetPage *self)
+{
+  move_week (self, 1);
+}
+
+static void
+approve_week_cb (GtkButton         *button,
+                 CareTimesheetPage *self)
+{
+  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
+  g_autofree char *week = week_id (self->iso_year, self->iso_week);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *review = care_store_add_review (self->store, "approve", NULL, carer, week, NULL,
+                                                   &error);
+
+  if (review == NULL) {
+    toast (self, error->message);
+    return;
+  }
+  toast (self, _("Timesheet approved"));
+  if (self->window != NULL)
+    care_window_store_written (self->window);
+  load (self);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CareTimesheetPage *self = CARE_TIMESHEET_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!care_timesheet_page_export_finish (self, result, &error))
+    toast (self, error->message);
+  else
+    toast (self, _("Export saved"));
+}
+
+static void
+start_export (CareTimesheetPage   *self,
+              CareTimesheetExport  kind,
+              GFile               *file)
+{
+  care_timesheet_page_export_async (self, kind, file, NULL, export_done_cb, NULL);
+}
+
+#if GTK_CHECK_VERSION(4, 10, 0)
+/* GtkFileDialog is newer than the GTK 4.8 this is built against on Debian
+ * 12 (GDK_VERSION_MAX_ALLOWED); on newer GTK it replaces the deprecated
+ * GtkFileChooserNative. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+static void
+save_chosen_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CareTimesheetPage) self = user_data;
+  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+  CareTimesheetExport kind = GPOINTER_TO_INT (g_object_get_data (source, "kind"));
+
+  if (file != NULL)
+    start_export (self, kind, file);
+}
+
+static void
+choose_file (CareTimesheetPage   *self,
+             CareTimesheetExport  kind,
+             const char          *title,
+             const char          *name)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  gtk_file_dialog_set_title (dialog, title);
+  gtk_file_dialog_set_initial_name (dialog, name);
+  g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
+  gtk_file_dialog_save (dialog, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL,
+                        save_chosen_cb, g_object_ref (self));
+}
+G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+static void
+chooser_response_cb (GtkNativeDialog   *dialog,
+                     int                response,
+                     CareTimesheetPage *self)
+{
+  CareTimesheetExport kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
+
+  if (response == GTK_RESPONSE_ACCEPT) {
+    g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+    if (file != NULL)
+      start_export (self, kind, file);
+  }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+choose_file (CareTimesheetPage   *self,
+             CareTimesheetExport  kind,
+             const char          *title,
+             const char          *name)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (chooser_response_cb), self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+#endif
+
+static char *
+export_name (CareTimesheetPage *self,
+             const char        *what)
+{
+  GDate from, to;
+  char a[16], b[16];
+
+  export_period (self, &from, &to);
+  g_date_strftime (a, sizeof a, "%Y-%m-%d", &from);
+  g_date_strftime (b, sizeof b, "%Y-%m-%d", &to);
+  return g_strdup_printf ("carelog-%s-%s-to-%s.csv", what, a, b);
+}
+
+static void
+export_hours_cb (CareTimesheetPage *self)
+{
+  g_autofree char *name = export_name (self, "hours");
+
+  choose_file (self, CARE_TIMESHEET_EXPORT_HOURS, _("Export approved hours"), name);
+}
+
+static void
+export_visits_cb (CareTimesheetPage *self)
+{
+  g_autofree char *name = export_name (self, "visits");
+
+  choose_file (self, CARE_TIMESHEET_EXPORT_VISITS, _("Export approved visits"), name);
+}
+
+/* Coming back to the page: read the week again (sync may have brought
+ * visits, or another page approved something). */
+static void
+map_cb (CareTimesheetPage *self)
+{
+  if (self->mapped_once)
+    load (self);
+  self->mapped_once = TRUE;
+}
+
+/* Building --------------------------------------------------------------- */
+
+static GtkWidget *
+icon_button (const char *icon,
+             const char *name,
+             const char *a11y)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_size_request (button, 44, 44);
+  gtk_widget_set_tooltip_text (button, a11y);
+  care_review_set_label (button, a11y);
+  return button;
+}
+
+static void
+build (CareTimesheetPage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *previous = icon_button ("go-previous-symbolic", "previous-week", _("Previous week"));
+  GtkWidget *next = icon_button ("go-next-symbolic", "next-week", _("Next week"));
+  GtkWidget *exports = gtk_flow_box_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  const char *const periods[] = { _("Export this week"), _("Export this month"), NULL };
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 12);
+
+  self->week_label = gtk_label_new (NULL);
+  gtk_widget_set_name (self->week_label, "week-label");
+  gtk_widget_add_css_class (self->week_label, "title-4");
+  gtk_widget_set_hexpand (self->week_label, TRUE);
+  g_signal_connect_swapped (previous, "clicked", G_CALLBACK (previous_cb), self);
+  g_signal_connect_swapped (next, "clicked", G_CALLBACK (next_cb), self);
+  gtk_box_append (GTK_BOX (nav), previous);
+  gtk_box_append (GTK_BOX (nav), self->week_label);
+  gtk_box_append (GTK_BOX (nav), next);
+  gtk_box_append (GTK_BOX (box), nav);
+
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (exports), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (exports), 3);
+  self->period_dropdown = gtk_drop_down_new_from_strings (periods);
+  gtk_widget_set_name (self->period_dropdown, "export-period");
+  gtk_widget_set_size_request (self->period_dropdown, -1, 44);
+  care_review_set_label (self->period_dropdown, _("Period to export"));
+  self->export_hours = gtk_button_new_with_label (_("Export approved hours…"));
+  gtk_widget_set_name (self->export_hours, "export-hours");
+  gtk_widget_set_size_request (self->export_hours, -1, 44);
+  care_review_set_label (self->export_hours,
+                         _("Export the approved timesheets of the period as CSV for payroll"));
+  self->export_visits = gtk_button_new_with_label (_("Export approved visits…"));
+  gtk_widget_set_name (self->export_visits, "export-visits");
+  gtk_widget_set_size_request (self->export_visits, -1, 44);
+  care_review_set_label (self->export_visits, _("Export the approved visits of the period as CSV"));
+  g_signal_connect_swapped (self->export_hours, "clicked", G_CALLBACK (export_hours_cb), self);
+  g_signal_connect_swapped (self->export_visits, "clicked", G_CALLBACK (export_visits_cb), self);
+  gtk_flow_box_append (GTK_FLOW_BOX (exports), self->period_dropdown);
+  gtk_flow_box_append (GTK_FLOW_BOX (exports), self->export_hours);
+  gtk_flow_box_append (GTK_FLOW_BOX (exports), self->export_visits);
+  gtk_box_append (GTK_BOX (box), exports);
+
+  self->status = gtk_label_new (NULL);
+  gtk_widget_set_name (self->status, "timesheet-status");
+  gtk_label_set_xalign (GTK_LABEL (self->status), 0);
+  gtk_widget_add_css_class (self->status, "dim-label");
+  gtk_box_append (GTK_BOX (box), self->status);
+
+  self->list = gtk_list_box_new ();
+  gtk_widget_set_name (self->list, "timesheet-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->list, "boxed-list");
+  care_review_set_label (self->list, _("Timesheets"));
+  gtk_widget_set_margin_bottom (self->list, 12);
+  gtk_widget_set_valign (self->list, GTK_ALIGN_START);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list);
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  self->toasts = adw_toast_overlay_new ();
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), box);
+  adw_bin_set_child (ADW_BIN (self), self->toasts);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+}
+
+/* GObject ---------------------------------------------------------------- */
+
+static void
+care_timesheet_page_dispose (GObject *object)
+{
+  CareTimesheetPage *self = CARE_TIMESHEET_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (care_timesheet_page_parent_class)->dispose (object);
+}
+
+static void
+care_timesheet_page_finalize (GObject *object)
+{
+  CareTimesheetPage *self = CARE_TIMESHEET_PAGE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->reader);
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  G_OBJECT_CLASS (care_timesheet_page_parent_class)->finalize (object);
+}
+
+static void
+care_timesheet_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  CareTimesheetPage *self = CARE_TIMESHEET_PAGE (object);
+
+  switch (prop_id) {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+care_timesheet_page_class_init (CareTimesheetPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = care_timesheet_page_dispose;
+  object_class->finalize = care_timesheet_page_finalize;
+  object_class->get_property = care_timesheet_page_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+care_timesheet_page_init (CareTimesheetPage *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Public API ------------------------------------------------------------- */
+
+GtkWidget *
+care_timesheet_page_new_for_store (CareStore  *store,
+                                   CareReader *reader)
+{
+  CareTimesheetPage *self;
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  GDate today;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (CARE_IS_READER (reader), NULL);
+
+  self = g_object_new (CARE_TYPE_TIMESHEET_PAGE, NULL);
+  self->store = g_object_ref (store);
+  self->reader = g_object_ref (reader);
+  build (self);
+
+  /* Start on last week: the one waiting for approval on a Monday. */
+  tz = care_store_get_timezone (store);
+  utc = g_date_time_new_from_unix_utc (care_store_now (store) / 1000);
+  local = g_date_time_to_timezone (utc, tz);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+  g_date_subtract_days (&today, 7);
+  care_timesheet_iso_week (&today, &self->iso_year, &self->iso_week);
+  load (self);
+  return GTK_WIDGET (self);
+}
+
+GtkWidget *
+care_timesheet_page_new (CareWindow *window)
+{
+  CareTimesheetPage *self;
+
+  g_return_val_if_fail (CARE_IS_WINDOW (window), NULL);
+
+  self = CARE_TIMESHEET_PAGE (
+    care_timesheet_page_new_for_store (care_window_get_store (window),
+                                       care_window_get_reader (window)));
+  self->window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  return GTK_WIDGET (self);
+}
+
+void
+care_timesheet_page_set_week (CareTimesheetPage *self,
+                              int                iso_year,
+                              int                iso_week)
+{
+  g_return_if_fail (CARE_IS_TIMESHEET_PAGE (self));
+
+  self->iso_year = iso_year;
+  self->iso_week = iso_week;
+  load (self);
+}
+
+void
+care_timesheet_page_reload (CareTimesheetPage *self)
+{
+  g_return_if_fail (CARE_IS_TIMESHEET_PAGE (self));
+
+  load (self);
+}
+
+static void
+export_written_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (care_reader_run_finish (CARE_READER (source), result, &error) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+care_timesheet_page_export_async (CareTimesheetPage   *self,
+                                  CareTimesheetExport  kind,
+                                  GFile               *file,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  ExportData *data = g_new0 (ExportData, 1);
+  GTask *task;
+
+  g_return_if_fail (CARE_IS_TIMESHEET_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, care_timesheet_page_export_async);
+  data->kind = kind;
+  data->file = g_object_ref (file);
+  export_period (self, &data->from, &data->to);
+  care_reader_run_async (self->reader, write_export, data, (GDestroyNotify) export_data_free, NULL,
+                         cancellable, export_written_cb, task);
+}
+
+gboolean
+care_timesheet_page_export_finish (CareTimesheetPage  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
