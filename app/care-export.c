@@ -19,8 +19,9 @@
 
 /* Output is gathered in a buffer and written when it passes this size. */
 #define FLUSH_SIZE (64 * 1024)
-/* Visits are read from the store in pages of this many. */
-#define PAGE_SIZE 1000
+/* Visits are read from the store in pages of this many: the store pages
+ * with OFFSET, so fewer, larger pages cost much less (a few MB each). */
+#define PAGE_SIZE 10000
 
 typedef struct
 {

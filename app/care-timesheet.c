@@ -8,7 +8,7 @@
 #include "care-timesheet.h"
 
 /* Visits are read in pages of this many when looking for carers. */
-#define PAGE_SIZE 1000
+#define PAGE_SIZE 10000
 
 void
 care_timesheet_iso_week (const GDate *day,

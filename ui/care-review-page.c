@@ -552,7 +552,7 @@ scan_unremarkable (CareStore *store,
   filter.flags_any = 0;
   filter.exceptions_first = FALSE;
   filter.offset = 0;
-  filter.limit = 1000;
+  filter.limit = 10000;
   for (;;) {
     g_autoptr(GPtrArray) page = care_store_list_visits (store, &filter, error);
 
@@ -759,7 +759,7 @@ read_choices (CareStore *store,
   filter.from = care_review_day_start (now, tz, -CARER_WINDOW_DAYS);
   filter.to = care_review_day_start (now, tz, 8);
   filter.review = -1;
-  filter.limit = 1000;
+  filter.limit = 10000;
   for (;;) {
     g_autoptr(GPtrArray) page = care_store_list_visits (store, &filter, error);
 

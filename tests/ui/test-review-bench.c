@@ -64,8 +64,8 @@ now_ms (void)
 
 /* The store -------------------------------------------------------------- */
 
-static char *bench_dir;
-
+/* The generated store is kept in the build directory and reused by later
+ * runs (the generator is deterministic); delete it to make a new one. */
 static char *
 bench_store_path (void)
 {
@@ -73,19 +73,24 @@ bench_store_path (void)
   const char *build = g_getenv ("CARELOG_BUILD_DIR");
   g_autofree char *gen = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *partial = NULL;
   g_autoptr(GError) error = NULL;
   int status = 0;
 
   if (given != NULL)
     return g_strdup (given);
   gen = g_build_filename (build ? build : ".", "tests", "app", "carelog-gen", NULL);
+  path = g_build_filename (build ? build : ".", "tests", "ui", "review-bench-1m.db", NULL);
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&path);
   if (!g_file_test (gen, G_FILE_TEST_IS_EXECUTABLE))
     return NULL;
-  bench_dir = g_dir_make_tmp ("carelog-review-bench-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (bench_dir, "coop.db", NULL);
+  /* Generated under another name and renamed when complete, so that an
+   * interrupted run never leaves a half-made store to be reused. */
+  partial = g_strconcat (path, ".partial", NULL);
+  g_unlink (partial);
   {
-    const char *argv[] = { gen, "--supervisor", "--events", "1000000", path, NULL };
+    const char *argv[] = { gen, "supervisor", partial, "--events", "1000000", NULL };
     double t0 = now_ms ();
 
     g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
@@ -94,6 +99,19 @@ bench_store_path (void)
     g_assert_true (g_spawn_check_wait_status (status, &error));
     g_assert_no_error (error);
     printf ("# generated %s in %.1f s\n", path, (now_ms () - t0) / 1000);
+  }
+  {
+    g_autoptr(CareStore) store = care_store_open (partial, &error);
+
+    /* Checkpoint the WAL into the file before renaming it. */
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (g_rename (partial, path), ==, 0);
+  for (const char *const *suffix = (const char *const[]) { "-wal", "-shm", "-session", NULL };
+       *suffix != NULL; suffix++) {
+    g_autofree char *extra = g_strconcat (partial, *suffix, NULL);
+
+    g_unlink (extra);
   }
   return g_steal_pointer (&path);
 }
@@ -400,20 +418,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bench/review", bench);
-  status = g_test_run ();
-  if (bench_dir != NULL) {
-    g_autofree char *db = g_build_filename (bench_dir, "coop.db", NULL);
-    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-
-    g_unlink (db);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_rmdir (bench_dir);
-  }
-  return status;
+  return g_test_run ();
 }
