@@ -35,32 +35,33 @@
   " AND v.start_key >= ?3 AND v.start_key < ?4 AND (?5 < 0 OR v.review = ?5)" \
   " AND (?6 = 0 OR (" EFFECTIVE_FLAGS " & ?6) != 0)"
 #define ORDER_TIME " ORDER BY v.start_key DESC, v.vkey LIMIT ?8 OFFSET ?9"
-#define ORDER_EXCEPTIONS \
-  " ORDER BY (v.flags & 1) DESC, (" EFFECTIVE_FLAGS " != 0) DESC, v.start_key DESC, v.vkey" \
-  " LIMIT ?8 OFFSET ?9"
+/* Exceptions first runs in two steps: the visits needing attention (found
+ * through the partial index visits_attention: flags set, or scheduled and
+ * possibly missed), safeguarding first; then the others, newest first. */
+#define ATTENTION " AND (v.flags != 0 OR v.base = 0) AND " EFFECTIVE_FLAGS " != 0"
+#define ORDER_ATTENTION " ORDER BY (v.flags & 1) DESC, v.start_key DESC, v.vkey LIMIT ?8 OFFSET ?9"
+#define CALM " AND " EFFECTIVE_FLAGS " = 0"
 #define WHERE_CARER " WHERE v.carer = ?1 AND ?2 IS NULL" FILTER_REST
 #define WHERE_CLIENT " WHERE v.client = ?2 AND ?1 IS NULL" FILTER_REST
 #define WHERE_BOTH " WHERE v.carer = ?1 AND v.client = ?2" FILTER_REST
 #define WHERE_ALL " WHERE ?1 IS NULL AND ?2 IS NULL" FILTER_REST
+#define LIST_VARIANTS(prefix, suffix) { \
+    prefix WHERE_ALL suffix, prefix WHERE_CARER suffix, prefix WHERE_CLIENT suffix, prefix WHERE_BOTH suffix }
 
-static const char *SQL_LIST[4][2] = {
-  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_ALL ORDER_TIME,
-    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_ALL ORDER_EXCEPTIONS },
-  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CARER ORDER_TIME,
-    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CARER ORDER_EXCEPTIONS },
-  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CLIENT ORDER_TIME,
-    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_CLIENT ORDER_EXCEPTIONS },
-  { "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_BOTH ORDER_TIME,
-    "SELECT " SUMMARY_COLUMNS SUMMARY_FROM WHERE_BOTH ORDER_EXCEPTIONS },
+enum { LIST_TIME, LIST_ATTENTION, LIST_CALM, COUNT_ATTENTION, N_LISTS };
+
+static const char *SQL_LIST[N_LISTS][4] = {
+  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, ORDER_TIME),
+  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, ATTENTION ORDER_ATTENTION),
+  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, CALM ORDER_TIME),
+  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", ATTENTION),
 };
 #define COUNT_COLUMNS \
   "SELECT sum((" EFFECTIVE_FLAGS " & 1) != 0), sum((" EFFECTIVE_FLAGS " & 2) != 0)," \
   " sum((" EFFECTIVE_FLAGS " & 4) != 0), sum((" EFFECTIVE_FLAGS " & 8) != 0)," \
   " sum((" EFFECTIVE_FLAGS " & 16) != 0), sum((" EFFECTIVE_FLAGS " & 32) != 0)," \
   " sum((" EFFECTIVE_FLAGS " & 64) != 0), ?8, ?9 FROM visits v"
-static const char *SQL_COUNT[4] = {
-  COUNT_COLUMNS WHERE_ALL, COUNT_COLUMNS WHERE_CARER, COUNT_COLUMNS WHERE_CLIENT, COUNT_COLUMNS WHERE_BOTH,
-};
+static const char *SQL_COUNT[4] = LIST_VARIANTS (COUNT_COLUMNS, ATTENTION);
 static const char SQL_DAY[] =
   "SELECT " SUMMARY_COLUMNS SUMMARY_FROM
   " WHERE v.carer = ? AND v.start_key >= ? AND v.start_key < ? ORDER BY v.start_key, v.vkey";
@@ -261,20 +262,74 @@ filter_variant (const CareVisitFilter *filter)
   return (filter->carer != NULL ? 1 : 0) | (filter->client != NULL ? 2 : 0);
 }
 
+static gboolean
+collect_into (CareStore    *self,
+              sqlite3_stmt *stmt,
+              GPtrArray    *list,
+              GError      **error)
+{
+  gint64 now = care_store_now (self);
+  int rc;
+
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (list, summary_from_row (stmt, now));
+  return rc == SQLITE_DONE;
+}
+
+static gint64
+count_attention (CareStore             *self,
+                 const CareVisitFilter *filter,
+                 GError               **error)
+{
+  g_autoptr(CareStmt) stmt = filter_stmt (self, SQL_LIST[COUNT_ATTENTION][filter_variant (filter)], filter, error);
+
+  if (stmt == NULL || care_store_step (self, stmt, error) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gboolean
+list_exceptions_first (CareStore             *self,
+                       const CareVisitFilter *filter,
+                       GPtrArray             *list,
+                       GError               **error)
+{
+  CareVisitFilter rest = *filter;
+  guint limit = filter->limit ? filter->limit : 100;
+  g_autoptr(CareStmt) attention = filter_stmt (self, SQL_LIST[LIST_ATTENTION][filter_variant (filter)],
+                                               filter, error);
+  g_autoptr(CareStmt) calm = NULL;
+  gint64 n_attention;
+
+  if (attention == NULL || !collect_into (self, attention, list, error))
+    return FALSE;
+  if (list->len >= limit)
+    return TRUE;
+  n_attention = count_attention (self, filter, error);
+  if (n_attention < 0)
+    return FALSE;
+  rest.limit = limit - list->len;
+  rest.offset = filter->offset > n_attention ? filter->offset - n_attention : 0;
+  calm = filter_stmt (self, SQL_LIST[LIST_CALM][filter_variant (filter)], &rest, error);
+  return calm != NULL && collect_into (self, calm, list, error);
+}
+
 GPtrArray *
 care_store_list_visits (CareStore             *self,
                         const CareVisitFilter *filter,
                         GError               **error)
 {
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) care_visit_summary_free);
   g_autoptr(CareStmt) stmt = NULL;
 
   g_return_val_if_fail (CARE_IS_STORE (self), NULL);
   g_return_val_if_fail (filter != NULL, NULL);
-  stmt = filter_stmt (self, SQL_LIST[filter_variant (filter)][filter->exceptions_first ? 1 : 0],
-                      filter, error);
-  if (stmt == NULL)
+  if (filter->exceptions_first)
+    return list_exceptions_first (self, filter, list, error) ? g_steal_pointer (&list) : NULL;
+  stmt = filter_stmt (self, SQL_LIST[LIST_TIME][filter_variant (filter)], filter, error);
+  if (stmt == NULL || !collect_into (self, stmt, list, error))
     return NULL;
-  return collect_summaries (self, stmt, error);
+  return g_steal_pointer (&list);
 }
 
 gboolean

@@ -62,7 +62,7 @@ static const char *migrations[] = {
   "  subject, body ON events BEGIN SELECT RAISE (ABORT, 'care-log records are never changed'); END;"
   "CREATE TRIGGER events_append_only BEFORE DELETE ON events"
   "  BEGIN SELECT RAISE (ABORT, 'care-log records are never deleted'); END;",
-  /* 2: derived state, recomputed from the events by the migration. */
+  /* 2: derived state (recomputed from the events after every migration). */
   "CREATE TABLE members (member TEXT PRIMARY KEY NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,"
   "  active INTEGER NOT NULL, hlc INTEGER NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL)"
   "  WITHOUT ROWID;"
@@ -107,6 +107,9 @@ static const char *migrations[] = {
   "CREATE INDEX reviews_sheet ON reviews (carer, week);"
   "CREATE TABLE answers (review TEXT NOT NULL, event TEXT NOT NULL,"
   "  PRIMARY KEY (review, event)) WITHOUT ROWID;",
+  /* 3: the visits needing a supervisor's attention, for "exceptions first"
+   * on a co-op's whole history. */
+  "CREATE INDEX visits_attention ON visits (start_key) WHERE flags != 0 OR base = 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);
@@ -533,33 +536,42 @@ quick_check (CareStore *self,
   return TRUE;
 }
 
+/* All steps from the file's version to the current one run in one
+ * transaction, and end with a rebuild of every derived table from the
+ * events: the derived state is always what this version computes. */
+static gboolean
+migrate_locked (CareStore *self,
+                GError   **error)
+{
+  int from = get_user_version (self, error);
+  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", CARE_STORE_SCHEMA_VERSION);
+
+  if (from < 0)
+    return FALSE;
+  /* Another process may have migrated while we waited for the lock. */
+  if (from >= CARE_STORE_SCHEMA_VERSION)
+    return TRUE;
+  for (int v = from + 1; v <= CARE_STORE_SCHEMA_VERSION; v++)
+    if (!care_store_exec (self, migrations[v], error))
+      return FALSE;
+  return care_store_rebuild_derived (self, error) && care_store_exec (self, set_version, error);
+}
+
 static gboolean
 migrate (CareStore *self,
          int        from,
          GError   **error)
 {
-  for (int v = from + 1; v <= CARE_STORE_SCHEMA_VERSION; v++)
+  if (from >= CARE_STORE_SCHEMA_VERSION)
+    return TRUE;
+  if (!care_store_begin (self, error))
+    return FALSE;
+  if (!migrate_locked (self, error))
     {
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v);
-
-      if (!care_store_begin (self, error))
-        return FALSE;
-      /* Another process may have migrated while we waited for the lock. */
-      if (get_user_version (self, error) >= v)
-        {
-          care_store_rollback (self);
-          continue;
-        }
-      if (!care_store_exec (self, migrations[v], error)
-          || (v == 2 && !care_store_rebuild_derived (self, error))
-          || !care_store_exec (self, set_version, error)
-          || !care_store_commit (self, error))
-        {
-          care_store_rollback (self);
-          return FALSE;
-        }
+      care_store_rollback (self);
+      return FALSE;
     }
-  return TRUE;
+  return care_store_commit (self, error);
 }
 
 static gboolean

@@ -325,6 +325,11 @@ bench_supervisor (const char *dir)
       remove_store (tmp);
     }
   printf ("%-44s %.0f MB\n", "1M store size", file_size (path) / 1e6);
+  /* Untimed: migrates a store cached by an older build, warms the cache. */
+  g_clear_object (&store);
+  store = care_store_open (path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
   for (int i = 0; i < 20; i++)
     {
       CareStore *s = NULL;

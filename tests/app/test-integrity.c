@@ -284,11 +284,16 @@ insert_v1_event (sqlite3    *db,
   care_event_free (e);
 }
 
+/* A care log as version `version` of the schema left it: the events and,
+ * from version 2 on, derived tables (left empty: the migration rebuilds
+ * them from the events). */
 static void
-test_migrate_v1 (void)
+test_migrate (gconstpointer data)
 {
+  int version = GPOINTER_TO_INT (data);
   char *dir = test_dir_new ();
-  g_autofree char *path = g_build_filename (dir, "v1.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
   TestDevice coop = { "coop", "admin", 0, 0 };
   TestDevice tab = { "dev-t", "member-t", 0, 0 };
   g_autoptr(CareStore) store = NULL;
@@ -297,12 +302,12 @@ test_migrate_v1 (void)
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
-  /* A care log as the first version of Carelog wrote it. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, care_store_migration_sql (1), NULL, NULL, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 1;"
-                                 "INSERT INTO meta VALUES ('device', 'dev-t'), ('member', 'member-t'), ('role', 'carer')",
+  for (int v = 1; v <= version; v++)
+    g_assert_cmpint (sqlite3_exec (db, care_store_migration_sql (v), NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, set_version, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO meta VALUES ('device', 'dev-t'), ('member', 'member-t'), ('role', 'carer')",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   insert_v1_event (db, test_device_event (&coop, T0, "client.set",
                                           "{\"client\":\"c1\",\"name\":\"Rose Field\",\"address\":\"1 High St\",\"active\":true}"));
@@ -316,7 +321,7 @@ test_migrate_v1 (void)
 
   store = care_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (care_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (care_store_get_schema_version (store), ==, CARE_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (care_store_get_device (store), ==, "dev-t");
   d = care_store_get_visit (store, "v1", &error);
   g_assert_no_error (error);
@@ -324,11 +329,12 @@ test_migrate_v1 (void)
   g_assert_cmpstr (d->summary.client_name, ==, "Rose Field");
   hits = care_store_search_notes (store, "soup", 5, &error);
   g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_true (care_store_verify (store, &error));
   g_clear_object (&store);
   /* Opening again changes nothing. */
   store = care_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (care_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (care_store_get_schema_version (store), ==, CARE_STORE_SCHEMA_VERSION);
   g_clear_object (&store);
   test_dir_free (dir);
 }
@@ -383,7 +389,12 @@ main (int   argc,
   g_test_add_func ("/app/store/append-only", test_append_only);
   g_test_add_func ("/app/store/full/page-limit", test_full_page_limit);
   g_test_add_func ("/app/store/full/filesystem", test_full_filesystem);
-  g_test_add_func ("/app/store/migrate/v1", test_migrate_v1);
+  for (int v = 1; v < CARE_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *name = g_strdup_printf ("/app/store/migrate/from-v%d", v);
+
+      g_test_add_data_func (name, GINT_TO_POINTER (v), test_migrate);
+    }
   g_test_add_func ("/app/store/migrate/empty", test_migrate_empty);
   return g_test_run ();
 }
