@@ -41,6 +41,9 @@ typedef struct
   gint64 request_started;   /* device wall ms when the request went out */
   guint recoveries;
   gboolean probe_acked;     /* pulling only to learn the server's acked sequence */
+  gint64 ack_to;            /* acknowledged by the server, not yet marked in the store */
+  GPtrArray *prefetched;    /* the batch after the one in flight, read meanwhile */
+  gint64 acks_flushed;      /* monotonic µs of the last store update */
   char *cursor;
 } Round;
 
@@ -59,6 +62,7 @@ static void pull_next (GTask *task);
 static void
 round_free (Round *round)
 {
+  g_clear_pointer (&round->prefetched, g_ptr_array_unref);
   g_free (round->cursor);
   g_free (round);
 }
@@ -118,6 +122,22 @@ env_uint (const char *name,
   return (guint) n;
 }
 
+/* Acknowledgements are written to the store at the end of the push phase
+ * (and at least every second), not after every batch: each is a durable
+ * commit, and one lost on a crash only means records are sent again and
+ * answered as duplicates. */
+static gboolean
+flush_acks (CareSyncEngine  *self,
+            Round           *round,
+            GError         **error)
+{
+  gint64 to = round->ack_to;
+
+  round->ack_to = 0;
+  round->acks_flushed = g_get_monotonic_time ();
+  return to <= 0 || care_store_mark_acked (self->store, to, error);
+}
+
 /* Pull -------------------------------------------------------------------- */
 
 static void
@@ -157,6 +177,7 @@ pull_ready_cb (GObject      *source,
           /* Ask again without our claim to learn what the server has. */
           g_debug ("The server is behind this device: finding what it lacks");
           round->probe_acked = TRUE;
+          round->ack_to = 0;
           round->report.server_behind = TRUE;
           pull_next (g_steal_pointer (&task));
           return;
@@ -282,6 +303,7 @@ push_ready_cb (GObject      *source,
           && round->recoveries++ < MAX_RECOVERIES)
         {
           round->probe_acked = TRUE;
+          round->ack_to = 0;
           round->report.server_behind = TRUE;
           pull_next (g_steal_pointer (&task));
           return;
@@ -296,10 +318,16 @@ push_ready_cb (GObject      *source,
           return;
         }
       note_retry_after (self, error);
+      flush_acks (self, round, NULL);
       fail (task, g_steal_pointer (&error));
       return;
     }
 
+  g_debug ("Push of %u records up to seq %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " ms, %"
+           G_GSIZE_FORMAT " bytes sent, server has %" G_GINT64_FORMAT,
+           pushed->items->len, round->push_last_sent,
+           care_store_now (self->store) - round->request_started, pushed->bytes_sent,
+           pushed->acked_seq);
   note_server_time (self, round, pushed->server_time);
   round->report.bytes_sent += pushed->bytes_sent;
   round->report.bytes_received += pushed->bytes_received;
@@ -324,6 +352,11 @@ push_ready_cb (GObject      *source,
         round->report.pushed++;
     }
 
+  if (pushed->expected_seq > 0 && !flush_acks (self, round, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
   if (!care_store_get_outbox_counts (self->store, &counts, &error))
     {
       store_failed (task, g_steal_pointer (&error));
@@ -362,8 +395,10 @@ push_ready_cb (GObject      *source,
     }
   else
     {
-      if (pushed->acked_seq > counts.acked_seq
-          && !care_store_mark_acked (self->store, MIN (pushed->acked_seq, counts.last_seq), &error))
+      if (pushed->acked_seq > counts.acked_seq)
+        round->ack_to = MAX (round->ack_to, MIN (pushed->acked_seq, counts.last_seq));
+      if (g_get_monotonic_time () - round->acks_flushed > G_USEC_PER_SEC
+          && !flush_acks (self, round, &error))
         {
           store_failed (task, g_steal_pointer (&error));
           return;
@@ -405,7 +440,15 @@ push_next (GTask *task)
       round->push_total = round->report.pushed + round->report.quarantined + counts.pending;
     }
 
-  events = care_store_read_unsent (self->store, round->push_after, self->push_batch, &error);
+  if (round->prefetched != NULL && round->prefetched->len > 0
+      && ((CareEvent *) g_ptr_array_index (round->prefetched, 0))->seq > round->push_after
+      && round->push_after == round->push_last_sent)
+    events = g_steal_pointer (&round->prefetched);
+  else
+    {
+      g_clear_pointer (&round->prefetched, g_ptr_array_unref);
+      events = care_store_read_unsent (self->store, round->push_after, self->push_batch, &error);
+    }
   if (events == NULL)
     {
       store_failed (task, g_steal_pointer (&error));
@@ -415,6 +458,12 @@ push_next (GTask *task)
 
   if (events->len == 0)
     {
+      if (!flush_acks (self, round, &error))
+        {
+          store_failed (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
       pull_next (task);
       return;
     }
@@ -424,6 +473,9 @@ push_next (GTask *task)
   round->request_started = care_store_now (self->store);
   care_sync_client_push_async (self->client, events, g_task_get_cancellable (task),
                                push_ready_cb, task);
+  /* Read the next batch while the server works on this one. */
+  if (events->len == self->push_batch)
+    round->prefetched = care_store_read_unsent (self->store, last->seq, self->push_batch, NULL);
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -493,6 +545,7 @@ care_sync_engine_run_async (CareSyncEngine      *self,
   round = g_new0 (Round, 1);
   round->allow_bulk = allow_bulk;
   round->push_after = -1;
+  round->acks_flushed = g_get_monotonic_time ();
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->retry_after = 0;
 
