@@ -907,7 +907,9 @@ care_server_start (CareServer *self,
     }
   self->context = g_main_context_ref_thread_default ();
   self->soup = soup_server_new ("server-header", "carelog-server", "tls-certificate", cert, NULL);
+  /* Early handlers are looked up per path like handlers: one for each. */
   soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
+  soup_server_add_early_handler (self->soup, "/v1", early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, "/v1", handle_v1_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_unknown_cb, self, NULL);
   if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address),

@@ -1,0 +1,384 @@
+/* server-fixture.c: a real carelog-server process for the tests.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "server-fixture.h"
+
+static char *
+server_binary (void)
+{
+  const char *build = g_getenv ("CARELOG_BUILD_DIR");
+
+  g_assert_nonnull (build);
+  return g_build_filename (build, "sync", "server", "carelog-server", NULL);
+}
+
+static char *
+run_admin_v (ServerFixture *f,
+             gboolean       must_succeed,
+             GPtrArray     *argv)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_insert (argv, 0, server_binary ());
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (must_succeed && !g_spawn_check_wait_status (status, NULL))
+    g_error ("carelog-server %s failed: %s", (char *) argv->pdata[1], err);
+  if (!must_succeed && g_spawn_check_wait_status (status, NULL))
+    {
+      g_free (out);
+      return NULL;
+    }
+  return must_succeed ? g_steal_pointer (&out) : g_strconcat (out, err, NULL);
+}
+
+char *
+fixture_admin (ServerFixture *f,
+               gboolean       must_succeed,
+               const char    *first,
+               ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (a));
+  va_end (ap);
+  return run_admin_v (f, must_succeed, argv);
+}
+
+void
+fixture_setup (ServerFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  const char *members[][3] = {
+    { "m-carer", "Anna Rossi", "carer" },
+    { "m-carer2", "Bruno Bianchi", "carer" },
+    { "m-super", "Chiara Verdi", "supervisor" },
+    { "m-admin", "Dario Neri", "administrator" },
+  };
+
+  memset (f, 0, sizeof *f);
+  f->tmp = g_dir_make_tmp ("carelog-server-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->data = g_build_filename (f->tmp, "coop", NULL);
+  g_free (fixture_admin (f, TRUE, "init", f->data, "--timezone", "Europe/Rome", NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    g_free (fixture_admin (f, TRUE, "member", "add", f->data, members[i][0], "--name", members[i][1],
+                           "--role", members[i][2], NULL));
+  g_free (fixture_admin (f, TRUE, "client", "add", f->data, "c-1", "--name", "Mario Gallo",
+                         "--address", "Via Roma 1", "--task", "t-1:Morning medication:essential",
+                         "--task", "t-2:Prepare lunch", NULL));
+  g_free (fixture_admin (f, TRUE, "client", "add", f->data, "c-2", "--name", "Lucia Ferri",
+                         "--address", "Via Po 2", "--task", "t-1:Help with shower:essential", NULL));
+  g_free (fixture_admin (f, TRUE, "assign", f->data, "c-1", "m-carer", NULL));
+  g_free (fixture_admin (f, TRUE, "assign", f->data, "c-2", "m-carer2", NULL));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+void
+fixture_teardown (ServerFixture *f)
+{
+  fixture_stop (f);
+  if (f->tmp != NULL && g_getenv ("CARELOG_KEEP_TMP") == NULL)
+    remove_tree (f->tmp);
+  g_clear_pointer (&f->tmp, g_free);
+  g_clear_pointer (&f->data, g_free);
+}
+
+/* A server whose test died must not outlive it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+fixture_start (ServerFixture      *f,
+               const char * const *args,
+               const char * const *env)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean tls = FALSE;
+
+  g_assert_null (f->proc);
+  g_ptr_array_add (argv, server_binary ());
+  g_ptr_array_add (argv, g_strdup ("serve"));
+  g_ptr_array_add (argv, g_strdup (f->data));
+  g_ptr_array_add (argv, g_strdup ("--listen"));
+  g_ptr_array_add (argv, g_strdup ("127.0.0.1:0"));
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    {
+      tls |= g_str_equal (args[i], "--cert");
+      g_ptr_array_add (argv, g_strdup (args[i]));
+    }
+  if (!tls)
+    g_ptr_array_add (argv, g_strdup ("--insecure-http"));
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1], TRUE);
+    }
+  f->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->proc));
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("carelog-server exited before listening");
+      if (g_str_has_prefix (line, "carelog-server: listening on "))
+        {
+          g_free (f->url);
+          f->url = g_strdup (line + strlen ("carelog-server: listening on "));
+          if (!tls)
+            break;
+        }
+      else if (g_str_has_prefix (line, "carelog-server: certificate pin "))
+        {
+          g_free (f->pin);
+          f->pin = g_strdup (line + strlen ("carelog-server: certificate pin "));
+          break;
+        }
+    }
+}
+
+void
+fixture_stop (ServerFixture *f)
+{
+  if (f->proc == NULL)
+    return;
+  g_subprocess_send_signal (f->proc, SIGTERM);
+  g_subprocess_wait (f->proc, NULL, NULL);
+  g_clear_object (&f->proc);
+  g_clear_pointer (&f->url, g_free);
+  g_clear_pointer (&f->pin, g_free);
+}
+
+/* ---- devices ---- */
+
+static void
+got_result_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+CareEnrolment *
+sync_enrol (CareSyncClient *c,
+            const char     *code,
+            GError        **error)
+{
+  GAsyncResult *res = NULL;
+  CareEnrolment *e;
+
+  care_sync_client_enrol_async (c, code, "test tablet", NULL, got_result_cb, &res);
+  e = care_sync_client_enrol_finish (c, wait_result (&res), error);
+  g_object_unref (res);
+  return e;
+}
+
+CarePushResult *
+sync_push (CareSyncClient *c,
+           GPtrArray      *events,
+           GError        **error)
+{
+  GAsyncResult *res = NULL;
+  CarePushResult *r;
+
+  care_sync_client_push_async (c, events, NULL, got_result_cb, &res);
+  r = care_sync_client_push_finish (c, wait_result (&res), error);
+  g_object_unref (res);
+  return r;
+}
+
+CarePullResult *
+sync_pull (CareSyncClient *c,
+           const char     *cursor,
+           gint64          acked,
+           guint           limit,
+           GError        **error)
+{
+  GAsyncResult *res = NULL;
+  CarePullResult *r;
+
+  care_sync_client_pull_async (c, cursor, acked, limit, NULL, got_result_cb, &res);
+  r = care_sync_client_pull_finish (c, wait_result (&res), error);
+  g_object_unref (res);
+  return r;
+}
+
+GPtrArray *
+pull_all (CareSyncClient *c,
+          gint64          acked,
+          GError        **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autofree char *cursor = g_strdup ("");
+
+  for (;;)
+    {
+      g_autoptr(CarePullResult) r = sync_pull (c, cursor, acked, 1000, error);
+
+      if (r == NULL)
+        return NULL;
+      for (guint i = 0; i < r->records->len; i++)
+        g_ptr_array_add (all, care_event_copy (g_ptr_array_index (r->records, i)));
+      g_free (cursor);
+      cursor = g_strdup (r->next_cursor);
+      if (!r->more)
+        break;
+    }
+  return g_steal_pointer (&all);
+}
+
+CareSyncClient *
+client_for (ServerFixture *f,
+            const char    *device,
+            const char    *key)
+{
+  return care_sync_client_new (f->url, f->pin, device, key);
+}
+
+TestDevice *
+device_enrol (ServerFixture *f,
+              const char    *member)
+{
+  g_autofree char *out = fixture_admin (f, TRUE, "device", "enrol", f->data, member, NULL);
+  g_autofree char *first = g_strndup (out, strcspn (out, "\n"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareEnrolmentLine) line = care_enrolment_line_parse (first, &error);
+  g_autoptr(CareEnrolment) e = NULL;
+  TestDevice *d;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (line->url, ==, f->url);
+  d = g_new0 (TestDevice, 1);
+  d->client = care_sync_client_new (line->url, line->pin, NULL, NULL);
+  e = sync_enrol (d->client, line->code, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (e->member, ==, member);
+  d->device = g_strdup (e->device);
+  d->key = g_strdup (e->key);
+  d->member = g_strdup (member);
+  d->next_seq = 1;
+  d->hlc = (g_get_real_time () / 1000) << 16;
+  return d;
+}
+
+void
+device_free (TestDevice *d)
+{
+  if (d == NULL)
+    return;
+  g_clear_object (&d->client);
+  g_free (d->device);
+  g_free (d->key);
+  g_free (d->member);
+  g_free (d);
+}
+
+CareEvent *
+device_event (TestDevice *d,
+              const char *type,
+              const char *body_json)
+{
+  CareEvent *e = care_event_new ();
+  g_autoptr(JsonNode) body = json_from_string (body_json, NULL);
+
+  g_assert_nonnull (body);
+  e->id = g_uuid_string_random ();
+  e->device = g_strdup (d->device);
+  e->seq = d->next_seq++;
+  e->author = g_strdup (d->member);
+  e->hlc = ++d->hlc;
+  e->wall = e->hlc >> 16;
+  e->type = care_event_type_from_string (type);
+  e->body = json_node_dup_object (body);
+  return e;
+}
+
+/* ---- raw HTTP ---- */
+
+guint
+raw_request (ServerFixture *f,
+             const char    *method,
+             const char    *path,
+             const char   **headers,
+             GBytes        *body,
+             char         **response_body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), headers[i], headers[i + 1]);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  out = soup_session_send_and_read (session, msg, NULL, &error);
+  if (out == NULL)
+    {
+      if (response_body)
+        *response_body = g_strdup (error->message);
+      return 0;
+    }
+  if (response_body)
+    *response_body = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Carelog-Protocol"), ==, "1");
+  g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Carelog-Time"));
+  return soup_message_get_status (msg);
+}

@@ -1,0 +1,86 @@
+/* server-fixture.h: a real carelog-server process on loopback port 0, and
+ * real CareSyncClients talking to it, for the server tests and benchmarks.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "care-sync-client.h"
+#include "care-protocol.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *tmp;          /* temp dir, removed at the end */
+  char *data;         /* tmp/coop */
+  GSubprocess *proc;
+  char *url;
+  char *pin;
+  GPid pid;
+} ServerFixture;
+
+typedef struct
+{
+  CareSyncClient *client;
+  char *device;
+  char *key;
+  char *member;
+  gint64 next_seq;
+  gint64 acked;
+  gint64 hlc;
+} TestDevice;
+
+/* A temp dir with an initialised co-op: members m-carer (carer, assigned
+ * c-1), m-carer2 (carer, assigned c-2), m-super (supervisor), m-admin
+ * (administrator); clients c-1, c-2 with care plans. */
+void         fixture_setup      (ServerFixture *f);
+void         fixture_teardown   (ServerFixture *f);
+/* Starts "carelog-server serve" with extra arguments (NULL-terminated) and
+ * environment variables ("NAME=value", NULL-terminated). Plain HTTP on
+ * 127.0.0.1:0 unless args contain --cert. */
+void         fixture_start      (ServerFixture      *f,
+                                 const char * const *args,
+                                 const char * const *env);
+void         fixture_stop       (ServerFixture *f);
+/* Runs "carelog-server ARGS..." with the data dir inserted after the
+ * command words; returns stdout, asserts success when must_succeed. */
+char        *fixture_admin      (ServerFixture *f,
+                                 gboolean       must_succeed,
+                                 const char    *first,
+                                 ...) G_GNUC_NULL_TERMINATED;
+
+TestDevice  *device_enrol       (ServerFixture *f,
+                                 const char    *member);
+void         device_free        (TestDevice *d);
+CareSyncClient *client_for      (ServerFixture *f,
+                                 const char    *device,
+                                 const char    *key);
+
+/* A valid event of this device (next seq). body: JSON text. */
+CareEvent   *device_event       (TestDevice *d,
+                                 const char *type,
+                                 const char *body_json);
+
+/* Blocking wrappers (spin the default main context). */
+CareEnrolment  *sync_enrol (CareSyncClient *c, const char *code, GError **error);
+CarePushResult *sync_push  (CareSyncClient *c, GPtrArray *events, GError **error);
+CarePullResult *sync_pull  (CareSyncClient *c, const char *cursor, gint64 acked, guint limit, GError **error);
+
+/* Pulls everything from the start; returns the records (CareEvent). */
+GPtrArray   *pull_all           (CareSyncClient *c,
+                                 gint64          acked,
+                                 GError        **error);
+
+/* A raw HTTP request to the server: returns the status; body/headers out. */
+guint        raw_request        (ServerFixture *f,
+                                 const char    *method,
+                                 const char    *path,
+                                 const char   **headers,   /* name, value, ..., NULL */
+                                 GBytes        *body,
+                                 char         **response_body);
+
+G_END_DECLS

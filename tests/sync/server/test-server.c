@@ -1,0 +1,696 @@
+/* test-server.c: push, pull, recovery and bad input against a real
+ * carelog-server process on 127.0.0.1 port 0, with the real client.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "server-fixture.h"
+
+static const char *proto_headers[] = { "Carelog-Protocol", "1", NULL };
+
+static GPtrArray *
+visit_batch (TestDevice *d,
+             const char *client,
+             guint       n)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autofree char *visit = g_uuid_string_random ();
+  g_autofree char *start = g_strdup_printf ("{\"visit\":\"%s\",\"client\":\"%s\",\"service\":\"personal-care\",\"at\":1763900000000}",
+                                            visit, client);
+
+  g_ptr_array_add (events, device_event (d, "visit.started", start));
+  for (guint i = 1; i < n; i++)
+    {
+      g_autofree char *note = g_strdup_printf ("{\"visit\":\"%s\",\"note\":\"n-%u-%s\",\"category\":\"wellbeing\","
+                                               "\"text\":\"Cheerful today, ate well (%u).\"}", visit, i, visit, i);
+
+      g_ptr_array_add (events, device_event (d, "note.added", note));
+    }
+  return events;
+}
+
+static guint
+count_id (GPtrArray  *records,
+          const char *id)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    n += g_str_equal (((CareEvent *) g_ptr_array_index (records, i))->id, id);
+  return n;
+}
+
+static void
+assert_serving (ServerFixture *f)
+{
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (raw_request (f, "GET", "/v1/status", NULL, NULL, &body), ==, 200);
+}
+
+static void
+test_idempotent (void)
+{
+  ServerFixture f;
+  TestDevice *d, *super;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+  events = visit_batch (d, "c-1", 5);
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr(CarePushResult) r = sync_push (d->client, events, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (r->acked_seq, ==, 5);
+      g_assert_cmpint (r->expected_seq, ==, 0);
+      g_assert_cmpuint (r->items->len, ==, 5);
+      for (guint i = 0; i < 5; i++)
+        g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, i))->status, ==,
+                         round == 0 ? CARE_PUSH_ACCEPTED : CARE_PUSH_DUPLICATE);
+    }
+  all = pull_all (super->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (events, i))->id), ==, 1);
+  device_free (d);
+  device_free (super);
+  fixture_teardown (&f);
+}
+
+/* The server commits, then the connection is cut before the answer. */
+static void
+test_drop_after_commit (void)
+{
+#if CARE_FAULT_HOOKS
+  ServerFixture f;
+  TestDevice *d, *super;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePushResult) lost = NULL;
+  g_autoptr(CarePushResult) retry = NULL;
+  const char *env[] = { "CARELOG_FAULT=drop-after-commit:1", NULL };
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, env);
+  d = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+  events = visit_batch (d, "c-1", 4);
+  lost = sync_push (d->client, events, &error);
+  g_assert_null (lost);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_NETWORK);
+  g_clear_error (&error);
+  retry = sync_push (d->client, events, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (retry->acked_seq, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpint (((CarePushItem *) g_ptr_array_index (retry->items, i))->status, ==, CARE_PUSH_DUPLICATE);
+  all = pull_all (super->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (events, i))->id), ==, 1);
+  device_free (d);
+  device_free (super);
+  fixture_teardown (&f);
+#else
+  g_test_skip ("built without fault hooks");
+#endif
+}
+
+static GPtrArray *
+slice (GPtrArray *events,
+       guint      from,
+       guint      to)
+{
+  GPtrArray *out = g_ptr_array_new ();
+
+  for (guint i = from; i < to; i++)
+    g_ptr_array_add (out, g_ptr_array_index (events, i));
+  return out;
+}
+
+static void
+assert_push (TestDevice *d,
+             GPtrArray  *events,
+             gint64      acked,
+             gint64      expected,
+             int         status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePushResult) r = sync_push (d->client, events, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (r->acked_seq, ==, acked);
+  g_assert_cmpint (r->expected_seq, ==, expected);
+  if (expected != 0)
+    g_assert_cmpuint (r->items->len, ==, 0);
+  else
+    for (guint i = 0; i < r->items->len; i++)
+      g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, i))->status, ==, status);
+}
+
+static void
+test_gaps_and_order (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) a = NULL, b = NULL, c = NULL, overlap = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  events = visit_batch (d, "c-1", 9);
+  a = slice (events, 0, 3);
+  b = slice (events, 3, 6);
+  c = slice (events, 6, 9);
+  overlap = slice (events, 4, 9);
+  assert_push (d, b, 0, 1, 0);                    /* out of order: gap, nothing stored */
+  assert_push (d, c, 0, 1, 0);
+  assert_push (d, a, 3, 0, CARE_PUSH_ACCEPTED);
+  assert_push (d, c, 3, 4, 0);                    /* still a gap */
+  assert_push (d, b, 6, 0, CARE_PUSH_ACCEPTED);
+  assert_push (d, c, 9, 0, CARE_PUSH_ACCEPTED);
+  assert_push (d, overlap, 9, 0, CARE_PUSH_DUPLICATE);
+  device_free (d);
+  fixture_teardown (&f);
+}
+
+static void
+test_poison (void)
+{
+  ServerFixture f;
+  TestDevice *d, *super;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) more = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+  g_autoptr(CarePushResult) r2 = NULL;
+  CareEvent *bad;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+  events = visit_batch (d, "c-1", 5);
+  /* The third record breaks its type's schema; the fourth is about a client
+   * this carer is not assigned to. */
+  bad = g_ptr_array_index (events, 2);
+  json_object_remove_member (bad->body, "text");
+  bad = g_ptr_array_index (events, 3);
+  bad->type = CARE_EVENT_VISIT_STARTED;
+  json_object_set_string_member (bad->body, "visit", "v-other");
+  json_object_set_string_member (bad->body, "client", "c-2");
+  json_object_set_string_member (bad->body, "service", "personal-care");
+  json_object_set_int_member (bad->body, "at", 1763900000000);
+  json_object_remove_member (bad->body, "note");
+  json_object_remove_member (bad->body, "category");
+  json_object_remove_member (bad->body, "text");
+  r = sync_push (d->client, events, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->acked_seq, ==, 5);
+  g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, 0))->status, ==, CARE_PUSH_ACCEPTED);
+  g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, 1))->status, ==, CARE_PUSH_ACCEPTED);
+  g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, 2))->status, ==, CARE_PUSH_REJECTED);
+  g_assert_nonnull (strstr (((CarePushItem *) g_ptr_array_index (r->items, 2))->reason, "text"));
+  g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, 3))->status, ==, CARE_PUSH_REJECTED);
+  g_assert_nonnull (strstr (((CarePushItem *) g_ptr_array_index (r->items, 3))->reason, "not assigned"));
+  g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, 4))->status, ==, CARE_PUSH_ACCEPTED);
+  /* The queue behind the poison keeps flowing. */
+  more = visit_batch (d, "c-1", 3);
+  r2 = sync_push (d->client, more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r2->acked_seq, ==, 8);
+  all = pull_all (super->client, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (events, 2))->id), ==, 0);
+  g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (events, 3))->id), ==, 0);
+  g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (events, 4))->id), ==, 1);
+  g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (more, 2))->id), ==, 1);
+  device_free (d);
+  device_free (super);
+  fixture_teardown (&f);
+}
+
+static void
+assert_error_body (const char *body,
+                   const char *code)
+{
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+  JsonObject *o;
+
+  g_assert_nonnull (node);
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "error"), ==, code);
+  g_assert_cmpuint (strlen (json_object_get_string_member (o, "message")), >, 10);
+}
+
+static guint
+post (ServerFixture *f,
+      TestDevice    *d,
+      const char    *path,
+      const void    *data,
+      gsize          len,
+      const char    *encoding,
+      char         **body)
+{
+  g_autofree char *auth = g_strdup_printf ("Carelog %s:%s", d->device, d->key);
+  const char *headers[] = { "Carelog-Protocol", "1", "Authorization", auth,
+                            encoding ? "Content-Encoding" : NULL, encoding, NULL };
+  g_autoptr(GBytes) bytes = g_bytes_new (data, len);
+
+  return raw_request (f, "POST", path, headers, bytes, body);
+}
+
+static void
+test_bad_input (void)
+{
+  ServerFixture f;
+  TestDevice *d, *super;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  struct
+  {
+    const char *name;
+    const char *body;
+    guint status;
+    const char *code;
+  } cases[] = {
+    { "malformed", "{\"s\":1,\"a\":\"m-carer\",\"e\":[", 400, "bad-request" },
+    { "not an object", "[1,2,3]", 400, "bad-request" },
+    { "wrong type s", "{\"s\":\"1\",\"a\":\"m-carer\",\"e\":[]}", 400, "bad-request" },
+    { "wrong type e", "{\"s\":1,\"a\":\"m-carer\",\"e\":{}}", 400, "bad-request" },
+    { "missing e", "{\"s\":1,\"a\":\"m-carer\"}", 400, "bad-request" },
+    { "empty", "", 400, "bad-request" },
+    { "invalid utf-8", "{\"s\":1,\"a\":\"m-\xff\xfe\",\"e\":[]}", 400, "bad-request" },
+    { "nul byte", "{\"s\":1,\"a\":\"m\0\",\"e\":[]}", 400, "bad-request" },
+  };
+  g_autofree char *deep = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GString) many = g_string_new ("{\"s\":1,\"a\":\"m-carer\",\"e\":[");
+  g_autofree char *huge = NULL;
+  g_autofree char *zeros = NULL;
+  g_autoptr(GBytes) bomb = NULL;
+  g_autofree char *long_header = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) sql_events = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL;
+      gsize len = g_str_equal (cases[i].name, "nul byte") ? 24 : strlen (cases[i].body);
+
+      g_test_message ("case: %s", cases[i].name);
+      g_assert_cmpuint (post (&f, d, "/v1/push", cases[i].body, len, NULL, &out), ==, cases[i].status);
+      assert_error_body (out, cases[i].code);
+      assert_serving (&f);
+    }
+
+  /* Deep nesting is refused before the parser sees it. */
+  deep = g_strnfill (100000, '[');
+  g_assert_cmpuint (post (&f, d, "/v1/push", deep, strlen (deep), NULL, &body), ==, 400);
+  g_assert_nonnull (strstr (body, "deeper"));
+  g_clear_pointer (&body, g_free);
+  assert_serving (&f);
+
+  /* More records than a batch may hold. */
+  for (guint i = 0; i < CARE_MAX_BATCH + 1; i++)
+    g_string_append_printf (many, "%s{\"i\":\"x%u\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}", i ? "," : "", i);
+  g_string_append (many, "]}");
+  g_assert_cmpuint (post (&f, d, "/v1/push", many->str, many->len, NULL, &body), ==, 413);
+  assert_error_body (body, "too-large");
+  g_assert_nonnull (strstr (body, "\"limit\":1000"));
+  g_clear_pointer (&body, g_free);
+
+  /* A body over the limit. */
+  huge = g_strnfill (CARE_MAX_BODY + 1, ' ');
+  g_assert_cmpuint (post (&f, d, "/v1/push", huge, CARE_MAX_BODY + 1, NULL, &body), ==, 413);
+  assert_error_body (body, "too-large");
+  g_assert_nonnull (strstr (body, "\"limit\":4194304"));
+  g_clear_pointer (&body, g_free);
+  assert_serving (&f);
+
+  /* A zip bomb: 64 MiB of spaces in a few kilobytes. */
+  zeros = g_strnfill (64 * 1024 * 1024, ' ');
+  bomb = care_gzip (zeros, 64 * 1024 * 1024, 9);
+  g_assert_cmpuint (g_bytes_get_size (bomb), <, CARE_MAX_BODY);
+  g_assert_cmpuint (post (&f, d, "/v1/push", g_bytes_get_data (bomb, NULL), g_bytes_get_size (bomb), "gzip", &body), ==, 413);
+  assert_error_body (body, "too-large");
+  g_clear_pointer (&body, g_free);
+  assert_serving (&f);
+
+  /* Damaged gzip, unknown encoding. */
+  g_assert_cmpuint (post (&f, d, "/v1/push", "\x1f\x8b garbage", 10, "gzip", &body), ==, 400);
+  g_clear_pointer (&body, g_free);
+  g_assert_cmpuint (post (&f, d, "/v1/push", "{}", 2, "br", &body), ==, 400);
+  g_clear_pointer (&body, g_free);
+
+  /* A huge header. */
+  long_header = g_strnfill (8192, 'x');
+  {
+    const char *headers[] = { "Carelog-Protocol", "1", "X-Junk", long_header, NULL };
+
+    g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", headers, g_bytes_new_static ("{}", 2), &body), ==, 400);
+    assert_error_body (body, "bad-request");
+    g_clear_pointer (&body, g_free);
+  }
+  assert_serving (&f);
+
+  /* Protocol version, method, path, credentials. */
+  {
+    g_autoptr(GBytes) empty = g_bytes_new_static ("{}", 2);
+    const char *v2[] = { "Carelog-Protocol", "2", NULL };
+    const char *bad_auth[] = { "Carelog-Protocol", "1", "Authorization", "Basic Zm9vOmJhcg==", NULL };
+
+    g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", NULL, empty, &body), ==, 400);
+    assert_error_body (body, "version");
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", v2, empty, &body), ==, 400);
+    assert_error_body (body, "version");
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (raw_request (&f, "GET", "/v1/pull", proto_headers, NULL, &body), ==, 405);
+    assert_error_body (body, "method");
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (raw_request (&f, "POST", "/v2/pull", proto_headers, empty, &body), ==, 404);
+    assert_error_body (body, "not-found");
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", bad_auth, empty, &body), ==, 401);
+    assert_error_body (body, "unauthorized");
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (post (&f, d, "/v1/pull", "{\"n\":0}", 7, NULL, &body), ==, 400);
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (post (&f, d, "/v1/pull", "{\"c\":\"1.zz.5.0\"}", 16, NULL, &body), ==, 409);
+    assert_error_body (body, "cursor-invalid");
+    g_clear_pointer (&body, g_free);
+  }
+
+  /* SQL-looking strings are data: stored and returned as they are. */
+  sql = g_strdup ("x');DROP/**/TABLE/**/events;--");
+  sql_events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  {
+    g_autofree char *json = g_strdup_printf ("{\"entry\":\"%s\",\"kind\":\"other\",\"date\":\"2026-11-23\","
+                                             "\"minutes\":15,\"comment\":\"' OR 1=1; --\"}", sql);
+
+    g_ptr_array_add (sql_events, device_event (d, "hours.added", json));
+  }
+  r = sync_push (d->client, sql_events, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, 0))->status, ==, CARE_PUSH_ACCEPTED);
+  all = pull_all (super->client, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (sql_events, 0))->id), ==, 1);
+  assert_serving (&f);
+  device_free (d);
+  device_free (super);
+  fixture_teardown (&f);
+}
+
+static void
+test_enrolment_and_revoke (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *first = NULL;
+  g_autoptr(CareEnrolmentLine) line = NULL;
+  g_autoptr(CareSyncClient) c = NULL;
+  g_autoptr(CareSyncClient) wrong = NULL;
+  g_autoptr(CareEnrolment) e1 = NULL;
+  g_autoptr(CareEnrolment) e2 = NULL;
+  g_autoptr(CareEnrolment) e3 = NULL;
+  g_autoptr(CarePullResult) p = NULL;
+  g_autoptr(CarePullResult) p2 = NULL;
+  g_autoptr(CarePullResult) p3 = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  out = fixture_admin (&f, TRUE, "device", "enrol", f.data, "m-carer", NULL);
+  first = g_strndup (out, strcspn (out, "\n"));
+  g_assert_true (g_str_has_prefix (first, "carelog:1:http://127.0.0.1:"));
+  g_assert_nonnull (strstr (out, "█"));       /* the QR code */
+  line = care_enrolment_line_parse (first, &error);
+  g_assert_no_error (error);
+  c = care_sync_client_new (line->url, line->pin, NULL, NULL);
+  e1 = sync_enrol (c, line->code, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e1->role, ==, CARE_ROLE_CARER);
+  g_assert_cmpstr (e1->timezone, ==, "Europe/Rome");
+  g_assert_cmpuint (strlen (e1->key), ==, 43);
+  e2 = sync_enrol (c, line->code, &error);           /* one time only */
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT);
+  g_clear_error (&error);
+  e3 = sync_enrol (c, "AAAA-BBBB-CCCC-DDDD", &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT);
+  g_clear_error (&error);
+
+  d = device_enrol (&f, "m-carer");
+  p = sync_pull (d->client, "", 0, 100, &error);
+  g_assert_no_error (error);
+  wrong = client_for (&f, d->device, "not-the-key");
+  p2 = sync_pull (wrong, "", 0, 100, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_free (fixture_admin (&f, TRUE, "device", "revoke", f.data, d->device, NULL));
+  p3 = sync_pull (d->client, "", 0, 100, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED);
+  g_clear_error (&error);
+  g_clear_pointer (&out, g_free);
+  out = fixture_admin (&f, TRUE, "device", "list", f.data, NULL);
+  g_assert_nonnull (strstr (out, d->device));
+  g_assert_nonnull (strstr (out, "revoked"));
+  device_free (d);
+  fixture_teardown (&f);
+}
+
+static void
+test_rate_limit (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { "--rate", "0.2", "--burst", "2", NULL };
+  gboolean limited = FALSE;
+
+  fixture_setup (&f);
+  fixture_start (&f, args, NULL);
+  d = device_enrol (&f, "m-carer");
+  for (int i = 0; i < 4 && !limited; i++)
+    {
+      g_autoptr(CarePullResult) p = sync_pull (d->client, "", 0, 10, &error);
+
+      if (p == NULL)
+        {
+          g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_RATE_LIMITED);
+          g_assert_cmpuint (care_sync_client_get_retry_after (d->client), >=, 1);
+          limited = TRUE;
+        }
+    }
+  g_assert_true (limited);
+  device_free (d);
+  fixture_teardown (&f);
+}
+
+static void
+portal_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  static const char page[] = "<html><body>Please sign in to CaféNet</body></html>";
+
+  if (g_str_has_suffix (path, "/pull"))
+    {
+      soup_server_message_set_redirect (msg, 302, "http://127.0.0.1:1/login");
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, sizeof page - 1);
+}
+
+static void
+test_captive_portal (void)
+{
+  g_autoptr(SoupServer) portal = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(CareSyncClient) c = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  TestDevice fake = { .device = (char *) "d-x", .member = (char *) "m-carer", .next_seq = 1, .hlc = 1 << 20 };
+  g_autoptr(CarePushResult) r = NULL;
+  g_autoptr(CarePullResult) p = NULL;
+  g_autoptr(CareEnrolment) e = NULL;
+
+  soup_server_add_handler (portal, NULL, portal_cb, NULL, NULL);
+  soup_server_listen_local (portal, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (portal);
+  url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  c = care_sync_client_new (url, NULL, "d-x", "key");
+  g_ptr_array_add (events, device_event (&fake, "hours.added",
+                                         "{\"entry\":\"e1\",\"kind\":\"travel\",\"date\":\"2026-11-23\",\"minutes\":10}"));
+  r = sync_push (c, events, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PORTAL);
+  g_clear_error (&error);
+  p = sync_pull (c, "", 0, 10, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PORTAL);
+  g_clear_error (&error);
+  e = sync_enrol (c, "ABCD", &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PORTAL);
+}
+
+/* Backup; more writes; restore the older backup: the device notices that
+ * the server is behind it, re-sends, and nothing is lost. */
+static void
+test_backup_restore (void)
+{
+  ServerFixture f;
+  TestDevice *d, *super;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = NULL, second = NULL, third = NULL, resend = NULL, all = NULL;
+  g_autofree char *backup = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+  g_autoptr(CarePushResult) gap = NULL;
+  g_autoptr(CarePushResult) again = NULL;
+  g_autoptr(CarePushResult) r3 = NULL;
+  g_autoptr(CarePullResult) page = NULL;
+  g_autoptr(CarePullResult) behind = NULL;
+  g_autoptr(CarePullResult) stale = NULL;
+  g_autofree char *cursor = NULL;
+  g_autoptr(GPtrArray) everything = g_ptr_array_new ();
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+  first = visit_batch (d, "c-1", 10);
+  r = sync_push (d->client, first, &error);
+  g_assert_no_error (error);
+  backup = g_build_filename (f.tmp, "backup.db", NULL);
+  g_free (fixture_admin (&f, TRUE, "backup", f.data, backup, NULL));   /* online */
+  second = visit_batch (d, "c-1", 10);
+  g_clear_pointer (&r, care_push_result_free);
+  r = sync_push (d->client, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->acked_seq, ==, 20);
+  d->acked = 20;
+  page = sync_pull (d->client, "", d->acked, 1000, &error);
+  g_assert_no_error (error);
+  cursor = g_strdup (page->next_cursor);
+
+  /* restore refuses while the server runs */
+  g_free (fixture_admin (&f, FALSE, "restore", f.data, backup, NULL));
+  fixture_stop (&f);
+  g_free (fixture_admin (&f, TRUE, "restore", f.data, backup, NULL));
+  fixture_start (&f, NULL, NULL);
+  g_clear_object (&d->client);
+  d->client = client_for (&f, d->device, d->key);
+  g_clear_object (&super->client);
+  super->client = client_for (&f, super->device, super->key);
+
+  /* Pull: the server says it is behind, and by how much. */
+  behind = sync_pull (d->client, cursor, d->acked, 1000, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND);
+  g_clear_error (&error);
+  /* Push of new records: a gap whose expected seq is below what the
+   * device had acknowledged — also "server behind". */
+  third = visit_batch (d, "c-1", 3);
+  gap = sync_push (d->client, third, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gap->expected_seq, ==, 11);
+  g_assert_cmpint (gap->expected_seq, <=, d->acked);
+  /* Recovery: re-send from the server's acked seq + 1. */
+  resend = slice (second, 0, second->len);
+  again = sync_push (d->client, resend, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again->acked_seq, ==, 20);
+  r3 = sync_push (d->client, third, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r3->acked_seq, ==, 23);
+  /* The old cursor is from another epoch. */
+  stale = sync_pull (d->client, cursor, 23, 1000, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID);
+  g_clear_error (&error);
+  all = pull_all (super->client, 0, &error);
+  g_assert_no_error (error);
+  g_ptr_array_extend (everything, first, NULL, NULL);
+  g_ptr_array_extend (everything, second, NULL, NULL);
+  g_ptr_array_extend (everything, third, NULL, NULL);
+  for (guint i = 0; i < everything->len; i++)
+    g_assert_cmpuint (count_id (all, ((CareEvent *) g_ptr_array_index (everything, i))->id), ==, 1);
+  device_free (d);
+  device_free (super);
+  fixture_teardown (&f);
+}
+
+static void
+test_scope_grows (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(CarePullResult) page = NULL;
+  g_autoptr(CarePullResult) stale = NULL;
+  gboolean saw_c2 = FALSE;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  page = sync_pull (d->client, "", 0, 1000, &error);
+  g_assert_no_error (error);
+  g_free (fixture_admin (&f, TRUE, "assign", f.data, "c-2", "m-carer", NULL));
+  stale = sync_pull (d->client, page->next_cursor, 0, 1000, &error);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID);
+  g_clear_error (&error);
+  after = pull_all (d->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < after->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (after, i);
+
+      if (e->type == CARE_EVENT_CAREPLAN_SET
+          && g_str_equal (json_object_get_string_member (e->body, "client"), "c-2"))
+        saw_c2 = TRUE;
+    }
+  g_assert_true (saw_c2);
+  device_free (d);
+  fixture_teardown (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/server/push/idempotent", test_idempotent);
+  g_test_add_func ("/server/push/drop-after-commit", test_drop_after_commit);
+  g_test_add_func ("/server/push/gaps-and-order", test_gaps_and_order);
+  g_test_add_func ("/server/push/poison", test_poison);
+  g_test_add_func ("/server/input/bad", test_bad_input);
+  g_test_add_func ("/server/enrolment-and-revoke", test_enrolment_and_revoke);
+  g_test_add_func ("/server/rate-limit", test_rate_limit);
+  g_test_add_func ("/server/client/captive-portal", test_captive_portal);
+  g_test_add_func ("/server/recovery/backup-restore", test_backup_restore);
+  g_test_add_func ("/server/pull/scope-grows", test_scope_grows);
+  return g_test_run ();
+}
