@@ -11,6 +11,7 @@
 #include "care-config.h"
 
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -69,6 +70,56 @@ close_request_cb (CareWindow *window)
   return FALSE;
 }
 
+/* CARELOG_BENCH=1 (the startup benchmark): print when the first frame
+ * showing the opened store has been drawn, then open the visit named by
+ * CARELOG_BENCH_VISIT, print the resident memory once it is drawn, quit. */
+static gint64 bench_start_us;
+
+static long
+resident_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static void
+bench_visit_painted_cb (GdkFrameClock *clock,
+                        CareWindow    *window)
+{
+  g_signal_handlers_disconnect_by_func (clock, bench_visit_painted_cb, window);
+  g_print ("visit-drawn-ms %.1f\nrss-kb %ld\n",
+           (g_get_monotonic_time () - bench_start_us) / 1000.0, resident_kb ());
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
+}
+
+static void
+bench_first_painted_cb (GdkFrameClock *clock,
+                        CareWindow    *window)
+{
+  const char *visit = g_getenv ("CARELOG_BENCH_VISIT");
+
+  g_signal_handlers_disconnect_by_func (clock, bench_first_painted_cb, window);
+  g_print ("first-frame-ms %.1f\n", (g_get_monotonic_time () - bench_start_us) / 1000.0);
+  if (visit != NULL)
+    care_window_open_visit (window, visit);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_visit_painted_cb), window);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
+static void
+bench_ready_cb (CareWindow *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_first_painted_cb), window);
+  gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
 static void
 care_application_activate (GApplication *application)
 {
@@ -92,6 +143,8 @@ care_application_activate (GApplication *application)
     }
   g_signal_connect (window, "profile-changed", G_CALLBACK (profile_changed_cb), NULL);
   g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), NULL);
+  if (bench_start_us != 0)
+    g_signal_connect (window, "ready", G_CALLBACK (bench_ready_cb), NULL);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -160,6 +213,9 @@ care_application_init (CareApplication *self)
 CareApplication *
 care_application_new (void)
 {
+  if (g_getenv ("CARELOG_BENCH") != NULL)
+    bench_start_us = g_get_monotonic_time ();
+
   return g_object_new (CARE_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_NON_UNIQUE,
