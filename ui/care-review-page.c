@@ -598,10 +598,12 @@ scan_done_cb (GObject      *source,
   g_autofree char *text = NULL;
   g_autofree char *button = NULL;
 
+  /* Cancelled: the page is going away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   gtk_widget_set_sensitive (self->bulk_button, TRUE);
   if (ids == NULL) {
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      toast (self, error->message);
+    toast (self, error->message);
     return;
   }
   if (ids->len == 0) {

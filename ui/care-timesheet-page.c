@@ -10,6 +10,10 @@
  */
 #include "care-config.h"
 
+#include <errno.h>
+#include <unistd.h>
+
+#include <gio/gfiledescriptorbased.h>
 #include <glib/gi18n.h>
 
 #include "care-export.h"
@@ -42,7 +46,8 @@ struct _CareTimesheetPage
   CareWindow *window;   /* weak */
   CareStore *store;
   CareReader *reader;
-  GCancellable *cancellable;
+  GCancellable *cancellable;   /* the week being read */
+  GCancellable *lifetime;      /* cancelled when the page goes away */
   int iso_year;
   int iso_week;
   gboolean loading;
@@ -182,8 +187,24 @@ write_export (CareStore *store,
     filter.review = CARE_REVIEW_APPROVED;
     ok = care_export_visits_csv (store, &filter, G_OUTPUT_STREAM (out), error);
   }
+  /* On disk before the page says it is saved. */
+  if (ok)
+    ok = g_output_stream_flush (G_OUTPUT_STREAM (out), NULL, error);
+  if (ok && G_IS_FILE_DESCRIPTOR_BASED (out)
+      && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (out))) != 0) {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                 _("The export could not be written to the disk: %s"), g_strerror (saved));
+    ok = FALSE;
+  }
   if (!ok) {
-    g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+    /* Closing with a cancelled cancellable leaves any earlier file as it
+     * was instead of replacing it with half an export. */
+    g_autoptr(GCancellable) abandon = g_cancellable_new ();
+
+    g_cancellable_cancel (abandon);
+    g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
     return NULL;
   }
   if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
@@ -396,8 +417,11 @@ export_done_cb (GObject      *source,
   CareTimesheetPage *self = CARE_TIMESHEET_PAGE (source);
   g_autoptr(GError) error = NULL;
 
-  if (!care_timesheet_page_export_finish (self, result, &error))
-    toast (self, error->message);
+  if (!care_timesheet_page_export_finish (self, result, &error)) {
+    /* Cancelled: the page is going away. */
+    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      toast (self, error->message);
+  }
   else
     toast (self, _("Export saved"));
 }
@@ -407,7 +431,7 @@ start_export (CareTimesheetPage   *self,
               CareTimesheetExport  kind,
               GFile               *file)
 {
-  care_timesheet_page_export_async (self, kind, file, NULL, export_done_cb, NULL);
+  care_timesheet_page_export_async (self, kind, file, self->lifetime, export_done_cb, NULL);
 }
 
 #if GTK_CHECK_VERSION(4, 10, 0)
@@ -618,6 +642,9 @@ care_timesheet_page_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->lifetime != NULL)
+    g_cancellable_cancel (self->lifetime);
+  g_clear_object (&self->lifetime);
   G_OBJECT_CLASS (care_timesheet_page_parent_class)->dispose (object);
 }
 
@@ -669,6 +696,7 @@ static void
 care_timesheet_page_init (CareTimesheetPage *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->lifetime = g_cancellable_new ();
 }
 
 /* Public API ------------------------------------------------------------- */

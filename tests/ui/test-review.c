@@ -446,6 +446,18 @@ export_done_cb (GObject      *source,
 }
 
 static void
+export_failed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (care_timesheet_page_export_finish (CARE_TIMESHEET_PAGE (source), result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 test_timesheet (Fixture      *f,
                 gconstpointer data)
 {
@@ -502,6 +514,18 @@ test_timesheet (Fixture      *f,
                                iso_year, iso_week);
   g_assert_nonnull (strstr (csv, week_name));
   g_assert_true (g_str_has_prefix (csv, "carer_id,carer_name,date,"));
+
+  /* A folder that does not exist: an error, nothing written. */
+  {
+    g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", "hours.csv", NULL);
+    g_autoptr(GFile) nowhere = g_file_new_for_path (missing);
+
+    done = FALSE;
+    care_timesheet_page_export_async (CARE_TIMESHEET_PAGE (page), CARE_TIMESHEET_EXPORT_VISITS,
+                                      nowhere, NULL, export_failed_cb, &done);
+    wait_for (flag_set, &done, "the failed export");
+    g_assert_false (g_file_query_exists (nowhere, NULL));
+  }
 }
 
 /* The demo co-op's supervisor profile opens with exceptions to review. */
