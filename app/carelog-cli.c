@@ -1132,10 +1132,10 @@ parse_args (Cli     *cli,
     {
       if (!options_done && g_str_equal (argv[i], "--"))
         options_done = TRUE;
-      else if (!options_done && g_str_has_prefix (argv[i], "--") && !parse_option (cli, argv, &i, error))
-        return FALSE;
       else if (options_done || !g_str_has_prefix (argv[i], "--"))
         g_ptr_array_add (positional, g_strdup (argv[i]));
+      else if (!parse_option (cli, argv, &i, error))
+        return FALSE;
     }
   g_ptr_array_add (positional, NULL);
   return TRUE;

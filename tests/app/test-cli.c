@@ -1,0 +1,242 @@
+/* test-cli.c: the real carelog-cli binary, as scripts and people use it.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include "test-util.h"
+
+typedef struct
+{
+  char *dir;
+  char *store;
+} Fixture;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static Result
+cli (Fixture    *f,
+     const char *first,
+     ...) G_GNUC_NULL_TERMINATED;
+
+static Result
+cli (Fixture    *f,
+     const char *first,
+     ...)
+{
+  const char *build = g_getenv ("CARELOG_BUILD_DIR");
+  g_autofree char *bin = g_build_filename (build ? build : ".", "app", "carelog-cli", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Result r = { 0 };
+  va_list args;
+
+  g_ptr_array_add (argv, bin);
+  g_ptr_array_add (argv, "--store");
+  g_ptr_array_add (argv, f->store);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r.out, &r.err, &r.status, &error));
+  g_assert_no_error (error);
+  r.status = WIFEXITED (r.status) ? WEXITSTATUS (r.status) : 255;
+  return r;
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static char *
+json_field (const char *text,
+            const char *name)
+{
+  g_autoptr(JsonNode) node = parse (text);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), name));
+}
+
+static void
+assert_ok (Result *r)
+{
+  if (r->status != 0)
+    g_error ("carelog-cli failed (%d): %s", r->status, r->err);
+}
+
+static void
+assert_fails (Result     *r,
+              const char *needle)
+{
+  g_assert_cmpint (r->status, ==, 1);
+  g_assert_true (g_str_has_prefix (r->err, "carelog-cli: "));
+  if (strstr (r->err, needle) == NULL)
+    g_error ("“%s” does not say “%s”", r->err, needle);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_auto(Result) r = { 0 };
+
+  f->dir = test_dir_new ();
+  f->store = g_build_filename (f->dir, "cli.db", NULL);
+  r = cli (f, "demo", NULL);
+  assert_ok (&r);
+  g_assert_nonnull (strstr (r.out, "Ana Lima"));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_free (f->store);
+  test_dir_free (f->dir);
+}
+
+static void
+test_visit (Fixture       *f,
+            gconstpointer  data)
+{
+  g_auto(Result) in = cli (f, "check-in", "c-rose", "--json", NULL);
+  g_autofree char *visit = NULL;
+  g_autofree char *note = NULL;
+
+  assert_ok (&in);
+  visit = json_field (in.out, "visit");
+  {
+    g_auto(Result) early = cli (f, "check-out", visit, NULL);
+    g_auto(Result) task = cli (f, "task", visit, "meds-am", "done", NULL);
+    g_auto(Result) skip = cli (f, "task", visit, "wash", "not-done", "--reason", "Client declined", NULL);
+    g_auto(Result) n = cli (f, "note", visit, "nutrition", "Ate", "porridge", "--json", NULL);
+    g_auto(Result) out = cli (f, "check-out", visit, NULL);
+    g_auto(Result) show = cli (f, "show", visit, "--json", NULL);
+    g_auto(Result) human = cli (f, "show", visit, NULL);
+    g_autoptr(JsonNode) detail = NULL;
+    JsonObject *summary;
+
+    assert_fails (&early, "Prompt morning medication");
+    assert_ok (&task);
+    assert_ok (&skip);
+    assert_ok (&n);
+    note = json_field (n.out, "note");
+    assert_ok (&out);
+    assert_ok (&show);
+    detail = parse (show.out);
+    summary = json_object_get_object_member (json_node_get_object (detail), "summary");
+    g_assert_cmpstr (json_object_get_string_member (summary, "state"), ==, "done");
+    g_assert_cmpstr (json_object_get_string_member (summary, "sync"), ==, "local");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (detail), "notes")), ==, 1);
+    assert_ok (&human);
+    g_assert_nonnull (strstr (human.out, "Ate porridge"));
+    g_assert_nonnull (strstr (human.out, "Client declined"));
+  }
+  {
+    g_auto(Result) amend = cli (f, "amend-note", note, "Ate", "toast", "--reason", "wrong breakfast", NULL);
+    g_auto(Result) noreason = cli (f, "amend-visit", visit, "service", "night care", NULL);
+    g_auto(Result) service = cli (f, "amend-visit", visit, "service", "night care", "--reason", "typo", NULL);
+    g_auto(Result) search = cli (f, "search", "toast", "--json", NULL);
+    g_autoptr(JsonNode) hits = NULL;
+
+    assert_ok (&amend);
+    assert_fails (&noreason, "--reason");
+    assert_ok (&service);
+    assert_ok (&search);
+    hits = parse (search.out);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (hits)), ==, 1);
+  }
+}
+
+static void
+test_outbox_and_hours (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_auto(Result) before = cli (f, "outbox", "--json", NULL);
+  g_auto(Result) hours = cli (f, "hours", "travel", "30", "--comment", "bus", "--json", NULL);
+  g_auto(Result) after = cli (f, "outbox", "--json", NULL);
+  g_auto(Result) week = cli (f, "week", "--json", NULL);
+  g_auto(Result) today = cli (f, "today", NULL);
+  g_auto(Result) verify = cli (f, "verify", NULL);
+  g_auto(Result) csv = cli (f, "export-visits", NULL);
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+  g_autoptr(JsonNode) w = NULL;
+
+  assert_ok (&before);
+  assert_ok (&hours);
+  assert_ok (&after);
+  a = parse (before.out);
+  b = parse (after.out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (b), "pending"), ==,
+                   json_object_get_int_member (json_node_get_object (a), "pending") + 1);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (json_node_get_object (b), "records")), ==,
+                   json_object_get_int_member (json_node_get_object (b), "pending"));
+  assert_ok (&week);
+  w = parse (week.out);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (w), "total_minutes"), >=, 30);
+  assert_ok (&today);
+  g_assert_nonnull (strstr (today.out, "Visits on"));
+  assert_ok (&verify);
+  assert_ok (&csv);
+  g_assert_cmpuint (strlen (csv.out), >, 0);
+}
+
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  g_auto(Result) unknown = cli (f, "fly", NULL);
+  g_auto(Result) usage = cli (f, "task", "v1", NULL);
+  g_auto(Result) client = cli (f, "check-in", "c-nobody", NULL);
+  g_auto(Result) visit = cli (f, "check-out", "no-such-visit", NULL);
+  g_auto(Result) again = cli (f, "demo", NULL);
+  g_autofree char *junk = g_build_filename (f->dir, "junk.db", NULL);
+  g_auto(Result) corrupt = { 0 };
+
+  assert_fails (&unknown, "Unknown command");
+  assert_fails (&usage, "Usage: carelog-cli task");
+  assert_fails (&client, "c-nobody");
+  assert_fails (&visit, "no-such-visit");
+  assert_fails (&again, "already set up");
+  g_assert_true (g_file_set_contents (junk, "this is not a care log, it is a shopping list: milk, eggs, "
+                                      "bread, tea, soap and a birthday card for Rose", -1, NULL));
+  g_free (f->store);
+  f->store = g_strdup (junk);
+  corrupt = cli (f, "today", NULL);
+  assert_fails (&corrupt, "left exactly as it was");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/app/cli/visit", Fixture, NULL, fixture_set_up, test_visit, fixture_tear_down);
+  g_test_add ("/app/cli/outbox-and-hours", Fixture, NULL, fixture_set_up, test_outbox_and_hours, fixture_tear_down);
+  g_test_add ("/app/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  return g_test_run ();
+}
