@@ -685,7 +685,8 @@ class World:
             self.proxy.close()
         if self.server:
             self.server.stop()
-        self.nm.stop()
+        if self.nm.proc.poll() is None:
+            self.nm.stop()
         self.session_bus.stop()
         self.system.stop()
         if self.failed or os.environ.get('CARELOG_KEEP_TEST_DIR'):

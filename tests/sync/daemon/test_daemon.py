@@ -11,6 +11,8 @@ import signal
 import sys
 import time
 
+import dbus
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (World, Store, TestFailure, log, wait_until, run_scenarios,  # noqa: E402
                      cursor_position)
@@ -386,6 +388,73 @@ def scenario_poison():
         world.close()
 
 
+def scenario_no_networkmanager():
+    """Without NetworkManager on the bus the daemon follows GNetworkMonitor
+    with the same behaviour; NetworkManager going away mid-run switches it."""
+    world, server, client, (tablet,) = setup('no-nm', connectivity='none',
+                                             daemon_env={'GIO_USE_NETWORK_MONITOR': 'base'})
+    try:
+        tablet.daemon.start()
+        made = tablet.make_records(6, client)
+        wait_until('6 pending', lambda: tablet.daemon.prop('RecordsPending') == 6)
+        check(tablet.daemon.prop('State') == 'offline', 'NetworkManager says offline')
+        check(world.proxy.count(None, None) == 0, 'nothing sent while NetworkManager says offline')
+        # NetworkManager leaves the bus: GNetworkMonitor (here the plain one,
+        # which always reports a network) takes over.
+        world.nm.stop()
+        wait_until('sent after the switch', lambda: all_on_server(server, tablet, made), timeout=10)
+        check('following GNetworkMonitor' in tablet.daemon.log(), 'the daemon says why')
+        # A daemon started with no NetworkManager at all.
+        tablet.daemon.kill()
+        more = tablet.make_records(3, client)
+        tablet.daemon.start()
+        wait_until('sent without NetworkManager', lambda: all_on_server(server, tablet, made + more),
+                   timeout=10)
+        check_converged(server, tablet)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_enrol():
+    """Enrolment over D-Bus: a bad code gets a sentence to act on; a good one
+    enrols, and the first download follows at once (asked for by a person,
+    so even on a metered link)."""
+    world = World('enrol', connectivity='full', metered=True)
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Enrol')
+        member = server.member('Erin Enrol')
+        server.assign(client, member)
+        d = world.daemon('tablet').start()
+        check(d.prop('State') == 'not-enrolled', 'State is %s' % d.prop('State'))
+        good = server.enrolment_line(member)
+        bad = good.rsplit(':', 2)
+        bad = '%s:%s:%s' % (bad[0], 'ZZZZ-ZZZZ-ZZZZ-ZZZZ', bad[2])
+        try:
+            d.call('Enrol', bad, 'Test tablet')
+            raise TestFailure('a wrong code must be refused')
+        except dbus.exceptions.DBusException as e:
+            log('wrong code: %s' % e.get_dbus_message())
+            check('co-ordinator' in e.get_dbus_message(), 'the refusal says what to do')
+        name, role = d.call('Enrol', good, 'Test tablet')
+        check(name == 'Erin Enrol' and role == 'carer', 'enrolled as %s (%s)' % (name, role))
+        store = Store(os.path.join(world.env['CARELOG_DATA_DIR'], 'profiles', 'tablet', 'carelog.db'))
+        wait_until('first download', lambda: store.cursor() != '' and d.prop('State') == 'idle',
+                   timeout=10)
+        check(not d.prop('PullDeferred'), 'a requested first download is not deferred')
+        check(store.meta('device') is not None, 'identity kept')
+        check(os.stat(os.path.join(os.path.dirname(store.path), 'device-key')).st_mode & 0o777 == 0o600,
+              'the key file is private')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -398,6 +467,8 @@ SCENARIOS = {
     'restore': scenario_restore,
     'clock': scenario_clock,
     'poison': scenario_poison,
+    'no-networkmanager': scenario_no_networkmanager,
+    'enrol': scenario_enrol,
 }
 
 if __name__ == '__main__':
