@@ -74,6 +74,8 @@ def all_on_server(server, device, expected):
 def check_converged(server, device):
     """Every local record of the device is on the server, once, unchanged,
     and acknowledged locally."""
+    # The acknowledgement is written after the server's answer arrives.
+    wait_until('%s acknowledged' % device.name, lambda: device.store.counts()[0] == 0, timeout=10)
     local = {k: v for k, v in device.store.events().items() if v[0] == device.device_id}
     remote = server.events(device.device_id)
     check(set(local) == set(remote), 'local %d records, server %d' % (len(local), len(remote)))
