@@ -65,6 +65,10 @@ def setup_build(args, stage_build):
     if not os.path.exists(os.path.join(stage_build, 'build.ninja')):
         run('meson', 'setup', '--prefix', args.prefix, '--buildtype=plain',
             '-Dfault_hooks=false', stage_build, args.source)
+    else:
+        # Reconfigure now if a meson.build changed, so that what meson
+        # introspect says is current.
+        run('ninja', '-C', stage_build, 'build.ninja')
 
 
 def installed_by_introspection(stage_build):
