@@ -50,6 +50,7 @@ struct _CareSyncService
   gboolean failed;
   gboolean portal_seen;          /* the last round met a captive portal */
   gboolean pull_deferred;
+  GSettings *settings;           /* the app's, when its schema is installed */
   char *error_sentence;
 };
 
@@ -283,10 +284,16 @@ round_done_cb (GObject      *source,
     }
 }
 
+static gboolean
+sync_on_metered (CareSyncService *self)
+{
+  return self->settings != NULL && g_settings_get_boolean (self->settings, "sync-on-metered");
+}
+
 static void
 start_round (CareSyncService *self)
 {
-  gboolean allow_bulk = !self->metered || self->bulk_requested;
+  gboolean allow_bulk = !self->metered || self->bulk_requested || sync_on_metered (self);
 
   clear_timers (self);
   self->running = TRUE;
@@ -479,6 +486,32 @@ watch_store (CareSyncService *self)
   g_signal_connect_object (self->monitor, "changed", G_CALLBACK (store_file_changed_cb), self, 0);
 }
 
+static void
+sync_on_metered_changed_cb (GSettings  *settings,
+                            const char *key,
+                            gpointer    user_data)
+{
+  CareSyncService *self = user_data;
+
+  if (self->metered && self->pull_deferred && sync_on_metered (self))
+    request_round (self);
+}
+
+static void
+watch_settings (CareSyncService *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema == NULL || !g_settings_schema_has_key (schema, "sync-on-metered"))
+    return;
+  self->settings = g_settings_new_full (schema, NULL, NULL);
+  g_signal_connect_object (self->settings, "changed::sync-on-metered",
+                           G_CALLBACK (sync_on_metered_changed_cb), self, 0);
+}
+
 /* D-Bus methods ----------------------------------------------------------- */
 
 static gboolean
@@ -529,6 +562,7 @@ care_sync_service_dispose (GObject *object)
   clear_timers (self);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
   if (self->connectivity != NULL)
     g_signal_handlers_disconnect_by_data (self->connectivity, self);
   g_clear_object (&self->connectivity);
@@ -608,6 +642,7 @@ care_sync_service_start (CareSyncService *self)
     }
   refresh_counts (self);
   watch_store (self);
+  watch_settings (self);
   g_signal_connect_object (self->connectivity, "changed",
                            G_CALLBACK (connectivity_changed_cb), self, G_CONNECT_SWAPPED);
   self->link = care_connectivity_get_link (self->connectivity);

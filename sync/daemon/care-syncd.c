@@ -176,6 +176,31 @@ name_lost_cb (GDBusConnection *connection,
 
 /* main -------------------------------------------------------------------- */
 
+/* The app's rule: CARELOG_PROFILE, else the profile it opened last, else
+ * "default"; so that the daemon started by D-Bus activation serves the profile
+ * the carer is using. */
+static char *
+default_profile (void)
+{
+  const char *env = g_getenv ("CARELOG_PROFILE");
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (env != NULL && *env)
+    return g_strdup (env);
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "last-profile"))
+    {
+      g_autoptr(GSettings) settings = g_settings_new_full (schema, NULL, NULL);
+      g_autofree char *last = g_settings_get_string (settings, "last-profile");
+
+      if (last != NULL && *last)
+        return g_steal_pointer (&last);
+    }
+  return g_strdup ("default");
+}
+
 int
 care_syncd_main (int    argc,
                  char **argv)
@@ -188,7 +213,7 @@ care_syncd_main (int    argc,
   gboolean once = FALSE;
   gboolean version = FALSE;
   const GOptionEntry entries[] = {
-    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile, "The profile to sync (default: default)", "NAME" },
+    { "profile", 'p', 0, G_OPTION_ARG_STRING, &profile, "The profile to sync (default: CARELOG_PROFILE, else the one the app opened last, else default)", "NAME" },
     { "store", 0, 0, G_OPTION_ARG_FILENAME, &store_path, "The store file to sync (instead of a profile)", "PATH" },
     { "enrol", 0, 0, G_OPTION_ARG_STRING, &enrol_line, "Enrol this device with the line from the co-ordinator, then exit", "LINE" },
     { "device-name", 0, 0, G_OPTION_ARG_STRING, &device_name, "A name for this device (with --enrol)", "NAME" },
@@ -221,7 +246,7 @@ care_syncd_main (int    argc,
       return 2;
     }
   if (profile == NULL)
-    profile = g_strdup ("default");
+    profile = default_profile ();
   if (store_path == NULL)
     store_path = care_store_default_path (profile);
 
