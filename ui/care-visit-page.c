@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-store-private.h"
 #include "care-ui-util.h"
 #include "care-visit-page.h"
 
@@ -933,19 +934,32 @@ save_note_amendment_action (GtkWidget  *widget,
   written (self);
 }
 
-static const char *
+/* The id of the open query's review. The public visit summary carries the
+ * query's message but not its review id, which query.answered needs, so it
+ * is read from the visit's records (the store's own reader). */
+static char *
 open_review (CareVisitPage *self)
 {
-  if (self->detail == NULL)
-    return NULL;
-  for (guint i = self->detail->history->len; i > 0; i--)
-    {
-      const CareHistoryEntry *e = g_ptr_array_index (self->detail->history, i - 1);
+  g_autoptr(GPtrArray) events = NULL;
+  char *review = NULL;
 
-      if (e->type == CARE_EVENT_REVIEW_ADDED)
-        return e->event;
+  if (self->summary == NULL || self->summary->visit == NULL || self->summary->open_query == NULL)
+    return NULL;
+  events = care_store_load_visit_events (self->store, self->summary->visit, NULL, NULL);
+  if (events == NULL)
+    return NULL;
+  for (guint i = 0; i < events->len; i++)
+    {
+      const CareEvent *e = g_ptr_array_index (events, i);
+
+      if (e->type == CARE_EVENT_REVIEW_ADDED
+          && g_strcmp0 (json_object_get_string_member_with_default (e->body, "action", NULL), "query") == 0)
+        {
+          g_free (review);
+          review = g_strdup (json_object_get_string_member_with_default (e->body, "review", NULL));
+        }
     }
-  return NULL;
+  return review;
 }
 
 static void
@@ -956,7 +970,7 @@ reply_action (GtkWidget  *widget,
   CareVisitPage *self = CARE_VISIT_PAGE (widget);
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  const char *review = open_review (self);
+  g_autofree char *review = open_review (self);
 
   if (review == NULL)
     return;

@@ -314,6 +314,83 @@ test_unscheduled (void)
   care_test_window_destroy (window);
 }
 
+/* A supervisor's query is shown on its visit and the carer replies. */
+static void
+test_query_reply (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, TRUE);
+  g_autoptr(GPtrArray) types = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  g_assert_true (label_contains (root, "visits-list", "Queried by a supervisor"));
+  care_test_activate (root, "visit-row-0");
+  g_assert_true (care_test_is_visible (care_test_find (root, "query-box")));
+  g_assert_true (label_contains (root, "query-message", "Please check the end time"));
+  care_test_set_text (root, "query-reply", "I stayed until the family arrived.");
+  care_test_activate (root, "query-send");
+  g_assert_false (care_test_is_visible (care_test_find (root, "query-box")));
+  g_assert_true (label_contains (root, "history-list", "I stayed until the family arrived."));
+  care_test_window_destroy (window);
+
+  types = outbox_types (path);
+  g_assert_cmpstr (types->pdata[types->len - 1], ==, "query.answered");
+}
+
+/* First run: "Try the demo" fills the profile and shows Today. */
+static gboolean
+home_shown (gpointer data)
+{
+  return g_strcmp0 (care_window_get_screen (data), "home") == 0;
+}
+
+static void
+test_demo (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_empty_store (dir);
+  g_autoptr(CareStore) store = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  g_assert_cmpstr (care_window_get_screen (window), ==, "first-run");
+  care_test_activate (root, "demo-button");
+  care_test_wait (home_shown, window, 30, "the demo profile to open");
+  g_assert_nonnull (care_window_get_store (window));
+  g_assert_nonnull (care_store_get_device (care_window_get_store (window)));
+  care_test_window_destroy (window);
+  store = reopen (path);
+  g_assert_cmpint (care_store_get_role (store), ==, CARE_ROLE_CARER);
+}
+
+/* Enrolment without the sync service says so, in words a carer can act on. */
+static void
+test_enrol_without_service (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_empty_store (dir);
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *error;
+
+  care_test_activate (root, "enrol-button");
+  error = care_test_find (root, "enrol-error");
+  g_assert_true (care_test_is_visible (error));
+  g_assert_true (label_contains (root, "enrol-error", "server address"));
+  care_test_set_text (root, "enrol-text", "not an enrolment");
+  care_test_activate (root, "enrol-button");
+  g_assert_true (label_contains (root, "enrol-error", "carelog:"));
+  care_test_set_text (root, "enrol-text", "carelog:1:https://127.0.0.1:9:CODE:");
+  care_test_activate (root, "enrol-button");
+  /* The test has a session bus of its own, where nothing provides the
+   * sync service. */
+  while (!label_contains (root, "enrol-error", "sync service"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (care_window_get_screen (window), ==, "first-run");
+  care_test_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -324,5 +401,8 @@ main (int   argc,
   g_test_add_func ("/ui/visit/amendment", test_amendment);
   g_test_add_func ("/ui/visit/safeguarding", test_safeguarding);
   g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
+  g_test_add_func ("/ui/visit/query-reply", test_query_reply);
+  g_test_add_func ("/ui/first-run/demo", test_demo);
+  g_test_add_func ("/ui/first-run/enrol-without-service", test_enrol_without_service);
   return g_test_run ();
 }
