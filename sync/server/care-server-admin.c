@@ -26,7 +26,7 @@ static const char usage_text[] =
   "Usage:\n"
   "  carelog-server init DIR [--timezone ZONE]\n"
   "  carelog-server serve DIR --listen ADDR:PORT --cert FILE --key FILE [--public-url URL]\n"
-  "                 [--rate N] [--burst N] | --insecure-http (loopback only)\n"
+  "                 [--rate N] [--burst N] [--enrolments-per-minute N] | --insecure-http (loopback only)\n"
   "  carelog-server member add DIR MEMBER --name NAME --role carer|supervisor|administrator\n"
   "  carelog-server member deactivate DIR MEMBER\n"
   "  carelog-server client add DIR CLIENT --name NAME --address ADDRESS [--task ID:LABEL[:essential]]...\n"
@@ -130,7 +130,9 @@ cmd_serve (int argc, char **argv)
   gboolean insecure = FALSE;
   double rate = 20;
   int burst = 40;
+  int enrolments = 10;
   GOptionEntry entries[] = {
+    { "enrolments-per-minute", 0, 0, G_OPTION_ARG_INT, &enrolments, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, NULL, NULL },
     { "key", 0, 0, G_OPTION_ARG_FILENAME, &key, NULL, NULL },
@@ -150,7 +152,7 @@ cmd_serve (int argc, char **argv)
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail (error);
-  if (argc != 2 || listen == NULL || rate <= 0 || burst < 1)
+  if (argc != 2 || listen == NULL || rate <= 0 || burst < 1 || enrolments < 1)
     return usage ();
   lock = lock_dir (argv[1], &error);
   if (lock < 0)
@@ -165,6 +167,7 @@ cmd_serve (int argc, char **argv)
   options.public_url = public_url;
   options.rate = rate;
   options.burst = (guint) burst;
+  options.enrolments_per_minute = (guint) enrolments;
   server = care_server_new (store, &options);
   if (!care_server_start (server, &url, &pin, &error))
     return fail (error);

@@ -674,7 +674,8 @@ handle_v1_cb (SoupServer        *server,
       GInetSocketAddress *remote = G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg));
       g_autofree char *who = remote ? g_inet_address_to_string (g_inet_socket_address_get_address (remote)) : g_strdup ("?");
 
-      wait = take_token (self->enrol_buckets, who, 10.0 / 60.0, 10);
+      wait = take_token (self->enrol_buckets, who, self->options.enrolments_per_minute / 60.0,
+                         self->options.enrolments_per_minute);
       if (wait > 0)
         goto rate_limited;
     }
@@ -750,7 +751,8 @@ handle_v1_cb (SoupServer        *server,
 rate_limited:
   {
     g_autofree char *secs = g_strdup_printf ("%u", wait);
-    g_autofree char *text = g_strdup_printf ("Too many requests from this device; try again in %u seconds.", wait);
+    g_autofree char *text = g_strdup_printf ("Too many requests from this %s; try again in %u seconds.",
+                                             is_enrol ? "address" : "device", wait);
 
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", secs);
     respond_error (msg, request_id, job->device, 429, "rate-limited", text, -1, -1);
@@ -823,6 +825,8 @@ care_server_new (CareServerStore         *store,
     self->options.rate = 20;
   if (self->options.burst == 0)
     self->options.burst = 40;
+  if (self->options.enrolments_per_minute == 0)
+    self->options.enrolments_per_minute = 10;
 #if CARE_FAULT_HOOKS
   {
     const char *fault = g_getenv ("CARELOG_FAULT");
@@ -879,6 +883,7 @@ care_server_start (CareServer *self,
   g_autoptr(GInetSocketAddress) address = parse_listen (self->listen, error);
   g_autoptr(GTlsCertificate) cert = NULL;
   g_autoptr(GSList) uris = NULL;
+  g_autoptr(GSocket) socket = NULL;
   g_autofree char *host = NULL;
   GUri *uri;
 
@@ -912,8 +917,16 @@ care_server_start (CareServer *self,
   soup_server_add_early_handler (self->soup, "/v1", early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, "/v1", handle_v1_cb, self, NULL);
   soup_server_add_handler (self->soup, NULL, handle_unknown_cb, self, NULL);
-  if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (address),
-                           cert != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  /* Our own socket, for a listen backlog that takes a co-op's tablets all
+   * reconnecting at once (GSocket's default is 10). */
+  socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, 1024);
+  if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error)
+      || !g_socket_listen (socket, error)
+      || !soup_server_listen_socket (self->soup, socket, cert != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);

@@ -20,6 +20,7 @@ typedef struct
   const char *public_url;    /* what enrolment lines carry; default from listen */
   double rate;               /* requests per second per device */
   guint burst;
+  guint enrolments_per_minute; /* per remote address */
 } CareServerOptions;
 
 #define CARE_TYPE_SERVER (care_server_get_type ())

@@ -1,0 +1,317 @@
+/* bench-server.c: carelog-server benchmarks (suite 'bench').
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * 1. Ingest: 50 devices push 100-event batches concurrently (real client,
+ *    gzip, plain HTTP on loopback): events/s, p50/p99 push latency, bytes
+ *    per record on the wire.
+ * 2. A supervisor's initial sync of 1,000,000 events (pages of 5000).
+ * Prints medians over several runs. The machine is shared: figures are
+ * noisy when other builds run.
+ */
+#include "care-config.h"
+
+#include <string.h>
+#include <sqlite3.h>
+
+#include "server-fixture.h"
+
+#define MAX_DEVICES 50
+static guint N_DEVICES = MAX_DEVICES;
+#define BATCH 100
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  g_array_sort (values, cmp_double);
+  return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
+}
+
+static GPtrArray *
+typical_batch (TestDevice *d)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+
+  while (events->len < BATCH)
+    {
+      g_autofree char *visit = g_uuid_string_random ();
+      g_autofree char *json = NULL;
+      gint64 at = 1763900000000 + events->len * 60000;
+
+      json = g_strdup_printf ("{\"visit\":\"%s\",\"client\":\"c-1\",\"service\":\"personal-care\",\"at\":%" G_GINT64_FORMAT "}", visit, at);
+      g_ptr_array_add (events, device_event (d, "visit.started", json));
+      for (int t = 1; t <= 2 && events->len < BATCH; t++)
+        {
+          g_free (json);
+          json = g_strdup_printf ("{\"visit\":\"%s\",\"task\":\"t-%d\",\"done\":true}", visit, t);
+          g_ptr_array_add (events, device_event (d, "task.answered", json));
+        }
+      if (events->len < BATCH)
+        {
+          g_autofree char *note = g_uuid_string_random ();
+
+          g_free (json);
+          json = g_strdup_printf ("{\"visit\":\"%s\",\"note\":\"%s\",\"category\":\"wellbeing\",\"text\":\"In good spirits, ate well.\"}",
+                                  visit, note);
+          g_ptr_array_add (events, device_event (d, "note.added", json));
+        }
+      if (events->len < BATCH)
+        {
+          g_free (json);
+          json = g_strdup_printf ("{\"visit\":\"%s\",\"at\":%" G_GINT64_FORMAT "}", visit, at + 1800000);
+          g_ptr_array_add (events, device_event (d, "visit.finished", json));
+        }
+    }
+  return events;
+}
+
+typedef struct
+{
+  TestDevice *device;
+  GPtrArray *batches;     /* of GPtrArray */
+  guint next;
+  gint64 started;
+} Pusher;
+
+typedef struct
+{
+  Pusher pushers[MAX_DEVICES];
+  guint running;
+  GArray *latencies;      /* ms */
+  gsize bytes;
+  guint events;
+  gboolean failed;
+} IngestRun;
+
+static void push_next (IngestRun *run, Pusher *p);
+
+static void
+pushed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  IngestRun *run = user_data;
+  Pusher *p = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+  double ms;
+
+  for (guint i = 0; i < N_DEVICES; i++)
+    if ((GObject *) run->pushers[i].device->client == source)
+      p = &run->pushers[i];
+  r = care_sync_client_push_finish (CARE_SYNC_CLIENT (source), result, &error);
+  if (r == NULL || r->expected_seq != 0)
+    {
+      g_printerr ("push failed: %s\n", error ? error->message : "gap");
+      run->failed = TRUE;
+      run->running--;
+      return;
+    }
+  ms = (g_get_monotonic_time () - p->started) / 1000.0;
+  g_array_append_val (run->latencies, ms);
+  run->bytes += r->bytes_sent;
+  run->events += r->items->len;
+  push_next (run, p);
+}
+
+static void
+push_next (IngestRun *run,
+           Pusher    *p)
+{
+  if (p->next == p->batches->len)
+    {
+      run->running--;
+      return;
+    }
+  p->started = g_get_monotonic_time ();
+  care_sync_client_push_async (p->device->client, g_ptr_array_index (p->batches, p->next++), NULL, pushed_cb, run);
+}
+
+static void
+bench_ingest (ServerFixture *f,
+              TestDevice   **devices,
+              guint          batches_per_device,
+              double        *events_per_s,
+              GArray        *all_latencies,
+              double        *bytes_per_event)
+{
+  IngestRun run = { 0 };
+  gint64 t0;
+
+  run.latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      Pusher *p = &run.pushers[i];
+
+      p->device = devices[i];
+      p->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+      for (guint b = 0; b < batches_per_device; b++)
+        g_ptr_array_add (p->batches, typical_batch (devices[i]));
+    }
+  t0 = g_get_monotonic_time ();
+  run.running = N_DEVICES;
+  for (guint i = 0; i < N_DEVICES; i++)
+    push_next (&run, &run.pushers[i]);
+  while (run.running > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (run.failed);
+  *events_per_s = run.events / ((g_get_monotonic_time () - t0) / 1e6);
+  *bytes_per_event = (double) run.bytes / run.events;
+  g_array_append_vals (all_latencies, run.latencies->data, run.latencies->len);
+  for (guint i = 0; i < N_DEVICES; i++)
+    g_ptr_array_unref (run.pushers[i].batches);
+  g_array_unref (run.latencies);
+}
+
+static void
+fill_events (const char *data_dir,
+             guint       n)
+{
+  g_autofree char *path = g_build_filename (data_dir, "carelog.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  gint64 hlc = (gint64) 1763900000000 << 16;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, "PRAGMA synchronous=OFF; BEGIN", NULL, NULL, NULL);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received)"
+                                            " VALUES (?1, ?2, ?3, 'm-carer', ?4, ?5, ?6, 'c-1', 'm-carer', ?7, 0)", -1, &s, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < n; i++)
+    {
+      char id[40], dev[16], body[256];
+      const char *type;
+
+      g_snprintf (id, sizeof id, "019a%04x-%04x-7%03x-8%03x-%012x", i >> 16, i & 0xffff, i % 4096, (i * 7) % 4096, i);
+      g_snprintf (dev, sizeof dev, "d-bulk%02u", i % 50);
+      if (i % 5 == 0)
+        {
+          type = "visit.started";
+          g_snprintf (body, sizeof body, "{\"visit\":\"v-%u\",\"client\":\"c-1\",\"service\":\"personal-care\",\"at\":%" G_GINT64_FORMAT "}",
+                      i / 5, (gint64) 1763900000000 + i);
+        }
+      else if (i % 5 == 4)
+        {
+          type = "note.added";
+          g_snprintf (body, sizeof body, "{\"visit\":\"v-%u\",\"note\":\"n-%u\",\"category\":\"wellbeing\",\"text\":\"In good spirits, ate well.\"}",
+                      i / 5, i);
+        }
+      else
+        {
+          type = "task.answered";
+          g_snprintf (body, sizeof body, "{\"visit\":\"v-%u\",\"task\":\"t-%u\",\"done\":true}", i / 5, i % 5);
+        }
+      sqlite3_reset (s);
+      sqlite3_bind_text (s, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (s, 2, dev, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (s, 3, i / 50 + 1 + 1000000);
+      sqlite3_bind_int64 (s, 4, hlc + i);
+      sqlite3_bind_int64 (s, 5, (hlc + i) >> 16);
+      sqlite3_bind_text (s, 6, type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (s, 7, body, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+    }
+  sqlite3_finalize (s);
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static double
+bench_initial_sync (ServerFixture *f,
+                    TestDevice    *super,
+                    guint          expect_at_least,
+                    gsize         *bytes)
+{
+  g_autofree char *cursor = g_strdup ("");
+  gint64 t0 = g_get_monotonic_time ();
+  guint n = 0;
+
+  *bytes = 0;
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CarePullResult) r = sync_pull (super->client, cursor, 0, CARE_MAX_PULL, &error);
+
+      g_assert_no_error (error);
+      n += r->records->len;
+      *bytes += r->bytes_received;
+      g_free (cursor);
+      cursor = g_strdup (r->next_cursor);
+      if (!r->more)
+        break;
+    }
+  g_assert_cmpuint (n, >=, expect_at_least);
+  return (g_get_monotonic_time () - t0) / 1e6;
+}
+
+int
+main (int argc, char **argv)
+{
+  ServerFixture f;
+  TestDevice *devices[MAX_DEVICES];
+  TestDevice *super;
+  const char *args[] = { "--rate", "10000", "--burst", "10000", "--enrolments-per-minute", "1000", NULL };
+  guint runs = g_getenv ("CARELOG_BENCH_RUNS") ? atoi (g_getenv ("CARELOG_BENCH_RUNS")) : 5;
+  guint sync_events = g_getenv ("CARELOG_BENCH_SYNC") ? atoi (g_getenv ("CARELOG_BENCH_SYNC")) : 1000000;
+  GArray *rates = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (double));
+  double bytes_per_event = 0;
+  gsize sync_bytes = 0;
+
+  if (g_getenv ("CARELOG_BENCH_DEVICES"))
+    N_DEVICES = CLAMP (atoi (g_getenv ("CARELOG_BENCH_DEVICES")), 1, MAX_DEVICES);
+  g_print ("1..1\n");
+  fixture_setup (&f);
+  fill_events (f.data, sync_events);
+  fixture_start (&f, args, NULL);
+  for (guint i = 0; i < N_DEVICES; i++)
+    devices[i] = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+
+  for (guint r = 0; r < runs; r++)
+    {
+      double rate;
+      GArray *lat = g_array_new (FALSE, FALSE, sizeof (double));
+
+      bench_ingest (&f, devices, 10, &rate, lat, &bytes_per_event);
+      g_array_append_val (rates, rate);
+      g_print ("# ingest run %u: %.0f events/s, push p50 %.1f ms, p99 %.1f ms\n", r + 1, rate,
+               percentile (lat, 0.5), percentile (lat, 0.99));
+      g_array_append_vals (latencies, lat->data, lat->len);
+      g_array_unref (lat);
+    }
+  g_print ("# ingest, %u devices x 100-event batches: median %.0f events/s (target >= 20000)\n",
+           N_DEVICES, percentile (rates, 0.5));
+  g_print ("# push latency of a 100-event batch over all runs: p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)\n",
+           percentile (latencies, 0.5), percentile (latencies, 0.99));
+  g_print ("# wire size of a typical tablet batch (gzip): %.1f bytes per record\n", bytes_per_event);
+
+  for (guint r = 0; r < MAX (1, runs / 2); r++)
+    {
+      double t = bench_initial_sync (&f, super, sync_events, &sync_bytes);
+
+      g_array_append_val (times, t);
+      g_print ("# supervisor initial sync run %u: %.1f s, %.1f MB on the wire\n", r + 1, t, sync_bytes / 1e6);
+    }
+  g_print ("# supervisor initial sync of %u+ events: median %.1f s (target < 60 s)\n",
+           sync_events, percentile (times, 0.5));
+  g_print ("# (shared 2-core machine: client and server share the CPU; figures are noisy)\n");
+  g_print ("ok 1 /bench/server\n");
+
+  for (guint i = 0; i < N_DEVICES; i++)
+    device_free (devices[i]);
+  device_free (super);
+  fixture_teardown (&f);
+  return 0;
+}
