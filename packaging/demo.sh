@@ -317,6 +317,13 @@ if [ ! -f "$demo/reviewed" ]; then
 fi
 
 say "The demo co-op is ready: $(sync_summary)"
+cat <<EOF
+    Ana's tablet from a terminal (carelog-cli help for more):
+      CARELOG_DATA_DIR=$demo/tablet $cli_bin --profile=carer today
+    The co-ordinator's view of Ana's day before the demo was made:
+      CARELOG_DATA_DIR=$demo/tablet $cli_bin --profile=supervisor today --date=$(demo_day -1) --carer=m-ana
+    Logs: $demo/logs/
+EOF
 if [ $no_window = 1 ]; then
   exit 0
 fi
