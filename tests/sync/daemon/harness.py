@@ -161,6 +161,7 @@ class FaultProxy:
         self.default_fault = None   # applied when no queued fault (e.g. 'refuse')
         self.random_faults = None   # (rng, probability) for the randomised run
         self.held = []
+        self.statuses = []          # (monotonic time, path, HTTP status, Retry-After or None)
         self.release_event = threading.Event()
         self.closed = False
         self.thread = threading.Thread(target=self._accept, daemon=True)
@@ -290,7 +291,11 @@ class FaultProxy:
                     with self.lock:
                         self.requests.append((now, path, len(head) + len(body), 0, 'down'))
                     return
-                rhead, rbody, _ = resp
+                rhead, rbody, status_line = resp
+                retry = re.search(rb'(?im)^retry-after:\s*(\d+)', rhead)
+                with self.lock:
+                    self.statuses.append((now, path, int(status_line.split(' ')[1]),
+                                          int(retry.group(1)) if retry else None))
                 if fault == 'drop-response':
                     with self.lock:
                         self.requests.append((now, path, len(head) + len(body), 0, 'dropped'))
@@ -486,13 +491,13 @@ class Server:
             raise TestFailure('carelog-server %s: %s%s' % (' '.join(args), r.stdout, r.stderr))
         return r.stdout
 
-    def start(self, extra_env=None):
+    def start(self, extra_env=None, rate='1000', burst='2000'):
         log_file = open(self.log_path, 'a')
         env = dict(os.environ, **self.world.env)
         env.update(extra_env or {})
         self.proc = subprocess.Popen([program('sync/server/carelog-server'), 'serve', self.dir,
                                       '--listen', '127.0.0.1:0', '--insecure-http',
-                                      '--rate', '1000', '--burst', '2000'],
+                                      '--rate', rate, '--burst', burst],
                                      env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
         log_file.close()
         self.port = None

@@ -14,7 +14,7 @@ import time
 import dbus
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (World, Store, TestFailure, log, wait_until, run_scenarios,  # noqa: E402
+from harness import (World, Store, Server, FaultProxy, TestFailure, log, wait_until, run_scenarios,  # noqa: E402
                      cursor_position)
 
 
@@ -457,6 +457,40 @@ def scenario_enrol():
         world.close()
 
 
+def scenario_rate_limited():
+    """The server asks the tablet to slow down (429, Retry-After): the daemon
+    waits at least that long, then converges."""
+    world = World('rate-limited', connectivity='none')
+    try:
+        world.server = server = Server(world)
+        server.start(rate='0.5', burst='3')
+        world.proxy = FaultProxy(server.port)
+        client = server.client('Mrs Busy')
+        member = server.member('Rita Rate')
+        server.assign(client, member)
+        tablet = world.device('tablet', member, daemon_env={'CARELOG_SYNC_BATCH': '4'})
+        tablet.enrol(server)
+        tablet.daemon.start()
+        made = tablet.make_records(24, client)
+        world.nm.set('full')
+        wait_until('all on the server', lambda: all_on_server(server, tablet, made), timeout=60)
+        limited = [st for st in world.proxy.statuses if st[2] == 429]
+        check(limited, 'the server never said 429: the test did not test anything')
+        for t, path, status, retry in limited:
+            later = [st[0] for st in world.proxy.statuses if st[0] > t]
+            if later:
+                waited = min(later) - t
+                check(waited >= (retry or 1) * 0.95,
+                      'asked to wait %s s, tried again after %.2f s' % (retry, waited))
+        log('%d answers 429; every retry waited at least Retry-After' % len(limited))
+        check_converged(server, tablet)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -471,6 +505,7 @@ SCENARIOS = {
     'poison': scenario_poison,
     'no-networkmanager': scenario_no_networkmanager,
     'enrol': scenario_enrol,
+    'rate-limited': scenario_rate_limited,
 }
 
 if __name__ == '__main__':
