@@ -157,11 +157,18 @@ make_certificate() {
   chmod 0600 "$tls_dir/server.key"
 }
 
+# The co-op's time zone: this machine's ($TZ, or /etc/localtime's name),
+# else UTC. Every program of the demo runs in it, so that the rota, the
+# history's clock and what the tablets show agree.
 co_op_timezone() {
-  local zone
-  zone=$(readlink /etc/localtime 2>/dev/null | sed -n 's#^.*zoneinfo/##p')
+  local zone=${TZ:-}
+  zone=${zone#:}
+  [ -n "$zone" ] && [ -f "/usr/share/zoneinfo/$zone" ] \
+    || zone=$(readlink /etc/localtime 2>/dev/null | sed -n 's#^.*zoneinfo/##p')
   echo "${zone:-UTC}"
 }
+TZ=$(co_op_timezone)
+export TZ
 
 server_pid=
 start_server() {
