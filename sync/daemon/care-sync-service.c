@@ -223,7 +223,14 @@ round_done_cb (GObject      *source,
   g_clear_object (&self->round_cancellable);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
+      /* Cancelled because the network went away (or for an enrolment); if
+       * it came back meanwhile, that trigger is waiting in again. */
       update_state (self);
+      if (self->again)
+        {
+          self->again = FALSE;
+          request_round (self);
+        }
       return;
     }
 
