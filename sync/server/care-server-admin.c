@@ -224,15 +224,15 @@ cmd_member (int argc, char **argv)
   if (deactivate)
     {
       CareRole current;
+      g_autofree char *current_name = NULL;
 
-      if (!store->vtable->member_exists (store, argv[3], &current))
+      if (!store->vtable->member_exists (store, argv[3], &current, &current_name))
         {
           g_printerr ("carelog-server: there is no member “%s”.\n", argv[3]);
           return 1;
         }
-      /* Keep the name: read nothing else, a new member.set replaces it. */
       if (name == NULL)
-        name = g_strdup (argv[3]);
+        name = g_steal_pointer (&current_name);
       role = g_strdup (care_role_to_string (current));
     }
   else if (name == NULL || care_role_from_string (role) == CARE_ROLE_INVALID)
@@ -371,7 +371,7 @@ cmd_assign (int argc, char **argv)
   store = open_store (argv[1], &error);
   if (store == NULL)
     return fail (error);
-  if (!store->vtable->client_exists (store, argv[2]) || !store->vtable->member_exists (store, argv[3], NULL))
+  if (!store->vtable->client_exists (store, argv[2]) || !store->vtable->member_exists (store, argv[3], NULL, NULL))
     {
       g_printerr ("carelog-server: add the client and the member first (“client add”, “member add”).\n");
       return 1;
@@ -409,7 +409,7 @@ add_schedule (CareServerStore *store,
                    "“%s” is not a start time; write YYYY-MM-DDTHH:MM (co-op time).", start ? start : "");
       return FALSE;
     }
-  if (!store->vtable->client_exists (store, client) || !store->vtable->member_exists (store, carer, NULL))
+  if (!store->vtable->client_exists (store, client) || !store->vtable->member_exists (store, carer, NULL, NULL))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
                    "Schedule %s names client “%s” and carer “%s”: add them first.", schedule, client, carer);
@@ -560,7 +560,7 @@ cmd_device (int argc, char **argv)
       CareRole role;
       gint64 expires;
 
-      if (!store->vtable->member_exists (store, argv[3], &role))
+      if (!store->vtable->member_exists (store, argv[3], &role, NULL))
         {
           g_printerr ("carelog-server: there is no member “%s”; add them with “member add”.\n", argv[3]);
           return 1;

@@ -1102,18 +1102,21 @@ out:
 static gboolean
 sqlite_member_exists (CareServerStore *store,
                       const char      *member,
-                      CareRole        *role)
+                      CareRole        *role,
+                      char           **name)
 {
   SqliteStore *self = (SqliteStore *) store;
   sqlite3_stmt *s;
   gboolean found;
 
   g_mutex_lock (&self->write_lock);
-  s = stmt (self->writer, "SELECT role FROM members WHERE member = ?1");
+  s = stmt (self->writer, "SELECT role, name FROM members WHERE member = ?1");
   bind_text (s, 1, member);
   found = sqlite3_step (s) == SQLITE_ROW;
   if (found && role != NULL)
     *role = care_role_from_string ((const char *) sqlite3_column_text (s, 0));
+  if (found && name != NULL)
+    *name = g_strdup ((const char *) sqlite3_column_text (s, 1));
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
   return found;

@@ -109,7 +109,8 @@ struct _CareServerStoreVTable
                                      GError         **error);
   gboolean  (*member_exists) (CareServerStore *self,
                               const char      *member,
-                              CareRole        *role);
+                              CareRole        *role,
+                              char           **name);
   gboolean  (*client_exists) (CareServerStore *self,
                               const char      *client);
   char     *(*create_enrolment) (CareServerStore *self,

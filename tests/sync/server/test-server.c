@@ -471,6 +471,17 @@ test_enrolment_and_revoke (void)
   p3 = sync_pull (d->client, "", 0, 100, &error);
   g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED);
   g_clear_error (&error);
+  /* A member who leaves the co-op: their tablets are refused at once. */
+  {
+    TestDevice *d2 = device_enrol (&f, "m-carer2");
+    g_autoptr(CarePullResult) p4 = NULL;
+
+    g_free (fixture_admin (&f, TRUE, "member", "deactivate", f.data, "m-carer2", NULL));
+    p4 = sync_pull (d2->client, "", 0, 100, &error);
+    g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED);
+    g_clear_error (&error);
+    device_free (d2);
+  }
   g_clear_pointer (&out, g_free);
   out = fixture_admin (&f, TRUE, "device", "list", f.data, NULL);
   g_assert_nonnull (strstr (out, d->device));
