@@ -110,12 +110,15 @@ unset CARELOG_FAULT || true
 # with SIGTERM and waits for it: servers and daemons finish cleanly.
 pids=()
 cleanup() {
-  local status=$?
+  local status=$? i
   trap - EXIT INT TERM
   if [ ${#pids[@]} -gt 0 ]; then
     say "Stopping the demo"
-    kill -TERM "${pids[@]}" 2>/dev/null || true
-    wait "${pids[@]}" 2>/dev/null || true
+    # Last started first: the apps, the daemons, the server, then the buses.
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+      kill -TERM "${pids[$i]}" 2>/dev/null || true
+      wait "${pids[$i]}" 2>/dev/null || true
+    done
   fi
   exit $status
 }
