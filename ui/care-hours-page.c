@@ -20,6 +20,7 @@ struct _CareHoursPage
   AdwBin parent_instance;
 
   GtkLabel *error_label;
+  GtkFlowBox *flow;
   GtkBox *this_week_box;
   GtkBox *last_week_box;
   GtkDropDown *kind_dropdown;
@@ -352,6 +353,7 @@ care_hours_page_class_init (CareHoursPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-hours-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CareHoursPage, flow);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, this_week_box);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, last_week_box);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, kind_dropdown);
@@ -368,6 +370,15 @@ care_hours_page_init (CareHoursPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  /* The flow box only lays the weeks side by side when there is room; its
+   * cells are not things to focus or select. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->flow));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gtk_widget_set_focusable (child, FALSE);
+      gtk_widget_set_valign (child, GTK_ALIGN_START);
+    }
 }
 
 void

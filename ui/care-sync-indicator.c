@@ -35,6 +35,8 @@ struct _CareSyncIndicator
   CareStore *store;
   char *summary;
   char *progress;
+  gint64 pending;
+  gboolean compact;
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncIndicator, care_sync_indicator, ADW_TYPE_BIN)
@@ -78,7 +80,24 @@ set_summary (CareSyncIndicator *self,
   g_free (self->summary);
   self->summary = g_strdup (summary);
   gtk_image_set_from_icon_name (self->icon, icon_name);
-  gtk_label_set_label (self->summary_label, summary);
+  /* Narrow windows show the icon and, when records wait, their number. */
+  if (self->compact)
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, self->pending);
+
+      gtk_label_set_label (self->summary_label, count);
+      gtk_label_set_width_chars (self->summary_label, -1);
+      gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_NONE);
+      gtk_widget_set_visible (GTK_WIDGET (self->summary_label), self->pending > 0);
+    }
+  else
+    {
+      gtk_label_set_label (self->summary_label, summary);
+      gtk_label_set_width_chars (self->summary_label, 4);
+      gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_END);
+      gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
+    }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), summary);
   gtk_label_set_label (self->state_label, summary);
   care_set_accessible_label (GTK_WIDGET (self->button), summary);
 }
@@ -102,6 +121,7 @@ update (CareSyncIndicator *self)
   const char *state;
   gint64 last_sync;
 
+  self->pending = pending;
   if (pending > 0)
     waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                             "%d record waiting to reach the co-op",
@@ -415,6 +435,19 @@ care_sync_indicator_get_summary (CareSyncIndicator *self)
   g_return_val_if_fail (CARE_IS_SYNC_INDICATOR (self), NULL);
 
   return self->summary;
+}
+
+void
+care_sync_indicator_set_compact (CareSyncIndicator *self,
+                                 gboolean           compact)
+{
+  g_return_if_fail (CARE_IS_SYNC_INDICATOR (self));
+
+  compact = !!compact;
+  if (self->compact == compact)
+    return;
+  self->compact = compact;
+  update (self);
 }
 
 GDBusProxy *

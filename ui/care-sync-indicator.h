@@ -22,6 +22,9 @@ void        care_sync_indicator_refresh       (CareSyncIndicator *self);
 gboolean    care_sync_indicator_get_available (CareSyncIndicator *self);
 /* The one-line summary shown in the header. */
 const char *care_sync_indicator_get_summary   (CareSyncIndicator *self);
+/* Icon (and the number of records waiting) only, for narrow windows. */
+void        care_sync_indicator_set_compact   (CareSyncIndicator *self,
+                                               gboolean           compact);
 /* The daemon proxy, or NULL when the service is not available. */
 GDBusProxy *care_sync_indicator_get_proxy     (CareSyncIndicator *self);
 

@@ -94,26 +94,32 @@ visit_row_new (const CareVisitSummary *v,
   else
     details = g_strdup (service);
   gtk_box_append (GTK_BOX (text), make_label (details, "dim-label"));
+
+  /* The state and, once started, where the record is: under the name, so
+   * that narrow screens and large text keep the name readable. */
+  state = gtk_label_new (care_visit_state_label (v->state));
+  gtk_widget_set_name (state, "visit-state");
+  gtk_widget_add_css_class (state, "visit-state");
+  gtk_widget_add_css_class (state, care_visit_state_css_class (v->state));
+  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (sync_box), state);
   if (v->visit != NULL)
     {
       GtkWidget *icon = gtk_image_new_from_icon_name (care_sync_state_icon (v->sync, v->review));
       GtkWidget *label = make_label (sync, "caption");
 
       gtk_widget_set_name (label, "row-sync-state");
+      gtk_widget_set_margin_start (icon, 4);
+      gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+      gtk_widget_set_hexpand (label, TRUE);
       gtk_box_append (GTK_BOX (sync_box), icon);
       gtk_box_append (GTK_BOX (sync_box), label);
       if (v->review == CARE_REVIEW_QUERIED)
         gtk_widget_add_css_class (sync_box, "warning");
-      gtk_box_append (GTK_BOX (text), sync_box);
     }
+  gtk_widget_set_margin_top (sync_box, 2);
+  gtk_box_append (GTK_BOX (text), sync_box);
   gtk_box_append (GTK_BOX (box), text);
-
-  state = gtk_label_new (care_visit_state_label (v->state));
-  gtk_widget_set_name (state, "visit-state");
-  gtk_widget_add_css_class (state, "visit-state");
-  gtk_widget_add_css_class (state, care_visit_state_css_class (v->state));
-  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (box), state);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

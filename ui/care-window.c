@@ -382,6 +382,18 @@ view_action (GtkWidget  *widget,
   care_window_set_view (self, g_variant_get_string (parameter, NULL));
 }
 
+/* Below this width the header keeps the sync indicator to its icon. */
+#define COMPACT_WIDTH 500
+
+static void
+width_changed_cb (CareWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  care_sync_indicator_set_compact (self->sync_indicator, width > 0 && width < COMPACT_WIDTH);
+}
+
 static void
 care_window_constructed (GObject *object)
 {
@@ -538,6 +550,7 @@ care_window_init (CareWindow *self)
   g_signal_connect_object (self->sync_indicator, "store-changed",
                            G_CALLBACK (daemon_store_changed_cb), self, G_CONNECT_SWAPPED);
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
   update_chrome (self);
 }
 

@@ -16,10 +16,12 @@ static const struct
   const char *name;
   int width;
   int height;
+  double text_scale;
 } sizes[] = {
-  { "narrow", 360, 640 },
-  { "portrait", 800, 1280 },
-  { "landscape", 1280, 800 },
+  { "narrow", 360, 640, 1.0 },
+  { "portrait", 800, 1280, 1.0 },
+  { "landscape", 1280, 800, 1.0 },
+  { "narrow-large-text", 360, 640, 1.5 },
 };
 
 /* Inside these, GTK's own parts are not ours to label. */
@@ -100,6 +102,8 @@ audit (GtkWidget *widget,
     audit (child, a);
 }
 
+static int expected_width;
+
 static void
 audit_screen (CareWindow *window,
               const char *screen)
@@ -111,7 +115,9 @@ audit_screen (CareWindow *window,
   /* Nothing is wider than the window: no horizontal overflow. */
   gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)),
                       GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
-  g_assert_cmpint (min_width, <=, gtk_widget_get_width (GTK_WIDGET (window)));
+  if (min_width > expected_width || gtk_widget_get_width (GTK_WIDGET (window)) != expected_width)
+    g_error ("%s: needs %d px, the window is %d px wide instead of %d", screen, min_width,
+             gtk_widget_get_width (GTK_WIDGET (window)), expected_width);
   audit (GTK_WIDGET (window), &a);
   if (a.problems->len > 0)
     g_error ("%s:\n%s", screen, a.problems->str);
@@ -137,7 +143,15 @@ test_layout (gconstpointer data)
   g_autofree char *empty_path = care_test_make_empty_store (empty_dir);
   CareWindow *window;
   GtkWidget *root;
+  int dpi = 0;
 
+  /* Large text, as the accessibility setting does it: a higher font DPI. */
+  g_object_get (gtk_settings_get_default (), "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 0)
+    dpi = 96 * 1024;
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", (int) (dpi * sizes[i].text_scale), NULL);
+
+  expected_width = sizes[i].width;
   window = care_test_window_new (empty_path, sizes[i].width, sizes[i].height);
   audit_screen (window, "first run");
   care_test_window_destroy (window);
@@ -158,12 +172,23 @@ test_layout (gconstpointer data)
   care_test_activate (root, "amend-finish");
   audit_screen (window, "done visit, correcting a time");
 
+  gtk_widget_activate_action (root, "win.back", NULL);
+  audit_screen (window, "today, with a visit in progress");
+
   care_window_set_view (window, "hours");
   care_test_wait (hours_loaded, window, 30, "the hours to load");
   audit_screen (window, "hours");
   care_window_set_view (window, "search");
   audit_screen (window, "search");
+  if (sizes[i].text_scale != 1.0)
+    {
+      g_autofree char *shot = NULL;
+
+      care_window_set_view (window, "today");
+      shot = care_test_screenshot (root, "today-large-text-360x640");
+    }
   care_test_window_destroy (window);
+  g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", dpi, NULL);
 }
 
 int

@@ -391,6 +391,50 @@ test_enrol_without_service (void)
   care_test_window_destroy (window);
 }
 
+/* Hours: both weeks load in the background; a manual entry is added. */
+typedef struct
+{
+  GtkWidget *root;
+  const char *needle;
+} TotalWait;
+
+static gboolean
+total_shows (gpointer data)
+{
+  TotalWait *wait = data;
+  GtkWidget *total = care_find_named (wait->root, "this-total");
+  g_autofree char *text = total != NULL ? care_test_text_of (total) : NULL;
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+static void
+test_hours (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, TRUE);
+  g_autoptr(GPtrArray) types = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+  TotalWait before = { root, "30 min" };
+  TotalWait after = { root, "2 h 00" };
+
+  care_window_set_view (window, "hours");
+  care_test_wait (total_shows, &before, 30, "this week's total (the 30-minute visit)");
+  g_assert_true (care_test_is_visible (care_test_find (root, "last-total")));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "hours-kind")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (care_test_find (root, "hours-hours")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (care_test_find (root, "hours-minutes")), 30);
+  care_test_set_text (root, "hours-comment", "Moving and handling course");
+  care_test_activate (root, "hours-add");
+  care_test_wait (total_shows, &after, 30, "this week's total with the training");
+  g_assert_false (care_test_is_visible (care_test_find (root, "hours-error")));
+  care_test_window_destroy (window);
+
+  types = outbox_types (path);
+  g_assert_cmpstr (types->pdata[types->len - 1], ==, "hours.added");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/ui/visit/safeguarding", test_safeguarding);
   g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
   g_test_add_func ("/ui/visit/query-reply", test_query_reply);
+  g_test_add_func ("/ui/hours/add-entry", test_hours);
   g_test_add_func ("/ui/first-run/demo", test_demo);
   g_test_add_func ("/ui/first-run/enrol-without-service", test_enrol_without_service);
   return g_test_run ();
