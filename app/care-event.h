@@ -20,17 +20,22 @@
  *
  * Times inside bodies are integers, milliseconds since the Unix epoch (UTC).
  * Ids inside bodies are strings of 1..64 printable ASCII characters.
+ * Body members not listed here are ignored (not refused), so that a newer
+ * Carelog can add optional members without older devices refusing records.
+ * docs/events.md describes all of this for people.
  *
  * Bodies, by type (fields marked ? are optional):
  *
  * Written on a tablet:
- *   visit.started   { visit, client, service, at, schedule?, location? }
+ *   visit.started   { visit, client, service, at, schedule?, location?, clock_offset_ms? }
  *                   location: { lat, lon, accuracy_m } or absent ("unavailable")
+ *                   clock_offset_ms: server time minus device time, added by the
+ *                   store when the daemon has seen it more than 5 min off
  *   task.answered   { visit, task, done: bool, reason? }   reason required when !done
  *   note.added      { visit, note, category, text }
  *                   category: personal-care | nutrition | medication | wellbeing
  *                             | incident | safeguarding
- *   visit.finished  { visit, at }
+ *   visit.finished  { visit, at, clock_offset_ms? }
  *   visit.amended   { visit, field, old, new, reason }
  *                   field: started_at | finished_at (old/new: integer ms)
  *                          | service (old/new: string)
@@ -39,7 +44,8 @@
  *   hours.added     { entry, kind, date, minutes, comment? }
  *                   kind: travel | training | other; date: "YYYY-MM-DD"
  *   visit.cancelled { visit?, schedule?, reason }           one of visit or schedule
- *   query.answered  { review, visit, message }              a carer's reply to a query
+ *   query.answered  { review, visit?, message }             a carer's reply to a query
+ *                   (visit is absent for a timesheet query)
  *
  * Written by the co-op (server records, pulled by devices):
  *   member.set      { member, name, role, active }   role: carer | supervisor | administrator
@@ -126,8 +132,12 @@ JsonNode     *care_event_to_json          (const CareEvent *event) G_GNUC_WARN_U
 CareEvent    *care_event_from_json        (JsonNode        *node,
                                            GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The body's id that the event is about ("visit", "note", "client", ...),
- * used for scoping and indexing; NULL when it has none. */
+/* The body's id that the event is about, used for scoping and indexing:
+ * the visit for every visit-scoped record (notes, tasks, amendments, a
+ * visit review, a visit's query answer), the schedule for a cancelled
+ * scheduled visit, the review for a timesheet query's answer, the carer for
+ * a timesheet review, the entry, member, client or schedule for the others;
+ * NULL when it has none. */
 const char   *care_event_get_subject      (const CareEvent *event);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEvent, care_event_free)

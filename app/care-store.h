@@ -86,7 +86,8 @@ typedef struct
   gint64 recorded_started_at; /* as first recorded */
   gint64 recorded_finished_at;
   CareVisitState state;
-  CareSyncState sync;      /* the least-synced of the visit's records */
+  CareSyncState sync;      /* the least-synced of the visit's records: QUARANTINED if
+                            * any was refused, else LOCAL if any is unsent */
   CareReviewState review;
   char *open_query;        /* the message of an open query, or NULL */
   guint flags;             /* CareVisitFlags */
@@ -244,13 +245,18 @@ void        care_store_set_clock          (CareStore    *self,
 gint64      care_store_now                (CareStore *self);
 
 /* Local writes: each validates, enforces the rules, assigns id, seq, hlc,
- * wall and author, and commits durably. Returns the new event. */
+ * wall and author, and commits durably. Returns the new event. Besides the
+ * care-log rules, review.added needs a supervisor or administrator profile
+ * and the roster types (care_event_type_is_roster) an administrator's. */
 CareEvent  *care_store_append             (CareStore    *self,
                                            CareEventType type,
                                            JsonObject   *body,
                                            GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Convenience wrappers; the returned string is the new visit/note/entry id. */
+/* Convenience wrappers; the returned string is the new visit/note/entry id.
+ * check_in: service NULL takes the scheduled visit's service, else
+ * "home care"; once the co-op's client list has arrived, the client must be
+ * in it. */
 char       *care_store_check_in           (CareStore  *self,
                                            const char *client,
                                            const char *schedule,  /* nullable */
@@ -318,7 +324,10 @@ GPtrArray  *care_store_list_day           (CareStore   *self,
                                            const char  *carer,
                                            const GDate *day,
                                            GError     **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Supervisor listing over indexed derived tables; never loads everything. */
+/* Supervisor listing over indexed derived tables; never loads everything.
+ * Newest first. With exceptions_first: visits with a safeguarding note
+ * first, then other visits with any flag (including missed), then the rest,
+ * each group newest first. */
 GPtrArray  *care_store_list_visits        (CareStore             *self,
                                            const CareVisitFilter *filter,
                                            GError               **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -327,6 +336,8 @@ gboolean    care_store_count_exceptions   (CareStore             *self,
                                            const CareVisitFilter *filter,
                                            gint64                 counts[7],
                                            GError               **error);
+/* visit: a visit id, or a scheduled visit not started as "schedule:ID" (a
+ * bare schedule id is also accepted when no visit has that id). */
 CareVisitDetail *care_store_get_visit     (CareStore  *self,
                                            const char *visit,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -365,7 +376,8 @@ GPtrArray  *care_store_read_unsent        (CareStore *self,
                                            guint      limit,
                                            GError   **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Marks this device's events with seq <= seq as acknowledged. Never moves
- * the acknowledged sequence backwards (see care_store_reset_acked). */
+ * the acknowledged sequence backwards (see care_store_reset_acked), nor
+ * beyond the last sequence this device has written. */
 gboolean    care_store_mark_acked         (CareStore *self,
                                            gint64     seq,
                                            GError   **error);
@@ -380,8 +392,10 @@ gboolean    care_store_quarantine         (CareStore  *self,
                                            GError    **error);
 /* Applies server records (any device's events, roster records) and sets the
  * pull cursor, in one transaction. Idempotent: events already present are
- * skipped; the same page twice changes nothing. Events may arrive in any
- * order; derived state does not depend on it. */
+ * skipped (this device's own events coming back are marked synced); the
+ * same page twice changes nothing. Events may arrive in any order; derived
+ * state does not depend on it. A record failing validation is skipped (and
+ * logged) rather than failing the page. */
 gboolean    care_store_apply_page         (CareStore  *self,
                                            GPtrArray  *events,    /* CareEvent */
                                            const char *cursor,
