@@ -98,6 +98,13 @@ static const char SQL_INSERT_NOTE[] =
   "INSERT INTO notes (note, visit, client, category, text, retracted, author, created_at)"
   " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_INSERT_NOTE_FTS[] = "INSERT INTO notes_fts (rowid, text) VALUES (?, ?)";
+static const char SQL_FIND_NOTE[] =
+  "SELECT pos, client, category, text, retracted, author, created_at FROM notes"
+  " WHERE visit = ? AND note = ?";
+static const char SQL_UPDATE_NOTE[] =
+  "UPDATE notes SET client = ?, category = ?, text = ?, retracted = ?, author = ?, created_at = ?"
+  " WHERE pos = ?";
+static const char SQL_DELETE_NOTE_FTS[] = "DELETE FROM notes_fts WHERE rowid = ?";
 static const char SQL_CLEAR_DERIVED[] =
   "DELETE FROM members; DELETE FROM clients; DELETE FROM careplans; DELETE FROM assignments;"
   "DELETE FROM schedules; DELETE FROM visits; DELETE FROM notes; DELETE FROM notes_fts;"
@@ -762,6 +769,64 @@ delete_notes (CareStore  *self,
   return care_store_run (self, notes, error);
 }
 
+static void
+bind_note (sqlite3_stmt *stmt,
+           const char   *client,
+           NoteFold     *n)
+{
+  care_store_bind_text (stmt, 1, client);
+  care_store_bind_text (stmt, 2, body_str (n->event, "category"));
+  care_store_bind_text (stmt, 3, n->text);
+  sqlite3_bind_int (stmt, 4, n->retracted);
+  care_store_bind_text (stmt, 5, n->event->author);
+  sqlite3_bind_int64 (stmt, 6, n->event->wall);
+}
+
+static gboolean
+index_note (CareStore  *self,
+            gint64      pos,
+            gboolean    was_indexed,
+            NoteFold   *n,
+            GError    **error)
+{
+  if (was_indexed)
+    {
+      g_autoptr(CareStmt) del = care_store_stmt (self, SQL_DELETE_NOTE_FTS, error);
+
+      if (del == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (del, 1, pos);
+      if (!care_store_run (self, del, error))
+        return FALSE;
+    }
+  if (!n->retracted)
+    {
+      g_autoptr(CareStmt) fts = care_store_stmt (self, SQL_INSERT_NOTE_FTS, error);
+
+      if (fts == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (fts, 1, pos);
+      care_store_bind_text (fts, 2, n->text);
+      return care_store_run (self, fts, error);
+    }
+  return TRUE;
+}
+
+static gboolean
+same_note (sqlite3_stmt *row,
+           const char   *client,
+           NoteFold     *n)
+{
+  return g_strcmp0 ((const char *) sqlite3_column_text (row, 1), client) == 0
+         && g_strcmp0 ((const char *) sqlite3_column_text (row, 2), body_str (n->event, "category")) == 0
+         && g_strcmp0 ((const char *) sqlite3_column_text (row, 3), n->text) == 0
+         && sqlite3_column_int (row, 4) == n->retracted
+         && g_strcmp0 ((const char *) sqlite3_column_text (row, 5), n->event->author) == 0
+         && sqlite3_column_int64 (row, 6) == n->event->wall;
+}
+
+/* Writes one note only if it changed, so that a visit's other records do
+ * not rewrite its notes and their full-text index. */
 static gboolean
 put_note (CareStore  *self,
           const char *visit,
@@ -769,29 +834,46 @@ put_note (CareStore  *self,
           NoteFold   *n,
           GError    **error)
 {
-  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_INSERT_NOTE, error);
-  g_autoptr(CareStmt) fts = NULL;
+  g_autoptr(CareStmt) find = care_store_stmt (self, SQL_FIND_NOTE, error);
+  g_autoptr(CareStmt) write = NULL;
+  gboolean was_indexed;
+  gint64 pos;
+  int rc;
 
-  if (stmt == NULL)
+  if (find == NULL)
     return FALSE;
-  care_store_bind_text (stmt, 1, body_str (n->event, "note"));
-  care_store_bind_text (stmt, 2, visit);
-  care_store_bind_text (stmt, 3, client);
-  care_store_bind_text (stmt, 4, body_str (n->event, "category"));
-  care_store_bind_text (stmt, 5, n->text);
-  sqlite3_bind_int (stmt, 6, n->retracted);
-  care_store_bind_text (stmt, 7, n->event->author);
-  sqlite3_bind_int64 (stmt, 8, n->event->wall);
-  if (!care_store_run (self, stmt, error))
+  care_store_bind_text (find, 1, visit);
+  care_store_bind_text (find, 2, body_str (n->event, "note"));
+  rc = care_store_step (self, find, error);
+  if (rc == 0 || (rc == SQLITE_ROW && same_note (find, client, n)))
+    return rc != 0;
+  pos = rc == SQLITE_ROW ? sqlite3_column_int64 (find, 0) : 0;
+  was_indexed = rc == SQLITE_ROW && !sqlite3_column_int (find, 4);
+  care_stmt_release (find);
+  write = care_store_stmt (self, pos ? SQL_UPDATE_NOTE : SQL_INSERT_NOTE, error);
+  if (write == NULL)
     return FALSE;
-  if (n->retracted)
-    return TRUE;
-  fts = care_store_stmt (self, SQL_INSERT_NOTE_FTS, error);
-  if (fts == NULL)
+  if (pos)
+    {
+      bind_note (write, client, n);
+      sqlite3_bind_int64 (write, 7, pos);
+    }
+  else
+    {
+      care_store_bind_text (write, 1, body_str (n->event, "note"));
+      care_store_bind_text (write, 2, visit);
+      care_store_bind_text (write, 3, client);
+      care_store_bind_text (write, 4, body_str (n->event, "category"));
+      care_store_bind_text (write, 5, n->text);
+      sqlite3_bind_int (write, 6, n->retracted);
+      care_store_bind_text (write, 7, n->event->author);
+      sqlite3_bind_int64 (write, 8, n->event->wall);
+    }
+  if (!care_store_run (self, write, error))
     return FALSE;
-  sqlite3_bind_int64 (fts, 1, sqlite3_last_insert_rowid (self->db));
-  care_store_bind_text (fts, 2, n->text);
-  return care_store_run (self, fts, error);
+  if (!pos)
+    pos = sqlite3_last_insert_rowid (self->db);
+  return index_note (self, pos, was_indexed, n, error);
 }
 
 static gboolean
@@ -802,11 +884,11 @@ put_notes (CareStore  *self,
 {
   const char *client = f->started ? body_str (f->started, "client") : NULL;
 
-  if (!delete_notes (self, visit, error))
-    return FALSE;
   /* Notes of a visit whose check-in has not arrived are kept out of sight
-   * until it does, like the visit itself. */
-  for (guint i = 0; f->started != NULL && i < f->note_order->len; i++)
+   * until it does, like the visit itself. A note, once there, never goes. */
+  if (f->started == NULL)
+    return delete_notes (self, visit, error);
+  for (guint i = 0; i < f->note_order->len; i++)
     if (!put_note (self, visit, client, g_hash_table_lookup (f->notes, f->note_order->pdata[i]), error))
       return FALSE;
   return TRUE;
