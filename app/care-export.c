@@ -14,6 +14,8 @@
 
 #include "care-config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "care-export.h"
 #include "care-timesheet.h"
 
@@ -484,13 +486,13 @@ care_export_hours_csv (CareStore     *store,
 
   if (!g_date_valid (from) || !g_date_valid (to)) {
     g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
-                 "The export period is not a valid pair of dates: choose a first and a last day.");
+                 _("The export period is not a valid pair of dates: choose a first and a last day."));
     return FALSE;
   }
   if (g_date_compare (from, to) > 0) {
     g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
-                 "The export period ends before it starts: choose a last day on or after the "
-                 "first day.");
+                 _("The export period ends before it starts: choose a last day on or after the "
+                   "first day."));
     return FALSE;
   }
 
