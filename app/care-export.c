@@ -21,9 +21,6 @@
 
 /* Output is gathered in a buffer and written when it passes this size. */
 #define FLUSH_SIZE (64 * 1024)
-/* Visits are read from the store in pages of this many: the store pages
- * with OFFSET, so fewer, larger pages cost much less (a few MB each). */
-#define PAGE_SIZE 10000
 
 typedef struct
 {
@@ -338,6 +335,24 @@ zone_name (GTimeZone *tz)
   }
 }
 
+typedef struct
+{
+  CsvWriter *w;
+  GTimeZone *tz;
+  const char *tz_name;
+} VisitRows;
+
+static gboolean
+visit_row_cb (const CareVisitSummary *s,
+              gpointer                user_data,
+              GError                **error)
+{
+  VisitRows *rows = user_data;
+
+  write_visit_row (rows->w, s, rows->tz, rows->tz_name);
+  return csv_end_row (rows->w, error);
+}
+
 gboolean
 care_export_visits_csv (CareStore             *store,
                         const CareVisitFilter *filter,
@@ -346,9 +361,10 @@ care_export_visits_csv (CareStore             *store,
 {
   g_autoptr(GTimeZone) tz = NULL;
   g_autofree char *tz_name = NULL;
-  CareVisitFilter page = { 0 };
+  CareVisitFilter all = { 0 };
   CsvWriter w;
-  gboolean ok = FALSE;
+  VisitRows rows;
+  gboolean ok;
 
   g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
@@ -357,32 +373,17 @@ care_export_visits_csv (CareStore             *store,
   tz = care_store_get_timezone (store);
   tz_name = zone_name (tz);
   if (filter != NULL)
-    page = *filter;
+    all = *filter;
   else
-    page.review = -1;
-  page.offset = 0;
-  page.limit = PAGE_SIZE;
+    all.review = -1;
 
   csv_init (&w, out);
-  if (!csv_header (&w, visit_columns, error))
-    goto out;
-  for (;;) {
-    g_autoptr(GPtrArray) visits = care_store_list_visits (store, &page, error);
-
-    if (visits == NULL)
-      goto out;
-    for (guint i = 0; i < visits->len; i++) {
-      write_visit_row (&w, g_ptr_array_index (visits, i), tz, tz_name);
-      if (!csv_end_row (&w, error))
-        goto out;
-    }
-    if (visits->len < PAGE_SIZE)
-      break;
-    page.offset += visits->len;
-  }
-  ok = csv_flush (&w, error);
-
-out:
+  rows.w = &w;
+  rows.tz = tz;
+  rows.tz_name = tz_name;
+  ok = csv_header (&w, visit_columns, error)
+       && care_timesheet_foreach_visit (store, &all, visit_row_cb, &rows, error)
+       && csv_flush (&w, error);
   csv_clear (&w);
   return ok;
 }

@@ -7,8 +7,9 @@
 
 #include "care-timesheet.h"
 
-/* Visits are read in pages of this many when looking for carers. */
+/* Visits are read in pages of this many, in windows of this long. */
 #define PAGE_SIZE 10000
+#define WINDOW_MS G_GINT64_CONSTANT (24 * 60 * 60 * 1000)
 
 void
 care_timesheet_iso_week (const GDate *day,
@@ -70,6 +71,70 @@ compare_strings (gconstpointer a,
   return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* One query's worth of visits: all of [from, to), paged by offset. */
+static gboolean
+foreach_in_range (CareStore             *store,
+                  const CareVisitFilter *filter,
+                  CareVisitFunc          func,
+                  gpointer               user_data,
+                  GError               **error)
+{
+  CareVisitFilter page = *filter;
+
+  page.offset = 0;
+  page.limit = PAGE_SIZE;
+  for (;;) {
+    g_autoptr(GPtrArray) visits = care_store_list_visits (store, &page, error);
+
+    if (visits == NULL)
+      return FALSE;
+    for (guint i = 0; i < visits->len; i++)
+      if (!func (g_ptr_array_index (visits, i), user_data, error))
+        return FALSE;
+    if (visits->len < PAGE_SIZE)
+      return TRUE;
+    page.offset += visits->len;
+  }
+}
+
+gboolean
+care_timesheet_foreach_visit (CareStore             *store,
+                              const CareVisitFilter *filter,
+                              CareVisitFunc          func,
+                              gpointer               user_data,
+                              GError               **error)
+{
+  CareVisitFilter window;
+
+  g_return_val_if_fail (CARE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (filter != NULL, FALSE);
+
+  /* An open period cannot be cut into windows. */
+  if (filter->from == 0 || filter->to == 0 || filter->to - filter->from <= WINDOW_MS)
+    return foreach_in_range (store, filter, func, user_data, error);
+
+  window = *filter;
+  for (gint64 end = filter->to; end > filter->from; end = window.from) {
+    window.to = end;
+    window.from = MAX (filter->from, end - WINDOW_MS);
+    if (!foreach_in_range (store, &window, func, user_data, error))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+add_carer (const CareVisitSummary *s,
+           gpointer                user_data,
+           GError                **error)
+{
+  GHashTable *seen = user_data;
+
+  if (s->carer != NULL && !g_hash_table_contains (seen, s->carer))
+    g_hash_table_add (seen, g_strdup (s->carer));
+  return TRUE;
+}
+
 GPtrArray *
 care_timesheet_list_carers (CareStore *store,
                             gint64     from,
@@ -78,31 +143,17 @@ care_timesheet_list_carers (CareStore *store,
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) carers = g_ptr_array_new_with_free_func (g_free);
-  CareVisitFilter page = { 0 };
+  CareVisitFilter filter = { 0 };
   GHashTableIter iter;
   gpointer key;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
 
-  page.from = from;
-  page.to = to;
-  page.review = -1;
-  page.limit = PAGE_SIZE;
-  for (;;) {
-    g_autoptr(GPtrArray) visits = care_store_list_visits (store, &page, error);
-
-    if (visits == NULL)
-      return NULL;
-    for (guint i = 0; i < visits->len; i++) {
-      const CareVisitSummary *s = g_ptr_array_index (visits, i);
-
-      if (s->carer != NULL && !g_hash_table_contains (seen, s->carer))
-        g_hash_table_add (seen, g_strdup (s->carer));
-    }
-    if (visits->len < PAGE_SIZE)
-      break;
-    page.offset += visits->len;
-  }
+  filter.from = from;
+  filter.to = to;
+  filter.review = -1;
+  if (!care_timesheet_foreach_visit (store, &filter, add_carer, seen, error))
+    return NULL;
 
   g_hash_table_iter_init (&iter, seen);
   while (g_hash_table_iter_next (&iter, &key, NULL))

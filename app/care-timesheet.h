@@ -26,6 +26,19 @@ void       care_timesheet_day_range    (GTimeZone   *tz,
                                         const GDate *last,
                                         gint64      *from,
                                         gint64      *to);
+/* Calls func for every visit matching filter (offset and limit ignored),
+ * newest first, reading the store a window of time at a time: the store
+ * sorts each query's matches before applying its offset, so one long query
+ * paged by offset costs a sort per page, while windows of a day cost one
+ * small sort each. Returning FALSE from func stops with its error. */
+typedef gboolean (*CareVisitFunc) (const CareVisitSummary *summary,
+                                   gpointer                user_data,
+                                   GError                **error);
+gboolean   care_timesheet_foreach_visit (CareStore             *store,
+                                         const CareVisitFilter *filter,
+                                         CareVisitFunc          func,
+                                         gpointer               user_data,
+                                         GError               **error);
 /* Carers with a visit (scheduled or actual) starting in [from, to) ms,
  * sorted by id (char *). */
 GPtrArray *care_timesheet_list_carers  (CareStore  *store,

@@ -16,6 +16,7 @@
 #include "care-review-model.h"
 #include "care-review-page.h"
 #include "care-review-util.h"
+#include "care-timesheet.h"
 #include "care-ui-util.h"
 #include "care-window.h"
 
@@ -539,6 +540,20 @@ map_cb (CareReviewPage *self)
 
 /* Bulk approval ---------------------------------------------------------- */
 
+static gboolean
+add_unremarkable (const CareVisitSummary *s,
+                  gpointer                user_data,
+                  GError                **error)
+{
+  GPtrArray *ids = user_data;
+
+  if (s->visit != NULL && s->flags == 0 && s->state == CARE_VISIT_DONE
+      && s->review == CARE_REVIEW_NONE)
+    g_ptr_array_add (ids, g_strdup (s->visit));
+  /* Enough for one go: stop (without an error). */
+  return ids->len < BULK_MAX;
+}
+
 /* Worker thread: the unremarkable visits of the filter, not yet reviewed. */
 static gpointer
 scan_unremarkable (CareStore *store,
@@ -547,27 +562,15 @@ scan_unremarkable (CareStore *store,
 {
   CareVisitFilter filter = *(CareVisitFilter *) data;
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  GError *local = NULL;
 
   filter.review = CARE_REVIEW_NONE;
   filter.flags_any = 0;
   filter.exceptions_first = FALSE;
-  filter.offset = 0;
-  filter.limit = 10000;
-  for (;;) {
-    g_autoptr(GPtrArray) page = care_store_list_visits (store, &filter, error);
-
-    if (page == NULL)
-      return NULL;
-    for (guint i = 0; i < page->len && ids->len < BULK_MAX; i++) {
-      const CareVisitSummary *s = g_ptr_array_index (page, i);
-
-      if (s->visit != NULL && s->flags == 0 && s->state == CARE_VISIT_DONE
-          && s->review == CARE_REVIEW_NONE)
-        g_ptr_array_add (ids, g_strdup (s->visit));
-    }
-    if (page->len < filter.limit || ids->len >= BULK_MAX)
-      break;
-    filter.offset += page->len;
+  if (!care_timesheet_foreach_visit (store, &filter, add_unremarkable, ids, &local)
+      && local != NULL) {
+    g_propagate_error (error, local);
+    return NULL;
   }
   return g_steal_pointer (&ids);
 }
@@ -728,6 +731,19 @@ compare_names (gconstpointer a,
   return g_utf8_collate (g_hash_table_lookup (names, a), g_hash_table_lookup (names, b));
 }
 
+static gboolean
+add_carer_name (const CareVisitSummary *s,
+                gpointer                user_data,
+                GError                **error)
+{
+  GHashTable *seen = user_data;
+
+  if (s->carer != NULL && !g_hash_table_contains (seen, s->carer))
+    g_hash_table_insert (seen, g_strdup (s->carer),
+                         g_strdup (s->carer_name ? s->carer_name : s->carer));
+  return TRUE;
+}
+
 /* Worker thread. */
 static gpointer
 read_choices (CareStore *store,
@@ -761,24 +777,9 @@ read_choices (CareStore *store,
   filter.from = care_review_day_start (now, tz, -CARER_WINDOW_DAYS);
   filter.to = care_review_day_start (now, tz, 8);
   filter.review = -1;
-  filter.limit = 10000;
-  for (;;) {
-    g_autoptr(GPtrArray) page = care_store_list_visits (store, &filter, error);
-
-    if (page == NULL) {
-      choices_free (c);
-      return NULL;
-    }
-    for (guint i = 0; i < page->len; i++) {
-      const CareVisitSummary *s = g_ptr_array_index (page, i);
-
-      if (s->carer != NULL && !g_hash_table_contains (seen, s->carer))
-        g_hash_table_insert (seen, g_strdup (s->carer),
-                             g_strdup (s->carer_name ? s->carer_name : s->carer));
-    }
-    if (page->len < filter.limit)
-      break;
-    filter.offset += page->len;
+  if (!care_timesheet_foreach_visit (store, &filter, add_carer_name, seen, error)) {
+    choices_free (c);
+    return NULL;
   }
   c->carer_ids = g_ptr_array_new_with_free_func (g_free);
   c->carer_names = g_ptr_array_new_with_free_func (g_free);
