@@ -66,6 +66,10 @@ static const char SQL_DAY[] =
   "SELECT " SUMMARY_COLUMNS SUMMARY_FROM
   " WHERE v.carer = ? AND v.start_key >= ? AND v.start_key < ? ORDER BY v.start_key, v.vkey";
 static const char SQL_ONE[] = "SELECT " SUMMARY_COLUMNS SUMMARY_FROM " WHERE v.vkey = ?";
+static const char SQL_OPEN_REVIEW[] =
+  "SELECT r.review FROM visits v JOIN reviews r ON r.visit = v.visit"
+  " WHERE v.vkey = ? AND v.review = 2 AND r.action = 'query'"
+  " ORDER BY r.hlc DESC, r.device DESC, r.seq DESC LIMIT 1";
 static const char SQL_NOTES_OF_VISIT[] =
   "SELECT note, category, text, retracted, author, created_at FROM notes WHERE visit = ? ORDER BY created_at, note";
 static const char SQL_SEARCH[] =
@@ -675,6 +679,21 @@ care_store_get_visit (CareStore  *self,
     return NULL;
   fill_history (self, d, events, syncs);
   return g_steal_pointer (&d);
+}
+
+char *
+care_store_get_open_review (CareStore  *self,
+                            const char *visit)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_OPEN_REVIEW, NULL);
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, visit);
+  if (care_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return NULL;
+  return care_store_column_dup (stmt, 0);
 }
 
 /* Search ------------------------------------------------------------------ */

@@ -341,6 +341,10 @@ gboolean    care_store_count_exceptions   (CareStore             *self,
 CareVisitDetail *care_store_get_visit     (CareStore  *self,
                                            const char *visit,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The review id of the visit's open query (what care_store_answer_query
+ * needs), or NULL when no query is open. */
+char       *care_store_get_open_review    (CareStore  *self,
+                                           const char *visit) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray  *care_store_search_notes       (CareStore  *self,
                                            const char *query,
                                            guint       limit,

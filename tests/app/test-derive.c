@@ -206,6 +206,8 @@ test_review (Fixture       *f,
   g_autoptr(CareVisitDetail) b = NULL;
   g_autoptr(CareVisitDetail) c = NULL;
   g_autofree char *review = NULL;
+  g_autofree char *open_review = NULL;
+  g_autofree char *closed = NULL;
 
   f->clock.now = T0;
   visit = care_store_check_in (f->store, "c1", "s1", NULL, NULL, &error);
@@ -221,12 +223,16 @@ test_review (Fixture       *f,
   a = get (f, visit);
   g_assert_cmpint (a->summary.review, ==, CARE_REVIEW_QUERIED);
   g_assert_cmpstr (a->summary.open_query, ==, "Check the end time");
+  open_review = care_store_get_open_review (f->store, visit);
+  g_assert_cmpstr (open_review, ==, "r1");
   f->clock.now += 5 * MIN_MS;
   g_assert_true (care_store_answer_query (f->store, "r1", "It is right", &error));
   g_assert_no_error (error);
   b = get (f, visit);
   g_assert_cmpint (b->summary.review, ==, CARE_REVIEW_NONE);
   g_assert_null (b->summary.open_query);
+  closed = care_store_get_open_review (f->store, visit);
+  g_assert_null (closed);
   test_apply (f->store, test_device_event (&sup, f->clock.now + 1000, "review.added",
                                            "{\"review\":\"r2\",\"action\":\"approve\",\"visit\":\"%s\"}", visit));
   c = get (f, visit);
