@@ -230,6 +230,32 @@ test_errors (Fixture       *f,
   assert_fails (&corrupt, "left exactly as it was");
 }
 
+static void
+test_syncd (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *script = g_build_filename (f->dir, "fake-syncd", NULL);
+  g_autofree char *log = g_build_filename (f->dir, "syncd.log", NULL);
+  g_autofree char *body = g_strdup_printf ("#!/bin/sh\necho \"$@\" >> '%s'\n", log);
+  g_autofree char *logged = NULL;
+
+  g_assert_true (g_file_set_contents (script, body, -1, NULL));
+  g_assert_cmpint (g_chmod (script, 0755), ==, 0);
+  g_setenv ("CARELOG_SYNCD", script, TRUE);
+  {
+    g_auto(Result) enrol = cli (f, "enrol", "carelog:1:https://127.0.0.1:1:code:pin", NULL);
+    g_auto(Result) sync = cli (f, "sync", NULL);
+
+    assert_ok (&enrol);
+    assert_ok (&sync);
+  }
+  g_unsetenv ("CARELOG_SYNCD");
+  g_assert_true (g_file_get_contents (log, &logged, NULL, NULL));
+  g_assert_nonnull (strstr (logged, "--enrol carelog:1:https://127.0.0.1:1:code:pin"));
+  g_assert_nonnull (strstr (logged, "--once"));
+  g_assert_nonnull (strstr (logged, f->store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -238,5 +264,6 @@ main (int   argc,
   g_test_add ("/app/cli/visit", Fixture, NULL, fixture_set_up, test_visit, fixture_tear_down);
   g_test_add ("/app/cli/outbox-and-hours", Fixture, NULL, fixture_set_up, test_outbox_and_hours, fixture_tear_down);
   g_test_add ("/app/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/app/cli/sync-daemon", Fixture, NULL, fixture_set_up, test_syncd, fixture_tear_down);
   return g_test_run ();
 }

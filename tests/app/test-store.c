@@ -5,7 +5,7 @@
  */
 #include "care-config.h"
 
-#include "care-store.h"
+#include "care-store-private.h"
 #include "test-util.h"
 
 #define T0 G_GINT64_CONSTANT (1795000000000) /* 2026-11-19 */
@@ -197,6 +197,50 @@ test_rule_unknown_visit (Fixture       *f,
 }
 
 static void
+test_rule_cancel_and_roles (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", "s1", NULL, NULL, &error);
+  g_autofree char *again = NULL;
+  g_autofree char *review = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(CareEvent) e = NULL;
+  gboolean ok;
+
+  g_assert_no_error (error);
+  again = care_store_check_in (f->store, "c1", "s1", NULL, NULL, &error);
+  expect_error (again != NULL, error, CARE_STORE_ERROR_RULE, "already been started");
+  g_clear_error (&error);
+  ok = care_store_cancel_visit (f->store, NULL, "s1", "ill", &error);
+  expect_error (ok, error, CARE_STORE_ERROR_RULE, "cancel that visit instead");
+  g_clear_error (&error);
+  ok = care_store_cancel_visit (f->store, visit, NULL, " ", &error);
+  expect_error (ok, error, CARE_STORE_ERROR_RULE, "reason");
+  g_clear_error (&error);
+  g_assert_true (care_store_cancel_visit (f->store, visit, NULL, "Client in hospital", &error));
+  ok = care_store_answer_task (f->store, visit, "meds", TRUE, NULL, &error);
+  expect_error (ok, error, CARE_STORE_ERROR_RULE, "cancelled");
+  g_clear_error (&error);
+  ok = care_store_check_out (f->store, visit, &error);
+  expect_error (ok, error, CARE_STORE_ERROR_RULE, "cancelled");
+  g_clear_error (&error);
+  review = care_store_add_review (f->store, "approve", visit, NULL, NULL, NULL, &error);
+  expect_error (review != NULL, error, CARE_STORE_ERROR_RULE, "supervisor");
+  g_clear_error (&error);
+  json_object_set_string_member (body, "client", "c9");
+  json_object_set_string_member (body, "name", "New Client");
+  json_object_set_string_member (body, "address", "2 Low St");
+  json_object_set_boolean_member (body, "active", TRUE);
+  e = care_store_append (f->store, CARE_EVENT_CLIENT_SET, body, &error);
+  expect_error (e != NULL, error, CARE_STORE_ERROR_RULE, "administrators");
+  g_clear_error (&error);
+  g_free (again);
+  again = care_store_check_in (f->store, "c-unknown", NULL, NULL, NULL, &error);
+  expect_error (again != NULL, error, CARE_STORE_ERROR_NOT_FOUND, "client list");
+}
+
+static void
 test_rule_invalid_body (Fixture       *f,
                         gconstpointer  data)
 {
@@ -217,17 +261,73 @@ test_apply_page_idempotent (Fixture       *f,
                             gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  g_autoptr(GPtrArray) own = care_store_read_unsent (f->store, 0, 10, &error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  TestDevice other = { "dev-o", "member-o", 0, 0 };
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
+  g_autofree char *once = NULL;
+  g_autofree char *twice = NULL;
   g_autofree char *cursor = NULL;
+  CareOutboxCounts c;
 
-  roster (f->store);
+  g_ptr_array_add (page, test_device_event (&other, T0, "visit.started",
+                                            "{\"visit\":\"vo\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0));
+  g_ptr_array_add (page, test_device_event (&other, T0 + 1000, "note.added",
+                                            "{\"visit\":\"vo\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"Fine\"}"));
+  /* This device's own record, coming back from the server. */
+  g_ptr_array_add (page, care_event_copy (own->pdata[0]));
+  before = care_store_dump_derived (f->store, &error);
+  g_assert_true (care_store_apply_page (f->store, page, "cursor-2", &error));
+  once = care_store_dump_derived (f->store, &error);
+  g_assert_true (care_store_apply_page (f->store, page, "cursor-2", &error));
+  twice = care_store_dump_derived (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (before, !=, once);
+  g_assert_cmpstr (once, ==, twice);
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.pending, ==, 0);
+  g_assert_cmpint (c.acknowledged, ==, 1);
   cursor = care_store_get_pull_cursor (f->store);
-  g_assert_cmpstr (cursor, ==, "cursor-1");
+  g_assert_cmpstr (cursor, ==, "cursor-2");
   g_assert_true (care_store_reset_pull_cursor (f->store, &error));
   g_clear_pointer (&cursor, g_free);
   cursor = care_store_get_pull_cursor (f->store);
   g_assert_null (cursor);
+}
+
+static void
+test_quarantine (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  g_autofree char *note = care_store_add_note (f->store, visit, "wellbeing", "Fine", &error);
+  g_autoptr(GPtrArray) unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(CareVisitDetail) d = NULL;
+  CareOutboxCounts c;
+
+  g_assert_true (care_store_quarantine (f->store, ((CareEvent *) unsent->pdata[1])->id,
+                                        "The co-op refused this note", &error));
+  g_assert_no_error (error);
+  after = care_store_read_unsent (f->store, 0, 10, &error);
+  g_assert_cmpuint (after->len, ==, 1);
+  outbox = care_store_list_outbox (f->store, 0, &error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.quarantined, ==, 1);
+  g_assert_cmpint (c.pending, ==, 1);
+  d = care_store_get_visit (f->store, visit, &error);
+  g_assert_cmpint (d->summary.sync, ==, CARE_SYNC_QUARANTINED);
+  g_assert_cmpint (((CareNote *) d->notes->pdata[0])->sync, ==, CARE_SYNC_QUARANTINED);
+  /* Acknowledging past it leaves it quarantined. */
+  g_assert_true (care_store_mark_acked (f->store, 2, &error));
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.quarantined, ==, 1);
+  g_assert_false (care_store_quarantine (f->store, "no-such-record", "x", &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
 }
 
 static void
@@ -245,6 +345,10 @@ test_sync_acked (Fixture       *f,
   g_assert_true (care_store_mark_acked (f->store, 1, &error));
   g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
   g_assert_cmpint (c.pending, ==, 0);
+  g_assert_cmpint (c.acked_seq, ==, 2);
+  /* A server claiming more than was ever written cannot mark later records sent. */
+  g_assert_true (care_store_mark_acked (f->store, 50, &error));
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
   g_assert_cmpint (c.acked_seq, ==, 2);
   g_assert_true (care_store_reset_acked (f->store, 1, &error));
   g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
@@ -266,7 +370,9 @@ main (int   argc,
   ADD ("/app/store/rule/amendment-reason", test_rule_amend_reason);
   ADD ("/app/store/rule/unknown-visit", test_rule_unknown_visit);
   ADD ("/app/store/rule/invalid-body", test_rule_invalid_body);
+  ADD ("/app/store/rule/cancel-and-roles", test_rule_cancel_and_roles);
   ADD ("/app/store/apply-page", test_apply_page_idempotent);
   ADD ("/app/store/sync-acked", test_sync_acked);
+  ADD ("/app/store/quarantine", test_quarantine);
   return g_test_run ();
 }
