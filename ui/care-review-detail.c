@@ -516,13 +516,17 @@ load (CareReviewDetail *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->detail, care_visit_detail_free);
   rebuild (self);
-  if (s == NULL || s->visit == NULL) {
+  if (s == NULL || (s->visit == NULL && s->schedule == NULL)) {
     set_loading (self, FALSE);
     return;
   }
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
-  care_reader_run_async (self->reader, read_visit, g_strdup (s->visit), g_free,
+  /* A scheduled visit that never started is read by its rota entry. */
+  care_reader_run_async (self->reader, read_visit,
+                         s->visit != NULL ? g_strdup (s->visit)
+                                          : g_strconcat ("schedule:", s->schedule, NULL),
+                         g_free,
                          (GDestroyNotify) loaded_free, self->cancellable,
                          visit_read_cb, g_object_ref (self));
 }
