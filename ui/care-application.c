@@ -116,6 +116,7 @@ bench_ready_cb (CareWindow *window)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
 
+  g_print ("store-ready-ms %.1f\n", (g_get_monotonic_time () - bench_start_us) / 1000.0);
   g_signal_connect (clock, "after-paint", G_CALLBACK (bench_first_painted_cb), window);
   gtk_widget_queue_draw (GTK_WIDGET (window));
 }

@@ -10,6 +10,7 @@
  */
 #include "care-config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "care-store-private.h"
@@ -194,6 +195,7 @@ task_row_new (CareVisitPage       *self,
   g_autofree char *answer_text = NULL;
 
   gtk_widget_set_name (row, name);
+  g_object_set_data_full (G_OBJECT (row), "task", g_strdup (task->task), g_free);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
   gtk_widget_set_margin_top (box, 10);
   gtk_widget_set_margin_bottom (box, 10);
@@ -377,11 +379,34 @@ history_row_new (const CareHistoryEntry *entry,
 
 /* Showing */
 
+/* The reason typed for the task whose reason is being asked, if any. */
+static char *
+find_reason_text (CareVisitPage *self)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->tasks_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const char *name = gtk_widget_get_name (row);
+      g_autofree char *entry_name = NULL;
+      GtkWidget *entry;
+
+      if (!g_str_has_prefix (name, "task-row-"))
+        continue;
+      entry_name = g_strdup_printf ("task-reason-%s", name + strlen ("task-row-"));
+      entry = care_find_named (row, entry_name);
+      if (entry != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (row), "task"), self->not_done_task) == 0)
+        return g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+    }
+  return NULL;
+}
+
 static void
 update_view (CareVisitPage *self)
 {
   const CareVisitSummary *s = self->summary;
   g_autoptr(GTimeZone) tz = NULL;
+  g_autofree char *typed_reason = NULL;
   gboolean started, finished, cancelled;
 
   if (s == NULL || self->store == NULL)
@@ -462,14 +487,29 @@ update_view (CareVisitPage *self)
   else
     adw_action_row_set_subtitle (self->location_row, _("Unavailable"));
 
+  /* A reason being typed survives a refresh (sync may bring records in at
+   * any time). */
+  if (self->not_done_task != NULL)
+    typed_reason = find_reason_text (self);
   care_clear_container (GTK_WIDGET (self->tasks_list));
   care_clear_container (GTK_WIDGET (self->notes_box));
   care_clear_container (GTK_WIDGET (self->history_list));
   if (self->detail == NULL)
     return;
   for (guint i = 0; i < self->detail->tasks->len; i++)
-    gtk_list_box_append (self->tasks_list,
-                         task_row_new (self, g_ptr_array_index (self->detail->tasks, i), i));
+    {
+      const CareTaskState *task = g_ptr_array_index (self->detail->tasks, i);
+
+      gtk_list_box_append (self->tasks_list, task_row_new (self, task, i));
+      if (typed_reason != NULL && g_strcmp0 (task->task, self->not_done_task) == 0)
+        {
+          g_autofree char *name = g_strdup_printf ("task-reason-%u", i);
+          GtkWidget *entry = care_find_named (GTK_WIDGET (self->tasks_list), name);
+
+          if (entry != NULL)
+            gtk_editable_set_text (GTK_EDITABLE (entry), typed_reason);
+        }
+    }
   for (guint i = 0; i < self->detail->notes->len; i++)
     gtk_box_append (self->notes_box,
                     note_card_new (self, g_ptr_array_index (self->detail->notes, i), i, tz));

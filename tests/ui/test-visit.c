@@ -100,6 +100,9 @@ test_whole_visit (void)
   care_test_activate (root, "task-done-1");
   care_test_activate (root, "task-not-done-2");
   care_test_set_text (root, "task-reason-2", "She had already eaten");
+  /* Records arriving from sync refresh the page: the typed reason stays. */
+  care_visit_page_reload (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (care_test_find (root, "task-reason-2"))), ==, "She had already eaten");
   care_test_activate (root, "task-save-2");
   g_assert_true (label_contains (root, "task-row-2", "Not done: She had already eaten"));
 
