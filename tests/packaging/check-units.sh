@@ -4,12 +4,12 @@
 # dependencies they name) and the settings file gives every value the
 # server's ExecStart line uses.
 #
-#   check-units.sh USER_UNIT SYSTEM_UNIT SERVER_CONF
+#   check-units.sh USER_UNIT SYSTEM_UNIT SERVER_CONF [DBUS_SERVICE]
 #
 # Copyright 2026 The Carelog developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
-user_unit=$1 system_unit=$2 conf=$3
+user_unit=$1 system_unit=$2 conf=$3 dbus_service=${4:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -68,6 +68,18 @@ done <"$conf"
 for var in $(grep '^ExecStart=' "$system_unit" | grep -o '\${[A-Z_]*}' | tr -d '${}'); do
   grep -q "^$var=" "$conf" || { echo "not ok: $conf does not set $var, which ExecStart uses"; failed=1; }
 done
+
+# D-Bus activation hands over to the user unit: the same program, and the
+# unit the activation file names is this one.
+if [ -n "$dbus_service" ]; then
+  systemd_service=$(sed -n 's/^SystemdService=//p' "$dbus_service")
+  if [ -n "$systemd_service" ] && [ "$systemd_service" != "$(basename "$user_unit")" ]; then
+    echo "not ok: the D-Bus activation file names $systemd_service, the unit is $(basename "$user_unit")"; failed=1
+  fi
+  if [ "$(sed -n 's/^Exec=\([^ ]*\).*/\1/p' "$dbus_service")" != "$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$user_unit")" ]; then
+    echo "not ok: the D-Bus activation file and the user unit run different programs"; failed=1
+  fi
+fi
 
 [ $failed = 0 ] && echo "ok: systemd units and server settings"
 exit $failed
