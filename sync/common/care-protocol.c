@@ -203,6 +203,90 @@ care_json_append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+static void
+append_object (GString    *out,
+               JsonObject *object)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      care_json_append_string (out, name);
+      g_string_append_c (out, ':');
+      care_json_append_node (out, member);
+    }
+  g_string_append_c (out, '}');
+}
+
+void
+care_json_append_node (GString  *out,
+                       JsonNode *node)
+{
+  switch (node ? json_node_get_node_type (node) : JSON_NODE_NULL)
+    {
+    case JSON_NODE_OBJECT:
+      append_object (out, json_node_get_object (node));
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            care_json_append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+          }
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          care_json_append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+    }
+}
+
+char *
+care_json_object_to_string (JsonObject *object)
+{
+  GString *out = g_string_sized_new (128);
+
+  append_object (out, object);
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 care_protocol_id_is_valid (const char *id)
 {
@@ -266,15 +350,8 @@ care_push_request_encode (GPtrArray *events)
   for (guint i = 0; i < events->len; i++)
     {
       const CareEvent *e = g_ptr_array_index (events, i);
-      g_autoptr(JsonNode) body = NULL;
-      g_autofree char *body_text = NULL;
       gint64 wall_delta = e->wall - (e->hlc >> 16);
 
-      if (e->body != NULL)
-        {
-          body = json_node_init_object (json_node_alloc (), e->body);
-          body_text = json_to_string (body, FALSE);
-        }
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"i\":");
@@ -290,7 +367,10 @@ care_push_request_encode (GPtrArray *events)
       g_string_append (out, ",\"t\":");
       care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
       g_string_append (out, ",\"b\":");
-      g_string_append (out, body_text ? body_text : "{}");
+      if (e->body != NULL)
+        append_object (out, e->body);
+      else
+        g_string_append (out, "{}");
       g_string_append_c (out, '}');
       prev_hlc = e->hlc;
     }

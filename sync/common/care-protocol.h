@@ -58,6 +58,10 @@ GBytes     *care_gunzip                (const void *data,
 /* JSON text helpers for hand-built bodies. */
 void        care_json_append_string    (GString    *out,
                                         const char *s);
+/* Compact JSON, members in insertion order (faster than JsonGenerator). */
+void        care_json_append_node      (GString    *out,
+                                        JsonNode   *node);
+char       *care_json_object_to_string (JsonObject *object) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    care_protocol_id_is_valid  (const char *id);
 gboolean    care_request_id_is_valid   (const char *id);
 

@@ -465,8 +465,7 @@ insert_event (Conn            *conn,
               const char      *carer,
               gint64           received)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), e->body);
-  g_autofree char *body = json_to_string (node, FALSE);
+  g_autofree char *body = care_json_object_to_string (e->body);
   sqlite3_stmt *s = stmt (conn, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received)"
                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 
