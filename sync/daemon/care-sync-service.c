@@ -594,10 +594,38 @@ care_sync_service_finalize (GObject *object)
   G_OBJECT_CLASS (care_sync_service_parent_class)->finalize (object);
 }
 
+/* The errors a D-Bus caller may get (from Enrol), by name rather than as an
+ * opaque GLib quark. */
+static void
+register_dbus_errors (void)
+{
+  static const GDBusErrorEntry sync_errors[] = {
+    { CARE_SYNC_ERROR_NETWORK, "coop.carelog.Carelog.Sync.Error.Network" },
+    { CARE_SYNC_ERROR_TLS, "coop.carelog.Carelog.Sync.Error.Tls" },
+    { CARE_SYNC_ERROR_PORTAL, "coop.carelog.Carelog.Sync.Error.Portal" },
+    { CARE_SYNC_ERROR_UNAUTHORIZED, "coop.carelog.Carelog.Sync.Error.Unauthorized" },
+    { CARE_SYNC_ERROR_FORBIDDEN, "coop.carelog.Carelog.Sync.Error.Forbidden" },
+    { CARE_SYNC_ERROR_ENROLMENT, "coop.carelog.Carelog.Sync.Error.Enrolment" },
+    { CARE_SYNC_ERROR_RATE_LIMITED, "coop.carelog.Carelog.Sync.Error.RateLimited" },
+    { CARE_SYNC_ERROR_TOO_LARGE, "coop.carelog.Carelog.Sync.Error.TooLarge" },
+    { CARE_SYNC_ERROR_CURSOR_INVALID, "coop.carelog.Carelog.Sync.Error.CursorInvalid" },
+    { CARE_SYNC_ERROR_SERVER_BEHIND, "coop.carelog.Carelog.Sync.Error.ServerBehind" },
+    { CARE_SYNC_ERROR_VERSION, "coop.carelog.Carelog.Sync.Error.Version" },
+    { CARE_SYNC_ERROR_BAD_REQUEST, "coop.carelog.Carelog.Sync.Error.BadRequest" },
+    { CARE_SYNC_ERROR_SERVER, "coop.carelog.Carelog.Sync.Error.Server" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sync_errors); i++)
+    g_dbus_error_register_error (CARE_SYNC_ERROR, sync_errors[i].error_code,
+                                 sync_errors[i].dbus_error_name);
+}
+
 static void
 care_sync_service_class_init (CareSyncServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  register_dbus_errors ();
 
   object_class->dispose = care_sync_service_dispose;
   object_class->finalize = care_sync_service_finalize;

@@ -8,13 +8,14 @@
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 
 import dbus
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (World, Store, Server, FaultProxy, TestFailure, log, wait_until, run_scenarios,  # noqa: E402
+from harness import (World, Store, Server, FaultProxy, TestFailure, BUILD, program, log, wait_until, run_scenarios,  # noqa: E402
                      cursor_position)
 
 
@@ -439,7 +440,9 @@ def scenario_enrol():
             d.call('Enrol', bad, 'Test tablet')
             raise TestFailure('a wrong code must be refused')
         except dbus.exceptions.DBusException as e:
-            log('wrong code: %s' % e.get_dbus_message())
+            log('wrong code: %s: %s' % (e.get_dbus_name(), e.get_dbus_message()))
+            check(e.get_dbus_name() == 'coop.carelog.Carelog.Sync.Error.Enrolment',
+                  'error name %s' % e.get_dbus_name())
             check('co-ordinator' in e.get_dbus_message(), 'the refusal says what to do')
         name, role = d.call('Enrol', good, 'Test tablet')
         check(name == 'Erin Enrol' and role == 'carer', 'enrolled as %s (%s)' % (name, role))
@@ -491,6 +494,71 @@ def scenario_rate_limited():
         world.close()
 
 
+def scenario_activation():
+    """The D-Bus activation file packaging/ installs starts carelog-syncd at
+    the first call, serving the profile the app uses (CARELOG_PROFILE)."""
+    world = World('activation')
+    bus = None
+    try:
+        generated = os.path.join(BUILD, 'packaging', 'coop.carelog.Carelog.Sync.service')
+        check(os.path.exists(generated), 'packaging/ generates the activation file')
+        with open(generated) as f:
+            text = f.read()
+        check('Name=coop.carelog.Carelog.Sync\n' in text, 'it names the bus name')
+        exec_line = [l for l in text.splitlines() if l.startswith('Exec=')][0]
+        check(exec_line.endswith('/carelog-syncd'), 'it runs carelog-syncd: %s' % exec_line)
+        services = os.path.join(world.tmp, 'services')
+        os.makedirs(services)
+        # The same file, run from the build directory instead of the prefix.
+        with open(os.path.join(services, 'coop.carelog.Carelog.Sync.service'), 'w') as f:
+            f.write(text.replace(exec_line, 'Exec=' + program('sync/daemon/carelog-syncd')))
+        config = os.path.join(world.tmp, 'session.conf')
+        with open(config, 'w') as f:
+            f.write("""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=%s</listen>
+  <servicedir>%s</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+""" % (world.tmp, services))
+        env = dict(os.environ, **world.env)
+        env.update({'CARELOG_PROFILE': 'kitchen-tablet', 'CARELOG_KEY_STORE': 'file'})
+        r, w = os.pipe()
+        bus = subprocess.Popen(['dbus-daemon', '--config-file', config, '--nofork', '--nopidfile',
+                                '--print-address=%d' % w], pass_fds=(w,), env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        with os.fdopen(r) as f:
+            address = f.readline().strip()
+        conn = dbus.bus.BusConnection(address)
+        props = dbus.Interface(conn.get_object('coop.carelog.Carelog.Sync', '/coop/carelog/Carelog/Sync'),
+                               'org.freedesktop.DBus.Properties')
+        state = props.Get('coop.carelog.Carelog.Sync', 'State', timeout=30)
+        check(state == 'not-enrolled', 'activated, State %s' % state)
+        profile = props.Get('coop.carelog.Carelog.Sync', 'Profile')
+        check(profile == 'kitchen-tablet', 'serves the app\'s profile, not %s' % profile)
+        owner = conn.get_name_owner('coop.carelog.Carelog.Sync')
+        pid = dbus.Interface(conn.get_object('org.freedesktop.DBus', '/org/freedesktop/DBus'),
+                             'org.freedesktop.DBus').GetConnectionUnixProcessID(owner)
+        os.kill(pid, signal.SIGTERM)
+        wait_until('the activated daemon stopped', lambda: not conn.name_has_owner(
+            'coop.carelog.Carelog.Sync'))
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        if bus is not None:
+            bus.terminate()
+            bus.wait()
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -506,6 +574,7 @@ SCENARIOS = {
     'no-networkmanager': scenario_no_networkmanager,
     'enrol': scenario_enrol,
     'rate-limited': scenario_rate_limited,
+    'activation': scenario_activation,
 }
 
 if __name__ == '__main__':
