@@ -23,6 +23,7 @@ static const char SQL_MARK_ACKED[] =
 static const char SQL_RESET_ACKED[] =
   "UPDATE events SET sync = 0 WHERE device = ? AND seq > ? AND sync = 1";
 static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM events WHERE device = ?";
+static const char SQL_EVENT_SYNC[] = "SELECT sync, sync_reason FROM events WHERE id = ?";
 static const char SQL_QUARANTINE[] = "UPDATE events SET sync = 2, sync_reason = ? WHERE id = ?";
 
 static gint64
@@ -186,6 +187,40 @@ care_store_quarantine (CareStore  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+CareSyncState
+care_store_get_event_sync (CareStore  *self,
+                           const char *event_id,
+                           char      **reason,
+                           GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_EVENT_SYNC, error);
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), CARE_SYNC_LOCAL);
+  if (reason != NULL)
+    *reason = NULL;
+  if (stmt == NULL)
+    return CARE_SYNC_LOCAL;
+  care_store_bind_text (stmt, 1, event_id);
+  rc = care_store_step (self, stmt, error);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND,
+                 _("There is no record %s in this care log."), event_id);
+  if (rc != SQLITE_ROW)
+    return CARE_SYNC_LOCAL;
+  if (reason != NULL)
+    *reason = care_store_column_dup (stmt, 1);
+  switch (sqlite3_column_int (stmt, 0))
+    {
+    case SYNC_SYNCED:
+      return CARE_SYNC_SYNCED;
+    case SYNC_QUARANTINED:
+      return CARE_SYNC_QUARANTINED;
+    default:
+      return CARE_SYNC_LOCAL;
+    }
 }
 
 static gboolean

@@ -371,6 +371,14 @@ GPtrArray  *care_store_list_outbox        (CareStore *self,
                                            guint      limit,
                                            GError   **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The sync state of one record, and for a quarantined one the co-op's
+ * reason (*reason may be NULL). Unknown ids give CARE_SYNC_LOCAL and
+ * CARE_STORE_ERROR_NOT_FOUND. */
+CareSyncState care_store_get_event_sync   (CareStore  *self,
+                                           const char *event_id,
+                                           char      **reason,
+                                           GError    **error);
+
 /* Sync-facing API ------------------------------------------------------- */
 
 /* Local events with seq > after_seq in sequence order (pending ones only,

@@ -818,7 +818,18 @@ cmd_outbox (Cli     *cli,
       json_builder_set_member_name (b, "records");
       json_builder_begin_array (b);
       for (guint i = 0; i < events->len; i++)
-        json_builder_add_value (b, care_event_to_json (events->pdata[i]));
+        {
+          CareEvent *e = events->pdata[i];
+          g_autofree char *reason = NULL;
+          CareSyncState sync = care_store_get_event_sync (cli->store, e->id, &reason, NULL);
+          JsonNode *node = care_event_to_json (e);
+
+          json_object_set_string_member (json_node_get_object (node), "sync",
+                                         sync == CARE_SYNC_QUARANTINED ? "quarantined" : "local");
+          if (reason != NULL)
+            json_object_set_string_member (json_node_get_object (node), "reason", reason);
+          json_builder_add_value (b, node);
+        }
       json_builder_end_array (b);
       json_builder_end_object (b);
       print_json (b);
@@ -833,8 +844,13 @@ cmd_outbox (Cli     *cli,
       CareEvent *e = events->pdata[i];
       g_autofree char *at = format_time (cli->store, e->wall, "%a %d %b %H:%M");
 
+      g_autofree char *reason = NULL;
+      CareSyncState sync = care_store_get_event_sync (cli->store, e->id, &reason, NULL);
+
       g_print ("  #%-5" G_GINT64_FORMAT " %s  %-16s %s\n", e->seq, at,
                care_event_type_to_string (e->type), e->id);
+      if (sync == CARE_SYNC_QUARANTINED)
+        g_print (_("         refused by the co-op: %s\n"), reason ? reason : _("no reason given"));
     }
   return TRUE;
 }

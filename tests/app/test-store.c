@@ -326,6 +326,15 @@ test_quarantine (Fixture       *f,
   g_assert_true (care_store_mark_acked (f->store, 2, &error));
   g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
   g_assert_cmpint (c.quarantined, ==, 1);
+  {
+    g_autofree char *reason = NULL;
+
+    g_assert_cmpint (care_store_get_event_sync (f->store, ((CareEvent *) unsent->pdata[1])->id, &reason, &error),
+                     ==, CARE_SYNC_QUARANTINED);
+    g_assert_cmpstr (reason, ==, "The co-op refused this note");
+    g_assert_cmpint (care_store_get_event_sync (f->store, ((CareEvent *) unsent->pdata[0])->id, NULL, &error),
+                     ==, CARE_SYNC_SYNCED);
+  }
   g_assert_false (care_store_quarantine (f->store, "no-such-record", "x", &error));
   g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
 }
