@@ -92,9 +92,11 @@ set_summary (CareSyncIndicator *self,
     }
   else
     {
+      /* Wide windows have room for the whole sentence: the header bar hands
+       * end widgets their minimum, so make that the full text. */
       gtk_label_set_label (self->summary_label, summary);
-      gtk_label_set_width_chars (self->summary_label, 4);
-      gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (self->summary_label, -1);
+      gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_NONE);
       gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
     }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), summary);

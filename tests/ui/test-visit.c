@@ -8,6 +8,7 @@
 
 #include "care-test-util.h"
 #include "care-ui-util.h"
+#include "care-search-page.h"
 #include "care-visit-page.h"
 
 #include <string.h>
@@ -438,6 +439,36 @@ test_hours (void)
   g_assert_cmpstr (types->pdata[types->len - 1], ==, "hours.added");
 }
 
+/* Search runs off the main thread and a hit opens its visit. */
+static gboolean
+search_done (gpointer data)
+{
+  CareSearchPage *page = data;
+
+  return !care_search_page_is_busy (page) && care_search_page_get_n_hits (page) > 0;
+}
+
+static void
+test_search (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, TRUE);
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+  CareSearchPage *page;
+
+  care_window_set_view (window, "search");
+  page = CARE_SEARCH_PAGE (gtk_widget_get_ancestor (care_test_find (root, "search-entry"), CARE_TYPE_SEARCH_PAGE));
+  care_search_page_search (page, "grandson");
+  care_test_wait (search_done, page, 30, "the search to finish");
+  g_assert_cmpuint (care_search_page_get_n_hits (page), ==, 1);
+  g_assert_true (label_contains (root, "hit-0", "Maria Bianchi"));
+  care_test_activate (root, "hit-0");
+  g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
+  g_assert_true (label_contains (root, "visit-client", "Maria Bianchi"));
+  care_test_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +481,7 @@ main (int   argc,
   g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
   g_test_add_func ("/ui/visit/query-reply", test_query_reply);
   g_test_add_func ("/ui/hours/add-entry", test_hours);
+  g_test_add_func ("/ui/search/open-hit", test_search);
   g_test_add_func ("/ui/first-run/demo", test_demo);
   g_test_add_func ("/ui/first-run/enrol-without-service", test_enrol_without_service);
   return g_test_run ();
