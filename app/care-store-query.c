@@ -35,11 +35,14 @@
   " AND v.start_key >= ?3 AND v.start_key < ?4 AND (?5 < 0 OR v.review = ?5)" \
   " AND (?6 = 0 OR (" EFFECTIVE_FLAGS " & ?6) != 0)"
 #define ORDER_TIME " ORDER BY v.start_key DESC, v.vkey LIMIT ?8 OFFSET ?9"
-/* Exceptions first runs in two steps: the visits needing attention (found
- * through the partial index visits_attention: flags set, or scheduled and
- * possibly missed), safeguarding first; then the others, newest first. */
+/* Exceptions first runs in up to three steps, each newest first, so that
+ * none needs to sort: visits with a safeguarding note, then other visits
+ * needing attention (both found through the partial, covering index
+ * visits_attention: flags set, or scheduled and possibly missed), then the
+ * rest. */
 #define ATTENTION " AND (v.flags != 0 OR v.base = 0) AND " EFFECTIVE_FLAGS " != 0"
-#define ORDER_ATTENTION " ORDER BY (v.flags & 1) DESC, v.start_key DESC, v.vkey LIMIT ?8 OFFSET ?9"
+#define SAFEGUARDING ATTENTION " AND (v.flags & 1) != 0"
+#define OTHER_ATTENTION ATTENTION " AND (v.flags & 1) = 0"
 #define CALM " AND " EFFECTIVE_FLAGS " = 0"
 #define WHERE_CARER " WHERE v.carer = ?1 AND ?2 IS NULL" FILTER_REST
 #define WHERE_CLIENT " WHERE v.client = ?2 AND ?1 IS NULL" FILTER_REST
@@ -48,13 +51,19 @@
 #define LIST_VARIANTS(prefix, suffix) { \
     prefix WHERE_ALL suffix, prefix WHERE_CARER suffix, prefix WHERE_CLIENT suffix, prefix WHERE_BOTH suffix }
 
-enum { LIST_TIME, LIST_ATTENTION, LIST_CALM, COUNT_ATTENTION, N_LISTS };
+enum { LIST_TIME, LIST_SAFEGUARDING, LIST_OTHER_ATTENTION, LIST_CALM, N_LISTS };
 
 static const char *SQL_LIST[N_LISTS][4] = {
   LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, ORDER_TIME),
-  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, ATTENTION ORDER_ATTENTION),
+  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, SAFEGUARDING ORDER_TIME),
+  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, OTHER_ATTENTION ORDER_TIME),
   LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, CALM ORDER_TIME),
-  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", ATTENTION),
+};
+static const char *SQL_COUNT_STEP[N_LISTS][4] = {
+  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", ""),
+  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", SAFEGUARDING),
+  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", OTHER_ATTENTION),
+  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", CALM),
 };
 #define COUNT_COLUMNS \
   "SELECT sum((" EFFECTIVE_FLAGS " & 1) != 0), sum((" EFFECTIVE_FLAGS " & 2) != 0)," \
@@ -281,11 +290,12 @@ collect_into (CareStore    *self,
 }
 
 static gint64
-count_attention (CareStore             *self,
-                 const CareVisitFilter *filter,
-                 GError               **error)
+count_step (CareStore             *self,
+            int                    step,
+            const CareVisitFilter *filter,
+            GError               **error)
 {
-  g_autoptr(CareStmt) stmt = filter_stmt (self, SQL_LIST[COUNT_ATTENTION][filter_variant (filter)], filter, error);
+  g_autoptr(CareStmt) stmt = filter_stmt (self, SQL_COUNT_STEP[step][filter_variant (filter)], filter, error);
 
   if (stmt == NULL || care_store_step (self, stmt, error) != SQLITE_ROW)
     return -1;
@@ -298,24 +308,32 @@ list_exceptions_first (CareStore             *self,
                        GPtrArray             *list,
                        GError               **error)
 {
-  CareVisitFilter rest = *filter;
+  CareVisitFilter step_filter = *filter;
   guint limit = filter->limit ? filter->limit : 100;
-  g_autoptr(CareStmt) attention = filter_stmt (self, SQL_LIST[LIST_ATTENTION][filter_variant (filter)],
-                                               filter, error);
-  g_autoptr(CareStmt) calm = NULL;
-  gint64 n_attention;
 
-  if (attention == NULL || !collect_into (self, attention, list, error))
-    return FALSE;
-  if (list->len >= limit)
-    return TRUE;
-  n_attention = count_attention (self, filter, error);
-  if (n_attention < 0)
-    return FALSE;
-  rest.limit = limit - list->len;
-  rest.offset = filter->offset > n_attention ? filter->offset - n_attention : 0;
-  calm = filter_stmt (self, SQL_LIST[LIST_CALM][filter_variant (filter)], &rest, error);
-  return calm != NULL && collect_into (self, calm, list, error);
+  for (int step = LIST_SAFEGUARDING; step <= LIST_CALM && list->len < limit; step++)
+    {
+      g_autoptr(CareStmt) stmt = NULL;
+      guint before = list->len;
+
+      step_filter.limit = limit - list->len;
+      stmt = filter_stmt (self, SQL_LIST[step][filter_variant (filter)], &step_filter, error);
+      if (stmt == NULL || !collect_into (self, stmt, list, error))
+        return FALSE;
+      /* Rows returned used up the offset; none returned may mean this
+       * step had fewer rows than the offset still to skip. */
+      if (list->len > before)
+        step_filter.offset = 0;
+      else if (step_filter.offset > 0 && step < LIST_CALM)
+        {
+          gint64 n = count_step (self, step, &step_filter, error);
+
+          if (n < 0)
+            return FALSE;
+          step_filter.offset = (guint) MAX ((gint64) step_filter.offset - n, 0);
+        }
+    }
+  return TRUE;
 }
 
 GPtrArray *

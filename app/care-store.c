@@ -110,6 +110,11 @@ static const char *migrations[] = {
   /* 3: the visits needing a supervisor's attention, for "exceptions first"
    * on a co-op's whole history. */
   "CREATE INDEX visits_attention ON visits (start_key) WHERE flags != 0 OR base = 0;",
+  /* 4: the same index covering what decides "needs attention", so that
+   * counting and filtering those visits never reads the table. */
+  "DROP INDEX visits_attention;"
+  "CREATE INDEX visits_attention ON visits (start_key, flags, base, planned_start, planned_minutes)"
+  "  WHERE flags != 0 OR base = 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);

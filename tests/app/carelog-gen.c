@@ -316,7 +316,7 @@ main (int   argc,
       return 1;
     }
   if (!carer)
-    g.days = (int) (g.limit / ((gint64) g.carers * SLOTS * 7.0)) + 1;
+    g.days = (int) (g.limit / ((gint64) g.carers * SLOTS * 6.7)) + 1;
   g.store = care_store_open (argv[2], &error);
   if (g.store == NULL)
     g_error ("carelog-gen: %s", error->message);

@@ -352,6 +352,24 @@ test_list_visits (Fixture       *f,
   g_assert_cmpstr (((CareVisitSummary *) b->pdata[0])->visit, ==, "v1");
   c = care_store_list_visits (f->store, &missed, &error);
   g_assert_cmpuint (c->len, ==, 1);
+  /* Paging one at a time gives the same order. */
+  for (guint i = 0; i < a->len + 1; i++)
+    {
+      CareVisitFilter page = all;
+      g_autoptr(GPtrArray) one = NULL;
+
+      page.offset = i;
+      page.limit = 1;
+      one = care_store_list_visits (f->store, &page, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (one->len, ==, i < a->len ? 1 : 0);
+      if (i < a->len)
+        {
+          CareVisitSummary *x = one->pdata[0], *y = a->pdata[i];
+
+          g_assert_cmpstr (x->visit ? x->visit : x->schedule, ==, y->visit ? y->visit : y->schedule);
+        }
+    }
   g_assert_true (care_store_count_exceptions (f->store, &all, counts, &error));
   g_assert_cmpint (counts[0], ==, 1);
   g_assert_cmpint (counts[1], ==, 1);
