@@ -585,3 +585,11 @@ care_review_model_refresh_item (CareReviewModel *self,
   care_reader_run_async (self->reader, read_visit, g_strdup (summary->visit), g_free,
                          (GDestroyNotify) care_visit_detail_free, NULL, visit_read_cb, request);
 }
+
+guint
+care_review_model_get_n_cached_pages (CareReviewModel *self)
+{
+  g_return_val_if_fail (CARE_IS_REVIEW_MODEL (self), 0);
+
+  return g_hash_table_size (self->pages);
+}

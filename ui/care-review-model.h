@@ -41,6 +41,8 @@ gboolean               care_review_model_get_complete (CareReviewModel *self);
 /* Visits per exception (index = bit of CareVisitFlags) for the current
  * filter without its flags_any; NULL until read. */
 const gint64          *care_review_model_get_counts  (CareReviewModel *self);
+/* How many pages are held in memory (for tests). */
+guint                  care_review_model_get_n_cached_pages (CareReviewModel *self);
 /* Reads one item's visit again (after a review was added to it). */
 void                   care_review_model_refresh_item (CareReviewModel *self,
                                                        CareReviewItem  *item);

@@ -21,7 +21,7 @@
 
 static gint64 review_fixture_base; /* yesterday 00:00 in the co-op zone, ms */
 
-static char *
+G_GNUC_UNUSED static char *
 review_fixture_uuid7 (gint64 ms)
 {
   guint8 b[16];
@@ -37,7 +37,7 @@ review_fixture_uuid7 (gint64 ms)
                           b[12], b[13], b[14], b[15]);
 }
 
-static CareEvent *
+G_GNUC_UNUSED static CareEvent *
 review_fixture_event (const char   *device,
                       gint64        seq,
                       const char   *author,
@@ -58,7 +58,7 @@ review_fixture_event (const char   *device,
   return e;
 }
 
-static JsonObject *
+G_GNUC_UNUSED static JsonObject *
 review_fixture_body (const char *first_key,
                      ...)
 {
@@ -73,14 +73,14 @@ review_fixture_body (const char *first_key,
 }
 
 /* ms of yesterday at hh:mm in the co-op zone. */
-static gint64
+G_GNUC_UNUSED static gint64
 review_fixture_at (int hour,
                    int minute)
 {
   return review_fixture_base + ((gint64) hour * 60 + minute) * 60000;
 }
 
-static void
+G_GNUC_UNUSED static void
 review_fixture_roster (GPtrArray *page,
                        gint64     wall)
 {
@@ -135,7 +135,7 @@ static const ReviewFixtureVisit review_fixture_visits[] = {
 };
 
 /* Gives an empty store the supervisor identity and the fixture. */
-static void
+G_GNUC_UNUSED static void
 review_fixture_populate (CareStore *store)
 {
   g_autoptr(GError) error = NULL;
