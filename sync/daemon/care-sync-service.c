@@ -437,6 +437,34 @@ connectivity_changed_cb (CareSyncService  *self,
     request_round (self);
 }
 
+/* Enrolled by another process (carelog-cli enrol) while this one runs:
+ * the identity is read when a store is opened, so open it again. */
+static void
+reload_if_enrolled_elsewhere (CareSyncService *self)
+{
+  g_autofree char *device = NULL;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (care_store_get_device (self->store) != NULL || self->loading)
+    return;
+  device = care_store_get_meta (self->store, "device");
+  if (device == NULL)
+    return;
+  store = care_store_open (care_store_get_path (self->store), &error);
+  if (store == NULL)
+    {
+      g_warning ("Cannot reopen the store after an enrolment: %s", error->message);
+      return;
+    }
+  g_debug ("Enrolled by another process as %s", device);
+  g_set_object (&self->store, store);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->client);
+  update_state (self);
+  load_client (self);
+}
+
 static gboolean
 debounce_cb (gpointer user_data)
 {
@@ -444,6 +472,7 @@ debounce_cb (gpointer user_data)
   gint64 pending;
 
   self->debounce_id = 0;
+  reload_if_enrolled_elsewhere (self);
   pending = refresh_counts (self);
   /* After a failure the backoff timer decides; a new record does not
    * shorten it (it would hammer a struggling server). */

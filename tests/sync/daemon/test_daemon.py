@@ -453,6 +453,17 @@ def scenario_enrol():
         check(store.meta('device') is not None, 'identity kept')
         check(os.stat(os.path.join(os.path.dirname(store.path), 'device-key')).st_mode & 0o777 == 0o600,
               'the key file is private')
+
+        # Enrolled from the command line while the service runs: it notices.
+        other = world.device('other', member)
+        other.daemon.start()
+        check(other.daemon.prop('State') == 'not-enrolled', 'not enrolled yet')
+        other.enrol(server)
+        # (Not asked for by a person here: on this metered link the first
+        # download waits.)
+        wait_until('the running daemon picked up the enrolment',
+                   lambda: other.daemon.prop('State') == 'idle' and other.daemon.prop('PullDeferred'),
+                   timeout=10)
     except Exception:
         world.failed = True
         raise
