@@ -43,6 +43,8 @@ typedef struct
   char *output;
   char *device_name;
   gboolean approved_only;
+  gboolean exceptions;
+  char *review;
   char **args;          /* positional arguments after the command */
   CareStore *store;
 } Cli;
@@ -300,9 +302,10 @@ cmd_demo (Cli     *cli,
     return FALSE;
   name = care_store_get_member_name (cli->store, care_store_get_member (cli->store));
   if (!cli->json)
-    g_print (_("Demo care log created for %s (%s) in %s\nTry: carelog-cli%s%s today\n"), name,
+    g_print (_("Demo care log created for %s (%s) in %s\nTry: carelog-cli%s%s %s\n"), name,
              care_role_to_string (role), care_store_get_path (cli->store),
-             cli->profile ? " --profile " : "", cli->profile ? cli->profile : "");
+             cli->profile ? " --profile " : "", cli->profile ? cli->profile : "",
+             role == CARE_ROLE_CARER ? "today" : "visits --exceptions");
   else
     print_id (cli, "member", care_store_get_member (cli->store), NULL);
   return TRUE;
@@ -748,6 +751,48 @@ print_week (CareStore           *store,
            w->planned_minutes % 60, review_name (w->review));
 }
 
+static gboolean date_bound (Cli *cli, const char *text, gboolean end, gint64 *out, GError **error);
+
+static gboolean
+cmd_visits (Cli     *cli,
+            GError **error)
+{
+  CareVisitFilter filter = { cli->carer, cli->client, 0, 0, -1, 0, cli->exceptions, 0, 100 };
+  g_autoptr(GPtrArray) list = NULL;
+  const char *reviews[] = { "none", "approved", "queried", "flagged" };
+
+  for (int i = 0; cli->review != NULL && i < 4; i++)
+    if (g_str_equal (cli->review, reviews[i]))
+      filter.review = i;
+  if (cli->review != NULL && filter.review < 0)
+    return usage_error (error, _("--review takes none, approved, queried or flagged."));
+  if (!date_bound (cli, cli->from, FALSE, &filter.from, error) || !date_bound (cli, cli->to, TRUE, &filter.to, error)
+      || !(list = care_store_list_visits (cli->store, &filter, error)))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        summary_to_json (b, list->pdata[i]);
+      json_builder_end_array (b);
+      print_json (b);
+      return TRUE;
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      CareVisitSummary *v = list->pdata[i];
+      g_autofree char *day = format_time (cli->store, v->started_at ? v->started_at : v->planned_start, "%a %d %b");
+
+      g_print ("%s  %s\n", day, v->carer_name ? v->carer_name : v->carer);
+      print_summary (cli->store, v);
+    }
+  if (list->len == 0)
+    g_print (_("No visits match.\n"));
+  return TRUE;
+}
+
 static gboolean
 cmd_week (Cli     *cli,
           GError **error)
@@ -1072,6 +1117,9 @@ static const Command commands[] = {
   { "answer", cmd_answer, 2, "answer REVIEW TEXT…", N_("answer a supervisor's query") },
   { "today", cmd_today, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },
   { "show", cmd_show, 1, "show VISIT", N_("show a visit with its tasks, notes and history") },
+  { "visits", cmd_visits, 0,
+    "visits [--carer M] [--client C] [--from DATE] [--to DATE] [--review queried|…] [--exceptions]",
+    N_("the co-op's visits, newest first (first 100), exceptions first with --exceptions") },
   { "week", cmd_week, 0, "week [--week 2026-W47 | --date YYYY-MM-DD] [--carer MEMBER]", N_("hours of a week") },
   { "outbox", cmd_outbox, 0, "outbox", N_("records not yet acknowledged by the co-op") },
   { "search", cmd_search, 1, "search WORDS…", N_("search the care notes") },
@@ -1089,7 +1137,7 @@ print_usage (FILE *out)
 {
   fprintf (out, "%s", _("Usage: carelog-cli [--profile NAME | --store PATH] [--json] COMMAND [ARGUMENTS]\n\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-78s\n      %s\n", commands[i].usage, _(commands[i].summary));
+    fprintf (out, "  %s\n      %s\n", commands[i].usage, _(commands[i].summary));
 }
 
 typedef struct
@@ -1105,6 +1153,7 @@ static const StringOption string_options[] = {
   OPT ("--date", date), OPT ("--week", week), OPT ("--carer", carer), OPT ("--client", client),
   OPT ("--comment", comment), OPT ("--message", message), OPT ("--role", role), OPT ("--from", from),
   OPT ("--to", to), OPT ("--output", output), OPT ("--device-name", device_name),
+  OPT ("--review", review),
 };
 
 static gboolean
@@ -1119,6 +1168,8 @@ parse_option (Cli        *cli,
     return cli->json = TRUE;
   if (g_str_equal (arg, "--approved-only"))
     return cli->approved_only = TRUE;
+  if (g_str_equal (arg, "--exceptions"))
+    return cli->exceptions = TRUE;
   for (guint k = 0; k < G_N_ELEMENTS (string_options); k++)
     {
       gsize len = strlen (string_options[k].name);
@@ -1162,7 +1213,8 @@ cli_clear (Cli *cli)
 {
   char **strings[] = { &cli->profile, &cli->store_path, &cli->reason, &cli->schedule, &cli->service,
                        &cli->location, &cli->date, &cli->week, &cli->carer, &cli->client, &cli->comment,
-                       &cli->message, &cli->role, &cli->from, &cli->to, &cli->output, &cli->device_name };
+                       &cli->message, &cli->role, &cli->from, &cli->to, &cli->output, &cli->device_name,
+                       &cli->review };
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);
