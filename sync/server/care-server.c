@@ -536,6 +536,13 @@ early_handler_cb (SoupServer        *server,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
       return;
     }
+  if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CHUNKED)
+    {
+      respond_error (msg, request_id, NULL, 411, "length-required",
+                     "Send the request body with a Content-Length, not in chunks.", -1, -1);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      return;
+    }
   length = soup_message_headers_get_content_length (h);
   if (length > CARE_MAX_BODY)
     {
