@@ -272,7 +272,8 @@ done
 if [ ! -f "$demo/co-op-created" ]; then
   if [ -e "$server_dir" ] || [ -e "$CARELOG_DATA_DIR" ]; then
     # A set-up that stopped half-way: start it again.
-    rm -rf "$server_dir" "$tls_dir" "$CARELOG_DATA_DIR" "$demo/port" "$demo/logs/admin.log"
+    rm -rf "$server_dir" "$tls_dir" "$CARELOG_DATA_DIR" "$demo/port" "$demo/logs/admin.log" \
+      "$demo/ids" "$demo/reviewed"
   fi
   say "Creating the demo co-op in $demo"
   date +%F >"$demo/created-on"
