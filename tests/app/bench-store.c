@@ -208,6 +208,21 @@ bench_carer (const char *dir)
     }
   report ("today view, one-year carer store", today, 20.0);
   report ("a week of hours, one-year carer store", week, 20.0);
+  g_clear_object (&store);
+  {
+    g_autoptr(GArray) open = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autofree char *label = g_strdup_printf ("open one-year store (%.0f MB, with quick_check)", file_size (path) / 1e6);
+
+    for (int i = 0; i < 20; i++)
+      {
+        CareStore *s = NULL;
+
+        TIMED (open, s = care_store_open (path, &error));
+        g_assert_no_error (error);
+        g_object_unref (s);
+      }
+    report (label, open, 200.0);
+  }
 }
 
 static void
@@ -339,6 +354,21 @@ bench_supervisor (const char *dir)
       g_object_unref (s);
     }
   report ("1M: open (header, schema, session checks)", open, 200.0);
+  {
+    g_autofree char *session = g_strconcat (path, "-session", NULL);
+    g_autoptr(GArray) unclean = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GArray) verify = g_array_new (FALSE, FALSE, sizeof (double));
+    CareStore *s = NULL;
+
+    /* As after a power cut: the last session never marked itself closed. */
+    g_assert_true (g_file_set_contents (session, "open", -1, NULL));
+    TIMED (unclean, s = care_store_open (path, &error));
+    g_assert_no_error (error);
+    TIMED (verify, g_assert_true (care_store_verify (s, &error)));
+    g_object_unref (s);
+    report ("1M: open after an unclean shutdown (quick_check)", unclean, 0);
+    report ("1M: care_store_verify (full integrity_check)", verify, 0);
+  }
   store = care_store_open (path, &error);
   bench_list (store, "one carer, one week", &carer_week);
   bench_list (store, "4 weeks, exception flags, exceptions first", &exceptions);
