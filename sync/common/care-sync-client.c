@@ -373,6 +373,13 @@ start_request (CareSyncClient     *self,
   req->msg = soup_message_new_from_uri (SOUP_METHOD_POST, uri);
   /* A captive portal redirects; a redirect is never the co-op's answer. */
   soup_message_add_flags (req->msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* Every request of the protocol is idempotent (pushes by event id, pulls
+   * by cursor, enrolment fails safely on a retry). Saying so lets libsoup
+   * reuse a kept-alive connection for a POST instead of opening (and on
+   * HTTPS, handshaking) a new one every time, and resend on a connection
+   * the server had already closed. */
+  if (op != OP_ENROL)
+    soup_message_add_flags (req->msg, SOUP_MESSAGE_IDEMPOTENT);
   gz = care_gzip (g_bytes_get_data (body, NULL), g_bytes_get_size (body), 6);
   req->bytes_sent = g_bytes_get_size (gz);
   soup_message_set_request_body_from_bytes (req->msg, "application/json", gz);
