@@ -184,7 +184,7 @@ write_export (CareStore *store,
     CareVisitFilter filter = { 0 };
 
     care_timesheet_day_range (tz, &e->from, &e->to, &filter.from, &filter.to);
-    filter.review = CARE_REVIEW_APPROVED;
+    filter.review = -1;
     ok = care_export_visits_csv (store, &filter, G_OUTPUT_STREAM (out), error);
   }
   /* On disk before the page says it is saved. */
@@ -530,7 +530,7 @@ export_visits_cb (CareTimesheetPage *self)
 {
   g_autofree char *name = export_name (self, "visits");
 
-  choose_file (self, CARE_TIMESHEET_EXPORT_VISITS, _("Export approved visits"), name);
+  choose_file (self, CARE_TIMESHEET_EXPORT_VISITS, _("Export visits"), name);
 }
 
 /* Coming back to the page: read the week again (sync may have brought
@@ -596,10 +596,10 @@ build (CareTimesheetPage *self)
   gtk_widget_set_size_request (self->export_hours, -1, 44);
   care_review_set_label (self->export_hours,
                          _("Export the approved timesheets of the period as CSV for payroll"));
-  self->export_visits = gtk_button_new_with_label (_("Export approved visits…"));
+  self->export_visits = gtk_button_new_with_label (_("Export visits…"));
   gtk_widget_set_name (self->export_visits, "export-visits");
   gtk_widget_set_size_request (self->export_visits, -1, 44);
-  care_review_set_label (self->export_visits, _("Export the approved visits of the period as CSV"));
+  care_review_set_label (self->export_visits, _("Export the visits of the period, with their review state, as CSV"));
   g_signal_connect_swapped (self->export_hours, "clicked", G_CALLBACK (export_hours_cb), self);
   g_signal_connect_swapped (self->export_visits, "clicked", G_CALLBACK (export_visits_cb), self);
   gtk_flow_box_append (GTK_FLOW_BOX (exports), self->period_dropdown);

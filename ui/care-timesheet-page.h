@@ -19,7 +19,7 @@ typedef struct _CareWindow CareWindow;
 
 typedef enum {
   CARE_TIMESHEET_EXPORT_HOURS,   /* approved timesheets, per carer per day */
-  CARE_TIMESHEET_EXPORT_VISITS,  /* approved visits */
+  CARE_TIMESHEET_EXPORT_VISITS,  /* every visit of the period, with its review state */
 } CareTimesheetExport;
 
 #define CARE_TYPE_TIMESHEET_PAGE (care_timesheet_page_get_type ())

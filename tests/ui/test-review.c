@@ -515,6 +515,25 @@ test_timesheet (Fixture      *f,
   g_assert_nonnull (strstr (csv, week_name));
   g_assert_true (g_str_has_prefix (csv, "carer_id,carer_name,date,"));
 
+  /* The visits of the week, whatever their review state. */
+  {
+    g_autofree char *visits_path = g_build_filename (f->dir, "visits.csv", NULL);
+    g_autoptr(GFile) visits_file = g_file_new_for_path (visits_path);
+    g_autofree char *visits_csv = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    done = FALSE;
+    care_timesheet_page_export_async (CARE_TIMESHEET_PAGE (page), CARE_TIMESHEET_EXPORT_VISITS,
+                                      visits_file, NULL, export_done_cb, &done);
+    wait_for (flag_set, &done, "the visits export");
+    g_assert_true (g_file_get_contents (visits_path, &visits_csv, NULL, &error));
+    g_assert_no_error (error);
+    lines = g_strsplit (visits_csv, "\r\n", -1);
+    /* A header, six visits, and the empty string after the last CRLF. */
+    g_assert_cmpuint (g_strv_length (lines), ==, 1 + 6 + 1);
+    g_assert_true (g_str_has_prefix (lines[0], "visit_id,"));
+  }
+
   /* A folder that does not exist: an error, nothing written. */
   {
     g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", "hours.csv", NULL);
