@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # test-review-e2e.py: a supervisor's query reaches the carer's tablet through
 # the real co-op server and the real sync daemons, appears on that visit, and
-# the carer's reply closes it on the supervisor's desk.
+# the carer's reply (or, for a second query, an amendment) closes it on the
+# supervisor's desk.
 #
 # Copyright 2026 The Carelog developers
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,9 +14,11 @@
 # test-review-e2e-helper, which makes the same store calls as the app's
 # pages. Waiting is on conditions with deadlines, never fixed sleeps.
 
+import datetime
 import os
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', 'sync', 'daemon'))
@@ -103,6 +106,30 @@ def scenario_query_reaches_carer():
             'query.answered' == row[5] for row in server.events().values()))
         sync(desk)
         wait_until('the query closed on the desk',
+                   lambda: show(desk, visit) is not None and show(desk, visit)[0] != 'queried',
+                   timeout=30)
+
+        # A second query, closed this time by the carer's amendment.
+        message = 'The end time looks early: please correct it'
+        review = helper('query', desk.path, visit, message).strip()
+        sync(desk)
+        wait_until('the second query on the server',
+                   lambda: any(review in row[6] for row in server.events().values()))
+        sync(tablet)
+        wait_until('the second query on the tablet',
+                   lambda: show(tablet, visit) == ('queried', message), timeout=30)
+        # Half an hour after the check-in, in the co-op's zone (the harness's
+        # server is in Europe/London): never before it, whatever the hour.
+        later = (datetime.datetime.now(ZoneInfo('Europe/London'))
+                 + datetime.timedelta(minutes=30)).strftime('%Y-%m-%d %H:%M')
+        tablet.cli('amend-visit', visit, 'check-out', later, '--reason',
+                   'Checked out late: I stayed to finish the washing up')
+        check(show(tablet, visit)[0] != 'queried', 'the amendment closes the query on the tablet')
+        sync(tablet)
+        wait_until('the amendment on the server', lambda: any(
+            row[5] == 'visit.amended' and visit in row[6] for row in server.events().values()))
+        sync(desk)
+        wait_until('the amendment closing the query on the desk',
                    lambda: show(desk, visit) is not None and show(desk, visit)[0] != 'queried',
                    timeout=30)
     except Exception:
