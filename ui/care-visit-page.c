@@ -1221,7 +1221,20 @@ care_visit_page_reload (CareVisitPage *self)
       detail = care_store_get_visit (self->store, self->summary->visit, &error);
       if (detail == NULL)
         {
-          show_message (self->checkout_error, error->message);
+          /* Say so rather than leave another visit's details on screen. */
+          gtk_label_set_label (self->client_label, _("Visit"));
+          gtk_label_set_label (self->planned_label, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->address_label), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->query_box), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->checkin_box), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->times_box), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->tasks_box), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->notes_section), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->checkout_box), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->history_section), FALSE);
+          gtk_label_set_label (self->state_label, "");
+          gtk_widget_set_visible (GTK_WIDGET (self->sync_icon), FALSE);
+          gtk_widget_set_visible (GTK_WIDGET (self->sync_label), FALSE);
           return;
         }
       g_clear_pointer (&self->detail, care_visit_detail_free);

@@ -466,6 +466,11 @@ test_search (void)
   care_test_activate (root, "hit-0");
   g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
   g_assert_true (label_contains (root, "visit-client", "Maria Bianchi"));
+
+  /* A visit that is not (or no longer) on this tablet: said, not stale. */
+  care_window_open_visit (window, "no-such-visit");
+  g_assert_false (label_contains (root, "visit-client", "Maria Bianchi"));
+  g_assert_false (care_test_is_visible (care_test_find (root, "check-out")));
   care_test_window_destroy (window);
 }
 
