@@ -39,6 +39,7 @@ typedef struct
   GMutex write_lock;
   Conn *writer;
   GAsyncQueue *readers;
+  Conn *checkpointer;
   char *epoch;
 } SqliteStore;
 
@@ -1352,6 +1353,24 @@ sqlite_backup (CareServerStore *store,
 }
 
 static void
+sqlite_checkpoint (CareServerStore *store)
+{
+  SqliteStore *self = (SqliteStore *) store;
+
+  if (self->checkpointer == NULL)
+    {
+      self->checkpointer = conn_open (self->path, FALSE, FALSE, NULL);
+      if (self->checkpointer == NULL)
+        return;
+      /* From now on the writer leaves checkpoints to this connection. */
+      g_mutex_lock (&self->write_lock);
+      sqlite3_wal_autocheckpoint (self->writer->db, 0);
+      g_mutex_unlock (&self->write_lock);
+    }
+  sqlite3_wal_checkpoint_v2 (self->checkpointer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+static void
 sqlite_close (CareServerStore *store)
 {
   SqliteStore *self = (SqliteStore *) store;
@@ -1361,6 +1380,7 @@ sqlite_close (CareServerStore *store)
     conn_free (conn);
   g_async_queue_unref (self->readers);
   conn_free (self->writer);
+  conn_free (self->checkpointer);
   g_mutex_clear (&self->write_lock);
   g_free (self->dir);
   g_free (self->path);
@@ -1382,6 +1402,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .list_devices = sqlite_list_devices,
   .get_meta = sqlite_get_meta,
   .set_meta = sqlite_set_meta,
+  .checkpoint = sqlite_checkpoint,
   .backup = sqlite_backup,
 };
 

@@ -128,6 +128,9 @@ struct _CareServerStoreVTable
                               const char      *key,
                               const char      *value,
                               GError         **error);
+  /* Moves committed records from the log into the database; the server
+   * calls it from its own thread so commits never wait for it. */
+  void      (*checkpoint)    (CareServerStore *self);
   gboolean  (*backup)        (CareServerStore *self,
                               const char      *path,
                               GError         **error);

@@ -34,6 +34,10 @@ typedef enum
   JOB_STOP,
 } JobKind;
 
+typedef struct _RawBody RawBody;
+static void raw_body_free (RawBody *body);
+static JsonNode *decode_body (RawBody *body, GError **error);
+
 typedef struct
 {
   JobKind kind;
@@ -48,6 +52,7 @@ typedef struct
   CarePullRequest *pull;
   char *code;
   char *name;
+  RawBody *raw;
   /* out */
   GString *body;
   GError *error;
@@ -76,6 +81,11 @@ struct _CareServer
   GThread *writer;
   GAsyncQueue *write_queue;
   GThreadPool *readers;
+  GThreadPool *decoders;
+  GThread *checkpointer;
+  GMutex stop_lock;
+  GCond stop_cond;
+  gboolean stopping;
   GHashTable *device_buckets;
   GHashTable *enrol_buckets;
   guint fault_drop_after_commit;
@@ -96,6 +106,7 @@ job_free (Job *job)
   g_clear_pointer (&job->pull, care_pull_request_free);
   g_free (job->code);
   g_free (job->name);
+  g_clear_pointer (&job->raw, raw_body_free);
   if (job->body)
     g_string_free (job->body, TRUE);
   g_clear_error (&job->error);
@@ -226,6 +237,18 @@ status_for_error (const GError *error,
     }
 }
 
+static gint64
+limit_for_error (const GError *error)
+{
+  if (!g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE))
+    return -1;
+  if (g_str_has_prefix (error->message, "The push has"))
+    return CARE_MAX_BATCH;
+  if (g_strrstr (error->message, "decompressed") != NULL)
+    return CARE_MAX_INFLATED_BODY;
+  return CARE_MAX_BODY;
+}
+
 /* ---- finishing jobs on the main thread ---- */
 
 static gboolean
@@ -269,7 +292,8 @@ finish_job_cb (gpointer data)
 
       if (status == 503)
         soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "5");
-      respond_error (msg, job->request_id, job->device, status, code, job->error->message, -1,
+      respond_error (msg, job->request_id, job->device, status, code, job->error->message,
+                     limit_for_error (job->error),
                      g_error_matches (job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
                      ? job->server_acked : -1);
     }
@@ -384,6 +408,55 @@ writer_thread (gpointer data)
             }
         }
     }
+  return NULL;
+}
+
+static void
+decoder_func (gpointer data,
+              gpointer user_data)
+{
+  Job *job = data;
+  CareServer *self = user_data;
+  g_autoptr(JsonNode) root = decode_body (job->raw, &job->error);
+  CarePushRequest *request;
+
+  g_clear_pointer (&job->raw, raw_body_free);
+  if (root == NULL)
+    {
+      finish_job (job);
+      return;
+    }
+  request = care_push_request_decode (root, job->device, &job->error);
+  if (request == NULL)
+    {
+      finish_job (job);
+      return;
+    }
+  job->push = g_new0 (CarePushJob, 1);
+  job->push->device = g_strdup (job->device);
+  job->push->key = g_strdup (job->key);
+  job->push->request = request;
+  job->push->results = g_string_sized_new (request->entries->len * 2 + 16);
+  g_async_queue_push (self->write_queue, job);
+}
+
+static gpointer
+checkpoint_thread (gpointer data)
+{
+  CareServer *self = data;
+
+  g_mutex_lock (&self->stop_lock);
+  while (!self->stopping)
+    {
+      gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+
+      g_mutex_unlock (&self->stop_lock);
+      self->store->vtable->checkpoint (self->store);
+      g_mutex_lock (&self->stop_lock);
+      while (!self->stopping && g_cond_wait_until (&self->stop_cond, &self->stop_lock, until))
+        ;
+    }
+  g_mutex_unlock (&self->stop_lock);
   return NULL;
 }
 
@@ -567,49 +640,86 @@ handle_unknown_cb (SoupServer        *server,
                  "There is no such address on a Carelog server; check the server URL.", -1, -1);
 }
 
-static JsonNode *
-read_body (SoupServerMessage *msg,
-           const char        *request_id,
-           GError           **error)
+struct _RawBody
+{
+  GBytes *raw;
+  char *encoding;
+  char *type;
+};
+
+static void
+raw_body_free (RawBody *body)
+{
+  if (body == NULL)
+    return;
+  g_clear_pointer (&body->raw, g_bytes_unref);
+  g_free (body->encoding);
+  g_free (body->type);
+  g_free (body);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RawBody, raw_body_free)
+
+/* On the main thread: what decode_body needs, so that it can run on another. */
+static RawBody *
+capture_body (SoupServerMessage *msg)
 {
   SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(GBytes) raw = soup_message_body_flatten (body);
+  RawBody *body = g_new0 (RawBody, 1);
+
+  body->raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  body->encoding = g_strdup (soup_message_headers_get_one (h, "Content-Encoding"));
+  body->type = g_strdup (soup_message_headers_get_content_type (h, NULL));
+  return body;
+}
+
+static JsonNode *
+decode_body (RawBody *body,
+             GError **error)
+{
   g_autoptr(GBytes) inflated = NULL;
-  const char *encoding = soup_message_headers_get_one (h, "Content-Encoding");
-  const char *type = soup_message_headers_get_content_type (h, NULL);
   gsize len;
   const char *data;
 
-  if (g_bytes_get_size (raw) > CARE_MAX_BODY)
+  if (g_bytes_get_size (body->raw) > CARE_MAX_BODY)
     {
       g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
                    "The request body is %" G_GSIZE_FORMAT " bytes; this server accepts at most %d.",
-                   g_bytes_get_size (raw), CARE_MAX_BODY);
+                   g_bytes_get_size (body->raw), CARE_MAX_BODY);
       return NULL;
     }
-  if (type != NULL && g_ascii_strcasecmp (type, "application/json") != 0)
+  if (body->type != NULL && g_ascii_strcasecmp (body->type, "application/json") != 0)
     {
       g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
-                   "The request body is %s; send application/json.", type);
+                   "The request body is %s; send application/json.", body->type);
       return NULL;
     }
-  if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
+  if (body->encoding != NULL && g_ascii_strcasecmp (body->encoding, "gzip") == 0)
     {
-      inflated = care_gunzip (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), CARE_MAX_INFLATED_BODY, error);
+      inflated = care_gunzip (g_bytes_get_data (body->raw, NULL), g_bytes_get_size (body->raw),
+                              CARE_MAX_INFLATED_BODY, error);
       if (inflated == NULL)
         return NULL;
     }
-  else if (encoding == NULL || g_ascii_strcasecmp (encoding, "identity") == 0)
-    inflated = g_bytes_ref (raw);
+  else if (body->encoding == NULL || g_ascii_strcasecmp (body->encoding, "identity") == 0)
+    inflated = g_bytes_ref (body->raw);
   else
     {
       g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
-                   "The request body is encoded as “%s”; send gzip or nothing.", encoding);
+                   "The request body is encoded as “%s”; send gzip or nothing.", body->encoding);
       return NULL;
     }
   data = g_bytes_get_data (inflated, &len);
   return care_protocol_parse_object (data ? data : "", len, error);
+}
+
+static JsonNode *
+read_body (SoupServerMessage *msg,
+           GError           **error)
+{
+  g_autoptr(RawBody) body = capture_body (msg);
+
+  return decode_body (body, error);
 }
 
 static gboolean
@@ -699,7 +809,18 @@ handle_v1_cb (SoupServer        *server,
         goto rate_limited;
     }
 
-  root = read_body (msg, request_id, &error);
+  if (is_push)
+    {
+      /* Decompressing, parsing and validating a batch is the heaviest
+       * per-request work: done by the decoder threads, not here. */
+      job->kind = JOB_PUSH;
+      job->raw = capture_body (msg);
+      soup_server_message_pause (msg);
+      g_thread_pool_push (self->decoders, g_steal_pointer (&job), NULL);
+      return;
+    }
+
+  root = read_body (msg, &error);
   if (root == NULL)
     goto fail;
 
@@ -726,21 +847,6 @@ handle_v1_cb (SoupServer        *server,
       job->kind = JOB_ENROL;
       job->code = g_strdup (json_node_get_string (code));
       job->name = g_strdup (name ? json_node_get_string (name) : NULL);
-      soup_server_message_pause (msg);
-      g_async_queue_push (self->write_queue, g_steal_pointer (&job));
-    }
-  else if (is_push)
-    {
-      CarePushRequest *request = care_push_request_decode (root, job->device, &error);
-
-      if (request == NULL)
-        goto fail;
-      job->kind = JOB_PUSH;
-      job->push = g_new0 (CarePushJob, 1);
-      job->push->device = g_strdup (job->device);
-      job->push->key = g_strdup (job->key);
-      job->push->request = request;
-      job->push->results = g_string_sized_new (request->entries->len * 2 + 16);
       soup_server_message_pause (msg);
       g_async_queue_push (self->write_queue, g_steal_pointer (&job));
     }
@@ -771,10 +877,7 @@ fail:
     const char *code;
     guint status = status_for_error (error, &code);
 
-    respond_error (msg, request_id, job->device, status, code, error->message,
-                   status == 413 ? (g_str_has_prefix (error->message, "The push has") ? CARE_MAX_BATCH
-                                    : g_strrstr (error->message, "decompressed") ? CARE_MAX_INFLATED_BODY
-                                    : CARE_MAX_BODY) : -1, -1);
+    respond_error (msg, request_id, job->device, status, code, error->message, limit_for_error (error), -1);
   }
 }
 
@@ -791,6 +894,8 @@ care_server_finalize (GObject *object)
   g_clear_pointer (&self->enrol_buckets, g_hash_table_unref);
   g_clear_pointer (&self->write_queue, g_async_queue_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->stop_lock);
+  g_cond_clear (&self->stop_cond);
   g_free (self->listen);
   g_free (self->cert_path);
   g_free (self->key_path);
@@ -810,6 +915,8 @@ care_server_init (CareServer *self)
   self->device_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->enrol_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->write_queue = g_async_queue_new ();
+  g_mutex_init (&self->stop_lock);
+  g_cond_init (&self->stop_cond);
 }
 
 CareServer *
@@ -937,6 +1044,8 @@ care_server_start (CareServer *self,
     return FALSE;
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);
+  self->decoders = g_thread_pool_new (decoder_func, self, 2, FALSE, NULL);
+  self->checkpointer = g_thread_new ("carelog-checkpoint", checkpoint_thread, self);
 
   uris = soup_server_get_uris (self->soup);
   uri = uris->data;
@@ -972,6 +1081,20 @@ care_server_stop (CareServer *self)
     {
       g_thread_pool_free (self->readers, FALSE, TRUE);
       self->readers = NULL;
+    }
+  if (self->decoders != NULL)
+    {
+      g_thread_pool_free (self->decoders, FALSE, TRUE);
+      self->decoders = NULL;
+    }
+  if (self->checkpointer != NULL)
+    {
+      g_mutex_lock (&self->stop_lock);
+      self->stopping = TRUE;
+      g_cond_signal (&self->stop_cond);
+      g_mutex_unlock (&self->stop_lock);
+      g_thread_join (self->checkpointer);
+      self->checkpointer = NULL;
     }
   if (self->writer != NULL)
     {
