@@ -7,6 +7,9 @@
  * call returns: when a function here returns TRUE, the record is on disk.
  * Several processes (the app, the command-line tool, the sync daemon) may
  * open the same file at once; SQLite's WAL and a busy timeout serialise them.
+ * A CareStore is one connection and is not thread-safe: use it from one
+ * thread at a time (open another for a worker thread, as ui/care-reader.c
+ * does). Opening is cheap (a few milliseconds, see docs/architecture.md).
  */
 #pragma once
 
