@@ -618,6 +618,14 @@ test_window (Fixture      *f,
   care_window_set_view (window, "timesheets");
   g_assert_cmpstr (care_window_get_view (window), ==, "timesheets");
   g_assert_nonnull (care_review_find (GTK_WIDGET (window), "timesheet-list"));
+  care_test_wait (not_loading, care_review_find (GTK_WIDGET (window), "timesheet-list") != NULL
+                                 ? gtk_widget_get_ancestor (care_review_find (GTK_WIDGET (window),
+                                                                              "timesheet-list"),
+                                                            CARE_TYPE_TIMESHEET_PAGE)
+                                 : NULL,
+                  30, "the timesheets");
+  g_clear_pointer (&shot, g_free);
+  shot = care_test_screenshot (GTK_WIDGET (window), "review-window-timesheets");
   care_test_window_destroy (window);
 }
 
