@@ -24,8 +24,9 @@
 #define CARER_WINDOW_DAYS 35
 /* Bulk approval handles at most this many visits at a time. */
 #define BULK_MAX 5000
-/* Review records written per main-loop iteration during bulk approval. */
-#define BULK_CHUNK 8
+/* Review records written per main-loop iteration during bulk approval: one
+ * small commit at a time, so the window keeps drawing between them. */
+#define BULK_CHUNK 1
 
 typedef enum {
   PERIOD_LAST_7_DAYS,
