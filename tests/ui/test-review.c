@@ -156,6 +156,35 @@ screenshot (Fixture    *f,
   g_test_message ("screenshot: %s", file);
 }
 
+/* Every control a supervisor can use has a name for assistive technology:
+ * its own text, or an accessible label. Returns how many were checked. */
+static guint
+check_accessible_labels (GtkWidget *root)
+{
+  guint checked = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child)) {
+    gboolean control = GTK_IS_BUTTON (child) || GTK_IS_DROP_DOWN (child) || GTK_IS_ENTRY (child)
+                       || GTK_IS_LIST_VIEW (child);
+
+    if (control && gtk_widget_get_visible (child)) {
+      const char *text = GTK_IS_BUTTON (child) ? gtk_button_get_label (GTK_BUTTON (child)) : NULL;
+
+      if ((text == NULL || *text == '\0')
+          && !gtk_test_accessible_has_property (GTK_ACCESSIBLE (child),
+                                                GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("%s “%s” has no accessible label", G_OBJECT_TYPE_NAME (child),
+                 gtk_widget_get_name (child));
+      checked++;
+    }
+    /* A drop-down's and a list's insides are GTK's own. */
+    if (!GTK_IS_DROP_DOWN (child) && !GTK_IS_LIST_VIEW (child))
+      checked += check_accessible_labels (child);
+  }
+  return checked;
+}
+
 static GtkWidget *
 find (Fixture    *f,
       const char *name)
@@ -321,6 +350,7 @@ test_review_flow (Fixture      *f,
   g_assert_cmpint (counts[4], ==, 1); /* amended */
   g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (find (f, "flag-0"))), "1"));
   screenshot (f, "review-list");
+  g_assert_cmpuint (check_accessible_labels (find (f, "review-stack")), >=, 10);
 
   /* Filter to exceptions: the four with one. */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (f, "exceptions-only")), TRUE);
@@ -340,6 +370,7 @@ test_review_flow (Fixture      *f,
   wait_for (detail_ready, find (f, "review-detail"), "the queried visit");
   g_assert_nonnull (care_review_find (f->window, "open-query"));
   screenshot (f, "review-detail");
+  g_assert_cmpuint (check_accessible_labels (find (f, "review-detail")), >=, 4);
 
   /* A query needs a message. */
   gtk_editable_set_text (GTK_EDITABLE (find (f, "query-message")), "  ");
@@ -486,6 +517,7 @@ test_timesheet (Fixture      *f,
   care_timesheet_page_set_week (CARE_TIMESHEET_PAGE (page), iso_year, iso_week);
   wait_for (not_loading, page, "the week's timesheets");
   screenshot (f, "review-timesheets");
+  g_assert_cmpuint (check_accessible_labels (page), >=, 6);
 
   /* Visits: 60 + 60 + 30 + 60 + 60 + 65 = 335 minutes; 360 planned. */
   week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
