@@ -61,7 +61,17 @@ care_note_category_label (const char *id)
 const char *
 care_service_label (const char *id)
 {
-  return choice_label (services, G_N_ELEMENTS (services), id);
+  const char *label = choice_label (services, G_N_ELEMENTS (services), id);
+  g_autofree char *capitalised = NULL;
+  char first[8] = { 0 };
+
+  /* The co-op's rota may name services freely ("lunch call"): shown as a
+   * label, with a capital. */
+  if (label != id || id == NULL || !g_unichar_islower (g_utf8_get_char (id)))
+    return label;
+  g_unichar_to_utf8 (g_unichar_totitle (g_utf8_get_char (id)), first);
+  capitalised = g_strconcat (first, g_utf8_next_char (id), NULL);
+  return g_intern_string (capitalised);
 }
 
 char *

@@ -363,6 +363,9 @@ test_demo (void)
   care_test_wait (home_shown, window, 30, "the demo profile to open");
   g_assert_nonnull (care_window_get_store (window));
   g_assert_nonnull (care_store_get_device (care_window_get_store (window)));
+  {
+    g_autofree char *shot = care_test_screenshot (root, "today-demo-360x640");
+  }
   care_test_window_destroy (window);
   store = reopen (path);
   g_assert_cmpint (care_store_get_role (store), ==, CARE_ROLE_CARER);
