@@ -206,6 +206,18 @@ clear_timers (CareSyncService *self)
   g_clear_handle_id (&self->periodic_id, g_source_remove);
 }
 
+/* Offline, the HTTP session is let go: its keep-alive connections and their
+ * idle timers would wake the daemon once more for nothing. The client is
+ * made again (the key looked up again) when the network returns. */
+static void
+release_client (CareSyncService *self)
+{
+  if (self->running || self->engine == NULL)
+    return;
+  g_clear_object (&self->engine);
+  g_clear_object (&self->client);
+}
+
 /* Rounds ------------------------------------------------------------------ */
 
 static void
@@ -231,6 +243,8 @@ round_done_cb (GObject      *source,
           self->again = FALSE;
           request_round (self);
         }
+      else if (!is_online (self))
+        release_client (self);
       return;
     }
 
@@ -282,6 +296,8 @@ round_done_cb (GObject      *source,
       return;
     }
   self->again = FALSE;
+  if (!is_online (self))
+    release_client (self);
 
   if (ok && is_online (self))
     {
@@ -422,6 +438,7 @@ connectivity_changed_cb (CareSyncService  *self,
       clear_timers (self);
       if (self->round_cancellable != NULL)
         g_cancellable_cancel (self->round_cancellable);
+      release_client (self);
       update_state (self);
       return;
     }

@@ -186,6 +186,14 @@ def bench_idle():
         time.sleep(IDLE_SECONDS)   # the measuring window itself
         after = thread_switches(pid)
         per_minute = switches_between(before, after) * 60.0 / IDLE_SECONDS
+        for tid in sorted(set(before) | set(after)):
+            if before.get(tid) != after.get(tid):
+                try:
+                    with open('/proc/%d/task/%s/comm' % (pid, tid)) as f:
+                        name = f.read().strip()
+                except OSError:
+                    name = '(ended)'
+                log('thread %s %s: %s -> %s switches' % (tid, name, before.get(tid), after.get(tid)))
         return smaps(pid), per_minute, len(after)
     finally:
         world.close()

@@ -24,7 +24,7 @@
 # Seeded and reproducible in its actions (the seed is printed at the start
 # and on failure): CARELOG_CONVERGENCE_SEED=N to replay. The run is
 # CARELOG_CONVERGENCE_PHASES (default 2) phases of CARELOG_CONVERGENCE_STEPS
-# (default 500) random steps, each phase ended by a quiet period and the
+# (default 400) random steps, each phase ended by a quiet period and the
 # full check: about 30 s here, a minute on a loaded CI machine. Longer runs:
 # raise either, or CARELOG_CONVERGENCE_ROUNDS=N to repeat with seeds seed,
 # seed+1, ...
@@ -307,7 +307,7 @@ def main():
         print('1..0 # SKIP not built yet: %s' % ', '.join(missing))
         return 0
     seed = int(os.environ.get('CARELOG_CONVERGENCE_SEED') or random.SystemRandom().randrange(10 ** 6))
-    steps = int(os.environ.get('CARELOG_CONVERGENCE_STEPS', '500'))
+    steps = int(os.environ.get('CARELOG_CONVERGENCE_STEPS', '400'))
     phases = int(os.environ.get('CARELOG_CONVERGENCE_PHASES', '2'))
     rounds = int(os.environ.get('CARELOG_CONVERGENCE_ROUNDS', '1'))
     print('1..%d' % rounds, flush=True)
