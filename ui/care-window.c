@@ -32,6 +32,7 @@ struct _CareWindow
   AdwApplicationWindow parent_instance;
 
   AdwToastOverlay *toast_overlay;
+  AdwHeaderBar *header;
   GtkButton *back_button;
   AdwWindowTitle *window_title;
   CareSyncIndicator *sync_indicator;
@@ -52,6 +53,9 @@ struct _CareWindow
   GCancellable *cancellable;
   guint tick_id;
   gboolean workspaces_added;
+  gboolean wide;
+  GtkWidget *title_ref;       /* the window title, kept while swapped out */
+  GtkWidget *header_switcher; /* the views in the header, on wide windows */
 };
 
 G_DEFINE_FINAL_TYPE (CareWindow, care_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -126,8 +130,14 @@ update_chrome (CareWindow *self)
   gboolean home = g_strcmp0 (screen, "home") == 0;
   gboolean visit = g_strcmp0 (screen, "visit") == 0;
 
+  GtkWidget *title_widget = home && self->wide ? self->header_switcher : self->title_ref;
+
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), visit);
-  adw_view_switcher_bar_set_reveal (self->switcher_bar, home);
+  /* Wide windows show the views in the header, narrow ones at the bottom
+   * where a thumb reaches them. */
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, home && !self->wide);
+  if (adw_header_bar_get_title_widget (self->header) != title_widget)
+    adw_header_bar_set_title_widget (self->header, title_widget);
   if (visit)
     adw_window_title_set_title (self->window_title, care_visit_page_get_title (self->visit_page));
   else if (home)
@@ -382,8 +392,10 @@ view_action (GtkWidget  *widget,
   care_window_set_view (self, g_variant_get_string (parameter, NULL));
 }
 
-/* Below this width the header keeps the sync indicator to its icon. */
+/* Below this width the header keeps the sync indicator to its icon; from
+ * the wide width on, the views move from the bottom bar to the header. */
 #define COMPACT_WIDTH 500
+#define WIDE_WIDTH 1000
 
 static void
 width_changed_cb (CareWindow *self)
@@ -392,6 +404,11 @@ width_changed_cb (CareWindow *self)
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   care_sync_indicator_set_compact (self->sync_indicator, width > 0 && width < COMPACT_WIDTH);
+  if (self->wide != (width >= WIDE_WIDTH))
+    {
+      self->wide = width >= WIDE_WIDTH;
+      update_chrome (self);
+    }
 }
 
 static void
@@ -457,6 +474,8 @@ care_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_object (&self->title_ref);
+  g_clear_object (&self->header_switcher);
   G_OBJECT_CLASS (care_window_parent_class)->dispose (object);
 }
 
@@ -514,6 +533,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CareWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CareWindow, header);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, sync_indicator);
@@ -547,6 +567,10 @@ care_window_init (CareWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->title_ref = g_object_ref (GTK_WIDGET (self->window_title));
+  self->header_switcher = g_object_ref_sink (adw_view_switcher_new ());
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (self->header_switcher), self->view_stack);
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (self->header_switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
   g_signal_connect_object (self->sync_indicator, "store-changed",
                            G_CALLBACK (daemon_store_changed_cb), self, G_CONNECT_SWAPPED);
   self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
