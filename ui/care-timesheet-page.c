@@ -216,6 +216,15 @@ write_export (CareStore *store,
 
 static void approve_week_cb (GtkButton         *button,
                              CareTimesheetPage *self);
+static void send_query_cb   (GtkButton         *button,
+                             CareTimesheetPage *self);
+
+static void
+toggle_query_cb (GtkToggleButton *toggle,
+                 GtkRevealer     *revealer)
+{
+  gtk_revealer_set_reveal_child (revealer, gtk_toggle_button_get_active (toggle));
+}
 
 static GtkWidget *
 build_row (CareTimesheetPage   *self,
@@ -270,6 +279,41 @@ build_row (CareTimesheetPage   *self,
     gtk_box_append (GTK_BOX (top), approve);
   }
   gtk_box_append (GTK_BOX (row), top);
+
+  /* A query about the week, with a message the carer sees on their hours. */
+  if (week->review != CARE_REVIEW_APPROVED) {
+    g_autofree char *toggle_name = g_strdup_printf ("query-week-%s", week->carer);
+    g_autofree char *entry_name = g_strdup_printf ("week-message-%s", week->carer);
+    g_autofree char *send_name = g_strdup_printf ("send-week-query-%s", week->carer);
+    g_autofree char *a11y = g_strdup_printf (_("Ask %s about this timesheet"), name);
+    GtkWidget *toggle = gtk_toggle_button_new_with_label (_("Query…"));
+    GtkWidget *revealer = gtk_revealer_new ();
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *entry = gtk_entry_new ();
+    GtkWidget *send = gtk_button_new_with_label (_("Send query"));
+
+    gtk_widget_set_name (toggle, toggle_name);
+    gtk_widget_set_halign (toggle, GTK_ALIGN_START);
+    gtk_widget_set_size_request (toggle, -1, 44);
+    care_review_set_label (toggle, a11y);
+    gtk_widget_set_name (entry, entry_name);
+    gtk_widget_set_hexpand (entry, TRUE);
+    gtk_widget_set_size_request (entry, -1, 44);
+    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. “Tuesday's travel is missing”"));
+    care_review_set_label (entry, _("Message to the carer about this timesheet"));
+    gtk_widget_set_name (send, send_name);
+    gtk_widget_set_size_request (send, -1, 44);
+    care_review_set_label (send, a11y);
+    g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (week->carer), g_free);
+    g_object_set_data (G_OBJECT (send), "entry", entry);
+    g_signal_connect (send, "clicked", G_CALLBACK (send_query_cb), self);
+    g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_query_cb), revealer);
+    gtk_box_append (GTK_BOX (box), entry);
+    gtk_box_append (GTK_BOX (box), send);
+    gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+    gtk_box_append (GTK_BOX (row), toggle);
+    gtk_box_append (GTK_BOX (row), revealer);
+  }
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (days), GTK_SELECTION_NONE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (days), 4);
@@ -404,6 +448,33 @@ approve_week_cb (GtkButton         *button,
     return;
   }
   toast (self, _("Timesheet approved"));
+  if (self->window != NULL)
+    care_window_store_written (self->window);
+  load (self);
+}
+
+static void
+send_query_cb (GtkButton         *button,
+               CareTimesheetPage *self)
+{
+  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
+  GtkWidget *entry = g_object_get_data (G_OBJECT (button), "entry");
+  g_autofree char *message = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autofree char *week = week_id (self->iso_year, self->iso_week);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *review = NULL;
+
+  if (*message == '\0') {
+    toast (self, _("Write what the carer should check before sending the query."));
+    gtk_widget_grab_focus (entry);
+    return;
+  }
+  review = care_store_add_review (self->store, "query", NULL, carer, week, message, &error);
+  if (review == NULL) {
+    toast (self, error->message);
+    return;
+  }
+  toast (self, _("Query sent: it reaches the carer's tablet at the next sync"));
   if (self->window != NULL)
     care_window_store_written (self->window);
   load (self);

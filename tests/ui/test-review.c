@@ -526,6 +526,17 @@ test_timesheet (Fixture      *f,
   g_assert_cmpint (week->planned_minutes, ==, 360);
   g_assert_cmpint (week->review, ==, CARE_REVIEW_NONE);
 
+  /* A query about the week first: the carer sees it on their hours. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (f, "query-week-c-anna")), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (find (f, "week-message-c-anna")),
+                         "Sunday looks long: was the 13:00 visit really 30 minutes?");
+  click (f, "send-week-query-c-anna");
+  g_clear_pointer (&week, care_week_hours_free);
+  week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (week->review, ==, CARE_REVIEW_QUERIED);
+  wait_for (not_loading, page, "the week after the query");
+
   button = g_strdup ("approve-week-c-anna");
   click (f, button);
   g_clear_pointer (&week, care_week_hours_free);
