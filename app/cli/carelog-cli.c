@@ -1,0 +1,218 @@
+/* carelog-cli.c: record and inspect a local care log without a display.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   carelog-cli [--profile NAME | --store PATH] [--json] COMMAND [ARGUMENTS]
+ *
+ * Every command and option is described in README.md ("Command-line tool")
+ * and by `carelog-cli help`. Output is for people unless --json is given;
+ * errors go to standard error as a sentence, with exit status 1.
+ */
+#include "care-config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+
+#include "carelog-cli.h"
+
+/* Main -------------------------------------------------------------------- */
+
+static const Command commands[] = {
+  { "demo", cmd_demo, 0, "demo [--role carer|supervisor]", N_("create a demo care log in this profile") },
+  { "check-in", cmd_check_in, 1, "check-in CLIENT [--schedule ID] [--service TEXT] [--location LAT,LON,ACC]",
+    N_("start a visit; prints the visit id") },
+  { "task", cmd_task, 3, "task VISIT TASK done|not-done [--reason TEXT]", N_("answer a care-plan task") },
+  { "note", cmd_note, 3, "note VISIT CATEGORY TEXT…", N_("add a care note; prints the note id") },
+  { "check-out", cmd_check_out, 1, "check-out VISIT", N_("finish a visit") },
+  { "amend-visit", cmd_amend_visit, 3, "amend-visit VISIT check-in|check-out|service VALUE --reason TEXT",
+    N_("correct a visit (time as HH:MM or YYYY-MM-DD HH:MM)") },
+  { "amend-note", cmd_amend_note, 2, "amend-note NOTE TEXT… --reason TEXT", N_("correct a note") },
+  { "retract-note", cmd_retract_note, 1, "retract-note NOTE --reason TEXT", N_("withdraw a note") },
+  { "hours", cmd_hours, 2, "hours travel|training|other MINUTES [--date YYYY-MM-DD] [--comment TEXT]",
+    N_("add manual hours") },
+  { "cancel", cmd_cancel, 0, "cancel VISIT --reason TEXT | cancel --schedule ID --reason TEXT",
+    N_("cancel a visit") },
+  { "review", cmd_review, 2, "review VISIT approve|query|flag [--message TEXT]", N_("review a visit (supervisors)") },
+  { "answer", cmd_answer, 2, "answer REVIEW TEXT…", N_("answer a supervisor's query") },
+  { "today", cmd_today, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },
+  { "show", cmd_show, 1, "show VISIT", N_("show a visit with its tasks, notes and history") },
+  { "visits", cmd_visits, 0,
+    "visits [--carer M] [--client C] [--from DATE] [--to DATE] [--review queried|…] [--exceptions]",
+    N_("the co-op's visits, newest first (first 100), exceptions first with --exceptions") },
+  { "week", cmd_week, 0, "week [--week 2026-W47 | --date YYYY-MM-DD] [--carer MEMBER]", N_("hours of a week") },
+  { "outbox", cmd_outbox, 0, "outbox", N_("records not yet acknowledged by the co-op") },
+  { "search", cmd_search, 1, "search WORDS…", N_("search the care notes") },
+  { "export-visits", cmd_export_visits, 0,
+    "export-visits [--from DATE] [--to DATE] [--carer M] [--client C] [--output FILE]", N_("visits as CSV") },
+  { "export-hours", cmd_export_hours, 0,
+    "export-hours [--from DATE] [--to DATE] [--carer M] [--approved-only] [--output FILE]", N_("hours as CSV") },
+  { "verify", cmd_verify, 0, "verify", N_("run the full integrity check") },
+  { "enrol", cmd_enrol, 1, "enrol LINE [--device-name NAME]", N_("enrol this profile with a co-op (runs carelog-syncd)") },
+  { "sync", cmd_sync, 0, "sync", N_("sync once now (runs carelog-syncd)") },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s", _("Usage: carelog-cli [--profile NAME | --store PATH] [--json] COMMAND [ARGUMENTS]\n\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %s\n      %s\n", commands[i].usage, _(commands[i].summary));
+}
+
+typedef struct
+{
+  const char *name;
+  gsize offset;
+} StringOption;
+
+#define OPT(n, field) { n, G_STRUCT_OFFSET (Cli, field) }
+static const StringOption string_options[] = {
+  OPT ("--profile", profile), OPT ("--store", store_path), OPT ("--reason", reason),
+  OPT ("--schedule", schedule), OPT ("--service", service), OPT ("--location", location),
+  OPT ("--date", date), OPT ("--week", week), OPT ("--carer", carer), OPT ("--client", client),
+  OPT ("--comment", comment), OPT ("--message", message), OPT ("--role", role), OPT ("--from", from),
+  OPT ("--to", to), OPT ("--output", output), OPT ("--device-name", device_name),
+  OPT ("--review", review),
+};
+
+static gboolean
+parse_option (Cli        *cli,
+              char      **argv,
+              int        *i,
+              GError    **error)
+{
+  const char *arg = argv[*i];
+
+  if (g_str_equal (arg, "--json"))
+    return cli->json = TRUE;
+  if (g_str_equal (arg, "--approved-only"))
+    return cli->approved_only = TRUE;
+  if (g_str_equal (arg, "--exceptions"))
+    return cli->exceptions = TRUE;
+  for (guint k = 0; k < G_N_ELEMENTS (string_options); k++)
+    {
+      gsize len = strlen (string_options[k].name);
+      char **field = G_STRUCT_MEMBER_P (cli, string_options[k].offset);
+
+      if (strncmp (arg, string_options[k].name, len) != 0 || (arg[len] != '\0' && arg[len] != '='))
+        continue;
+      if (arg[len] == '\0' && argv[*i + 1] == NULL)
+        return cli_usage_error (error, _("%s needs a value."), string_options[k].name);
+      g_free (*field);
+      *field = g_strdup (arg[len] == '=' ? arg + len + 1 : argv[++*i]);
+      return TRUE;
+    }
+  return cli_usage_error (error, _("Unknown option %s (see carelog-cli help)."), arg);
+}
+
+static gboolean
+parse_args (Cli     *cli,
+            int      argc,
+            char   **argv,
+            GPtrArray *positional,
+            GError **error)
+{
+  gboolean options_done = FALSE;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (!options_done && g_str_equal (argv[i], "--"))
+        options_done = TRUE;
+      else if (options_done || !g_str_has_prefix (argv[i], "--"))
+        g_ptr_array_add (positional, g_strdup (argv[i]));
+      else if (!parse_option (cli, argv, &i, error))
+        return FALSE;
+    }
+  g_ptr_array_add (positional, NULL);
+  return TRUE;
+}
+
+static void
+cli_clear (Cli *cli)
+{
+  char **strings[] = { &cli->profile, &cli->store_path, &cli->reason, &cli->schedule, &cli->service,
+                       &cli->location, &cli->date, &cli->week, &cli->carer, &cli->client, &cli->comment,
+                       &cli->message, &cli->role, &cli->from, &cli->to, &cli->output, &cli->device_name,
+                       &cli->review };
+
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    g_clear_pointer (strings[i], g_free);
+  g_clear_object (&cli->store);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Cli, cli_clear)
+
+static gboolean
+open_store (Cli     *cli,
+            GError **error)
+{
+  g_autofree char *path = NULL;
+
+  if (cli->store_path != NULL && cli->profile != NULL)
+    return cli_usage_error (error, _("Give either --profile or --store, not both."));
+  if (cli->store_path == NULL && cli->profile == NULL)
+    cli->profile = g_strdup (g_getenv ("CARELOG_PROFILE") ? g_getenv ("CARELOG_PROFILE") : "default");
+  if (cli->profile != NULL && (strchr (cli->profile, '/') != NULL || cli->profile[0] == '.'))
+    return cli_usage_error (error, _("A profile name cannot contain “/” or start with “.”."));
+  path = cli->store_path ? g_strdup (cli->store_path) : care_store_default_path (cli->profile);
+  cli->store = care_store_open (path, error);
+  return cli->store != NULL;
+}
+
+static const Command *
+find_command (const char *name)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (commands[i].name, name))
+      return &commands[i];
+  return NULL;
+}
+
+static gboolean
+run (Cli     *cli,
+     int      argc,
+     char   **argv,
+     GError **error)
+{
+  g_autoptr(GPtrArray) positional = g_ptr_array_new_with_free_func (g_free);
+  const Command *command;
+
+  if (!parse_args (cli, argc, argv, positional, error))
+    return FALSE;
+  if (positional->len <= 1 || g_str_equal (positional->pdata[0], "help"))
+    {
+      print_usage (stdout);
+      return TRUE;
+    }
+  command = find_command (positional->pdata[0]);
+  if (command == NULL)
+    return cli_usage_error (error, _("Unknown command “%s” (see carelog-cli help)."), (char *) positional->pdata[0]);
+  if ((int) positional->len - 2 < command->min_args)
+    return cli_usage_error (error, _("Usage: carelog-cli %s"), command->usage);
+  cli->args = (char **) positional->pdata + 1;
+  if (command->func != cmd_enrol && command->func != cmd_sync && !open_store (cli, error))
+    return FALSE;
+  if (cli->profile == NULL && cli->store_path == NULL)
+    cli->profile = g_strdup (g_getenv ("CARELOG_PROFILE") ? g_getenv ("CARELOG_PROFILE") : "default");
+  return command->func (cli, error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_auto(Cli) cli = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  if (!run (&cli, argc, argv, &error))
+    {
+      g_printerr ("carelog-cli: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}

@@ -1,0 +1,411 @@
+/* cli-read.c: the commands that show the care log.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+
+#include "carelog-cli.h"
+
+/* Commands: reading ------------------------------------------------------- */
+
+gboolean
+cmd_today (Cli     *cli,
+           GError **error)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+  GDate day;
+  char buf[64];
+
+  if (cli_carer_of (cli) == NULL)
+    return cli_usage_error (error, _("This profile has no carer yet: enrol it, or give --carer MEMBER."));
+  if (!cli_get_day (cli, &day, error) || !(list = care_store_list_day (cli->store, cli_carer_of (cli), &day, error)))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        cli_summary_to_json (b, list->pdata[i]);
+      json_builder_end_array (b);
+      cli_print_json (b);
+      return TRUE;
+    }
+  name = care_store_get_member_name (cli->store, cli_carer_of (cli));
+  g_date_strftime (buf, sizeof buf, "%A %e %B %Y", &day);
+  g_print (_("Visits on %s for %s\n\n"), buf, name ? name : cli_carer_of (cli));
+  for (guint i = 0; i < list->len; i++)
+    cli_print_summary (cli->store, list->pdata[i]);
+  if (list->len == 0)
+    g_print (_("No visits.\n"));
+  return TRUE;
+}
+
+static void
+detail_to_json (JsonBuilder           *b,
+                const CareVisitDetail *d)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "summary");
+  cli_summary_to_json (b, &d->summary);
+  json_builder_set_member_name (b, "tasks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < d->tasks->len; i++)
+    {
+      CareTaskState *t = d->tasks->pdata[i];
+
+      json_builder_begin_object (b);
+      cli_json_str (b, "task", t->task);
+      cli_json_str (b, "label", t->label);
+      json_builder_set_member_name (b, "essential");
+      json_builder_add_boolean_value (b, t->essential);
+      cli_json_int (b, "answer", t->answer);
+      cli_json_str (b, "reason", t->reason);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "notes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < d->notes->len; i++)
+    {
+      CareNote *n = d->notes->pdata[i];
+
+      json_builder_begin_object (b);
+      cli_json_str (b, "note", n->note);
+      cli_json_str (b, "category", n->category);
+      cli_json_str (b, "text", n->text);
+      json_builder_set_member_name (b, "retracted");
+      json_builder_add_boolean_value (b, n->retracted);
+      cli_json_int (b, "versions", n->versions->len);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "history");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < d->history->len; i++)
+    {
+      CareHistoryEntry *h = d->history->pdata[i];
+
+      json_builder_begin_object (b);
+      cli_json_str (b, "event", h->event);
+      cli_json_str (b, "type", care_event_type_to_string (h->type));
+      cli_json_str (b, "author", h->author);
+      cli_json_int (b, "wall", h->wall);
+      cli_json_str (b, "description", h->description);
+      cli_json_str (b, "reason", h->reason);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+print_tasks_and_notes (CareStore             *store,
+                       const CareVisitDetail *d)
+{
+  const char *answers[] = { "[ ]", "[x] not done", "[x] done" };
+
+  g_print (_("\nTasks\n"));
+  for (guint i = 0; i < d->tasks->len; i++)
+    {
+      CareTaskState *t = d->tasks->pdata[i];
+
+      g_print ("  %s %s%s%s%s  (%s)\n", answers[t->answer + 1], t->label, t->essential ? _(" — essential") : "",
+               t->reason ? ": " : "", t->reason ? t->reason : "", t->task);
+    }
+  g_print (_("\nNotes\n"));
+  for (guint i = 0; i < d->notes->len; i++)
+    {
+      CareNote *n = d->notes->pdata[i];
+      g_autofree char *at = cli_format_time (store, n->created_at, "%H:%M");
+
+      g_print ("  %s [%s]%s %s\n      note %s, %s\n", at, n->category, n->retracted ? _(" (withdrawn)") : "",
+               n->text, n->note, cli_sync_name (n->sync));
+    }
+}
+
+gboolean
+cmd_show (Cli     *cli,
+          GError **error)
+{
+  g_autoptr(CareVisitDetail) d = care_store_get_visit (cli->store, cli->args[0], error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (d == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      b = json_builder_new ();
+      detail_to_json (b, d);
+      cli_print_json (b);
+      return TRUE;
+    }
+  cli_print_summary (cli->store, &d->summary);
+  g_print (_("             carer %s, service %s, review %s\n"), d->summary.carer_name,
+           d->summary.service, cli_review_name (d->summary.review));
+  print_tasks_and_notes (cli->store, d);
+  g_print (_("\nHistory\n"));
+  for (guint i = 0; i < d->history->len; i++)
+    {
+      CareHistoryEntry *h = d->history->pdata[i];
+      g_autofree char *at = cli_format_time (cli->store, h->wall, "%a %d %b %H:%M");
+      g_autofree char *who = care_store_get_member_name (cli->store, h->author);
+
+      g_print ("  %s  %s — %s%s%s\n", at, h->description, who ? who : h->author,
+               h->reason ? _("; reason: ") : "", h->reason ? h->reason : "");
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_week (Cli     *cli,
+            int     *year,
+            int     *week,
+            GError **error)
+{
+  GDate day;
+
+  if (cli->week != NULL)
+    {
+      if (sscanf (cli->week, "%4d-W%2d", year, week) != 2)
+        return cli_usage_error (error, _("Write the week like 2026-W47."));
+      return TRUE;
+    }
+  if (!cli_get_day (cli, &day, error))
+    return FALSE;
+  *week = g_date_get_iso8601_week_of_year (&day);
+  *year = g_date_get_year (&day) + (*week == 1 && g_date_get_month (&day) == 12)
+          - (*week >= 52 && g_date_get_month (&day) == 1);
+  return TRUE;
+}
+
+static void
+print_week (CareStore           *store,
+            const CareWeekHours *w)
+{
+  g_print (_("Week %d-W%02d  (visits / travel / training / other, hours:minutes)\n\n"),
+           w->iso_year, w->iso_week);
+  for (int i = 0; i < 7; i++)
+    {
+      const CareDayHours *d = &w->days[i];
+      char buf[32];
+
+      g_date_strftime (buf, sizeof buf, "%a %d %b", &d->date);
+      g_print ("  %s   %2" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT "  %2" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT
+               "  %2" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT "  %2" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT "\n",
+               buf, d->visit_minutes / 60, d->visit_minutes % 60, d->travel_minutes / 60,
+               d->travel_minutes % 60, d->training_minutes / 60, d->training_minutes % 60,
+               d->other_minutes / 60, d->other_minutes % 60);
+    }
+  g_print (_("\n  Total %" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT " (planned %" G_GINT64_FORMAT
+             ":%02" G_GINT64_FORMAT "), timesheet review: %s\n"),
+           w->total_minutes / 60, w->total_minutes % 60, w->planned_minutes / 60,
+           w->planned_minutes % 60, cli_review_name (w->review));
+}
+
+gboolean
+cmd_visits (Cli     *cli,
+            GError **error)
+{
+  CareVisitFilter filter = { cli->carer, cli->client, 0, 0, -1, 0, cli->exceptions, 0, 100 };
+  g_autoptr(GPtrArray) list = NULL;
+  const char *reviews[] = { "none", "approved", "queried", "flagged" };
+
+  for (int i = 0; cli->review != NULL && i < 4; i++)
+    if (g_str_equal (cli->review, reviews[i]))
+      filter.review = i;
+  if (cli->review != NULL && filter.review < 0)
+    return cli_usage_error (error, _("--review takes none, approved, queried or flagged."));
+  if (!cli_date_bound (cli, cli->from, FALSE, &filter.from, error) || !cli_date_bound (cli, cli->to, TRUE, &filter.to, error)
+      || !(list = care_store_list_visits (cli->store, &filter, error)))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        cli_summary_to_json (b, list->pdata[i]);
+      json_builder_end_array (b);
+      cli_print_json (b);
+      return TRUE;
+    }
+  for (guint i = 0; i < list->len; i++)
+    {
+      CareVisitSummary *v = list->pdata[i];
+      g_autofree char *day = cli_format_time (cli->store, v->started_at ? v->started_at : v->planned_start, "%a %d %b");
+
+      g_print ("%s  %s\n", day, v->carer_name ? v->carer_name : v->carer);
+      cli_print_summary (cli->store, v);
+    }
+  if (list->len == 0)
+    g_print (_("No visits match.\n"));
+  return TRUE;
+}
+
+gboolean
+cmd_week (Cli     *cli,
+          GError **error)
+{
+  g_autoptr(CareWeekHours) w = NULL;
+  int year, week;
+
+  if (cli_carer_of (cli) == NULL)
+    return cli_usage_error (error, _("This profile has no carer yet: enrol it, or give --carer MEMBER."));
+  if (!parse_week (cli, &year, &week, error)
+      || !(w = care_store_get_week_hours (cli->store, cli_carer_of (cli), year, week, error)))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      cli_json_str (b, "carer", w->carer);
+      cli_json_int (b, "iso_year", w->iso_year);
+      cli_json_int (b, "iso_week", w->iso_week);
+      json_builder_set_member_name (b, "days");
+      json_builder_begin_array (b);
+      for (int i = 0; i < 7; i++)
+        {
+          char buf[16];
+
+          g_date_strftime (buf, sizeof buf, "%Y-%m-%d", &w->days[i].date);
+          json_builder_begin_object (b);
+          cli_json_str (b, "date", buf);
+          cli_json_int (b, "visit_minutes", w->days[i].visit_minutes);
+          cli_json_int (b, "travel_minutes", w->days[i].travel_minutes);
+          cli_json_int (b, "training_minutes", w->days[i].training_minutes);
+          cli_json_int (b, "other_minutes", w->days[i].other_minutes);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      cli_json_int (b, "total_minutes", w->total_minutes);
+      cli_json_int (b, "planned_minutes", w->planned_minutes);
+      cli_json_str (b, "review", cli_review_name (w->review));
+      json_builder_end_object (b);
+      cli_print_json (b);
+      return TRUE;
+    }
+  print_week (cli->store, w);
+  return TRUE;
+}
+
+gboolean
+cmd_outbox (Cli     *cli,
+            GError **error)
+{
+  CareOutboxCounts c;
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (!care_store_get_outbox_counts (cli->store, &c, error)
+      || !(events = care_store_list_outbox (cli->store, 0, error)))
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      cli_json_int (b, "pending", c.pending);
+      cli_json_int (b, "quarantined", c.quarantined);
+      cli_json_int (b, "acknowledged", c.acknowledged);
+      cli_json_int (b, "last_seq", c.last_seq);
+      cli_json_int (b, "acked_seq", c.acked_seq);
+      json_builder_set_member_name (b, "records");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < events->len; i++)
+        {
+          CareEvent *e = events->pdata[i];
+          g_autofree char *reason = NULL;
+          CareSyncState sync = care_store_get_event_sync (cli->store, e->id, &reason, NULL);
+          JsonNode *node = care_event_to_json (e);
+
+          json_object_set_string_member (json_node_get_object (node), "sync",
+                                         sync == CARE_SYNC_QUARANTINED ? "quarantined" : "local");
+          if (reason != NULL)
+            json_object_set_string_member (json_node_get_object (node), "reason", reason);
+          json_builder_add_value (b, node);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      cli_print_json (b);
+      return TRUE;
+    }
+  g_print (_("%" G_GINT64_FORMAT " record(s) waiting to reach the co-op, %" G_GINT64_FORMAT
+             " refused by it, %" G_GINT64_FORMAT " delivered (sequence %" G_GINT64_FORMAT
+             " of %" G_GINT64_FORMAT " acknowledged).\n"),
+           c.pending, c.quarantined, c.acknowledged, c.acked_seq, c.last_seq);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CareEvent *e = events->pdata[i];
+      g_autofree char *at = cli_format_time (cli->store, e->wall, "%a %d %b %H:%M");
+
+      g_autofree char *reason = NULL;
+      CareSyncState sync = care_store_get_event_sync (cli->store, e->id, &reason, NULL);
+
+      g_print ("  #%-5" G_GINT64_FORMAT " %s  %-16s %s\n", e->seq, at,
+               care_event_type_to_string (e->type), e->id);
+      if (sync == CARE_SYNC_QUARANTINED)
+        g_print (_("         refused by the co-op: %s\n"), reason ? reason : _("no reason given"));
+    }
+  return TRUE;
+}
+
+gboolean
+cmd_search (Cli     *cli,
+            GError **error)
+{
+  g_autofree char *query = g_strjoinv (" ", cli->args);
+  g_autoptr(GPtrArray) hits = care_store_search_notes (cli->store, query, 50, error);
+
+  if (hits == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_array (b);
+      for (guint i = 0; i < hits->len; i++)
+        {
+          CareNoteHit *h = hits->pdata[i];
+
+          json_builder_begin_object (b);
+          cli_json_str (b, "note", h->note);
+          cli_json_str (b, "visit", h->visit);
+          cli_json_str (b, "client_name", h->client_name);
+          cli_json_str (b, "category", h->category);
+          cli_json_str (b, "snippet", h->snippet);
+          cli_json_int (b, "created_at", h->created_at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      cli_print_json (b);
+      return TRUE;
+    }
+  for (guint i = 0; i < hits->len; i++)
+    {
+      CareNoteHit *h = hits->pdata[i];
+      g_autofree char *at = cli_format_time (cli->store, h->created_at, "%a %d %b %H:%M");
+
+      g_print ("%s  %s [%s]\n  %s\n  visit %s\n", at, h->client_name, h->category, h->snippet, h->visit);
+    }
+  if (hits->len == 0)
+    g_print (_("No notes match.\n"));
+  return TRUE;
+}
+
+gboolean
+cmd_verify (Cli     *cli,
+            GError **error)
+{
+  if (!care_store_verify (cli->store, error))
+    return FALSE;
+  cli_print_done (cli, _("The care log passed the full integrity check."));
+  return TRUE;
+}
+

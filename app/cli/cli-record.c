@@ -1,0 +1,227 @@
+/* cli-record.c: the commands that record care.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <stdio.h>
+#include <glib/gi18n-lib.h>
+
+#include "carelog-cli.h"
+
+/* Commands: recording ----------------------------------------------------- */
+
+gboolean
+cmd_demo (Cli     *cli,
+          GError **error)
+{
+  CareRole role = care_role_from_string (cli->role ? cli->role : "carer");
+  g_autofree char *name = NULL;
+
+  if (role == CARE_ROLE_INVALID)
+    return cli_usage_error (error, _("--role must be carer, supervisor or administrator."));
+  if (care_store_get_device (cli->store) != NULL)
+    return cli_usage_error (error, _("This profile is already set up (%s); the demo needs a new profile, "
+                                 "e.g. --profile demo."), care_store_get_path (cli->store));
+  if (!care_demo_populate (cli->store, role, error))
+    return FALSE;
+  name = care_store_get_member_name (cli->store, care_store_get_member (cli->store));
+  if (!cli->json)
+    g_print (_("Demo care log created for %s (%s) in %s\nTry: carelog-cli%s%s %s\n"), name,
+             care_role_to_string (role), care_store_get_path (cli->store),
+             cli->profile ? " --profile " : "", cli->profile ? cli->profile : "",
+             role == CARE_ROLE_CARER ? "today" : "visits --exceptions");
+  else
+    cli_print_id (cli, "member", care_store_get_member (cli->store), NULL);
+  return TRUE;
+}
+
+static gboolean
+parse_location (const char *text,
+                double      out[3],
+                GError    **error)
+{
+  if (sscanf (text, "%lf,%lf,%lf", &out[0], &out[1], &out[2]) != 3)
+    return cli_usage_error (error, _("--location takes LAT,LON,ACCURACY_M, e.g. 53.74,-2.01,15."));
+  return TRUE;
+}
+
+gboolean
+cmd_check_in (Cli     *cli,
+              GError **error)
+{
+  double loc[3];
+  g_autofree char *visit = NULL;
+
+  if (cli->location != NULL && !parse_location (cli->location, loc, error))
+    return FALSE;
+  visit = care_store_check_in (cli->store, cli->args[0], cli->schedule, cli->service,
+                               cli->location ? loc : NULL, error);
+  if (visit == NULL)
+    return FALSE;
+  cli_print_id (cli, "visit", visit, _("Checked in. Saved on this tablet."));
+  return TRUE;
+}
+
+gboolean
+cmd_task (Cli     *cli,
+          GError **error)
+{
+  const char *answer = cli->args[2];
+  gboolean done = g_strcmp0 (answer, "done") == 0;
+
+  if (!done && g_strcmp0 (answer, "not-done") != 0)
+    return cli_usage_error (error, _("Answer a task with “done” or “not-done” (with --reason)."));
+  if (!care_store_answer_task (cli->store, cli->args[0], cli->args[1], done, cli->reason, error))
+    return FALSE;
+  cli_print_done (cli, _("Task answered. Saved on this tablet."));
+  return TRUE;
+}
+
+gboolean
+cmd_note (Cli     *cli,
+          GError **error)
+{
+  g_autofree char *text = g_strjoinv (" ", cli->args + 2);
+  g_autofree char *note = care_store_add_note (cli->store, cli->args[0], cli->args[1], text, error);
+
+  if (note == NULL)
+    return FALSE;
+  cli_print_id (cli, "note", note, _("Note added. Saved on this tablet."));
+  return TRUE;
+}
+
+gboolean
+cmd_check_out (Cli     *cli,
+               GError **error)
+{
+  if (!care_store_check_out (cli->store, cli->args[0], error))
+    return FALSE;
+  cli_print_done (cli, _("Checked out. Saved on this tablet."));
+  return TRUE;
+}
+
+static const char *
+amend_field (const char *name)
+{
+  if (g_strcmp0 (name, "check-in") == 0 || g_strcmp0 (name, "started_at") == 0)
+    return "started_at";
+  if (g_strcmp0 (name, "check-out") == 0 || g_strcmp0 (name, "finished_at") == 0)
+    return "finished_at";
+  if (g_strcmp0 (name, "service") == 0)
+    return "service";
+  return NULL;
+}
+
+gboolean
+cmd_amend_visit (Cli     *cli,
+                 GError **error)
+{
+  const char *field = amend_field (cli->args[1]);
+  g_autoptr(CareVisitDetail) d = NULL;
+  g_autofree char *value = NULL;
+  gint64 ms = 0;
+
+  if (field == NULL)
+    return cli_usage_error (error, _("Amend check-in, check-out or service."));
+  if (!cli_require_reason (cli, error))
+    return FALSE;
+  d = care_store_get_visit (cli->store, cli->args[0], error);
+  if (d == NULL)
+    return FALSE;
+  if (g_str_equal (field, "service"))
+    value = g_strdup (cli->args[2]);
+  else if (!cli_parse_time (cli->store, cli->args[2], d->summary.started_at, &ms, error))
+    return FALSE;
+  else
+    value = g_strdup_printf ("%" G_GINT64_FORMAT, ms);
+  if (!care_store_amend_visit (cli->store, cli->args[0], field, value, cli->reason, error))
+    return FALSE;
+  cli_print_done (cli, _("Amendment recorded; the original stays in the visit’s history."));
+  return TRUE;
+}
+
+gboolean
+cmd_amend_note (Cli     *cli,
+                GError **error)
+{
+  g_autofree char *text = g_strjoinv (" ", cli->args + 1);
+
+  if (!cli_require_reason (cli, error)
+      || !care_store_amend_note (cli->store, cli->args[0], text, cli->reason, error))
+    return FALSE;
+  cli_print_done (cli, _("Note corrected; the original stays in its history."));
+  return TRUE;
+}
+
+gboolean
+cmd_retract_note (Cli     *cli,
+                  GError **error)
+{
+  if (!cli_require_reason (cli, error)
+      || !care_store_retract_note (cli->store, cli->args[0], cli->reason, error))
+    return FALSE;
+  cli_print_done (cli, _("Note withdrawn; it stays in the visit’s history."));
+  return TRUE;
+}
+
+gboolean
+cmd_hours (Cli     *cli,
+           GError **error)
+{
+  GDate day;
+  guint64 minutes;
+  g_autofree char *entry = NULL;
+
+  if (!g_ascii_string_to_unsigned (cli->args[1], 10, 1, 1440, &minutes, NULL))
+    return cli_usage_error (error, _("Give the minutes as a whole number from 1 to 1440."));
+  if (!cli_get_day (cli, &day, error))
+    return FALSE;
+  entry = care_store_add_hours (cli->store, cli->args[0], &day, (int) minutes, cli->comment, error);
+  if (entry == NULL)
+    return FALSE;
+  cli_print_id (cli, "entry", entry, _("Hours added. Saved on this tablet."));
+  return TRUE;
+}
+
+gboolean
+cmd_cancel (Cli     *cli,
+            GError **error)
+{
+  const char *visit = cli->args[0];
+
+  if (visit == NULL && cli->schedule == NULL)
+    return cli_usage_error (error, _("Name the visit to cancel, or a scheduled visit with --schedule ID."));
+  if (!cli_require_reason (cli, error)
+      || !care_store_cancel_visit (cli->store, visit, visit ? NULL : cli->schedule, cli->reason, error))
+    return FALSE;
+  cli_print_done (cli, _("Visit cancelled."));
+  return TRUE;
+}
+
+gboolean
+cmd_review (Cli     *cli,
+            GError **error)
+{
+  g_autofree char *review = care_store_add_review (cli->store, cli->args[1], cli->args[0], NULL, NULL,
+                                                   cli->message, error);
+
+  if (review == NULL)
+    return FALSE;
+  cli_print_id (cli, "review", review, _("Review recorded."));
+  return TRUE;
+}
+
+gboolean
+cmd_answer (Cli     *cli,
+            GError **error)
+{
+  g_autofree char *text = g_strjoinv (" ", cli->args + 1);
+
+  if (!care_store_answer_query (cli->store, cli->args[0], text, error))
+    return FALSE;
+  cli_print_done (cli, _("Answer recorded."));
+  return TRUE;
+}
+
