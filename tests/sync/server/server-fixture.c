@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "care-id.h"
 #include "server-fixture.h"
 
 static char *
@@ -337,7 +338,7 @@ device_event (TestDevice *d,
   g_autoptr(JsonNode) body = json_from_string (body_json, NULL);
 
   g_assert_nonnull (body);
-  e->id = g_uuid_string_random ();
+  e->id = care_id_new (g_get_real_time () / 1000);     /* UUIDv7, as tablets make them */
   e->device = g_strdup (d->device);
   e->seq = d->next_seq++;
   e->author = g_strdup (d->member);
