@@ -131,6 +131,37 @@ test_corrupt_page (void)
   test_dir_free (dir);
 }
 
+/* A large store (here: any size, by lowering the threshold) is fully
+ * quick-checked only after a session that did not close cleanly. */
+static void
+test_unclean_session (void)
+{
+  char *dir = test_dir_new ();
+  g_autofree char *path = make_store (dir, 200);
+  g_autofree char *session = g_strconcat (path, "-session", NULL);
+  g_autofree char *state = NULL;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (session, &state, NULL, NULL));
+  g_assert_cmpstr (state, ==, "closed");
+  overwrite (path, 4096 * 6, 4096, 0x5a);
+  g_setenv ("CARELOG_QUICK_CHECK_MAX_BYTES", "0", TRUE);
+  /* After a clean close the damage is not looked for at open… */
+  store = care_store_open (path, &error);
+  g_assert_no_error (error);
+  /* …but the full check finds it. */
+  g_assert_false (care_store_verify (store, &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_clear_object (&store);
+  /* After a power cut, the open runs the quick check. */
+  g_assert_true (g_file_set_contents (session, "open", -1, NULL));
+  expect_refused (path, CARE_STORE_ERROR_CORRUPT, "quick check");
+  g_unsetenv ("CARELOG_QUICK_CHECK_MAX_BYTES");
+  test_dir_free (dir);
+}
+
 static void
 test_not_a_store (void)
 {
@@ -384,6 +415,9 @@ main (int   argc,
   g_test_add_func ("/app/store/corrupt/truncated", test_corrupt_truncated);
   g_test_add_func ("/app/store/corrupt/page", test_corrupt_page);
   g_test_add_func ("/app/store/corrupt/not-a-store", test_not_a_store);
+#if CARE_FAULT_HOOKS
+  g_test_add_func ("/app/store/corrupt/unclean-session", test_unclean_session);
+#endif
   g_test_add_func ("/app/store/too-new", test_too_new);
   g_test_add_func ("/app/store/verify", test_verify);
   g_test_add_func ("/app/store/append-only", test_append_only);
