@@ -12,11 +12,11 @@
 set -euo pipefail
 service_file=$1
 build_dir=${CARELOG_BUILD_DIR:?}
-syncd=$build_dir/sync/daemon/carelog-syncd
+syncd=$(find "$build_dir" -path "$build_dir/packaging-stage-*" -prune -o -type f -name carelog-syncd -perm -u+x -print | head -n 1)
 name=coop.carelog.Carelog.Sync
 
 fail() { echo "not ok: $*"; exit 1; }
-[ -x "$syncd" ] || fail "$syncd is not built"
+[ -n "$syncd" ] || fail "carelog-syncd is not built in $build_dir"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/carelog-activation.XXXXXX")
 bus_pid= daemon_pid=

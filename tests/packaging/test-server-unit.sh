@@ -11,9 +11,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 unit=$1
-server=${CARELOG_BUILD_DIR:?}/sync/server/carelog-server
+build_dir=${CARELOG_BUILD_DIR:?}
+server=$(find "$build_dir" -path "$build_dir/packaging-stage-*" -prune -o -type f -name carelog-server -perm -u+x -print | head -n 1)
 fail() { echo "not ok: $*"; exit 1; }
-[ -x "$server" ] || fail "$server is not built"
+[ -n "$server" ] || fail "carelog-server is not built in $build_dir"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/carelog-server-unit.XXXXXX")
 pid=
