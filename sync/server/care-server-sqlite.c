@@ -41,7 +41,36 @@ typedef struct
   GAsyncQueue *readers;
   Conn *checkpointer;
   char *epoch;
+  /* The next page of the last big pull, built while the device reads the
+   * page it has (a supervisor's initial sync is hundreds of pages). */
+  GMutex cache_lock;
+  struct _Prefetch *cache;
+  GThreadPool *prefetcher;
 } SqliteStore;
+
+typedef struct _Prefetch
+{
+  char *device;
+  char *member;      /* NULL: the whole co-op */
+  gint64 pos;
+  guint limit;
+  gint64 scope;
+  GString *records;
+  gint64 last;
+  gboolean more;
+} Prefetch;
+
+static void
+prefetch_free (Prefetch *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->device);
+  g_free (p->member);
+  if (p->records)
+    g_string_free (p->records, TRUE);
+  g_free (p);
+}
 
 static const char *schema[] = {
   /* 1 */
@@ -827,6 +856,94 @@ parse_cursor (const char *cursor,
   return *end == '\0' && parts[3][0] != '\0' && *scope >= 0;
 }
 
+static gint64
+max_position (Conn *conn)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT coalesce(max(pos), 0) FROM events");
+  gint64 max_pos = 0;
+
+  if (sqlite3_step (s) == SQLITE_ROW)
+    max_pos = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  return max_pos;
+}
+
+/* The records of a page (without the brackets); member NULL for the
+ * whole co-op. */
+static void
+build_records (Conn       *conn,
+               const char *member,
+               gint64      pos,
+               guint       limit,
+               gint64      max_pos,
+               GString    *out,
+               gint64     *last,
+               gboolean   *more)
+{
+  sqlite3_stmt *s = stmt (conn, member == NULL ? PULL_ALL_SQL : PULL_CARER_SQL);
+  guint n = 0;
+
+  sqlite3_bind_int64 (s, 1, pos);
+  sqlite3_bind_int64 (s, 2, (gint64) limit + 1);
+  if (member != NULL)
+    bind_text (s, 3, member);
+  *last = pos;
+  *more = FALSE;
+  for (int rc = sqlite3_step (s); rc == SQLITE_ROW; rc = sqlite3_step (s))
+    {
+      if (n == limit)
+        {
+          *more = TRUE;
+          break;
+        }
+      if (n++ > 0)
+        g_string_append_c (out, ',');
+      *last = sqlite3_column_int64 (s, 0);
+      care_pull_append_record (out, *last,
+                               (const char *) sqlite3_column_text (s, 1),
+                               (const char *) sqlite3_column_text (s, 2),
+                               sqlite3_column_int64 (s, 3),
+                               (const char *) sqlite3_column_text (s, 4),
+                               sqlite3_column_int64 (s, 5),
+                               sqlite3_column_int64 (s, 6),
+                               (const char *) sqlite3_column_text (s, 7),
+                               (const char *) sqlite3_column_text (s, 8));
+    }
+  sqlite3_reset (s);
+  /* A carer's page that found nothing has still looked at everything. */
+  if (!*more && member != NULL)
+    *last = MAX (*last, max_pos);
+}
+
+static Conn *reader_get (SqliteStore *self, GError **error);
+
+/* Positions only grow, so a page built from a slightly older snapshot is
+ * still a consistent page for its cursor; authentication and the cursor's
+ * checks are done again when the device asks for it. */
+static void
+prefetch_func (gpointer data,
+               gpointer user_data)
+{
+  Prefetch *p = data;
+  SqliteStore *self = user_data;
+  Conn *conn = reader_get (self, NULL);
+
+  if (conn == NULL || !exec (conn, "BEGIN", NULL))
+    {
+      conn_free (conn);
+      prefetch_free (p);
+      return;
+    }
+  p->records = g_string_sized_new (p->limit * 300);
+  build_records (conn, p->member, p->pos, p->limit, max_position (conn), p->records, &p->last, &p->more);
+  exec (conn, "COMMIT", NULL);
+  g_async_queue_push (self->readers, conn);
+  g_mutex_lock (&self->cache_lock);
+  prefetch_free (self->cache);
+  self->cache = p;
+  g_mutex_unlock (&self->cache_lock);
+}
+
 static gboolean
 pull_in_transaction (SqliteStore           *self,
                      Conn                  *conn,
@@ -840,8 +957,7 @@ pull_in_transaction (SqliteStore           *self,
   Auth auth = { 0 };
   gint64 pos, scope, max_pos = 0, last = 0;
   gboolean whole = FALSE, more = FALSE;
-  sqlite3_stmt *s;
-  guint n = 0;
+  Prefetch *hit = NULL;
   g_autofree char *next = NULL;
 
   if (!authenticate (conn, device, key, &auth, error))
@@ -857,10 +973,7 @@ pull_in_transaction (SqliteStore           *self,
       auth_clear (&auth);
       return FALSE;
     }
-  s = stmt (conn, "SELECT coalesce(max(pos), 0) FROM events");
-  if (sqlite3_step (s) == SQLITE_ROW)
-    max_pos = sqlite3_column_int64 (s, 0);
-  sqlite3_reset (s);
+  max_pos = max_position (conn);
   if (!parse_cursor (request->cursor, self->epoch, &pos, &scope) || pos > max_pos
       || (scope >= 0 && scope != (whole ? 0 : auth.scope_version)))
     {
@@ -870,38 +983,33 @@ pull_in_transaction (SqliteStore           *self,
       auth_clear (&auth);
       return FALSE;
     }
-  s = stmt (conn, whole ? PULL_ALL_SQL : PULL_CARER_SQL);
-  sqlite3_bind_int64 (s, 1, pos);
-  sqlite3_bind_int64 (s, 2, (gint64) request->limit + 1);
-  if (!whole)
-    bind_text (s, 3, auth.member);
   g_string_append_printf (out, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT ",\"r\":[",
                           now_ms (), auth.acked_seq);
-  last = pos;
-  for (int rc = sqlite3_step (s); rc == SQLITE_ROW; rc = sqlite3_step (s))
+  g_mutex_lock (&self->cache_lock);
+  if (self->cache != NULL && g_str_equal (self->cache->device, device) && self->cache->pos == pos
+      && self->cache->limit == request->limit && self->cache->scope == (whole ? 0 : auth.scope_version))
+    hit = g_steal_pointer (&self->cache);
+  g_mutex_unlock (&self->cache_lock);
+  if (hit != NULL)
     {
-      if (n == request->limit)
-        {
-          more = TRUE;
-          break;
-        }
-      if (n++ > 0)
-        g_string_append_c (out, ',');
-      last = sqlite3_column_int64 (s, 0);
-      care_pull_append_record (out, last,
-                               (const char *) sqlite3_column_text (s, 1),
-                               (const char *) sqlite3_column_text (s, 2),
-                               sqlite3_column_int64 (s, 3),
-                               (const char *) sqlite3_column_text (s, 4),
-                               sqlite3_column_int64 (s, 5),
-                               sqlite3_column_int64 (s, 6),
-                               (const char *) sqlite3_column_text (s, 7),
-                               (const char *) sqlite3_column_text (s, 8));
+      g_string_append_len (out, hit->records->str, hit->records->len);
+      last = hit->last;
+      more = hit->more;
+      prefetch_free (hit);
     }
-  sqlite3_reset (s);
-  /* A carer's page that found nothing has still looked at everything. */
-  if (!more && !whole)
-    last = MAX (last, max_pos);
+  else
+    build_records (conn, whole ? NULL : auth.member, pos, request->limit, max_pos, out, &last, &more);
+  if (more && request->limit >= 1000)
+    {
+      Prefetch *next_page = g_new0 (Prefetch, 1);
+
+      next_page->device = g_strdup (device);
+      next_page->member = whole ? NULL : g_strdup (auth.member);
+      next_page->pos = last;
+      next_page->limit = request->limit;
+      next_page->scope = whole ? 0 : auth.scope_version;
+      g_thread_pool_push (self->prefetcher, next_page, NULL);
+    }
   next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, self->epoch, last,
                           whole ? (gint64) 0 : auth.scope_version);
   g_string_append (out, "],\"c\":");
@@ -1376,6 +1484,10 @@ sqlite_close (CareServerStore *store)
   SqliteStore *self = (SqliteStore *) store;
   Conn *conn;
 
+  if (self->prefetcher != NULL)
+    g_thread_pool_free (self->prefetcher, TRUE, TRUE);
+  prefetch_free (self->cache);
+  g_mutex_clear (&self->cache_lock);
   while ((conn = g_async_queue_try_pop (self->readers)) != NULL)
     conn_free (conn);
   g_async_queue_unref (self->readers);
@@ -1487,7 +1599,9 @@ care_server_sqlite_open (const char *dir,
   self->dir = g_strdup (dir);
   self->path = g_steal_pointer (&path);
   g_mutex_init (&self->write_lock);
+  g_mutex_init (&self->cache_lock);
   self->readers = g_async_queue_new ();
+  self->prefetcher = g_thread_pool_new (prefetch_func, self, 1, FALSE, NULL);
   self->writer = conn_open (self->path, create, FALSE, error);
   if (self->writer == NULL)
     {

@@ -697,6 +697,69 @@ test_scope_grows (void)
   fixture_teardown (&f);
 }
 
+/* Paging (the server prepares the next page while the device reads one):
+ * records written between pages still arrive, each exactly once. */
+static void
+test_pages (void)
+{
+  ServerFixture f;
+  TestDevice *d, *super;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autofree char *cursor = g_strdup ("");
+  guint pages = 0;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+  for (int i = 0; i < 3; i++)
+    {
+      GPtrArray *batch = visit_batch (d, "c-1", 1000);
+      g_autoptr(CarePushResult) r = sync_push (d->client, batch, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (written, batch);
+    }
+  for (;;)
+    {
+      g_autoptr(CarePullResult) page = sync_pull (super->client, cursor, 0, 1000, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          CareEvent *e = g_ptr_array_index (page->records, i);
+
+          g_assert_true (g_hash_table_add (seen, g_strdup (e->id)));   /* never twice */
+        }
+      g_free (cursor);
+      cursor = g_strdup (page->next_cursor);
+      if (++pages == 1)
+        {
+          /* Written while the second page is being prepared. */
+          GPtrArray *batch = visit_batch (d, "c-1", 10);
+          g_autoptr(CarePushResult) r = sync_push (d->client, batch, &error);
+
+          g_assert_no_error (error);
+          g_ptr_array_add (written, batch);
+        }
+      if (!page->more)
+        break;
+    }
+  g_assert_cmpuint (pages, >=, 3);
+  for (guint b = 0; b < written->len; b++)
+    {
+      GPtrArray *batch = g_ptr_array_index (written, b);
+
+      for (guint i = 0; i < batch->len; i++)
+        g_assert_true (g_hash_table_contains (seen, ((CareEvent *) g_ptr_array_index (batch, i))->id));
+    }
+  device_free (d);
+  device_free (super);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -711,5 +774,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/client/captive-portal", test_captive_portal);
   g_test_add_func ("/server/recovery/backup-restore", test_backup_restore);
   g_test_add_func ("/server/pull/scope-grows", test_scope_grows);
+  g_test_add_func ("/server/pull/pages", test_pages);
   return g_test_run ();
 }
