@@ -798,13 +798,20 @@ handle_v1_cb (SoupServer        *server,
     }
   else
     {
+      GInetSocketAddress *remote = G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg));
+      g_autofree char *where = remote ? g_inet_address_to_string (g_inet_socket_address_get_address (remote)) : g_strdup ("?");
+      g_autofree char *bucket = NULL;
+
       if (!parse_authorization (msg, &job->device, &job->key))
         {
           respond_error (msg, request_id, NULL, 401, "unauthorized",
                          "This request has no valid device credentials: enrol this tablet with the co-op.", -1, -1);
           return;
         }
-      wait = take_token (self->device_buckets, job->device, self->options.rate, self->options.burst);
+      /* Keyed by device and address: requests that merely claim a tablet's
+       * id from elsewhere cannot use up that tablet's allowance. */
+      bucket = g_strconcat (job->device, "@", where, NULL);
+      wait = take_token (self->device_buckets, bucket, self->options.rate, self->options.burst);
       if (wait > 0)
         goto rate_limited;
     }
