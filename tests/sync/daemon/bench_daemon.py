@@ -204,6 +204,7 @@ def main():
         print('1..0 # SKIP carelog-server not built')
         return 0
     print('1..%d' % len(ONLY), flush=True)
+    print('# load average at the start: %.1f (%d CPUs)' % (os.getloadavg()[0], os.cpu_count()))
     n = 0
     if 'bulk' in ONLY:
         n += 1
@@ -221,6 +222,7 @@ def main():
                 [r['wire_per_record'] for r in relayed], 'B')
         ok = statistics.median(r['seconds'] for r in direct) < 1.0 and \
             statistics.median(r['wire_per_record'] for r in relayed) <= 60
+        print('# load average after: %.1f' % os.getloadavg()[0])
         print('%s %d /daemon/bench/bulk-%d' % ('ok' if ok else 'not ok', n, RECORDS), flush=True)
     if 'first' in ONLY:
         n += 1
