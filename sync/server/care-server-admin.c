@@ -402,7 +402,13 @@ add_schedule (CareServerStore *store,
 
   if (tz == NULL)
     tz = g_time_zone_new_utc ();
-  dt = start ? g_date_time_new_from_iso8601 (start, tz) : NULL;
+  if (start != NULL)
+    {
+      /* GLib wants seconds; people write 08:30. */
+      g_autofree char *full = strlen (start) == 16 ? g_strconcat (start, ":00", NULL) : g_strdup (start);
+
+      dt = g_date_time_new_from_iso8601 (full, tz);
+    }
   if (dt == NULL)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,

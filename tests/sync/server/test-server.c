@@ -760,6 +760,61 @@ test_pages (void)
   fixture_teardown (&f);
 }
 
+/* Administration: the rota (one visit and a CSV import) reaches the
+ * assigned carer's tablet; device list shows what a co-ordinator needs. */
+static void
+test_admin_rota (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *csv = NULL, *bad_csv = NULL, *out = NULL, *err = NULL;
+  guint schedules = 0;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer",
+                         "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "personal-care", NULL));
+  csv = g_build_filename (f.tmp, "rota.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "schedule,client,carer,start,minutes,service\n"
+                                           "s-2,c-1,m-carer,2026-11-24T12:00,30,meal\n"
+                                           "s-3,c-2,m-carer2,2026-11-24T09:00,60,personal-care\n", -1, NULL));
+  g_free (fixture_admin (&f, TRUE, "rota", "import", f.data, csv, NULL));
+  bad_csv = g_build_filename (f.tmp, "bad.csv", NULL);
+  g_assert_true (g_file_set_contents (bad_csv, "s-4,c-1,m-carer,tomorrow,30,meal\n", -1, NULL));
+  err = fixture_admin (&f, FALSE, "rota", "import", f.data, bad_csv, NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "line 1"));
+  g_free (fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-5", "--client", "c-9", "--carer", "m-carer",
+                         "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "x", NULL));
+
+  records = pull_all (d->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (records, i);
+
+      if (e->type == CARE_EVENT_SCHEDULE_SET)
+        {
+          const char *id = json_object_get_string_member (e->body, "schedule");
+
+          g_assert_true (g_str_equal (id, "s-1") || g_str_equal (id, "s-2"));   /* not c-2's s-3 */
+          if (g_str_equal (id, "s-1"))
+            /* 08:30 in Rome on 24 November is 07:30 UTC */
+            g_assert_cmpint (json_object_get_int_member (e->body, "start"), ==, 1795505400000);
+          schedules++;
+        }
+    }
+  g_assert_cmpuint (schedules, ==, 2);
+  out = fixture_admin (&f, TRUE, "device", "list", f.data, NULL);
+  g_assert_nonnull (strstr (out, d->device));
+  g_assert_nonnull (strstr (out, "m-carer"));
+  device_free (d);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -775,5 +830,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/recovery/backup-restore", test_backup_restore);
   g_test_add_func ("/server/pull/scope-grows", test_scope_grows);
   g_test_add_func ("/server/pull/pages", test_pages);
+  g_test_add_func ("/server/admin/rota", test_admin_rota);
   return g_test_run ();
 }
