@@ -186,10 +186,10 @@ def scenario_metered():
         world.close()
 
 
-def scenario_server_down():
+def scenario_server_down(connectivity='full'):
     """The server is down: the daemon backs off (growing gaps between tries);
     the server returns: it converges without any new local write."""
-    world, server, client, (tablet,) = setup('server-down', connectivity='full')
+    world, server, client, (tablet,) = setup('server-down', connectivity=connectivity)
     try:
         tablet.daemon.start()
         server.stop()
@@ -571,6 +571,12 @@ def scenario_activation():
         world.close()
 
 
+def scenario_limited():
+    """NetworkManager says "limited" (the internet may not be reachable): the
+    daemon tries, backs off while it fails, and gets through when it can."""
+    scenario_server_down('limited')
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -587,6 +593,7 @@ SCENARIOS = {
     'enrol': scenario_enrol,
     'rate-limited': scenario_rate_limited,
     'activation': scenario_activation,
+    'limited': scenario_limited,
 }
 
 if __name__ == '__main__':
