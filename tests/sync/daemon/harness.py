@@ -493,13 +493,15 @@ class Server:
             raise TestFailure('carelog-server %s: %s%s' % (' '.join(args), r.stdout, r.stderr))
         return r.stdout
 
-    def start(self, extra_env=None, rate='1000', burst='2000'):
+    def start(self, extra_env=None, rate='1000', burst='2000', tls=None):
+        """tls: (certificate PEM, key PEM) to serve HTTPS; plain HTTP otherwise."""
         log_file = open(self.log_path, 'a')
         env = dict(os.environ, **self.world.env)
         env.update(extra_env or {})
         self.proc = subprocess.Popen([program('sync/server/carelog-server'), 'serve', self.dir,
-                                      '--listen', '127.0.0.1:0', '--insecure-http',
-                                      '--rate', rate, '--burst', burst],
+                                      '--listen', '127.0.0.1:0'] +
+                                     (['--cert', tls[0], '--key', tls[1]] if tls else ['--insecure-http']) +
+                                     ['--rate', rate, '--burst', burst],
                                      env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
         log_file.close()
         self.port = None
@@ -508,7 +510,7 @@ class Server:
             line = self.proc.stdout.readline()
             if not line:
                 raise TestFailure('carelog-server did not start: see ' + self.log_path)
-            m = re.search(r'http://127\.0\.0\.1:(\d+)', line)
+            m = re.search(r'https?://127\.0\.0\.1:(\d+)', line)
             if m:
                 self.port = int(m.group(1))
             if time.monotonic() > deadline:
