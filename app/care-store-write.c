@@ -424,7 +424,8 @@ rule_review (CareStore    *self,
   care_store_bind_text (stmt, 1, body_str (body, "review"));
   if ((rc = care_store_step (self, stmt, error)) != SQLITE_ROW)
     return rc == 0 ? FALSE : fail (error, CARE_STORE_ERROR_NOT_FOUND,
-                                   _("There is no review %s on this tablet."), body_str (body, "review"));
+                                   _("There is no review %s on this tablet. Answer with the visit id, or the review "
+                                     "id that `carelog-cli show VISIT` prints."), body_str (body, "review"));
   if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "query") != 0)
     return fail (error, CARE_STORE_ERROR_RULE, _("Only a query can be answered."));
   return TRUE;
@@ -865,7 +866,8 @@ care_store_answer_query (CareStore  *self,
   care_store_bind_text (stmt, 1, review);
   rc = care_store_step (self, stmt, error);
   if (rc == SQLITE_DONE)
-    return fail (error, CARE_STORE_ERROR_NOT_FOUND, _("There is no review %s on this tablet."), review);
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND, _("There is no review %s on this tablet. Answer with the visit id, or the review id "
+                   "that `carelog-cli show VISIT` prints."), review);
   if (rc == 0)
     return FALSE;
   visit = care_store_column_dup (stmt, 1);

@@ -68,7 +68,7 @@ gboolean    cli_parse_date      (const char *text, GDate *date, GError **error);
 gboolean    cli_get_day         (Cli *cli, GDate *day, GError **error);
 gboolean    cli_parse_time      (CareStore *store, const char *text, gint64 reference_ms, gint64 *out, GError **error);
 gboolean    cli_require_reason  (Cli *cli, GError **error);
-void        cli_summary_to_json (JsonBuilder *b, const CareVisitSummary *s);
+void        cli_summary_to_json (CareStore *store, JsonBuilder *b, const CareVisitSummary *s);
 void        cli_print_summary   (CareStore *store, const CareVisitSummary *s);
 const char *cli_carer_of        (Cli *cli);
 gboolean    cli_date_bound      (Cli *cli, const char *text, gboolean end, gint64 *out, GError **error);

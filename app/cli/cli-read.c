@@ -32,7 +32,7 @@ cmd_today (Cli     *cli,
 
       json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
-        cli_summary_to_json (b, list->pdata[i]);
+        cli_summary_to_json (cli->store, b, list->pdata[i]);
       json_builder_end_array (b);
       cli_print_json (b);
       return TRUE;
@@ -48,12 +48,13 @@ cmd_today (Cli     *cli,
 }
 
 static void
-detail_to_json (JsonBuilder           *b,
+detail_to_json (CareStore             *store,
+                JsonBuilder           *b,
                 const CareVisitDetail *d)
 {
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "summary");
-  cli_summary_to_json (b, &d->summary);
+  cli_summary_to_json (store, b, &d->summary);
   json_builder_set_member_name (b, "tasks");
   json_builder_begin_array (b);
   for (guint i = 0; i < d->tasks->len; i++)
@@ -142,7 +143,7 @@ cmd_show (Cli     *cli,
   if (cli->json)
     {
       b = json_builder_new ();
-      detail_to_json (b, d);
+      detail_to_json (cli->store, b, d);
       cli_print_json (b);
       return TRUE;
     }
@@ -231,7 +232,7 @@ cmd_visits (Cli     *cli,
 
       json_builder_begin_array (b);
       for (guint i = 0; i < list->len; i++)
-        cli_summary_to_json (b, list->pdata[i]);
+        cli_summary_to_json (cli->store, b, list->pdata[i]);
       json_builder_end_array (b);
       cli_print_json (b);
       return TRUE;

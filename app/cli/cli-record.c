@@ -218,10 +218,16 @@ cmd_answer (Cli     *cli,
             GError **error)
 {
   g_autofree char *text = g_strjoinv (" ", cli->args + 1);
+  g_autofree char *review = care_store_get_open_review (cli->store, cli->args[0]);
+  g_autoptr(CareVisitDetail) visit = NULL;
 
-  if (!care_store_answer_query (cli->store, cli->args[0], text, error))
+  /* A visit id (what `today` and `show` print) answers that visit's open query. */
+  if (review == NULL && (visit = care_store_get_visit (cli->store, cli->args[0], NULL)) != NULL
+      && visit->summary.visit != NULL)
+    return cli_usage_error (error, _("Visit %s has no open query from the co-op to answer."), cli->args[0]);
+  if (!care_store_answer_query (cli->store, review ? review : cli->args[0], text, error))
     return FALSE;
-  cli_print_done (cli, _("Answer recorded."));
+  cli_print_done (cli, _("Answer recorded. Saved on this tablet."));
   return TRUE;
 }
 

@@ -229,9 +229,12 @@ cli_require_reason (Cli     *cli,
 }
 
 void
-cli_summary_to_json (JsonBuilder            *b,
+cli_summary_to_json (CareStore              *store,
+                     JsonBuilder            *b,
                      const CareVisitSummary *s)
 {
+  g_autofree char *review = s->open_query && s->visit ? care_store_get_open_review (store, s->visit) : NULL;
+
   json_builder_begin_object (b);
   cli_json_str (b, "visit", s->visit);
   cli_json_str (b, "schedule", s->schedule);
@@ -249,6 +252,7 @@ cli_summary_to_json (JsonBuilder            *b,
   cli_json_str (b, "sync", s->sync == CARE_SYNC_LOCAL ? "local" : s->sync == CARE_SYNC_SYNCED ? "synced" : "quarantined");
   cli_json_str (b, "review", cli_review_name (s->review));
   cli_json_str (b, "open_query", s->open_query);
+  cli_json_str (b, "open_review", review);
   cli_json_int (b, "flags", s->flags);
   json_builder_end_object (b);
 }
@@ -271,7 +275,16 @@ cli_print_summary (CareStore              *store,
   if (*flags != '\0')
     g_print ("             ! %s\n", flags);
   if (s->open_query != NULL)
-    g_print ("             ? query from the co-op: %s\n", s->open_query);
+    {
+      g_autofree char *review = s->visit ? care_store_get_open_review (store, s->visit) : NULL;
+
+      g_print (_("             ? query from the co-op: %s\n"), s->open_query);
+      if (review != NULL && g_strcmp0 (care_store_get_member (store), s->carer) == 0)
+        g_print (_("               review %s; answer it with: carelog-cli answer %s \"YOUR ANSWER\"\n"),
+                 review, s->visit);
+      else if (review != NULL)
+        g_print (_("               review %s\n"), review);
+    }
   g_print ("             %s %s\n", s->visit ? "visit" : "schedule", s->visit ? s->visit : s->schedule);
 }
 

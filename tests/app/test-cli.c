@@ -230,6 +230,59 @@ test_errors (Fixture       *f,
   assert_fails (&corrupt, "left exactly as it was");
 }
 
+/* A carer answers the co-op's query with what `show` and `today` print:
+ * the visit id, or the review id shown next to the query. */
+static void
+test_answer_query (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(Result) queried = cli (f, "visits", "--review", "queried", "--json", NULL);
+  g_autoptr(JsonNode) list = NULL;
+  JsonObject *summary;
+  g_autofree char *visit = NULL;
+  g_autofree char *review = NULL;
+
+  assert_ok (&queried);
+  list = parse (queried.out);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (list)), ==, 1);
+  summary = json_array_get_object_element (json_node_get_array (list), 0);
+  visit = g_strdup (json_object_get_string_member (summary, "visit"));
+  review = g_strdup (json_object_get_string_member (summary, "open_review"));
+  g_assert_nonnull (review);
+  {
+    g_auto(Result) show = cli (f, "show", visit, NULL);
+    g_auto(Result) json = cli (f, "show", visit, "--json", NULL);
+    g_autoptr(JsonNode) detail = NULL;
+
+    assert_ok (&show);
+    g_assert_nonnull (strstr (show.out, review));
+    g_assert_nonnull (strstr (show.out, "carelog-cli answer"));
+    assert_ok (&json);
+    detail = parse (json.out);
+    summary = json_object_get_object_member (json_node_get_object (detail), "summary");
+    g_assert_cmpstr (json_object_get_string_member (summary, "open_review"), ==, review);
+  }
+  {
+    g_auto(Result) wrong = cli (f, "answer", "no-such-review", "It", "was", "right", NULL);
+    g_auto(Result) answer = cli (f, "answer", visit, "Checked:", "she", "sent", "me", "home", "early", NULL);
+    g_auto(Result) again = cli (f, "answer", visit, "Again", NULL);
+    g_auto(Result) json = cli (f, "show", visit, "--json", NULL);
+    g_auto(Result) show = cli (f, "show", visit, NULL);
+    g_autoptr(JsonNode) detail = NULL;
+
+    assert_fails (&wrong, "visit id");
+    assert_ok (&answer);
+    assert_fails (&again, "no open query");
+    assert_ok (&json);
+    detail = parse (json.out);
+    summary = json_object_get_object_member (json_node_get_object (detail), "summary");
+    g_assert_cmpstr (json_object_get_string_member (summary, "review"), ==, "none");
+    g_assert_true (json_object_get_null_member (summary, "open_review"));
+    assert_ok (&show);
+    g_assert_nonnull (strstr (show.out, "she sent me home early"));
+  }
+}
+
 static void
 test_syncd (Fixture       *f,
             gconstpointer  data)
@@ -264,6 +317,7 @@ main (int   argc,
   g_test_add ("/app/cli/visit", Fixture, NULL, fixture_set_up, test_visit, fixture_tear_down);
   g_test_add ("/app/cli/outbox-and-hours", Fixture, NULL, fixture_set_up, test_outbox_and_hours, fixture_tear_down);
   g_test_add ("/app/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
+  g_test_add ("/app/cli/answer-query", Fixture, NULL, fixture_set_up, test_answer_query, fixture_tear_down);
   g_test_add ("/app/cli/sync-daemon", Fixture, NULL, fixture_set_up, test_syncd, fixture_tear_down);
   return g_test_run ();
 }
