@@ -79,6 +79,9 @@ static const char SQL_OPEN_REVIEW[] =
   "SELECT r.review FROM visits v JOIN reviews r ON r.visit = v.visit"
   " WHERE v.vkey = ? AND v.review = 2 AND r.action = 'query'"
   " ORDER BY r.hlc DESC, r.device DESC, r.seq DESC LIMIT 1";
+static const char SQL_SCHEDULE_EVENTS[] =
+  "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? AND type = 'visit.cancelled'"
+  " ORDER BY hlc, device, seq";
 static const char SQL_NOTES_OF_VISIT[] =
   "SELECT note, category, text, retracted, author, created_at FROM notes WHERE visit = ? ORDER BY created_at, note";
 static const char SQL_SEARCH[] =
@@ -599,7 +602,7 @@ describe (CareStore       *self,
     case CARE_EVENT_VISIT_AMENDED:
       return describe_amendment (self, e);
     case CARE_EVENT_VISIT_CANCELLED:
-      return g_strdup (_("Visit cancelled"));
+      return str_member (e, "visit") ? g_strdup (_("Visit cancelled")) : g_strdup (_("Scheduled visit cancelled"));
     case CARE_EVENT_QUERY_ANSWERED:
       return g_strdup_printf (_("Query answered: %s"), str_member (e, "message"));
     case CARE_EVENT_REVIEW_ADDED:
@@ -662,6 +665,36 @@ load_summary (CareStore       *self,
   return TRUE;
 }
 
+/* A scheduled visit not started: its cancellations (by a carer or the
+ * office), the only records about it besides the rota. */
+static GPtrArray *
+load_schedule_events (CareStore  *self,
+                      const char *schedule,
+                      GArray     *syncs,
+                      GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_SCHEDULE_EVENTS, error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, schedule);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      int sync = 0;
+      g_autoptr(CareEvent) event = care_store_event_from_row (stmt, 0, &sync);
+
+      if (g_strcmp0 (str_member (event, "schedule"), schedule) != 0 || str_member (event, "visit") != NULL)
+        continue;
+      g_ptr_array_add (events, g_steal_pointer (&event));
+      g_array_append_val (syncs, sync);
+    }
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&events);
+}
+
 CareVisitDetail *
 care_store_get_visit (CareStore  *self,
                       const char *visit,
@@ -689,7 +722,7 @@ care_store_get_visit (CareStore  *self,
   if (local != NULL)
     return g_propagate_error (error, g_steal_pointer (&local)), NULL;
   events = d->summary.visit ? care_store_load_visit_events (self, d->summary.visit, syncs, error)
-                            : g_ptr_array_new ();
+                            : load_schedule_events (self, d->summary.schedule, syncs, error);
   if (events == NULL)
     return NULL;
   fill_tasks (self, d, events);

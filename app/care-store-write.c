@@ -30,6 +30,9 @@ static const char SQL_NOTE_ROW[] =
   "SELECT visit, text, retracted FROM notes WHERE note = ? ORDER BY pos LIMIT 1";
 static const char SQL_REVIEW_ROW[] = "SELECT action, visit FROM reviews WHERE review = ?";
 static const char SQL_SCHEDULE_ROW[] = "SELECT cancelled, service FROM schedules WHERE schedule = ?";
+static const char SQL_SCHEDULE_CANCELLATION[] =
+  "SELECT author, wall, json_extract (body, '$.reason') FROM events WHERE subject = ?"
+  " AND type = 'visit.cancelled' ORDER BY hlc, device, seq LIMIT 1";
 static const char SQL_SCHEDULE_STARTED[] =
   "SELECT visit FROM visits WHERE schedule = ? AND visit IS NOT NULL LIMIT 1";
 static const char SQL_CLIENT_KNOWN[] =
@@ -360,6 +363,31 @@ rule_note (CareStore  *self,
   return TRUE;
 }
 
+/* Fails when a cancellation of the scheduled visit is already recorded. */
+static gboolean
+schedule_cancellation (CareStore  *self,
+                       const char *schedule,
+                       GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_SCHEDULE_CANCELLATION, error);
+  g_autofree char *who = NULL;
+  g_autofree char *when = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, schedule);
+  rc = care_store_step (self, stmt, error);
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_DONE;
+  who = care_store_get_member_name (self, (const char *) sqlite3_column_text (stmt, 0));
+  when = care_store_format_time (self, sqlite3_column_int64 (stmt, 1));
+  return fail (error, CARE_STORE_ERROR_RULE,
+               _("The scheduled visit %s has already been cancelled (by %s at %s: “%s”)."), schedule,
+               who ? who : (const char *) sqlite3_column_text (stmt, 0), when,
+               sqlite3_column_text (stmt, 2) ? (const char *) sqlite3_column_text (stmt, 2) : "");
+}
+
 static gboolean
 rule_cancelled (CareStore  *self,
                 JsonObject *body,
@@ -382,6 +410,12 @@ rule_cancelled (CareStore  *self,
       if ((rc = care_store_step (self, row, error)) != SQLITE_ROW)
         return rc == 0 ? FALSE : fail (error, CARE_STORE_ERROR_NOT_FOUND,
                                        _("There is no scheduled visit %s on this tablet’s rota."), schedule);
+      if (sqlite3_column_int (row, 0))
+        return fail (error, CARE_STORE_ERROR_RULE,
+                     _("The scheduled visit %s has already been cancelled by the co-op."), schedule);
+      care_stmt_release (row);
+      if (!schedule_cancellation (self, schedule, error))
+        return FALSE;
       started = care_store_stmt (self, SQL_SCHEDULE_STARTED, error);
       if (started == NULL)
         return FALSE;

@@ -196,7 +196,8 @@ cmd_cancel (Cli     *cli,
   if (!cli_require_reason (cli, error)
       || !care_store_cancel_visit (cli->store, visit, visit ? NULL : cli->schedule, cli->reason, error))
     return FALSE;
-  cli_print_done (cli, _("Visit cancelled."));
+  cli_print_done (cli, visit ? _("Visit cancelled. Saved on this tablet.")
+                             : _("Scheduled visit cancelled. Saved on this tablet."));
   return TRUE;
 }
 

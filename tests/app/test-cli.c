@@ -283,6 +283,48 @@ test_answer_query (Fixture       *f,
   }
 }
 
+/* Cancelling a scheduled visit shows in its history (who, when, why), and
+ * only once. */
+static void
+test_cancel_schedule (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(Result) cancel = cli (f, "cancel", "--schedule", "s-ana-+1-0", "--reason", "Client in hospital", NULL);
+  g_auto(Result) again = cli (f, "cancel", "--schedule", "s-ana-+1-0", "--reason", "Client in hospital", NULL);
+  g_auto(Result) show = cli (f, "show", "schedule:s-ana-+1-0", NULL);
+  g_auto(Result) json = cli (f, "show", "schedule:s-ana-+1-0", "--json", NULL);
+  g_auto(Result) outbox = cli (f, "outbox", "--json", NULL);
+  g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(JsonNode) box = NULL;
+  JsonArray *history, *records;
+  JsonObject *entry;
+  guint cancels = 0;
+
+  assert_ok (&cancel);
+  assert_fails (&again, "already been cancelled");
+  g_assert_nonnull (strstr (again.err, "Client in hospital"));
+  assert_ok (&show);
+  g_assert_nonnull (strstr (show.out, "cancelled"));
+  g_assert_nonnull (strstr (show.out, "Ana Lima"));
+  g_assert_nonnull (strstr (show.out, "Client in hospital"));
+  assert_ok (&json);
+  detail = parse (json.out);
+  history = json_object_get_array_member (json_node_get_object (detail), "history");
+  g_assert_cmpuint (json_array_get_length (history), ==, 1);
+  entry = json_array_get_object_element (history, 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "type"), ==, "visit.cancelled");
+  g_assert_cmpstr (json_object_get_string_member (entry, "author"), ==, "m-ana");
+  g_assert_cmpstr (json_object_get_string_member (entry, "reason"), ==, "Client in hospital");
+  g_assert_cmpint (json_object_get_int_member (entry, "wall"), >, 0);
+  assert_ok (&outbox);
+  box = parse (outbox.out);
+  records = json_object_get_array_member (json_node_get_object (box), "records");
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    cancels += g_str_equal (json_object_get_string_member (json_array_get_object_element (records, i), "type"),
+                            "visit.cancelled");
+  g_assert_cmpuint (cancels, ==, 1);
+}
+
 static void
 test_syncd (Fixture       *f,
             gconstpointer  data)
@@ -318,6 +360,7 @@ main (int   argc,
   g_test_add ("/app/cli/outbox-and-hours", Fixture, NULL, fixture_set_up, test_outbox_and_hours, fixture_tear_down);
   g_test_add ("/app/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
   g_test_add ("/app/cli/answer-query", Fixture, NULL, fixture_set_up, test_answer_query, fixture_tear_down);
+  g_test_add ("/app/cli/cancel-schedule", Fixture, NULL, fixture_set_up, test_cancel_schedule, fixture_tear_down);
   g_test_add ("/app/cli/sync-daemon", Fixture, NULL, fixture_set_up, test_syncd, fixture_tear_down);
   return g_test_run ();
 }
