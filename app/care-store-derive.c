@@ -509,6 +509,11 @@ fold_amendment (VisitFold       *f,
   const char *field = body_str (e, "field");
 
   f->amended = TRUE;
+  /* A corrected time ahead of when the correction was made cannot be right
+   * (only a wrong clock or a typo makes one): flag it. */
+  if ((g_strcmp0 (field, "started_at") == 0 || g_strcmp0 (field, "finished_at") == 0)
+      && body_int (e, "new") > care_hlc_physical (e->hlc) + CLOCK_TOLERANCE_MS)
+    f->clock_warning = TRUE;
   if (g_strcmp0 (field, "started_at") == 0)
     f->started_at = body_int (e, "new");
   else if (g_strcmp0 (field, "finished_at") == 0)

@@ -196,6 +196,30 @@ task_in_plan (CareStore  *self,
 
 /* Rules ------------------------------------------------------------------- */
 
+/* A recorded time more than CLOCK_TOLERANCE_MS after the store's current
+ * time is refused: care happens in the present, and suspicious times are
+ * flagged or refused, never silently kept (PRODUCT.md). */
+static gboolean
+rule_not_future (CareStore  *self,
+                 const char *what,
+                 gint64      at,
+                 GError    **error)
+{
+  gint64 now = care_store_now (self);
+  g_autofree char *when = NULL;
+  g_autofree char *current = NULL;
+
+  if (at <= now + CLOCK_TOLERANCE_MS)
+    return TRUE;
+  when = care_store_format_time (self, at);
+  current = care_store_format_time (self, now);
+  return fail (error, CARE_STORE_ERROR_RULE,
+               _("The %s time %s is %" G_GINT64_FORMAT " minutes in the future (it is now %s on this "
+                 "tablet). Times cannot be recorded ahead of now: check the time you gave, or the "
+                 "tablet’s clock."),
+               what, when, (at - now) / 60000, current);
+}
+
 static gboolean
 rule_started (CareStore  *self,
               JsonObject *body,
@@ -210,6 +234,8 @@ rule_started (CareStore  *self,
   if (v.found)
     return fail (error, CARE_STORE_ERROR_RULE, _("Visit %s has already been started."),
                  body_str (body, "visit"));
+  if (!rule_not_future (self, _("check-in"), json_object_get_int_member (body, "at"), error))
+    return FALSE;
   care_store_bind_text (known, 1, body_str (body, "client"));
   if (care_store_step (self, known, error) != SQLITE_ROW)
     return FALSE;
@@ -288,6 +314,8 @@ rule_finished (CareStore  *self,
                  _("This visit has already been checked out. To correct the time, amend the check-out."));
   if (v.base == BASE_CANCELLED)
     return fail (error, CARE_STORE_ERROR_RULE, _("This visit was cancelled, so it cannot be checked out."));
+  if (!rule_not_future (self, _("check-out"), at, error))
+    return FALSE;
   if (at < v.started_at)
     {
       start = care_store_format_time (self, v.started_at);
@@ -319,6 +347,10 @@ rule_amended (CareStore  *self,
     return FALSE;
   if (is_blank (body_str (body, "reason")))
     return fail (error, CARE_STORE_ERROR_RULE, _("An amendment needs a reason: say why the record was wrong."));
+  if (is_time && !rule_not_future (self, g_str_equal (field, "started_at") ? _("new check-in")
+                                                                          : _("new check-out"),
+                                   value, error))
+    return FALSE;
   if (g_str_equal (field, "finished_at") && v.base != BASE_DONE)
     return fail (error, CARE_STORE_ERROR_RULE,
                  _("This visit has not been checked out yet, so there is no check-out time to amend."));

@@ -156,6 +156,21 @@ test_visit (Fixture       *f,
     g_assert_nonnull (strstr (human.out, "Client declined"));
   }
   {
+    /* A time ahead of now is refused, not recorded (70 minutes ahead). */
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree char *future = g_strdup_printf ("%" G_GINT64_FORMAT, (g_date_time_to_unix (now) + 70 * 60) * 1000);
+    g_auto(Result) ahead = cli (f, "amend-visit", visit, "check-out", future, "--reason", "left late", NULL);
+    g_auto(Result) show = cli (f, "show", visit, "--json", NULL);
+    g_autoptr(JsonNode) detail = NULL;
+    JsonObject *summary;
+
+    assert_fails (&ahead, "in the future");
+    assert_ok (&show);
+    detail = parse (show.out);
+    summary = json_object_get_object_member (json_node_get_object (detail), "summary");
+    g_assert_cmpint (json_object_get_int_member (summary, "flags") & (1 << 4), ==, 0); /* not amended */
+  }
+  {
     g_auto(Result) amend = cli (f, "amend-note", note, "Ate", "toast", "--reason", "wrong breakfast", NULL);
     g_auto(Result) noreason = cli (f, "amend-visit", visit, "service", "night care", NULL);
     g_auto(Result) service = cli (f, "amend-visit", visit, "service", "night care", "--reason", "typo", NULL);

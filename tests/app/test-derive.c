@@ -134,6 +134,37 @@ test_clock_warning (Fixture       *f,
   g_assert_cmpstr (d->summary.carer, ==, "member-o");
 }
 
+/* Another device (which does not enforce this tablet's rules) amends a
+ * check-out to 70 minutes after the amendment was made: flagged. An
+ * amendment into the past is an ordinary correction and is not. */
+static void
+test_clock_warning_amendment (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(CareVisitDetail) before = NULL;
+  g_autoptr(CareVisitDetail) after = NULL;
+
+  test_apply (f->store, test_device_event (&f->other, T0, "visit.started",
+                                           "{\"visit\":\"v8\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}",
+                                           T0));
+  test_apply (f->store, test_device_event (&f->other, T0 + 30 * MIN_MS, "visit.finished",
+                                           "{\"visit\":\"v8\",\"at\":%" G_GINT64_FORMAT "}", T0 + 30 * MIN_MS));
+  test_apply (f->store, test_device_event (&f->other, T0 + 31 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v8\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"left late\"}",
+                                           T0 + 30 * MIN_MS, T0 + 25 * MIN_MS));
+  before = get (f, "v8");
+  g_assert_false (before->summary.flags & CARE_VISIT_FLAG_CLOCK_WARNING);
+  g_assert_true (before->summary.flags & CARE_VISIT_FLAG_AMENDED);
+  test_apply (f->store, test_device_event (&f->other, T0 + 32 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v8\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"left late\"}",
+                                           T0 + 25 * MIN_MS, T0 + 102 * MIN_MS));
+  after = get (f, "v8");
+  g_assert_true (after->summary.flags & CARE_VISIT_FLAG_CLOCK_WARNING);
+  g_assert_cmpint (after->summary.finished_at, ==, T0 + 102 * MIN_MS);
+}
+
 static void
 test_out_of_order (Fixture       *f,
                    gconstpointer  data)
@@ -416,6 +447,7 @@ main (int   argc,
   ADD ("/app/derive/states", test_states, CARE_ROLE_CARER);
   ADD ("/app/derive/flags", test_flags, CARE_ROLE_CARER);
   ADD ("/app/derive/clock-warning", test_clock_warning, CARE_ROLE_CARER);
+  ADD ("/app/derive/clock-warning-amendment", test_clock_warning_amendment, CARE_ROLE_CARER);
   ADD ("/app/derive/out-of-order", test_out_of_order, CARE_ROLE_CARER);
   ADD ("/app/derive/concurrent-amendments", test_concurrent_amendments, CARE_ROLE_CARER);
   ADD ("/app/derive/review", test_review, CARE_ROLE_CARER);
