@@ -71,6 +71,7 @@ gboolean    cli_require_reason  (Cli *cli, GError **error);
 void        cli_summary_to_json (CareStore *store, JsonBuilder *b, const CareVisitSummary *s);
 void        cli_print_summary   (CareStore *store, const CareVisitSummary *s);
 const char *cli_carer_of        (Cli *cli);
+gboolean    cli_check_range     (Cli *cli, GError **error);
 gboolean    cli_date_bound      (Cli *cli, const char *text, gboolean end, gint64 *out, GError **error);
 
 /* The commands (cli-record.c, cli-read.c, cli-export.c). */

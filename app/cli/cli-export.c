@@ -32,7 +32,8 @@ cmd_export_visits (Cli     *cli,
   CareVisitFilter filter = { cli->carer, cli->client, 0, 0, -1, 0, FALSE, 0, 0 };
   g_autoptr(GOutputStream) out = NULL;
 
-  if (!cli_date_bound (cli, cli->from, FALSE, &filter.from, error)
+  if (!cli_check_range (cli, error)
+      || !cli_date_bound (cli, cli->from, FALSE, &filter.from, error)
       || !cli_date_bound (cli, cli->to, TRUE, &filter.to, error)
       || !(out = open_output (cli, error)))
     return FALSE;
@@ -53,6 +54,16 @@ cmd_export_hours (Cli     *cli,
   g_date_subtract_days (&from, 27);
   if ((cli->from && !cli_parse_date (cli->from, &from, error)) || (cli->to && !cli_parse_date (cli->to, &to, error)))
     return FALSE;
+  if (g_date_compare (&from, &to) > 0)
+    {
+      char a[16], z[16];
+
+      g_date_strftime (a, sizeof a, "%Y-%m-%d", &from);
+      g_date_strftime (z, sizeof z, "%Y-%m-%d", &to);
+      return cli_usage_error (error, _("The period starts (%s) after it ends (%s): give the earlier date "
+                                       "with --from and the later with --to (both days are included)."),
+                              a, z);
+    }
   if (!(out = open_output (cli, error)))
     return FALSE;
   return care_export_hours_csv (cli->store, cli->carer, &from, &to, cli->approved_only, out, error)

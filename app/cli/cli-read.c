@@ -223,7 +223,8 @@ cmd_visits (Cli     *cli,
       filter.review = i;
   if (cli->review != NULL && filter.review < 0)
     return cli_usage_error (error, _("--review takes none, approved, queried or flagged."));
-  if (!cli_date_bound (cli, cli->from, FALSE, &filter.from, error) || !cli_date_bound (cli, cli->to, TRUE, &filter.to, error)
+  if (!cli_check_range (cli, error)
+      || !cli_date_bound (cli, cli->from, FALSE, &filter.from, error) || !cli_date_bound (cli, cli->to, TRUE, &filter.to, error)
       || !(list = care_store_list_visits (cli->store, &filter, error)))
     return FALSE;
   if (cli->json)

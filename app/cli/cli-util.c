@@ -322,3 +322,20 @@ cli_date_bound (Cli        *cli,
   return TRUE;
 }
 
+
+/* --from after --to is a mistake, not an empty period. */
+gboolean
+cli_check_range (Cli     *cli,
+                 GError **error)
+{
+  GDate from, to;
+
+  if (cli->from == NULL || cli->to == NULL)
+    return TRUE;
+  if (!cli_parse_date (cli->from, &from, error) || !cli_parse_date (cli->to, &to, error))
+    return FALSE;
+  if (g_date_compare (&from, &to) > 0)
+    return cli_usage_error (error, _("--from %s is after --to %s: give the earlier date with --from "
+                                     "(both days are included)."), cli->from, cli->to);
+  return TRUE;
+}

@@ -237,6 +237,19 @@ test_errors (Fixture       *f,
   assert_fails (&client, "c-nobody");
   assert_fails (&visit, "no-such-visit");
   assert_fails (&again, "already set up");
+  {
+    g_auto(Result) visits = cli (f, "export-visits", "--from", "2026-11-25", "--to", "2026-11-20", NULL);
+    g_auto(Result) hours = cli (f, "export-hours", "--from", "2026-11-25", "--to", "2026-11-20", NULL);
+    g_auto(Result) list = cli (f, "visits", "--from", "2026-11-25", "--to", "2026-11-20", NULL);
+    g_auto(Result) same = cli (f, "export-visits", "--from", "2026-11-20", "--to", "2026-11-20", NULL);
+
+    assert_fails (&visits, "--from 2026-11-25 is after --to 2026-11-20");
+    g_assert_cmpstr (visits.out, ==, "");
+    assert_fails (&hours, "after it ends");
+    g_assert_cmpstr (hours.out, ==, "");
+    assert_fails (&list, "is after");
+    assert_ok (&same);
+  }
   g_assert_true (g_file_set_contents (junk, "this is not a care log, it is a shopping list: milk, eggs, "
                                       "bread, tea, soap and a birthday card for Rose", -1, NULL));
   g_free (f->store);
