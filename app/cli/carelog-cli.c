@@ -20,38 +20,38 @@
 /* Main -------------------------------------------------------------------- */
 
 static const Command commands[] = {
-  { "demo", cmd_demo, 0, "demo [--role carer|supervisor]", N_("create a demo care log in this profile") },
-  { "check-in", cmd_check_in, 1, "check-in CLIENT [--schedule ID] [--service TEXT] [--location LAT,LON,ACC]",
+  { "demo", cmd_demo, 0, 0, "demo [--role carer|supervisor]", N_("create a demo care log in this profile") },
+  { "check-in", cmd_check_in, 1, 1, "check-in CLIENT [--schedule ID] [--service TEXT] [--location LAT,LON,ACC]",
     N_("start a visit; prints the visit id") },
-  { "task", cmd_task, 3, "task VISIT TASK done|not-done [--reason TEXT]", N_("answer a care-plan task") },
-  { "note", cmd_note, 3, "note VISIT CATEGORY TEXT…", N_("add a care note; prints the note id") },
-  { "check-out", cmd_check_out, 1, "check-out VISIT", N_("finish a visit") },
-  { "amend-visit", cmd_amend_visit, 3, "amend-visit VISIT check-in|check-out|service VALUE --reason TEXT",
+  { "task", cmd_task, 3, 3, "task VISIT TASK done|not-done [--reason TEXT]", N_("answer a care-plan task") },
+  { "note", cmd_note, 3, -1, "note VISIT CATEGORY TEXT…", N_("add a care note; prints the note id") },
+  { "check-out", cmd_check_out, 1, 1, "check-out VISIT", N_("finish a visit") },
+  { "amend-visit", cmd_amend_visit, 3, 3, "amend-visit VISIT check-in|check-out|service VALUE --reason TEXT",
     N_("correct a visit (time as HH:MM or YYYY-MM-DD HH:MM)") },
-  { "amend-note", cmd_amend_note, 2, "amend-note NOTE TEXT… --reason TEXT", N_("correct a note") },
-  { "retract-note", cmd_retract_note, 1, "retract-note NOTE --reason TEXT", N_("withdraw a note") },
-  { "hours", cmd_hours, 2, "hours travel|training|other MINUTES [--date YYYY-MM-DD] [--comment TEXT]",
+  { "amend-note", cmd_amend_note, 2, -1, "amend-note NOTE TEXT… --reason TEXT", N_("correct a note") },
+  { "retract-note", cmd_retract_note, 1, 1, "retract-note NOTE --reason TEXT", N_("withdraw a note") },
+  { "hours", cmd_hours, 2, 2, "hours travel|training|other MINUTES [--date YYYY-MM-DD] [--comment TEXT]",
     N_("add manual hours") },
-  { "cancel", cmd_cancel, 0, "cancel VISIT --reason TEXT | cancel --schedule ID --reason TEXT",
+  { "cancel", cmd_cancel, 0, 1, "cancel VISIT --reason TEXT | cancel --schedule ID --reason TEXT",
     N_("cancel a visit") },
-  { "review", cmd_review, 2, "review VISIT approve|query|flag [--message TEXT]", N_("review a visit (supervisors)") },
-  { "answer", cmd_answer, 2, "answer VISIT|REVIEW TEXT…",
+  { "review", cmd_review, 2, 2, "review VISIT approve|query|flag [--message TEXT]", N_("review a visit (supervisors)") },
+  { "answer", cmd_answer, 2, -1, "answer VISIT|REVIEW TEXT…",
     N_("answer a supervisor's query on a visit (the visit id, or the review id `show` prints)") },
-  { "today", cmd_today, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },
-  { "show", cmd_show, 1, "show VISIT", N_("show a visit with its tasks, notes and history") },
-  { "visits", cmd_visits, 0,
+  { "today", cmd_today, 0, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },
+  { "show", cmd_show, 1, 1, "show VISIT", N_("show a visit with its tasks, notes and history") },
+  { "visits", cmd_visits, 0, 0,
     "visits [--carer M] [--client C] [--from DATE] [--to DATE] [--review queried|…] [--exceptions]",
     N_("the co-op's visits, newest first (first 100), exceptions first with --exceptions") },
-  { "week", cmd_week, 0, "week [--week 2026-W47 | --date YYYY-MM-DD] [--carer MEMBER]", N_("hours of a week") },
-  { "outbox", cmd_outbox, 0, "outbox", N_("records not yet acknowledged by the co-op") },
-  { "search", cmd_search, 1, "search WORDS…", N_("search the care notes") },
-  { "export-visits", cmd_export_visits, 0,
+  { "week", cmd_week, 0, 0, "week [--week 2026-W47 | --date YYYY-MM-DD] [--carer MEMBER]", N_("hours of a week") },
+  { "outbox", cmd_outbox, 0, 0, "outbox", N_("records not yet acknowledged by the co-op") },
+  { "search", cmd_search, 1, -1, "search WORDS…", N_("search the care notes") },
+  { "export-visits", cmd_export_visits, 0, 0,
     "export-visits [--from DATE] [--to DATE] [--carer M] [--client C] [--output FILE]", N_("visits as CSV") },
-  { "export-hours", cmd_export_hours, 0,
+  { "export-hours", cmd_export_hours, 0, 0,
     "export-hours [--from DATE] [--to DATE] [--carer M] [--approved-only] [--output FILE]", N_("hours as CSV") },
-  { "verify", cmd_verify, 0, "verify", N_("run the full integrity check") },
-  { "enrol", cmd_enrol, 1, "enrol LINE [--device-name NAME]", N_("enrol this profile with a co-op (runs carelog-syncd)") },
-  { "sync", cmd_sync, 0, "sync", N_("sync once now (runs carelog-syncd)") },
+  { "verify", cmd_verify, 0, 0, "verify", N_("run the full integrity check") },
+  { "enrol", cmd_enrol, 1, 1, "enrol LINE [--device-name NAME]", N_("enrol this profile with a co-op (runs carelog-syncd)") },
+  { "sync", cmd_sync, 0, 0, "sync", N_("sync once now (runs carelog-syncd)") },
 };
 
 static void
@@ -88,6 +88,8 @@ parse_option (Cli        *cli,
 
   if (g_str_equal (arg, "--json"))
     return cli->json = TRUE;
+  if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
+    return cli->help = TRUE;
   if (g_str_equal (arg, "--approved-only"))
     return cli->approved_only = TRUE;
   if (g_str_equal (arg, "--exceptions"))
@@ -121,6 +123,8 @@ parse_args (Cli     *cli,
     {
       if (!options_done && g_str_equal (argv[i], "--"))
         options_done = TRUE;
+      else if (!options_done && g_str_equal (argv[i], "-h"))
+        cli->help = TRUE;
       else if (options_done || !g_str_has_prefix (argv[i], "--"))
         g_ptr_array_add (positional, g_strdup (argv[i]));
       else if (!parse_option (cli, argv, &i, error))
@@ -147,6 +151,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Cli, cli_clear)
 
 static gboolean
 open_store (Cli     *cli,
+            gboolean may_create,
             GError **error)
 {
   g_autofree char *path = NULL;
@@ -158,6 +163,31 @@ open_store (Cli     *cli,
   if (cli->profile != NULL && (strchr (cli->profile, '/') != NULL || cli->profile[0] == '.'))
     return cli_usage_error (error, _("A profile name cannot contain “/” or start with “.”."));
   path = cli->store_path ? g_strdup (cli->store_path) : care_store_default_path (cli->profile);
+  /* Only demo makes a new care log; any other command on a profile or a
+   * file that does not exist says so, rather than leaving an empty store. */
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !may_create)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (cli->store_path != NULL && !g_file_test (dir, G_FILE_TEST_IS_DIR))
+        return cli_usage_error (error, _("The folder %s does not exist: check the --store path."), dir);
+      if (cli->store_path != NULL)
+        return cli_usage_error (error, _("There is no care log at %s. Check the --store path, or create "
+                                         "one there with `carelog-cli --store %s demo` (a demo care log) or "
+                                         "`carelog-cli --store %s enrol LINE` (with your co-op’s enrolment "
+                                         "line)."), path, path, path);
+      return cli_usage_error (error, _("There is no profile “%s” on this machine (no care log at %s). Create "
+                                       "it with `carelog-cli --profile %s demo` (a demo care log) or "
+                                       "`carelog-cli --profile %s enrol LINE` (with your co-op’s enrolment "
+                                       "line)."), cli->profile, path, cli->profile, cli->profile);
+    }
+  if (cli->store_path != NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+        return cli_usage_error (error, _("The folder %s does not exist: check the --store path."), dir);
+    }
   cli->store = care_store_open (path, error);
   return cli->store != NULL;
 }
@@ -182,7 +212,7 @@ run (Cli     *cli,
 
   if (!parse_args (cli, argc, argv, positional, error))
     return FALSE;
-  if (positional->len <= 1 || g_str_equal (positional->pdata[0], "help"))
+  if (cli->help || positional->len <= 1 || g_str_equal (positional->pdata[0], "help"))
     {
       print_usage (stdout);
       return TRUE;
@@ -192,8 +222,20 @@ run (Cli     *cli,
     return cli_usage_error (error, _("Unknown command “%s” (see carelog-cli help)."), (char *) positional->pdata[0]);
   if ((int) positional->len - 2 < command->min_args)
     return cli_usage_error (error, _("Usage: carelog-cli %s"), command->usage);
+  if (command->max_args >= 0 && (int) positional->len - 2 > command->max_args)
+    {
+      g_autofree char *takes = command->max_args == 0
+        ? g_strdup (_("takes no arguments"))
+        : g_strdup_printf (ngettext ("takes at most %d argument", "takes at most %d arguments",
+                                     command->max_args), command->max_args);
+
+      return cli_usage_error (error, _("%s %s: “%s” is one too many (put a value with spaces in quotes). "
+                                       "Usage: carelog-cli %s"),
+                              command->name, takes, (char *) positional->pdata[command->max_args + 1],
+                              command->usage);
+    }
   cli->args = (char **) positional->pdata + 1;
-  if (command->func != cmd_enrol && command->func != cmd_sync && !open_store (cli, error))
+  if (command->func != cmd_enrol && command->func != cmd_sync && !open_store (cli, command->func == cmd_demo, error))
     return FALSE;
   if (cli->profile == NULL && cli->store_path == NULL)
     cli->profile = g_strdup (g_getenv ("CARELOG_PROFILE") ? g_getenv ("CARELOG_PROFILE") : "default");

@@ -33,6 +33,7 @@ typedef struct
   char *device_name;
   gboolean approved_only;
   gboolean exceptions;
+  gboolean help;
   char *review;
   char **args;          /* positional arguments after the command */
   CareStore *store;
@@ -45,6 +46,7 @@ typedef struct
   const char *name;
   CommandFunc func;
   int min_args;
+  int max_args;         /* -1: any number (free text) */
   const char *usage;
   const char *summary;
 } Command;

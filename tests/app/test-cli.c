@@ -35,29 +35,65 @@ cli (Fixture    *f,
      ...) G_GNUC_NULL_TERMINATED;
 
 static Result
-cli (Fixture    *f,
-     const char *first,
-     ...)
+run_cli (gboolean    with_store,
+         Fixture    *f,
+         const char *first,
+         va_list     args)
 {
   const char *build = g_getenv ("CARELOG_BUILD_DIR");
   g_autofree char *bin = g_build_filename (build ? build : ".", "app", "carelog-cli", NULL);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   Result r = { 0 };
-  va_list args;
 
   g_ptr_array_add (argv, bin);
-  g_ptr_array_add (argv, "--store");
-  g_ptr_array_add (argv, f->store);
-  va_start (args, first);
+  if (with_store)
+    {
+      g_ptr_array_add (argv, "--store");
+      g_ptr_array_add (argv, f->store);
+    }
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
     g_ptr_array_add (argv, (char *) a);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
   g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
                                &r.out, &r.err, &r.status, &error));
   g_assert_no_error (error);
   r.status = WIFEXITED (r.status) ? WEXITSTATUS (r.status) : 255;
+  return r;
+}
+
+/* carelog-cli --store FIXTURE'S STORE ARGS… */
+static Result
+cli (Fixture    *f,
+     const char *first,
+     ...)
+{
+  va_list args;
+  Result r;
+
+  va_start (args, first);
+  r = run_cli (TRUE, f, first, args);
+  va_end (args);
+  return r;
+}
+
+/* carelog-cli ARGS… (no --store) */
+static Result
+cli_bare (Fixture    *f,
+          const char *first,
+          ...) G_GNUC_NULL_TERMINATED;
+
+static Result
+cli_bare (Fixture    *f,
+          const char *first,
+          ...)
+{
+  va_list args;
+  Result r;
+
+  va_start (args, first);
+  r = run_cli (FALSE, f, first, args);
+  va_end (args);
   return r;
 }
 
@@ -353,6 +389,69 @@ test_cancel_schedule (Fixture       *f,
   g_assert_cmpuint (cancels, ==, 1);
 }
 
+/* Help, stray arguments, and profiles or files that do not exist. */
+static void
+test_usage (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *data_dir = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *profile_db = g_build_filename (data_dir, "profiles", "nobody", "carelog.db", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", "x.db", NULL);
+  g_autofree char *absent = g_build_filename (f->dir, "absent.db", NULL);
+
+  {
+    g_auto(Result) help = cli_bare (f, "--help", NULL);
+    g_auto(Result) h = cli_bare (f, "help", NULL);
+    g_auto(Result) extra = cli (f, "today", "tomorrow", NULL);
+    g_auto(Result) split = cli (f, "amend-visit", "v1", "check-out", "2026-11-23", "10:30", "--reason", "x", NULL);
+    g_auto(Result) text = cli (f, "search", "porridge", "toast", NULL);
+
+    assert_ok (&help);
+    g_assert_true (g_str_has_prefix (help.out, "Usage: carelog-cli"));
+    g_assert_nonnull (strstr (help.out, "check-in CLIENT"));
+    assert_ok (&h);
+    g_assert_cmpstr (h.out, ==, help.out);
+    assert_fails (&extra, "“tomorrow” is one too many");
+    assert_fails (&split, "“10:30” is one too many");
+    assert_ok (&text);
+  }
+  g_setenv ("CARELOG_DATA_DIR", data_dir, TRUE);
+  {
+    const char *readers[] = { "today", "show", "week", "outbox", "search", "visits", "export-visits",
+                              "export-hours", "verify", "check-in" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+      {
+        gboolean one = g_str_equal (readers[i], "show") || g_str_equal (readers[i], "search")
+                       || g_str_equal (readers[i], "check-in");
+        g_auto(Result) r = cli_bare (f, "--profile", "nobody", readers[i], one ? "x" : NULL, NULL);
+
+        assert_fails (&r, "There is no profile “nobody”");
+        g_assert_nonnull (strstr (r.err, "--profile nobody demo"));
+        g_assert_nonnull (strstr (r.err, "enrol"));
+        g_assert_false (g_file_test (profile_db, G_FILE_TEST_EXISTS));
+      }
+  }
+  {
+    g_auto(Result) demo = cli_bare (f, "--profile", "nobody", "demo", NULL);
+    g_auto(Result) today = cli_bare (f, "--profile", "nobody", "today", NULL);
+
+    assert_ok (&demo);
+    assert_ok (&today);
+  }
+  g_unsetenv ("CARELOG_DATA_DIR");
+  {
+    g_auto(Result) folder = cli_bare (f, "--store", missing, "today", NULL);
+    g_auto(Result) folder_demo = cli_bare (f, "--store", missing, "demo", NULL);
+    g_auto(Result) file = cli_bare (f, "--store", absent, "visits", NULL);
+
+    assert_fails (&folder, "does not exist");
+    assert_fails (&folder_demo, "does not exist");
+    assert_fails (&file, "There is no care log at");
+    g_assert_false (g_file_test (absent, G_FILE_TEST_EXISTS));
+  }
+}
+
 static void
 test_syncd (Fixture       *f,
             gconstpointer  data)
@@ -389,6 +488,7 @@ main (int   argc,
   g_test_add ("/app/cli/errors", Fixture, NULL, fixture_set_up, test_errors, fixture_tear_down);
   g_test_add ("/app/cli/answer-query", Fixture, NULL, fixture_set_up, test_answer_query, fixture_tear_down);
   g_test_add ("/app/cli/cancel-schedule", Fixture, NULL, fixture_set_up, test_cancel_schedule, fixture_tear_down);
+  g_test_add ("/app/cli/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
   g_test_add ("/app/cli/sync-daemon", Fixture, NULL, fixture_set_up, test_syncd, fixture_tear_down);
   return g_test_run ();
 }
