@@ -106,6 +106,7 @@ static const char SQL_CARER_CLIENTS[] =
   "SELECT a.client FROM assignments a LEFT JOIN clients c ON c.client = a.client"
   " WHERE a.carer = ? AND a.active AND coalesce(c.active, 1) ORDER BY c.name, a.client";
 static const char SQL_CLIENT_NAME[] = "SELECT name FROM clients WHERE client = ?";
+static const char SQL_CLIENT_ADDRESS[] = "SELECT address FROM clients WHERE client = ?";
 static const char SQL_MEMBER_NAME[] = "SELECT name FROM members WHERE member = ?";
 static const char SQL_OUTBOX_COUNTS[] =
   "SELECT coalesce(sum(sync = 0), 0), coalesce(sum(sync = 2), 0), coalesce(sum(sync = 1), 0),"
@@ -1040,6 +1041,13 @@ care_store_get_client_name (CareStore  *self,
                             const char *client)
 {
   return lookup_name (self, SQL_CLIENT_NAME, client);
+}
+
+char *
+care_store_get_client_address (CareStore  *self,
+                               const char *client)
+{
+  return lookup_name (self, SQL_CLIENT_ADDRESS, client);
 }
 
 char *

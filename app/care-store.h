@@ -364,6 +364,9 @@ GPtrArray  *care_store_list_clients       (CareStore  *self,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 char       *care_store_get_client_name    (CareStore  *self,
                                            const char *client) G_GNUC_WARN_UNUSED_RESULT;
+/* The client's address, or NULL when the client is unknown. */
+char       *care_store_get_client_address (CareStore  *self,
+                                           const char *client) G_GNUC_WARN_UNUSED_RESULT;
 char       *care_store_get_member_name    (CareStore  *self,
                                            const char *member) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    care_store_get_outbox_counts  (CareStore        *self,

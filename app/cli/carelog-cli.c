@@ -37,6 +37,8 @@ static const Command commands[] = {
   { "review", cmd_review, 2, 2, "review VISIT approve|query|flag [--message TEXT]", N_("review a visit (supervisors)") },
   { "answer", cmd_answer, 2, -1, "answer VISIT|REVIEW TEXT…",
     N_("answer a supervisor's query on a visit (the visit id, or the review id `show` prints)") },
+  { "clients", cmd_clients, 0, 0, "clients [--carer MEMBER]",
+    N_("the clients this carer is assigned to (all clients for a supervisor), with id, name and address") },
   { "today", cmd_today, 0, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },
   { "show", cmd_show, 1, 1, "show VISIT", N_("show a visit with its tasks, notes and history") },
   { "visits", cmd_visits, 0, 0,

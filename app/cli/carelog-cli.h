@@ -90,6 +90,7 @@ gboolean cmd_cancel (Cli *cli, GError **error);
 gboolean cmd_review (Cli *cli, GError **error);
 gboolean cmd_answer (Cli *cli, GError **error);
 gboolean cmd_today (Cli *cli, GError **error);
+gboolean cmd_clients (Cli *cli, GError **error);
 gboolean cmd_show (Cli *cli, GError **error);
 gboolean cmd_visits (Cli *cli, GError **error);
 gboolean cmd_week (Cli *cli, GError **error);

@@ -47,6 +47,52 @@ cmd_today (Cli     *cli,
   return TRUE;
 }
 
+gboolean
+cmd_clients (Cli     *cli,
+             GError **error)
+{
+  /* A carer sees their own clients; a supervisor or administrator every
+   * client, unless --carer names one carer. */
+  const char *carer = cli->carer != NULL ? cli->carer
+                      : care_store_get_role (cli->store) == CARE_ROLE_CARER ? care_store_get_member (cli->store)
+                                                                            : NULL;
+  g_autoptr(GPtrArray) ids = care_store_list_clients (cli->store, carer, error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (ids == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      b = json_builder_new ();
+      json_builder_begin_array (b);
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = ids->pdata[i];
+      g_autofree char *name = care_store_get_client_name (cli->store, id);
+      g_autofree char *address = care_store_get_client_address (cli->store, id);
+
+      if (cli->json)
+        {
+          json_builder_begin_object (b);
+          cli_json_str (b, "client", id);
+          cli_json_str (b, "name", name);
+          cli_json_str (b, "address", address);
+          json_builder_end_object (b);
+        }
+      else
+        g_print ("%-12s %-24s %s\n", id, name ? name : "", address ? address : "");
+    }
+  if (cli->json)
+    {
+      json_builder_end_array (b);
+      cli_print_json (b);
+    }
+  else if (ids->len == 0)
+    g_print (_("No clients yet: the co-op’s client list arrives with the first sync.\n"));
+  return TRUE;
+}
+
 static void
 detail_to_json (CareStore             *store,
                 JsonBuilder           *b,

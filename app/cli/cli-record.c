@@ -53,13 +53,22 @@ cmd_check_in (Cli     *cli,
 {
   double loc[3];
   g_autofree char *visit = NULL;
+  g_autoptr(GError) local = NULL;
 
   if (cli->location != NULL && !parse_location (cli->location, loc, error))
     return FALSE;
   visit = care_store_check_in (cli->store, cli->args[0], cli->schedule, cli->service,
-                               cli->location ? loc : NULL, error);
+                               cli->location ? loc : NULL, &local);
   if (visit == NULL)
-    return FALSE;
+    {
+      g_autofree char *name = care_store_get_client_name (cli->store, cli->args[0]);
+
+      if (g_error_matches (local, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND) && name == NULL)
+        return cli_usage_error (error, _("Unknown client %s: `carelog-cli clients` lists them (sync to "
+                                         "receive the co-op’s latest list)."), cli->args[0]);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   cli_print_id (cli, "visit", visit, _("Checked in. Saved on this tablet."));
   return TRUE;
 }

@@ -270,7 +270,7 @@ test_errors (Fixture       *f,
 
   assert_fails (&unknown, "Unknown command");
   assert_fails (&usage, "Usage: carelog-cli task");
-  assert_fails (&client, "c-nobody");
+  assert_fails (&client, "Unknown client c-nobody: `carelog-cli clients` lists them");
   assert_fails (&visit, "no-such-visit");
   assert_fails (&again, "already set up");
   {
@@ -452,6 +452,37 @@ test_usage (Fixture       *f,
   }
 }
 
+/* `clients` lists this carer's clients (id, name, address). */
+static void
+test_clients (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(Result) text = cli (f, "clients", NULL);
+  g_auto(Result) json = cli (f, "clients", "--json", NULL);
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *a;
+  gboolean rose = FALSE;
+
+  assert_ok (&text);
+  g_assert_nonnull (strstr (text.out, "c-rose"));
+  g_assert_nonnull (strstr (text.out, "Rose Whitfield"));
+  g_assert_nonnull (strstr (text.out, "14 Mill Lane, Hebden Bridge HX7 8AB"));
+  assert_ok (&json);
+  list = parse (json.out);
+  a = json_node_get_array (list);
+  g_assert_cmpuint (json_array_get_length (a), >, 0);
+  g_assert_cmpuint (json_array_get_length (a), <, 7); /* only her clients, not all seven */
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *c = json_array_get_object_element (a, i);
+
+      g_assert_nonnull (json_object_get_string_member (c, "name"));
+      g_assert_nonnull (json_object_get_string_member (c, "address"));
+      rose |= g_str_equal (json_object_get_string_member (c, "client"), "c-rose");
+    }
+  g_assert_true (rose);
+}
+
 static void
 test_syncd (Fixture       *f,
             gconstpointer  data)
@@ -489,6 +520,7 @@ main (int   argc,
   g_test_add ("/app/cli/answer-query", Fixture, NULL, fixture_set_up, test_answer_query, fixture_tear_down);
   g_test_add ("/app/cli/cancel-schedule", Fixture, NULL, fixture_set_up, test_cancel_schedule, fixture_tear_down);
   g_test_add ("/app/cli/usage", Fixture, NULL, fixture_set_up, test_usage, fixture_tear_down);
+  g_test_add ("/app/cli/clients", Fixture, NULL, fixture_set_up, test_clients, fixture_tear_down);
   g_test_add ("/app/cli/sync-daemon", Fixture, NULL, fixture_set_up, test_syncd, fixture_tear_down);
   return g_test_run ();
 }
