@@ -129,7 +129,25 @@ detail_to_json (CareStore             *store,
       cli_json_str (b, "text", n->text);
       json_builder_set_member_name (b, "retracted");
       json_builder_add_boolean_value (b, n->retracted);
-      cli_json_int (b, "versions", n->versions->len);
+      cli_json_str (b, "author", n->author);
+      cli_json_int (b, "created_at", n->created_at);
+      /* The original first, then each correction or withdrawal with its reason. */
+      json_builder_set_member_name (b, "versions");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < n->versions->len; k++)
+        {
+          CareNoteVersion *v = n->versions->pdata[k];
+
+          json_builder_begin_object (b);
+          cli_json_str (b, "kind", k == 0 ? "original" : n->retracted && k == n->versions->len - 1
+                                                          ? "withdrawn" : "correction");
+          cli_json_str (b, "text", v->text);
+          cli_json_str (b, "reason", v->reason);
+          cli_json_str (b, "author", v->author);
+          cli_json_int (b, "at", v->at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -174,6 +192,22 @@ print_tasks_and_notes (CareStore             *store,
 
       g_print ("  %s [%s]%s %s\n      note %s, %s\n", at, n->category, n->retracted ? _(" (withdrawn)") : "",
                n->text, n->note, cli_sync_name (n->sync));
+      for (guint k = 0; n->versions->len > 1 && k < n->versions->len; k++)
+        {
+          CareNoteVersion *v = n->versions->pdata[k];
+          g_autofree char *when = cli_format_time (store, v->at, "%a %d %b %H:%M");
+          g_autofree char *who = care_store_get_member_name (store, v->author);
+          gboolean withdrawn = n->retracted && k == n->versions->len - 1 && k > 0;
+
+          if (k == 0)
+            g_print (_("      original, %s, %s: %s\n"), who ? who : v->author, when, v->text);
+          else if (withdrawn)
+            g_print (_("      withdrawn, %s, %s; reason: %s\n"), who ? who : v->author, when,
+                     v->reason ? v->reason : "");
+          else
+            g_print (_("      corrected, %s, %s; reason: %s\n        %s\n"), who ? who : v->author, when,
+                     v->reason ? v->reason : "", v->text);
+        }
     }
 }
 

@@ -214,6 +214,30 @@ test_visit (Fixture       *f,
     g_autoptr(JsonNode) hits = NULL;
 
     assert_ok (&amend);
+    {
+      /* Both texts and the reason stay visible after the correction. */
+      g_auto(Result) human = cli (f, "show", visit, NULL);
+      g_auto(Result) json = cli (f, "show", visit, "--json", NULL);
+      g_autoptr(JsonNode) detail = NULL;
+      JsonObject *n;
+      JsonArray *versions;
+
+      assert_ok (&human);
+      g_assert_nonnull (strstr (human.out, "Ate porridge"));
+      g_assert_nonnull (strstr (human.out, "Ate toast"));
+      g_assert_nonnull (strstr (human.out, "wrong breakfast"));
+      assert_ok (&json);
+      detail = parse (json.out);
+      n = json_array_get_object_element (json_object_get_array_member (json_node_get_object (detail), "notes"), 0);
+      g_assert_cmpstr (json_object_get_string_member (n, "text"), ==, "Ate toast");
+      versions = json_object_get_array_member (n, "versions");
+      g_assert_cmpuint (json_array_get_length (versions), ==, 2);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (versions, 0), "kind"), ==, "original");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (versions, 0), "text"), ==, "Ate porridge");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (versions, 1), "kind"), ==, "correction");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (versions, 1), "text"), ==, "Ate toast");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (versions, 1), "reason"), ==, "wrong breakfast");
+    }
     assert_fails (&noreason, "--reason");
     assert_ok (&service);
     assert_ok (&search);
