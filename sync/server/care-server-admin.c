@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -385,6 +386,46 @@ cmd_assign (int argc, char **argv)
   return 0;
 }
 
+/* A start time in the co-op's zone: YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS,
+ * with T or a space. Parsed by hand: GLib 2.74's ISO 8601 parser wants
+ * seconds and also takes forms (week dates, offsets) a rota must not hold. */
+static GDateTime *
+parse_start (const char *start,
+             GTimeZone  *tz)
+{
+  static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+  int year, month, day, hour, minute, second = 0;
+  size_t len;
+  GDateTime *dt;
+
+  if (start == NULL)
+    return NULL;
+  len = strlen (start);
+  if (len != 16 && len != 19)
+    return NULL;
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = start[i];
+
+      if (shape[i] == 'd' ? !g_ascii_isdigit (c)
+          : shape[i] == 'T' ? (c != 'T' && c != ' ')
+          : c != shape[i])
+        return NULL;
+    }
+  year = atoi (start);
+  month = atoi (start + 5);
+  day = atoi (start + 8);
+  hour = atoi (start + 11);
+  minute = atoi (start + 14);
+  if (len == 19)
+    second = atoi (start + 17);
+  if (month < 1 || month > 12 || day < 1 || day > g_date_get_days_in_month (month, year)
+      || hour > 23 || minute > 59 || second > 59)
+    return NULL;
+  dt = g_date_time_new (tz, year, month, day, hour, minute, second);
+  return dt;
+}
+
 static gboolean
 add_schedule (CareServerStore *store,
               const char      *schedule,
@@ -402,17 +443,13 @@ add_schedule (CareServerStore *store,
 
   if (tz == NULL)
     tz = g_time_zone_new_utc ();
-  if (start != NULL)
-    {
-      /* GLib wants seconds; people write 08:30. */
-      g_autofree char *full = strlen (start) == 16 ? g_strconcat (start, ":00", NULL) : g_strdup (start);
-
-      dt = g_date_time_new_from_iso8601 (full, tz);
-    }
+  dt = parse_start (start, tz);
   if (dt == NULL)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
-                   "“%s” is not a start time; write YYYY-MM-DDTHH:MM (co-op time).", start ? start : "");
+                   "“%s” is not a start time; write the co-op's local date and time as "
+                   "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS, for example 2026-11-24T08:30.",
+                   start ? start : "");
       return FALSE;
     }
   if (!store->vtable->client_exists (store, client) || !store->vtable->member_exists (store, carer, NULL, NULL))

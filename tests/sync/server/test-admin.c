@@ -1,0 +1,113 @@
+/* test-admin.c: carelog-server's administration commands, run as the real
+ * binary the way a co-ordinator types them.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <string.h>
+
+#include "server-fixture.h"
+
+/* The start (ms since the epoch, UTC) of every schedule.set m-carer pulls,
+ * by schedule id. */
+static GHashTable *
+pulled_starts (ServerFixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  GHashTable *starts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  TestDevice *d;
+
+  fixture_start (f, NULL, NULL);
+  d = device_enrol (f, "m-carer");
+  records = pull_all (d->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < records->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (records, i);
+
+      if (e->type == CARE_EVENT_SCHEDULE_SET)
+        g_hash_table_insert (starts, g_strdup (json_object_get_string_member (e->body, "schedule")),
+                             g_memdup2 (&(gint64) { json_object_get_int_member (e->body, "start") },
+                                        sizeof (gint64)));
+    }
+  device_free (d);
+  fixture_stop (f);
+  return starts;
+}
+
+static gint64
+start_of (GHashTable *starts,
+          const char *schedule)
+{
+  gint64 *v = g_hash_table_lookup (starts, schedule);
+
+  g_assert_nonnull (v);
+  return *v;
+}
+
+/* Start times: HH:MM and HH:MM:SS, with T or a space, in the co-op's zone
+ * (Europe/Rome, UTC+1 in November), from "schedule add" and "rota import";
+ * other shapes are refused naming both accepted forms. */
+static void
+test_start_times (void)
+{
+  ServerFixture f;
+  g_autoptr(GHashTable) starts = NULL;
+  g_autofree char *csv = NULL, *bad_csv = NULL;
+  const char *bad[] = { "2026-11-24T8:30", "2026-11-24T08:30Z", "2026-11-24T08:30:00+01:00",
+                        "2026-W48-2T08:30:00", "2026-02-30T08:30", "2026-11-24T24:00", "tomorrow", "" };
+  const gint64 base = 1795505400000;   /* 2026-11-24 08:30 in Rome = 07:30 UTC */
+
+  fixture_setup (&f);
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer",
+                         "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "p", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-2", "--client", "c-1", "--carer", "m-carer",
+                         "--start", "2026-11-24T08:30:15", "--minutes", "45", "--service", "p", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-3", "--client", "c-1", "--carer", "m-carer",
+                         "--start", "2026-11-24 09:30", "--minutes", "45", "--service", "p", NULL));
+  csv = g_build_filename (f.tmp, "rota.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "schedule,client,carer,start,minutes,service\n"
+                                           "s-4,c-1,m-carer,2026-11-24T10:30,30,meal\n"
+                                           "s-5,c-1,m-carer,2026-11-24T10:30:30,30,meal\n"
+                                           "s-6,c-1,m-carer,2026-11-24 11:30:00,30,meal\n", -1, NULL));
+  g_free (fixture_admin (&f, TRUE, "rota", "import", f.data, csv, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *err = fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-9", "--client", "c-1",
+                                            "--carer", "m-carer", "--start", bad[i], "--minutes", "45",
+                                            "--service", "p", NULL);
+      g_autofree char *line = g_strdup_printf ("s-9,c-1,m-carer,%s,30,meal\n", bad[i]);
+      g_autofree char *err2 = NULL;
+
+      g_assert_nonnull (err);
+      g_assert_nonnull (strstr (err, "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS"));
+      bad_csv = g_build_filename (f.tmp, "bad.csv", NULL);
+      g_assert_true (g_file_set_contents (bad_csv, line, -1, NULL));
+      err2 = fixture_admin (&f, FALSE, "rota", "import", f.data, bad_csv, NULL);
+      g_assert_nonnull (err2);
+      g_assert_nonnull (strstr (err2, "line 1"));
+      g_assert_nonnull (strstr (err2, "YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS"));
+      g_clear_pointer (&bad_csv, g_free);
+    }
+
+  starts = pulled_starts (&f);
+  g_assert_cmpuint (g_hash_table_size (starts), ==, 6);   /* none of the refused ones */
+  g_assert_cmpint (start_of (starts, "s-1"), ==, base);
+  g_assert_cmpint (start_of (starts, "s-2"), ==, base + 15000);
+  g_assert_cmpint (start_of (starts, "s-3"), ==, base + 3600000);
+  g_assert_cmpint (start_of (starts, "s-4"), ==, base + 2 * 3600000);
+  g_assert_cmpint (start_of (starts, "s-5"), ==, base + 2 * 3600000 + 30000);
+  g_assert_cmpint (start_of (starts, "s-6"), ==, base + 3 * 3600000);
+  fixture_teardown (&f);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/admin/start-times", test_start_times);
+  return g_test_run ();
+}
