@@ -127,7 +127,13 @@ gboolean
 cmd_enrol (Cli     *cli,
            GError **error)
 {
-  return run_syncd (cli, "--enrol", cli->args[0], error);
+  if (!run_syncd (cli, "--enrol", cli->args[0], error))
+    return FALSE;
+  if (!cli->json)
+    g_print (_("The co-op’s records (clients, care plans, the rota) arrive at the next sync: run "
+               "`carelog-cli %s %s sync` now, or let the sync daemon do it once online.\n"),
+             cli->store_path ? "--store" : "--profile", cli->store_path ? cli->store_path : cli->profile);
+  return TRUE;
 }
 
 gboolean

@@ -16,14 +16,32 @@ gboolean
 cmd_demo (Cli     *cli,
           GError **error)
 {
-  CareRole role = care_role_from_string (cli->role ? cli->role : "carer");
+  CareRole role = cli->role ? care_role_from_string (cli->role) : CARE_ROLE_CARER;
   g_autofree char *name = NULL;
 
-  if (role == CARE_ROLE_INVALID)
-    return cli_usage_error (error, _("--role must be carer, supervisor or administrator."));
+  if (role != CARE_ROLE_CARER && role != CARE_ROLE_SUPERVISOR)
+    return cli_usage_error (error, _("--role takes carer or supervisor."));
   if (care_store_get_device (cli->store) != NULL)
-    return cli_usage_error (error, _("This profile is already set up (%s); the demo needs a new profile, "
-                                 "e.g. --profile demo."), care_store_get_path (cli->store));
+    {
+      g_autofree char *other = NULL;
+
+      if (cli->store_path != NULL)
+        return cli_usage_error (error, _("%s is already set up; the demo needs a new file, e.g. "
+                                         "`carelog-cli --store demo.db demo`, or a new profile."),
+                                care_store_get_path (cli->store));
+      /* Suggest a profile name that is free. */
+      for (int n = 2; other == NULL || g_file_test (other, G_FILE_TEST_EXISTS); n++)
+        {
+          g_autofree char *free_name = g_strdup_printf ("%s-%d", cli->profile, n);
+
+          g_free (other);
+          other = care_store_default_path (free_name);
+          if (!g_file_test (other, G_FILE_TEST_EXISTS) || n > 99)
+            return cli_usage_error (error, _("The profile “%s” is already set up (%s); the demo needs a "
+                                             "new profile, e.g. `carelog-cli --profile %s demo`."),
+                                    cli->profile, care_store_get_path (cli->store), free_name);
+        }
+    }
   if (!care_demo_populate (cli->store, role, error))
     return FALSE;
   name = care_store_get_member_name (cli->store, care_store_get_member (cli->store));

@@ -460,8 +460,15 @@ test_usage (Fixture       *f,
     g_auto(Result) demo = cli_bare (f, "--profile", "nobody", "demo", NULL);
     g_auto(Result) today = cli_bare (f, "--profile", "nobody", "today", NULL);
 
+    g_auto(Result) again = cli_bare (f, "--profile", "nobody", "demo", NULL);
+    g_auto(Result) role = cli_bare (f, "--profile", "other", "demo", "--role", "administrator", NULL);
+
     assert_ok (&demo);
     assert_ok (&today);
+    /* Suggests a profile that is free, not the one in use. */
+    assert_fails (&again, "already set up");
+    g_assert_nonnull (strstr (again.err, "--profile nobody-2 demo"));
+    assert_fails (&role, "--role takes carer or supervisor.");
   }
   g_unsetenv ("CARELOG_DATA_DIR");
   {
@@ -524,6 +531,8 @@ test_syncd (Fixture       *f,
     g_auto(Result) sync = cli (f, "sync", NULL);
 
     assert_ok (&enrol);
+    g_assert_nonnull (strstr (enrol.out, "arrive at the next sync"));
+    g_assert_nonnull (strstr (enrol.out, "sync` now"));
     assert_ok (&sync);
   }
   g_unsetenv ("CARELOG_SYNCD");
