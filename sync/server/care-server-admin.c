@@ -95,6 +95,34 @@ open_store (const char *dir,
 
 /* ---- init / serve ---- */
 
+/* Whether NAME is a time zone the co-op can use: an IANA name (Europe/Rome,
+ * UTC) this machine's tz database knows. GLib also takes offsets (+01:00) and
+ * POSIX rules (CET-1CEST,M3.5.0,...); those are refused, since tablets are
+ * told the zone by name. */
+static gboolean
+check_timezone (const char *name,
+                GError    **error)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+  gboolean shape = name != NULL && g_ascii_isalpha (name[0]) && strstr (name, "..") == NULL
+                   && !g_str_equal (name, "localtime");
+
+  for (const char *c = name; shape && *c; c++)
+    if (!g_ascii_isalnum (*c) && strchr ("/_+-", *c) == NULL)
+      shape = FALSE;
+  if (shape)
+    tz = g_time_zone_new_identifier (name);
+  if (tz == NULL)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "“%s” is not a time zone this machine knows; give an IANA name such as "
+                   "Europe/Rome or UTC (the names are under /usr/share/zoneinfo; install the "
+                   "tzdata package if that folder is missing).", name ? name : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static int
 cmd_init (int argc, char **argv)
 {
@@ -110,6 +138,8 @@ cmd_init (int argc, char **argv)
     return fail (error);
   if (argc != 2)
     return usage ();
+  if (!check_timezone (tz ? tz : "UTC", &error))
+    return fail (error);
   store = care_server_sqlite_open (argv[1], TRUE, tz ? tz : "UTC", &error);
   if (store == NULL)
     return fail (error);
@@ -437,12 +467,18 @@ add_schedule (CareServerStore *store,
               GError         **error)
 {
   g_autofree char *tzname = store->vtable->get_meta (store, "timezone");
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (tzname ? tzname : "UTC");
+  g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) dt = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
 
-  if (tz == NULL)
-    tz = g_time_zone_new_utc ();
+  /* Never silently UTC: a co-op made before zones were checked, or a
+   * machine without tzdata. */
+  if (!check_timezone (tzname ? tzname : "UTC", error))
+    {
+      g_prefix_error (error, "The co-op's time zone cannot be used: ");
+      return FALSE;
+    }
+  tz = g_time_zone_new_identifier (tzname ? tzname : "UTC");
   dt = parse_start (start, tz);
   if (dt == NULL)
     {

@@ -104,10 +104,44 @@ test_start_times (void)
   fixture_teardown (&f);
 }
 
+/* init refuses a zone the tz database does not know (schedules would
+ * otherwise be silently in UTC), and creates nothing. */
+static void
+test_init_timezone (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *tmp = g_dir_make_tmp ("carelog-admin-XXXXXX", &error);
+  const char *bad[] = { "Mars/Base", "europe/rome", "+01:00", "CET-1CEST,M3.5.0,M10.5.0/3", "../etc/passwd", "" };
+  ServerFixture f = { 0 };
+
+  g_assert_no_error (error);
+  f.tmp = tmp;
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *dir = g_build_filename (tmp, "coop", NULL);
+      g_autofree char *err = fixture_admin (&f, FALSE, "init", dir, "--timezone", bad[i], NULL);
+
+      g_assert_nonnull (err);
+      g_assert_nonnull (strstr (err, "is not a time zone this machine knows"));
+      g_assert_nonnull (strstr (err, "Europe/Rome"));
+      g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *dir = g_strdup_printf ("%s/coop%u", tmp, i);
+      g_autofree char *out = i == 0 ? fixture_admin (&f, TRUE, "init", dir, "--timezone", "Europe/Rome", NULL)
+                                    : fixture_admin (&f, TRUE, "init", dir, NULL);   /* UTC */
+
+      g_assert_nonnull (strstr (out, "Created"));
+    }
+  fixture_teardown (&f);   /* removes tmp */
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/admin/start-times", test_start_times);
+  g_test_add_func ("/admin/init-timezone", test_init_timezone);
   return g_test_run ();
 }
