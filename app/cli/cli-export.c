@@ -123,10 +123,36 @@ run_syncd (Cli         *cli,
   return TRUE;
 }
 
+/* The CLI's demo profile has no co-op: enrolling it would send invented
+ * records to a real co-op, and syncing it has nobody to talk to. */
+static gboolean
+refuse_local_demo (Cli        *cli,
+                   const char *what,
+                   GError    **error)
+{
+  g_autofree char *path = cli->store_path ? g_strdup (cli->store_path) : care_store_default_path (cli->profile);
+  g_autoptr(CareStore) store = NULL;
+  g_autofree char *demo = NULL;
+  g_autofree char *url = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) || (store = care_store_open (path, NULL)) == NULL)
+    return TRUE;
+  demo = care_store_get_meta (store, "demo");
+  url = care_store_get_meta (store, "server_url");
+  if (g_strcmp0 (demo, "1") == 0 && url == NULL)
+    return cli_usage_error (error, _("%s holds the command-line tool’s local demo care log, which has no co-op "
+                                     "server, so it cannot %s. Use a new profile for a real co-op, "
+                                     "e.g. `carelog-cli --profile work enrol LINE`."),
+                            path, what);
+  return TRUE;
+}
+
 gboolean
 cmd_enrol (Cli     *cli,
            GError **error)
 {
+  if (!refuse_local_demo (cli, _("be enrolled"), error))
+    return FALSE;
   if (!run_syncd (cli, "--enrol", cli->args[0], error))
     return FALSE;
   if (!cli->json)
@@ -140,6 +166,6 @@ gboolean
 cmd_sync (Cli     *cli,
           GError **error)
 {
-  return run_syncd (cli, "--once", NULL, error);
+  return refuse_local_demo (cli, _("sync"), error) && run_syncd (cli, "--once", NULL, error);
 }
 

@@ -527,6 +527,17 @@ test_syncd (Fixture       *f,
   g_assert_cmpint (g_chmod (script, 0755), ==, 0);
   g_setenv ("CARELOG_SYNCD", script, TRUE);
   {
+    /* The fixture's store is the local demo: it has no co-op. */
+    g_auto(Result) demo_enrol = cli (f, "enrol", "carelog:1:https://127.0.0.1:1:code:pin", NULL);
+    g_auto(Result) demo_sync = cli (f, "sync", NULL);
+
+    assert_fails (&demo_enrol, "local demo");
+    assert_fails (&demo_sync, "local demo");
+    g_assert_false (g_file_test (log, G_FILE_TEST_EXISTS));
+  }
+  g_free (f->store);
+  f->store = g_build_filename (f->dir, "work.db", NULL);
+  {
     g_auto(Result) enrol = cli (f, "enrol", "carelog:1:https://127.0.0.1:1:code:pin", NULL);
     g_auto(Result) sync = cli (f, "sync", NULL);
 
