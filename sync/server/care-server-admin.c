@@ -29,6 +29,7 @@ static const char usage_text[] =
   "  carelog-server serve DIR --listen ADDR:PORT --cert FILE --key FILE [--public-url URL]\n"
   "                 [--rate N] [--burst N] [--enrolments-per-minute N] | --insecure-http (loopback only)\n"
   "  carelog-server member add DIR MEMBER --name NAME --role carer|supervisor|administrator\n"
+  "  carelog-server member add DIR MEMBER --update [--name NAME] [--role ROLE]   (change or reactivate)\n"
   "  carelog-server member deactivate DIR MEMBER\n"
   "  carelog-server client add DIR CLIENT --name NAME --address ADDRESS [--task ID:LABEL[:essential]]...\n"
   "  carelog-server careplan set DIR CLIENT --task ID:LABEL[:essential]...\n"
@@ -234,11 +235,16 @@ static int
 cmd_member (int argc, char **argv)
 {
   g_autofree char *name = NULL, *role = NULL;
+  gboolean update = FALSE;
   GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, NULL, NULL },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, NULL, NULL },
+    { "update", 0, 0, G_OPTION_ARG_NONE, &update, NULL, NULL },
     { NULL }
   };
+  CareRole current = CARE_ROLE_INVALID;
+  g_autofree char *current_name = NULL;
+  gboolean exists;
   g_autoptr(GError) error = NULL;
   g_autoptr(CareServerStore) store = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
@@ -249,27 +255,47 @@ cmd_member (int argc, char **argv)
   if (argc != 4 || !(g_str_equal (argv[1], "add") || g_str_equal (argv[1], "deactivate")))
     return usage ();
   deactivate = g_str_equal (argv[1], "deactivate");
+  if (deactivate && (update || name != NULL || role != NULL))
+    return usage ();
   store = open_store (argv[2], &error);
   if (store == NULL)
     return fail (error);
+  exists = store->vtable->member_exists (store, argv[3], &current, &current_name);
   if (deactivate)
     {
-      CareRole current;
-      g_autofree char *current_name = NULL;
-
-      if (!store->vtable->member_exists (store, argv[3], &current, &current_name))
+      if (!exists)
         {
           g_printerr ("carelog-server: there is no member “%s”.\n", argv[3]);
           return 1;
         }
-      if (name == NULL)
-        name = g_steal_pointer (&current_name);
+      name = g_steal_pointer (&current_name);
       role = g_strdup (care_role_to_string (current));
     }
-  else if (name == NULL || care_role_from_string (role) == CARE_ROLE_INVALID)
+  else if (exists && !update)
     {
-      g_printerr ("carelog-server: give --name and --role carer, supervisor or administrator.\n");
-      return 2;
+      g_printerr ("carelog-server: member %s already exists (%s, %s); nothing was changed. "
+                  "To change their name or role, or to reactivate them, run the same command with --update; "
+                  "to add someone else, choose an id not yet in use.\n",
+                  argv[3], current_name, care_role_to_string (current) ?: "?");
+      return 1;
+    }
+  else if (!exists && update)
+    {
+      g_printerr ("carelog-server: there is no member “%s” to update; leave out --update to add them.\n", argv[3]);
+      return 1;
+    }
+  else
+    {
+      /* --update keeps what it is not told to change. */
+      if (name == NULL && exists)
+        name = g_steal_pointer (&current_name);
+      if (role == NULL && exists)
+        role = g_strdup (care_role_to_string (current));
+      if (name == NULL || care_role_from_string (role) == CARE_ROLE_INVALID)
+        {
+          g_printerr ("carelog-server: give --name and --role carer, supervisor or administrator.\n");
+          return 2;
+        }
     }
   json_object_set_string_member (body, "member", argv[3]);
   json_object_set_string_member (body, "name", name);
@@ -277,7 +303,7 @@ cmd_member (int argc, char **argv)
   json_object_set_boolean_member (body, "active", !deactivate);
   if (!append (store, CARE_EVENT_MEMBER_SET, body, &error))
     return fail (error);
-  g_print ("Member %s %s.\n", argv[3], deactivate ? "deactivated" : "saved");
+  g_print ("Member %s %s.\n", argv[3], deactivate ? "deactivated" : update ? "updated" : "added");
   return 0;
 }
 
@@ -470,6 +496,7 @@ add_schedule (CareServerStore *store,
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) dt = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
+  CareRole role = CARE_ROLE_INVALID;
 
   /* Never silently UTC: a co-op made before zones were checked, or a
    * machine without tzdata. */
@@ -488,10 +515,33 @@ add_schedule (CareServerStore *store,
                    start ? start : "");
       return FALSE;
     }
-  if (!store->vtable->client_exists (store, client) || !store->vtable->member_exists (store, carer, NULL, NULL))
+  if (!store->vtable->client_exists (store, client))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
-                   "Schedule %s names client “%s” and carer “%s”: add them first.", schedule, client, carer);
+                   "Schedule %s names client “%s”, who is not in the co-op: add them first with “client add”.",
+                   schedule, client);
+      return FALSE;
+    }
+  if (!store->vtable->member_exists (store, carer, &role, NULL))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
+                   "Schedule %s names carer “%s”, who is not a member: add them first with “member add … --role carer”.",
+                   schedule, carer);
+      return FALSE;
+    }
+  if (role != CARE_ROLE_CARER)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "Schedule %s names %s, who is a %s, not a carer: only carers are scheduled for visits.",
+                   schedule, carer, care_role_to_string (role) ?: "member");
+      return FALSE;
+    }
+  if (!store->vtable->is_assigned (store, client, carer))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "Schedule %s: %s is not assigned to client %s, so their tablet would not receive the visit; "
+                   "assign them first with “carelog-server assign DIR %s %s”.",
+                   schedule, carer, client, client, carer);
       return FALSE;
     }
   json_object_set_string_member (body, "schedule", schedule);

@@ -1247,6 +1247,20 @@ sqlite_client_exists (CareServerStore *store,
   return found;
 }
 
+static gboolean
+sqlite_is_assigned (CareServerStore *store,
+                    const char      *client,
+                    const char      *carer)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  gboolean found;
+
+  g_mutex_lock (&self->write_lock);
+  found = is_assigned (self->writer, client, carer);
+  g_mutex_unlock (&self->write_lock);
+  return found;
+}
+
 static char *
 sqlite_create_enrolment (CareServerStore *store,
                          const char      *member,
@@ -1516,6 +1530,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .set_meta = sqlite_set_meta,
   .checkpoint = sqlite_checkpoint,
   .backup = sqlite_backup,
+  .is_assigned = sqlite_is_assigned,
 };
 
 static gboolean

@@ -134,6 +134,10 @@ struct _CareServerStoreVTable
   gboolean  (*backup)        (CareServerStore *self,
                               const char      *path,
                               GError         **error);
+  /* Whether CARER is (actively) assigned to CLIENT. */
+  gboolean  (*is_assigned)   (CareServerStore *self,
+                              const char      *client,
+                              const char      *carer);
 };
 
 struct _CareServerStore

@@ -137,11 +137,57 @@ test_init_timezone (void)
   fixture_teardown (&f);   /* removes tmp */
 }
 
+/* member add refuses an id already in use unless --update is given (which
+ * keeps what it is not told to change); schedule add refuses a member who
+ * is not a carer, or a carer not assigned to the client. */
+static void
+test_member_and_schedule_checks (void)
+{
+  ServerFixture f;
+  g_autofree char *err = NULL, *out = NULL;
+
+  fixture_setup (&f);
+  err = fixture_admin (&f, FALSE, "member", "add", f.data, "m-carer", "--name", "Someone Else",
+                       "--role", "administrator", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "already exists (Anna Rossi, carer)"));
+  g_assert_nonnull (strstr (err, "--update"));
+  g_clear_pointer (&err, g_free);
+  err = fixture_admin (&f, FALSE, "member", "add", f.data, "m-nobody", "--update", "--role", "carer", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "no member “m-nobody” to update"));
+  g_clear_pointer (&err, g_free);
+
+  err = fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-super",
+                       "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "p", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "m-super, who is a supervisor, not a carer"));
+  g_clear_pointer (&err, g_free);
+  err = fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer2",
+                       "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "p", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "m-carer2 is not assigned to client c-1"));
+  g_assert_nonnull (strstr (err, "assign DIR c-1 m-carer2"));
+  g_clear_pointer (&err, g_free);
+  g_free (fixture_admin (&f, TRUE, "assign", f.data, "c-1", "m-carer2", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer2",
+                         "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "p", NULL));
+
+  /* --update changes only the role; the name stays. */
+  out = fixture_admin (&f, TRUE, "member", "add", f.data, "m-carer", "--update", "--role", "supervisor", NULL);
+  g_assert_nonnull (strstr (out, "Member m-carer updated."));
+  err = fixture_admin (&f, FALSE, "member", "add", f.data, "m-carer", "--name", "X", "--role", "carer", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "already exists (Anna Rossi, supervisor)"));
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/admin/start-times", test_start_times);
   g_test_add_func ("/admin/init-timezone", test_init_timezone);
+  g_test_add_func ("/admin/member-and-schedule-checks", test_member_and_schedule_checks);
   return g_test_run ();
 }
