@@ -995,6 +995,66 @@ bad:
   return NULL;
 }
 
+/* Checks that FILE (given with OPTION) holds what it should, so a swapped
+ * --cert and --key, or a DER or empty file, gets a sentence naming the file
+ * rather than the TLS library's bare message. */
+static gboolean
+check_pem_file (const char *path,
+                const char *option,
+                gboolean    want_key,
+                GError    **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean has_cert, has_key;
+
+  if (!g_file_get_contents (path, &text, NULL, &local))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "Cannot read %s (given with %s): %s", path, option, local->message);
+      return FALSE;
+    }
+  has_cert = strstr (text, "-----BEGIN CERTIFICATE-----") != NULL;
+  has_key = strstr (text, "PRIVATE KEY-----") != NULL;
+  if (want_key && !has_key)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "%s (given with --key) holds %s; --key takes the server's PEM private key "
+                   "(“-----BEGIN PRIVATE KEY-----”).%s", path,
+                   has_cert ? "a certificate, not a private key" : "no PEM private key",
+                   has_cert ? " Were --cert and --key swapped?" : "");
+      return FALSE;
+    }
+  if (!want_key && !has_cert)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "%s (given with --cert) holds %s; --cert takes the server's PEM certificate "
+                   "followed by its chain (“-----BEGIN CERTIFICATE-----”).%s", path,
+                   has_key ? "a private key, not a certificate" : "no PEM certificate",
+                   has_key ? " Were --cert and --key swapped?" : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GTlsCertificate *
+load_certificate (const char *cert_path,
+                  const char *key_path,
+                  GError    **error)
+{
+  GTlsCertificate *cert;
+
+  if (!check_pem_file (cert_path, "--cert", FALSE, error)
+      || !check_pem_file (key_path, "--key", TRUE, error))
+    return NULL;
+  cert = g_tls_certificate_new_from_files (cert_path, key_path, error);
+  if (cert == NULL)
+    g_prefix_error (error, "Cannot use the certificate in %s with the private key in %s (--cert takes the "
+                    "PEM certificate and its chain, --key its own unencrypted PEM private key): ",
+                    cert_path, key_path);
+  return cert;
+}
+
 gboolean
 care_server_start (CareServer *self,
                    char      **url,
@@ -1027,7 +1087,7 @@ care_server_start (CareServer *self,
                                "Give the TLS certificate and key with --cert and --key.");
           return FALSE;
         }
-      cert = g_tls_certificate_new_from_files (self->cert_path, self->key_path, error);
+      cert = load_certificate (self->cert_path, self->key_path, error);
       if (cert == NULL)
         return FALSE;
     }

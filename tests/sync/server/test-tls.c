@@ -215,10 +215,64 @@ test_pinning (void)
   fixture_teardown (&f);
 }
 
+/* A swapped --cert and --key, or a file that holds neither, is refused
+ * with a sentence naming the file and what it should hold. */
+static void
+test_load_errors (void)
+{
+  ServerFixture f;
+  Pki pki;
+  g_autofree char *pem = NULL, *key = NULL, *junk = NULL, *err = NULL;
+
+  if (!g_find_program_in_path ("openssl"))
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  fixture_setup (&f);
+  pki.dir = g_build_filename (f.tmp, "pki", NULL);
+  g_mkdir (pki.dir, 0700);
+  make_leaf (&pki, "self", NULL);
+  pem = g_strdup_printf ("%s/self.pem", pki.dir);
+  key = g_strdup_printf ("%s/self.key", pki.dir);
+  junk = g_strdup_printf ("%s/junk.txt", pki.dir);
+  g_assert_true (g_file_set_contents (junk, "not a certificate\n", -1, NULL));
+
+  err = fixture_admin (&f, FALSE, "serve", f.data, "--listen", "127.0.0.1:0", "--cert", key, "--key", pem, NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, key));
+  g_assert_nonnull (strstr (err, "holds a private key, not a certificate"));
+  g_assert_nonnull (strstr (err, "Were --cert and --key swapped?"));
+  g_clear_pointer (&err, g_free);
+
+  err = fixture_admin (&f, FALSE, "serve", f.data, "--listen", "127.0.0.1:0", "--cert", pem, "--key", pem, NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "(given with --key) holds a certificate, not a private key"));
+  g_clear_pointer (&err, g_free);
+
+  err = fixture_admin (&f, FALSE, "serve", f.data, "--listen", "127.0.0.1:0", "--cert", junk, "--key", key, NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, junk));
+  g_assert_nonnull (strstr (err, "holds no PEM certificate"));
+  g_clear_pointer (&err, g_free);
+
+  /* And the right way round, it serves. */
+  {
+    const char *args[] = { "--cert", pem, "--key", key, NULL };
+
+    fixture_start (&f, args, NULL);
+    g_assert_nonnull (f.pin);
+    fixture_stop (&f);
+  }
+  g_free (pki.dir);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/server/tls/pinning", test_pinning);
+  g_test_add_func ("/server/tls/load-errors", test_load_errors);
   return g_test_run ();
 }
