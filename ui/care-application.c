@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "care-application.h"
+#include "care-background.h"
 #include "care-window.h"
 
 struct _CareApplication
@@ -158,6 +159,8 @@ care_application_activate (GApplication *application)
     }
   g_signal_connect (window, "profile-changed", G_CALLBACK (profile_changed_cb), NULL);
   g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), NULL);
+  /* Flatpak: keep the sync daemon running (Background portal, autostart). */
+  care_background_request (window);
   if (bench_start_us != 0)
     g_signal_connect (window, "ready", G_CALLBACK (bench_ready_cb), NULL);
   gtk_window_present (GTK_WINDOW (window));
