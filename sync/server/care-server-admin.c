@@ -40,7 +40,8 @@ static const char usage_text[] =
   "  carelog-server device revoke DIR DEVICE\n"
   "  carelog-server device list DIR\n"
   "  carelog-server backup DIR FILE\n"
-  "  carelog-server restore DIR FILE   (with the server stopped)\n";
+  "  carelog-server restore DIR FILE   (with the server stopped)\n"
+  "  carelog-server help | --help | -h\n";
 
 static int
 fail (GError *error)
@@ -817,6 +818,14 @@ care_server_main (int    argc,
 
   if (argc < 2)
     return usage ();
+  /* An explicit request for help is answered on stdout, successfully:
+   * "help", "--help" or "-h", alone or after a command word. */
+  for (int i = 1; i < argc && i <= 2; i++)
+    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h") || (i == 1 && g_str_equal (argv[i], "help")))
+      {
+        g_print ("%s", usage_text);
+        return 0;
+      }
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].func (argc - 1, argv + 1);

@@ -7,6 +7,7 @@
 #include "care-config.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 #include "server-fixture.h"
 
@@ -182,10 +183,58 @@ test_member_and_schedule_checks (void)
   fixture_teardown (&f);
 }
 
+static int
+run_status (const char * const *args,
+            char              **out,
+            char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, g_build_filename (g_getenv ("CARELOG_BUILD_DIR"), "sync", "server", "carelog-server", NULL));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+/* help, --help and -h print the usage on stdout and succeed; wrong usage
+ * still prints it on stderr and exits 2. */
+static void
+test_help (void)
+{
+  const char *asked[][3] = { { "help", NULL }, { "--help", NULL }, { "-h", NULL }, { "member", "--help", NULL },
+                             { "schedule", "-h", NULL } };
+  const char *wrong[][3] = { { NULL }, { "frobnicate", NULL }, { "member", NULL } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (asked); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      g_assert_cmpint (run_status (asked[i], &out, &err), ==, 0);
+      g_assert_true (g_str_has_prefix (out, "Usage:"));
+      g_assert_nonnull (strstr (out, "schedule add DIR"));
+      g_assert_cmpstr (err, ==, "");
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+
+      g_assert_cmpint (run_status (wrong[i], &out, &err), ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, "Usage:"));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/admin/help", test_help);
   g_test_add_func ("/admin/start-times", test_start_times);
   g_test_add_func ("/admin/init-timezone", test_init_timezone);
   g_test_add_func ("/admin/member-and-schedule-checks", test_member_and_schedule_checks);
