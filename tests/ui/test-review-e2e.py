@@ -110,7 +110,7 @@ def scenario_query_reaches_carer():
                    timeout=30)
 
         # A second query, closed this time by the carer's amendment.
-        message = 'The end time looks early: please correct it'
+        message = 'The start time looks late: please correct it'
         review = helper('query', desk.path, visit, message).strip()
         sync(desk)
         wait_until('the second query on the server',
@@ -118,12 +118,13 @@ def scenario_query_reaches_carer():
         sync(tablet)
         wait_until('the second query on the tablet',
                    lambda: show(tablet, visit) == ('queried', message), timeout=30)
-        # Half an hour after the check-in, in the co-op's zone (the harness's
-        # server is in Europe/London): never before it, whatever the hour.
-        later = (datetime.datetime.now(ZoneInfo('Europe/London'))
-                 + datetime.timedelta(minutes=30)).strftime('%Y-%m-%d %H:%M')
-        tablet.cli('amend-visit', visit, 'check-out', later, '--reason',
-                   'Checked out late: I stayed to finish the washing up')
+        # Half an hour before the check-in, in the co-op's zone (the harness's
+        # server is in Europe/London): before the check-out and never in the
+        # future, which the store refuses.
+        earlier = (datetime.datetime.now(ZoneInfo('Europe/London'))
+                   - datetime.timedelta(minutes=30)).strftime('%Y-%m-%d %H:%M')
+        tablet.cli('amend-visit', visit, 'check-in', earlier, '--reason',
+                   'Checked in late on the tablet: I arrived at the usual time')
         check(show(tablet, visit)[0] != 'queried', 'the amendment closes the query on the tablet')
         sync(tablet)
         wait_until('the amendment on the server', lambda: any(
