@@ -952,6 +952,7 @@ pull_in_transaction (SqliteStore           *self,
                      const CarePullRequest *request,
                      GString               *out,
                      gint64                *server_acked,
+                     gint64                *sent_pos,
                      GError               **error)
 {
   Auth auth = { 0 };
@@ -1010,6 +1011,7 @@ pull_in_transaction (SqliteStore           *self,
       next_page->scope = whole ? 0 : auth.scope_version;
       g_thread_pool_push (self->prefetcher, next_page, NULL);
     }
+  *sent_pos = last;
   next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, self->epoch, last,
                           whole ? (gint64) 0 : auth.scope_version);
   g_string_append (out, "],\"c\":");
@@ -1026,6 +1028,7 @@ sqlite_pull (CareServerStore       *store,
              const CarePullRequest *request,
              GString               *out,
              gint64                *server_acked,
+             gint64                *sent_pos,
              GError               **error)
 {
   SqliteStore *self = (SqliteStore *) store;
@@ -1040,7 +1043,7 @@ sqlite_pull (CareServerStore       *store,
       conn_free (conn);
       return FALSE;
     }
-  ok = pull_in_transaction (self, conn, device, key, request, out, server_acked, error);
+  ok = pull_in_transaction (self, conn, device, key, request, out, server_acked, sent_pos, error);
   exec (conn, "COMMIT", NULL);
   g_async_queue_push (self->readers, conn);
   return ok;
@@ -1055,7 +1058,10 @@ sqlite_touch (CareServerStore *store,
   sqlite3_stmt *s;
 
   g_mutex_lock (&self->write_lock);
-  s = stmt (self->writer, "UPDATE devices SET last_contact = ?2, pulled_pos = max(pulled_pos, ?3) WHERE device = ?1");
+  /* Where the device's latest page ended, even if that is lower than
+   * before: a device that starts again from the beginning (its cursor was
+   * no longer valid) has everything after that page still to come. */
+  s = stmt (self->writer, "UPDATE devices SET last_contact = ?2, pulled_pos = ?3 WHERE device = ?1");
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, now_ms ());
   sqlite3_bind_int64 (s, 3, pulled_pos);

@@ -84,15 +84,18 @@ struct _CareServerStoreVTable
   gboolean  (*push)          (CareServerStore *self,
                               CarePushJob    **jobs,
                               guint            n_jobs);
-  /* Appends the complete pull response body to out. */
+  /* Appends the complete pull response body to out; sent_pos is the
+   * position the page ends at (the one its returned cursor carries). */
   gboolean  (*pull)          (CareServerStore *self,
                               const char      *device,
                               const char      *key,
                               const CarePullRequest *request,
                               GString         *out,
                               gint64          *server_acked,
+                              gint64          *sent_pos,
                               GError         **error);
-  /* Records a device's contact after a pull (cheap, best effort). */
+  /* Records a device's contact after a pull (cheap, best effort):
+   * pulled_pos is where the page it was sent ends. */
   void      (*touch)         (CareServerStore *self,
                               const char      *device,
                               gint64           pulled_pos);

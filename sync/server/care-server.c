@@ -460,14 +460,6 @@ checkpoint_thread (gpointer data)
   return NULL;
 }
 
-static gint64
-cursor_pos (const char *cursor)
-{
-  g_auto(GStrv) parts = g_strsplit (cursor ? cursor : "", ".", 5);
-
-  return g_strv_length (parts) == 4 ? g_ascii_strtoll (parts[2], NULL, 10) : 0;
-}
-
 static void
 reader_func (gpointer data,
              gpointer user_data)
@@ -475,15 +467,18 @@ reader_func (gpointer data,
   Job *job = data;
   CareServer *self = user_data;
   Job *touch;
+  gint64 sent_pos = 0;
 
   job->body = g_string_sized_new (4096);
   if (self->store->vtable->pull (self->store, job->device, job->key, job->pull, job->body,
-                                 &job->server_acked, &job->error))
+                                 &job->server_acked, &sent_pos, &job->error))
     {
+      /* The device has been sent everything up to the end of this page:
+       * device list counts as pending only what comes after it. */
       touch = g_new0 (Job, 1);
       touch->kind = JOB_TOUCH;
       touch->device = g_strdup (job->device);
-      touch->server_acked = cursor_pos (job->pull->cursor);
+      touch->server_acked = sent_pos;
       g_async_queue_push (self->write_queue, touch);
     }
   finish_job (job);

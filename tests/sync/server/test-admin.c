@@ -230,11 +230,84 @@ test_help (void)
     }
 }
 
+/* The PENDING column of "device list" for DEVICE, waiting (up to a
+ * deadline) for it to equal want (want < 0: no waiting); returns the last
+ * value seen. */
+static gint64
+wait_pending (ServerFixture *f,
+              const char    *device,
+              gint64         want)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 pending = -1;
+
+  do
+    {
+      g_autofree char *out = fixture_admin (f, TRUE, "device", "list", f->data, NULL);
+      g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (g_str_has_prefix (lines[i], device))
+          {
+            g_auto(GStrv) t = g_strsplit_set (lines[i], " ", -1);
+            g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+            for (guint j = 0; t[j] != NULL; j++)
+              if (*t[j] != '\0')
+                g_ptr_array_add (words, t[j]);
+            /* DEVICE MEMBER ROLE STATE CONTACT(never | date time) ACKED PENDING ... */
+            g_assert_cmpuint (words->len, >=, 8);
+            pending = g_ascii_strtoll (g_ptr_array_index (words, g_str_equal (g_ptr_array_index (words, 4), "never") ? 6 : 7),
+                                       NULL, 10);
+          }
+      if (pending == want || want < 0)
+        break;
+      g_usleep (20000);   /* polling for a condition, with a deadline */
+    }
+  while (g_get_monotonic_time () < deadline);
+  return pending;
+}
+
+/* device list's PENDING: the records in the device's share the server has
+ * not yet sent it; a sync that downloads them clears it at once. */
+static void
+test_device_pending (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GPtrArray) first = NULL, second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  g_assert_cmpint (wait_pending (&f, d->device, -1), >, 0);   /* never pulled: all of its share */
+  first = pull_all (d->client, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wait_pending (&f, d->device, 0), ==, 0);
+
+  csv = g_build_filename (f.tmp, "rota.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "s-1,c-1,m-carer,2026-11-24T08:30,30,meal\n"
+                                           "s-2,c-1,m-carer,2026-11-24T12:00,30,meal\n"
+                                           "s-3,c-1,m-carer,2026-11-25T08:30,30,meal\n"
+                                           "s-4,c-1,m-carer,2026-11-25T12:00,30,meal\n"
+                                           "s-5,c-2,m-carer2,2026-11-25T12:00,30,meal\n", -1, NULL));
+  g_free (fixture_admin (&f, TRUE, "rota", "import", f.data, csv, NULL));
+  g_assert_cmpint (wait_pending (&f, d->device, 4), ==, 4);   /* not c-2's visit */
+  second = pull_all (d->client, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wait_pending (&f, d->device, 0), ==, 0);
+  device_free (d);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/admin/help", test_help);
+  g_test_add_func ("/admin/device-pending", test_device_pending);
   g_test_add_func ("/admin/start-times", test_start_times);
   g_test_add_func ("/admin/init-timezone", test_init_timezone);
   g_test_add_func ("/admin/member-and-schedule-checks", test_member_and_schedule_checks);
