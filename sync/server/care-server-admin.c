@@ -516,6 +516,13 @@ add_schedule (CareServerStore *store,
                    start ? start : "");
       return FALSE;
     }
+  if (minutes < 1 || minutes > 24 * 60)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "Schedule %s lasts %" G_GINT64_FORMAT " minutes; give its length in minutes, "
+                   "from 1 to 1440 (with --minutes, or the rota's minutes column).", schedule, minutes);
+      return FALSE;
+    }
   if (!store->vtable->client_exists (store, client))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,

@@ -170,6 +170,21 @@ test_member_and_schedule_checks (void)
   g_assert_nonnull (strstr (err, "m-carer2 is not assigned to client c-1"));
   g_assert_nonnull (strstr (err, "assign DIR c-1 m-carer2"));
   g_clear_pointer (&err, g_free);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *minutes[] = { "0", "-30", "1441" };
+
+      err = fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer",
+                           "--start", "2026-11-24T08:30", "--minutes", minutes[i], "--service", "p", NULL);
+      g_assert_nonnull (err);
+      g_assert_nonnull (strstr (err, "from 1 to 1440"));
+      g_clear_pointer (&err, g_free);
+    }
+  err = fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer",
+                       "--start", "2026-11-24T08:30", "--service", "p", NULL);   /* no --minutes */
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "from 1 to 1440"));
+  g_clear_pointer (&err, g_free);
   g_free (fixture_admin (&f, TRUE, "assign", f.data, "c-1", "m-carer2", NULL));
   g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer2",
                          "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "p", NULL));
