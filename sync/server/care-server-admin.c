@@ -274,10 +274,11 @@ cmd_member (int argc, char **argv)
     }
   else if (exists && !update)
     {
-      g_printerr ("carelog-server: member %s already exists (%s, %s); nothing was changed. "
+      g_printerr ("carelog-server: member %s already exists (%s, %s%s); nothing was changed. "
                   "To change their name or role, or to reactivate them, run the same command with --update; "
                   "to add someone else, choose an id not yet in use.\n",
-                  argv[3], current_name, care_role_to_string (current) ?: "?");
+                  argv[3], current_name, care_role_to_string (current) ?: "?",
+                  store->vtable->member_is_active (store, argv[3]) ? "" : ", deactivated");
       return 1;
     }
   else if (!exists && update)
@@ -542,6 +543,13 @@ add_schedule (CareServerStore *store,
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
                    "Schedule %s names %s, who is a %s, not a carer: only carers are scheduled for visits.",
                    schedule, carer, care_role_to_string (role) ?: "member");
+      return FALSE;
+    }
+  if (!store->vtable->member_is_active (store, carer))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "Schedule %s names %s, who has been deactivated; schedule another carer, or reactivate "
+                   "them with “carelog-server member add DIR %s --update”.", schedule, carer, carer);
       return FALSE;
     }
   if (!store->vtable->is_assigned (store, client, carer))

@@ -1267,6 +1267,23 @@ sqlite_is_assigned (CareServerStore *store,
   return found;
 }
 
+static gboolean
+sqlite_member_is_active (CareServerStore *store,
+                         const char      *member)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *s;
+  gboolean found;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT 1 FROM members WHERE member = ?1 AND active = 1");
+  bind_text (s, 1, member);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  return found;
+}
+
 static char *
 sqlite_create_enrolment (CareServerStore *store,
                          const char      *member,
@@ -1537,6 +1554,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .checkpoint = sqlite_checkpoint,
   .backup = sqlite_backup,
   .is_assigned = sqlite_is_assigned,
+  .member_is_active = sqlite_member_is_active,
 };
 
 static gboolean

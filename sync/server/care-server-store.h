@@ -141,6 +141,9 @@ struct _CareServerStoreVTable
   gboolean  (*is_assigned)   (CareServerStore *self,
                               const char      *client,
                               const char      *carer);
+  /* Whether MEMBER exists and has not been deactivated. */
+  gboolean  (*member_is_active) (CareServerStore *self,
+                                 const char      *member);
 };
 
 struct _CareServerStore

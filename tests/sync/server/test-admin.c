@@ -189,6 +189,21 @@ test_member_and_schedule_checks (void)
   g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer2",
                          "--start", "2026-11-24T08:30", "--minutes", "45", "--service", "p", NULL));
 
+  /* A deactivated carer is not scheduled; --update reactivates. */
+  g_free (fixture_admin (&f, TRUE, "member", "deactivate", f.data, "m-carer2", NULL));
+  err = fixture_admin (&f, FALSE, "schedule", "add", f.data, "s-2", "--client", "c-1", "--carer", "m-carer2",
+                       "--start", "2026-11-24T10:30", "--minutes", "45", "--service", "p", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "m-carer2, who has been deactivated"));
+  g_clear_pointer (&err, g_free);
+  err = fixture_admin (&f, FALSE, "member", "add", f.data, "m-carer2", "--name", "B", "--role", "carer", NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "(Bruno Bianchi, carer, deactivated)"));
+  g_clear_pointer (&err, g_free);
+  g_free (fixture_admin (&f, TRUE, "member", "add", f.data, "m-carer2", "--update", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-2", "--client", "c-1", "--carer", "m-carer2",
+                         "--start", "2026-11-24T10:30", "--minutes", "45", "--service", "p", NULL));
+
   /* --update changes only the role; the name stays. */
   out = fixture_admin (&f, TRUE, "member", "add", f.data, "m-carer", "--update", "--role", "supervisor", NULL);
   g_assert_nonnull (strstr (out, "Member m-carer updated."));
