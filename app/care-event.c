@@ -194,6 +194,7 @@ care_event_copy (const CareEvent *event)
   copy->type = event->type;
   /* Bodies are never changed after creation, so the copy shares it. */
   copy->body = event->body != NULL ? json_object_ref (event->body) : NULL;
+  copy->received = event->received;
   return copy;
 }
 
@@ -539,6 +540,11 @@ care_event_to_json (const CareEvent *event)
   json_builder_add_string_value (b, care_event_type_to_string (event->type));
   json_builder_set_member_name (b, "body");
   json_builder_add_value (b, body);
+  if (event->received > 0)
+    {
+      json_builder_set_member_name (b, "received");
+      json_builder_add_int_value (b, event->received);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -595,6 +601,11 @@ care_event_from_json (JsonNode *node,
   if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
     return invalid (error, _("The field “body” must be a JSON object.")), NULL;
   event->body = json_node_dup_object (body);
+  /* Optional: when the co-op received it; absent = unknown. */
+  if (json_object_has_member (o, "received")
+      && !get_int_member (o, "received", &event->received, error))
+    return NULL;
+  event->received = MAX (event->received, 0);
   if (!care_event_validate (event, error))
     return NULL;
   return g_steal_pointer (&event);

@@ -105,6 +105,10 @@ typedef struct
   gint64 wall;
   CareEventType type;
   JsonObject *body;
+  /* When the co-op server received it (ms since the epoch, from a pull);
+   * 0 = unknown (not yet received, or an older server). Not validated, not
+   * part of the device's push encoding. */
+  gint64 received;
 } CareEvent;
 
 #define CARE_ID_MAX_LEN 64

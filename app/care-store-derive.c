@@ -22,12 +22,14 @@
 
 /* SQL --------------------------------------------------------------------- */
 
-static const char SQL_FIND_EVENT[] = "SELECT sync FROM events WHERE id = ?";
+static const char SQL_FIND_EVENT[] = "SELECT sync, received_at IS NULL FROM events WHERE id = ?";
+static const char SQL_MARK_RECEIVED[] =
+  "UPDATE events SET received_at = ?2 WHERE id = ?1 AND received_at IS NULL";
 static const char SQL_MARK_SYNCED[] =
   "UPDATE events SET sync = 1, sync_reason = NULL WHERE id = ? AND sync != 1";
 static const char SQL_INSERT_EVENT[] =
-  "INSERT INTO events (id, device, seq, author, hlc, wall, type, subject, body, sync)"
-  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  "INSERT INTO events (id, device, seq, author, hlc, wall, type, subject, body, sync, received_at)"
+  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_VISIT_EVENTS[] =
   "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? ORDER BY hlc, device, seq";
 static const char SQL_ALL_EVENTS[] = "SELECT " EVENT_COLUMNS " FROM events ORDER BY pos";
@@ -347,14 +349,33 @@ care_store_insert_event (CareStore       *self,
   if (rc == SQLITE_ROW)
     {
       g_autoptr(CareStmt) synced = NULL;
+      g_autoptr(CareStmt) received = NULL;
+      gboolean was_synced = sqlite3_column_int (find, 0) == SYNC_SYNCED;
+      gboolean no_received = sqlite3_column_int (find, 1) != 0;
 
-      if (sync != SYNC_SYNCED || sqlite3_column_int (find, 0) == SYNC_SYNCED)
+      if (sync != SYNC_SYNCED)
         return TRUE;
-      synced = care_store_stmt (self, SQL_MARK_SYNCED, error);
-      if (synced == NULL)
+      /* A record already here coming back from the server (this device's
+       * own, or a page applied twice): it is synced, and the first known
+       * time the co-op received it is kept. */
+      care_stmt_release (find);
+      if (!was_synced)
+        {
+          synced = care_store_stmt (self, SQL_MARK_SYNCED, error);
+          if (synced == NULL)
+            return FALSE;
+          care_store_bind_text (synced, 1, event->id);
+          if (!care_store_run (self, synced, error))
+            return FALSE;
+        }
+      if (!no_received || event->received <= 0)
+        return TRUE;
+      received = care_store_stmt (self, SQL_MARK_RECEIVED, error);
+      if (received == NULL)
         return FALSE;
-      care_store_bind_text (synced, 1, event->id);
-      return care_store_run (self, synced, error);
+      care_store_bind_text (received, 1, event->id);
+      sqlite3_bind_int64 (received, 2, event->received);
+      return care_store_run (self, received, error);
     }
   insert = care_store_stmt (self, SQL_INSERT_EVENT, error);
   if (insert == NULL)
@@ -372,6 +393,10 @@ care_store_insert_event (CareStore       *self,
   care_store_bind_text (insert, 8, care_event_get_subject (event));
   care_store_bind_text (insert, 9, text);
   sqlite3_bind_int (insert, 10, sync);
+  if (sync == SYNC_SYNCED && event->received > 0)
+    sqlite3_bind_int64 (insert, 11, event->received);
+  else
+    sqlite3_bind_null (insert, 11);
   rc = sqlite3_step (insert);
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {

@@ -45,7 +45,7 @@ struct _CareStore
 #define BASE_DONE 2
 #define BASE_CANCELLED 3
 
-#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, sync"
+#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, sync, received_at"
 
 /* A cached statement, reset (and its bindings cleared) when it goes out of
  * scope, so that no statement keeps a read transaction open. */
@@ -58,7 +58,7 @@ care_stmt_release (CareStmt *stmt)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStmt, care_stmt_release)
 
-#define CARE_STORE_SCHEMA_VERSION 4
+#define CARE_STORE_SCHEMA_VERSION 5
 
 /* care-store.c: statements and errors. */
 /* The SQL of one schema migration (1..CARE_STORE_SCHEMA_VERSION). */

@@ -639,6 +639,7 @@ fill_history (CareStore       *self,
       h->description = describe (self, d, e);
       h->reason = g_strdup (str_member (e, "reason"));
       h->sync = sync_state (g_array_index (syncs, int, i));
+      h->received = e->received;
       g_ptr_array_add (d->history, h);
     }
 }

@@ -115,6 +115,10 @@ static const char *migrations[] = {
   "DROP INDEX visits_attention;"
   "CREATE INDEX visits_attention ON visits (start_key, flags, base, planned_start, planned_minutes)"
   "  WHERE flags != 0 OR base = 0;",
+  /* 5: when the co-op server received each record (ms, from a pull); NULL =
+   * not yet received or unknown. A sync column: events_immutable does not
+   * list it, so it may be filled in later, like sync. */
+  "ALTER TABLE events ADD COLUMN received_at INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);
@@ -321,6 +325,8 @@ care_store_event_from_row (sqlite3_stmt *stmt,
                                                                : json_object_new ();
   if (sync != NULL)
     *sync = sqlite3_column_int (stmt, c + 8);
+  /* NULL (not yet received by the co-op, or unknown) reads as 0. */
+  event->received = sqlite3_column_int64 (stmt, c + 9);
   return g_steal_pointer (&event);
 }
 

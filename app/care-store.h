@@ -137,6 +137,7 @@ typedef struct
   char *description;       /* one plain sentence, e.g. "Check-out changed from 10:30 to 10:45" */
   char *reason;            /* for amendments, retractions, queries */
   CareSyncState sync;
+  gint64 received;         /* when the co-op received it (ms); 0 = not yet, or unknown */
 } CareHistoryEntry;
 
 typedef struct

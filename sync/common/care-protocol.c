@@ -636,7 +636,8 @@ care_pull_append_record (GString    *out,
                          gint64      hlc,
                          gint64      wall,
                          const char *type,
-                         const char *body_json)
+                         const char *body_json,
+                         gint64      received)
 {
   g_string_append_printf (out, "{\"p\":%" G_GINT64_FORMAT ",\"i\":", pos);
   care_json_append_string (out, id);
@@ -649,6 +650,8 @@ care_pull_append_record (GString    *out,
   care_json_append_string (out, type);
   g_string_append (out, ",\"b\":");
   g_string_append (out, body_json);
+  if (received > 0)
+    g_string_append_printf (out, ",\"q\":%" G_GINT64_FORMAT, received);
   g_string_append_c (out, '}');
 }
 
@@ -658,7 +661,7 @@ decode_pull_record (JsonNode *node,
 {
   g_autoptr(CareEvent) event = care_event_new ();
   JsonObject *o;
-  JsonNode *i, *d, *s, *a, *h, *w, *t, *b;
+  JsonNode *i, *d, *s, *a, *h, *w, *t, *b, *q;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return bad_request (error, "A pulled record is not a JSON object."), NULL;
@@ -671,9 +674,11 @@ decode_pull_record (JsonNode *node,
   w = json_object_get_member (o, "w");
   t = json_object_get_member (o, "t");
   b = json_object_get_member (o, "b");
+  q = json_object_get_member (o, "q");
   if (!node_is_string (i) || !node_is_string (d) || !node_is_int (s) || !node_is_string (a)
       || !node_is_int (h) || !node_is_int (w) || !node_is_string (t)
-      || b == NULL || !JSON_NODE_HOLDS_OBJECT (b))
+      || b == NULL || !JSON_NODE_HOLDS_OBJECT (b)
+      || (q != NULL && !node_is_int (q)))
     return bad_request (error, "A pulled record lacks a field or has a wrong type."), NULL;
   event->id = g_strdup (json_node_get_string (i));
   event->device = g_strdup (json_node_get_string (d));
@@ -683,6 +688,8 @@ decode_pull_record (JsonNode *node,
   event->wall = json_node_get_int (w);
   event->type = care_event_type_from_string (json_node_get_string (t));
   event->body = json_node_dup_object (b);
+  /* Older servers do not send "q": 0 = unknown. */
+  event->received = q != NULL ? MAX (json_node_get_int (q), 0) : 0;
   return g_steal_pointer (&event);
 }
 

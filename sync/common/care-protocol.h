@@ -112,7 +112,8 @@ CarePullRequest *care_pull_request_decode  (JsonNode   *root,
                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 void             care_pull_request_free    (CarePullRequest *request);
 
-/* Appends one record of a pull page; body_json is the stored body text. */
+/* Appends one record of a pull page; body_json is the stored body text;
+ * received is when the server stored the record (ms), 0 = unknown (omitted). */
 void             care_pull_append_record   (GString    *out,
                                             gint64      pos,
                                             const char *id,
@@ -122,7 +123,8 @@ void             care_pull_append_record   (GString    *out,
                                             gint64      hlc,
                                             gint64      wall,
                                             const char *type,
-                                            const char *body_json);
+                                            const char *body_json,
+                                            gint64      received);
 CarePullResult  *care_pull_result_decode   (JsonNode   *root,
                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -812,14 +812,14 @@ out:
 /* ---- pull ---- */
 
 #define PULL_ALL_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body FROM events WHERE pos > ?1 ORDER BY pos LIMIT ?2"
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 ORDER BY pos LIMIT ?2"
 #define CARER_SCOPE \
   " (author = ?3 OR type = 'member.set'" \
   " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
   " OR (type IN ('assignment.set', 'review.added') AND carer = ?3))"
 #define PULL_CARER_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body FROM events WHERE pos > ?1 AND" \
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 AND" \
   CARER_SCOPE " ORDER BY pos LIMIT ?2"
 
 static Conn *
@@ -907,7 +907,8 @@ build_records (Conn       *conn,
                                sqlite3_column_int64 (s, 5),
                                sqlite3_column_int64 (s, 6),
                                (const char *) sqlite3_column_text (s, 7),
-                               (const char *) sqlite3_column_text (s, 8));
+                               (const char *) sqlite3_column_text (s, 8),
+                               sqlite3_column_int64 (s, 9));
     }
   sqlite3_reset (s);
   /* A carer's page that found nothing has still looked at everything. */

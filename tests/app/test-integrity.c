@@ -330,6 +330,8 @@ test_migrate (gconstpointer data)
   g_autoptr(CareStore) store = NULL;
   g_autoptr(CareVisitDetail) d = NULL;
   g_autoptr(GPtrArray) hits = NULL;
+  g_autoptr(GPtrArray) unsent = NULL;
+  g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
 
@@ -361,6 +363,33 @@ test_migrate (gconstpointer data)
   hits = care_store_search_notes (store, "soup", 5, &error);
   g_assert_cmpuint (hits->len, ==, 1);
   g_assert_true (care_store_verify (store, &error));
+  /* Version 5: records from before it have no receive time (unknown)... */
+  for (guint i = 0; i < d->history->len; i++)
+    g_assert_cmpint (((CareHistoryEntry *) d->history->pdata[i])->received, ==, 0);
+  /* ...until the tablet's own records come back in a pull. */
+  unsent = care_store_read_unsent (store, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unsent->len, ==, 3);
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  for (guint i = 0; i < unsent->len; i++)
+    {
+      CareEvent *e = care_event_copy (unsent->pdata[i]);
+
+      e->received = T0 + 7200000 + i;
+      g_ptr_array_add (page, e);
+    }
+  g_assert_true (care_store_apply_page (store, page, "cursor-1", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&d, care_visit_detail_free);
+  d = care_store_get_visit (store, "v1", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < d->history->len; i++)
+    {
+      CareHistoryEntry *h = d->history->pdata[i];
+
+      g_assert_cmpint (h->received, >=, T0 + 7200000);
+      g_assert_cmpint (h->sync, ==, CARE_SYNC_SYNCED);
+    }
   g_clear_object (&store);
   /* Opening again changes nothing. */
   store = care_store_open (path, &error);
@@ -402,6 +431,9 @@ test_append_only (void)
   g_assert_nonnull (strstr (error->message, "never changed"));
   g_clear_error (&error);
   g_assert_true (care_store_exec (store, "UPDATE events SET sync = 1", &error));
+  /* The co-op's receive time is a sync column too. */
+  g_assert_true (care_store_exec (store, "UPDATE events SET received_at = 1795000000000", &error));
+  g_assert_no_error (error);
   g_clear_object (&store);
   test_dir_free (dir);
 }

@@ -296,6 +296,98 @@ test_apply_page_idempotent (Fixture       *f,
   g_assert_null (cursor);
 }
 
+/* The co-op's receive time: stored for new records, filled in for this
+ * device's own records when they come back in a pull, first value kept;
+ * applying the same page twice changes nothing. */
+static gint64
+history_received (Fixture    *f,
+                  const char *visit,
+                  const char *event_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareVisitDetail) d = care_store_get_visit (f->store, visit, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < d->history->len; i++)
+    {
+      CareHistoryEntry *h = d->history->pdata[i];
+
+      if (g_strcmp0 (h->event, event_id) == 0)
+        return h->received;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_apply_page_received (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  g_autoptr(GPtrArray) own = care_store_read_unsent (f->store, 0, 10, &error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  TestDevice other = { "dev-o", "member-o", 0, 0 };
+  const char *own_id;
+  g_autofree char *other_id = NULL;
+  g_autofree char *old_id = NULL;
+  g_autofree char *once = NULL;
+  g_autofree char *twice = NULL;
+  CareEvent *e;
+  CareOutboxCounts c;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (own->len, ==, 1);
+  own_id = ((CareEvent *) own->pdata[0])->id;
+  /* Only on the tablet: not yet received. */
+  g_assert_cmpint (history_received (f, visit, own_id), ==, 0);
+
+  e = test_device_event (&other, T0, "visit.started",
+                         "{\"visit\":\"vo\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0);
+  e->received = T0 + 10000;
+  other_id = g_strdup (e->id);
+  g_ptr_array_add (page, e);
+  /* From an older server that does not say when it received it. */
+  e = test_device_event (&other, T0 + 1000, "note.added",
+                         "{\"visit\":\"vo\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"Fine\"}");
+  old_id = g_strdup (e->id);
+  g_ptr_array_add (page, e);
+  /* This device's own record, coming back from the server. */
+  e = care_event_copy (own->pdata[0]);
+  e->received = T0 + 3 * MIN_MS;
+  g_ptr_array_add (page, e);
+
+  g_assert_true (care_store_apply_page (f->store, page, "cursor-2", &error));
+  g_assert_no_error (error);
+  once = care_store_dump_derived (f->store, &error);
+  g_assert_cmpint (history_received (f, visit, own_id), ==, T0 + 3 * MIN_MS);
+  g_assert_cmpint (history_received (f, "vo", other_id), ==, T0 + 10000);
+  g_assert_cmpint (history_received (f, "vo", old_id), ==, 0);
+  g_assert_true (care_store_apply_page (f->store, page, "cursor-2", &error));
+  g_assert_no_error (error);
+  twice = care_store_dump_derived (f->store, &error);
+  g_assert_cmpstr (once, ==, twice);
+  g_assert_cmpint (history_received (f, visit, own_id), ==, T0 + 3 * MIN_MS);
+  g_assert_cmpint (history_received (f, "vo", other_id), ==, T0 + 10000);
+  g_assert_cmpint (history_received (f, "vo", old_id), ==, 0);
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.pending, ==, 0);
+
+  /* A later page (after a server upgrade, or a restore): unknown times are
+   * filled in, known ones are kept. */
+  for (guint i = 0; i < page->len; i++)
+    {
+      e = care_event_copy (page->pdata[i]);
+      e->received = T0 + 20 * MIN_MS;
+      g_ptr_array_add (later, e);
+    }
+  g_assert_true (care_store_apply_page (f->store, later, "cursor-3", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (history_received (f, visit, own_id), ==, T0 + 3 * MIN_MS);
+  g_assert_cmpint (history_received (f, "vo", other_id), ==, T0 + 10000);
+  g_assert_cmpint (history_received (f, "vo", old_id), ==, T0 + 20 * MIN_MS);
+}
+
 static void
 test_quarantine (Fixture       *f,
                  gconstpointer  data)
@@ -381,6 +473,7 @@ main (int   argc,
   ADD ("/app/store/rule/invalid-body", test_rule_invalid_body);
   ADD ("/app/store/rule/cancel-and-roles", test_rule_cancel_and_roles);
   ADD ("/app/store/apply-page", test_apply_page_idempotent);
+  ADD ("/app/store/apply-page-received", test_apply_page_received);
   ADD ("/app/store/sync-acked", test_sync_acked);
   ADD ("/app/store/quarantine", test_quarantine);
   return g_test_run ();

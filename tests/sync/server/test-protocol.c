@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "care-protocol.h"
+#include "care-sync-client.h"
 
 static const char pin[] = "sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
 
@@ -202,6 +203,42 @@ test_pull_request (void)
     }
 }
 
+/* Pulled records carry the server's receive time ("q"); an older server's
+ * records without it still decode (received 0 = unknown). */
+static void
+test_pull_received (void)
+{
+  g_autoptr(GString) page = g_string_new ("{\"v\":1,\"t\":1763900000456,\"k\":0,\"c\":\"1.ab.2.0\",\"m\":false,\"r\":[");
+  const char *bad = "{\"v\":1,\"t\":1,\"k\":0,\"c\":\"\",\"m\":false,\"r\":[{\"p\":1,\"i\":\"e1\",\"d\":\"d1\",\"s\":1,"
+                    "\"a\":\"m1\",\"h\":5,\"w\":5,\"t\":\"member.set\",\"b\":{},\"q\":\"soon\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) bad_root = NULL;
+  CarePullResult *result;
+
+  care_pull_append_record (page, 1, "e1", "d1", 1, "m1", 5, 1763900000000, "visit.started", "{\"visit\":\"v\"}",
+                           1763900000123);
+  g_string_append_c (page, ',');
+  care_pull_append_record (page, 2, "e2", "coop", 1, "coop", 6, 1763900000001, "member.set", "{}", 0);
+  g_string_append (page, "]}");
+  g_assert_null (strstr (page->str, "\"b\":{},\"q\""));   /* 0 is left out */
+  root = care_protocol_parse_object (page->str, page->len, &error);
+  g_assert_no_error (error);
+  result = care_pull_result_decode (root, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->records->len, ==, 2);
+  g_assert_cmpint (((CareEvent *) result->records->pdata[0])->received, ==, 1763900000123);
+  g_assert_cmpint (((CareEvent *) result->records->pdata[0])->wall, ==, 1763900000000);
+  g_assert_cmpint (((CareEvent *) result->records->pdata[1])->received, ==, 0);
+  g_clear_pointer (&result, care_pull_result_free);
+
+  bad_root = care_protocol_parse_object (bad, strlen (bad), &error);
+  g_assert_no_error (error);
+  result = care_pull_result_decode (bad_root, &error);
+  g_assert_null (result);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +249,6 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/json-checks", test_json_checks);
   g_test_add_func ("/protocol/gzip-cap", test_gzip_cap);
   g_test_add_func ("/protocol/pull-request", test_pull_request);
+  g_test_add_func ("/protocol/pull-received", test_pull_received);
   return g_test_run ();
 }

@@ -732,6 +732,7 @@ test_pages (void)
           CareEvent *e = g_ptr_array_index (page->records, i);
 
           g_assert_true (g_hash_table_add (seen, g_strdup (e->id)));   /* never twice */
+          g_assert_cmpint (e->received, >, 0);                           /* when the server stored it */
         }
       g_free (cursor);
       cursor = g_strdup (page->next_cursor);
