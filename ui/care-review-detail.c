@@ -335,16 +335,19 @@ build_history (CareReviewDetail      *self,
   for (guint i = 0; d->history != NULL && i < d->history->len; i++) {
     const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
     g_autofree char *at = care_review_format_datetime (h->wall, self->tz);
+    g_autofree char *received = care_review_received_label (h->sync, h->received, self->tz);
     g_autofree char *sub = NULL;
 
+    /* The sync timeline: recorded on the tablet at (its own clock), then
+     * received by the co-op at (the server's clock). */
     if (h->reason != NULL)
       sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s\nReason: %s"),
                              h->device ? h->device : "", at, person (self, h->author),
-                             care_review_sync_label (h->sync), h->reason);
+                             received, h->reason);
     else
       sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s"),
                              h->device ? h->device : "", at, person (self, h->author),
-                             care_review_sync_label (h->sync));
+                             received);
     add_row (group, h->description ? h->description : "", sub);
   }
 }

@@ -60,6 +60,22 @@ care_review_sync_label (CareSyncState sync)
   }
 }
 
+char *
+care_review_received_label (CareSyncState sync,
+                            gint64        received,
+                            GTimeZone    *tz)
+{
+  if (received > 0) {
+    g_autofree char *at = care_review_format_datetime (received, tz);
+
+    /* Translators: %s is a date and time, e.g. "Mon 23 Nov 2026, 10:42". */
+    return g_strdup_printf (_("Received by the co-op at %s"), at);
+  }
+  if (sync == CARE_SYNC_LOCAL)
+    return g_strdup (_("Not yet received by the co-op"));
+  return g_strdup (care_review_sync_label (sync));
+}
+
 static GDateTime *
 local_time (gint64     ms,
             GTimeZone *tz)

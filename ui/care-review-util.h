@@ -15,6 +15,12 @@ const char *care_review_flag_label       (guint bit);
 /* A CSS class for an exception's badge: "error" or "warning". */
 const char *care_review_flag_css_class   (guint bit);
 const char *care_review_sync_label       (CareSyncState sync);
+/* The sync timeline's second half for one history record: "Received by the
+ * co-op at <time>" when the co-op's receive time is known, "Not yet received
+ * by the co-op" for a record only on this device, else the sync label. */
+char       *care_review_received_label   (CareSyncState sync,
+                                          gint64        received,
+                                          GTimeZone    *tz) G_GNUC_WARN_UNUSED_RESULT;
 
 /* "Tue 10 Mar 2026, 23:30" in the co-op's zone; "—" for 0. */
 char       *care_review_format_datetime  (gint64     ms,

@@ -6,7 +6,9 @@
  *
  *   test-review-e2e-helper query  STORE VISIT MESSAGE   supervisor's query (prints the review id)
  *   test-review-e2e-helper answer STORE REVIEW MESSAGE  carer's reply to a query
- *   test-review-e2e-helper show   STORE VISIT           prints review=<state> query=<message>
+ *   test-review-e2e-helper show   STORE VISIT           prints review=<state> query=<message>,
+ *                                                       then per history record
+ *                                                       "received: <event> <ms or 0>"
  *
  * The same store calls as the app's pages (care_store_add_review with
  * "query", care_store_answer_query, care_store_get_visit), so what the test
@@ -84,6 +86,8 @@ main (int   argc,
 
       if (h->type == CARE_EVENT_REVIEW_ADDED)
         printf ("history: %s\n", h->description ? h->description : "");
+      /* The sync timeline's "received by the co-op at" (0 = not yet). */
+      printf ("received: %s %" G_GINT64_FORMAT "\n", h->event, h->received);
     }
     return 0;
   }

@@ -2,7 +2,9 @@
 # test-review-e2e.py: a supervisor's query reaches the carer's tablet through
 # the real co-op server and the real sync daemons, appears on that visit, and
 # the carer's reply (or, for a second query, an amendment) closes it on the
-# supervisor's desk.
+# supervisor's desk. The visit detail's sync timeline on the desk shows when
+# the co-op received the carer's records (the server's own receive time), and
+# the carer's tablet learns the same times when its records come back.
 #
 # Copyright 2026 The Carelog developers
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -55,6 +57,27 @@ def show(device, visit):
     return state, query
 
 
+def received(device, visit):
+    """{event id: when the co-op received it (ms, 0 = not yet)} for a visit's history."""
+    r = subprocess.run([program('tests/ui/test-review-e2e-helper'), 'show', device.path, visit],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        return {}
+    result = {}
+    for line in r.stdout.splitlines():
+        if line.startswith('received: '):
+            event, ms = line.split(' ')[1:3]
+            result[event] = int(ms)
+    return result
+
+
+def server_received(server, visit):
+    """{event id: received} of the visit's records on the server, from its database."""
+    return {row[0]: row[1] for row in server._query(
+        "SELECT id, received FROM events WHERE device != 'coop' AND body LIKE ?",
+        ('%' + visit + '%',))}
+
+
 def sync(device):
     device.daemon.call('SyncNow')
 
@@ -83,6 +106,21 @@ def scenario_query_reaches_carer():
         wait_until('the visit on the supervisor\'s desk', lambda: show(desk, visit) is not None,
                    timeout=30)
         check(show(desk, visit)[0] == 'none', 'a new visit is not reviewed')
+
+        # The sync timeline: the desk knows when the co-op received each of
+        # the carer's records, exactly as the server stored it.
+        on_server = server_received(server, visit)
+        check(len(on_server) == 2 and all(ms > 0 for ms in on_server.values()),
+              'the server stored a receive time for the check-in and check-out: %s' % on_server)
+        on_desk = received(desk, visit)
+        check(all(on_desk.get(event) == ms for event, ms in on_server.items()),
+              'the desk shows when the co-op received the visit: %s, server %s'
+              % (on_desk, on_server))
+        # The carer's tablet learns it too when its own records come back.
+        wait_until('the receive times on the tablet',
+                   lambda: all(received(tablet, visit).get(event) == ms
+                               for event, ms in on_server.items()), timeout=30)
+        log('received by the co-op:', on_server)
 
         # The supervisor queries it.
         message = 'Please check the end time: the client says you left at 10:20'

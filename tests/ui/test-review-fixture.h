@@ -125,6 +125,8 @@ typedef struct
   int in_h, in_m, out_h, out_m;
 } ReviewFixtureVisit;
 
+#define REVIEW_FIXTURE_RECEIVED_AFTER (2 * 60000)
+
 static const ReviewFixtureVisit review_fixture_visits[] = {
   { "ok-1", 9, 0, 9, 0, 10, 0 },
   { "ok-2", 11, 0, 11, 0, 12, 0 },
@@ -204,6 +206,11 @@ review_fixture_populate (CareStore *store)
                                                    CARE_EVENT_VISIT_AMENDED, b));
     }
   }
+  /* The co-op received each of Anna's records 2 minutes after she made it
+   * (the server's "q"): the visit detail's sync timeline shows it. */
+  for (guint i = 0; i < anna->len; i++)
+    ((CareEvent *) anna->pdata[i])->received = ((CareEvent *) anna->pdata[i])->wall
+                                               + REVIEW_FIXTURE_RECEIVED_AFTER;
   g_assert_true (care_store_apply_page (store, anna, "2", &error));
   g_assert_no_error (error);
 }

@@ -369,6 +369,22 @@ test_review_flow (Fixture      *f,
   g_assert_cmpstr (query, ==, "Please check the end time: 30 minutes of 60");
   wait_for (detail_ready, find (f, "review-detail"), "the queried visit");
   g_assert_nonnull (care_review_find (f->window, "open-query"));
+  {
+    /* The sync timeline: Anna's check-in, recorded on her tablet at 13:00,
+     * received by the co-op 2 minutes later; the query, made on this desk,
+     * not yet received. */
+    g_autoptr(GTimeZone) rome = g_time_zone_new_identifier ("Europe/Rome");
+    g_autofree char *recorded = care_review_format_datetime (review_fixture_at (13, 0), rome);
+    g_autofree char *received = care_review_format_datetime (review_fixture_at (13, 0)
+                                                             + REVIEW_FIXTURE_RECEIVED_AFTER, rome);
+    g_autofree char *expect = g_strdup_printf ("at %s by Anna Bianchi · Received by the co-op at %s",
+                                               recorded, received);
+    g_autofree char *text = care_test_text_of (find (f, "review-detail"));
+
+    if (strstr (text, expect) == NULL)
+      g_error ("The visit detail does not show “%s”:\n%s", expect, text);
+    g_assert_nonnull (strstr (text, "Not yet received by the co-op"));
+  }
   screenshot (f, "review-detail");
   g_assert_cmpuint (check_accessible_labels (find (f, "review-detail")), >=, 4);
 
