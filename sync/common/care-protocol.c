@@ -776,3 +776,15 @@ care_sync_error_from_code (const char *code,
     return CARE_SYNC_ERROR_SERVER;
   return CARE_SYNC_ERROR_BAD_REQUEST;
 }
+
+gboolean
+care_protocol_equal_constant_time (const char *a,
+                                   const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint8 diff = la != lb;
+
+  for (gsize i = 0; i < la && i < lb; i++)
+    diff |= (guint8) (a[i] ^ b[i]);
+  return diff == 0;
+}

@@ -138,4 +138,9 @@ CareSyncError    care_sync_error_from_code (const char *code,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushRequest, care_push_request_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePullRequest, care_pull_request_free)
 
+/* Compares two strings (secrets, hashes, pins) in time that does not depend
+ * on where they differ. */
+gboolean care_protocol_equal_constant_time (const char *a,
+                                            const char *b);
+
 G_END_DECLS

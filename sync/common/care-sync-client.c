@@ -182,18 +182,6 @@ care_sync_certificate_pin (GTlsCertificate *cert)
 }
 
 static gboolean
-pin_equal (const char *a,
-           const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  guint8 diff = la != lb;
-
-  for (gsize i = 0; i < la && i < lb; i++)
-    diff |= (guint8) (a[i] ^ b[i]);
-  return diff == 0;
-}
-
-static gboolean
 certificate_matches_pin (GTlsCertificate *leaf,
                          const char      *pin,
                          GUri            *base,
@@ -202,13 +190,13 @@ certificate_matches_pin (GTlsCertificate *leaf,
   g_autofree char *leaf_pin = certificate_pin (leaf);
   GTlsCertificate *ca = NULL;
 
-  if (leaf_pin != NULL && pin_equal (leaf_pin, pin))
+  if (leaf_pin != NULL && care_protocol_equal_constant_time (leaf_pin, pin))
     return TRUE;
   for (GTlsCertificate *c = g_tls_certificate_get_issuer (leaf); c != NULL; c = g_tls_certificate_get_issuer (c))
     {
       g_autofree char *p = certificate_pin (c);
 
-      if (p != NULL && pin_equal (p, pin))
+      if (p != NULL && care_protocol_equal_constant_time (p, pin))
         {
           ca = c;
           break;

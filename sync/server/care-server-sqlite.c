@@ -166,18 +166,6 @@ care_server_sha256_hex (const char *text)
 }
 
 static gboolean
-equal_constant_time (const char *a,
-                     const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  guint8 diff = la != lb;
-
-  for (gsize i = 0; i < la && i < lb; i++)
-    diff |= (guint8) (a[i] ^ b[i]);
-  return diff == 0;
-}
-
-static gboolean
 sql_failed (Conn       *conn,
             GError    **error,
             GQuark      domain,
@@ -550,12 +538,12 @@ authenticate (Conn       *conn,
   if (sqlite3_step (s) != SQLITE_ROW)
     {
       /* Do the same work as for a known device. */
-      equal_constant_time (hash, hash);
+      care_protocol_equal_constant_time (hash, hash);
       g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
                            "The co-op server does not know this tablet: ask your co-ordinator to enrol it.");
       return FALSE;
     }
-  ok = equal_constant_time ((const char *) sqlite3_column_text (s, 0), hash);
+  ok = care_protocol_equal_constant_time ((const char *) sqlite3_column_text (s, 0), hash);
   if (!ok)
     {
       sqlite3_reset (s);
