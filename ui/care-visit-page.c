@@ -13,7 +13,6 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "care-store-private.h"
 #include "care-ui-util.h"
 #include "care-visit-page.h"
 
@@ -974,32 +973,13 @@ save_note_amendment_action (GtkWidget  *widget,
   written (self);
 }
 
-/* The id of the open query's review. The public visit summary carries the
- * query's message but not its review id, which query.answered needs, so it
- * is read from the visit's records (the store's own reader). */
+/* The id of the open query's review, which query.answered needs. */
 static char *
 open_review (CareVisitPage *self)
 {
-  g_autoptr(GPtrArray) events = NULL;
-  char *review = NULL;
-
   if (self->summary == NULL || self->summary->visit == NULL || self->summary->open_query == NULL)
     return NULL;
-  events = care_store_load_visit_events (self->store, self->summary->visit, NULL, NULL);
-  if (events == NULL)
-    return NULL;
-  for (guint i = 0; i < events->len; i++)
-    {
-      const CareEvent *e = g_ptr_array_index (events, i);
-
-      if (e->type == CARE_EVENT_REVIEW_ADDED
-          && g_strcmp0 (json_object_get_string_member_with_default (e->body, "action", NULL), "query") == 0)
-        {
-          g_free (review);
-          review = g_strdup (json_object_get_string_member_with_default (e->body, "review", NULL));
-        }
-    }
-  return review;
+  return care_store_get_open_review (self->store, self->summary->visit);
 }
 
 static void
