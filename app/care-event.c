@@ -272,8 +272,8 @@ check_string (const char *name,
   if ((gsize) len < min)
     return invalid (error, _("The field “%s” must not be empty."), name);
   if ((gsize) len > max)
-    return invalid (error, _("The field “%s” is too long (at most %" G_GSIZE_FORMAT " characters)."),
-                    name, max);
+    return invalid (error, _("The field “%s” is too long (at most %lu characters)."),
+                    name, (unsigned long) max);
   return TRUE;
 }
 

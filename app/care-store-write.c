@@ -214,10 +214,10 @@ rule_not_future (CareStore  *self,
   when = care_store_format_time (self, at);
   current = care_store_format_time (self, now);
   return fail (error, CARE_STORE_ERROR_RULE,
-               _("The %s time %s is %" G_GINT64_FORMAT " minutes in the future (it is now %s on this "
+               _("The %s time %s is %lld minutes in the future (it is now %s on this "
                  "tablet). Times cannot be recorded ahead of now: check the time you gave, or the "
                  "tablet’s clock."),
-               what, when, (at - now) / 60000, current);
+               what, when, (long long) ((at - now) / 60000), current);
 }
 
 static gboolean

@@ -263,8 +263,8 @@ update_counts (CareReviewPage *self)
 
     if (counts != NULL) {
       label = g_strdup_printf ("%s · %" G_GINT64_FORMAT, care_review_flag_label (bit), counts[bit]);
-      a11y = g_strdup_printf (_("Show only: %s (%" G_GINT64_FORMAT " visits)"),
-                              care_review_flag_label (bit), counts[bit]);
+      a11y = g_strdup_printf (_("Show only: %s (%lld visits)"),
+                              care_review_flag_label (bit), (long long) counts[bit]);
     } else {
       label = g_strdup (care_review_flag_label (bit));
       a11y = g_strdup_printf (_("Show only: %s"), care_review_flag_label (bit));

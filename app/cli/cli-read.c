@@ -284,10 +284,10 @@ print_week (CareStore           *store,
                d->travel_minutes % 60, d->training_minutes / 60, d->training_minutes % 60,
                d->other_minutes / 60, d->other_minutes % 60);
     }
-  g_print (_("\n  Total %" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT " (planned %" G_GINT64_FORMAT
-             ":%02" G_GINT64_FORMAT "), timesheet review: %s\n"),
-           w->total_minutes / 60, w->total_minutes % 60, w->planned_minutes / 60,
-           w->planned_minutes % 60, cli_review_name (w->review));
+  g_print (_("\n  Total %lld:%02lld (planned %lld:%02lld), timesheet review: %s\n"),
+           (long long) (w->total_minutes / 60), (long long) (w->total_minutes % 60),
+           (long long) (w->planned_minutes / 60), (long long) (w->planned_minutes % 60),
+           cli_review_name (w->review));
 }
 
 gboolean
@@ -418,10 +418,10 @@ cmd_outbox (Cli     *cli,
       cli_print_json (b);
       return TRUE;
     }
-  g_print (_("%" G_GINT64_FORMAT " record(s) waiting to reach the co-op, %" G_GINT64_FORMAT
-             " refused by it, %" G_GINT64_FORMAT " delivered (sequence %" G_GINT64_FORMAT
-             " of %" G_GINT64_FORMAT " acknowledged).\n"),
-           c.pending, c.quarantined, c.acknowledged, c.acked_seq, c.last_seq);
+  g_print (_("%lld record(s) waiting to reach the co-op, %lld refused by it, %lld delivered "
+             "(sequence %lld of %lld acknowledged).\n"),
+           (long long) c.pending, (long long) c.quarantined, (long long) c.acknowledged,
+           (long long) c.acked_seq, (long long) c.last_seq);
   for (guint i = 0; i < events->len; i++)
     {
       CareEvent *e = events->pdata[i];
