@@ -648,6 +648,8 @@ build (CareTimesheetPage *self)
   self->week_label = gtk_label_new (NULL);
   gtk_widget_set_name (self->week_label, "week-label");
   gtk_widget_add_css_class (self->week_label, "title-4");
+  gtk_label_set_wrap (GTK_LABEL (self->week_label), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->week_label), GTK_JUSTIFY_CENTER);
   gtk_widget_set_hexpand (self->week_label, TRUE);
   g_signal_connect_swapped (previous, "clicked", G_CALLBACK (previous_cb), self);
   g_signal_connect_swapped (next, "clicked", G_CALLBACK (next_cb), self);
