@@ -298,6 +298,8 @@ build_row (CareTimesheetPage   *self,
     care_review_set_label (toggle, a11y);
     gtk_widget_set_name (entry, entry_name);
     gtk_widget_set_hexpand (entry, TRUE);
+    /* It grows to fill the row; a small natural minimum lets a phone fit it. */
+    gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
     gtk_widget_set_size_request (entry, -1, 44);
     gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. “Tuesday's travel is missing”"));
     care_review_set_label (entry, _("Message to the carer about this timesheet"));
@@ -316,7 +318,7 @@ build_row (CareTimesheetPage   *self,
   }
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (days), GTK_SELECTION_NONE);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (days), 4);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (days), 3); /* 4 overflowed 360 px */
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (days), 7);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (days), TRUE);
   for (guint d = 0; d < 7; d++) {
@@ -360,10 +362,16 @@ week_read_cb (GObject      *source,
   }
   while ((child = gtk_widget_get_first_child (self->list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
-  for (guint i = 0; i < data->weeks->len; i++)
-    gtk_list_box_append (GTK_LIST_BOX (self->list),
-                         build_row (self, g_ptr_array_index (data->weeks, i),
-                                    g_ptr_array_index (data->names, i)));
+  for (guint i = 0; i < data->weeks->len; i++) {
+    GtkWidget *row = gtk_list_box_row_new ();
+
+    /* A row holds its own buttons; the row itself does nothing when tapped. */
+    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row),
+                                build_row (self, g_ptr_array_index (data->weeks, i),
+                                           g_ptr_array_index (data->names, i)));
+    gtk_list_box_append (GTK_LIST_BOX (self->list), row);
+  }
   if (data->weeks->len == 0) {
     gtk_label_set_text (GTK_LABEL (self->status), _("No carer has visits in this week."));
   } else {

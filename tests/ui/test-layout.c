@@ -7,6 +7,7 @@
  */
 #include "care-config.h"
 
+#include "care-demo.h"
 #include "care-test-util.h"
 
 #define MIN_TARGET 44
@@ -104,6 +105,42 @@ audit (GtkWidget *widget,
 
 static int expected_width;
 
+/* The deepest widgets whose minimum width exceeds the window's: what to fix
+ * when a screen overflows. */
+static void
+name_too_wide (GtkWidget *widget,
+               int        width,
+               GString   *out)
+{
+  gboolean child_too_wide = FALSE;
+  int min = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_min = 0;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+      if (child_min > width)
+        {
+          child_too_wide = TRUE;
+          name_too_wide (child, width, out);
+        }
+    }
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  if (!child_too_wide && min > width)
+    {
+      g_string_append_printf (out, "  %s “%s” needs %d px, in", G_OBJECT_TYPE_NAME (widget),
+                              gtk_widget_get_name (widget), min);
+      for (GtkWidget *p = gtk_widget_get_parent (widget); p != NULL; p = gtk_widget_get_parent (p))
+        g_string_append_printf (out, " %s", G_OBJECT_TYPE_NAME (p));
+      g_string_append_c (out, '\n');
+    }
+}
+
 static void
 audit_screen (CareWindow *window,
               const char *screen)
@@ -116,8 +153,14 @@ audit_screen (CareWindow *window,
   gtk_widget_measure (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)),
                       GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
   if (min_width > expected_width || gtk_widget_get_width (GTK_WIDGET (window)) != expected_width)
-    g_error ("%s: needs %d px, the window is %d px wide instead of %d", screen, min_width,
-             gtk_widget_get_width (GTK_WIDGET (window)), expected_width);
+    {
+      g_autoptr(GString) culprits = g_string_new (NULL);
+
+      name_too_wide (adw_application_window_get_content (ADW_APPLICATION_WINDOW (window)),
+                     expected_width, culprits);
+      g_error ("%s: needs %d px, the window is %d px wide instead of %d:\n%s", screen, min_width,
+               gtk_widget_get_width (GTK_WIDGET (window)), expected_width, culprits->str);
+    }
   audit (GTK_WIDGET (window), &a);
   if (a.problems->len > 0)
     g_error ("%s:\n%s", screen, a.problems->str);
@@ -191,6 +234,54 @@ test_layout (gconstpointer data)
   g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", dpi, NULL);
 }
 
+/* A supervisor's window has two more views (review, timesheets): it must
+ * fit a phone too. */
+static void
+test_supervisor_layout (gconstpointer data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
+  g_autoptr(GError) error = NULL;
+  CareWindow *window;
+
+  {
+    g_autoptr(CareStore) store = care_store_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
+    g_assert_no_error (error);
+  }
+  /* First measured in a wider window (still narrow enough for the bottom
+   * view switcher), so an overflow names its culprits instead of the window
+   * never taking its size. */
+  window = care_test_window_new (path, MAX (sizes[i].width, 600), sizes[i].height);
+  for (guint v = 0; v < 2; v++)
+    {
+      const char *view = v == 0 ? "review" : "timesheets";
+      g_autoptr(GString) culprits = g_string_new (NULL);
+      GtkWidget *content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (window));
+      int min_width = 0;
+
+      care_window_set_view (window, view);
+      care_test_settle (GTK_WIDGET (window));
+      gtk_widget_measure (content, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+      name_too_wide (content, sizes[i].width, culprits);
+      if (min_width > sizes[i].width)
+        g_error ("supervisor: %s needs %d px, more than %d:\n%s", view, min_width, sizes[i].width,
+                 culprits->str);
+    }
+  care_test_window_destroy (window);
+
+  expected_width = sizes[i].width;
+  window = care_test_window_new (path, sizes[i].width, sizes[i].height);
+  care_window_set_view (window, "review");
+  audit_screen (window, "supervisor: review");
+  care_window_set_view (window, "timesheets");
+  audit_screen (window, "supervisor: timesheets");
+  care_test_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -200,7 +291,11 @@ main (int   argc,
     {
       g_autofree char *name = g_strdup_printf ("/ui/layout/%s", sizes[i].name);
 
+      g_autofree char *supervisor = g_strdup_printf ("/ui/layout/supervisor/%s", sizes[i].name);
+
       g_test_add_data_func (name, GUINT_TO_POINTER (i), test_layout);
+      if (sizes[i].text_scale == 1.0)
+        g_test_add_data_func (supervisor, GUINT_TO_POINTER (i), test_supervisor_layout);
     }
   return g_test_run ();
 }
