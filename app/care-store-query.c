@@ -116,6 +116,24 @@ static const char SQL_OUTBOX[] =
 
 /* Summaries --------------------------------------------------------------- */
 
+CareVisitSummary *
+care_visit_summary_copy (const CareVisitSummary *s)
+{
+  CareVisitSummary *copy = g_new0 (CareVisitSummary, 1);
+
+  *copy = *s;
+  copy->visit = g_strdup (s->visit);
+  copy->schedule = g_strdup (s->schedule);
+  copy->client = g_strdup (s->client);
+  copy->client_name = g_strdup (s->client_name);
+  copy->client_address = g_strdup (s->client_address);
+  copy->carer = g_strdup (s->carer);
+  copy->carer_name = g_strdup (s->carer_name);
+  copy->service = g_strdup (s->service);
+  copy->open_query = g_strdup (s->open_query);
+  return copy;
+}
+
 void
 care_visit_summary_free (CareVisitSummary *s)
 {

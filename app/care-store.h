@@ -427,6 +427,7 @@ gboolean    care_store_reset_pull_cursor  (CareStore *self,
 
 /* Result types ---------------------------------------------------------- */
 
+CareVisitSummary *care_visit_summary_copy (const CareVisitSummary *summary) G_GNUC_WARN_UNUSED_RESULT;
 void care_visit_summary_free (CareVisitSummary *summary);
 void care_visit_detail_free  (CareVisitDetail *detail);
 void care_note_hit_free      (CareNoteHit *hit);

@@ -370,7 +370,7 @@ build_actions (CareReviewDetail       *self,
   gtk_widget_set_name (self->message_entry, "query-message");
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->message_entry),
                                   _("Message to the carer, e.g. “Please check the end time”"));
-  care_review_set_label (self->message_entry, _("Message for a query or a flag"));
+  care_set_accessible_label (self->message_entry, _("Message for a query or a flag"));
   gtk_widget_set_size_request (self->message_entry, -1, 44);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->message_entry);
 
@@ -380,9 +380,9 @@ build_actions (CareReviewDetail       *self,
                          G_CALLBACK (query_clicked_cb));
   flag = action_button (self, "flag-button", _("Flag"), "destructive-action",
                         G_CALLBACK (flag_clicked_cb));
-  care_review_set_label (approve, _("Approve this visit"));
-  care_review_set_label (query, _("Send a query about this visit to the carer"));
-  care_review_set_label (flag, _("Flag this visit"));
+  care_set_accessible_label (approve, _("Approve this visit"));
+  care_set_accessible_label (query, _("Send a query about this visit to the carer"));
+  care_set_accessible_label (flag, _("Flag this visit"));
   gtk_widget_set_margin_top (buttons, 12);
   gtk_box_append (GTK_BOX (buttons), approve);
   gtk_box_append (GTK_BOX (buttons), query);

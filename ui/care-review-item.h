@@ -26,6 +26,4 @@ void                    care_review_item_set_summary (CareReviewItem   *self,
 /* A key that names the row: the visit id, or "schedule:" and the rota id. */
 char                   *care_review_item_dup_key     (CareReviewItem *self) G_GNUC_WARN_UNUSED_RESULT;
 
-CareVisitSummary       *care_visit_summary_copy      (const CareVisitSummary *summary) G_GNUC_WARN_UNUSED_RESULT;
-
 G_END_DECLS

@@ -270,7 +270,7 @@ update_counts (CareReviewPage *self)
       a11y = g_strdup_printf (_("Show only: %s"), care_review_flag_label (bit));
     }
     gtk_button_set_label (GTK_BUTTON (self->flag_toggles[bit]), label);
-    care_review_set_label (self->flag_toggles[bit], a11y);
+    care_set_accessible_label (self->flag_toggles[bit], a11y);
   }
 }
 
@@ -331,7 +331,7 @@ row_update (GtkWidget      *row,
   gtk_widget_add_css_class (flags, serious ? "error" : "warning");
 
   a11y = g_strdup_printf ("%s, %s, %s. %s", title_text, when_text, sub_text, flag_text->str);
-  care_review_set_label (row, a11y);
+  care_set_accessible_label (row, a11y);
 }
 
 static void
@@ -626,7 +626,7 @@ scan_done_cb (GObject      *source,
   button = g_strdup_printf (_("Approve %u"), self->bulk_visits->len);
   gtk_label_set_text (GTK_LABEL (self->bulk_label), text);
   gtk_button_set_label (GTK_BUTTON (self->bulk_confirm), button);
-  care_review_set_label (self->bulk_confirm, text);
+  care_set_accessible_label (self->bulk_confirm, text);
   gtk_widget_set_sensitive (self->bulk_confirm, TRUE);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->bulk_revealer), TRUE);
 }
@@ -845,7 +845,7 @@ labelled_dropdown (const char *name,
 
   gtk_widget_set_name (dropdown, name);
   gtk_widget_set_size_request (dropdown, -1, 44);
-  care_review_set_label (dropdown, a11y);
+  care_set_accessible_label (dropdown, a11y);
   return dropdown;
 }
 
@@ -889,14 +889,14 @@ build_filters (CareReviewPage *self)
   gtk_widget_set_name (self->to_entry, "to-date");
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->from_entry), _("From (2026-11-01)"));
   gtk_entry_set_placeholder_text (GTK_ENTRY (self->to_entry), _("To (2026-11-30)"));
-  care_review_set_label (self->from_entry, _("First day, as year-month-day"));
-  care_review_set_label (self->to_entry, _("Last day, as year-month-day"));
+  care_set_accessible_label (self->from_entry, _("First day, as year-month-day"));
+  care_set_accessible_label (self->to_entry, _("Last day, as year-month-day"));
   gtk_widget_set_visible (self->from_entry, FALSE);
   gtk_widget_set_visible (self->to_entry, FALSE);
   self->first_toggle = gtk_toggle_button_new_with_label (_("Exceptions first"));
   gtk_widget_set_name (self->first_toggle, "exceptions-first");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->first_toggle), TRUE);
-  care_review_set_label (self->first_toggle, _("Show visits with exceptions first"));
+  care_set_accessible_label (self->first_toggle, _("Show visits with exceptions first"));
   gtk_widget_set_size_request (self->first_toggle, -1, 44);
 
   for (GtkWidget **w = (GtkWidget *[]) { self->carer_dropdown, self->client_dropdown,
@@ -923,7 +923,7 @@ build_flag_chips (CareReviewPage *self)
 
   self->any_toggle = gtk_toggle_button_new_with_label (_("Any exception"));
   gtk_widget_set_name (self->any_toggle, "exceptions-only");
-  care_review_set_label (self->any_toggle, _("Show only visits with an exception"));
+  care_set_accessible_label (self->any_toggle, _("Show only visits with an exception"));
   gtk_widget_set_size_request (self->any_toggle, -1, 44);
   g_signal_connect_swapped (self->any_toggle, "toggled", G_CALLBACK (any_toggled_cb), self);
   gtk_box_append (GTK_BOX (flow), self->any_toggle);
@@ -954,8 +954,8 @@ build_bulk (CareReviewPage *self)
   gtk_widget_set_name (self->bulk_button, "bulk-approve");
   gtk_widget_set_halign (self->bulk_button, GTK_ALIGN_START);
   gtk_widget_set_size_request (self->bulk_button, -1, 44);
-  care_review_set_label (self->bulk_button,
-                         _("Approve every finished visit in this list with no exceptions"));
+  care_set_accessible_label (self->bulk_button,
+                             _("Approve every finished visit in this list with no exceptions"));
   g_signal_connect_swapped (self->bulk_button, "clicked", G_CALLBACK (bulk_clicked_cb), self);
   gtk_box_append (GTK_BOX (box), self->bulk_button);
 
@@ -968,7 +968,7 @@ build_bulk (CareReviewPage *self)
   gtk_widget_add_css_class (self->bulk_confirm, "suggested-action");
   gtk_widget_set_size_request (self->bulk_confirm, -1, 44);
   gtk_widget_set_size_request (cancel, -1, 44);
-  care_review_set_label (cancel, _("Do not approve these visits"));
+  care_set_accessible_label (cancel, _("Do not approve these visits"));
   g_signal_connect_swapped (self->bulk_confirm, "clicked", G_CALLBACK (bulk_confirm_cb), self);
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (bulk_cancel_cb), self);
   gtk_box_append (GTK_BOX (confirm), self->bulk_label);
@@ -1025,7 +1025,7 @@ build (CareReviewPage *self)
   gtk_widget_set_name (self->list_view, "visit-list");
   gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (self->list_view), TRUE);
   gtk_list_view_set_show_separators (GTK_LIST_VIEW (self->list_view), TRUE);
-  care_review_set_label (self->list_view, _("Visits"));
+  care_set_accessible_label (self->list_view, _("Visits"));
   g_signal_connect (self->list_view, "activate", G_CALLBACK (activate_cb), self);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list_view);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,

@@ -151,26 +151,3 @@ care_review_day_start (gint64     ms,
   return g_date_time_to_unix (midnight) * 1000;
 }
 
-void
-care_review_set_label (GtkWidget  *widget,
-                       const char *label)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-}
-
-GtkWidget *
-care_review_find (GtkWidget  *root,
-                  const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child)) {
-    GtkWidget *found = care_review_find (child, name);
-
-    if (found != NULL)
-      return found;
-  }
-  return NULL;
-}

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 #include "care-store.h"
+#include "care-ui-util.h"
 
 G_BEGIN_DECLS
 
@@ -34,11 +35,5 @@ char       *care_review_format_minutes   (gint64 minutes) G_GNUC_WARN_UNUSED_RES
 gint64      care_review_day_start        (gint64     ms,
                                           GTimeZone *tz,
                                           int        days);
-
-void        care_review_set_label        (GtkWidget  *widget,
-                                          const char *label);
-/* The descendant with this widget name, or NULL. */
-GtkWidget  *care_review_find             (GtkWidget  *root,
-                                          const char *name);
 
 G_END_DECLS

@@ -273,7 +273,7 @@ build_row (CareTimesheetPage   *self,
     gtk_widget_add_css_class (approve, "suggested-action");
     gtk_widget_set_valign (approve, GTK_ALIGN_CENTER);
     gtk_widget_set_size_request (approve, -1, 44);
-    care_review_set_label (approve, a11y);
+    care_set_accessible_label (approve, a11y);
     g_object_set_data_full (G_OBJECT (approve), "carer", g_strdup (week->carer), g_free);
     g_signal_connect (approve, "clicked", G_CALLBACK (approve_week_cb), self);
     gtk_box_append (GTK_BOX (top), approve);
@@ -295,17 +295,17 @@ build_row (CareTimesheetPage   *self,
     gtk_widget_set_name (toggle, toggle_name);
     gtk_widget_set_halign (toggle, GTK_ALIGN_START);
     gtk_widget_set_size_request (toggle, -1, 44);
-    care_review_set_label (toggle, a11y);
+    care_set_accessible_label (toggle, a11y);
     gtk_widget_set_name (entry, entry_name);
     gtk_widget_set_hexpand (entry, TRUE);
     /* It grows to fill the row; a small natural minimum lets a phone fit it. */
     gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
     gtk_widget_set_size_request (entry, -1, 44);
     gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. “Tuesday's travel is missing”"));
-    care_review_set_label (entry, _("Message to the carer about this timesheet"));
+    care_set_accessible_label (entry, _("Message to the carer about this timesheet"));
     gtk_widget_set_name (send, send_name);
     gtk_widget_set_size_request (send, -1, 44);
-    care_review_set_label (send, a11y);
+    care_set_accessible_label (send, a11y);
     g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (week->carer), g_free);
     g_object_set_data (G_OBJECT (send), "entry", entry);
     g_signal_connect (send, "clicked", G_CALLBACK (send_query_cb), self);
@@ -634,7 +634,7 @@ icon_button (const char *icon,
   gtk_widget_set_name (button, name);
   gtk_widget_set_size_request (button, 44, 44);
   gtk_widget_set_tooltip_text (button, a11y);
-  care_review_set_label (button, a11y);
+  care_set_accessible_label (button, a11y);
   return button;
 }
 
@@ -671,16 +671,16 @@ build (CareTimesheetPage *self)
   self->period_dropdown = gtk_drop_down_new_from_strings (periods);
   gtk_widget_set_name (self->period_dropdown, "export-period");
   gtk_widget_set_size_request (self->period_dropdown, -1, 44);
-  care_review_set_label (self->period_dropdown, _("Period to export"));
+  care_set_accessible_label (self->period_dropdown, _("Period to export"));
   self->export_hours = gtk_button_new_with_label (_("Export approved hours…"));
   gtk_widget_set_name (self->export_hours, "export-hours");
   gtk_widget_set_size_request (self->export_hours, -1, 44);
-  care_review_set_label (self->export_hours,
-                         _("Export the approved timesheets of the period as CSV for payroll"));
+  care_set_accessible_label (self->export_hours,
+                             _("Export the approved timesheets of the period as CSV for payroll"));
   self->export_visits = gtk_button_new_with_label (_("Export visits…"));
   gtk_widget_set_name (self->export_visits, "export-visits");
   gtk_widget_set_size_request (self->export_visits, -1, 44);
-  care_review_set_label (self->export_visits, _("Export the visits of the period, with their review state, as CSV"));
+  care_set_accessible_label (self->export_visits, _("Export the visits of the period, with their review state, as CSV"));
   g_signal_connect_swapped (self->export_hours, "clicked", G_CALLBACK (export_hours_cb), self);
   g_signal_connect_swapped (self->export_visits, "clicked", G_CALLBACK (export_visits_cb), self);
   gtk_flow_box_append (GTK_FLOW_BOX (exports), self->period_dropdown);
@@ -698,7 +698,7 @@ build (CareTimesheetPage *self)
   gtk_widget_set_name (self->list, "timesheet-list");
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (self->list, "boxed-list");
-  care_review_set_label (self->list, _("Timesheets"));
+  care_set_accessible_label (self->list, _("Timesheets"));
   gtk_widget_set_margin_bottom (self->list, 12);
   gtk_widget_set_valign (self->list, GTK_ALIGN_START);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list);

@@ -75,41 +75,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static CareVisitSummary *
-summary_copy (const CareVisitSummary *s)
-{
-  CareVisitSummary *copy = g_new0 (CareVisitSummary, 1);
-
-  *copy = *s;
-  copy->visit = g_strdup (s->visit);
-  copy->schedule = g_strdup (s->schedule);
-  copy->client = g_strdup (s->client);
-  copy->client_name = g_strdup (s->client_name);
-  copy->client_address = g_strdup (s->client_address);
-  copy->carer = g_strdup (s->carer);
-  copy->carer_name = g_strdup (s->carer_name);
-  copy->service = g_strdup (s->service);
-  copy->open_query = g_strdup (s->open_query);
-  return copy;
-}
-
-static void
-summary_free (CareVisitSummary *s)
-{
-  if (s == NULL)
-    return;
-  g_free (s->visit);
-  g_free (s->schedule);
-  g_free (s->client);
-  g_free (s->client_name);
-  g_free (s->client_address);
-  g_free (s->carer);
-  g_free (s->carer_name);
-  g_free (s->service);
-  g_free (s->open_query);
-  g_free (s);
-}
-
 static GtkWidget *
 make_label (const char *text,
             const char *css_class)
@@ -544,7 +509,7 @@ set_store (CareVisitPage *self,
 {
   g_set_object (&self->store, store);
   g_clear_pointer (&self->detail, care_visit_detail_free);
-  g_clear_pointer (&self->summary, summary_free);
+  g_clear_pointer (&self->summary, care_visit_summary_free);
   reset_forms (self);
 }
 
@@ -1030,7 +995,7 @@ care_visit_page_finalize (GObject *object)
   CareVisitPage *self = CARE_VISIT_PAGE (object);
 
   g_clear_object (&self->store);
-  g_clear_pointer (&self->summary, summary_free);
+  g_clear_pointer (&self->summary, care_visit_summary_free);
   g_clear_pointer (&self->detail, care_visit_detail_free);
   g_free (self->amend_field);
   g_free (self->amend_note);
@@ -1149,7 +1114,7 @@ care_visit_page_show_summary (CareVisitPage          *self,
   g_return_if_fail (summary != NULL);
 
   set_store (self, store);
-  self->summary = summary_copy (summary);
+  self->summary = care_visit_summary_copy (summary);
   care_visit_page_reload (self);
 }
 
@@ -1164,7 +1129,7 @@ care_visit_page_show_visit (CareVisitPage *self,
 
   set_store (self, store);
   empty.visit = (char *) visit;
-  self->summary = summary_copy (&empty);
+  self->summary = care_visit_summary_copy (&empty);
   care_visit_page_reload (self);
 }
 
@@ -1182,7 +1147,7 @@ care_visit_page_show_new (CareVisitPage *self,
   empty.client = (char *) client;
   empty.client_name = (char *) client_name;
   empty.state = CARE_VISIT_UPCOMING;
-  self->summary = summary_copy (&empty);
+  self->summary = care_visit_summary_copy (&empty);
   care_visit_page_reload (self);
 }
 
@@ -1219,8 +1184,8 @@ care_visit_page_reload (CareVisitPage *self)
         }
       g_clear_pointer (&self->detail, care_visit_detail_free);
       self->detail = detail;
-      g_clear_pointer (&self->summary, summary_free);
-      self->summary = summary_copy (&detail->summary);
+      g_clear_pointer (&self->summary, care_visit_summary_free);
+      self->summary = care_visit_summary_copy (&detail->summary);
     }
   update_view (self);
 }

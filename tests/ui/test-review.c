@@ -63,7 +63,7 @@ model_ready (gpointer data)
 static gboolean
 detail_ready (gpointer data)
 {
-  return !care_review_detail_get_loading (data) && care_review_find (data, "detail-title") != NULL;
+  return !care_review_detail_get_loading (data) && care_find_named (data, "detail-title") != NULL;
 }
 
 static gboolean
@@ -189,7 +189,7 @@ static GtkWidget *
 find (Fixture    *f,
       const char *name)
 {
-  GtkWidget *w = care_review_find (f->window, name);
+  GtkWidget *w = care_find_named (f->window, name);
 
   if (w == NULL)
     g_error ("no widget named %s", name);
@@ -368,7 +368,7 @@ test_review_flow (Fixture      *f,
   g_assert_cmpint (review_of (f, "short", &query), ==, CARE_REVIEW_QUERIED);
   g_assert_cmpstr (query, ==, "Please check the end time: 30 minutes of 60");
   wait_for (detail_ready, find (f, "review-detail"), "the queried visit");
-  g_assert_nonnull (care_review_find (f->window, "open-query"));
+  g_assert_nonnull (care_find_named (f->window, "open-query"));
   {
     /* The sync timeline: Anna's check-in, recorded on her tablet at 13:00,
      * received by the co-op 2 minutes later; the query, made on this desk,
@@ -560,7 +560,7 @@ test_timesheet (Fixture      *f,
   g_assert_no_error (error);
   g_assert_cmpint (week->review, ==, CARE_REVIEW_APPROVED);
   wait_for (not_loading, page, "the week after approval");
-  g_assert_null (care_review_find (f->window, button));
+  g_assert_null (care_find_named (f->window, button));
 
   /* The payroll export of the week holds Anna's approved day. */
   file = g_file_new_for_path (file_path);
@@ -644,7 +644,7 @@ test_demo (Fixture      *f,
       if (s != NULL && s->visit == NULL && s->state == CARE_VISIT_MISSED) {
         g_signal_emit_by_name (find (f, "visit-list"), "activate", i);
         wait_for (detail_ready, find (f, "review-detail"), "the missed visit's detail");
-        g_assert_null (care_review_find (f->window, "approve-button"));
+        g_assert_null (care_find_named (f->window, "approve-button"));
         found = TRUE;
       }
     }
@@ -658,7 +658,7 @@ test_demo (Fixture      *f,
 static gboolean
 list_shown (gpointer data)
 {
-  GtkWidget *list = care_review_find (data, "visit-list");
+  GtkWidget *list = care_find_named (data, "visit-list");
 
   return list != NULL && gtk_widget_get_mapped (list);
 }
@@ -672,17 +672,17 @@ test_window (Fixture      *f,
 
   g_assert_cmpstr (care_window_get_view (window), ==, "review");
   care_test_wait (list_shown, window, 30, "the review list");
-  g_assert_nonnull (care_review_find (GTK_WIDGET (window), "exceptions-only"));
+  g_assert_nonnull (care_find_named (GTK_WIDGET (window), "exceptions-only"));
   shot = care_test_screenshot (GTK_WIDGET (window), "review-window");
   care_window_set_view (window, "timesheets");
   g_assert_cmpstr (care_window_get_view (window), ==, "timesheets");
-  g_assert_nonnull (care_review_find (GTK_WIDGET (window), "timesheet-list"));
-  care_test_wait (not_loading, care_review_find (GTK_WIDGET (window), "timesheet-list") != NULL
-                                 ? gtk_widget_get_ancestor (care_review_find (GTK_WIDGET (window),
-                                                                              "timesheet-list"),
-                                                            CARE_TYPE_TIMESHEET_PAGE)
-                                 : NULL,
-                  30, "the timesheets");
+  g_assert_nonnull (care_find_named (GTK_WIDGET (window), "timesheet-list"));
+  care_test_wait (not_loading, care_find_named (GTK_WIDGET (window), "timesheet-list") != NULL
+                                 ? gtk_widget_get_ancestor (care_find_named (GTK_WIDGET (window),
+                                                                             "timesheet-list"),
+                                                           CARE_TYPE_TIMESHEET_PAGE)
+                                : NULL,
+                 30, "the timesheets");
   g_clear_pointer (&shot, g_free);
   shot = care_test_screenshot (GTK_WIDGET (window), "review-window-timesheets");
   care_test_window_destroy (window);
