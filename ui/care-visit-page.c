@@ -13,6 +13,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "care-location.h"
 #include "care-ui-util.h"
 #include "care-visit-page.h"
 
@@ -425,6 +426,8 @@ update_view (CareVisitPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->notes_section), started);
   gtk_widget_set_visible (GTK_WIDGET (self->checkout_box), started && !finished);
   gtk_widget_set_visible (GTK_WIDGET (self->history_section), started);
+  if (!started && !cancelled)
+    care_location_start (care_location_get_default ());   /* a fix ready for check-in */
   if (!started)
     return;
 
@@ -540,6 +543,7 @@ check_in_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autofree char *visit = NULL;
   const char *service;
+  double where[3];
 
   if (self->summary == NULL || self->summary->visit != NULL)
     return;
@@ -552,9 +556,10 @@ check_in_action (GtkWidget  *widget,
 
       service = services[MIN (selected, n - 1)].id;
     }
-  /* No location service is used: "unavailable" is recorded honestly. */
-  visit = care_store_check_in (self->store, self->summary->client, self->summary->schedule,
-                               service, NULL, &error);
+  /* A fix under 2 minutes old, else "unavailable": never wait here. */
+  visit = care_store_check_in (self->store, self->summary->client, self->summary->schedule, service,
+                               care_location_get_fix (care_location_get_default (), where) ? where : NULL,
+                               &error);
   if (visit == NULL)
     {
       show_message (self->checkout_error, error->message);
