@@ -95,19 +95,6 @@ read_weeks (CareStore *store,
   return result;
 }
 
-static GtkWidget *
-make_label (const char *text,
-            const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
 static char *
 day_breakdown (const CareDayHours *day)
 {
@@ -161,7 +148,7 @@ fill_week (GtkBox              *box,
 
   care_clear_container (GTK_WIDGET (box));
 
-  heading = make_label (heading_text, "heading");
+  heading = care_label_new_wrapped (heading_text, "heading");
   gtk_widget_set_hexpand (heading, TRUE);
   gtk_box_append (GTK_BOX (header), heading);
   review = gtk_label_new (care_review_state_label (week->review));

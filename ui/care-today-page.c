@@ -36,20 +36,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static GtkWidget *
-make_label (const char *text,
-            const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static GtkWidget *
 visit_row_new (const CareVisitSummary *v,
                GTimeZone              *tz,
                guint                   index)
@@ -88,12 +74,12 @@ visit_row_new (const CareVisitSummary *v,
   gtk_box_append (GTK_BOX (box), time_label);
 
   gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), make_label (v->client_name != NULL ? v->client_name : v->client, "heading"));
+  gtk_box_append (GTK_BOX (text), care_label_new_wrapped (v->client_name != NULL ? v->client_name : v->client, "heading"));
   if (v->client_address != NULL && *v->client_address)
     details = g_strdup_printf ("%s · %s", service, v->client_address);
   else
     details = g_strdup (service);
-  gtk_box_append (GTK_BOX (text), make_label (details, "dim-label"));
+  gtk_box_append (GTK_BOX (text), care_label_new_wrapped (details, "dim-label"));
 
   /* The state and, once started, where the record is: under the name, so
    * that narrow screens and large text keep the name readable. */
@@ -106,7 +92,7 @@ visit_row_new (const CareVisitSummary *v,
   if (v->visit != NULL)
     {
       GtkWidget *icon = gtk_image_new_from_icon_name (care_sync_state_icon (v->sync, v->review));
-      GtkWidget *label = make_label (sync, "caption");
+      GtkWidget *label = care_label_new_wrapped (sync, "caption");
 
       gtk_widget_set_name (label, "row-sync-state");
       gtk_widget_set_margin_start (icon, 4);
@@ -157,7 +143,7 @@ fill_clients (CareTodayPage *self)
       g_autofree char *accessible = NULL;
       GtkWidget *row = gtk_list_box_row_new ();
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = make_label (name != NULL ? name : client, NULL);
+      GtkWidget *label = care_label_new_wrapped (name != NULL ? name : client, NULL);
 
       gtk_widget_set_name (row, widget_name);
       gtk_widget_set_size_request (row, -1, 52);
@@ -174,7 +160,7 @@ fill_clients (CareTodayPage *self)
     }
   if (clients->len == 0)
     {
-      GtkWidget *label = make_label (_("No clients are assigned to you yet."), "dim-label");
+      GtkWidget *label = care_label_new_wrapped (_("No clients are assigned to you yet."), "dim-label");
 
       gtk_widget_set_margin_top (label, 12);
       gtk_widget_set_margin_bottom (label, 12);
@@ -278,8 +264,8 @@ care_today_page_init (CareTodayPage *self)
   GtkWidget *placeholder;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  placeholder = make_label (_("No visits planned today. Start an unscheduled visit below if you are with a client."),
-                            "dim-label");
+  placeholder = care_label_new_wrapped (_("No visits planned today. Start an unscheduled visit below if you are with a client."),
+                                        "dim-label");
   gtk_widget_set_margin_top (placeholder, 18);
   gtk_widget_set_margin_bottom (placeholder, 18);
   gtk_widget_set_margin_start (placeholder, 12);

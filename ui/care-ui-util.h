@@ -53,4 +53,9 @@ GtkWidget  *care_find_named             (GtkWidget  *root,
 /* Removes every child of a GtkBox or GtkListBox. */
 void        care_clear_container        (GtkWidget *container);
 
+/* A left-aligned label that wraps (at characters too, for long words), with
+ * an optional style class. */
+GtkWidget  *care_label_new_wrapped      (const char *text,
+                                         const char *css_class);
+
 G_END_DECLS

@@ -77,20 +77,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static GtkWidget *
-make_label (const char *text,
-            const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static GtkWidget *
 make_button (const char *label,
              const char *name,
              const char *action,
@@ -150,7 +136,7 @@ task_row_new (CareVisitPage       *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *title = make_label (task->label, NULL);
+  GtkWidget *title = care_label_new_wrapped (task->label, NULL);
   GtkWidget *done, *not_done, *answer;
   g_autofree char *name = g_strdup_printf ("task-row-%u", index);
   g_autofree char *done_name = g_strdup_printf ("task-done-%u", index);
@@ -186,7 +172,7 @@ task_row_new (CareVisitPage       *self,
   else
     answer_text = g_strdup (task->essential ? _("Not answered yet: needed before check-out")
                                             : _("Not answered yet"));
-  answer = make_label (answer_text, task->answer < 0 ? "dim-label" : NULL);
+  answer = care_label_new_wrapped (answer_text, task->answer < 0 ? "dim-label" : NULL);
   gtk_widget_set_name (answer, "task-answer");
   gtk_box_append (GTK_BOX (box), answer);
 
@@ -233,7 +219,7 @@ note_card_new (CareVisitPage  *self,
 {
   GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *category = make_label (care_note_category_label (note->category), "heading");
+  GtkWidget *category = care_label_new_wrapped (care_note_category_label (note->category), "heading");
   GtkWidget *text;
   GtkWidget *sync;
   g_autofree char *name = g_strdup_printf ("note-%u", index);
@@ -259,15 +245,15 @@ note_card_new (CareVisitPage  *self,
       gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (top), tag);
     }
-  gtk_box_append (GTK_BOX (top), make_label (time, "dim-label"));
+  gtk_box_append (GTK_BOX (top), care_label_new_wrapped (time, "dim-label"));
   gtk_box_append (GTK_BOX (card), top);
 
-  text = make_label (note->text, NULL);
+  text = care_label_new_wrapped (note->text, NULL);
   gtk_widget_set_name (text, "note-text");
   if (note->retracted)
     {
       gtk_widget_add_css_class (text, "retracted");
-      gtk_box_append (GTK_BOX (card), make_label (_("Withdrawn"), "error"));
+      gtk_box_append (GTK_BOX (card), care_label_new_wrapped (_("Withdrawn"), "error"));
     }
   gtk_box_append (GTK_BOX (card), text);
 
@@ -287,13 +273,13 @@ note_card_new (CareVisitPage  *self,
                                                    v->reason != NULL ? v->reason : "");
           g_autofree char *was = g_strdup_printf (_("Before: %s"), before->text);
 
-          gtk_box_append (GTK_BOX (versions), make_label (line, "caption-heading"));
-          gtk_box_append (GTK_BOX (versions), make_label (was, "dim-label"));
+          gtk_box_append (GTK_BOX (versions), care_label_new_wrapped (line, "caption-heading"));
+          gtk_box_append (GTK_BOX (versions), care_label_new_wrapped (was, "dim-label"));
         }
       gtk_box_append (GTK_BOX (card), versions);
     }
 
-  sync = make_label (care_sync_state_label (note->sync, CARE_REVIEW_NONE), "caption");
+  sync = care_label_new_wrapped (care_sync_state_label (note->sync, CARE_REVIEW_NONE), "caption");
   gtk_widget_add_css_class (sync, "dim-label");
   gtk_box_append (GTK_BOX (card), sync);
 
@@ -319,7 +305,7 @@ history_row_new (const CareHistoryEntry *entry,
   g_autofree char *time = care_format_time (entry->wall, tz);
   g_autofree char *meta = g_strdup_printf ("%s · %s", time,
                                            care_sync_state_label (entry->sync, CARE_REVIEW_NONE));
-  GtkWidget *description = make_label (entry->description != NULL ? entry->description : "", NULL);
+  GtkWidget *description = care_label_new_wrapped (entry->description != NULL ? entry->description : "", NULL);
 
   gtk_widget_set_name (row, name);
   gtk_widget_set_name (description, "history-description");
@@ -332,12 +318,12 @@ history_row_new (const CareHistoryEntry *entry,
   if (entry->reason != NULL && *entry->reason)
     {
       g_autofree char *reason = g_strdup_printf (_("Reason: %s"), entry->reason);
-      GtkWidget *label = make_label (reason, NULL);
+      GtkWidget *label = care_label_new_wrapped (reason, NULL);
 
       gtk_widget_set_name (label, "history-reason");
       gtk_box_append (GTK_BOX (box), label);
     }
-  gtk_box_append (GTK_BOX (box), make_label (meta, "dim-label"));
+  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (meta, "dim-label"));
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }
@@ -481,7 +467,7 @@ update_view (CareVisitPage *self)
     gtk_box_append (self->notes_box,
                     note_card_new (self, g_ptr_array_index (self->detail->notes, i), i, tz));
   if (self->detail->notes->len == 0)
-    gtk_box_append (self->notes_box, make_label (_("No notes yet."), "dim-label"));
+    gtk_box_append (self->notes_box, care_label_new_wrapped (_("No notes yet."), "dim-label"));
   for (guint i = 0; i < self->detail->history->len; i++)
     gtk_list_box_append (self->history_list,
                          history_row_new (g_ptr_array_index (self->detail->history, i), i, tz));

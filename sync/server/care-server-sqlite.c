@@ -1225,21 +1225,30 @@ sqlite_member_exists (CareServerStore *store,
   return found;
 }
 
+/* Whether the query, with one text parameter, finds a row (on the writer's
+ * connection, so it sees what this process has just committed). */
 static gboolean
-sqlite_client_exists (CareServerStore *store,
-                      const char      *client)
+row_exists (SqliteStore *self,
+            const char  *sql,
+            const char  *value)
 {
-  SqliteStore *self = (SqliteStore *) store;
   sqlite3_stmt *s;
   gboolean found;
 
   g_mutex_lock (&self->write_lock);
-  s = stmt (self->writer, "SELECT 1 FROM clients WHERE client = ?1");
-  bind_text (s, 1, client);
+  s = stmt (self->writer, sql);
+  bind_text (s, 1, value);
   found = sqlite3_step (s) == SQLITE_ROW;
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
   return found;
+}
+
+static gboolean
+sqlite_client_exists (CareServerStore *store,
+                      const char      *client)
+{
+  return row_exists ((SqliteStore *) store, "SELECT 1 FROM clients WHERE client = ?1", client);
 }
 
 static gboolean
@@ -1260,17 +1269,8 @@ static gboolean
 sqlite_member_is_active (CareServerStore *store,
                          const char      *member)
 {
-  SqliteStore *self = (SqliteStore *) store;
-  sqlite3_stmt *s;
-  gboolean found;
-
-  g_mutex_lock (&self->write_lock);
-  s = stmt (self->writer, "SELECT 1 FROM members WHERE member = ?1 AND active = 1");
-  bind_text (s, 1, member);
-  found = sqlite3_step (s) == SQLITE_ROW;
-  sqlite3_reset (s);
-  g_mutex_unlock (&self->write_lock);
-  return found;
+  return row_exists ((SqliteStore *) store,
+                     "SELECT 1 FROM members WHERE member = ?1 AND active = 1", member);
 }
 
 static char *
