@@ -791,6 +791,7 @@ static int
 cmd_restore (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
   int lock;
 
   if (argc != 3)
@@ -798,7 +799,7 @@ cmd_restore (int argc, char **argv)
   lock = lock_dir (argv[1], &error);
   if (lock < 0)
     return fail (error);
-  if (!care_server_sqlite_restore (argv[1], argv[2], &error))
+  if (!care_server_sqlite_restore (argv[1], argv[2], &summary, &error))
     {
       close (lock);
       return fail (error);
@@ -806,6 +807,9 @@ cmd_restore (int argc, char **argv)
   close (lock);
   g_print ("Restored %s from %s. Devices will re-send what the backup lacks and download again.\n",
            argv[1], argv[2]);
+  g_print ("%s", summary);
+  g_print ("Records the co-op itself wrote after the backup (members, clients, rota, reviews) are not in it: "
+           "make those changes again.\n");
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "care-server-journal.h"
 #include "care-server-store.h"
 
 #define SCHEMA_VERSION 1
@@ -1120,6 +1121,17 @@ enrol_in_transaction (SqliteStore *self,
   sqlite3_bind_int64 (s, 5, now);
   if (sqlite3_step (s) != SQLITE_DONE)
     return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "Cannot record the enrolment"), NULL;
+  /* In the restore-safe journal before the commit: a restore from an older
+   * backup re-admits this tablet. */
+  {
+    g_autoptr(GError) local = NULL;
+
+    if (!care_server_journal_enrolled (self->dir, result->device, result->member, name, key_hash, now, &local))
+      {
+        g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER, "Cannot record the enrolment: %s", local->message);
+        return NULL;
+      }
+  }
   result->timezone = meta_get (conn, "timezone");
   return g_steal_pointer (&result);
 }
@@ -1332,9 +1344,18 @@ sqlite_revoke_device (CareServerStore *store,
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
   if (!ok)
-    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
-                 "There is no enrolled, unrevoked device “%s”; see “carelog-server device list”.", device);
-  return ok;
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
+                   "There is no enrolled, unrevoked device “%s”; see “carelog-server device list”.", device);
+      return FALSE;
+    }
+  /* So that a restore from an older backup revokes it again. */
+  if (!care_server_journal_revoked (self->dir, device, now_ms (), error))
+    {
+      g_prefix_error (error, "Device %s is revoked, but a restore from an older backup would let it in again: ", device);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static GPtrArray *
@@ -1645,15 +1666,108 @@ care_server_sqlite_open (const char *dir,
   return &self->parent;
 }
 
+/* The co-op's own numbering after a restore. Tablets may hold records the
+ * co-op wrote after the backup, with the numbers that follow the backup's;
+ * a new record with one of those numbers would be skipped by every tablet
+ * as "already seen". So the numbering goes on from the restore's time in
+ * microseconds (the server never hands out a million numbers a second),
+ * and at least 2^32 past where the previous restore started it (a clock
+ * set back, or two restores in a row). */
+static gint64
+restored_coop_seq (gint64     backup_seq,
+                   GPtrArray *journal)
+{
+  gint64 next = MAX (backup_seq, g_get_real_time ());
+
+  for (guint i = 0; i < journal->len; i++)
+    {
+      CareJournalEntry *e = g_ptr_array_index (journal, i);
+
+      if (e->kind == CARE_JOURNAL_RESTORED && e->coop_seq < G_MAXINT64 - (G_GINT64_CONSTANT (1) << 32))
+        next = MAX (next, e->coop_seq + (G_GINT64_CONSTANT (1) << 32));
+    }
+  return next;
+}
+
+static gboolean
+row_found (Conn       *conn,
+           const char *sql,
+           const char *value)
+{
+  sqlite3_stmt *s = stmt (conn, sql);
+  gboolean found;
+
+  bind_text (s, 1, value);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  sqlite3_reset (s);
+  return found;
+}
+
+/* Tablets enrolled after the backup come back with the key they hold and
+ * nothing acknowledged (so they send everything again); tablets revoked
+ * after it are revoked again. */
+static gboolean
+readmit_devices (Conn       *conn,
+                 GPtrArray  *journal,
+                 GString    *summary)
+{
+  guint readmitted = 0, revoked = 0;
+
+  for (guint i = 0; i < journal->len; i++)
+    {
+      CareJournalEntry *e = g_ptr_array_index (journal, i);
+      sqlite3_stmt *s;
+
+      if (e->kind == CARE_JOURNAL_ENROLLED
+          && !row_found (conn, "SELECT 1 FROM devices WHERE device = ?1", e->device))
+        {
+          s = stmt (conn, "INSERT INTO devices (device, member, name, key_hash, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)");
+          bind_text (s, 1, e->device);
+          bind_text (s, 2, e->member);
+          bind_text (s, 3, e->name ? e->name : "");
+          bind_text (s, 4, e->key_hash);
+          sqlite3_bind_int64 (s, 5, e->at);
+          if (sqlite3_step (s) != SQLITE_DONE)
+            return FALSE;
+          readmitted++;
+          if (!row_found (conn, "SELECT 1 FROM members WHERE member = ?1", e->member))
+            g_string_append_printf (summary,
+                                    "Tablet %s (“%s”) belongs to member %s, who is not in the backup: add them again "
+                                    "with “carelog-server member add DIR %s …” and the tablet sends its records by itself.\n",
+                                    e->device, e->name ? e->name : "", e->member, e->member);
+        }
+      else if (e->kind == CARE_JOURNAL_REVOKED)
+        {
+          s = stmt (conn, "UPDATE devices SET revoked = ?2 WHERE device = ?1 AND revoked = 0");
+          bind_text (s, 1, e->device);
+          sqlite3_bind_int64 (s, 2, MAX (e->at, 1));
+          if (sqlite3_step (s) != SQLITE_DONE)
+            return FALSE;
+          revoked += sqlite3_changes (conn->db);
+        }
+    }
+  if (readmitted > 0)
+    g_string_append_printf (summary, "%u tablet(s) enrolled after the backup are known again; they send what the "
+                            "backup lacks by themselves.\n", readmitted);
+  if (revoked > 0)
+    g_string_append_printf (summary, "%u tablet(s) revoked after the backup are revoked again.\n", revoked);
+  return TRUE;
+}
+
 gboolean
 care_server_sqlite_restore (const char *dir,
                             const char *path,
+                            char      **summary,
                             GError    **error)
 {
   g_autofree char *db_path = g_build_filename (dir, "carelog.db", NULL);
   g_autoptr(Conn) from = NULL;
   g_autoptr(Conn) to = NULL;
+  g_autoptr(GPtrArray) journal = NULL;
+  g_autoptr(GString) report = g_string_new (NULL);
   g_autofree char *epoch = new_epoch ();
+  g_autofree char *seq_text = NULL, *next = NULL, *at = NULL;
+  gint64 coop_seq;
 
   from = conn_open (path, FALSE, TRUE, error);
   if (from == NULL)
@@ -1663,15 +1777,35 @@ care_server_sqlite_restore (const char *dir,
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s is not a Carelog co-op backup.", path);
       return FALSE;
     }
+  journal = care_server_journal_read (dir, error);
+  if (journal == NULL)
+    return FALSE;
   to = conn_open (db_path, TRUE, FALSE, error);
   if (to == NULL)
     return FALSE;
   if (!copy_database (from->db, to->db, error))
     return FALSE;
-  if (!exec (to, "PRAGMA journal_mode=WAL", error))
+  if (!exec (to, "PRAGMA journal_mode=WAL", error) || !exec (to, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (!meta_set (to, "epoch", epoch))
-    return sql_failed (to, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot set the new epoch");
+  seq_text = meta_get (to, "coop_seq");
+  coop_seq = restored_coop_seq (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0, journal);
+  next = g_strdup_printf ("%" G_GINT64_FORMAT, coop_seq);
+  at = g_strdup_printf ("%" G_GINT64_FORMAT, now_ms ());
+  if (!meta_set (to, "epoch", epoch) || !meta_set (to, "coop_seq", next) || !meta_set (to, "restored_at", at)
+      || !readmit_devices (to, journal, report))
+    {
+      sql_failed (to, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot finish the restore");
+      exec (to, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  /* Journalled before the commit: the next restore starts past this one. */
+  if (!care_server_journal_restored (dir, coop_seq, now_ms (), error) || !exec (to, "COMMIT", error))
+    {
+      exec (to, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (summary != NULL)
+    *summary = g_string_free (g_steal_pointer (&report), FALSE);
   return TRUE;
 }
 

@@ -156,11 +156,16 @@ CareServerStore *care_server_sqlite_open    (const char *dir,
                                              gboolean    create,
                                              const char *timezone,
                                              GError    **error);
-/* Replaces DIR's database with the backup at path and gives the co-op a new
- * epoch, so every device's pull cursor is answered "cursor-invalid". The
- * server must not be running. */
+/* Replaces DIR's database with the backup at path, gives the co-op a new
+ * epoch (every device's pull cursor is answered "cursor-invalid"), moves
+ * the co-op's own record numbering past anything a tablet may hold, and
+ * from DIR's device journal re-admits the tablets enrolled after the backup
+ * and revokes again those revoked after it (care-server-journal.h).
+ * summary: sentences for the administrator (may be empty). The server must
+ * not be running. */
 gboolean         care_server_sqlite_restore (const char *dir,
                                              const char *path,
+                                             char      **summary,
                                              GError    **error);
 
 void care_server_store_close  (CareServerStore *self);

@@ -327,6 +327,110 @@ def scenario_restore():
         world.close()
 
 
+def tablet_members(tablet):
+    return {r[0]: (r[1], r[2]) for r in tablet.store._query('SELECT member, name, active FROM members')}
+
+
+def scenario_restore_coop():
+    """After a restore the co-op's own records (members, clients, rota) go on
+    with numbers no tablet holds yet: a member added after the restore
+    reaches a tablet that had already pulled records the co-op wrote after
+    the backup, and so does a deactivation."""
+    world = World('restore-coop', connectivity='full')
+    try:
+        server = world.start_server()
+        sup = world.device('office', server.member('Sue Pervisor', role='supervisor'),
+                           daemon_env={'CARELOG_SYNC_PERIOD': '1'}).enrol(server)
+        sup.daemon.start()
+        early = server.member('Early Member')
+        wait_until('the early member pulled', lambda: early in tablet_members(sup), timeout=15)
+        backup = os.path.join(world.tmp, 'backup.db')
+        server.backup(backup)
+        # Written after the backup and pulled by the tablet: lost on the server.
+        for i in range(3):
+            server.member('Lost Member %d' % i)
+        wait_until('the lost members pulled', lambda: len(tablet_members(sup)) == 5, timeout=15)
+        server.stop()
+        out = server.run('restore', backup)
+        server.start()
+        after = server.member('Added After Restore')
+        server.run('member deactivate', early)
+        wait_until('the member added after the restore pulled',
+                   lambda: after in tablet_members(sup), timeout=20)
+        wait_until('the deactivation pulled', lambda: tablet_members(sup)[early][1] == 0, timeout=20)
+        check(tablet_members(sup)[after][0] == 'Added After Restore', 'the name arrived')
+        check('skipped' not in sup.daemon.log(), 'no co-op record was skipped as already seen')
+        # The co-op's numbering never repeats one it handed out before.
+        seqs = sorted(r[1] for r in server.events('coop').values())
+        check(len(seqs) == len(set(seqs)), 'co-op sequence numbers are unique')
+        check('make those changes again' in out, 'the restore says what it cannot bring back: %s' % out)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_restore_enrolled_after():
+    """Tablets enrolled after the backup are known again after the restore
+    and send everything they hold (their "delivered" records are on the
+    server again); one whose member is not in the backup does so once the
+    member is added again; a tablet revoked after the backup stays revoked."""
+    world = World('restore-enrolled-after', connectivity='full')
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Restore')
+        member = server.member('Bea Before')
+        server.assign(client, member)
+        env = {'CARELOG_SYNC_PERIOD': '1'}
+        revoked = world.device('revoked', member, daemon_env=env).enrol(server)
+        backup = os.path.join(world.tmp, 'backup.db')
+        server.backup(backup)
+
+        late = world.device('late', member, daemon_env=env).enrol(server)
+        late_member = 'm-late'
+        server.run('member add', late_member, '--name', 'Lou Late', '--role', 'carer')
+        server.assign(client, late_member)
+        orphan = world.device('orphan', late_member, daemon_env=env).enrol(server)
+        server.run('device revoke', revoked.device_id)
+        late.daemon.start()
+        orphan.daemon.start()
+        made_late = late.make_records(7, client)
+        made_orphan = orphan.make_records(4, client)
+        wait_until('late synced', lambda: all_on_server(server, late, made_late), timeout=15)
+        wait_until('orphan synced', lambda: all_on_server(server, orphan, made_orphan), timeout=15)
+        wait_until('acknowledged', lambda: late.store.counts()[0] == 0 and orphan.store.counts()[0] == 0)
+
+        server.stop()
+        out = server.run('restore', backup)
+        log('restore said: %s' % out.strip())
+        check(server.count(late.device_id)[0] == 0, 'the backup predates the late tablet')
+        server.start()
+        wait_until('late tablet re-sent', lambda: all_on_server(server, late, made_late), timeout=20)
+        check_converged(server, late)
+        check('m-late' in out and 'member add' in out, 'the restore names the member to add again')
+        check('revoked again' in out, 'the restore says it revoked a tablet again')
+
+        # The orphan's member is not in the backup: nothing is accepted (and
+        # nothing is marked lost) until the co-ordinator adds them again.
+        time.sleep(2)
+        check(server.count(orphan.device_id)[0] == 0, 'no member, no records')
+        server.run('member add', late_member, '--name', 'Lou Late', '--role', 'carer')
+        server.assign(client, late_member)
+        wait_until('orphan re-sent', lambda: all_on_server(server, orphan, made_orphan), timeout=20)
+        check_converged(server, orphan)
+
+        rows = server._query('SELECT revoked FROM devices WHERE device = ?', (revoked.device_id,))
+        check(rows and rows[0][0] != 0, 'the tablet revoked after the backup is revoked again')
+        mode = os.stat(os.path.join(server.dir, 'devices.journal')).st_mode & 0o777
+        check(mode == 0o600, 'the device journal is private (mode %o)' % mode)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 def scenario_clock():
     """The tablet's clock is a day ahead: the daemon flags it; the records keep
     their times, order and hours."""
@@ -620,6 +724,8 @@ SCENARIOS = {
     'kill-push': scenario_kill_push,
     'kill-pull': scenario_kill_pull,
     'restore': scenario_restore,
+    'restore-coop': scenario_restore_coop,
+    'restore-enrolled-after': scenario_restore_enrolled_after,
     'clock': scenario_clock,
     'poison': scenario_poison,
     'no-networkmanager': scenario_no_networkmanager,
