@@ -32,10 +32,14 @@ static const char usage_text[] =
   "  carelog-server member add DIR MEMBER --update [--name NAME] [--role ROLE]   (change or reactivate)\n"
   "  carelog-server member deactivate DIR MEMBER\n"
   "  carelog-server client add DIR CLIENT --name NAME --address ADDRESS [--task ID:LABEL[:essential]]...\n"
+  "  carelog-server client deactivate DIR CLIENT   (also cancels the client's future rota)\n"
   "  carelog-server careplan set DIR CLIENT --task ID:LABEL[:essential]...\n"
-  "  carelog-server assign DIR CLIENT CARER [--remove]\n"
+  "  carelog-server assign DIR CLIENT CARER [--remove [--cancel-rota]]\n"
   "  carelog-server schedule add DIR SCHEDULE --client C --carer M --start YYYY-MM-DDTHH:MM --minutes N --service S\n"
-  "  carelog-server rota import DIR FILE.csv   (schedule,client,carer,start,minutes,service)\n"
+  "  carelog-server schedule move DIR SCHEDULE [--start YYYY-MM-DDTHH:MM] [--minutes N] [--carer M] [--service S]\n"
+  "  carelog-server schedule cancel DIR SCHEDULE\n"
+  "  carelog-server rota import DIR FILE.csv   (CSV with a header: schedule,client,carer,start,minutes,service;\n"
+  "                 all lines are imported or none)\n"
   "  carelog-server device enrol DIR MEMBER [--expires HOURS] [--url URL] [--pin PIN]\n"
   "  carelog-server device revoke DIR DEVICE\n"
   "  carelog-server device list DIR\n"
@@ -223,6 +227,13 @@ cmd_serve (int argc, char **argv)
 
 /* ---- members, clients, care plans, assignments, rota ---- */
 
+static GPtrArray  *future_schedules   (CareServerStore *store,
+                                       const char      *client,
+                                       const char      *carer);
+static JsonObject *cancelled_copy     (JsonObject      *body);
+static char       *describe_schedule  (CareServerStore *store,
+                                       JsonObject      *body);
+
 static gboolean
 append (CareServerStore *store,
         CareEventType    type,
@@ -335,6 +346,79 @@ parse_tasks (char   **tasks,
   return g_steal_pointer (&out);
 }
 
+/* Records that cancel each of the visits in SCHEDULES, appended to
+ * types/bodies. */
+static void
+cancel_all (GPtrArray *schedules,
+            GArray    *types,
+            GPtrArray *bodies)
+{
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      CareEventType type = CARE_EVENT_SCHEDULE_SET;
+
+      g_array_append_val (types, type);
+      g_ptr_array_add (bodies, cancelled_copy (g_ptr_array_index (schedules, i)));
+    }
+}
+
+static void
+print_schedules (CareServerStore *store,
+                 GPtrArray       *schedules)
+{
+  for (guint i = 0; i < schedules->len; i++)
+    {
+      g_autofree char *what = describe_schedule (store, g_ptr_array_index (schedules, i));
+
+      g_print ("  %s\n", what);
+    }
+}
+
+/* The client stays in the history; tablets no longer offer them for a new
+ * visit, and their visits still to come are cancelled with them. */
+static int
+client_deactivate (const char *dir,
+                   const char *client)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = open_store (dir, &error);
+  g_autoptr(GPtrArray) latest = NULL, future = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (CareEventType));
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) copy = NULL;
+  CareEventType type = CARE_EVENT_CLIENT_SET;
+
+  if (store == NULL)
+    return fail (error);
+  latest = store->vtable->client_records (store, CARE_EVENT_CLIENT_SET, client, "client");
+  if (latest->len == 0)
+    {
+      g_printerr ("carelog-server: there is no client “%s”.\n", client);
+      return 1;
+    }
+  if (!json_object_get_boolean_member_with_default (g_ptr_array_index (latest, 0), "active", TRUE))
+    {
+      g_printerr ("carelog-server: client %s is already deactivated; nothing was changed. To reactivate them, "
+                  "run “carelog-server client add DIR %s --name … --address …”.\n", client, client);
+      return 1;
+    }
+  json_node_set_object (node, g_ptr_array_index (latest, 0));
+  copy = json_node_copy (node);
+  json_object_set_boolean_member (json_node_get_object (copy), "active", FALSE);
+  g_array_append_val (types, type);
+  g_ptr_array_add (bodies, json_object_ref (json_node_get_object (copy)));
+  future = future_schedules (store, client, NULL);
+  cancel_all (future, types, bodies);
+  if (!store->vtable->append_server_records (store, (CareEventType *) types->data,
+                                             (JsonObject **) bodies->pdata, bodies->len, NULL, &error))
+    return fail (error);
+  g_print ("Client %s deactivated; %u visit(s) still to come were cancelled. Their records stay in the "
+           "care log.\n", client, future->len);
+  print_schedules (store, future);
+  return 0;
+}
+
 static int
 cmd_client (int argc, char **argv)
 {
@@ -354,6 +438,8 @@ cmd_client (int argc, char **argv)
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail (error);
+  if (argc == 4 && g_str_equal (argv[1], "deactivate") && name == NULL && address == NULL && tasks == NULL)
+    return client_deactivate (argv[2], argv[3]);
   if (argc != 4 || !g_str_equal (argv[1], "add") || name == NULL || address == NULL)
     return usage ();
   task_array = parse_tasks (tasks, &error);
@@ -414,18 +500,24 @@ cmd_careplan (int argc, char **argv)
 static int
 cmd_assign (int argc, char **argv)
 {
-  gboolean remove = FALSE;
+  gboolean remove = FALSE, cancel_rota = FALSE;
   GOptionEntry entries[] = {
     { "remove", 0, 0, G_OPTION_ARG_NONE, &remove, NULL, NULL },
+    { "cancel-rota", 0, 0, G_OPTION_ARG_NONE, &cancel_rota, NULL, NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(CareServerStore) store = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GPtrArray) future = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new ();
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (CareEventType));
+  CareEventType type = CARE_EVENT_ASSIGNMENT_SET;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail (error);
-  if (argc != 4)
+  if (argc != 4 || (cancel_rota && !remove))
     return usage ();
   store = open_store (argv[1], &error);
   if (store == NULL)
@@ -438,9 +530,31 @@ cmd_assign (int argc, char **argv)
   json_object_set_string_member (body, "client", argv[2]);
   json_object_set_string_member (body, "carer", argv[3]);
   json_object_set_boolean_member (body, "active", !remove);
-  if (!append (store, CARE_EVENT_ASSIGNMENT_SET, body, &error))
+  g_array_append_val (types, type);
+  g_ptr_array_add (bodies, body);
+  future = remove ? future_schedules (store, argv[2], argv[3]) : g_ptr_array_new ();
+  /* The cancellations go in the same transaction: all or nothing. */
+  if (cancel_rota)
+    cancel_all (future, types, owned);
+  for (guint i = 0; i < owned->len; i++)
+    g_ptr_array_add (bodies, g_ptr_array_index (owned, i));
+  if (!store->vtable->append_server_records (store, (CareEventType *) types->data,
+                                             (JsonObject **) bodies->pdata, bodies->len, NULL, &error))
     return fail (error);
   g_print ("%s %s %s.\n", argv[3], remove ? "no longer assigned to" : "assigned to", argv[2]);
+  if (remove && !cancel_rota && future->len > 0)
+    {
+      g_print ("%u visit(s) of %s at %s are still on the rota:\n", future->len, argv[3], argv[2]);
+      print_schedules (store, future);
+      g_print ("Cancel them with “carelog-server assign %s %s %s --remove --cancel-rota”, or give each to another "
+               "carer with “carelog-server schedule move %s SCHEDULE --carer MEMBER”.\n",
+               argv[1], argv[2], argv[3], argv[1]);
+    }
+  else if (cancel_rota)
+    {
+      g_print ("%u visit(s) still to come were cancelled:\n", future->len);
+      print_schedules (store, future);
+    }
   return 0;
 }
 
@@ -484,21 +598,16 @@ parse_start (const char *start,
   return dt;
 }
 
+/* A rota start time (the co-op's local time) in ms since 1970. */
 static gboolean
-add_schedule (CareServerStore *store,
-              const char      *schedule,
-              const char      *client,
-              const char      *carer,
-              const char      *start,
-              gint64           minutes,
-              const char      *service,
-              GError         **error)
+start_to_ms (CareServerStore *store,
+             const char      *start,
+             gint64          *ms,
+             GError         **error)
 {
   g_autofree char *tzname = store->vtable->get_meta (store, "timezone");
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(JsonObject) body = json_object_new ();
-  CareRole role = CARE_ROLE_INVALID;
 
   /* Never silently UTC: a co-op made before zones were checked, or a
    * machine without tzdata. */
@@ -517,40 +626,58 @@ add_schedule (CareServerStore *store,
                    start ? start : "");
       return FALSE;
     }
+  *ms = g_date_time_to_unix (dt) * 1000;
+  return TRUE;
+}
+
+/* The body of a schedule.set, once the rota's rules hold. */
+static JsonObject *
+schedule_body (CareServerStore *store,
+               const char      *schedule,
+               const char      *client,
+               const char      *carer,
+               gint64           start_ms,
+               gint64           minutes,
+               const char      *service,
+               GError         **error)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  CareRole role = CARE_ROLE_INVALID;
+
   if (minutes < 1 || minutes > 24 * 60)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
                    "Schedule %s lasts %" G_GINT64_FORMAT " minutes; give its length in minutes, "
                    "from 1 to 1440 (with --minutes, or the rota's minutes column).", schedule, minutes);
-      return FALSE;
+      return NULL;
     }
   if (!store->vtable->client_exists (store, client))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
                    "Schedule %s names client “%s”, who is not in the co-op: add them first with “client add”.",
                    schedule, client);
-      return FALSE;
+      return NULL;
     }
   if (!store->vtable->member_exists (store, carer, &role, NULL))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
                    "Schedule %s names carer “%s”, who is not a member: add them first with “member add … --role carer”.",
                    schedule, carer);
-      return FALSE;
+      return NULL;
     }
   if (role != CARE_ROLE_CARER)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
                    "Schedule %s names %s, who is a %s, not a carer: only carers are scheduled for visits.",
                    schedule, carer, care_role_to_string (role) ?: "member");
-      return FALSE;
+      return NULL;
     }
   if (!store->vtable->member_is_active (store, carer))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
                    "Schedule %s names %s, who has been deactivated; schedule another carer, or reactivate "
                    "them with “carelog-server member add DIR %s --update”.", schedule, carer, carer);
-      return FALSE;
+      return NULL;
     }
   if (!store->vtable->is_assigned (store, client, carer))
     {
@@ -558,15 +685,180 @@ add_schedule (CareServerStore *store,
                    "Schedule %s: %s is not assigned to client %s, so their tablet would not receive the visit; "
                    "assign them first with “carelog-server assign DIR %s %s”.",
                    schedule, carer, client, client, carer);
-      return FALSE;
+      return NULL;
     }
   json_object_set_string_member (body, "schedule", schedule);
   json_object_set_string_member (body, "client", client);
   json_object_set_string_member (body, "carer", carer);
-  json_object_set_int_member (body, "start", g_date_time_to_unix (dt) * 1000);
+  json_object_set_int_member (body, "start", start_ms);
   json_object_set_int_member (body, "minutes", minutes);
   json_object_set_string_member (body, "service", service ? service : "");
-  return append (store, CARE_EVENT_SCHEDULE_SET, body, error);
+  return g_steal_pointer (&body);
+}
+
+/* The latest record of a scheduled visit, or NULL with an error saying so. */
+static JsonObject *
+find_schedule (CareServerStore *store,
+               const char      *schedule,
+               GError         **error)
+{
+  g_autofree char *client = store->vtable->schedule_client (store, schedule);
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (client != NULL)
+    records = store->vtable->client_records (store, CARE_EVENT_SCHEDULE_SET, client, "schedule");
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    {
+      JsonObject *body = g_ptr_array_index (records, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (body, "schedule", NULL), schedule) == 0)
+        return json_object_ref (body);
+    }
+  g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
+               "The rota has no visit “%s”; add it with “carelog-server schedule add”.", schedule);
+  return NULL;
+}
+
+static gboolean
+schedule_is_cancelled (JsonObject *body)
+{
+  return json_object_get_boolean_member_with_default (body, "cancelled", FALSE);
+}
+
+/* The client's scheduled visits still to come and not cancelled, of CARER
+ * only when it is not NULL. */
+static GPtrArray *
+future_schedules (CareServerStore *store,
+                  const char      *client,
+                  const char      *carer)
+{
+  g_autoptr(GPtrArray) records = store->vtable->client_records (store, CARE_EVENT_SCHEDULE_SET, client, "schedule");
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gint64 now = g_get_real_time () / 1000;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonObject *body = g_ptr_array_index (records, i);
+
+      if (schedule_is_cancelled (body)
+          || json_object_get_int_member_with_default (body, "start", 0) <= now
+          || (carer != NULL && g_strcmp0 (json_object_get_string_member_with_default (body, "carer", NULL), carer) != 0))
+        continue;
+      g_ptr_array_add (out, json_object_ref (body));
+    }
+  return out;
+}
+
+static JsonObject *
+cancelled_copy (JsonObject *body)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) copy = NULL;
+
+  json_node_set_object (node, body);
+  copy = json_node_copy (node);
+  json_object_set_boolean_member (json_node_get_object (copy), "cancelled", TRUE);
+  return json_object_ref (json_node_get_object (copy));
+}
+
+static char *
+describe_schedule (CareServerStore *store,
+                   JsonObject      *body)
+{
+  g_autofree char *tzname = store->vtable->get_meta (store, "timezone");
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (tzname ? tzname : "UTC");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (json_object_get_int_member_with_default (body, "start", 0) / 1000);
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *when = NULL;
+
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+  local = g_date_time_to_timezone (utc, tz);
+  when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+
+  return g_strdup_printf ("%s on %s (%s, %" G_GINT64_FORMAT " minutes)",
+                          json_object_get_string_member_with_default (body, "schedule", "?"), when,
+                          json_object_get_string_member_with_default (body, "carer", "?"),
+                          json_object_get_int_member_with_default (body, "minutes", 0));
+}
+
+static gboolean
+add_schedule (CareServerStore *store,
+              const char      *schedule,
+              const char      *client,
+              const char      *carer,
+              const char      *start,
+              gint64           minutes,
+              const char      *service,
+              GError         **error)
+{
+  g_autoptr(JsonObject) body = NULL;
+  gint64 ms = 0;
+
+  if (!start_to_ms (store, start, &ms, error))
+    return FALSE;
+  body = schedule_body (store, schedule, client, carer, ms, minutes, service, error);
+  return body != NULL && append (store, CARE_EVENT_SCHEDULE_SET, body, error);
+}
+
+static int
+schedule_move (CareServerStore *store,
+               const char      *schedule,
+               const char      *carer,
+               const char      *start,
+               int              minutes,
+               const char      *service)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) old = find_schedule (store, schedule, &error);
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *was = NULL, *now = NULL;
+  gint64 ms;
+
+  if (old == NULL)
+    return fail (error);
+  if (schedule_is_cancelled (old))
+    {
+      g_printerr ("carelog-server: visit %s was cancelled; schedule a new one with “schedule add”.\n", schedule);
+      return 1;
+    }
+  ms = json_object_get_int_member_with_default (old, "start", 0);
+  if (start != NULL && !start_to_ms (store, start, &ms, &error))
+    return fail (error);
+  body = schedule_body (store, schedule, json_object_get_string_member_with_default (old, "client", ""),
+                       carer ? carer : json_object_get_string_member_with_default (old, "carer", ""), ms,
+                       minutes > 0 ? minutes : json_object_get_int_member_with_default (old, "minutes", 0),
+                       service ? service : json_object_get_string_member_with_default (old, "service", ""), &error);
+  if (body == NULL || !append (store, CARE_EVENT_SCHEDULE_SET, body, &error))
+    return fail (error);
+  was = describe_schedule (store, old);
+  now = describe_schedule (store, body);
+  g_print ("Visit moved: was %s, now %s.\n", was, now);
+  return 0;
+}
+
+static int
+schedule_cancel (CareServerStore *store,
+                 const char      *schedule)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) old = find_schedule (store, schedule, &error);
+  g_autoptr(JsonObject) body = NULL;
+  g_autofree char *what = NULL;
+
+  if (old == NULL)
+    return fail (error);
+  what = describe_schedule (store, old);
+  if (schedule_is_cancelled (old))
+    {
+      g_printerr ("carelog-server: visit %s is already cancelled; nothing was changed.\n", what);
+      return 1;
+    }
+  body = cancelled_copy (old);
+  if (!append (store, CARE_EVENT_SCHEDULE_SET, body, &error))
+    return fail (error);
+  g_print ("Visit %s cancelled; the carer's tablet shows it as cancelled at its next sync.\n", what);
+  return 0;
 }
 
 static int
@@ -587,16 +879,200 @@ cmd_schedule (int argc, char **argv)
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail (error);
-  if (argc != 4 || !g_str_equal (argv[1], "add") || client == NULL || carer == NULL)
+  if (argc != 4)
+    return usage ();
+  if (g_str_equal (argv[1], "add") ? (client == NULL || carer == NULL)
+      : g_str_equal (argv[1], "move") ? (client != NULL || (carer == NULL && start == NULL && minutes == 0 && service == NULL))
+      : g_str_equal (argv[1], "cancel") ? (client || carer || start || minutes || service)
+      : TRUE)
     return usage ();
   store = open_store (argv[2], &error);
   if (store == NULL)
     return fail (error);
+  if (g_str_equal (argv[1], "move"))
+    return schedule_move (store, argv[3], carer, start, minutes, service);
+  if (g_str_equal (argv[1], "cancel"))
+    return schedule_cancel (store, argv[3]);
   if (!add_schedule (store, argv[3], client, carer, start, minutes, service, &error))
     return fail (error);
   g_print ("Visit %s scheduled.\n", argv[3]);
   return 0;
 }
+
+/* ---- rota import: RFC 4180 CSV ---- */
+
+typedef struct
+{
+  GStrv fields;
+  guint line;        /* where the row starts in the file, from 1 */
+} CsvRow;
+
+static void
+csv_row_free (CsvRow *row)
+{
+  g_strfreev (row->fields);
+  g_free (row);
+}
+
+static gboolean
+is_blank (GString *s)
+{
+  for (gsize i = 0; i < s->len; i++)
+    if (!g_ascii_isspace (s->str[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Rows of TEXT: fields separated by commas; a field in double quotes may
+ * hold commas, line breaks and doubled quotes; CRLF or LF line ends; a
+ * leading UTF-8 byte order mark is skipped; blank lines and lines starting
+ * with # are skipped. Unquoted fields are trimmed. */
+static GPtrArray *
+parse_csv (const char *text,
+           gsize       len,
+           GError    **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_row_free);
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) field = g_string_new (NULL);
+  const char *p = text, *end = text + len;
+  guint line = 1, row_line = 1;
+  gboolean quoted = FALSE, was_quoted = FALSE, row_started = FALSE;
+
+  if (len >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0)
+    p += 3;
+  if (!g_utf8_validate (p, end - p, NULL))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "The file is not UTF-8 text; save it from your spreadsheet as “CSV UTF-8”.");
+      return NULL;
+    }
+  for (;; p++)
+    {
+      char c = p < end ? *p : '\0';
+
+      if (quoted)
+        {
+          if (p >= end)
+            {
+              g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                           "line %u: a quoted field is not closed (a \" is missing).", row_line);
+              return NULL;
+            }
+          if (c == '"' && p + 1 < end && p[1] == '"')
+            g_string_append_c (field, '"'), p++;
+          else if (c == '"')
+            quoted = FALSE;
+          else
+            {
+              if (c == '\n')
+                line++;
+              g_string_append_c (field, c);
+            }
+          continue;
+        }
+      if (c == '"' && !was_quoted && is_blank (field))
+        {
+          g_string_truncate (field, 0);
+          quoted = was_quoted = row_started = TRUE;
+          continue;
+        }
+      if (c == ',' || c == '\n' || c == '\r' || p >= end)
+        {
+          if (c == '\r' && p + 1 < end && p[1] == '\n')
+            p++;
+          if (!was_quoted)
+            g_strstrip (field->str), g_string_set_size (field, strlen (field->str));
+          if (c == ',' || row_started || field->len > 0)
+            {
+              g_ptr_array_add (fields, g_strndup (field->str, field->len));
+              row_started = TRUE;
+            }
+          g_string_truncate (field, 0);
+          was_quoted = FALSE;
+          if (c != ',')
+            {
+              if (fields->len > 0 && !(fields->len == 1 && ((char *) fields->pdata[0])[0] == '#'))
+                {
+                  CsvRow *row = g_new0 (CsvRow, 1);
+
+                  g_ptr_array_add (fields, NULL);
+                  row->fields = (GStrv) g_ptr_array_steal (fields, NULL);
+                  row->line = row_line;
+                  g_ptr_array_add (rows, row);
+                }
+              g_ptr_array_set_size (fields, 0);
+              row_started = FALSE;
+              if (p >= end)
+                break;
+              line++;
+              row_line = line;
+            }
+          continue;
+        }
+      if (was_quoted)
+        {
+          if (c == ' ' || c == '\t')
+            continue;
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                       "line %u: text after a closing quote; inside a quoted field write a quote as \"\".", line);
+          return NULL;
+        }
+      g_string_append_c (field, c);
+      row_started = TRUE;
+    }
+  return g_steal_pointer (&rows);
+}
+
+enum { COL_SCHEDULE, COL_CLIENT, COL_CARER, COL_START, COL_MINUTES, COL_SERVICE, N_COLS };
+static const char *columns[N_COLS] = { "schedule", "client", "carer", "start", "minutes", "service" };
+
+/* The column of each field, from a header row; FALSE when the row is not a
+ * header (then the columns are in the documented order). */
+static gboolean
+read_header (CsvRow  *row,
+             int     *map,
+             GError **error)
+{
+  guint n = g_strv_length (row->fields);
+  gboolean seen[N_COLS] = { FALSE };
+
+  for (guint i = 0; i < n; i++)
+    {
+      int col = -1;
+
+      for (int c = 0; c < N_COLS; c++)
+        if (g_ascii_strcasecmp (g_strstrip (row->fields[i]), columns[c]) == 0)
+          col = c;
+      if (col < 0)
+        {
+          if (i == 0)
+            return FALSE;
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                       "line %u: unknown column “%s”; the columns are schedule, client, carer, start, "
+                       "minutes and service.", row->line, row->fields[i]);
+          return FALSE;
+        }
+      if (seen[col])
+        {
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                       "line %u: column “%s” appears twice.", row->line, columns[col]);
+          return FALSE;
+        }
+      seen[col] = TRUE;
+      map[i] = col;
+    }
+  for (int c = 0; c < COL_SERVICE; c++)
+    if (!seen[c])
+      {
+        g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                     "line %u: the header has no column “%s”.", row->line, columns[c]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+#define MAX_REPORTED 20
 
 static int
 cmd_rota (int argc, char **argv)
@@ -604,49 +1080,103 @@ cmd_rota (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(CareServerStore) store = NULL;
   g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint added = 0;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (CareEventType));
+  g_autoptr(GHashTable) lines_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int map[N_COLS + 64];
+  guint n_cols = N_COLS, first = 0, errors = 0;
+  gsize len = 0;
 
   if (argc != 4 || !g_str_equal (argv[1], "import"))
     return usage ();
-  if (!g_file_get_contents (argv[3], &text, NULL, &error))
+  if (!g_file_get_contents (argv[3], &text, &len, &error))
     return fail (error);
   store = open_store (argv[2], &error);
   if (store == NULL)
     return fail (error);
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  rows = parse_csv (text, len, &error);
+  if (rows == NULL)
     {
-      g_auto(GStrv) f = NULL;
-      char *line = g_strstrip (lines[i]);
-      char *end;
-      gint64 minutes;
-
-      if (*line == '\0' || *line == '#' || g_str_has_prefix (line, "schedule,"))
-        continue;
-      f = g_strsplit (line, ",", 7);
-      if (g_strv_length (f) != 6)
-        {
-          g_printerr ("carelog-server: %s line %u: expected schedule,client,carer,start,minutes,service.\n",
-                      argv[3], i + 1);
-          return 1;
-        }
-      for (guint j = 0; f[j]; j++)
-        g_strstrip (f[j]);
-      minutes = g_ascii_strtoll (f[4], &end, 10);
-      if (*end != '\0')
-        {
-          g_printerr ("carelog-server: %s line %u: “%s” is not a number of minutes.\n", argv[3], i + 1, f[4]);
-          return 1;
-        }
-      if (!add_schedule (store, f[0], f[1], f[2], f[3], minutes, f[5], &error))
-        {
-          g_printerr ("carelog-server: %s line %u: %s\n", argv[3], i + 1, error->message);
-          return 1;
-        }
-      added++;
+      g_printerr ("carelog-server: %s %s Nothing was imported.\n", argv[3], error->message);
+      return 1;
     }
-  g_print ("Imported %u scheduled visits.\n", added);
+  for (int c = 0; c < N_COLS; c++)
+    map[c] = c;
+  if (rows->len > 0)
+    {
+      CsvRow *head = g_ptr_array_index (rows, 0);
+
+      if (g_strv_length (head->fields) <= G_N_ELEMENTS (map) && read_header (head, map, &error))
+        {
+          n_cols = g_strv_length (head->fields);
+          first = 1;
+        }
+      else if (error != NULL)
+        {
+          g_printerr ("carelog-server: %s %s Nothing was imported.\n", argv[3], error->message);
+          return 1;
+        }
+    }
+  /* Every line is checked before anything is written. */
+  for (guint i = first; i < rows->len; i++)
+    {
+      CsvRow *row = g_ptr_array_index (rows, i);
+      const char *f[N_COLS] = { NULL };
+      g_autoptr(GError) local = NULL;
+      JsonObject *body = NULL;
+      char *end = NULL;
+      gint64 minutes = 0, ms = 0;
+      gpointer other;
+
+      if (g_strv_length (row->fields) != n_cols)
+        g_set_error (&local, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                     "%u fields where the %s has %u (schedule, client, carer, start, minutes, service); "
+                     "put a field holding a comma in double quotes.",
+                     g_strv_length (row->fields), first ? "header" : "rota", n_cols);
+      else
+        {
+          for (guint j = 0; j < n_cols; j++)
+            f[map[j]] = row->fields[j];
+          minutes = g_ascii_strtoll (f[COL_MINUTES], &end, 10);
+          if (f[COL_SCHEDULE][0] == '\0')
+            g_set_error (&local, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "the schedule id is empty.");
+          else if (f[COL_MINUTES][0] == '\0' || *end != '\0')
+            g_set_error (&local, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                         "“%s” is not a number of minutes.", f[COL_MINUTES]);
+          else if (g_hash_table_lookup_extended (lines_of, f[COL_SCHEDULE], NULL, &other))
+            g_set_error (&local, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                         "visit %s is also on line %u; give each visit its own id.",
+                         f[COL_SCHEDULE], GPOINTER_TO_UINT (other));
+          else if (start_to_ms (store, f[COL_START], &ms, &local))
+            body = schedule_body (store, f[COL_SCHEDULE], f[COL_CLIENT], f[COL_CARER], ms, minutes,
+                                  f[COL_SERVICE], &local);
+        }
+      if (body == NULL)
+        {
+          if (errors++ < MAX_REPORTED)
+            g_printerr ("carelog-server: %s line %u: %s\n", argv[3], row->line, local->message);
+          continue;
+        }
+      g_hash_table_insert (lines_of, g_strdup (f[COL_SCHEDULE]), GUINT_TO_POINTER (row->line));
+      g_ptr_array_add (bodies, body);
+      g_array_append_val (types, (CareEventType) { CARE_EVENT_SCHEDULE_SET });
+    }
+  if (errors > 0)
+    {
+      if (errors > MAX_REPORTED)
+        g_printerr ("carelog-server: … and %u more lines with errors.\n", errors - MAX_REPORTED);
+      g_printerr ("carelog-server: %u of %u lines of %s have errors; nothing was imported. "
+                  "Correct them and import the whole file again.\n", errors, rows->len - first, argv[3]);
+      return 1;
+    }
+  if (!store->vtable->append_server_records (store, (CareEventType *) types->data,
+                                             (JsonObject **) bodies->pdata, bodies->len, NULL, &error))
+    {
+      g_printerr ("carelog-server: %s: %s Nothing was imported.\n", argv[3], error->message);
+      return 1;
+    }
+  g_print ("Imported %u scheduled visits.\n", bodies->len);
   return 0;
 }
 

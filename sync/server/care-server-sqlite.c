@@ -806,7 +806,7 @@ out:
   " (author = ?3 OR type = 'member.set'" \
   " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
-  " OR (type IN ('assignment.set', 'review.added') AND carer = ?3))"
+  " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3))"
 #define PULL_CARER_SQL \
   "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 AND" \
   CARER_SCOPE " ORDER BY pos LIMIT ?2"
@@ -1166,23 +1166,18 @@ out:
 
 /* ---- administration ---- */
 
+/* One co-op record, inside the writer's open transaction. */
 static gboolean
-sqlite_append_server_record (CareServerStore *store,
-                             CareEventType    type,
-                             JsonObject      *body,
-                             const char      *author,
-                             GError         **error)
+append_in_transaction (Conn           *conn,
+                       CareEventType   type,
+                       JsonObject     *body,
+                       const char     *author,
+                       GError        **error)
 {
-  SqliteStore *self = (SqliteStore *) store;
-  Conn *conn = self->writer;
   g_autoptr(CareEvent) e = care_event_new ();
   g_autofree char *seq_text = NULL, *client = NULL, *carer = NULL, *next = NULL;
   g_autoptr(GError) local = NULL;
-  gboolean ok = FALSE;
 
-  g_mutex_lock (&self->write_lock);
-  if (!exec (conn, "BEGIN IMMEDIATE", error))
-    goto out;
   seq_text = meta_get (conn, "coop_seq");
   e->id = care_server_uuid7 ();
   e->device = g_strdup (CARE_COOP_DEVICE);
@@ -1195,23 +1190,104 @@ sqlite_append_server_record (CareServerStore *store,
   if (!care_event_validate (e, &local))
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s", local->message);
-      exec (conn, "ROLLBACK", NULL);
-      goto out;
+      return FALSE;
     }
   resolve (conn, e, &client, &carer);
   next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
   if (!insert_event (conn, e, client, carer, e->wall) || !meta_set (conn, "coop_seq", next))
-    {
-      sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
-      exec (conn, "ROLLBACK", NULL);
-      goto out;
-    }
+    return sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
+  return TRUE;
+}
+
+static gboolean
+sqlite_append_server_records (CareServerStore     *store,
+                              const CareEventType *types,
+                              JsonObject         **bodies,
+                              guint                n,
+                              const char          *author,
+                              GError             **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = self->writer;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->write_lock);
+  if (!exec (conn, "BEGIN IMMEDIATE", error))
+    goto out;
+  for (guint i = 0; i < n; i++)
+    if (!append_in_transaction (conn, types[i], bodies[i], author, error))
+      {
+        exec (conn, "ROLLBACK", NULL);
+        goto out;
+      }
   ok = exec (conn, "COMMIT", error);
   if (!ok)
     exec (conn, "ROLLBACK", NULL);
 out:
   g_mutex_unlock (&self->write_lock);
   return ok;
+}
+
+static gboolean
+sqlite_append_server_record (CareServerStore *store,
+                             CareEventType    type,
+                             JsonObject      *body,
+                             const char      *author,
+                             GError         **error)
+{
+  return sqlite_append_server_records (store, &type, &body, 1, author, error);
+}
+
+static GPtrArray *
+sqlite_client_records (CareServerStore *store,
+                       CareEventType    type,
+                       const char      *client,
+                       const char      *key)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  sqlite3_stmt *s;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT body FROM events WHERE client = ?1 AND type = ?2"
+                          " ORDER BY hlc DESC, device DESC, seq DESC");
+  bind_text (s, 1, client);
+  bind_text (s, 2, care_event_type_to_string (type));
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      JsonNode *root;
+      const char *value;
+
+      if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (s, 0), -1, NULL))
+        continue;
+      root = json_parser_get_root (parser);
+      if (!JSON_NODE_HOLDS_OBJECT (root))
+        continue;
+      value = body_string (json_node_get_object (root), key);
+      if (value == NULL || g_hash_table_contains (seen, value))
+        continue;
+      g_hash_table_add (seen, g_strdup (value));
+      g_ptr_array_add (out, json_object_ref (json_node_get_object (root)));
+    }
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  return out;
+}
+
+static char *
+sqlite_schedule_client (CareServerStore *store,
+                        const char      *schedule)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  g_autofree char *carer = NULL;
+  char *client = NULL;
+
+  g_mutex_lock (&self->write_lock);
+  lookup_pair (self->writer, SCHEDULE_SQL, schedule, &client, &carer);
+  g_mutex_unlock (&self->write_lock);
+  return client;
 }
 
 static gboolean
@@ -1554,6 +1630,9 @@ static const CareServerStoreVTable sqlite_vtable = {
   .touch = sqlite_touch,
   .enrol = sqlite_enrol,
   .append_server_record = sqlite_append_server_record,
+  .append_server_records = sqlite_append_server_records,
+  .client_records = sqlite_client_records,
+  .schedule_client = sqlite_schedule_client,
   .member_exists = sqlite_member_exists,
   .client_exists = sqlite_client_exists,
   .create_enrolment = sqlite_create_enrolment,

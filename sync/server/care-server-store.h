@@ -110,6 +110,23 @@ struct _CareServerStoreVTable
                                      JsonObject      *body,
                                      const char      *author,
                                      GError         **error);
+  /* Several co-op records in one transaction: all are stored, or none. */
+  gboolean  (*append_server_records) (CareServerStore     *self,
+                                      const CareEventType *types,
+                                      JsonObject         **bodies,
+                                      guint                n,
+                                      const char          *author,
+                                      GError             **error);
+  /* The latest body (by hlc, device, seq) of each TYPE record about CLIENT,
+   * one per distinct value of its body's KEY member (e.g. the latest
+   * schedule.set of each of the client's schedules). */
+  GPtrArray *(*client_records) (CareServerStore *self,
+                                CareEventType    type,
+                                const char      *client,
+                                const char      *key);
+  /* The client of a scheduled visit, or NULL when the rota has no such visit. */
+  char     *(*schedule_client) (CareServerStore *self,
+                                const char      *schedule);
   gboolean  (*member_exists) (CareServerStore *self,
                               const char      *member,
                               CareRole        *role,

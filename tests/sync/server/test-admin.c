@@ -332,6 +332,206 @@ test_device_pending (void)
   fixture_teardown (&f);
 }
 
+/* The latest schedule.set of each schedule m-carer (or m-carer2) pulls,
+ * and the latest client.set of each client, by id. */
+static GHashTable *
+pulled_latest (ServerFixture *f,
+               const char    *member,
+               CareEventType  type,
+               const char    *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  GHashTable *latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_object_unref);
+  TestDevice *d;
+
+  fixture_start (f, NULL, NULL);
+  d = device_enrol (f, member);
+  records = pull_all (d->client, 0, &error);
+  g_assert_no_error (error);
+  /* Pulled in the order the co-op wrote them: the last one counts. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (records, i);
+
+      if (e->type == type)
+        g_hash_table_insert (latest, g_strdup (json_object_get_string_member (e->body, key)),
+                             json_object_ref (e->body));
+    }
+  device_free (d);
+  fixture_stop (f);
+  return latest;
+}
+
+/* A start time N days from now, in the co-op's zone, as the rota writes it. */
+static char *
+days_ahead (int days,
+            int hour)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Europe/Rome");
+  g_autoptr(GDateTime) now = g_date_time_new_now (tz);
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:00", g_date_time_get_year (then), g_date_time_get_month (then),
+                          g_date_time_get_day_of_month (then), hour);
+}
+
+static char *
+write_file (ServerFixture *f,
+            const char    *name,
+            const char    *text)
+{
+  char *path = g_build_filename (f->tmp, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* rota import is all or nothing: a file with errors on two lines names
+ * both (with the file's line numbers, counting a quoted field's line
+ * breaks) and stores nothing; corrected, it imports every line once. Real
+ * CSV: a UTF-8 byte order mark, CRLF line ends, a header in any column
+ * order, quoted fields holding commas, doubled quotes and a line break. */
+static void
+test_rota_import_all_or_nothing (void)
+{
+  ServerFixture f;
+  g_autoptr(GHashTable) latest = NULL;
+  g_autofree char *bad = NULL, *good = NULL, *dup = NULL, *err = NULL, *out = NULL;
+  JsonObject *s3;
+
+  fixture_setup (&f);
+  bad = write_file (&f, "bad.csv",
+                    "\xef\xbb\xbf" "client,schedule,carer,start,minutes,service\r\n"
+                    "c-1,s-1,m-carer,2026-11-24T08:30,30,meal\r\n"
+                    "c-1,s-2,m-carer,2026-11-24T12:00,30,\"lunch, then a walk\"\r\n"
+                    "c-1,s-3,m-carer,2026-11-24T18:00,45,\"supper\r\nand the \"\"evening\"\" round\"\r\n"
+                    "c-9,s-4,m-carer,2026-11-25T08:30,30,meal\r\n"
+                    "c-1,s-5,m-carer,2026-11-25T12:00,thirty,meal\r\n"
+                    "c-1,s-6,m-carer,2026-11-25T18:00,30,meal\r\n");
+  err = fixture_admin (&f, FALSE, "rota", "import", f.data, bad, NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "line 6: Schedule s-4 names client “c-9”"));
+  g_assert_nonnull (strstr (err, "line 7: “thirty” is not a number of minutes"));
+  g_assert_nonnull (strstr (err, "nothing was imported"));
+  latest = pulled_latest (&f, "m-carer", CARE_EVENT_SCHEDULE_SET, "schedule");
+  g_assert_cmpuint (g_hash_table_size (latest), ==, 0);
+  g_clear_pointer (&latest, g_hash_table_unref);
+
+  good = write_file (&f, "good.csv",
+                     "\xef\xbb\xbf" "client,schedule,carer,start,minutes,service\r\n"
+                     "c-1,s-1,m-carer,2026-11-24T08:30,30,meal\r\n"
+                     "c-1,s-2,m-carer,2026-11-24T12:00,30,\"lunch, then a walk\"\r\n"
+                     "c-1,s-3,m-carer,2026-11-24T18:00,45,\"supper\r\nand the \"\"evening\"\" round\"\r\n"
+                     "c-1,s-6,m-carer,2026-11-25T18:00,30,meal\r\n");
+  out = fixture_admin (&f, TRUE, "rota", "import", f.data, good, NULL);
+  g_assert_nonnull (strstr (out, "Imported 4 scheduled visits"));
+  latest = pulled_latest (&f, "m-carer", CARE_EVENT_SCHEDULE_SET, "schedule");
+  g_assert_cmpuint (g_hash_table_size (latest), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (g_hash_table_lookup (latest, "s-2"), "service"), ==,
+                   "lunch, then a walk");
+  s3 = g_hash_table_lookup (latest, "s-3");
+  g_assert_cmpstr (json_object_get_string_member (s3, "service"), ==, "supper\r\nand the \"evening\" round");
+  g_assert_cmpint (json_object_get_int_member (s3, "minutes"), ==, 45);
+
+  /* The same visit twice in one file; an unclosed quote. */
+  dup = write_file (&f, "dup.csv", "s-7,c-1,m-carer,2026-11-26T08:30,30,meal\n"
+                                   "s-7,c-1,m-carer,2026-11-26T09:30,30,meal\n"
+                                   "s-8,c-1,m-carer,2026-11-26T10:30,30,\"meal\n");
+  g_free (err);
+  err = fixture_admin (&f, FALSE, "rota", "import", f.data, dup, NULL);
+  g_assert_nonnull (err);
+  g_assert_nonnull (strstr (err, "line 3: a quoted field is not closed"));
+  g_free (dup);
+  dup = write_file (&f, "dup.csv", "s-7,c-1,m-carer,2026-11-26T08:30,30,meal\n"
+                                   "s-7,c-1,m-carer,2026-11-26T09:30,30,meal\n");
+  g_free (err);
+  err = fixture_admin (&f, FALSE, "rota", "import", f.data, dup, NULL);
+  g_assert_nonnull (strstr (err, "line 2: visit s-7 is also on line 1"));
+  fixture_teardown (&f);
+}
+
+/* schedule move and cancel; client deactivate cancels the client's visits
+ * still to come; assign --remove lists the carer's visits still to come
+ * there and --cancel-rota cancels them, and the carer's tablet receives
+ * those cancellations although it no longer has the client. */
+static void
+test_rota_administration (void)
+{
+  ServerFixture f;
+  g_autoptr(GHashTable) latest = NULL, clients = NULL;
+  g_autofree char *tomorrow = days_ahead (1, 9), *later = days_ahead (2, 10), *past = days_ahead (-2, 9);
+  g_autofree char *out = NULL, *err = NULL;
+  JsonObject *b;
+
+  fixture_setup (&f);
+  g_free (fixture_admin (&f, TRUE, "assign", f.data, "c-2", "m-carer", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-1", "--client", "c-1", "--carer", "m-carer",
+                         "--start", tomorrow, "--minutes", "30", "--service", "meal", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-2", "--client", "c-1", "--carer", "m-carer",
+                         "--start", later, "--minutes", "30", "--service", "meal", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-3", "--client", "c-1", "--carer", "m-carer",
+                         "--start", past, "--minutes", "30", "--service", "meal", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-4", "--client", "c-2", "--carer", "m-carer",
+                         "--start", tomorrow, "--minutes", "30", "--service", "meal", NULL));
+  g_free (fixture_admin (&f, TRUE, "schedule", "add", f.data, "s-5", "--client", "c-2", "--carer", "m-carer2",
+                         "--start", later, "--minutes", "30", "--service", "meal", NULL));
+
+  /* Move: a new time and length, the rest kept; to a carer not assigned there: refused. */
+  out = fixture_admin (&f, TRUE, "schedule", "move", f.data, "s-1", "--start", later, "--minutes", "60", NULL);
+  g_assert_nonnull (strstr (out, "Visit moved"));
+  err = fixture_admin (&f, FALSE, "schedule", "move", f.data, "s-1", "--carer", "m-carer2", NULL);
+  g_assert_nonnull (strstr (err, "not assigned to client c-1"));
+  g_clear_pointer (&err, g_free);
+  err = fixture_admin (&f, FALSE, "schedule", "cancel", f.data, "s-404", NULL);
+  g_assert_nonnull (strstr (err, "The rota has no visit “s-404”"));
+  g_clear_pointer (&err, g_free);
+
+  /* Unassigning from c-1 offers to cancel s-1 and s-2 (not the past s-3). */
+  g_clear_pointer (&out, g_free);
+  out = fixture_admin (&f, TRUE, "assign", f.data, "c-1", "m-carer", "--remove", NULL);
+  g_assert_nonnull (strstr (out, "2 visit(s) of m-carer at c-1 are still on the rota"));
+  g_assert_nonnull (strstr (out, "--cancel-rota"));
+  g_assert_null (strstr (out, "s-3 on"));
+  g_clear_pointer (&out, g_free);
+  out = fixture_admin (&f, TRUE, "assign", f.data, "c-1", "m-carer", "--remove", "--cancel-rota", NULL);
+  g_assert_nonnull (strstr (out, "2 visit(s) still to come were cancelled"));
+
+  /* Cancel one; cancelling it again is refused. */
+  g_clear_pointer (&out, g_free);
+  out = fixture_admin (&f, TRUE, "schedule", "cancel", f.data, "s-4", NULL);
+  err = fixture_admin (&f, FALSE, "schedule", "cancel", f.data, "s-4", NULL);
+  g_assert_nonnull (strstr (err, "already cancelled"));
+  g_clear_pointer (&err, g_free);
+  err = fixture_admin (&f, FALSE, "schedule", "move", f.data, "s-4", "--minutes", "20", NULL);
+  g_assert_nonnull (strstr (err, "was cancelled"));
+  g_clear_pointer (&err, g_free);
+
+  latest = pulled_latest (&f, "m-carer", CARE_EVENT_SCHEDULE_SET, "schedule");
+  b = g_hash_table_lookup (latest, "s-1");
+  g_assert_nonnull (b);   /* reaches the carer though they left c-1 */
+  g_assert_true (json_object_get_boolean_member_with_default (b, "cancelled", FALSE));
+  g_assert_cmpint (json_object_get_int_member (b, "minutes"), ==, 60);
+  g_assert_true (json_object_get_boolean_member_with_default (g_hash_table_lookup (latest, "s-2"), "cancelled", FALSE));
+  g_assert_false (json_object_get_boolean_member_with_default (g_hash_table_lookup (latest, "s-3"), "cancelled", FALSE));
+  g_assert_true (json_object_get_boolean_member_with_default (g_hash_table_lookup (latest, "s-4"), "cancelled", FALSE));
+  g_clear_pointer (&latest, g_hash_table_unref);
+
+  /* Deactivating c-2 cancels m-carer2's s-5 with it; a second time is refused. */
+  g_clear_pointer (&out, g_free);
+  out = fixture_admin (&f, TRUE, "client", "deactivate", f.data, "c-2", NULL);
+  g_assert_nonnull (strstr (out, "1 visit(s) still to come were cancelled"));
+  err = fixture_admin (&f, FALSE, "client", "deactivate", f.data, "c-2", NULL);
+  g_assert_nonnull (strstr (err, "already deactivated"));
+  latest = pulled_latest (&f, "m-carer2", CARE_EVENT_SCHEDULE_SET, "schedule");
+  g_assert_true (json_object_get_boolean_member_with_default (g_hash_table_lookup (latest, "s-5"), "cancelled", FALSE));
+  clients = pulled_latest (&f, "m-carer2", CARE_EVENT_CLIENT_SET, "client");
+  b = g_hash_table_lookup (clients, "c-2");
+  g_assert_false (json_object_get_boolean_member (b, "active"));
+  g_assert_cmpstr (json_object_get_string_member (b, "name"), ==, "Lucia Ferri");
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -341,5 +541,7 @@ main (int argc, char **argv)
   g_test_add_func ("/admin/start-times", test_start_times);
   g_test_add_func ("/admin/init-timezone", test_init_timezone);
   g_test_add_func ("/admin/member-and-schedule-checks", test_member_and_schedule_checks);
+  g_test_add_func ("/admin/rota-import-all-or-nothing", test_rota_import_all_or_nothing);
+  g_test_add_func ("/admin/rota-administration", test_rota_administration);
   return g_test_run ();
 }
