@@ -28,6 +28,8 @@ static const char usage_text[] =
   "  carelog-server init DIR [--timezone ZONE]\n"
   "  carelog-server serve DIR --listen ADDR:PORT --cert FILE --key FILE [--public-url URL]\n"
   "                 [--rate N] [--burst N] [--enrolments-per-minute N] | --insecure-http (loopback only)\n"
+  "                 [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N]\n"
+  "                 [--max-connections-per-address N] [--body-memory MIB] [--anonymous-rate N] [--anonymous-burst N]\n"
   "  carelog-server member add DIR MEMBER --name NAME --role carer|supervisor|administrator\n"
   "  carelog-server member add DIR MEMBER --update [--name NAME] [--role ROLE]   (change or reactivate)\n"
   "  carelog-server member deactivate DIR MEMBER\n"
@@ -165,10 +167,27 @@ cmd_serve (int argc, char **argv)
 {
   g_autofree char *listen = NULL, *cert = NULL, *key = NULL, *public_url = NULL;
   gboolean insecure = FALSE;
-  double rate = 20;
-  int burst = 40;
-  int enrolments = 10;
+  double rate = CARE_SERVER_DEFAULT_RATE;
+  int burst = CARE_SERVER_DEFAULT_BURST;
+  int enrolments = CARE_SERVER_DEFAULT_ENROLMENTS_PER_MINUTE;
+  /* The HTTP layer's limits (docs/deployment.md, "Limits"). */
+  int header_timeout = CARE_SERVER_DEFAULT_HEADER_TIMEOUT;
+  int body_timeout = CARE_SERVER_DEFAULT_BODY_TIMEOUT;
+  int idle_timeout = CARE_SERVER_DEFAULT_IDLE_TIMEOUT;
+  int max_connections = CARE_SERVER_DEFAULT_MAX_CONNECTIONS;
+  int max_per_address = CARE_SERVER_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  int body_memory = CARE_SERVER_DEFAULT_BODY_MEMORY;
+  double anonymous_rate = CARE_SERVER_DEFAULT_ANONYMOUS_RATE;
+  int anonymous_burst = CARE_SERVER_DEFAULT_ANONYMOUS_BURST;
   GOptionEntry entries[] = {
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &header_timeout, NULL, NULL },
+    { "body-timeout", 0, 0, G_OPTION_ARG_INT, &body_timeout, NULL, NULL },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout, NULL, NULL },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, NULL, NULL },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address, NULL, NULL },
+    { "body-memory", 0, 0, G_OPTION_ARG_INT, &body_memory, NULL, NULL },
+    { "anonymous-rate", 0, 0, G_OPTION_ARG_DOUBLE, &anonymous_rate, NULL, NULL },
+    { "anonymous-burst", 0, 0, G_OPTION_ARG_INT, &anonymous_burst, NULL, NULL },
     { "enrolments-per-minute", 0, 0, G_OPTION_ARG_INT, &enrolments, NULL, NULL },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, NULL, NULL },
     { "cert", 0, 0, G_OPTION_ARG_FILENAME, &cert, NULL, NULL },
@@ -191,6 +210,13 @@ cmd_serve (int argc, char **argv)
     return fail (error);
   if (argc != 2 || listen == NULL || rate <= 0 || burst < 1 || enrolments < 1)
     return usage ();
+  if (header_timeout < 1 || body_timeout < 1 || idle_timeout < 1 || max_connections < 1 || max_per_address < 1
+      || body_memory < 4 || anonymous_rate <= 0 || anonymous_burst < 1)
+    {
+      g_printerr ("carelog-server: time limits, connection limits and rates must be at least 1, "
+                  "--body-memory at least 4 (MiB, one largest request).\n");
+      return 2;
+    }
   lock = lock_dir (argv[1], &error);
   if (lock < 0)
     return fail (error);
@@ -205,6 +231,14 @@ cmd_serve (int argc, char **argv)
   options.rate = rate;
   options.burst = (guint) burst;
   options.enrolments_per_minute = (guint) enrolments;
+  options.header_timeout = (guint) header_timeout;
+  options.body_timeout = (guint) body_timeout;
+  options.idle_timeout = (guint) idle_timeout;
+  options.max_connections = (guint) max_connections;
+  options.max_connections_per_address = (guint) max_per_address;
+  options.body_memory = (guint) body_memory;
+  options.anonymous_rate = anonymous_rate;
+  options.anonymous_burst = (guint) anonymous_burst;
   server = care_server_new (store, &options);
   if (!care_server_start (server, &url, &pin, &error))
     return fail (error);

@@ -1623,8 +1623,28 @@ sqlite_close (CareServerStore *store)
   g_free (self);
 }
 
+static gboolean
+sqlite_authenticate (CareServerStore *store,
+                     const char      *device,
+                     const char      *key,
+                     GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, error);
+  Auth auth = { 0 };
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  ok = authenticate (conn, device, key, &auth, error);
+  auth_clear (&auth);
+  g_async_queue_push (self->readers, conn);
+  return ok;
+}
+
 static const CareServerStoreVTable sqlite_vtable = {
   .close = sqlite_close,
+  .authenticate = sqlite_authenticate,
   .push = sqlite_push,
   .pull = sqlite_pull,
   .touch = sqlite_touch,

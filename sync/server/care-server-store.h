@@ -78,6 +78,14 @@ struct _CareServerStoreVTable
 {
   void      (*close)         (CareServerStore *self);
 
+  /* Whether DEVICE's KEY is right, the device not revoked and its member
+   * active: one indexed lookup, done before a request's body is read.
+   * Fails with CARE_SYNC_ERROR_UNAUTHORIZED (a sentence saying which),
+   * or another error when the database cannot be read. */
+  gboolean  (*authenticate)  (CareServerStore *self,
+                              const char      *device,
+                              const char      *key,
+                              GError         **error);
   /* Group commit: every job in one transaction; a job's failure does not
    * affect the others. Returns FALSE (and sets every job's error) when the
    * commit itself failed: nothing was stored. */

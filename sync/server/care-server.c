@@ -3,20 +3,37 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The main thread runs the SoupServer: it checks headers, limits and rates,
- * decompresses and decodes bodies, then pauses the message and hands the
- * work to a thread. Pushes and enrolments go to the single writer thread,
- * which commits every push waiting at that moment in one transaction (group
- * commit, synchronous=FULL); pulls go to a small pool of readers. The answer
- * is set back on the main thread, after the COMMIT returned, and the message
- * is unpaused.
+ * HTTP is libmicrohttpd's (docs/server-http.md says why not libsoup's
+ * server): one event-loop thread owns every connection. When a request's
+ * headers are in, that thread checks them, the limits and rates, and the
+ * device's key (one indexed lookup), and refuses there and then what it
+ * will not take, before a byte of the body is read. A body is read into
+ * memory reserved from a fixed budget, then the connection is suspended
+ * (no thread waits with it) and the work goes to threads: decoders
+ * decompress and parse, pushes and enrolments go to the single writer
+ * thread, which commits every push waiting at that moment in one
+ * transaction (group commit, synchronous=FULL), pulls to a small pool of
+ * readers. The thread that finished builds the answer, after the COMMIT
+ * returned, and resumes the connection.
+ *
+ * A watchdog thread closes (shutdown(2)) connections past their deadline:
+ * headers, body, idle keep-alive. Connections are counted per address
+ * (per /64 for IPv6) and in all; over the limit a request is answered 503
+ * with Retry-After, far over it the connection is not accepted.
  */
 #define G_LOG_DOMAIN "carelog-server"
 
 #include "care-config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
-#include <libsoup/soup.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+#include <microhttpd.h>
 
 #include "care-protocol.h"
 #include "care-server.h"
@@ -24,6 +41,13 @@
 #define MAX_GROUP 64
 #define MAX_HEADERS_TOTAL (16 * 1024)
 #define GZIP_THRESHOLD 256
+/* libmicrohttpd's buffer per connection: request line, headers and the
+ * read buffer for the body all come out of it. */
+#define CONNECTION_MEMORY (32 * 1024)
+/* Descriptors kept for the database, its log, threads' wake-ups and the
+ * administration: connections never take the last ones. */
+#define RESERVED_FDS 48
+#define WATCHDOG_PERIOD_MS 250
 
 typedef enum
 {
@@ -34,17 +58,55 @@ typedef enum
   JOB_STOP,
 } JobKind;
 
+typedef enum
+{
+  CONN_HEADERS,   /* opened, the first request's headers not complete */
+  CONN_BODY,      /* reading a request's body */
+  CONN_WORKING,   /* suspended while a thread works on the request */
+  CONN_SENDING,   /* sending the answer */
+  CONN_IDLE,      /* kept alive, waiting for the next request */
+} ConnState;
+
 typedef struct _RawBody RawBody;
 static void raw_body_free (RawBody *body);
 static JsonNode *decode_body (RawBody *body, GError **error);
 
+/* One TCP connection (libmicrohttpd's socket context). */
 typedef struct
+{
+  int fd;
+  char *where;          /* the address limits count by: IPv4 address, IPv6 /64 */
+  ConnState state;
+  gint64 deadline;      /* monotonic µs, 0: none */
+  gboolean over_limit;  /* answer its requests 503 */
+} Conn;
+
+/* One request on a connection (libmicrohttpd's request context). */
+typedef struct
+{
+  CareServer *server;
+  struct MHD_Connection *mhd;
+  Conn *conn;
+  char *request_id;
+  char *method;
+  char *path;
+  GByteArray *body;
+  gsize reserved;       /* bytes of the body budget held */
+  gboolean dispatched;
+  /* The answer, built by whichever thread finished, queued by the event
+   * thread. */
+  struct MHD_Response *response;
+  guint status;
+  gboolean drop;        /* fault hook: close without answering */
+  struct _Job *pending; /* prepared from the headers, sent off when the body is in */
+} Request;
+
+typedef struct _Job
 {
   JobKind kind;
   CareServer *server;
-  SoupServerMessage *msg;
+  Request *request;     /* not owned: the connection waits, suspended */
   char *request_id;
-  gint64 started;
   gboolean gzip_ok;
   char *device;
   char *key;
@@ -76,19 +138,34 @@ struct _CareServer
   char *cert_path;
   char *key_path;
   char *public_url;
-  SoupServer *soup;
-  GMainContext *context;
+  char *cert_pem;
+  char *key_pem;
+  struct MHD_Daemon *daemon;
   GThread *writer;
   GAsyncQueue *write_queue;
   GThreadPool *readers;
   GThreadPool *decoders;
   GThread *checkpointer;
+  GThread *watchdog;
   GMutex stop_lock;
   GCond stop_cond;
   gboolean stopping;
+  /* Taken around handing work to the threads, so that stopping never
+   * races a request being dispatched. */
+  GMutex dispatch_lock;
+  gboolean closed;
+  /* Event thread only. */
   GHashTable *device_buckets;
+  GHashTable *address_buckets;
   GHashTable *enrol_buckets;
-  guint fault_drop_after_commit;
+  gsize body_memory;    /* bytes reserved by bodies being read or worked on */
+  /* conn_lock: the connections, for the event thread and the watchdog. */
+  GMutex conn_lock;
+  GHashTable *conns;        /* Conn* set */
+  GHashTable *per_address;  /* where → count */
+  guint n_conns;
+  guint hard_limit;         /* beyond it, connections are not accepted */
+  int fault_drop_after_commit;   /* atomic */
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
@@ -96,7 +173,6 @@ G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
 static void
 job_free (Job *job)
 {
-  g_clear_object (&job->msg);
   g_free (job->request_id);
   g_free (job->device);
   if (job->key)
@@ -123,75 +199,100 @@ now_ms (void)
   return g_get_real_time () / 1000;
 }
 
+static void
+request_free (Request *req)
+{
+  g_clear_pointer (&req->pending, job_free);
+  g_free (req->request_id);
+  g_free (req->method);
+  g_free (req->path);
+  if (req->body != NULL)
+    g_byte_array_unref (req->body);
+  g_clear_pointer (&req->response, MHD_destroy_response);
+  g_free (req);
+}
+
+static const char *
+request_header (Request    *req,
+                const char *name)
+{
+  return MHD_lookup_connection_value (req->mhd, MHD_HEADER_KIND, name);
+}
+
 /* ---- responses ---- */
 
 static void
-log_request (SoupServerMessage *msg,
-             const char        *request_id,
-             const char        *device,
-             guint              status,
-             const char        *detail)
+log_request (Request    *req,
+             const char *device,
+             guint       status,
+             const char *detail)
 {
   GLogLevelFlags level = status >= 500 ? G_LOG_LEVEL_WARNING
                          : status >= 400 ? G_LOG_LEVEL_MESSAGE : G_LOG_LEVEL_INFO;
   g_autofree char *status_text = g_strdup_printf ("%u", status);
 
   g_log_structured (G_LOG_DOMAIN, level,
-                    "CARELOG_REQUEST_ID", request_id,
+                    "CARELOG_REQUEST_ID", req->request_id,
                     "CARELOG_DEVICE", device ? device : "-",
-                    "CARELOG_PATH", g_uri_get_path (soup_server_message_get_uri (msg)),
+                    "CARELOG_PATH", req->path,
                     "CARELOG_STATUS", status_text,
                     "MESSAGE", "request %s %s %s device=%s status=%u%s%s",
-                    request_id, soup_server_message_get_method (msg),
-                    g_uri_get_path (soup_server_message_get_uri (msg)), device ? device : "-", status,
+                    req->request_id, req->method, req->path, device ? device : "-", status,
                     detail ? ": " : "", detail ? detail : "");
 }
 
 static void
-set_common_headers (SoupServerMessage *msg,
-                    const char        *request_id)
+add_header (Request    *req,
+            const char *name,
+            const char *value)
 {
-  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
-  g_autofree char *t = g_strdup_printf ("%" G_GINT64_FORMAT, now_ms ());
-
-  soup_message_headers_replace (h, CARE_PROTOCOL_HEADER, G_STRINGIFY (CARE_PROTOCOL_VERSION));
-  soup_message_headers_replace (h, CARE_TIME_HEADER, t);
-  soup_message_headers_replace (h, CARE_REQUEST_ID_HEADER, request_id);
+  MHD_del_response_header (req->response, name, NULL);
+  MHD_add_response_header (req->response, name, value);
 }
 
+/* Builds the answer; any thread. */
 static void
-respond (SoupServerMessage *msg,
-         const char        *request_id,
-         guint              status,
-         GString           *body,
-         gboolean           gzip_ok)
+respond (Request  *req,
+         guint     status,
+         GString  *body,
+         gboolean  gzip_ok)
 {
-  SoupMessageHeaders *h = soup_server_message_get_response_headers (msg);
+  g_autofree char *t = g_strdup_printf ("%" G_GINT64_FORMAT, now_ms ());
+  gboolean gzip = gzip_ok && body->len > GZIP_THRESHOLD;
 
-  set_common_headers (msg, request_id);
-  soup_server_message_set_status (msg, status, NULL);
-  if (gzip_ok && body->len > GZIP_THRESHOLD)
+  g_clear_pointer (&req->response, MHD_destroy_response);
+  if (gzip)
     {
       g_autoptr(GBytes) gz = care_gzip (body->str, body->len, body->len > 65536 ? 1 : 6);
       gsize len;
-      gconstpointer data = g_bytes_get_data (gz, &len);
+      gpointer data = g_bytes_unref_to_data (g_steal_pointer (&gz), &len);
 
-      soup_message_headers_replace (h, "Content-Encoding", "gzip");
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, data, len);
+      req->response = MHD_create_response_from_buffer_with_free_callback (len, data, g_free);
     }
   else
-    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body->str, body->len);
+    {
+      req->response = MHD_create_response_from_buffer_with_free_callback (body->len,
+                                                                          g_memdup2 (body->str, body->len + 1),
+                                                                          g_free);
+    }
+  req->status = status;
+  MHD_add_response_header (req->response, "Content-Type", "application/json");
+  MHD_add_response_header (req->response, "Server", "carelog-server");
+  if (gzip)
+    MHD_add_response_header (req->response, "Content-Encoding", "gzip");
+  MHD_add_response_header (req->response, CARE_PROTOCOL_HEADER, G_STRINGIFY (CARE_PROTOCOL_VERSION));
+  MHD_add_response_header (req->response, CARE_TIME_HEADER, t);
+  MHD_add_response_header (req->response, CARE_REQUEST_ID_HEADER, req->request_id);
 }
 
 static void
-respond_error (SoupServerMessage *msg,
-               const char        *request_id,
-               const char        *device,
-               guint              status,
-               const char        *code,
-               const char        *message,
-               gint64             limit,
-               gint64             k)
+respond_error (Request    *req,
+               const char *device,
+               guint       status,
+               const char *code,
+               const char *message,
+               gint64      limit,
+               gint64      k)
 {
   g_autoptr(GString) body = g_string_new (NULL);
 
@@ -204,8 +305,29 @@ respond_error (SoupServerMessage *msg,
   if (k >= 0)
     g_string_append_printf (body, ",\"k\":%" G_GINT64_FORMAT, k);
   g_string_append_c (body, '}');
-  respond (msg, request_id, status, body, FALSE);
-  log_request (msg, request_id, device, status, message);
+  respond (req, status, body, FALSE);
+  log_request (req, device, status, message);
+}
+
+/* An answer after which the connection is closed: what it would send next
+ * is not read. */
+static void
+respond_and_close (Request    *req,
+                   const char *device,
+                   guint       status,
+                   const char *code,
+                   const char *message,
+                   gint64      limit,
+                   guint       retry_after)
+{
+  respond_error (req, device, status, code, message, limit, -1);
+  if (retry_after > 0)
+    {
+      g_autofree char *secs = g_strdup_printf ("%u", retry_after);
+
+      add_header (req, "Retry-After", secs);
+    }
+  add_header (req, "Connection", "close");
 }
 
 static guint
@@ -249,40 +371,29 @@ limit_for_error (const GError *error)
   return CARE_MAX_BODY;
 }
 
-/* ---- finishing jobs on the main thread ---- */
+/* ---- finishing jobs, on the thread that did the work ---- */
 
 static gboolean
 fault_drop (CareServer *self,
             Job        *job)
 {
 #if CARE_FAULT_HOOKS
-  if (job->kind == JOB_PUSH && self->fault_drop_after_commit > 0 && job->error == NULL)
+  if (job->kind == JOB_PUSH && job->error == NULL
+      && g_atomic_int_get (&self->fault_drop_after_commit) > 0)
     {
-      GSocket *socket = soup_server_message_get_socket (job->msg);
-
-      self->fault_drop_after_commit--;
+      g_atomic_int_dec_and_test (&self->fault_drop_after_commit);
       g_message ("fault hook: dropping the connection of request %s after its commit", job->request_id);
-      if (socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
       return TRUE;
     }
 #endif
   return FALSE;
 }
 
-static gboolean
-finish_job_cb (gpointer data)
+static void
+build_answer (Job *job)
 {
-  g_autoptr(Job) job = data;
-  CareServer *self = job->server;
-  SoupServerMessage *msg = job->msg;
+  Request *req = job->request;
 
-  if (fault_drop (self, job))
-    {
-      soup_server_message_set_status (msg, 500, NULL);
-      soup_server_message_unpause (msg);
-      return G_SOURCE_REMOVE;
-    }
   if (job->error == NULL && job->kind == JOB_PUSH && job->push->error != NULL)
     job->error = g_steal_pointer (&job->push->error);
   if (job->error != NULL)
@@ -290,12 +401,12 @@ finish_job_cb (gpointer data)
       const char *code;
       guint status = status_for_error (job->error, &code);
 
-      if (status == 503)
-        soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", "5");
-      respond_error (msg, job->request_id, job->device, status, code, job->error->message,
+      respond_error (req, job->device, status, code, job->error->message,
                      limit_for_error (job->error),
                      g_error_matches (job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
                      ? job->server_acked : -1);
+      if (status == 503)
+        add_header (req, "Retry-After", "5");
     }
   else
     {
@@ -341,17 +452,23 @@ finish_job_cb (gpointer data)
         default:
           g_assert_not_reached ();
         }
-      respond (msg, job->request_id, 200, body, job->gzip_ok);
-      log_request (msg, job->request_id, job->device, 200, detail);
+      respond (req, 200, body, job->gzip_ok);
+      log_request (req, job->device, 200, detail);
     }
-  soup_server_message_unpause (msg);
-  return G_SOURCE_REMOVE;
 }
 
+/* Any thread: the answer is ready; the event thread sends it. */
 static void
 finish_job (Job *job)
 {
-  g_main_context_invoke (job->server->context, finish_job_cb, job);
+  Request *req = job->request;
+
+  if (fault_drop (job->server, job))
+    req->drop = TRUE;
+  else
+    build_answer (job);
+  MHD_resume_connection (req->mhd);
+  job_free (job);
 }
 
 /* ---- worker threads ---- */
@@ -411,6 +528,8 @@ writer_thread (gpointer data)
   return NULL;
 }
 
+/* Decompresses and parses a request's body, then hands it on; any
+ * failure is answered from here. */
 static void
 decoder_func (gpointer data,
               gpointer user_data)
@@ -418,7 +537,6 @@ decoder_func (gpointer data,
   Job *job = data;
   CareServer *self = user_data;
   g_autoptr(JsonNode) root = decode_body (job->raw, &job->error);
-  CarePushRequest *request;
 
   g_clear_pointer (&job->raw, raw_body_free);
   if (root == NULL)
@@ -426,18 +544,57 @@ decoder_func (gpointer data,
       finish_job (job);
       return;
     }
-  request = care_push_request_decode (root, job->device, &job->error);
-  if (request == NULL)
+  switch (job->kind)
     {
-      finish_job (job);
+    case JOB_PUSH:
+      {
+        CarePushRequest *request = care_push_request_decode (root, job->device, &job->error);
+
+        if (request == NULL)
+          break;
+        job->push = g_new0 (CarePushJob, 1);
+        job->push->device = g_strdup (job->device);
+        job->push->key = g_strdup (job->key);
+        job->push->request = request;
+        job->push->results = g_string_sized_new (request->entries->len * 2 + 16);
+        g_async_queue_push (self->write_queue, job);
+        return;
+      }
+    case JOB_PULL:
+      job->pull = care_pull_request_decode (root, &job->error);
+      if (job->pull == NULL)
+        break;
+      g_thread_pool_push (self->readers, job, NULL);
       return;
+    case JOB_ENROL:
+      {
+        JsonObject *o = json_node_get_object (root);
+        JsonNode *code = json_object_get_member (o, "code");
+        JsonNode *name = json_object_get_member (o, "name");
+
+        if (code == NULL || json_node_get_value_type (code) != G_TYPE_STRING
+            || strlen (json_node_get_string (code)) == 0 || strlen (json_node_get_string (code)) > 64)
+          {
+            g_set_error_literal (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                                 "The enrolment needs \"code\", the enrolment code, as text.");
+            break;
+          }
+        if (name != NULL && (json_node_get_value_type (name) != G_TYPE_STRING
+                             || g_utf8_strlen (json_node_get_string (name), -1) > CARE_MAX_DEVICE_NAME))
+          {
+            g_set_error (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                         "The device name must be text of at most %d characters.", CARE_MAX_DEVICE_NAME);
+            break;
+          }
+        job->code = g_strdup (json_node_get_string (code));
+        job->name = g_strdup (name ? json_node_get_string (name) : NULL);
+        g_async_queue_push (self->write_queue, job);
+        return;
+      }
+    default:
+      g_assert_not_reached ();
     }
-  job->push = g_new0 (CarePushJob, 1);
-  job->push->device = g_strdup (job->device);
-  job->push->key = g_strdup (job->key);
-  job->push->request = request;
-  job->push->results = g_string_sized_new (request->entries->len * 2 + 16);
-  g_async_queue_push (self->write_queue, job);
+  finish_job (job);
 }
 
 static gpointer
@@ -484,7 +641,7 @@ reader_func (gpointer data,
   finish_job (job);
 }
 
-/* ---- rate limits ---- */
+/* ---- rate limits (event thread) ---- */
 
 /* 0 when allowed, else the seconds to wait. */
 static guint
@@ -515,14 +672,179 @@ take_token (GHashTable *buckets,
   return (guint) MAX (1.0, (1.0 - b->tokens) / rate + 0.999);
 }
 
-/* ---- request handling ---- */
+/* ---- connections ---- */
+
+/* What limits count by: an IPv4 address, or the /64 an IPv6 address is in
+ * (one subscriber's network, where every address is the same client). */
+static char *
+address_key (const struct sockaddr *sa)
+{
+  char text[INET6_ADDRSTRLEN];
+
+  if (sa == NULL)
+    return g_strdup ("?");
+  if (sa->sa_family == AF_INET)
+    {
+      inet_ntop (AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, text, sizeof text);
+      return g_strdup (text);
+    }
+  if (sa->sa_family == AF_INET6)
+    {
+      struct in6_addr a = ((const struct sockaddr_in6 *) sa)->sin6_addr;
+
+      if (IN6_IS_ADDR_V4MAPPED (&a))
+        {
+          inet_ntop (AF_INET, &a.s6_addr[12], text, sizeof text);
+          return g_strdup (text);
+        }
+      memset (&a.s6_addr[8], 0, 8);
+      inet_ntop (AF_INET6, &a, text, sizeof text);
+      return g_strconcat (text, "/64", NULL);
+    }
+  return g_strdup ("?");
+}
+
+static void
+conn_set_state (CareServer *self,
+                Conn       *conn,
+                ConnState   state,
+                guint       timeout_s)
+{
+  if (conn == NULL)
+    return;
+  g_mutex_lock (&self->conn_lock);
+  conn->state = state;
+  conn->deadline = timeout_s > 0 ? g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC : 0;
+  g_mutex_unlock (&self->conn_lock);
+}
+
+/* Before a connection is accepted: far over its address's limit, it is
+ * closed at once (up to the limit it is answered 503, see conn_started). */
+static enum MHD_Result
+accept_cb (void                  *cls,
+           const struct sockaddr *addr,
+           socklen_t              addrlen)
+{
+  CareServer *self = cls;
+  g_autofree char *where = address_key (addr);
+  guint n;
+
+  g_mutex_lock (&self->conn_lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, where));
+  g_mutex_unlock (&self->conn_lock);
+  return n >= 2 * self->options.max_connections_per_address ? MHD_NO : MHD_YES;
+}
+
+static void
+conn_started (CareServer            *self,
+              struct MHD_Connection *mhd,
+              void                 **socket_context)
+{
+  const union MHD_ConnectionInfo *fd = MHD_get_connection_info (mhd, MHD_CONNECTION_INFO_CONNECTION_FD);
+  const union MHD_ConnectionInfo *addr = MHD_get_connection_info (mhd, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  Conn *conn = g_new0 (Conn, 1);
+  guint n;
+
+  conn->fd = fd != NULL ? fd->connect_fd : -1;
+  conn->where = address_key (addr != NULL ? addr->client_addr : NULL);
+  conn->state = CONN_HEADERS;
+  conn->deadline = g_get_monotonic_time () + self->options.header_timeout * G_USEC_PER_SEC;
+  g_mutex_lock (&self->conn_lock);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, conn->where)) + 1;
+  g_hash_table_replace (self->per_address, g_strdup (conn->where), GUINT_TO_POINTER (n));
+  self->n_conns++;
+  conn->over_limit = n > self->options.max_connections_per_address
+                     || self->n_conns > self->options.max_connections;
+  g_hash_table_add (self->conns, conn);
+  g_mutex_unlock (&self->conn_lock);
+  *socket_context = conn;
+}
+
+/* libmicrohttpd calls this before it closes the descriptor: once the
+ * connection is out of the table, the watchdog cannot touch the number. */
+static void
+conn_closed (CareServer *self,
+             Conn       *conn)
+{
+  guint n;
+
+  g_mutex_lock (&self->conn_lock);
+  g_hash_table_remove (self->conns, conn);
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, conn->where));
+  if (n <= 1)
+    g_hash_table_remove (self->per_address, conn->where);
+  else
+    g_hash_table_replace (self->per_address, g_strdup (conn->where), GUINT_TO_POINTER (n - 1));
+  self->n_conns--;
+  g_mutex_unlock (&self->conn_lock);
+  g_free (conn->where);
+  g_free (conn);
+}
+
+static void
+notify_connection_cb (void                                  *cls,
+                      struct MHD_Connection                 *mhd,
+                      void                                 **socket_context,
+                      enum MHD_ConnectionNotificationCode    code)
+{
+  CareServer *self = cls;
+
+  if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    conn_started (self, mhd, socket_context);
+  else if (*socket_context != NULL)
+    {
+      conn_closed (self, *socket_context);
+      *socket_context = NULL;
+    }
+}
+
+/* Closes the connections past their deadline. shutdown(2), not close(2):
+ * the descriptor stays libmicrohttpd's, which sees the end of the stream
+ * and closes it itself. */
+static gpointer
+watchdog_thread (gpointer data)
+{
+  CareServer *self = data;
+
+  g_mutex_lock (&self->stop_lock);
+  while (!self->stopping)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 until = now + WATCHDOG_PERIOD_MS * 1000;
+      GHashTableIter iter;
+      Conn *conn;
+      guint closed = 0;
+
+      g_mutex_unlock (&self->stop_lock);
+      g_mutex_lock (&self->conn_lock);
+      g_hash_table_iter_init (&iter, self->conns);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &conn, NULL))
+        if (conn->deadline != 0 && now > conn->deadline && conn->fd >= 0)
+          {
+            shutdown (conn->fd, SHUT_RDWR);
+            conn->deadline = 0;
+            closed++;
+          }
+      g_mutex_unlock (&self->conn_lock);
+      if (closed > 0)
+        g_info ("closed %u connection(s) that went past a time limit (headers %us, body %us, idle %us)",
+                closed, self->options.header_timeout, self->options.body_timeout, self->options.idle_timeout);
+      g_mutex_lock (&self->stop_lock);
+      while (!self->stopping && g_cond_wait_until (&self->stop_cond, &self->stop_lock, until))
+        ;
+    }
+  g_mutex_unlock (&self->stop_lock);
+  return NULL;
+}
+
+/* ---- request handling (event thread) ---- */
 
 static gboolean
-parse_authorization (SoupServerMessage *msg,
-                     char             **device,
-                     char             **key)
+parse_authorization (Request *req,
+                     char   **device,
+                     char   **key)
 {
-  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  const char *auth = request_header (req, "Authorization");
   const char *colon;
 
   if (auth == NULL || !g_str_has_prefix (auth, "Carelog "))
@@ -548,91 +870,233 @@ typedef struct
   gboolean too_long;
 } HeaderCheck;
 
-static void
-check_header_cb (const char *name,
-                 const char *value,
-                 gpointer    user_data)
+static enum MHD_Result
+check_header_cb (void              *cls,
+                 enum MHD_ValueKind kind,
+                 const char        *name,
+                 const char        *value)
 {
-  HeaderCheck *check = user_data;
-  gsize len = strlen (value);
+  HeaderCheck *check = cls;
+  gsize len = value ? strlen (value) : 0;
 
   check->total += strlen (name) + len + 4;
   if (len > CARE_MAX_HEADER_VALUE)
     check->too_long = TRUE;
+  return MHD_YES;
 }
 
-static const char *
-request_id_for (SoupServerMessage *msg)
+static gboolean
+accepts_gzip (Request *req)
 {
-  const char *id = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                 CARE_REQUEST_ID_HEADER);
-  char *generated;
+  const char *ae = request_header (req, "Accept-Encoding");
+  g_auto(GStrv) tokens = NULL;
 
-  if (care_request_id_is_valid (id))
-    return id;
-  generated = g_object_get_data (G_OBJECT (msg), "carelog-request-id");
-  if (generated == NULL)
+  if (ae == NULL)
+    return FALSE;
+  tokens = g_strsplit (ae, ",", 16);
+  for (guint i = 0; tokens[i] != NULL; i++)
     {
-      generated = g_uuid_string_random ();
-      g_object_set_data_full (G_OBJECT (msg), "carelog-request-id", generated, g_free);
+      char *semi = strchr (tokens[i], ';');
+
+      if (semi != NULL)
+        *semi = '\0';
+      if (g_ascii_strcasecmp (g_strstrip (tokens[i]), "gzip") == 0)
+        return TRUE;
     }
-  return generated;
+  return FALSE;
 }
 
-/* Runs when the headers are in, before the body is read: refuse what is
- * too big without reading it. */
+/* A refusal of a request without a valid key: counted against its
+ * address; past the address's allowance it becomes a 429. Either way the
+ * connection is closed. */
 static void
-early_handler_cb (SoupServer        *server,
-                  SoupServerMessage *msg,
-                  const char        *path,
-                  GHashTable        *query,
-                  gpointer           user_data)
+refuse_anonymous (CareServer *self,
+                  Request    *req,
+                  const char *claimed,
+                  guint       status,
+                  const char *code,
+                  const char *message)
 {
-  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
-  HeaderCheck check = { 0 };
-  goffset length;
-  const char *request_id = request_id_for (msg);
+  guint wait = take_token (self->address_buckets, req->conn->where, self->options.anonymous_rate,
+                           self->options.anonymous_burst);
 
-  soup_message_headers_foreach (h, check_header_cb, &check);
+  if (wait > 0)
+    {
+      g_autofree char *text = g_strdup_printf ("Too many refused requests from this address; try again in %u seconds.",
+                                               wait);
+
+      respond_and_close (req, claimed, 429, "rate-limited", text, -1, wait);
+      return;
+    }
+  respond_and_close (req, claimed, status, code, message, -1, 0);
+}
+
+/* An answer to a request that needs no key, if its address may have one. */
+static gboolean
+anonymous_allowed (CareServer *self,
+                   Request    *req)
+{
+  guint wait = take_token (self->address_buckets, req->conn->where, self->options.anonymous_rate,
+                           self->options.anonymous_burst);
+  g_autofree char *text = NULL;
+
+  if (wait == 0)
+    return TRUE;
+  text = g_strdup_printf ("Too many requests from this address; try again in %u seconds.", wait);
+  respond_and_close (req, NULL, 429, "rate-limited", text, -1, wait);
+  return FALSE;
+}
+
+/* When the headers are in, before any of the body is read: every check
+ * that does not need the body. Either sets an answer (and the connection
+ * is closed after it when a body was announced) or prepares req->job. */
+static void
+begin_request (CareServer *self,
+               Request    *req,
+               Job       **job_out)
+{
+  const char *path = req->path;
+  const char *version = request_header (req, CARE_PROTOCOL_HEADER);
+  const char *te = request_header (req, "Transfer-Encoding");
+  const char *cl = request_header (req, "Content-Length");
+  gboolean is_push = g_str_equal (path, "/v1/push");
+  gboolean is_pull = g_str_equal (path, "/v1/pull");
+  gboolean is_enrol = g_str_equal (path, "/v1/enrol");
+  HeaderCheck check = { 0 };
+  guint64 length = 0;
+  g_autoptr(Job) job = NULL;
+  g_autoptr(GError) error = NULL;
+  guint wait;
+
+  if (req->conn->over_limit)
+    {
+      respond_and_close (req, NULL, 503, "unavailable",
+                         "The co-op server has too many connections open, from this address or in all; "
+                         "try again in a minute.", -1, 10);
+      return;
+    }
+  MHD_get_connection_values (req->mhd, MHD_HEADER_KIND, check_header_cb, &check);
   if (check.too_long || check.total > MAX_HEADERS_TOTAL)
     {
       g_autofree char *text = g_strdup_printf ("A request header is longer than %d bytes, or all of them "
                                                "together longer than %d bytes.",
                                                CARE_MAX_HEADER_VALUE, MAX_HEADERS_TOTAL);
 
-      respond_error (msg, request_id, NULL, 400, "bad-request", text, CARE_MAX_HEADER_VALUE, -1);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_and_close (req, NULL, 400, "bad-request", text, CARE_MAX_HEADER_VALUE, 0);
       return;
     }
-  if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CHUNKED)
+  if (te != NULL && g_ascii_strcasecmp (te, "identity") != 0)
     {
-      respond_error (msg, request_id, NULL, 411, "length-required",
-                     "Send the request body with a Content-Length, not in chunks.", -1, -1);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_and_close (req, NULL, 411, "length-required",
+                         "Send the request body with a Content-Length, not in chunks.", -1, 0);
       return;
     }
-  length = soup_message_headers_get_content_length (h);
+  if (cl != NULL)
+    length = g_ascii_strtoull (cl, NULL, 10);
   if (length > CARE_MAX_BODY)
     {
-      g_autofree char *text = g_strdup_printf ("The request body is %" G_GOFFSET_FORMAT " bytes; this server accepts "
+      g_autofree char *text = g_strdup_printf ("The request body is %" G_GUINT64_FORMAT " bytes; this server accepts "
                                                "at most %d. Send fewer records per batch.", length, CARE_MAX_BODY);
 
-      respond_error (msg, request_id, NULL, 413, "too-large", text, CARE_MAX_BODY, -1);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_and_close (req, NULL, 413, "too-large", text, CARE_MAX_BODY, 0);
+      return;
     }
-}
+  if (g_str_equal (path, "/v1/status"))
+    {
+      g_autoptr(GString) body = g_string_new (NULL);
 
-static void
-handle_unknown_cb (SoupServer        *server,
-                   SoupServerMessage *msg,
-                   const char        *path,
-                   GHashTable        *query,
-                   gpointer           user_data)
-{
-  if (soup_server_message_get_status (msg) != 0 && soup_server_message_get_status (msg) != SOUP_STATUS_NONE)
-    return;
-  respond_error (msg, request_id_for (msg), NULL, 404, "not-found",
-                 "There is no such address on a Carelog server; check the server URL.", -1, -1);
+      if (!anonymous_allowed (self, req))
+        return;
+      g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT "}", now_ms ());
+      respond (req, 200, body, FALSE);
+      return;
+    }
+  if (!is_push && !is_pull && !is_enrol)
+    {
+      if (anonymous_allowed (self, req))
+        respond_error (req, NULL, 404, "not-found",
+                       "There is no such address on a Carelog server; check the server URL.", -1, -1);
+      return;
+    }
+  if (!g_str_equal (req->method, "POST"))
+    {
+      if (!anonymous_allowed (self, req))
+        return;
+      respond_error (req, NULL, 405, "method", "Use POST for this address.", -1, -1);
+      add_header (req, "Allow", "POST");
+      return;
+    }
+  if (g_strcmp0 (version, G_STRINGIFY (CARE_PROTOCOL_VERSION)) != 0)
+    {
+      if (anonymous_allowed (self, req))
+        respond_error (req, NULL, 400, "version",
+                       "This server speaks Carelog sync protocol 1 only: update Carelog on this device.", -1, -1);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->server = g_object_ref (self);
+  job->request = req;
+  job->request_id = g_strdup (req->request_id);
+  job->gzip_ok = accepts_gzip (req);
+
+  if (is_enrol)
+    {
+      job->kind = JOB_ENROL;
+      wait = take_token (self->enrol_buckets, req->conn->where, self->options.enrolments_per_minute / 60.0,
+                         self->options.enrolments_per_minute);
+      if (wait > 0)
+        {
+          g_autofree char *text = g_strdup_printf ("Too many enrolments from this address; try again in %u seconds.",
+                                                   wait);
+
+          respond_and_close (req, NULL, 429, "rate-limited", text, -1, wait);
+          return;
+        }
+    }
+  else
+    {
+      job->kind = is_push ? JOB_PUSH : JOB_PULL;
+      if (!parse_authorization (req, &job->device, &job->key))
+        {
+          refuse_anonymous (self, req, NULL, 401, "unauthorized",
+                            "This request has no valid device credentials: enrol this tablet with the co-op.");
+          return;
+        }
+      /* The key first: nothing of a body is read, let alone decompressed
+       * or parsed, for a device that is not who it says. */
+      if (!self->store->vtable->authenticate (self->store, job->device, job->key, &error))
+        {
+          if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED))
+            refuse_anonymous (self, req, job->device, 401, "unauthorized", error->message);
+          else
+            respond_and_close (req, job->device, 503, "unavailable",
+                               "The co-op server cannot read its database just now; try again in a minute.", -1, 5);
+          return;
+        }
+      wait = take_token (self->device_buckets, job->device, self->options.rate, self->options.burst);
+      if (wait > 0)
+        {
+          g_autofree char *text = g_strdup_printf ("Too many requests from this device; try again in %u seconds.",
+                                                   wait);
+
+          respond_and_close (req, job->device, 429, "rate-limited", text, -1, wait);
+          return;
+        }
+    }
+
+  /* The body's memory is reserved from its announced length, before any
+   * of it arrives. */
+  if (self->body_memory + length > (gsize) self->options.body_memory * 1024 * 1024)
+    {
+      respond_and_close (req, job->device, 503, "unavailable",
+                         "The co-op server is receiving too much at once; try again in a few seconds.", -1, 5);
+      return;
+    }
+  self->body_memory += length;
+  req->reserved = length;
+  req->body = g_byte_array_sized_new (MIN (length, 64 * 1024));
+  *job_out = g_steal_pointer (&job);
 }
 
 struct _RawBody
@@ -655,16 +1119,21 @@ raw_body_free (RawBody *body)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RawBody, raw_body_free)
 
-/* On the main thread: what decode_body needs, so that it can run on another. */
+/* On the event thread: what decode_body needs, so that it can run on
+ * another. */
 static RawBody *
-capture_body (SoupServerMessage *msg)
+capture_body (Request *req)
 {
-  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
   RawBody *body = g_new0 (RawBody, 1);
+  const char *type = request_header (req, "Content-Type");
 
-  body->raw = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  body->encoding = g_strdup (soup_message_headers_get_one (h, "Content-Encoding"));
-  body->type = g_strdup (soup_message_headers_get_content_type (h, NULL));
+  body->raw = g_byte_array_free_to_bytes (g_steal_pointer (&req->body));
+  body->encoding = g_strdup (request_header (req, "Content-Encoding"));
+  if (type != NULL)
+    {
+      body->type = g_strndup (type, strcspn (type, ";"));
+      g_strstrip (body->type);
+    }
   return body;
 }
 
@@ -708,179 +1177,133 @@ decode_body (RawBody *body,
   return care_protocol_parse_object (data ? data : "", len, error);
 }
 
-static JsonNode *
-read_body (SoupServerMessage *msg,
-           GError           **error)
+/* The whole body is in: hand the request to the threads and suspend the
+ * connection until they answer. */
+static void
+dispatch (CareServer *self,
+          Request    *req,
+          Job        *job)
 {
-  g_autoptr(RawBody) body = capture_body (msg);
-
-  return decode_body (body, error);
+  req->dispatched = TRUE;
+  job->raw = capture_body (req);
+  g_mutex_lock (&self->dispatch_lock);
+  if (self->closed)
+    {
+      g_mutex_unlock (&self->dispatch_lock);
+      respond_and_close (req, job->device, 503, "unavailable",
+                         "The co-op server is stopping; try again in a minute.", -1, 10);
+      job_free (job);
+      return;
+    }
+  MHD_suspend_connection (req->mhd);
+  conn_set_state (self, req->conn, CONN_WORKING, 0);
+  g_thread_pool_push (self->decoders, job, NULL);
+  g_mutex_unlock (&self->dispatch_lock);
 }
 
-static gboolean
-accepts_gzip (SoupServerMessage *msg)
+static enum MHD_Result
+queue_answer (CareServer *self,
+              Request    *req)
 {
-  const char *ae = soup_message_headers_get_list (soup_server_message_get_request_headers (msg), "Accept-Encoding");
+  enum MHD_Result ret = MHD_queue_response (req->mhd, req->status, req->response);
 
-  return ae != NULL && soup_header_contains (ae, "gzip");
+  g_clear_pointer (&req->response, MHD_destroy_response);
+  conn_set_state (self, req->conn, CONN_SENDING, self->options.body_timeout);
+  return ret;
+}
+
+static enum MHD_Result
+access_cb (void                  *cls,
+           struct MHD_Connection *mhd,
+           const char            *url,
+           const char            *method,
+           const char            *version,
+           const char            *upload_data,
+           size_t                *upload_data_size,
+           void                 **req_cls)
+{
+  CareServer *self = cls;
+  Request *req = *req_cls;
+
+  if (req == NULL)
+    {
+      /* First call: the headers are in. */
+      const union MHD_ConnectionInfo *info = MHD_get_connection_info (mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+      const char *id;
+
+      req = g_new0 (Request, 1);
+      req->server = self;
+      req->mhd = mhd;
+      req->conn = info != NULL ? info->socket_context : NULL;
+      req->method = g_strdup (method);
+      req->path = g_strdup (url);
+      id = request_header (req, CARE_REQUEST_ID_HEADER);
+      req->request_id = care_request_id_is_valid (id) ? g_strdup (id) : g_uuid_string_random ();
+      *req_cls = req;
+      conn_set_state (self, req->conn, CONN_BODY, self->options.body_timeout);
+      begin_request (self, req, &req->pending);
+      if (req->response != NULL)
+        return queue_answer (self, req);
+      return MHD_YES;
+    }
+  if (*upload_data_size > 0)
+    {
+      /* libmicrohttpd never hands over more than Content-Length, which
+       * begin_request checked and reserved. */
+      if (req->body != NULL && req->body->len + *upload_data_size <= req->reserved)
+        g_byte_array_append (req->body, (const guint8 *) upload_data, *upload_data_size);
+      *upload_data_size = 0;
+      return MHD_YES;
+    }
+  if (req->drop)
+    return MHD_NO;
+  if (req->response != NULL)
+    return queue_answer (self, req);
+  if (!req->dispatched && req->pending != NULL)
+    {
+      dispatch (self, req, g_steal_pointer (&req->pending));
+      if (req->response != NULL)
+        return queue_answer (self, req);
+    }
+  return MHD_YES;
 }
 
 static void
-handle_v1_cb (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
+completed_cb (void                            *cls,
+              struct MHD_Connection           *mhd,
+              void                           **req_cls,
+              enum MHD_RequestTerminationCode  toe)
 {
-  CareServer *self = user_data;
-  SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
-  const char *request_id = request_id_for (msg);
-  const char *method = soup_server_message_get_method (msg);
-  const char *version = soup_message_headers_get_one (h, CARE_PROTOCOL_HEADER);
-  g_autoptr(Job) job = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean is_push = g_str_equal (path, "/v1/push");
-  gboolean is_pull = g_str_equal (path, "/v1/pull");
-  gboolean is_enrol = g_str_equal (path, "/v1/enrol");
-  guint wait;
+  CareServer *self = cls;
+  Request *req = *req_cls;
+  const union MHD_ConnectionInfo *info = MHD_get_connection_info (mhd, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 
-  if (soup_server_message_get_status (msg) != 0 && soup_server_message_get_status (msg) != SOUP_STATUS_NONE)
-    return;   /* answered by the early handler */
-  if (g_str_equal (path, "/v1/status"))
+  if (req != NULL)
     {
-      g_autoptr(GString) body = g_string_new (NULL);
-
-      g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT "}", now_ms ());
-      respond (msg, request_id, 200, body, FALSE);
-      return;
+      self->body_memory -= req->reserved;
+      request_free (req);
+      *req_cls = NULL;
     }
-  if (!is_push && !is_pull && !is_enrol)
-    {
-      respond_error (msg, request_id, NULL, 404, "not-found",
-                     "There is no such address on a Carelog server; check the server URL.", -1, -1);
-      return;
-    }
-  if (!g_str_equal (method, "POST"))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
-      respond_error (msg, request_id, NULL, 405, "method", "Use POST for this address.", -1, -1);
-      return;
-    }
-  if (g_strcmp0 (version, G_STRINGIFY (CARE_PROTOCOL_VERSION)) != 0)
-    {
-      respond_error (msg, request_id, NULL, 400, "version",
-                     "This server speaks Carelog sync protocol 1 only: update Carelog on this device.", -1, -1);
-      return;
-    }
+  if (info != NULL)
+    conn_set_state (self, info->socket_context, CONN_IDLE, self->options.idle_timeout);
+}
 
-  job = g_new0 (Job, 1);
-  job->server = g_object_ref (self);
-  job->msg = g_object_ref (msg);
-  job->request_id = g_strdup (request_id);
-  job->gzip_ok = accepts_gzip (msg);
-  job->started = g_get_monotonic_time ();
+static void
+mhd_log_cb (void       *cls,
+            const char *format,
+            va_list     ap)
+{
+  static gint64 last;
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *text = NULL;
 
-  if (is_enrol)
-    {
-      GInetSocketAddress *remote = G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg));
-      g_autofree char *who = remote ? g_inet_address_to_string (g_inet_socket_address_get_address (remote)) : g_strdup ("?");
-
-      wait = take_token (self->enrol_buckets, who, self->options.enrolments_per_minute / 60.0,
-                         self->options.enrolments_per_minute);
-      if (wait > 0)
-        goto rate_limited;
-    }
-  else
-    {
-      GInetSocketAddress *remote = G_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg));
-      g_autofree char *where = remote ? g_inet_address_to_string (g_inet_socket_address_get_address (remote)) : g_strdup ("?");
-      g_autofree char *bucket = NULL;
-
-      if (!parse_authorization (msg, &job->device, &job->key))
-        {
-          respond_error (msg, request_id, NULL, 401, "unauthorized",
-                         "This request has no valid device credentials: enrol this tablet with the co-op.", -1, -1);
-          return;
-        }
-      /* Keyed by device and address: requests that merely claim a tablet's
-       * id from elsewhere cannot use up that tablet's allowance. */
-      bucket = g_strconcat (job->device, "@", where, NULL);
-      wait = take_token (self->device_buckets, bucket, self->options.rate, self->options.burst);
-      if (wait > 0)
-        goto rate_limited;
-    }
-
-  if (is_push)
-    {
-      /* Decompressing, parsing and validating a batch is the heaviest
-       * per-request work: done by the decoder threads, not here. */
-      job->kind = JOB_PUSH;
-      job->raw = capture_body (msg);
-      soup_server_message_pause (msg);
-      g_thread_pool_push (self->decoders, g_steal_pointer (&job), NULL);
-      return;
-    }
-
-  root = read_body (msg, &error);
-  if (root == NULL)
-    goto fail;
-
-  if (is_enrol)
-    {
-      JsonObject *o = json_node_get_object (root);
-      JsonNode *code = json_object_get_member (o, "code");
-      JsonNode *name = json_object_get_member (o, "name");
-
-      if (code == NULL || json_node_get_value_type (code) != G_TYPE_STRING
-          || strlen (json_node_get_string (code)) == 0 || strlen (json_node_get_string (code)) > 64)
-        {
-          g_set_error_literal (&error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
-                               "The enrolment needs \"code\", the enrolment code, as text.");
-          goto fail;
-        }
-      if (name != NULL && (json_node_get_value_type (name) != G_TYPE_STRING
-                           || g_utf8_strlen (json_node_get_string (name), -1) > CARE_MAX_DEVICE_NAME))
-        {
-          g_set_error (&error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
-                       "The device name must be text of at most %d characters.", CARE_MAX_DEVICE_NAME);
-          goto fail;
-        }
-      job->kind = JOB_ENROL;
-      job->code = g_strdup (json_node_get_string (code));
-      job->name = g_strdup (name ? json_node_get_string (name) : NULL);
-      soup_server_message_pause (msg);
-      g_async_queue_push (self->write_queue, g_steal_pointer (&job));
-    }
-  else
-    {
-      job->pull = care_pull_request_decode (root, &error);
-      if (job->pull == NULL)
-        goto fail;
-      job->kind = JOB_PULL;
-      soup_server_message_pause (msg);
-      g_thread_pool_push (self->readers, g_steal_pointer (&job), NULL);
-    }
-  return;
-
-rate_limited:
-  {
-    g_autofree char *secs = g_strdup_printf ("%u", wait);
-    g_autofree char *text = g_strdup_printf ("Too many requests from this %s; try again in %u seconds.",
-                                             is_enrol ? "address" : "device", wait);
-
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", secs);
-    respond_error (msg, request_id, job->device, 429, "rate-limited", text, -1, -1);
+  /* A flood of the same complaint is not worth a flood of log lines. */
+  if (now - last < G_USEC_PER_SEC)
     return;
-  }
-
-fail:
-  {
-    const char *code;
-    guint status = status_for_error (error, &code);
-
-    respond_error (msg, request_id, job->device, status, code, error->message, limit_for_error (error), -1);
-  }
+  last = now;
+  text = g_strdup_vprintf (format, ap);
+  g_strchomp (text);
+  g_message ("HTTP: %s", text);
 }
 
 /* ---- lifecycle ---- */
@@ -893,15 +1316,23 @@ care_server_finalize (GObject *object)
   care_server_stop (self);
   g_clear_pointer (&self->store, care_server_store_close);
   g_clear_pointer (&self->device_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->address_buckets, g_hash_table_unref);
   g_clear_pointer (&self->enrol_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->conns, g_hash_table_unref);
+  g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_clear_pointer (&self->write_queue, g_async_queue_unref);
-  g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->stop_lock);
   g_cond_clear (&self->stop_cond);
+  g_mutex_clear (&self->dispatch_lock);
+  g_mutex_clear (&self->conn_lock);
   g_free (self->listen);
   g_free (self->cert_path);
   g_free (self->key_path);
   g_free (self->public_url);
+  g_free (self->cert_pem);
+  if (self->key_pem != NULL)
+    memset (self->key_pem, 0, strlen (self->key_pem));
+  g_free (self->key_pem);
   G_OBJECT_CLASS (care_server_parent_class)->finalize (object);
 }
 
@@ -915,10 +1346,15 @@ static void
 care_server_init (CareServer *self)
 {
   self->device_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->address_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->enrol_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->conns = g_hash_table_new (NULL, NULL);
+  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->write_queue = g_async_queue_new ();
   g_mutex_init (&self->stop_lock);
   g_cond_init (&self->stop_cond);
+  g_mutex_init (&self->dispatch_lock);
+  g_mutex_init (&self->conn_lock);
 }
 
 CareServer *
@@ -926,30 +1362,47 @@ care_server_new (CareServerStore         *store,
                  const CareServerOptions *options)
 {
   CareServer *self = g_object_new (CARE_TYPE_SERVER, NULL);
+  CareServerOptions *o = &self->options;
 
   self->store = store;
-  self->options = *options;
+  *o = *options;
   self->listen = g_strdup (options->listen ? options->listen : "127.0.0.1:8443");
   self->cert_path = g_strdup (options->cert_path);
   self->key_path = g_strdup (options->key_path);
   self->public_url = g_strdup (options->public_url);
-  self->options.listen = self->listen;
-  self->options.cert_path = self->cert_path;
-  self->options.key_path = self->key_path;
-  self->options.public_url = self->public_url;
-  if (self->options.rate <= 0)
-    self->options.rate = 20;
-  if (self->options.burst == 0)
-    self->options.burst = 40;
-  if (self->options.enrolments_per_minute == 0)
-    self->options.enrolments_per_minute = 10;
+  o->listen = self->listen;
+  o->cert_path = self->cert_path;
+  o->key_path = self->key_path;
+  o->public_url = self->public_url;
+  if (o->rate <= 0)
+    o->rate = CARE_SERVER_DEFAULT_RATE;
+  if (o->burst == 0)
+    o->burst = CARE_SERVER_DEFAULT_BURST;
+  if (o->enrolments_per_minute == 0)
+    o->enrolments_per_minute = CARE_SERVER_DEFAULT_ENROLMENTS_PER_MINUTE;
+  if (o->header_timeout == 0)
+    o->header_timeout = CARE_SERVER_DEFAULT_HEADER_TIMEOUT;
+  if (o->body_timeout == 0)
+    o->body_timeout = CARE_SERVER_DEFAULT_BODY_TIMEOUT;
+  if (o->idle_timeout == 0)
+    o->idle_timeout = CARE_SERVER_DEFAULT_IDLE_TIMEOUT;
+  if (o->max_connections == 0)
+    o->max_connections = CARE_SERVER_DEFAULT_MAX_CONNECTIONS;
+  if (o->max_connections_per_address == 0)
+    o->max_connections_per_address = CARE_SERVER_DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+  if (o->body_memory == 0)
+    o->body_memory = CARE_SERVER_DEFAULT_BODY_MEMORY;
+  if (o->anonymous_rate <= 0)
+    o->anonymous_rate = CARE_SERVER_DEFAULT_ANONYMOUS_RATE;
+  if (o->anonymous_burst == 0)
+    o->anonymous_burst = CARE_SERVER_DEFAULT_ANONYMOUS_BURST;
 #if CARE_FAULT_HOOKS
   {
     const char *fault = g_getenv ("CARELOG_FAULT");
 
     if (fault != NULL && g_str_has_prefix (fault, "drop-after-commit"))
       self->fault_drop_after_commit = fault[strlen ("drop-after-commit")] == ':'
-                                      ? (guint) g_ascii_strtoull (fault + strlen ("drop-after-commit:"), NULL, 10)
+                                      ? (int) g_ascii_strtoull (fault + strlen ("drop-after-commit:"), NULL, 10)
                                       : 1;
   }
 #endif
@@ -1050,6 +1503,47 @@ load_certificate (const char *cert_path,
   return cert;
 }
 
+/* How many connections the descriptor limit leaves room for: the soft
+ * limit is raised to the hard one first (as systemd's LimitNOFILE= sets
+ * both, this is usually a no-op). */
+static guint
+connections_allowed_by_fds (void)
+{
+  struct rlimit rl;
+
+  if (getrlimit (RLIMIT_NOFILE, &rl) != 0)
+    return G_MAXUINT;
+  if (rl.rlim_cur < rl.rlim_max)
+    {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &rl);
+      getrlimit (RLIMIT_NOFILE, &rl);
+    }
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > G_MAXUINT)
+    return G_MAXUINT;
+  return rl.rlim_cur > RESERVED_FDS + 8 ? (guint) rl.rlim_cur - RESERVED_FDS : 8;
+}
+
+/* The limits the connections live by: beyond max_connections requests are
+ * answered 503, beyond the hard limit connections are not accepted; both
+ * leave the descriptors the server needs for itself. */
+static void
+plan_connection_limits (CareServer *self)
+{
+  guint by_fds = connections_allowed_by_fds ();
+  guint margin = MAX (16, self->options.max_connections / 8);
+
+  self->hard_limit = self->options.max_connections + margin;
+  if (self->hard_limit > by_fds)
+    {
+      self->hard_limit = by_fds;
+      self->options.max_connections = by_fds > 2 * margin ? by_fds - margin : by_fds / 2;
+      g_warning ("The descriptor limit leaves room for %u connections only (%u answered, the rest refused "
+                 "with 503); raise LimitNOFILE in the service to allow more.",
+                 self->hard_limit, self->options.max_connections);
+    }
+}
+
 gboolean
 care_server_start (CareServer *self,
                    char      **url,
@@ -1058,10 +1552,12 @@ care_server_start (CareServer *self,
 {
   g_autoptr(GInetSocketAddress) address = parse_listen (self->listen, error);
   g_autoptr(GTlsCertificate) cert = NULL;
-  g_autoptr(GSList) uris = NULL;
   g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autofree char *host = NULL;
-  GUri *uri;
+  unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME
+                       | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+  int fd;
 
   if (address == NULL)
     return FALSE;
@@ -1085,40 +1581,85 @@ care_server_start (CareServer *self,
       cert = load_certificate (self->cert_path, self->key_path, error);
       if (cert == NULL)
         return FALSE;
+      if (!g_file_get_contents (self->cert_path, &self->cert_pem, NULL, error)
+          || !g_file_get_contents (self->key_path, &self->key_pem, NULL, error))
+        return FALSE;
+      flags |= MHD_USE_TLS;
     }
-  self->context = g_main_context_ref_thread_default ();
-  self->soup = soup_server_new ("server-header", "carelog-server", "tls-certificate", cert, NULL);
-  /* Early handlers are looked up per path like handlers: one for each. */
-  soup_server_add_early_handler (self->soup, NULL, early_handler_cb, self, NULL);
-  soup_server_add_early_handler (self->soup, "/v1", early_handler_cb, self, NULL);
-  soup_server_add_handler (self->soup, "/v1", handle_v1_cb, self, NULL);
-  soup_server_add_handler (self->soup, NULL, handle_unknown_cb, self, NULL);
+  /* Writes to a connection the client has closed fail with EPIPE, not a
+   * signal that would end the server. */
+  signal (SIGPIPE, SIG_IGN);
+  plan_connection_limits (self);
+
   /* Our own socket, for a listen backlog that takes a co-op's tablets all
-   * reconnecting at once (GSocket's default is 10). */
+   * reconnecting at once. */
   socket = g_socket_new (g_socket_address_get_family (G_SOCKET_ADDRESS (address)), G_SOCKET_TYPE_STREAM,
                          G_SOCKET_PROTOCOL_TCP, error);
   if (socket == NULL)
     return FALSE;
   g_socket_set_listen_backlog (socket, 1024);
   if (!g_socket_bind (socket, G_SOCKET_ADDRESS (address), TRUE, error)
-      || !g_socket_listen (socket, error)
-      || !soup_server_listen_socket (self->soup, socket, cert != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+      || !g_socket_listen (socket, error))
     return FALSE;
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return FALSE;
+  /* libmicrohttpd closes its copy when it stops; the GSocket closes its own. */
+  fd = dup (g_socket_get_fd (socket));
+  if (fd < 0)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot listen: %s", g_strerror (errno));
+      return FALSE;
+    }
+  if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) == G_SOCKET_FAMILY_IPV6)
+    flags |= MHD_USE_IPv6;
+
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);
   self->decoders = g_thread_pool_new (decoder_func, self, 2, FALSE, NULL);
   self->checkpointer = g_thread_new ("carelog-checkpoint", checkpoint_thread, self);
+  self->watchdog = g_thread_new ("carelog-watchdog", watchdog_thread, self);
 
-  uris = soup_server_get_uris (self->soup);
-  uri = uris->data;
+  if (cert != NULL)
+    self->daemon = MHD_start_daemon (flags, 0, accept_cb, self, access_cb, self,
+                                     MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb, self,
+                                     MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
+                                     MHD_OPTION_CONNECTION_LIMIT, (unsigned int) self->hard_limit,
+                                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) self->options.idle_timeout,
+                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY,
+                                     MHD_OPTION_NOTIFY_COMPLETED, completed_cb, self,
+                                     MHD_OPTION_NOTIFY_CONNECTION, notify_connection_cb, self,
+                                     MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int) 1,
+                                     MHD_OPTION_HTTPS_MEM_CERT, self->cert_pem,
+                                     MHD_OPTION_HTTPS_MEM_KEY, self->key_pem,
+                                     MHD_OPTION_END);
+  else
+    self->daemon = MHD_start_daemon (flags, 0, accept_cb, self, access_cb, self,
+                                     MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb, self,
+                                     MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
+                                     MHD_OPTION_CONNECTION_LIMIT, (unsigned int) self->hard_limit,
+                                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) self->options.idle_timeout,
+                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY,
+                                     MHD_OPTION_NOTIFY_COMPLETED, completed_cb, self,
+                                     MHD_OPTION_NOTIFY_CONNECTION, notify_connection_cb, self,
+                                     MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int) 1,
+                                     MHD_OPTION_END);
+  if (self->daemon == NULL)
+    {
+      close (fd);
+      g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                           "The HTTP server could not start (libmicrohttpd refused its settings or the certificate).");
+      care_server_stop (self);
+      return FALSE;
+    }
+
   host = g_inet_address_to_string (g_inet_socket_address_get_address (address));
   if (self->public_url != NULL)
     *url = g_strdup (self->public_url);
   else
-    *url = g_strdup_printf ("%s://%s%s%s:%d", cert ? "https" : "http",
+    *url = g_strdup_printf ("%s://%s%s%s:%u", cert ? "https" : "http",
                             strchr (host, ':') ? "[" : "", host, strchr (host, ':') ? "]" : "",
-                            g_uri_get_port (uri));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+                            g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   *pin = NULL;
   if (cert != NULL)
     {
@@ -1134,27 +1675,28 @@ care_server_start (CareServer *self,
 void
 care_server_stop (CareServer *self)
 {
-  if (self->soup != NULL)
+  /* Requests that arrive from now on are answered 503; those being worked
+   * on are finished and answered; then the HTTP side stops (it must not
+   * hold a suspended connection by then). */
+  g_mutex_lock (&self->dispatch_lock);
+  self->closed = TRUE;
+  g_mutex_unlock (&self->dispatch_lock);
+  if (self->decoders != NULL)
     {
-      soup_server_disconnect (self->soup);
-      g_clear_object (&self->soup);
+      g_thread_pool_free (self->decoders, FALSE, TRUE);
+      self->decoders = NULL;
     }
   if (self->readers != NULL)
     {
       g_thread_pool_free (self->readers, FALSE, TRUE);
       self->readers = NULL;
     }
-  if (self->decoders != NULL)
-    {
-      g_thread_pool_free (self->decoders, FALSE, TRUE);
-      self->decoders = NULL;
-    }
+  g_mutex_lock (&self->stop_lock);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->stop_cond);
+  g_mutex_unlock (&self->stop_lock);
   if (self->checkpointer != NULL)
     {
-      g_mutex_lock (&self->stop_lock);
-      self->stopping = TRUE;
-      g_cond_signal (&self->stop_cond);
-      g_mutex_unlock (&self->stop_lock);
       g_thread_join (self->checkpointer);
       self->checkpointer = NULL;
     }
@@ -1167,5 +1709,14 @@ care_server_stop (CareServer *self)
       g_thread_join (self->writer);
       self->writer = NULL;
     }
-  /* Answers still queued for the main context are dropped with it. */
+  if (self->daemon != NULL)
+    {
+      MHD_stop_daemon (self->daemon);
+      self->daemon = NULL;
+    }
+  if (self->watchdog != NULL)
+    {
+      g_thread_join (self->watchdog);
+      self->watchdog = NULL;
+    }
 }

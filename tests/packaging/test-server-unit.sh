@@ -30,11 +30,14 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 # with test values), the program from the build tree.
 export CARELOG_LISTEN=127.0.0.1:0 CARELOG_PUBLIC_URL=https://care.example.test:8443
 export CARELOG_TLS_CERT=$tmp/server.crt CARELOG_TLS_KEY=$tmp/server.key CARELOG_DATA_DIR=$tmp/data
+# $VAR without braces is split into words by systemd (and empty is none).
+export CARELOG_SERVE_OPTIONS="--idle-timeout 90 --max-connections-per-address 512"
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
 [ -n "$exec_start" ] || fail "no ExecStart in $unit"
 mapfile -t argv < <(/usr/bin/python3 - "$exec_start" <<'PY'
 import os, re, sys
 line = re.sub(r'\$\{([A-Z_][A-Z0-9_]*)\}', lambda m: os.environ[m.group(1)], sys.argv[1])
+line = re.sub(r'\$([A-Z_][A-Z0-9_]*)', lambda m: os.environ.get(m.group(1), ''), line)
 for word in line.split():
     print(word)
 PY

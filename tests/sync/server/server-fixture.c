@@ -7,6 +7,8 @@
 
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -124,7 +126,15 @@ fixture_teardown (ServerFixture *f)
 static void
 die_with_parent (gpointer data)
 {
+  ServerFixture *f = data;
+
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (f->nofile > 0)
+    {
+      struct rlimit rl = { f->nofile, f->nofile };
+
+      setrlimit (RLIMIT_NOFILE, &rl);
+    }
 }
 
 void
@@ -152,7 +162,7 @@ fixture_start (ServerFixture      *f,
   if (!tls)
     g_ptr_array_add (argv, g_strdup ("--insecure-http"));
   g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, f, NULL);
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
     {
       g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
@@ -161,6 +171,7 @@ fixture_start (ServerFixture      *f,
     }
   f->proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+  f->pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (f->proc), NULL, 10);
   in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->proc));
   for (;;)
     {
@@ -382,4 +393,157 @@ raw_request (ServerFixture *f,
   g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Carelog-Protocol"), ==, "1");
   g_assert_nonnull (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Carelog-Time"));
   return soup_message_get_status (msg);
+}
+
+/* ---- raw HTTP ---- */
+
+guint
+fixture_fd_count (ServerFixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd", (int) f->pid);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+guint64
+fixture_rss_kib (ServerFixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) f->pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  line = strstr (text, "VmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
+static gboolean
+accept_any_cb (GTlsConnection       *conn,
+               GTlsCertificate      *cert,
+               GTlsCertificateFlags  errors,
+               gpointer              user_data)
+{
+  return TRUE;
+}
+
+GIOStream *
+raw_connect (ServerFixture *f,
+             GError       **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GIOStream) tls = NULL;
+
+  g_assert_nonnull (uri);
+  conn = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL, error);
+  if (conn == NULL)
+    return NULL;
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 30);
+  if (!g_str_equal (g_uri_get_scheme (uri), "https"))
+    return G_IO_STREAM (g_steal_pointer (&conn));
+  tls = g_tls_client_connection_new (G_IO_STREAM (conn), NULL, error);
+  if (tls == NULL)
+    return NULL;
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+  if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, error))
+    return NULL;
+  return g_steal_pointer (&tls);
+}
+
+gboolean
+raw_send (GIOStream  *stream,
+          const char *request,
+          gsize       len)
+{
+  return g_output_stream_write_all (g_io_stream_get_output_stream (stream), request, len, NULL, NULL, NULL);
+}
+
+guint
+raw_read_response (GIOStream *stream,
+                   char     **headers,
+                   char     **body)
+{
+  GInputStream *in = g_io_stream_get_input_stream (stream);
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autofree char *content = NULL;
+  const char *cl;
+  gsize length = 0, got = 0;
+  guint status = 0;
+
+  while (!g_str_has_suffix (head->str, "\r\n\r\n"))
+    {
+      char c;
+
+      if (g_input_stream_read (in, &c, 1, NULL, NULL) != 1 || head->len > 65536)
+        return 0;
+      g_string_append_c (head, c);
+    }
+  if (sscanf (head->str, "HTTP/1.%*d %u", &status) != 1)
+    return 0;
+  cl = strstr (head->str, "Content-Length:");
+  if (cl == NULL)
+    cl = strstr (head->str, "content-length:");
+  if (cl != NULL)
+    length = g_ascii_strtoull (cl + strlen ("Content-Length:"), NULL, 10);
+  content = g_malloc0 (length + 1);
+  if (length > 0 && (!g_input_stream_read_all (in, content, length, &got, NULL, NULL) || got != length))
+    return 0;
+  if (headers != NULL)
+    *headers = g_strdup (head->str);
+  if (body != NULL)
+    *body = g_steal_pointer (&content);
+  return status;
+}
+
+static GSocket *
+raw_socket (GIOStream *stream)
+{
+  if (G_IS_TLS_CONNECTION (stream))
+    {
+      g_autoptr(GIOStream) base = NULL;
+
+      g_object_get (stream, "base-io-stream", &base, NULL);
+      return g_socket_connection_get_socket (G_SOCKET_CONNECTION (base));
+    }
+  return g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream));
+}
+
+gboolean
+raw_closed_within (GIOStream *stream,
+                   guint      timeout_s)
+{
+  GInputStream *in = g_io_stream_get_input_stream (stream);
+  GSocket *socket = raw_socket (stream);
+  char buf[4096];
+  gint64 until = g_get_monotonic_time () + timeout_s * G_USEC_PER_SEC;
+
+  g_socket_set_timeout (socket, timeout_s);
+  while (g_get_monotonic_time () < until)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_input_stream_read (in, buf, sizeof buf, NULL, &error);
+
+      if (n == 0)
+        return TRUE;
+      if (n < 0)
+        return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+    }
+  return FALSE;
+}
+
+void
+raw_abort (GIOStream *stream)
+{
+  GSocket *socket = raw_socket (stream);
+  struct linger l = { 1, 0 };
+
+  setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  g_socket_close (socket, NULL);
 }

@@ -21,6 +21,7 @@ typedef struct
   char *url;
   char *pin;
   GPid pid;
+  guint nofile;       /* if set, the server's descriptor limit (RLIMIT_NOFILE) */
 } ServerFixture;
 
 typedef struct
@@ -82,5 +83,31 @@ guint        raw_request        (ServerFixture *f,
                                  const char   **headers,   /* name, value, ..., NULL */
                                  GBytes        *body,
                                  char         **response_body);
+
+/* ---- raw HTTP, for the tests of hostile clients ---- */
+
+/* The server process's open descriptors (/proc/PID/fd) and resident
+ * memory in KiB (/proc/PID/status). */
+guint        fixture_fd_count   (ServerFixture *f);
+guint64      fixture_rss_kib    (ServerFixture *f);
+/* A connection to the server: TLS (accepting its certificate) when its URL
+ * is https. */
+GIOStream   *raw_connect        (ServerFixture *f,
+                                 GError       **error);
+/* Sends len bytes of request. */
+gboolean     raw_send           (GIOStream     *stream,
+                                 const char    *request,
+                                 gsize          len);
+/* Reads one response (headers, then a Content-Length body); returns its
+ * status, 0 when the connection ended first. headers: the header block. */
+guint        raw_read_response  (GIOStream     *stream,
+                                 char         **headers,
+                                 char         **body);
+/* Whether the server closes the connection (reads until end of stream or
+ * an error) within timeout_s seconds. */
+gboolean     raw_closed_within  (GIOStream     *stream,
+                                 guint          timeout_s);
+/* Closes with a TCP reset instead of an orderly close. */
+void         raw_abort          (GIOStream     *stream);
 
 G_END_DECLS
