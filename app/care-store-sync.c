@@ -20,6 +20,8 @@ static const char SQL_UNSENT[] =
   "SELECT " EVENT_COLUMNS " FROM events WHERE device = ? AND seq > ? AND sync = 0 ORDER BY seq LIMIT ?";
 static const char SQL_MARK_ACKED[] =
   "UPDATE events SET sync = 1, sync_reason = NULL WHERE device = ? AND seq <= ? AND sync = 0";
+static const char SQL_MARK_RECEIVED[] =
+  "UPDATE events SET received_at = ?4 WHERE device = ?1 AND seq BETWEEN ?2 AND ?3 AND received_at IS NULL";
 static const char SQL_RESET_ACKED[] =
   "UPDATE events SET sync = 0 WHERE device = ? AND seq > ? AND sync = 1";
 static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM events WHERE device = ?";
@@ -131,19 +133,52 @@ mark_acked_locked (CareStore *self,
          && set_int_meta (self, "acked_seq", seq, error);
 }
 
+static gboolean
+mark_received_locked (CareStore         *self,
+                      const CareReceipt *receipt,
+                      GError           **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_MARK_RECEIVED, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, self->device);
+  sqlite3_bind_int64 (stmt, 2, receipt->first_seq);
+  sqlite3_bind_int64 (stmt, 3, receipt->last_seq);
+  sqlite3_bind_int64 (stmt, 4, receipt->received);
+  return care_store_run (self, stmt, error);
+}
+
 gboolean
 care_store_mark_acked (CareStore *self,
                        gint64     seq,
                        GError   **error)
 {
+  return care_store_mark_acked_received (self, seq, NULL, 0, error);
+}
+
+gboolean
+care_store_mark_acked_received (CareStore         *self,
+                                gint64             seq,
+                                const CareReceipt *receipts,
+                                guint              n_receipts,
+                                GError           **error)
+{
   g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (receipts != NULL || n_receipts == 0, FALSE);
   if (!require_identity (self, error) || !care_store_begin (self, error))
     return FALSE;
-  if (!mark_acked_locked (self, seq, error))
+  if (seq > 0 && !mark_acked_locked (self, seq, error))
     {
       care_store_rollback (self);
       return FALSE;
     }
+  for (guint i = 0; i < n_receipts; i++)
+    if (receipts[i].received > 0 && !mark_received_locked (self, &receipts[i], error))
+      {
+        care_store_rollback (self);
+        return FALSE;
+      }
   return care_store_commit (self, error);
 }
 

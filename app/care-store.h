@@ -400,6 +400,23 @@ GPtrArray  *care_store_read_unsent        (CareStore *self,
 gboolean    care_store_mark_acked         (CareStore *self,
                                            gint64     seq,
                                            GError   **error);
+/* When the co-op received a run of this device's events (seq first_seq to
+ * last_seq): a push answer's "q", in ms since the epoch. */
+typedef struct
+{
+  gint64 first_seq;
+  gint64 last_seq;
+  gint64 received;
+} CareReceipt;
+
+/* care_store_mark_acked (nothing when seq <= 0) and, in the same
+ * transaction, the receive time of each receipt's events whose time is not
+ * known yet (the first time learnt is kept). */
+gboolean    care_store_mark_acked_received (CareStore         *self,
+                                            gint64             seq,
+                                            const CareReceipt *receipts,
+                                            guint              n_receipts,
+                                            GError           **error);
 /* The server is behind this device (restored from a backup): everything
  * after seq becomes pending again, to be re-sent. */
 gboolean    care_store_reset_acked        (CareStore *self,
@@ -411,7 +428,8 @@ gboolean    care_store_quarantine         (CareStore  *self,
                                            GError    **error);
 /* Applies server records (any device's events, roster records) and sets the
  * pull cursor, in one transaction. Idempotent: events already present are
- * skipped (this device's own events coming back are marked synced); the
+ * skipped (this device's own events, which a server from before "no echo"
+ * sends back, are marked synced); the
  * same page twice changes nothing. Events may arrive in any order; derived
  * state does not depend on it. A record failing validation is skipped (and
  * logged) rather than failing the page. */

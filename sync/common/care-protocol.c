@@ -550,10 +550,13 @@ care_push_result_decode (JsonNode  *root,
   JsonNode *x = json_object_get_member (o, "x");
   JsonNode *r = json_object_get_member (o, "r");
   JsonNode *t = json_object_get_member (o, "t");
+  JsonNode *q = json_object_get_member (o, "q");
   JsonArray *items;
 
-  if (!node_is_int (k) || (x != NULL && !node_is_int (x)) || r == NULL || !JSON_NODE_HOLDS_ARRAY (r))
+  if (!node_is_int (k) || (x != NULL && !node_is_int (x)) || (q != NULL && !node_is_int (q))
+      || r == NULL || !JSON_NODE_HOLDS_ARRAY (r))
     return bad_request (error, "The server's answer to a push is malformed."), NULL;
+  result->received = q != NULL ? MAX (json_node_get_int (q), 0) : 0;
   result->acked_seq = json_node_get_int (k);
   result->expected_seq = x != NULL ? json_node_get_int (x) : 0;
   result->server_time = node_is_int (t) ? json_node_get_int (t) : 0;

@@ -77,6 +77,7 @@ typedef struct
   gint64 acked_seq;     /* the device's last accepted sequence, after this push */
   gint64 expected_seq;  /* on a gap: the sequence the server expects next; else 0 */
   GPtrArray *items;     /* CarePushItem, in request order */
+  gint64 received;      /* "q": when the server received the batch (ms); 0 = unknown */
   gint64 server_time;
   gsize bytes_sent;
   gsize bytes_received;

@@ -43,6 +43,8 @@ typedef struct
   gboolean probe_acked;     /* pulling only to learn the server's acked sequence */
   gint64 ack_to;            /* acknowledged by the server, not yet marked in the store */
   GPtrArray *prefetched;    /* the batch after the one in flight, read meanwhile */
+  GPtrArray *in_flight;     /* the batch sent, until its answer */
+  GArray *receipts;         /* CareReceipt: learnt, not yet in the store */
   gint64 acks_flushed;      /* monotonic µs of the last store update */
   char *cursor;
 } Round;
@@ -63,6 +65,8 @@ static void
 round_free (Round *round)
 {
   g_clear_pointer (&round->prefetched, g_ptr_array_unref);
+  g_clear_pointer (&round->in_flight, g_ptr_array_unref);
+  g_clear_pointer (&round->receipts, g_array_unref);
   g_free (round->cursor);
   g_free (round);
 }
@@ -122,20 +126,55 @@ env_uint (const char *name,
   return (guint) n;
 }
 
-/* Acknowledgements are written to the store at the end of the push phase
- * (and at least every second), not after every batch: each is a durable
- * commit, and one lost on a crash only means records are sent again and
- * answered as duplicates. */
+/* Acknowledgements, with when the co-op received the records, are written
+ * to the store at the end of the push phase (and at least every second),
+ * not after every batch: each is a durable commit, and one lost on a crash
+ * only means records are sent again and answered as duplicates. */
 static gboolean
 flush_acks (CareSyncEngine  *self,
             Round           *round,
             GError         **error)
 {
   gint64 to = round->ack_to;
+  guint n = round->receipts->len;
+  gboolean ok;
 
   round->ack_to = 0;
   round->acks_flushed = g_get_monotonic_time ();
-  return to <= 0 || care_store_mark_acked (self->store, to, error);
+  if (to <= 0 && n == 0)
+    return TRUE;
+  ok = care_store_mark_acked_received (self->store, to, (const CareReceipt *) round->receipts->data, n, error);
+  g_array_set_size (round->receipts, 0);
+  return ok;
+}
+
+/* The push answer's "q" is when the co-op received the batch: the device
+ * learns it there, as its own records are never sent back to it. Runs of
+ * records it kept (accepted or duplicate) become receipts. */
+static void
+note_receipts (Round          *round,
+               CarePushResult *pushed)
+{
+  CareReceipt run = { 0, 0, pushed->received };
+
+  if (pushed->received <= 0 || pushed->expected_seq > 0 || round->in_flight == NULL)
+    return;
+  for (guint i = 0; i < pushed->items->len && i < round->in_flight->len; i++)
+    {
+      CarePushItem *item = g_ptr_array_index (pushed->items, i);
+      const CareEvent *e = g_ptr_array_index (round->in_flight, i);
+
+      if (item->status != CARE_PUSH_REJECTED && run.first_seq > 0 && e->seq == run.last_seq + 1)
+        run.last_seq = e->seq;
+      else
+        {
+          if (run.first_seq > 0)
+            g_array_append_val (round->receipts, run);
+          run.first_seq = run.last_seq = item->status != CARE_PUSH_REJECTED ? e->seq : 0;
+        }
+    }
+  if (run.first_seq > 0)
+    g_array_append_val (round->receipts, run);
 }
 
 /* Pull -------------------------------------------------------------------- */
@@ -296,6 +335,9 @@ push_ready_cb (GObject      *source,
 
   pushed = care_sync_client_push_finish (self->client, result, &error);
   round->report.requests++;
+  if (pushed != NULL)
+    note_receipts (round, pushed);
+  g_clear_pointer (&round->in_flight, g_ptr_array_unref);
 
   if (pushed == NULL)
     {
@@ -471,6 +513,7 @@ push_next (GTask *task)
   last = g_ptr_array_index (events, events->len - 1);
   round->push_last_sent = last->seq;
   round->request_started = care_store_now (self->store);
+  round->in_flight = g_ptr_array_ref (events);
   care_sync_client_push_async (self->client, events, g_task_get_cancellable (task),
                                push_ready_cb, task);
   /* Read the next batch while the server works on this one. */
@@ -546,6 +589,7 @@ care_sync_engine_run_async (CareSyncEngine      *self,
   round->allow_bulk = allow_bulk;
   round->push_after = -1;
   round->acks_flushed = g_get_monotonic_time ();
+  round->receipts = g_array_new (FALSE, FALSE, sizeof (CareReceipt));
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->retry_after = 0;
 

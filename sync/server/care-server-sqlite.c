@@ -738,6 +738,7 @@ push_one (Conn        *conn,
       job->accepted++;
     }
   job->acked_seq = k;
+  job->received = received;
   auth_clear (&auth);
 
 touch:
@@ -800,8 +801,12 @@ out:
 
 /* ---- pull ---- */
 
+/* No echo: a device is never sent its own records (?4); it has them, and
+ * learns when they reached the co-op from the push answer's "q". */
+#define NOT_OWN " AND device <> ?4"
 #define PULL_ALL_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 ORDER BY pos LIMIT ?2"
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1" \
+  NOT_OWN " ORDER BY pos LIMIT ?2"
 #define CARER_SCOPE \
   " (author = ?3 OR type = 'member.set'" \
   " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
@@ -809,7 +814,7 @@ out:
   " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3))"
 #define PULL_CARER_SQL \
   "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 AND" \
-  CARER_SCOPE " ORDER BY pos LIMIT ?2"
+  CARER_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
 
 static Conn *
 reader_get (SqliteStore *self,
@@ -857,10 +862,17 @@ max_position (Conn *conn)
   return max_pos;
 }
 
-/* The records of a page (without the brackets); member NULL for the
- * whole co-op. */
+/* The records of a page (without the brackets) for DEVICE; member NULL
+ * for the whole co-op. The page's end (*last) is exact although records
+ * are left out (the device's own, those outside a carer's scope): a full
+ * page ends at its last record, since the records after it are still to
+ * come; a page that is not full has looked at every position up to
+ * max_pos, read in the same read transaction, so it ends there. Positions
+ * are handed out in commit order by the single writer, so nothing can later
+ * appear at or below max_pos. */
 static void
 build_records (Conn       *conn,
+               const char *device,
                const char *member,
                gint64      pos,
                guint       limit,
@@ -876,6 +888,7 @@ build_records (Conn       *conn,
   sqlite3_bind_int64 (s, 2, (gint64) limit + 1);
   if (member != NULL)
     bind_text (s, 3, member);
+  bind_text (s, 4, device);
   *last = pos;
   *more = FALSE;
   for (int rc = sqlite3_step (s); rc == SQLITE_ROW; rc = sqlite3_step (s))
@@ -900,8 +913,7 @@ build_records (Conn       *conn,
                                sqlite3_column_int64 (s, 9));
     }
   sqlite3_reset (s);
-  /* A carer's page that found nothing has still looked at everything. */
-  if (!*more && member != NULL)
+  if (!*more)
     *last = MAX (*last, max_pos);
 }
 
@@ -925,7 +937,7 @@ prefetch_func (gpointer data,
       return;
     }
   p->records = g_string_sized_new (p->limit * 300);
-  build_records (conn, p->member, p->pos, p->limit, max_position (conn), p->records, &p->last, &p->more);
+  build_records (conn, p->device, p->member, p->pos, p->limit, max_position (conn), p->records, &p->last, &p->more);
   exec (conn, "COMMIT", NULL);
   g_async_queue_push (self->readers, conn);
   g_mutex_lock (&self->cache_lock);
@@ -989,7 +1001,7 @@ pull_in_transaction (SqliteStore           *self,
       prefetch_free (hit);
     }
   else
-    build_records (conn, whole ? NULL : auth.member, pos, request->limit, max_pos, out, &last, &more);
+    build_records (conn, device, whole ? NULL : auth.member, pos, request->limit, max_pos, out, &last, &more);
   if (more && request->limit >= 1000)
     {
       Prefetch *next_page = g_new0 (Prefetch, 1);
@@ -1462,17 +1474,19 @@ sqlite_list_devices (CareServerStore *store,
       info->rejected = sqlite3_column_int64 (s, 9);
       if (info->role == CARE_ROLE_CARER)
         {
-          count_carer = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE);
+          count_carer = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE NOT_OWN);
           sqlite3_bind_int64 (count_carer, 1, pulled);
           bind_text (count_carer, 3, info->member);
+          bind_text (count_carer, 4, info->device);
           if (sqlite3_step (count_carer) == SQLITE_ROW)
             info->pending = sqlite3_column_int64 (count_carer, 0);
           sqlite3_reset (count_carer);
         }
       else
         {
-          count_all = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1");
+          count_all = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1" NOT_OWN);
           sqlite3_bind_int64 (count_all, 1, pulled);
+          bind_text (count_all, 4, info->device);
           if (sqlite3_step (count_all) == SQLITE_ROW)
             info->pending = sqlite3_column_int64 (count_all, 0);
           sqlite3_reset (count_all);

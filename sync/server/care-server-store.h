@@ -46,6 +46,7 @@ typedef struct
   GError *error;          /* request-level: 401, 503 ... */
   gint64 acked_seq;
   gint64 expected_seq;    /* on a gap */
+  gint64 received;        /* the server's receive time (ms) of the batch */
   GString *results;       /* the "r" array's elements, comma-separated */
   guint accepted, duplicates, rejected;
 } CarePushJob;

@@ -420,6 +420,8 @@ build_answer (Job *job)
                                   now_ms (), job->push->acked_seq);
           if (job->push->expected_seq > 0)
             g_string_append_printf (body, ",\"x\":%" G_GINT64_FORMAT, job->push->expected_seq);
+          if (job->push->received > 0)
+            g_string_append_printf (body, ",\"q\":%" G_GINT64_FORMAT, job->push->received);
           g_string_append (body, ",\"r\":[");
           g_string_append_len (body, job->push->results->str, job->push->results->len);
           g_string_append (body, "]}");

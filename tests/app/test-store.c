@@ -458,6 +458,39 @@ test_sync_acked (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* The push answer's receive time ("q") reaches the visit's history with
+ * the acknowledgement: per run of records, the first time learnt kept. */
+static void
+test_sync_acked_received (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  g_autofree char *note = care_store_add_note (f->store, visit, "wellbeing", "Fine", &error);
+  g_autofree char *other = care_store_add_note (f->store, visit, "wellbeing", "Still fine", &error);
+  g_autoptr(GPtrArray) unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  const CareReceipt first[] = { { 1, 1, T0 + MIN_MS }, { 3, 3, T0 + 2 * MIN_MS } };
+  const CareReceipt again[] = { { 1, 3, T0 + 9 * MIN_MS } };
+  CareOutboxCounts c;
+
+  g_assert_cmpuint (unsent->len, ==, 3);
+  /* The second was refused: it is not in a receipt. */
+  g_assert_true (care_store_mark_acked_received (f->store, 3, first, G_N_ELEMENTS (first), &error));
+  g_assert_no_error (error);
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.acked_seq, ==, 3);
+  g_assert_cmpint (c.pending, ==, 0);
+  g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[0])->id), ==, T0 + MIN_MS);
+  g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[1])->id), ==, 0);
+  g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[2])->id), ==, T0 + 2 * MIN_MS);
+  /* A later answer (a duplicate after a lost response) keeps the first. */
+  g_assert_true (care_store_mark_acked_received (f->store, 0, again, G_N_ELEMENTS (again), &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[0])->id), ==, T0 + MIN_MS);
+  g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[1])->id), ==, T0 + 9 * MIN_MS);
+  g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[2])->id), ==, T0 + 2 * MIN_MS);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -465,6 +498,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/app/store/append", test_append);
+  ADD ("/app/store/sync/acked-received", test_sync_acked_received);
   ADD ("/app/store/rule/check-out-before-check-in", test_rule_checkout_before_checkin);
   ADD ("/app/store/rule/essential-tasks", test_rule_essential_tasks);
   ADD ("/app/store/rule/end-before-start", test_rule_end_before_start);

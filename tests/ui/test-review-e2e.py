@@ -116,7 +116,8 @@ def scenario_query_reaches_carer():
         check(all(on_desk.get(event) == ms for event, ms in on_server.items()),
               'the desk shows when the co-op received the visit: %s, server %s'
               % (on_desk, on_server))
-        # The carer's tablet learns it too when its own records come back.
+        # The carer's tablet learns it too, from the push answers ("q"):
+        # its own records are never sent back to it.
         wait_until('the receive times on the tablet',
                    lambda: all(received(tablet, visit).get(event) == ms
                                for event, ms in on_server.items()), timeout=30)

@@ -770,6 +770,135 @@ test_pages (void)
   fixture_teardown (&f);
 }
 
+/* Pulls from CURSOR (updated) in pages of LIMIT; adds the ids to SEEN
+ * (asserting none comes twice); returns how many records came. */
+static guint
+pull_into (TestDevice *d,
+           char      **cursor,
+           guint       limit,
+           GHashTable *seen)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  for (;;)
+    {
+      g_autoptr(CarePullResult) page = sync_pull (d->client, *cursor, d->next_seq - 1, limit, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->records->len; i++)
+        {
+          CareEvent *e = g_ptr_array_index (page->records, i);
+
+          g_assert_cmpstr (e->device, !=, d->device);                    /* never its own */
+          g_assert_true (g_hash_table_add (seen, g_strdup (e->id)));   /* never twice */
+        }
+      n += page->records->len;
+      g_free (*cursor);
+      *cursor = g_strdup (page->next_cursor);
+      if (!page->more)
+        return n;
+    }
+}
+
+/* No echo: a device is never sent its own records, its member's other
+ * devices are; the push answer says when the server received the batch
+ * (the "received" the server stores and sends others); the cursor stays
+ * exact across the left-out records, with pages of one record as with
+ * large pages, and when the device's own records are the newest. */
+static void
+test_no_echo (void)
+{
+  ServerFixture f;
+  TestDevice *tablet, *phone, *super;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) by_one = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) by_page = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) phone_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) super_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *c_one = g_strdup ("");
+  g_autofree char *c_page = g_strdup ("");
+  g_autofree char *c_phone = g_strdup ("");
+  g_autofree char *c_super = g_strdup ("");
+  g_autoptr(GPtrArray) from_tablet = NULL;
+  g_autoptr(GPtrArray) from_phone = NULL;
+  g_autoptr(GPtrArray) later = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  gint64 before, received;
+  guint roster;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  tablet = device_enrol (&f, "m-carer");
+  phone = device_enrol (&f, "m-carer");
+  super = device_enrol (&f, "m-super");
+
+  /* Roster only, so far. */
+  roster = pull_into (tablet, &c_one, 1, by_one);
+  g_assert_cmpuint (roster, >, 0);
+  g_assert_cmpuint (pull_into (tablet, &c_page, 1000, by_page), ==, roster);
+  pull_into (super, &c_super, 1000, super_seen);
+
+  before = g_get_real_time () / 1000;
+  from_tablet = visit_batch (tablet, "c-1", 4);
+  {
+    g_autoptr(CarePushResult) r = sync_push (tablet->client, from_tablet, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (r->received, >=, before);
+    g_assert_cmpint (r->received, <=, r->server_time);
+    received = r->received;
+  }
+  /* Its own records are the newest: nothing comes, the cursor moves on. */
+  g_assert_cmpuint (pull_into (tablet, &c_one, 1, by_one), ==, 0);
+  g_assert_cmpuint (pull_into (tablet, &c_page, 1000, by_page), ==, 0);
+
+  /* Interleaved with the other device's records. */
+  from_phone = visit_batch (phone, "c-1", 3);
+  {
+    g_autoptr(CarePushResult) r = sync_push (phone->client, from_phone, &error);
+
+    g_assert_no_error (error);
+  }
+  later = visit_batch (tablet, "c-1", 2);
+  {
+    g_autoptr(CarePushResult) r = sync_push (tablet->client, later, &error);
+
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (pull_into (tablet, &c_one, 1, by_one), ==, 3);
+  g_assert_cmpuint (pull_into (tablet, &c_page, 1000, by_page), ==, 3);
+  for (guint i = 0; i < from_phone->len; i++)
+    {
+      const char *id = ((CareEvent *) g_ptr_array_index (from_phone, i))->id;
+
+      g_assert_true (g_hash_table_contains (by_one, id));
+      g_assert_true (g_hash_table_contains (by_page, id));
+    }
+  g_assert_cmpuint (g_hash_table_size (by_one), ==, roster + 3);
+  g_assert_cmpuint (g_hash_table_size (by_page), ==, roster + 3);
+
+  /* The member's other device gets all six of the tablet's records. */
+  g_assert_cmpuint (pull_into (phone, &c_phone, 2, phone_seen), ==, roster + 6);
+  /* The supervisor sees every record, with the receive time the tablet was
+   * told in its push answer. */
+  g_assert_cmpuint (pull_into (super, &c_super, 1000, super_seen), ==, 9);
+  all = pull_all (super->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (all, i);
+
+      if (g_str_equal (e->id, ((CareEvent *) g_ptr_array_index (from_tablet, 0))->id))
+        g_assert_cmpint (e->received, ==, received);
+    }
+
+  device_free (tablet);
+  device_free (phone);
+  device_free (super);
+  fixture_teardown (&f);
+}
+
 /* Administration: the rota (one visit and a CSV import) reaches the
  * assigned carer's tablet; device list shows what a co-ordinator needs. */
 static void
@@ -840,6 +969,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/recovery/backup-restore", test_backup_restore);
   g_test_add_func ("/server/pull/scope-grows", test_scope_grows);
   g_test_add_func ("/server/pull/pages", test_pages);
+  g_test_add_func ("/server/pull/no-echo", test_no_echo);
   g_test_add_func ("/server/admin/rota", test_admin_rota);
   return g_test_run ();
 }
