@@ -37,6 +37,7 @@ struct _CareWindow
   AdwWindowTitle *window_title;
   CareSyncIndicator *sync_indicator;
   GtkStack *stack;
+  GtkSpinner *spinner;
   AdwViewStack *view_stack;
   AdwViewSwitcherBar *switcher_bar;
   CareFirstRun *first_run;
@@ -167,6 +168,9 @@ show_screen (CareWindow *self,
              const char *name)
 {
   gtk_stack_set_visible_child_name (self->stack, name);
+  /* A spinner spins on a page that is no longer shown: its animation would
+   * lay the window out again at every frame, all day. */
+  gtk_spinner_set_spinning (self->spinner, g_strcmp0 (name, "loading") == 0);
   update_chrome (self);
 }
 
@@ -361,6 +365,18 @@ daemon_store_changed_cb (CareWindow *self)
   refresh_pages (self);
 }
 
+static gboolean tick_cb (gpointer user_data);
+
+/* The clock the window shows (late, missed) moves by the minute: one
+ * wake-up at the start of each minute, none in between. */
+static void
+schedule_tick (CareWindow *self)
+{
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  self->tick_id = g_timeout_add (60000 - now_ms % 60000 + 50, tick_cb, self);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -369,7 +385,8 @@ tick_cb (gpointer user_data)
   /* Late and missed follow the clock. */
   if (self->store != NULL)
     care_today_page_refresh (self->today_page);
-  return G_SOURCE_CONTINUE;
+  schedule_tick (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -538,6 +555,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, CareWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, first_run);
@@ -573,7 +591,7 @@ care_window_init (CareWindow *self)
   adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (self->header_switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
   g_signal_connect_object (self->sync_indicator, "store-changed",
                            G_CALLBACK (daemon_store_changed_cb), self, G_CONNECT_SWAPPED);
-  self->tick_id = g_timeout_add_seconds (60, tick_cb, self);
+  schedule_tick (self);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
   update_chrome (self);
 }
