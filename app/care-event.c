@@ -97,7 +97,7 @@ static const TypeInfo types[CARE_EVENT_N_TYPES] = {
       { "minutes", F_MINUTES }, { "service", F_LABEL }, { "cancelled", F_BOOL, TRUE } } },
   [CARE_EVENT_REVIEW_ADDED] = { "review.added", FALSE, { "visit", "carer" },
     { { "review", F_ID }, { "action", F_ACTION }, { "visit", F_ID, TRUE }, { "carer", F_ID, TRUE },
-      { "week", F_WEEK, TRUE }, { "message", F_TEXT, TRUE } },
+      { "week", F_WEEK, TRUE }, { "message", F_TEXT, TRUE }, { "saw", F_ANY, TRUE } },
     check_review_added },
 };
 
@@ -106,7 +106,7 @@ static const char *categories[] = {
 };
 static const char *hours_kinds[] = { "travel", "training", "other", NULL };
 static const char *roles[] = { "carer", "supervisor", "administrator", NULL };
-static const char *actions[] = { "approve", "query", "flag", NULL };
+static const char *actions[] = { "approve", "query", "flag", "withdrawn", NULL };
 static const char *amend_fields[] = { "started_at", "finished_at", "service", NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (types) == CARE_EVENT_N_TYPES);
@@ -413,6 +413,15 @@ check_field (const Field *f,
 }
 
 static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; p != NULL && *p; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 check_task_answered (JsonObject *body,
                      GError    **error)
 {
@@ -460,12 +469,29 @@ check_review_added (JsonObject *body,
 {
   gboolean visit = json_object_has_member (body, "visit");
   gboolean sheet = json_object_has_member (body, "carer") && json_object_has_member (body, "week");
+  const char *action = json_object_get_string_member (body, "action");
+  const char *message = json_object_get_string_member_with_default (body, "message", "");
+  JsonNode *saw = json_object_get_member (body, "saw");
 
   if (visit == sheet)
     return invalid (error, _("A review names either a “visit”, or a “carer” and a “week”."));
-  if (g_str_equal (json_object_get_string_member (body, "action"), "query")
-      && !json_object_has_member (body, "message"))
+  if (g_str_equal (action, "query") && !json_object_has_member (body, "message"))
     return invalid (error, _("The field “message” is needed for a query: say what to check."));
+  if (g_str_equal (action, "withdrawn") && is_blank (message))
+    return invalid (error, _("The field “message” is needed to withdraw an approval: say why."));
+  if (saw == NULL)
+    return TRUE;
+  if (!g_str_equal (action, "approve"))
+    return invalid (error, _("The field “saw” belongs to an approval only."));
+  if (!JSON_NODE_HOLDS_ARRAY (saw) || json_array_get_length (json_node_get_array (saw)) > CARE_REVIEW_SAW_MAX)
+    return invalid (error, _("The field “saw” must be a list of at most %d record ids."), CARE_REVIEW_SAW_MAX);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (saw)); i++)
+    {
+      static const Field id = { "saw", F_ID, FALSE };
+
+      if (!check_field (&id, json_array_get_element (json_node_get_array (saw), i), error))
+        return FALSE;
+    }
   return TRUE;
 }
 

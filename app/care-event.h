@@ -113,6 +113,8 @@ typedef struct
 
 #define CARE_ID_MAX_LEN 64
 #define CARE_TEXT_MAX_LEN 20000
+/* The most record ids an approval's "saw" may name. */
+#define CARE_REVIEW_SAW_MAX 5000
 
 const char   *care_event_type_to_string   (CareEventType type);
 CareEventType care_event_type_from_string (const char *name);

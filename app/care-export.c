@@ -242,6 +242,8 @@ review_name (CareReviewState review)
       return "queried";
     case CARE_REVIEW_FLAGGED:
       return "flagged";
+    case CARE_REVIEW_CHANGED:
+      return "changed-after-approval";
     default:
       return "unknown";
   }

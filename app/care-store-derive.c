@@ -504,6 +504,8 @@ typedef struct
   GHashTable *answered;     /* review ids answered */
   const CareEvent *review;  /* the latest review.added */
   gboolean query_resolved;  /* the carer amended the visit after the latest query */
+  GPtrArray *changes;       /* ids of the records that make the visit (not reviews, not answers) */
+  gboolean changed_after;   /* such a record came after the latest review */
 } VisitFold;
 
 static void
@@ -513,6 +515,7 @@ visit_fold_clear (VisitFold *f)
   g_clear_pointer (&f->notes, g_hash_table_unref);
   g_clear_pointer (&f->note_order, g_ptr_array_unref);
   g_clear_pointer (&f->answered, g_hash_table_unref);
+  g_clear_pointer (&f->changes, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VisitFold, visit_fold_clear)
@@ -575,6 +578,12 @@ static void
 fold_event (VisitFold       *f,
             const CareEvent *e)
 {
+  if (e->type != CARE_EVENT_REVIEW_ADDED && e->type != CARE_EVENT_QUERY_ANSWERED)
+    {
+      if (f->changes != NULL)
+        g_ptr_array_add (f->changes, e->id);
+      f->changed_after = f->review != NULL;
+    }
   switch (e->type)
     {
     case CARE_EVENT_VISIT_STARTED:
@@ -605,6 +614,7 @@ fold_event (VisitFold       *f,
     case CARE_EVENT_REVIEW_ADDED:
       f->review = e;
       f->query_resolved = FALSE;
+      f->changed_after = FALSE;
       break;
     case CARE_EVENT_QUERY_ANSWERED:
       g_hash_table_add (f->answered, (gpointer) body_str (e, "review"));
@@ -644,15 +654,39 @@ note_flags (VisitFold *f)
   return 0;
 }
 
+gboolean
+care_review_saw_all (JsonObject *approval,
+                     GPtrArray  *ids,
+                     gboolean    changed_after)
+{
+  JsonNode *saw = json_object_get_member (approval, "saw");
+  g_autoptr(GHashTable) named = NULL;
+  JsonArray *array;
+
+  /* An approval from before approvals named what they saw: what came after
+   * it (in the care log's order) changed it. */
+  if (saw == NULL || !JSON_NODE_HOLDS_ARRAY (saw))
+    return !changed_after;
+  array = json_node_get_array (saw);
+  named = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_hash_table_add (named, (gpointer) json_array_get_string_element (array, i));
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    if (!g_hash_table_contains (named, g_ptr_array_index (ids, i)))
+      return FALSE;
+  return TRUE;
+}
+
 static CareReviewState
 review_state (VisitFold *f)
 {
   const char *action = f->review ? body_str (f->review, "action") : NULL;
 
-  if (action == NULL)
+  if (action == NULL || g_str_equal (action, "withdrawn"))
     return CARE_REVIEW_NONE;
   if (g_str_equal (action, "approve"))
-    return CARE_REVIEW_APPROVED;
+    return care_review_saw_all (f->review->body, f->changes, f->changed_after)
+           ? CARE_REVIEW_APPROVED : CARE_REVIEW_CHANGED;
   if (g_str_equal (action, "flag"))
     return CARE_REVIEW_FLAGGED;
   if (f->query_resolved || g_hash_table_contains (f->answered, body_str (f->review, "review")))
@@ -940,6 +974,7 @@ recompute_visit (CareStore  *self,
   f.notes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   f.note_order = g_ptr_array_new ();
   f.answered = g_hash_table_new (g_str_hash, g_str_equal);
+  f.changes = g_ptr_array_new ();
   for (guint i = 0; i < events->len; i++)
     fold_event (&f, events->pdata[i]);
   if (!put_notes (self, visit, &f, error))

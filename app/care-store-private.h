@@ -132,6 +132,19 @@ GPtrArray    *care_store_load_visit_events (CareStore  *self,
                                             const char *visit,
                                             GArray     *syncs,
                                             GError    **error);
+/* Whether an approval (a review.added body) still holds for records ids
+ * (the ids of what makes the visit or week now): every one is named in its
+ * "saw"; for an approval without "saw", unless changed_after. */
+gboolean      care_review_saw_all      (JsonObject *approval,
+                                        GPtrArray  *ids,
+                                        gboolean    changed_after);
+/* The ids of the records that make a carer's ISO week (what a timesheet
+ * approval names in "saw"), sorted. */
+GPtrArray    *care_store_week_record_ids (CareStore  *self,
+                                          const char *carer,
+                                          int         iso_year,
+                                          int         iso_week,
+                                          GError    **error);
 /* The care plan of a client: a JsonArray of tasks, or NULL. */
 JsonArray    *care_store_load_careplan (CareStore  *self,
                                         const char *client,

@@ -98,8 +98,26 @@ static const char SQL_WEEK_PLANNED[] =
 static const char SQL_WEEK_ENTRIES[] =
   "SELECT date, kind, minutes FROM hours_entries WHERE carer = ? AND date >= ? AND date <= ?";
 static const char SQL_SHEET_REVIEW[] =
-  "SELECT action, EXISTS (SELECT 1 FROM answers a WHERE a.review = r.review) FROM reviews r"
-  " WHERE carer = ? AND week = ? ORDER BY hlc DESC, device DESC, seq DESC LIMIT 1";
+  "SELECT r.action, EXISTS (SELECT 1 FROM answers a WHERE a.review = r.review), r.hlc,"
+  " (SELECT json_extract (e.body, '$.saw') FROM events e WHERE e.device = r.device AND e.seq = r.seq)"
+  " FROM reviews r WHERE r.carer = ? AND r.week = ? ORDER BY r.hlc DESC, r.device DESC, r.seq DESC LIMIT 1";
+/* The records that make a carer's week: check-ins, check-outs, amendments
+ * and cancellations of the visits starting in it (from the evening before:
+ * a visit can run into Monday) and its manual hours; and those of the
+ * visits and entries that ?6 (a JSON list of record ids, an approval's
+ * "saw") names, so that a visit moved out of an approved week changes it. */
+static const char SQL_WEEK_RECORDS[] =
+  "WITH subjects (s) AS ("
+  "  SELECT visit FROM visits WHERE carer = ?1 AND start_key >= ?2 AND start_key < ?3 AND visit IS NOT NULL"
+  "  UNION SELECT entry FROM hours_entries WHERE carer = ?1 AND date >= ?4 AND date <= ?5"
+  "  UNION SELECT subject FROM events WHERE id IN (SELECT value FROM json_each (?6)))"
+  " SELECT id, hlc FROM events WHERE subject IN (SELECT s FROM subjects) AND type IN"
+  " ('visit.started', 'visit.finished', 'visit.amended', 'visit.cancelled', 'hours.added') ORDER BY id";
+static const char SQL_WEEK_OPEN_QUERIES[] =
+  "SELECT count(*) FROM visits WHERE carer = ? AND start_key >= ? AND start_key < ? AND review = 2";
+static const char SQL_WEEK_UNREVIEWED[] =
+  "SELECT count(*) FROM visits WHERE carer = ? AND start_key >= ? AND start_key < ? AND flags != 0"
+  " AND review IN (0, 4) AND base != 3";
 static const char SQL_ALL_CLIENTS[] =
   "SELECT client FROM clients WHERE active ORDER BY name, client";
 static const char SQL_CARER_CLIENTS[] =
@@ -628,6 +646,8 @@ describe (CareStore       *self,
       action = str_member (e, "action");
       if (g_strcmp0 (action, "approve") == 0)
         return g_strdup (_("Approved by a supervisor"));
+      if (g_strcmp0 (action, "withdrawn") == 0)
+        return g_strdup_printf (_("Approval withdrawn: %s"), str_member (e, "message"));
       if (g_strcmp0 (action, "query") == 0)
         return g_strdup_printf (_("Supervisor’s query: %s"), str_member (e, "message"));
       return g_strdup_printf (_("Flagged by a supervisor%s%s"), str_member (e, "message") ? ": " : "",
@@ -937,6 +957,194 @@ week_entries (CareStore     *self,
   return rc == SQLITE_DONE;
 }
 
+static void
+bind_week_range (CareStmt           *stmt,
+                 const CareWeekHours *w,
+                 const gint64        bounds[8])
+{
+  char first[16], last[16];
+
+  g_date_strftime (first, sizeof first, "%Y-%m-%d", &w->days[0].date);
+  g_date_strftime (last, sizeof last, "%Y-%m-%d", &w->days[6].date);
+  care_store_bind_text (stmt, 1, w->carer);
+  /* A visit that started the evening before can run into Monday. */
+  sqlite3_bind_int64 (stmt, 2, bounds[0] - DAY_MS);
+  sqlite3_bind_int64 (stmt, 3, bounds[7]);
+  care_store_bind_text (stmt, 4, first);
+  care_store_bind_text (stmt, 5, last);
+}
+
+/* The ids of the records that make the week (and, with saw, those of the
+ * visits and entries it names), sorted; with hlc_out, their clock stamps. */
+static GPtrArray *
+week_record_ids (CareStore           *self,
+                 const CareWeekHours *w,
+                 const gint64         bounds[8],
+                 const char          *saw,
+                 GArray              *hlc_out,
+                 GError             **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_WEEK_RECORDS, error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_week_range (stmt, w, bounds);
+  care_store_bind_text (stmt, 6, saw ? saw : "[]");
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 hlc = sqlite3_column_int64 (stmt, 1);
+
+      g_ptr_array_add (ids, care_store_column_dup (stmt, 0));
+      if (hlc_out != NULL)
+        g_array_append_val (hlc_out, hlc);
+    }
+  return rc == SQLITE_DONE ? g_steal_pointer (&ids) : NULL;
+}
+
+/* Whether the week is still what its approval saw: every record that makes
+ * it now was named by the approval (or, for an approval from before they
+ * named what they saw, none is later than it). */
+static gboolean
+week_unchanged (CareStore           *self,
+                const CareWeekHours *w,
+                const gint64         bounds[8],
+                const char          *saw,
+                gint64               approved_hlc,
+                gboolean            *same,
+                GError             **error)
+{
+  g_autoptr(GArray) hlcs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) ids = week_record_ids (self, w, bounds, saw, hlcs, error);
+  g_autoptr(JsonNode) node = NULL;
+  gboolean later = FALSE;
+
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i < hlcs->len; i++)
+    later |= g_array_index (hlcs, gint64, i) > approved_hlc;
+  node = saw ? json_from_string (saw, NULL) : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    {
+      *same = !later;
+      return TRUE;
+    }
+  {
+    g_autoptr(JsonObject) approval = json_object_new ();
+
+    json_object_set_member (approval, "saw", g_steal_pointer (&node));
+    *same = care_review_saw_all (approval, ids, later);
+  }
+  return TRUE;
+}
+
+static gboolean
+week_bounds (CareStore     *self,
+             CareWeekHours *w,
+             gint64         bounds[8],
+             GError       **error)
+{
+  g_autoptr(GTimeZone) tz = care_store_get_timezone (self);
+  GDate monday;
+
+  if (w->iso_week < 1 || w->iso_week > 53 || w->iso_year < 1970 || w->iso_year > 9999)
+    {
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
+                   _("Week %d of %d does not exist."), w->iso_week, w->iso_year);
+      return FALSE;
+    }
+  week_monday (w->iso_year, w->iso_week, &monday);
+  for (int d = 0; d < 7; d++)
+    {
+      GDate day = monday;
+      gint64 end;
+
+      g_date_add_days (&day, d);
+      w->days[d].date = day;
+      care_store_day_bounds (tz, &day, &bounds[d], &end);
+      bounds[d + 1] = end;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+care_store_week_record_ids (CareStore  *self,
+                            const char *carer,
+                            int         iso_year,
+                            int         iso_week,
+                            GError    **error)
+{
+  CareWeekHours w = { .carer = (char *) carer, .iso_year = iso_year, .iso_week = iso_week };
+  gint64 bounds[8];
+
+  if (!week_bounds (self, &w, bounds, error))
+    return NULL;
+  return week_record_ids (self, &w, bounds, NULL, NULL, error);
+}
+
+static gint64
+week_count (CareStore           *self,
+            const char          *sql,
+            const CareWeekHours *w,
+            const gint64         bounds[8],
+            GError             **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return -1;
+  care_store_bind_text (stmt, 1, w->carer);
+  sqlite3_bind_int64 (stmt, 2, bounds[0]);
+  sqlite3_bind_int64 (stmt, 3, bounds[7]);
+  if (care_store_step (self, stmt, error) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+char **
+care_store_week_approval_warnings (CareStore  *self,
+                                   const char *carer,
+                                   int         iso_year,
+                                   int         iso_week,
+                                   GError    **error)
+{
+  g_autoptr(CareWeekHours) w = care_store_get_week_hours (self, carer, iso_year, iso_week, error);
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  gint64 bounds[8], queries, unreviewed, now = care_store_now (self);
+  int to_come = 0;
+
+  if (w == NULL || !week_bounds (self, w, bounds, error))
+    return NULL;
+  queries = week_count (self, SQL_WEEK_OPEN_QUERIES, w, bounds, error);
+  unreviewed = queries < 0 ? -1 : week_count (self, SQL_WEEK_UNREVIEWED, w, bounds, error);
+  if (unreviewed < 0)
+    return NULL;
+  if (w->review == CARE_REVIEW_QUERIED)
+    g_ptr_array_add (out, g_strdup (_("The timesheet itself has an open query the carer has not answered.")));
+  if (queries > 0)
+    g_ptr_array_add (out, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%lld visit this week has an open query.",
+                                                            "%lld visits this week have an open query.",
+                                                            queries), (long long) queries));
+  if (unreviewed > 0)
+    g_ptr_array_add (out, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%lld visit this week has an exception (late, short, "
+                                                            "missed, amended…) that nobody has reviewed.",
+                                                            "%lld visits this week have exceptions (late, short, "
+                                                            "missed, amended…) that nobody has reviewed.",
+                                                            unreviewed), (long long) unreviewed));
+  for (int d = 0; d < 7; d++)
+    to_come += bounds[d + 1] > now;
+  if (to_come > 0)
+    g_ptr_array_add (out, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "The week is not over: %d day is still to come.",
+                                                            "The week is not over: %d days are still to come.",
+                                                            to_come), to_come));
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
 static gboolean
 week_extras (CareStore     *self,
              CareWeekHours *w,
@@ -967,10 +1175,19 @@ week_extras (CareStore     *self,
       const char *action = (const char *) sqlite3_column_text (review, 0);
 
       if (g_strcmp0 (action, "approve") == 0)
-        w->review = CARE_REVIEW_APPROVED;
+        {
+          g_autofree char *saw = care_store_column_dup (review, 3);
+          gint64 approved_hlc = sqlite3_column_int64 (review, 2);
+          gboolean same = FALSE;
+
+          care_stmt_release (review);
+          if (!week_unchanged (self, w, bounds, saw, approved_hlc, &same, error))
+            return FALSE;
+          w->review = same ? CARE_REVIEW_APPROVED : CARE_REVIEW_CHANGED;
+        }
       else if (g_strcmp0 (action, "flag") == 0)
         w->review = CARE_REVIEW_FLAGGED;
-      else if (!sqlite3_column_int (review, 1))
+      else if (g_strcmp0 (action, "query") == 0 && !sqlite3_column_int (review, 1))
         w->review = CARE_REVIEW_QUERIED;
     }
   return rc != 0;
@@ -989,26 +1206,12 @@ care_store_get_week_hours (CareStore  *self,
   GDate monday;
 
   g_return_val_if_fail (CARE_IS_STORE (self), NULL);
-  if (iso_week < 1 || iso_week > 53 || iso_year < 1970 || iso_year > 9999)
-    {
-      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
-                   _("Week %d of %d does not exist."), iso_week, iso_year);
-      return NULL;
-    }
   w->carer = g_strdup (carer);
   w->iso_year = iso_year;
   w->iso_week = iso_week;
-  week_monday (iso_year, iso_week, &monday);
-  for (int d = 0; d < 7; d++)
-    {
-      GDate day = monday;
-      gint64 end;
-
-      g_date_add_days (&day, d);
-      w->days[d].date = day;
-      care_store_day_bounds (tz, &day, &bounds[d], &end);
-      bounds[d + 1] = end;
-    }
+  if (!week_bounds (self, w, bounds, error))
+    return NULL;
+  monday = w->days[0].date;
   if (!week_visits (self, w, bounds, error) || !week_entries (self, w, &monday, error)
       || !week_extras (self, w, bounds, error))
     return NULL;

@@ -13,6 +13,7 @@
  */
 #include "care-config.h"
 
+#include <stdio.h>
 #include <glib/gi18n-lib.h>
 
 #include "care-store-private.h"
@@ -29,6 +30,9 @@ static const char SQL_VISIT_ROW[] =
 static const char SQL_NOTE_ROW[] =
   "SELECT visit, text, retracted FROM notes WHERE note = ? ORDER BY pos LIMIT 1";
 static const char SQL_REVIEW_ROW[] = "SELECT action, visit FROM reviews WHERE review = ?";
+static const char SQL_VISIT_REVIEW[] = "SELECT review FROM visits WHERE vkey = ? AND visit IS NOT NULL";
+static const char SQL_SHEET_ACTION[] =
+  "SELECT action FROM reviews WHERE carer = ? AND week = ? ORDER BY hlc DESC, device DESC, seq DESC LIMIT 1";
 static const char SQL_SCHEDULE_ROW[] = "SELECT cancelled, service FROM schedules WHERE schedule = ?";
 static const char SQL_SCHEDULE_CANCELLATION[] =
   "SELECT author, wall, json_extract (body, '$.reason') FROM events WHERE subject = ?"
@@ -468,6 +472,83 @@ rule_cancelled (CareStore  *self,
   return TRUE;
 }
 
+/* Only an approval can be withdrawn. */
+static gboolean
+rule_withdrawn (CareStore  *self,
+                JsonObject *body,
+                GError    **error)
+{
+  const char *visit = body_str (body, "visit");
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, visit ? SQL_VISIT_REVIEW : SQL_SHEET_ACTION, error);
+  gboolean approved = FALSE;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, visit ? visit : body_str (body, "carer"));
+  if (visit == NULL)
+    care_store_bind_text (stmt, 2, body_str (body, "week"));
+  rc = care_store_step (self, stmt, error);
+  if (rc == 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    approved = visit ? (sqlite3_column_int (stmt, 0) == CARE_REVIEW_APPROVED
+                        || sqlite3_column_int (stmt, 0) == CARE_REVIEW_CHANGED)
+                     : g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "approve") == 0;
+  if (!approved)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 visit ? _("This visit is not approved, so there is no approval to withdraw.")
+                       : _("This timesheet is not approved, so there is no approval to withdraw."));
+  return TRUE;
+}
+
+/* An approval names what it approved: the records of the visit, or those
+ * that make the week, on this tablet when it is written. */
+static gboolean
+fill_saw (CareStore  *self,
+          JsonObject *body,
+          GError    **error)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  JsonArray *saw;
+
+  if (g_strcmp0 (body_str (body, "action"), "approve") != 0 || json_object_has_member (body, "saw"))
+    return TRUE;
+  if (body_str (body, "visit") != NULL)
+    {
+      g_autoptr(GPtrArray) events = care_store_load_visit_events (self, body_str (body, "visit"), NULL, error);
+
+      if (events == NULL)
+        return FALSE;
+      ids = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < events->len; i++)
+        {
+          CareEvent *e = g_ptr_array_index (events, i);
+
+          if (e->type != CARE_EVENT_REVIEW_ADDED && e->type != CARE_EVENT_QUERY_ANSWERED)
+            g_ptr_array_add (ids, g_strdup (e->id));
+        }
+    }
+  else
+    {
+      int year = 0, week = 0;
+
+      if (body_str (body, "week") == NULL || sscanf (body_str (body, "week"), "%d-W%d", &year, &week) != 2)
+        return TRUE;   /* validation says what is wrong */
+      ids = care_store_week_record_ids (self, body_str (body, "carer"), year, week, error);
+      if (ids == NULL)
+        return FALSE;
+    }
+  if (ids->len > CARE_REVIEW_SAW_MAX)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 _("This has more records than one approval can name; approve its visits one by one."));
+  saw = json_array_sized_new (ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    json_array_add_string_element (saw, g_ptr_array_index (ids, i));
+  json_object_set_array_member (body, "saw", saw);
+  return TRUE;
+}
+
 static gboolean
 rule_review (CareStore    *self,
              CareEventType type,
@@ -482,7 +563,9 @@ rule_review (CareStore    *self,
     {
       if (self->role != CARE_ROLE_SUPERVISOR && self->role != CARE_ROLE_ADMINISTRATOR)
         return fail (error, CARE_STORE_ERROR_RULE, _("Only a supervisor can review visits and timesheets."));
-      return body_str (body, "visit") == NULL || require_visit (self, body_str (body, "visit"), &v, error);
+      if (body_str (body, "visit") != NULL && !require_visit (self, body_str (body, "visit"), &v, error))
+        return FALSE;
+      return g_strcmp0 (body_str (body, "action"), "withdrawn") != 0 || rule_withdrawn (self, body, error);
     }
   stmt = care_store_stmt (self, SQL_REVIEW_ROW, error);
   if (stmt == NULL)
@@ -580,10 +663,13 @@ append_locked (CareStore    *self,
                JsonObject   *body,
                GError      **error)
 {
-  g_autoptr(CareEvent) event = new_local_event (self, type, body, error);
+  g_autoptr(CareEvent) event = NULL;
   g_autoptr(CareDirty) dirty = care_dirty_new ();
   gboolean inserted = FALSE;
 
+  if (type == CARE_EVENT_REVIEW_ADDED && !fill_saw (self, body, error))
+    return NULL;
+  event = new_local_event (self, type, body, error);
   if (event == NULL || !care_event_validate (event, error) || !check_rules (self, event, error))
     return NULL;
   if (!care_store_insert_event (self, event, SYNC_LOCAL, dirty, &inserted, error)

@@ -59,6 +59,7 @@ typedef enum
   CARE_REVIEW_APPROVED,
   CARE_REVIEW_QUERIED,     /* an open query (not yet answered or amended) */
   CARE_REVIEW_FLAGGED,
+  CARE_REVIEW_CHANGED,     /* approved, then changed by a record the approval did not name */
 } CareReviewState;
 
 typedef enum
@@ -353,6 +354,14 @@ GPtrArray  *care_store_search_notes       (CareStore  *self,
                                            const char *query,
                                            guint       limit,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* What a supervisor should know before approving a carer's week: open
+ * queries, exceptions nobody has reviewed, days still to come; one
+ * translated sentence each (an empty list when there is nothing). */
+char      **care_store_week_approval_warnings (CareStore  *self,
+                                               const char *carer,
+                                               int         iso_year,
+                                               int         iso_week,
+                                               GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 CareWeekHours *care_store_get_week_hours  (CareStore  *self,
                                            const char *carer,
                                            int         iso_year,

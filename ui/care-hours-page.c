@@ -156,7 +156,8 @@ fill_week (GtkBox              *box,
   gtk_widget_add_css_class (review, "caption");
   if (week->review == CARE_REVIEW_APPROVED)
     gtk_widget_add_css_class (review, "success");
-  else if (week->review == CARE_REVIEW_QUERIED || week->review == CARE_REVIEW_FLAGGED)
+  else if (week->review == CARE_REVIEW_QUERIED || week->review == CARE_REVIEW_FLAGGED
+           || week->review == CARE_REVIEW_CHANGED)
     gtk_widget_add_css_class (review, "warning");
   else
     gtk_widget_add_css_class (review, "dim-label");

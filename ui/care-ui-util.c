@@ -228,6 +228,8 @@ care_review_state_label (CareReviewState review)
       return _("Queried");
     case CARE_REVIEW_FLAGGED:
       return _("Flagged");
+    case CARE_REVIEW_CHANGED:
+      return _("Changed after approval");
     case CARE_REVIEW_NONE:
     default:
       return _("Not reviewed yet");

@@ -34,7 +34,7 @@ static const Command commands[] = {
     N_("add manual hours") },
   { "cancel", cmd_cancel, 0, 1, "cancel VISIT --reason TEXT | cancel --schedule ID --reason TEXT",
     N_("cancel a visit") },
-  { "review", cmd_review, 2, 2, "review VISIT approve|query|flag [--message TEXT]", N_("review a visit (supervisors)") },
+  { "review", cmd_review, 2, 2, "review VISIT approve|query|flag|withdrawn [--message TEXT]", N_("review a visit (supervisors)") },
   { "answer", cmd_answer, 2, -1, "answer VISIT|REVIEW TEXT…",
     N_("answer a supervisor's query on a visit (the visit id, or the review id `show` prints)") },
   { "clients", cmd_clients, 0, 0, "clients [--carer MEMBER]",

@@ -296,13 +296,13 @@ cmd_visits (Cli     *cli,
 {
   CareVisitFilter filter = { cli->carer, cli->client, 0, 0, -1, 0, cli->exceptions, 0, 100 };
   g_autoptr(GPtrArray) list = NULL;
-  const char *reviews[] = { "none", "approved", "queried", "flagged" };
+  const char *reviews[] = { "none", "approved", "queried", "flagged", "changed" };
 
-  for (int i = 0; cli->review != NULL && i < 4; i++)
+  for (int i = 0; cli->review != NULL && i < (int) G_N_ELEMENTS (reviews); i++)
     if (g_str_equal (cli->review, reviews[i]))
       filter.review = i;
   if (cli->review != NULL && filter.review < 0)
-    return cli_usage_error (error, _("--review takes none, approved, queried or flagged."));
+    return cli_usage_error (error, _("--review takes none, approved, queried, flagged or changed."));
   if (!cli_check_range (cli, error)
       || !cli_date_bound (cli, cli->from, FALSE, &filter.from, error) || !cli_date_bound (cli, cli->to, TRUE, &filter.to, error)
       || !(list = care_store_list_visits (cli->store, &filter, error)))

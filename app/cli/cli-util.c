@@ -127,9 +127,9 @@ cli_sync_name (CareSyncState sync)
 const char *
 cli_review_name (CareReviewState review)
 {
-  const char *names[] = { "none", "approved", "queried", "flagged" };
+  const char *names[] = { "none", "approved", "queried", "flagged", "changed after approval" };
 
-  return review <= CARE_REVIEW_FLAGGED ? names[review] : "?";
+  return review <= CARE_REVIEW_CHANGED ? names[review] : "?";
 }
 
 char *

@@ -5,7 +5,11 @@
  */
 #include "care-config.h"
 
+#include <string.h>
+
+#include "care-export.h"
 #include "care-store.h"
+#include "care-store-private.h"
 #include "test-util.h"
 
 #define MIN_MS G_GINT64_CONSTANT (60000)
@@ -355,6 +359,189 @@ test_hours (Fixture       *f,
   g_assert_cmpint (w->planned_minutes, ==, 60);
 }
 
+static JsonArray *
+review_saw (Fixture    *f,
+            const char *review)
+{
+  g_autoptr(GPtrArray) all = care_store_list_all_events (f->store, NULL);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      CareEvent *e = all->pdata[i];
+
+      if (e->type == CARE_EVENT_REVIEW_ADDED
+          && g_strcmp0 (json_object_get_string_member (e->body, "review"), review) == 0)
+        return json_array_ref (json_object_get_array_member (e->body, "saw"));
+    }
+  g_assert_not_reached ();
+}
+
+static CareReviewState
+visit_review (Fixture    *f,
+              const char *visit)
+{
+  g_autoptr(CareVisitDetail) d = get (f, visit);
+
+  return d->summary.review;
+}
+
+/* A visit approval names the records it saw; a record it did not name
+ * (later, or made offline before it and arriving after) reopens the visit
+ * as changed after approval; approving again holds; withdrawing needs a
+ * reason and leaves the visit unreviewed, with the reason in its history. */
+static void
+test_visit_approval_holds (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *r1 = NULL, *r2 = NULL, *r3 = NULL, *w1 = NULL;
+  g_autoptr(JsonArray) saw = NULL;
+  g_autoptr(CareVisitDetail) d = NULL;
+  CareHistoryEntry *last;
+
+  add_done_visit (f, "v1", T0, T0 + 45 * MIN_MS);
+  f->clock.now = T0 + 60 * MIN_MS;
+  w1 = care_store_add_review (f->store, "withdrawn", "v1", NULL, NULL, "Mistake", &error);
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_RULE);   /* nothing to withdraw */
+  g_clear_error (&error);
+  r1 = care_store_add_review (f->store, "approve", "v1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  saw = review_saw (f, r1);
+  g_assert_cmpuint (json_array_get_length (saw), ==, 2);
+  g_assert_cmpint (visit_review (f, "v1"), ==, CARE_REVIEW_APPROVED);
+
+  /* A check-out correction the approval did not see. */
+  test_apply (f->store, test_device_event (&f->other, T0 + 70 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v1\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"left later\"}",
+                                           T0 + 45 * MIN_MS, T0 + 60 * MIN_MS));
+  g_assert_cmpint (visit_review (f, "v1"), ==, CARE_REVIEW_CHANGED);
+
+  f->clock.now = T0 + 80 * MIN_MS;
+  r2 = care_store_add_review (f->store, "approve", "v1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (visit_review (f, "v1"), ==, CARE_REVIEW_APPROVED);
+
+  /* A note written offline before that approval, arriving after it. */
+  test_apply (f->store, test_device_event (&f->other, T0 + 50 * MIN_MS, "note.added",
+                                           "{\"visit\":\"v1\",\"note\":\"n1\",\"category\":\"wellbeing\","
+                                           "\"text\":\"Tired today.\"}"));
+  g_assert_cmpint (visit_review (f, "v1"), ==, CARE_REVIEW_CHANGED);
+  r3 = care_store_add_review (f->store, "approve", "v1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (visit_review (f, "v1"), ==, CARE_REVIEW_APPROVED);
+
+  /* Withdrawing: a reason is needed. */
+  g_clear_pointer (&w1, g_free);
+  w1 = care_store_add_review (f->store, "withdrawn", "v1", NULL, NULL, "  ", &error);
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  w1 = care_store_add_review (f->store, "withdrawn", "v1", NULL, NULL, "Hours disputed by the family", &error);
+  g_assert_no_error (error);
+  d = get (f, "v1");
+  g_assert_cmpint (d->summary.review, ==, CARE_REVIEW_NONE);
+  last = g_ptr_array_index (d->history, d->history->len - 1);
+  g_assert_cmpstr (last->description, ==, "Approval withdrawn: Hours disputed by the family");
+
+}
+
+static char *
+hours_csv (Fixture *f,
+           gboolean approved_only)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GDate) from = g_date_new_dmy (16, G_DATE_NOVEMBER, 2026);
+  g_autoptr(GDate) to = g_date_new_dmy (22, G_DATE_NOVEMBER, 2026);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (care_export_hours_csv (f->store, "member-o", from, to, approved_only, out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+static CareReviewState
+week_review (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareWeekHours) w = care_store_get_week_hours (f->store, "member-o", 2026, 47, &error);
+
+  g_assert_no_error (error);
+  return w->review;
+}
+
+/* A timesheet approval names every record that makes the week: 15 minutes
+ * of travel added afterwards reopen it (changed after approval, on this
+ * tablet as on the carer's) and leave it out of the approved-only export
+ * until it is approved again; so does a visit moved out of the week.
+ * Approving warns of open queries, unreviewed exceptions and days to come;
+ * withdrawing needs a reason. */
+static void
+test_week_approval_holds (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) warnings = NULL;
+  g_autofree char *r1 = NULL, *r2 = NULL, *w1 = NULL, *q = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(JsonArray) saw = NULL;
+
+  add_done_visit (f, "v1", T0 - 24 * 60 * MIN_MS, T0 - 23 * 60 * MIN_MS);   /* Wednesday */
+  add_done_visit (f, "v2", T0, T0 + 60 * MIN_MS);                           /* Thursday */
+  test_apply (f->store, test_device_event (&f->other, T0 + 61 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v2\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"left early\"}",
+                                           T0 + 60 * MIN_MS, T0 + 50 * MIN_MS));
+  test_apply (f->store, test_device_event (&f->other, T0, "hours.added",
+                                           "{\"entry\":\"h1\",\"kind\":\"travel\",\"date\":\"2026-11-19\",\"minutes\":20}"));
+  f->clock.now = T0 + 2 * 60 * MIN_MS;   /* Thursday noon: four days to come, Thursday included */
+  q = care_store_add_review (f->store, "query", "v1", NULL, NULL, "Was the client in?", &error);
+  g_assert_no_error (error);
+  warnings = care_store_week_approval_warnings (f->store, "member-o", 2026, 47, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (warnings), ==, 3);
+  g_assert_cmpstr (warnings[0], ==, "1 visit this week has an open query.");
+  g_assert_cmpstr (warnings[1], ==, "1 visit this week has an exception (late, short, missed, amended…) that nobody has reviewed.");
+  g_assert_cmpstr (warnings[2], ==, "The week is not over: 4 days are still to come.");
+
+  r1 = care_store_add_review (f->store, "approve", NULL, "member-o", "2026-W47", NULL, &error);
+  g_assert_no_error (error);
+  saw = review_saw (f, r1);
+  g_assert_cmpuint (json_array_get_length (saw), ==, 6);   /* 2 visits × 2, 1 amendment, 1 entry */
+  g_assert_cmpint (week_review (f), ==, CARE_REVIEW_APPROVED);
+  csv = hours_csv (f, TRUE);
+  g_assert_nonnull (strstr (csv, "member-o"));
+  g_clear_pointer (&csv, g_free);
+
+  /* The carer adds 15 minutes of travel to that week. */
+  test_apply (f->store, test_device_event (&f->other, T0 + 3 * 60 * MIN_MS, "hours.added",
+                                           "{\"entry\":\"h2\",\"kind\":\"travel\",\"date\":\"2026-11-18\",\"minutes\":15}"));
+  g_assert_cmpint (week_review (f), ==, CARE_REVIEW_CHANGED);
+  csv = hours_csv (f, TRUE);
+  g_assert_null (strstr (csv, "member-o"));
+  g_clear_pointer (&csv, g_free);
+  csv = hours_csv (f, FALSE);
+  g_assert_nonnull (strstr (csv, "changed-after-approval"));
+  g_clear_pointer (&csv, g_free);
+
+  f->clock.now += 60 * MIN_MS;
+  r2 = care_store_add_review (f->store, "approve", NULL, "member-o", "2026-W47", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (week_review (f), ==, CARE_REVIEW_APPROVED);
+
+  /* v1 moved into the week before: this week is no longer what was approved. */
+  test_apply (f->store, test_device_event (&f->other, T0 + 5 * 60 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v1\",\"field\":\"started_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"wrong day\"}",
+                                           T0 - 24 * 60 * MIN_MS, T0 - 7 * 24 * 60 * MIN_MS));
+  g_assert_cmpint (week_review (f), ==, CARE_REVIEW_CHANGED);
+
+  w1 = care_store_add_review (f->store, "withdrawn", NULL, "member-o", "2026-W47", "Travel not agreed", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (week_review (f), ==, CARE_REVIEW_NONE);
+}
+
 static void
 test_list_visits (Fixture       *f,
                   gconstpointer  data)
@@ -453,6 +640,8 @@ main (int   argc,
   ADD ("/app/derive/review", test_review, CARE_ROLE_CARER);
   ADD ("/app/derive/supervisor-review", test_supervisor_review, CARE_ROLE_SUPERVISOR);
   ADD ("/app/hours/week", test_hours, CARE_ROLE_CARER);
+  ADD ("/app/derive/visit-approval-holds", test_visit_approval_holds, CARE_ROLE_SUPERVISOR);
+  ADD ("/app/hours/week-approval-holds", test_week_approval_holds, CARE_ROLE_SUPERVISOR);
   ADD ("/app/query/list-visits", test_list_visits, CARE_ROLE_SUPERVISOR);
   ADD ("/app/query/search", test_search, CARE_ROLE_CARER);
   return g_test_run ();

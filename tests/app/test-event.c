@@ -109,6 +109,12 @@ static const Case cases[] = {
   { "review.added", "{\"review\":\"r\",\"action\":\"query\",\"visit\":\"v\"}", "“message”" },
   { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"carer\":\"m\",\"week\":\"2026-W47\"}", NULL },
   { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"carer\":\"m\",\"week\":\"2026-47\"}", "“week”" },
+  { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"visit\":\"v\",\"saw\":[\"e1\",\"e2\"]}", NULL },
+  { "review.added", "{\"review\":\"r\",\"action\":\"flag\",\"visit\":\"v\",\"saw\":[\"e1\"]}", "“saw”" },
+  { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"visit\":\"v\",\"saw\":\"e1\"}", "“saw”" },
+  { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"visit\":\"v\",\"saw\":[\"\"]}", "“saw”" },
+  { "review.added", "{\"review\":\"r\",\"action\":\"withdrawn\",\"visit\":\"v\"}", "“message”" },
+  { "review.added", "{\"review\":\"r\",\"action\":\"withdrawn\",\"visit\":\"v\",\"message\":\"Wrong week\"}", NULL },
 };
 
 static void
