@@ -17,6 +17,7 @@
 
 #include "care-application.h"
 #include "care-background.h"
+#include "care-bench.h"
 #include "care-window.h"
 
 struct _CareApplication
@@ -53,83 +54,81 @@ profile_changed_cb (CareWindow *window,
     g_settings_set_string (settings, "last-profile", profile);
 }
 
-static gboolean
-close_request_cb (CareWindow *window)
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
 {
-  g_autoptr(GSettings) settings = settings_new_if_installed ();
-  int width, height;
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  GtkWindow *window = gtk_application_get_active_window (application);
+  const char *developers[] = { _("The Carelog developers"), NULL };
 
-  if (settings == NULL)
-    return FALSE;
-  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
-  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (window)));
-  if (!gtk_window_is_maximized (GTK_WINDOW (window)))
-    {
-      g_settings_set_int (settings, "window-width", width);
-      g_settings_set_int (settings, "window-height", height);
-    }
-  return FALSE;
+  /* AdwAboutDialog (libadwaita 1.5) replaces AdwAboutWindow; both have
+   * these properties. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  AdwDialog *about = adw_about_dialog_new ();
+#else
+  GtkWidget *about = adw_about_window_new ();
+#endif
+
+  g_object_set (about,
+                "application-name", _("Carelog"),
+                "application-icon", APPLICATION_ID,
+                "developer-name", _("The Carelog developers"),
+                "version", PACKAGE_VERSION,
+                "website", "https://carelog.coop/",
+                "issue-url", "https://carelog.coop/issues",
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "copyright", "© 2026 The Carelog developers",
+                "developers", developers,
+                /* Translators: your names, one a line, shown in About Carelog. */
+                "translator-credits", _("translator-credits"),
+                NULL);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (about, window != NULL ? GTK_WIDGET (window) : NULL);
+#else
+  gtk_window_set_transient_for (GTK_WINDOW (about), window);
+  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
+  gtk_window_present (GTK_WINDOW (about));
+#endif
 }
 
-/* CARELOG_BENCH=1 (the startup benchmark): print when the first frame
- * showing the opened store has been drawn, then open the visit named by
- * CARELOG_BENCH_VISIT, print the resident memory once it is drawn, quit. */
-static gint64 bench_start_us;
-
-static long
-resident_kb (void)
+/* Closes every window: each one's state is already in GSettings (bound),
+ * and nothing a carer saved is ever held back in a window. */
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
 {
-  g_autofree char *status = NULL;
-  const char *line;
+  GtkApplication *application = GTK_APPLICATION (user_data);
+  GList *windows;
 
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+  while ((windows = gtk_application_get_windows (application)) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
+}
+
+/* The window's size and maximised state follow GSettings both ways. */
+static void
+bind_window_state (CareWindow *window,
+                   GSettings  *settings)
+{
+  g_settings_bind (settings, "window-width", window, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", window, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", window, "maximized", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
-bench_visit_painted_cb (GdkFrameClock *clock,
-                        CareWindow    *window)
+care_application_startup (GApplication *application)
 {
-  g_signal_handlers_disconnect_by_func (clock, bench_visit_painted_cb, window);
-  g_print ("visit-drawn-ms %.1f\nrss-kb %ld\n",
-           (g_get_monotonic_time () - bench_start_us) / 1000.0, resident_kb ());
-  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (window))));
-}
+  static const GActionEntry actions[] = {
+    { "about", about_action, NULL, NULL, NULL, { 0 } },
+    { "quit", quit_action, NULL, NULL, NULL, { 0 } },
+  };
+  static const char *quit_accels[] = { "<Control>q", NULL };
 
-static void
-bench_wait_visit_frame_cb (gpointer data)
-{
-  CareWindow *window = data;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-
-  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_visit_painted_cb), window);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
-}
-
-static void
-bench_first_painted_cb (GdkFrameClock *clock,
-                        CareWindow    *window)
-{
-  const char *visit = g_getenv ("CARELOG_BENCH_VISIT");
-
-  g_signal_handlers_disconnect_by_func (clock, bench_first_painted_cb, window);
-  g_print ("first-frame-ms %.1f\n", (g_get_monotonic_time () - bench_start_us) / 1000.0);
-  if (visit != NULL)
-    care_window_open_visit (window, visit);
-  /* Wait for the next frame, not the end of this one. */
-  g_idle_add_once (bench_wait_visit_frame_cb, window);
-}
-
-static void
-bench_ready_cb (CareWindow *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-
-  g_print ("store-ready-ms %.1f\n", (g_get_monotonic_time () - bench_start_us) / 1000.0);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (bench_first_painted_cb), window);
-  gtk_widget_queue_draw (GTK_WIDGET (window));
+  G_APPLICATION_CLASS (care_application_parent_class)->startup (application);
+  g_action_map_add_action_entries (G_ACTION_MAP (application), actions, G_N_ELEMENTS (actions), application);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
 }
 
 static void
@@ -142,27 +141,19 @@ care_application_activate (GApplication *application)
 
   if (self->store_path == NULL)
     profile = self->profile != NULL ? g_strdup (self->profile) : care_application_default_profile ();
-  if (bench_start_us != 0)
-    g_print ("activate-ms %.1f\n", (g_get_monotonic_time () - bench_start_us) / 1000.0);
+  care_bench_mark ("activate");
   window = care_window_new (GTK_APPLICATION (application), profile, self->store_path);
-  if (bench_start_us != 0)
-    g_print ("window-built-ms %.1f\n", (g_get_monotonic_time () - bench_start_us) / 1000.0);
+  care_bench_mark ("window-built");
   if (settings != NULL)
     {
-      gtk_window_set_default_size (GTK_WINDOW (window),
-                                   g_settings_get_int (settings, "window-width"),
-                                   g_settings_get_int (settings, "window-height"));
-      if (g_settings_get_boolean (settings, "window-maximized"))
-        gtk_window_maximize (GTK_WINDOW (window));
+      bind_window_state (window, settings);
       if (profile != NULL)
         g_settings_set_string (settings, "last-profile", profile);
     }
   g_signal_connect (window, "profile-changed", G_CALLBACK (profile_changed_cb), NULL);
-  g_signal_connect (window, "close-request", G_CALLBACK (close_request_cb), NULL);
   /* Flatpak: keep the sync daemon running (Background portal, autostart). */
   care_background_request (window);
-  if (bench_start_us != 0)
-    g_signal_connect (window, "ready", G_CALLBACK (bench_ready_cb), NULL);
+  care_bench_watch (window);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -209,6 +200,7 @@ care_application_class_init (CareApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->finalize = care_application_finalize;
+  app_class->startup = care_application_startup;
   app_class->activate = care_application_activate;
   app_class->handle_local_options = care_application_handle_local_options;
 }
@@ -231,9 +223,7 @@ care_application_init (CareApplication *self)
 CareApplication *
 care_application_new (void)
 {
-  if (g_getenv ("CARELOG_BENCH") != NULL)
-    bench_start_us = g_get_monotonic_time ();
-
+  care_bench_start ();
   return g_object_new (CARE_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_NON_UNIQUE,

@@ -19,13 +19,9 @@
 #include "care-today-page.h"
 #include "care-ui-util.h"
 #include "care-visit-page.h"
-#include "care-window.h"
-#ifdef CARE_HAVE_REVIEW_PAGE
 #include "care-review-page.h"
-#endif
-#ifdef CARE_HAVE_TIMESHEET_PAGE
 #include "care-timesheet-page.h"
-#endif
+#include "care-window.h"
 
 struct _CareWindow
 {
@@ -185,15 +181,11 @@ add_role_workspaces (CareWindow *self)
   if (role != CARE_ROLE_SUPERVISOR && role != CARE_ROLE_ADMINISTRATOR)
     return;
   self->workspaces_added = TRUE;
-#ifdef CARE_HAVE_REVIEW_PAGE
   care_window_add_workspace (self, care_review_page_new (self), "review",
                              _("Review"), "emblem-documents-symbolic");
   adw_view_stack_set_visible_child_name (self->view_stack, "review");
-#endif
-#ifdef CARE_HAVE_TIMESHEET_PAGE
   care_window_add_workspace (self, care_timesheet_page_new (self), "timesheets",
                              _("Timesheets"), "x-office-spreadsheet-symbolic");
-#endif
 }
 
 static void

@@ -3,20 +3,12 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Extra workspaces (the supervisor's review, issue 6): when
- * ui/care-review-page.c exists, ui/meson.build defines CARE_HAVE_REVIEW_PAGE
- * and this window calls
- *
- *     GtkWidget *care_review_page_new (CareWindow *window);
- *
- * (declared in care-review-page.h) once the store is open with a supervisor
- * or administrator identity, and adds it as the first view ("review").
- * Likewise care-timesheet-page.c: care_timesheet_page_new (CareWindow *) as
- * the "timesheets" view. Such pages use care_window_get_store(),
+ * A supervisor's or administrator's window adds two workspaces once the
+ * store is open: Review (care-review-page.c, the first view) and Timesheets
+ * (care-timesheet-page.c). Pages use care_window_get_store(),
  * care_window_get_reader() for reads off the main thread,
  * care_window_open_visit() to show a visit and care_window_store_written()
- * after a write. Their templates can live in their own GResource, added to
- * ui_sources with gnome.compile_resources (ui_dep links every object).
+ * after a write.
  */
 #pragma once
 
