@@ -30,6 +30,7 @@ struct _CareWindow
   AdwToastOverlay *toast_overlay;
   AdwHeaderBar *header;
   GtkButton *back_button;
+  GtkMenuButton *menu_button;
   AdwWindowTitle *window_title;
   CareSyncIndicator *sync_indicator;
   GtkStack *stack;
@@ -130,6 +131,8 @@ update_chrome (CareWindow *self)
   GtkWidget *title_widget = home && self->wide ? self->header_switcher : self->title_ref;
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), visit);
+  /* A sub-page has a back button instead of the main menu (HIG). */
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), !visit);
   /* Wide windows show the views in the header, narrow ones at the bottom
    * where a thumb reaches them. */
   adw_view_switcher_bar_set_reveal (self->switcher_bar, home && !self->wide);
@@ -548,6 +551,7 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, CareWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, CareWindow, first_run);

@@ -256,6 +256,9 @@ test_supervisor_layout (gconstpointer data)
    * view switcher), so an overflow names its culprits instead of the window
    * never taking its size. */
   window = care_test_window_new (path, MAX (sizes[i].width, 600), sizes[i].height);
+  /* Then asked for the real size, so that what depends on the width (the
+   * sync state's short form) is what that size shows. */
+  gtk_window_set_default_size (GTK_WINDOW (window), sizes[i].width, sizes[i].height);
   for (guint v = 0; v < 2; v++)
     {
       const char *view = v == 0 ? "review" : "timesheets";
