@@ -30,6 +30,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "care-private.h"
 #include "care-store-private.h"
 
 #define QUICK_CHECK_MAX_BYTES (32 * 1024 * 1024)
@@ -490,16 +491,15 @@ session_begin (CareStore *self,
 {
   g_autofree char *lock_path = g_strconcat (self->path, "-session", NULL);
   char buf[8] = { 0 };
-  int fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  g_autoptr(GError) local_error = NULL;
+  int fd = care_private_open (lock_path, O_RDWR, &local_error);
 
   *unclean = FALSE;
   if (fd < 0)
     {
-      int saved = errno;
-
       g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_UNREADABLE,
                    _("The care log %s cannot be opened for writing (%s). Check that its folder "
-                     "belongs to you."), self->path, g_strerror (saved));
+                     "belongs to you."), self->path, local_error->message);
       return FALSE;
     }
   self->session_fd = fd;
@@ -719,6 +719,24 @@ open_db (CareStore *self,
   return TRUE;
 }
 
+/* The care log is created 0600 before SQLite opens it, so that SQLite
+ * creates its -wal and -shm files 0600 too (it gives them the database
+ * file's mode); files left wider by an older version are tightened. */
+static gboolean
+make_private (const char *path,
+              GError    **error)
+{
+  static const char *const companions[] = { "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *companion = g_strconcat (path, companions[i], NULL);
+
+      care_private_tighten (companion);
+    }
+  return care_private_create (path, error);
+}
+
 char *
 care_store_default_path (const char *profile)
 {
@@ -740,18 +758,20 @@ care_store_open (const char *path,
   g_autoptr(CareStore) self = g_object_new (CARE_TYPE_STORE, NULL);
   g_autofree char *dir = g_path_get_dirname (path);
   gboolean existed = g_file_test (path, G_FILE_TEST_EXISTS);
+  g_autoptr(GError) local_error = NULL;
   goffset size = 0;
 
   self->path = g_strdup (path);
   if (existed && !check_header (path, &size, error))
     return NULL;
-  if (!existed && g_mkdir_with_parents (dir, 0700) != 0)
+  if (!existed && !care_private_mkdir (dir, &local_error))
     {
-      int saved = errno;
-
-      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_UNREADABLE,
-                   _("The folder %s cannot be created (%s). Check the path and its permissions."),
-                   dir, g_strerror (saved));
+      g_set_error_literal (error, CARE_STORE_ERROR, CARE_STORE_ERROR_UNREADABLE, local_error->message);
+      return NULL;
+    }
+  if (!make_private (path, &local_error))
+    {
+      g_set_error_literal (error, CARE_STORE_ERROR, CARE_STORE_ERROR_UNREADABLE, local_error->message);
       return NULL;
     }
   if (!open_db (self, existed, size, error))

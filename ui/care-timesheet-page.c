@@ -174,7 +174,8 @@ write_export (CareStore *store,
   g_autoptr(GFileOutputStream) out = NULL;
   gboolean ok;
 
-  out = g_file_replace (e->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
+  out = g_file_replace (e->file, NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                        NULL, error);
   if (out == NULL)
     return NULL;
   if (e->kind == CARE_TIMESHEET_EXPORT_HOURS) {

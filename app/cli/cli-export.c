@@ -22,7 +22,10 @@ open_output (Cli     *cli,
   if (cli->output == NULL || g_str_equal (cli->output, "-"))
     return g_unix_output_stream_new (STDOUT_FILENO, FALSE);
   file = g_file_new_for_commandline_arg (cli->output);
-  return G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error));
+  /* Private (0600), like every file that holds care data. */
+  return G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE,
+                                          G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                          NULL, error));
 }
 
 gboolean

@@ -18,6 +18,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "care-private.h"
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
@@ -201,10 +202,16 @@ conn_open (const char *path,
            gboolean    readonly,
            GError    **error)
 {
-  Conn *conn = g_new0 (Conn, 1);
+  Conn *conn;
   int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE)
               | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2 (path, &conn->db, flags, NULL);
+  int rc;
+
+  /* 0600 before SQLite opens it: its -wal and -shm files take its mode. */
+  if (create && !care_private_create (path, error))
+    return NULL;
+  conn = g_new0 (Conn, 1);
+  rc = sqlite3_open_v2 (path, &conn->db, flags, NULL);
 
   conn->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify) sqlite3_finalize);
@@ -1574,6 +1581,8 @@ sqlite_backup (CareServerStore *store,
   if (src == NULL)
     return FALSE;
   g_unlink (tmp);
+  if (!care_private_create (tmp, error))
+    return FALSE;
   if (sqlite3_open_v2 (tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot create %s: %s", tmp, sqlite3_errmsg (to));
@@ -1744,11 +1753,8 @@ care_server_sqlite_open (const char *dir,
                        "%s already holds a co-op database; choose another directory.", dir);
           return NULL;
         }
-      if (g_mkdir_with_parents (dir, 0700) != 0)
-        {
-          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot create %s: %s", dir, g_strerror (errno));
-          return NULL;
-        }
+      if (!care_private_mkdir (dir, error))
+        return NULL;
     }
   else if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
