@@ -30,6 +30,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "care-erase.h"
 #include "care-private.h"
 #include "care-store-private.h"
 
@@ -762,6 +763,13 @@ care_store_open (const char *path,
   goffset size = 0;
 
   self->path = g_strdup (path);
+  if (care_erase_is_removed (path, NULL))
+    {
+      g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_REMOVED,
+                   _("This tablet was removed from the co-op and its care records were erased. To use "
+                     "it again, ask your co-ordinator to enrol it."));
+      return NULL;
+    }
   if (existed && !check_header (path, &size, error))
     return NULL;
   if (!existed && !care_private_mkdir (dir, &local_error))

@@ -34,6 +34,7 @@ typedef enum
   CARE_STORE_ERROR_NOT_FOUND,    /* unknown visit, note, client, ... */
   CARE_STORE_ERROR_NOT_ENROLLED, /* the profile has no device/member identity yet */
   CARE_STORE_ERROR_FAILED,
+  CARE_STORE_ERROR_REMOVED,      /* the tablet was removed from the co-op: its care log was erased */
 } CareStoreError;
 
 typedef enum

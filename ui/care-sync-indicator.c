@@ -191,6 +191,12 @@ update (CareSyncIndicator *self)
         problem = g_strdup (error != NULL && *error ? error
                             : _("Sync failed. It is tried again by itself; if it keeps failing, tell your co-ordinator."));
     }
+  else if (g_strcmp0 (state, "removed") == 0)
+    {
+      set_summary (self, "security-high-symbolic", _("Removed from the co-op"));
+      g_free (problem);
+      problem = g_strdup (care_dbus_sync_get_last_error (self->proxy));
+    }
   else if (g_strcmp0 (state, "not-enrolled") == 0)
     {
       set_summary (self, "dialog-warning-symbolic", _("Not enrolled"));

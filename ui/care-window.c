@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "care-demo.h"
+#include "care-erase.h"
 #include "care-first-run.h"
 #include "care-hours-page.h"
 #include "care-search-page.h"
@@ -235,8 +236,14 @@ show_error (CareWindow *self,
             GError     *error)
 {
   g_autofree char *text = NULL;
+  gboolean removed = g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_REMOVED);
 
-  if (g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CORRUPT))
+  adw_status_page_set_title (self->error_page, removed ? _("This tablet was removed from the co-op")
+                                                       : _("The care log could not be opened"));
+  adw_status_page_set_icon_name (self->error_page, removed ? "security-high-symbolic" : "dialog-error-symbolic");
+  if (removed)
+    text = g_strdup (error->message);
+  else if (g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CORRUPT))
     text = g_strdup_printf (_("%s\n\nThe file was left untouched. Do not delete it: ask your co-op's administrator to recover it. (%s)"),
                             error->message, self->store_path);
   else
@@ -357,6 +364,19 @@ view_changed_cb (CareWindow *self)
 static void
 daemon_store_changed_cb (CareWindow *self)
 {
+  g_autoptr(GError) removed = NULL;
+
+  /* The co-op revoked this tablet and the daemon erased the care log
+   * (docs/privacy.md): nothing about clients stays on screen. */
+  if (self->store != NULL && care_erase_is_removed (self->store_path, NULL))
+    {
+      g_clear_object (&self->store);
+      g_set_error_literal (&removed, CARE_STORE_ERROR, CARE_STORE_ERROR_REMOVED,
+                           _("Its care records were erased from it. To use it again, ask your co-ordinator "
+                             "to enrol it."));
+      show_error (self, removed);
+      return;
+    }
   refresh_pages (self);
 }
 

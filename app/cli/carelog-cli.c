@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "care-erase.h"
 #include "carelog-cli.h"
 
 /* Main -------------------------------------------------------------------- */
@@ -167,7 +168,7 @@ open_store (Cli     *cli,
   path = cli->store_path ? g_strdup (cli->store_path) : care_store_default_path (cli->profile);
   /* Only demo makes a new care log; any other command on a profile or a
    * file that does not exist says so, rather than leaving an empty store. */
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !may_create)
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !may_create && !care_erase_is_removed (path, NULL))
     {
       g_autofree char *dir = g_path_get_dirname (path);
 

@@ -749,6 +749,8 @@ static const struct
   { CARE_SYNC_ERROR_BAD_REQUEST, "not-found" },
   { CARE_SYNC_ERROR_BAD_REQUEST, "method" },
   { CARE_SYNC_ERROR_BAD_REQUEST, "length-required" },
+  { CARE_SYNC_ERROR_REMOVED, "removed" },
+  { CARE_SYNC_ERROR_RETIRED, "retired" },
 };
 
 const char *

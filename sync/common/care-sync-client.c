@@ -37,6 +37,7 @@ typedef enum
   OP_ENROL,
   OP_PUSH,
   OP_PULL,
+  OP_ERASED,
 } Op;
 
 typedef struct
@@ -590,6 +591,9 @@ send_cb (GObject      *source,
         g_task_return_pointer (task, r, (GDestroyNotify) care_pull_result_free);
       }
       break;
+    case OP_ERASED:
+      g_task_return_boolean (task, TRUE);
+      break;
     default:
       g_assert_not_reached ();
     }
@@ -677,6 +681,28 @@ care_sync_client_pull_finish (CareSyncClient *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+care_sync_client_confirm_erased_async (CareSyncClient      *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GBytes) body = g_bytes_new_static ("{}", 2);
+
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  start_request (self, OP_ERASED, "/v1/erased", body, NULL, cancellable, callback, user_data,
+                 care_sync_client_confirm_erased_async);
+}
+
+gboolean
+care_sync_client_confirm_erased_finish (CareSyncClient *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

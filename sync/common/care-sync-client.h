@@ -33,6 +33,8 @@ typedef enum
   CARE_SYNC_ERROR_VERSION,        /* protocol version not supported */
   CARE_SYNC_ERROR_BAD_REQUEST,
   CARE_SYNC_ERROR_SERVER,         /* 5xx */
+  CARE_SYNC_ERROR_REMOVED,        /* revoked with erase: erase the co-op's care data now */
+  CARE_SYNC_ERROR_RETIRED,        /* revoked with retire: deliver what is left, then erase */
 } CareSyncError;
 
 /* What a co-ordinator hands over, one line:
@@ -140,6 +142,16 @@ void            care_sync_client_pull_async   (CareSyncClient      *self,
 CarePullResult *care_sync_client_pull_finish  (CareSyncClient *self,
                                                GAsyncResult   *result,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* A revoked tablet tells the co-op it has erased its care records
+ * (POST /v1/erased, after CARE_SYNC_ERROR_REMOVED or _RETIRED). */
+void            care_sync_client_confirm_erased_async  (CareSyncClient      *self,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean        care_sync_client_confirm_erased_finish (CareSyncClient *self,
+                                                        GAsyncResult   *result,
+                                                        GError        **error);
 
 /* "sha256/<base64>" of the DER certificate: the pin format of the
  * enrolment line. */

@@ -172,6 +172,21 @@ lookup_thread (GTask        *task,
 }
 
 void
+care_key_store_forget (const char *store_path,
+                       const char *device)
+{
+  g_autofree char *path = care_key_store_file_path (store_path);
+  g_autoptr(GError) error = NULL;
+
+  if (use_secret_service ()
+      && !secret_password_clear_sync (key_schema (), NULL, &error,
+                                      "device", device, "store", store_path, NULL)
+      && error != NULL)
+    g_debug ("Could not remove the key from the Secret Service: %s", error->message);
+  g_unlink (path);
+}
+
+void
 care_key_store_save_async (const char          *store_path,
                            const char          *device,
                            const char          *key,

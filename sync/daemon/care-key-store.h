@@ -32,6 +32,11 @@ void      care_key_store_lookup_async  (const char          *store_path,
 char     *care_key_store_lookup_finish (GAsyncResult        *result,
                                         GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Removes the key from the Secret Service and its file (blocks: call it
+ * from a worker thread). */
+void      care_key_store_forget        (const char          *store_path,
+                                        const char          *device);
+
 /* The fallback file's path for a store. */
 char     *care_key_store_file_path     (const char          *store_path) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -8,6 +8,8 @@
 #include "care-config.h"
 #include "care-backoff.h"
 #include "care-enrol.h"
+#include "care-erase.h"
+#include "care-revocation.h"
 #include "care-sync-engine.h"
 #include "care-sync-service.h"
 
@@ -24,7 +26,8 @@ struct _CareSyncService
 {
   CareDbusSyncSkeleton parent_instance;
 
-  CareStore *store;
+  CareStore *store;              /* NULL once removed from the co-op */
+  char *store_path;
   char *profile;
   CareConnectivity *connectivity;
   CareLink link;
@@ -50,6 +53,8 @@ struct _CareSyncService
   gboolean failed;
   gboolean portal_seen;          /* the last round met a captive portal */
   gboolean pull_deferred;
+  gboolean removed;              /* revoked by the co-op: the care log is erased */
+  gboolean erasing;              /* ... and the erasure is still under way */
   GSettings *settings;           /* the app's, when its schema is installed */
   char *error_sentence;
 };
@@ -109,7 +114,11 @@ update_state (CareSyncService *self)
   g_autofree char *clock = NULL;
   const char *sentence = "";
 
-  if (care_store_get_device (self->store) == NULL)
+  if (self->erasing)
+    state = "syncing";
+  else if (self->removed)
+    state = "removed";
+  else if (care_store_get_device (self->store) == NULL)
     state = "not-enrolled";
   else if (self->running)
     state = "syncing";
@@ -122,7 +131,9 @@ update_state (CareSyncService *self)
   else
     state = "idle";
 
-  if (g_str_equal (state, "portal"))
+  if (self->removed && !self->erasing)
+    sentence = care_revocation_sentence ();
+  else if (g_str_equal (state, "portal"))
     sentence = portal_sentence;
   else if (self->error_sentence != NULL)
     sentence = self->error_sentence;
@@ -141,7 +152,9 @@ refresh_counts (CareSyncService *self)
   CareOutboxCounts counts = { 0 };
   g_autoptr(GError) error = NULL;
 
-  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+  if (self->store == NULL)
+    counts = (CareOutboxCounts) { 0 };
+  else if (!care_store_get_outbox_counts (self->store, &counts, &error))
     {
       g_warning ("Cannot count unsent records: %s", error->message);
       return 0;
@@ -218,6 +231,46 @@ release_client (CareSyncService *self)
   g_clear_object (&self->client);
 }
 
+/* Removal from the co-op ----------------------------------------------- */
+
+static void
+erased_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CareSyncService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean confirmed = FALSE;
+
+  if (!care_revocation_erase_finish (result, &confirmed, &error))
+    g_warning ("Could not erase every care record file: %s", error->message);
+  else
+    g_debug ("Care log erased (the co-op %s)", confirmed ? "was told" : "could not be told");
+  g_clear_object (&self->client);
+  self->erasing = FALSE;
+  care_dbus_sync_set_records_pending (CARE_DBUS_SYNC (self), 0);
+  care_dbus_sync_set_records_quarantined (CARE_DBUS_SYNC (self), 0);
+  update_state (self);
+  care_dbus_sync_emit_store_changed (CARE_DBUS_SYNC (self));
+}
+
+/* The co-op revoked this tablet and asked it to erase (at once, or after
+ * delivering everything it held, which the last round did). */
+static void
+erase_care_data (CareSyncService *self)
+{
+  g_debug ("Removed from the co-op: erasing the care log");
+  self->removed = TRUE;
+  self->erasing = TRUE;
+  clear_timers (self);
+  g_clear_handle_id (&self->debounce_id, g_source_remove);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->engine);
+  care_revocation_erase_async (g_steal_pointer (&self->store), self->client, self->cancellable, erased_cb,
+                               g_object_ref (self));
+  update_state (self);
+}
+
 /* Rounds ------------------------------------------------------------------ */
 
 static void
@@ -233,6 +286,11 @@ round_done_cb (GObject      *source,
   ok = care_sync_engine_run_finish (CARE_SYNC_ENGINE (source), result, &report, &error);
   self->running = FALSE;
   g_clear_object (&self->round_cancellable);
+  if (!ok && care_revocation_must_erase (error, self->store))
+    {
+      erase_care_data (self);
+      return;
+    }
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       /* Cancelled because the network went away (or for an enrolment); if
@@ -332,6 +390,8 @@ start_round (CareSyncService *self)
 static void
 request_round (CareSyncService *self)
 {
+  if (self->removed)
+    return;
   if (self->engine == NULL)
     {
       if (!self->loading && care_store_get_device (self->store) != NULL)
@@ -489,6 +549,8 @@ debounce_cb (gpointer user_data)
   gint64 pending;
 
   self->debounce_id = 0;
+  if (self->removed)
+    return G_SOURCE_REMOVE;
   reload_if_enrolled_elsewhere (self);
   pending = refresh_counts (self);
   /* After a failure the backoff timer decides; a new record does not
@@ -527,6 +589,8 @@ watch_store (CareSyncService *self)
   g_autoptr(GFile) dir = g_file_get_parent (file);
   g_autoptr(GError) error = NULL;
 
+  g_free (self->store_basename);
+  g_free (self->wal_basename);
   self->store_basename = g_path_get_basename (path);
   self->wal_basename = g_strconcat (self->store_basename, "-wal", NULL);
   self->monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_NONE, self->cancellable, &error);
@@ -585,9 +649,24 @@ handle_enrol (CareDbusSync          *object,
               const char            *device_name)
 {
   CareSyncService *self = CARE_SYNC_SERVICE (object);
+  g_autoptr(GError) error = NULL;
 
   if (self->running)
     g_cancellable_cancel (self->round_cancellable);
+  if (self->removed)
+    {
+      /* Enrolled again after being removed: a new, empty care log. */
+      care_erase_forget_removal (self->store_path);
+      self->store = care_store_open (self->store_path, &error);
+      if (self->store == NULL)
+        {
+          g_dbus_method_invocation_return_error_literal (invocation, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
+                                                         error->message);
+          return G_DBUS_METHOD_INVOCATION_HANDLED;
+        }
+      self->removed = FALSE;
+      watch_store (self);
+    }
   g_object_set_data_full (G_OBJECT (invocation), "care-service", g_object_ref (self),
                           g_object_unref);
   care_enrol_async (self->store, line, device_name, self->cancellable, enrolled_cb,
@@ -632,6 +711,7 @@ care_sync_service_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_free (self->store_path);
   g_free (self->profile);
   g_free (self->store_basename);
   g_free (self->wal_basename);
@@ -690,16 +770,20 @@ care_sync_service_init (CareSyncService *self)
 
 CareSyncService *
 care_sync_service_new (CareStore        *store,
+                       const char       *store_path,
                        const char       *profile,
                        CareConnectivity *connectivity)
 {
   CareSyncService *self;
 
-  g_return_val_if_fail (CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (store == NULL || CARE_IS_STORE (store), NULL);
+  g_return_val_if_fail (store_path != NULL, NULL);
   g_return_val_if_fail (CARE_IS_CONNECTIVITY (connectivity), NULL);
 
   self = g_object_new (CARE_TYPE_SYNC_SERVICE, NULL);
-  self->store = g_object_ref (store);
+  self->store = store ? g_object_ref (store) : NULL;
+  self->store_path = g_strdup (store_path);
+  self->removed = store == NULL;
   self->profile = g_strdup (profile ? profile : "");
   self->connectivity = g_object_ref (connectivity);
   return self;
@@ -713,23 +797,26 @@ care_sync_service_start (CareSyncService *self)
   g_return_if_fail (CARE_IS_SYNC_SERVICE (self));
 
   care_dbus_sync_set_profile (CARE_DBUS_SYNC (self), self->profile);
-  offset = care_store_get_meta (self->store, "clock_offset_ms");
-  if (offset != NULL)
+  if (!self->removed)
     {
-      gint64 ms = g_ascii_strtoll (offset, NULL, 10);
+      offset = care_store_get_meta (self->store, "clock_offset_ms");
+      if (offset != NULL)
+        {
+          gint64 ms = g_ascii_strtoll (offset, NULL, 10);
 
-      care_dbus_sync_set_clock_offset (CARE_DBUS_SYNC (self), ms);
-      care_dbus_sync_set_clock_warning (CARE_DBUS_SYNC (self), ABS (ms) > CLOCK_WARNING_MS);
+          care_dbus_sync_set_clock_offset (CARE_DBUS_SYNC (self), ms);
+          care_dbus_sync_set_clock_warning (CARE_DBUS_SYNC (self), ABS (ms) > CLOCK_WARNING_MS);
+        }
+      refresh_counts (self);
+      watch_store (self);
     }
-  refresh_counts (self);
-  watch_store (self);
   watch_settings (self);
   g_signal_connect_object (self->connectivity, "changed",
                            G_CALLBACK (connectivity_changed_cb), self, G_CONNECT_SWAPPED);
   self->link = care_connectivity_get_link (self->connectivity);
   self->metered = care_connectivity_get_metered (self->connectivity);
   update_state (self);
-  if (care_store_get_device (self->store) != NULL)
+  if (!self->removed && care_store_get_device (self->store) != NULL)
     load_client (self);
 }
 

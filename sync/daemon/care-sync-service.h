@@ -22,7 +22,10 @@ G_BEGIN_DECLS
 #define CARE_TYPE_SYNC_SERVICE (care_sync_service_get_type ())
 G_DECLARE_FINAL_TYPE (CareSyncService, care_sync_service, CARE, SYNC_SERVICE, CareDbusSyncSkeleton)
 
+/* store is NULL when this tablet was removed from the co-op (its care log
+ * erased): the service then only says so, until it is enrolled again. */
 CareSyncService *care_sync_service_new        (CareStore        *store,
+                                               const char       *store_path,
                                                const char       *profile,
                                                CareConnectivity *connectivity) G_GNUC_WARN_UNUSED_RESULT;
 /* Reads the enrolment (key lookup is asynchronous) and starts scheduling. */

@@ -11,6 +11,8 @@
 #include "care-config.h"
 #include "care-connectivity.h"
 #include "care-enrol.h"
+#include "care-erase.h"
+#include "care-revocation.h"
 #include "care-sync-engine.h"
 #include "care-sync-service.h"
 #include "care-syncd.h"
@@ -20,11 +22,13 @@
 typedef struct
 {
   GMainLoop *loop;
-  CareStore *store;
+  CareStore *store;               /* NULL when this tablet was removed from the co-op */
+  const char *store_path;
   char *profile;
   CareConnectivity *connectivity;
   CareSyncService *service;
   CareSyncEngine *engine;
+  CareSyncClient *client;
   int status;
 } Daemon;
 
@@ -67,6 +71,22 @@ enrol_done_cb (GObject      *source,
 /* --once ------------------------------------------------------------------ */
 
 static void
+once_erased_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!care_revocation_erase_finish (result, NULL, &error))
+    g_printerr ("%s\n", error->message);
+  else
+    g_printerr ("%s\n", care_revocation_sentence ());
+  daemon->status = 1;
+  g_main_loop_quit (daemon->loop);
+}
+
+static void
 once_done_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
@@ -87,7 +107,14 @@ once_done_cb (GObject      *source,
                     offset < 0 ? "ahead of" : "behind");
     }
 
-  if (!care_sync_engine_run_finish (daemon->engine, result, &report, &error))
+  if (!care_sync_engine_run_finish (daemon->engine, result, &report, &error)
+      && care_revocation_must_erase (error, daemon->store))
+    {
+      g_clear_object (&daemon->engine);
+      care_revocation_erase_async (g_steal_pointer (&daemon->store), daemon->client, NULL, once_erased_cb, daemon);
+      return;
+    }
+  if (error != NULL)
     {
       g_autofree char *sentence = care_sync_error_to_sentence (error);
 
@@ -125,6 +152,7 @@ once_client_cb (GObject      *source,
       return;
     }
   daemon->engine = care_sync_engine_new (daemon->store, client);
+  daemon->client = g_steal_pointer (&client);
   care_sync_engine_run_async (daemon->engine, TRUE, NULL, once_done_cb, daemon);
 }
 
@@ -139,7 +167,11 @@ bus_acquired_cb (GDBusConnection *connection,
   g_autoptr(GError) error = NULL;
 
   daemon->connectivity = care_connectivity_new ();
-  daemon->service = care_sync_service_new (daemon->store, daemon->profile, daemon->connectivity);
+  daemon->service = care_sync_service_new (daemon->store, daemon->store_path, daemon->profile,
+                                           daemon->connectivity);
+  /* The service holds the care log from now on (and lets it go if the
+   * co-op removes this tablet). */
+  g_clear_object (&daemon->store);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (daemon->service), connection,
                                          OBJECT_PATH, &error))
     {
@@ -250,12 +282,18 @@ care_syncd_main (int    argc,
   if (store_path == NULL)
     store_path = care_store_default_path (profile);
 
+  /* Enrolling again after the co-op removed this tablet starts a new care log. */
+  if (enrol_line != NULL)
+    care_erase_forget_removal (store_path);
   daemon.store = care_store_open (store_path, &error);
-  if (daemon.store == NULL)
+  /* A removed tablet's service still runs, to say so to the app. */
+  if (daemon.store == NULL
+      && !(g_error_matches (error, CARE_STORE_ERROR, CARE_STORE_ERROR_REMOVED) && !once && enrol_line == NULL))
     {
       g_printerr ("%s\n", error->message);
       return 1;
     }
+  daemon.store_path = store_path;
 
   loop = g_main_loop_new (NULL, FALSE);
   daemon.loop = loop;
@@ -280,6 +318,7 @@ care_syncd_main (int    argc,
   g_clear_object (&daemon.service);
   g_clear_object (&daemon.connectivity);
   g_clear_object (&daemon.engine);
+  g_clear_object (&daemon.client);
   g_clear_object (&daemon.store);
   return daemon.status;
 }

@@ -43,7 +43,7 @@ static const char usage_text[] =
   "  carelog-server rota import DIR FILE.csv   (CSV with a header: schedule,client,carer,start,minutes,service;\n"
   "                 all lines are imported or none)\n"
   "  carelog-server device enrol DIR MEMBER [--expires HOURS] [--url URL] [--pin PIN]\n"
-  "  carelog-server device revoke DIR DEVICE\n"
+  "  carelog-server device revoke DIR DEVICE [--retire | --erase]   (retire: deliver, then erase; the default)\n"
   "  carelog-server device list DIR\n"
   "  carelog-server backup DIR FILE\n"
   "  carelog-server restore DIR FILE   (with the server stopped)\n"
@@ -54,6 +54,27 @@ fail (GError *error)
 {
   g_printerr ("carelog-server: %s\n", error->message);
   return 1;
+}
+
+/* A tablet's state in “device list”: active; revoked before erasing
+ * existed (refused only); erasing or retiring (ordered at its next contact);
+ * erased or retired (it confirmed it erased the co-op's care records, at
+ * once or after delivering them). */
+static const char *
+device_state (const CareDeviceInfo *d)
+{
+  if (!d->revoked)
+    return "active";
+  switch (d->revoke_mode)
+    {
+    case CARE_REVOKE_ERASE:
+      return d->erased ? "erased" : "erasing";
+    case CARE_REVOKE_RETIRE:
+      return d->erased ? "retired" : "retiring";
+    case CARE_REVOKE_REFUSE:
+    default:
+      return "revoked";
+    }
 }
 
 static int
@@ -1246,10 +1267,13 @@ cmd_device (int argc, char **argv)
 {
   int hours = 72;
   g_autofree char *url = NULL, *pin = NULL;
+  gboolean erase = FALSE, retire = FALSE;
   GOptionEntry entries[] = {
     { "expires", 0, 0, G_OPTION_ARG_INT, &hours, NULL, NULL },
     { "url", 0, 0, G_OPTION_ARG_STRING, &url, NULL, NULL },
     { "pin", 0, 0, G_OPTION_ARG_STRING, &pin, NULL, NULL },
+    { "erase", 0, 0, G_OPTION_ARG_NONE, &erase, NULL, NULL },
+    { "retire", 0, 0, G_OPTION_ARG_NONE, &retire, NULL, NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -1300,9 +1324,22 @@ cmd_device (int argc, char **argv)
     }
   if (g_str_equal (argv[1], "revoke") && argc == 4)
     {
-      if (!store->vtable->revoke_device (store, argv[3], &error))
+      CareRevokeMode mode = erase ? CARE_REVOKE_ERASE : CARE_REVOKE_RETIRE;
+
+      if (erase && retire)
+        {
+          g_printerr ("carelog-server: choose one: --retire (deliver, then erase) or --erase (erase at once).\n");
+          return 2;
+        }
+      if (!store->vtable->revoke_device (store, argv[3], mode, &error))
         return fail (error);
-      g_print ("Device %s revoked: its next request is refused.\n", argv[3]);
+      if (mode == CARE_REVOKE_ERASE)
+        g_print ("Device %s revoked: at its next contact it erases the co-op's care records, including any "
+                 "it has not delivered; “device list” shows when it has.\n", argv[3]);
+      else
+        g_print ("Device %s revoked: at its next contact it delivers the records it still holds, then erases "
+                 "the co-op's care records; “device list” shows when it has. For a lost or stolen tablet, "
+                 "revoke with --erase instead.\n", argv[3]);
       return 0;
     }
   if (g_str_equal (argv[1], "list") && argc == 3)
@@ -1326,7 +1363,7 @@ cmd_device (int argc, char **argv)
             }
           g_print ("%-22s %-16s %-13s %-8s %-20s %10" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "  %s\n",
                    d->device, d->member, care_role_to_string (d->role) ?: "?",
-                   d->revoked ? "revoked" : "active", contact ? contact : "never",
+                   device_state (d), contact ? contact : "never",
                    d->acked_seq, d->pending, d->rejected, d->name);
         }
       return 0;

@@ -22,7 +22,7 @@
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -99,6 +99,10 @@ static const char *schema[] = {
   "  expires INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE rejections (device TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT, code TEXT NOT NULL,"
   "  message TEXT NOT NULL, at INTEGER NOT NULL);",
+  /* 2: what a revoked tablet does at its next contact (erase at once, or
+   * retire: deliver, then erase), and when it confirmed the erasure. */
+  "ALTER TABLE devices ADD COLUMN revoke_mode TEXT;"
+  "ALTER TABLE devices ADD COLUMN erased INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* ---- helpers ---- */
@@ -529,16 +533,59 @@ auth_clear (Auth *auth)
   g_clear_pointer (&auth->member_name, g_free);
 }
 
+static const char *const revoke_modes[] = { [CARE_REVOKE_ERASE] = "erase", [CARE_REVOKE_RETIRE] = "retire" };
+
+static CareRevokeMode
+revoke_mode_from_string (const char *mode)
+{
+  if (g_strcmp0 (mode, revoke_modes[CARE_REVOKE_ERASE]) == 0)
+    return CARE_REVOKE_ERASE;
+  if (g_strcmp0 (mode, revoke_modes[CARE_REVOKE_RETIRE]) == 0)
+    return CARE_REVOKE_RETIRE;
+  return CARE_REVOKE_REFUSE;
+}
+
+/* A revoked tablet is refused with what it must do: erase at once, or
+ * (retire) deliver what it still holds, then erase. A retiring tablet may
+ * still push (delivering is what it is asked to do); everything else is
+ * refused. */
+static gboolean
+refuse_revoked (CareRevokeMode mode,
+                gboolean       pushing,
+                GError       **error)
+{
+  switch (mode)
+    {
+    case CARE_REVOKE_ERASE:
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REMOVED,
+                           "This tablet was removed from the co-op: it erases the co-op's care records now.");
+      return TRUE;
+    case CARE_REVOKE_RETIRE:
+      if (pushing)
+        return FALSE;
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_RETIRED,
+                           "This tablet was removed from the co-op: it sends the records it still holds, "
+                           "then erases the co-op's care records.");
+      return TRUE;
+    case CARE_REVOKE_REFUSE:
+    default:
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "This tablet was revoked by the co-op: ask your co-ordinator to enrol it again.");
+      return TRUE;
+    }
+}
+
 static gboolean
 authenticate (Conn       *conn,
               const char *device,
               const char *key,
+              gboolean    pushing,
               Auth       *auth,
               GError    **error)
 {
   sqlite3_stmt *s = stmt (conn, "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role,"
-                                " m.active, m.scope_version FROM devices d JOIN members m ON m.member = d.member"
-                                " WHERE d.device = ?1");
+                                " m.active, m.scope_version, d.revoke_mode FROM devices d"
+                                " JOIN members m ON m.member = d.member WHERE d.device = ?1");
   g_autofree char *hash = care_server_sha256_hex (key ? key : "");
   gboolean ok;
 
@@ -559,11 +606,10 @@ authenticate (Conn       *conn,
                            "The co-op server refused this tablet's key: ask your co-ordinator to enrol it again.");
       return FALSE;
     }
-  if (sqlite3_column_int64 (s, 1) != 0)
+  if (sqlite3_column_int64 (s, 1) != 0
+      && refuse_revoked (revoke_mode_from_string ((const char *) sqlite3_column_text (s, 8)), pushing, error))
     {
       sqlite3_reset (s);
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
-                           "This tablet was revoked by the co-op: ask your co-ordinator to enrol it again.");
       return FALSE;
     }
   if (sqlite3_column_int (s, 6) == 0)
@@ -682,7 +728,7 @@ push_one (Conn        *conn,
   gint64 k, received = now_ms ();
   sqlite3_stmt *s;
 
-  if (!authenticate (conn, job->device, job->key, &auth, &job->error))
+  if (!authenticate (conn, job->device, job->key, TRUE, &auth, &job->error))
     return TRUE;
   k = auth.acked_seq;
   job->acked_seq = k;
@@ -970,7 +1016,7 @@ pull_in_transaction (SqliteStore           *self,
   Prefetch *hit = NULL;
   g_autofree char *next = NULL;
 
-  if (!authenticate (conn, device, key, &auth, error))
+  if (!authenticate (conn, device, key, FALSE, &auth, error))
     return FALSE;
   *server_acked = auth.acked_seq;
   whole = auth.role != CARE_ROLE_CARER;
@@ -1425,16 +1471,19 @@ sqlite_create_enrolment (CareServerStore *store,
 static gboolean
 sqlite_revoke_device (CareServerStore *store,
                       const char      *device,
+                      CareRevokeMode   mode,
                       GError         **error)
 {
   SqliteStore *self = (SqliteStore *) store;
   sqlite3_stmt *s;
   gboolean ok;
 
+  g_return_val_if_fail (mode == CARE_REVOKE_ERASE || mode == CARE_REVOKE_RETIRE, FALSE);
   g_mutex_lock (&self->write_lock);
-  s = stmt (self->writer, "UPDATE devices SET revoked = ?2 WHERE device = ?1 AND revoked = 0");
+  s = stmt (self->writer, "UPDATE devices SET revoked = ?2, revoke_mode = ?3 WHERE device = ?1 AND revoked = 0");
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, now_ms ());
+  bind_text (s, 3, revoke_modes[mode]);
   ok = sqlite3_step (s) == SQLITE_DONE && sqlite3_changes (self->writer->db) == 1;
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
@@ -1453,6 +1502,41 @@ sqlite_revoke_device (CareServerStore *store,
   return TRUE;
 }
 
+static gboolean
+sqlite_confirm_erased (CareServerStore *store,
+                       const char      *device,
+                       const char      *key,
+                       GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  g_autofree char *hash = care_server_sha256_hex (key ? key : "");
+  sqlite3_stmt *s;
+  gboolean ok = FALSE;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT key_hash, revoked FROM devices WHERE device = ?1");
+  bind_text (s, 1, device);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    ok = care_protocol_equal_constant_time ((const char *) sqlite3_column_text (s, 0), hash)
+         && sqlite3_column_int64 (s, 1) != 0;
+  sqlite3_reset (s);
+  if (ok)
+    {
+      s = stmt (self->writer, "UPDATE devices SET erased = ?2 WHERE device = ?1 AND erased = 0");
+      bind_text (s, 1, device);
+      sqlite3_bind_int64 (s, 2, now_ms ());
+      ok = sqlite3_step (s) == SQLITE_DONE;
+      sqlite3_reset (s);
+      if (!ok)
+        sql_failed (self->writer, error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER, "Cannot record the erasure");
+    }
+  else
+    g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                         "Only a revoked tablet, with its own key, can say it has erased its care records.");
+  g_mutex_unlock (&self->write_lock);
+  return ok;
+}
+
 static GPtrArray *
 sqlite_list_devices (CareServerStore *store,
                      GError         **error)
@@ -1463,7 +1547,7 @@ sqlite_list_devices (CareServerStore *store,
 
   g_mutex_lock (&self->write_lock);
   s = stmt (self->writer, "SELECT d.device, d.member, d.name, m.role, d.revoked, d.enrolled, d.last_contact,"
-                          " d.acked_seq, d.pulled_pos, d.rejected FROM devices d"
+                          " d.acked_seq, d.pulled_pos, d.rejected, d.revoke_mode, d.erased FROM devices d"
                           " LEFT JOIN members m ON m.member = d.member ORDER BY d.member, d.enrolled");
   while (sqlite3_step (s) == SQLITE_ROW)
     {
@@ -1479,6 +1563,8 @@ sqlite_list_devices (CareServerStore *store,
       info->last_contact = sqlite3_column_int64 (s, 6);
       info->acked_seq = sqlite3_column_int64 (s, 7);
       info->rejected = sqlite3_column_int64 (s, 9);
+      info->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 10));
+      info->erased = sqlite3_column_int64 (s, 11);
       if (info->role == CARE_ROLE_CARER)
         {
           count_carer = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE NOT_OWN);
@@ -1659,7 +1745,9 @@ sqlite_authenticate (CareServerStore *store,
 
   if (conn == NULL)
     return FALSE;
-  ok = authenticate (conn, device, key, &auth, error);
+  /* Before the body is read: a tablet revoked to retire passes (it may
+   * push, and say it erased); its pull is refused by the pull itself. */
+  ok = authenticate (conn, device, key, TRUE, &auth, error);
   auth_clear (&auth);
   g_async_queue_push (self->readers, conn);
   return ok;
@@ -1680,6 +1768,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .client_exists = sqlite_client_exists,
   .create_enrolment = sqlite_create_enrolment,
   .revoke_device = sqlite_revoke_device,
+  .confirm_erased = sqlite_confirm_erased,
   .list_devices = sqlite_list_devices,
   .get_meta = sqlite_get_meta,
   .set_meta = sqlite_set_meta,

@@ -51,6 +51,14 @@ typedef struct
   guint accepted, duplicates, rejected;
 } CarePushJob;
 
+/* What a revoked tablet does at its next contact (docs/privacy.md). */
+typedef enum
+{
+  CARE_REVOKE_REFUSE,     /* revoked before erasing existed: only refused */
+  CARE_REVOKE_ERASE,      /* erase the co-op's care data at once */
+  CARE_REVOKE_RETIRE,     /* deliver what it still holds, then erase */
+} CareRevokeMode;
+
 typedef struct
 {
   char *device;
@@ -58,6 +66,8 @@ typedef struct
   char *name;
   CareRole role;
   gboolean revoked;
+  CareRevokeMode revoke_mode;
+  gint64 erased;          /* when the tablet confirmed it erased the co-op's data; 0 = not yet */
   gint64 enrolled;
   gint64 last_contact;
   gint64 acked_seq;
@@ -148,7 +158,13 @@ struct _CareServerStoreVTable
                                  GError         **error);
   gboolean  (*revoke_device) (CareServerStore *self,
                               const char      *device,
+                              CareRevokeMode   mode,
                               GError         **error);
+  /* A revoked tablet says it has erased the co-op's care data. */
+  gboolean  (*confirm_erased) (CareServerStore *self,
+                               const char      *device,
+                               const char      *key,
+                               GError         **error);
   GPtrArray *(*list_devices) (CareServerStore *self,
                               GError         **error);
   char     *(*get_meta)      (CareServerStore *self,

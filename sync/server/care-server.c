@@ -55,6 +55,7 @@ typedef enum
   JOB_PULL,
   JOB_ENROL,
   JOB_TOUCH,
+  JOB_ERASED,
   JOB_STOP,
 } JobKind;
 
@@ -343,6 +344,8 @@ status_for_error (const GError *error,
   switch (error->code)
     {
     case CARE_SYNC_ERROR_UNAUTHORIZED: return 401;
+    case CARE_SYNC_ERROR_REMOVED: return 401;
+    case CARE_SYNC_ERROR_RETIRED: return 401;
     case CARE_SYNC_ERROR_ENROLMENT: return 403;
     case CARE_SYNC_ERROR_FORBIDDEN: return 403;
     case CARE_SYNC_ERROR_CURSOR_INVALID: return 409;
@@ -451,6 +454,10 @@ build_answer (Job *job)
           g_string_append_c (body, '}');
           detail = g_strdup_printf ("enrolled %s for %s", job->enrol->device, job->enrol->member);
           break;
+        case JOB_ERASED:
+          g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT "}", now_ms ());
+          detail = g_strdup ("revoked tablet confirmed its erasure");
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -514,6 +521,10 @@ writer_thread (gpointer data)
               job->enrol = self->store->vtable->enrol (self->store, job->code, job->name, &job->error);
               finish_job (job);
               break;
+            case JOB_ERASED:
+              self->store->vtable->confirm_erased (self->store, job->device, job->key, &job->error);
+              finish_job (job);
+              break;
             case JOB_TOUCH:
               self->store->vtable->touch (self->store, job->device, job->server_acked);
               job_free (job);
@@ -567,6 +578,10 @@ decoder_func (gpointer data,
       if (job->pull == NULL)
         break;
       g_thread_pool_push (self->readers, job, NULL);
+      return;
+    case JOB_ERASED:
+      /* A revoked tablet's last word (docs/privacy.md): the body says nothing. */
+      g_async_queue_push (self->write_queue, job);
       return;
     case JOB_ENROL:
       {
@@ -964,6 +979,7 @@ begin_request (CareServer *self,
   gboolean is_push = g_str_equal (path, "/v1/push");
   gboolean is_pull = g_str_equal (path, "/v1/pull");
   gboolean is_enrol = g_str_equal (path, "/v1/enrol");
+  gboolean is_erased = g_str_equal (path, "/v1/erased");
   HeaderCheck check = { 0 };
   guint64 length = 0;
   g_autoptr(Job) job = NULL;
@@ -1013,7 +1029,7 @@ begin_request (CareServer *self,
       respond (req, 200, body, FALSE);
       return;
     }
-  if (!is_push && !is_pull && !is_enrol)
+  if (!is_push && !is_pull && !is_enrol && !is_erased)
     {
       if (anonymous_allowed (self, req))
         respond_error (req, NULL, 404, "not-found",
@@ -1058,7 +1074,7 @@ begin_request (CareServer *self,
     }
   else
     {
-      job->kind = is_push ? JOB_PUSH : JOB_PULL;
+      job->kind = is_push ? JOB_PUSH : is_pull ? JOB_PULL : JOB_ERASED;
       if (!parse_authorization (req, &job->device, &job->key))
         {
           refuse_anonymous (self, req, NULL, 401, "unauthorized",
@@ -1067,15 +1083,19 @@ begin_request (CareServer *self,
         }
       /* The key first: nothing of a body is read, let alone decompressed
        * or parsed, for a device that is not who it says. */
-      if (!self->store->vtable->authenticate (self->store, job->device, job->key, &error))
+      if (!self->store->vtable->authenticate (self->store, job->device, job->key, &error)
+          && !(is_erased && g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REMOVED)))
         {
-          if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED))
-            refuse_anonymous (self, req, job->device, 401, "unauthorized", error->message);
+          /* A revoked tablet is told what to do: erase at once ("removed"). */
+          if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED)
+              || g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REMOVED))
+            refuse_anonymous (self, req, job->device, 401, care_sync_error_to_code (error->code), error->message);
           else
             respond_and_close (req, job->device, 503, "unavailable",
                                "The co-op server cannot read its database just now; try again in a minute.", -1, 5);
           return;
         }
+      g_clear_error (&error);
       wait = take_token (self->device_buckets, job->device, self->options.rate, self->options.burst);
       if (wait > 0)
         {

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "care-erase.h"
 #include "care-sync-indicator.h"
 #include "care-test-util.h"
 #include "care-ui-util.h"
@@ -124,6 +125,16 @@ sync_now_called (gpointer data)
   return calls != NULL && g_variant_n_children (calls) > 0;
 }
 
+static gboolean
+shows_removed (gpointer data)
+{
+  GtkWidget *root = data;
+  g_autofree char *text = care_test_text_of (root);
+
+  return g_strcmp0 (care_window_get_screen (CARE_WINDOW (root)), "error") == 0
+         && strstr (text, "This tablet was removed from the co-op") != NULL;
+}
+
 static void
 test_states (void)
 {
@@ -165,6 +176,21 @@ test_states (void)
   gtk_widget_activate_action (indicator, "sync.now", NULL);
   care_test_wait (sync_now_called, NULL, 30, "SyncNow to be called");
   wait_for_text (root, "sync-summary", "Syncing");
+
+  /* The co-op revoked the tablet and the daemon erased its care log: the
+   * window says so and shows nothing about clients. */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (care_erase_profile (path, &error));
+    g_assert_no_error (error);
+    set_property ("LastError", g_variant_new_string ("This tablet was removed from the co-op: its care records were erased from it."));
+    set_property ("State", g_variant_new_string ("removed"));
+    call_mock ("org.freedesktop.DBus.Mock", "EmitSignal",
+               g_variant_new ("(sss@av)", IFACE, "StoreChanged", "", g_variant_new_array (G_VARIANT_TYPE_VARIANT, NULL, 0)));
+    wait_for_text (root, "sync-summary", "Removed from the co-op");
+    care_test_wait (shows_removed, window, 30, "the window to say the tablet was removed");
+  }
 
   /* The daemon goes away: the header says so. */
   g_subprocess_force_exit (mock);

@@ -7,6 +7,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import signal
+import sqlite3
 import stat
 import sys
 
@@ -71,6 +73,146 @@ def scenario_modes():
     backup are all 0600 in 0700 folders."""
     modes(0o022)
     modes(0o000)
+
+
+CLIENT_NAME = 'Margaret Hollis'
+
+
+def files_naming(top, needle):
+    """The files under top whose bytes contain needle (UTF-8)."""
+    found = []
+    for path, dirs, names in os.walk(top):
+        for name in names:
+            with open(os.path.join(path, name), 'rb') as f:
+                if needle.encode() in f.read():
+                    found.append(os.path.join(path, name))
+    return found
+
+
+def revoked_world(name):
+    """A server, a client with a name to look for, and a carer's tablet with
+    three records it has not delivered yet (offline)."""
+    world = World(name, connectivity='none')
+    try:
+        server = world.start_server()
+        client = server.client(CLIENT_NAME)
+        member = server.member('Ruth Revoked')
+        server.assign(client, member)
+        tablet = world.device('tablet', member).enrol(server)
+        tablet.cli('sync')    # the roster, with the client's name, reaches the tablet
+        tablet.make_records(3, client)
+        tablet.daemon.start()
+        check(tablet.daemon.prop('RecordsPending') == 3, 'three records wait to be delivered')
+        profile = os.path.dirname(tablet.path)
+        check(files_naming(profile, CLIENT_NAME), "the profile holds the client's name before")
+        return world, server, tablet, profile
+    except Exception:
+        world.failed = True
+        world.close()
+        raise
+
+
+def device_state(server, device):
+    for line in server.run('device list').splitlines():
+        if line.startswith(device):
+            return line.split()[3]
+    raise TestFailure('%s is not in device list' % device)
+
+
+def check_erased(world, tablet, profile):
+    wait_until('the daemon says the tablet was removed', lambda: tablet.daemon.prop('State') == 'removed')
+    check('removed from the co-op' in tablet.daemon.prop('LastError'),
+          'LastError: %s' % tablet.daemon.prop('LastError'))
+    left = files_naming(world.env['CARELOG_DATA_DIR'], CLIENT_NAME)
+    check(not left, "files still holding the client's name: %s" % left)
+    check(not os.path.exists(tablet.path), 'the care log is gone')
+    check(not os.path.exists(os.path.join(profile, 'device-key')), 'the key file is gone')
+    r = tablet.cli('today', check=False)
+    check(r.returncode != 0 and 'removed from the co-op' in r.stderr,
+          'the command-line tool says the tablet was removed: %s' % r.stderr)
+    log('left in the profile: %s' % sorted(os.listdir(profile)))
+
+
+def scenario_revoke_erase():
+    """Revoked with --erase while offline: at its first contact the tablet
+    erases everything (its three undelivered records too, as chosen), no file
+    of the profile holds the client's name, the co-op sees "erased"."""
+    world, server, tablet, profile = revoked_world('revoke-erase')
+    try:
+        out = server.run('device revoke', tablet.device_id, '--erase')
+        check('erases' in out, out)
+        check(device_state(server, tablet.device_id) == 'erasing', 'erasing before contact')
+        world.nm.set('full')
+        check_erased(world, tablet, profile)
+        wait_until('the co-op heard of the erasure', lambda: device_state(server, tablet.device_id) == 'erased')
+        check(server.count(tablet.device_id)[0] == 0, 'erased at once: nothing was delivered')
+        # Enrolled again, it starts afresh.
+        tablet.enrol(server)
+        check(tablet.store.counts() == (0, 0, 0), 'a new, empty care log')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_revoke_retire():
+    """Revoked with the default (retire) while offline: at its first contact
+    the tablet delivers its three records, then erases; "retired"."""
+    world, server, tablet, profile = revoked_world('revoke-retire')
+    try:
+        out = server.run('device revoke', tablet.device_id)
+        check('delivers' in out, out)
+        check(device_state(server, tablet.device_id) == 'retiring', 'retiring before contact')
+        world.nm.set('full')
+        check_erased(world, tablet, profile)
+        wait_until('the co-op heard of the erasure', lambda: device_state(server, tablet.device_id) == 'retired')
+        check(server.count(tablet.device_id)[0] == 3, 'all three records were delivered before the erasure')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_revoke_cli():
+    """Without a daemon running, `carelog-cli sync` meets the revocation
+    (erase at once): it erases the care log and says so."""
+    world, server, tablet, profile = revoked_world('revoke-cli')
+    try:
+        tablet.daemon.kill(signal.SIGTERM)
+        server.run('device revoke', tablet.device_id, '--erase')
+        r = tablet.cli('sync', check=False)
+        check(r.returncode != 0 and 'removed from the co-op' in r.stderr, 'sync says: %s' % r.stderr)
+        left = files_naming(world.env['CARELOG_DATA_DIR'], CLIENT_NAME)
+        check(not left, "files still holding the client's name: %s" % left)
+        check(device_state(server, tablet.device_id) == 'erased', 'device list says erased')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_revoke_refused():
+    """A refusal that is not a revocation with a choice (an old-style
+    revocation) erases nothing: the records stay, waiting."""
+    world, server, tablet, profile = revoked_world('revoke-refused')
+    try:
+        db = sqlite3.connect(os.path.join(server.dir, 'carelog.db'), timeout=10)
+        db.execute('UPDATE devices SET revoked = 1, revoke_mode = NULL WHERE device = ?', (tablet.device_id,))
+        db.commit()
+        db.close()
+        world.nm.set('full')
+        wait_until('refused', lambda: tablet.daemon.prop('State') == 'error')
+        check(tablet.daemon.prop('RecordsPending') == 3, 'still waiting')
+        check(files_naming(profile, CLIENT_NAME), 'nothing erased')
+        check(device_state(server, tablet.device_id) == 'revoked', 'device list says revoked')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
 
 
 SCENARIOS = {name[len('scenario_'):].replace('_', '-'): fn
