@@ -104,12 +104,14 @@ care_server_journal_enrolled (const char  *dir,
 gboolean
 care_server_journal_revoked (const char  *dir,
                              const char  *device,
+                             const char  *mode,
                              gint64       at,
                              GError     **error)
 {
   g_autoptr(JsonBuilder) b = begin (CARE_JOURNAL_REVOKED, at);
 
   add_string (b, "device", device);
+  add_string (b, "mode", mode);
   json_builder_end_object (b);
   return append (dir, b, error);
 }
@@ -161,6 +163,7 @@ parse_line (const char *line)
   e->member = dup_member (o, "member");
   e->name = dup_member (o, "name");
   e->key_hash = dup_member (o, "key_hash");
+  e->mode = dup_member (o, "mode");
   e->coop_seq = json_object_get_int_member_with_default (o, "coop_seq", 0);
   if ((e->kind != CARE_JOURNAL_RESTORED && e->device == NULL)
       || (e->kind == CARE_JOURNAL_ENROLLED && (e->member == NULL || e->key_hash == NULL)))
@@ -205,5 +208,6 @@ care_journal_entry_free (CareJournalEntry *entry)
   g_free (entry->member);
   g_free (entry->name);
   g_free (entry->key_hash);
+  g_free (entry->mode);
   g_free (entry);
 }

@@ -33,6 +33,7 @@ typedef struct
   char *member;       /* enrolled */
   char *name;         /* enrolled: the tablet's name */
   char *key_hash;     /* enrolled */
+  char *mode;         /* revoked: "erase" or "retire" (docs/privacy.md); NULL from older journals */
   gint64 at;          /* ms since 1970 */
   gint64 coop_seq;    /* restored: where the co-op's numbering went on */
 } CareJournalEntry;
@@ -46,6 +47,7 @@ gboolean   care_server_journal_enrolled (const char  *dir,
                                          GError     **error);
 gboolean   care_server_journal_revoked  (const char  *dir,
                                          const char  *device,
+                                         const char  *mode,
                                          gint64       at,
                                          GError     **error);
 gboolean   care_server_journal_restored (const char  *dir,

@@ -1494,7 +1494,7 @@ sqlite_revoke_device (CareServerStore *store,
       return FALSE;
     }
   /* So that a restore from an older backup revokes it again. */
-  if (!care_server_journal_revoked (self->dir, device, now_ms (), error))
+  if (!care_server_journal_revoked (self->dir, device, revoke_modes[mode], now_ms (), error))
     {
       g_prefix_error (error, "Device %s is revoked, but a restore from an older backup would let it in again: ", device);
       return FALSE;
@@ -1946,9 +1946,10 @@ readmit_devices (Conn       *conn,
         }
       else if (e->kind == CARE_JOURNAL_REVOKED)
         {
-          s = stmt (conn, "UPDATE devices SET revoked = ?2 WHERE device = ?1 AND revoked = 0");
+          s = stmt (conn, "UPDATE devices SET revoked = ?2, revoke_mode = ?3 WHERE device = ?1 AND revoked = 0");
           bind_text (s, 1, e->device);
           sqlite3_bind_int64 (s, 2, MAX (e->at, 1));
+          bind_text (s, 3, e->mode);
           if (sqlite3_step (s) != SQLITE_DONE)
             return FALSE;
           revoked += sqlite3_changes (conn->db);
