@@ -432,6 +432,52 @@ check_task_answered (JsonObject *body,
   return TRUE;
 }
 
+/* The care log's order: (hlc, device, seq). */
+static int
+log_order (const CareEvent *a,
+           const CareEvent *b)
+{
+  int c;
+
+  if (a->hlc != b->hlc)
+    return a->hlc < b->hlc ? -1 : 1;
+  c = g_strcmp0 (a->device, b->device);
+  if (c != 0)
+    return c;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+gboolean
+care_event_check_task_change (const CareEvent *answer,
+                              GPtrArray       *visit_events,
+                              GError         **error)
+{
+  const char *task = json_object_get_string_member_with_default (answer->body, "task", NULL);
+  gboolean done = json_object_get_boolean_member_with_default (answer->body, "done", FALSE);
+  const CareEvent *previous = NULL;
+  gboolean finished = FALSE;
+
+  for (guint i = 0; visit_events != NULL && i < visit_events->len; i++)
+    {
+      const CareEvent *e = g_ptr_array_index (visit_events, i);
+
+      if (e == answer || log_order (e, answer) >= 0)
+        continue;
+      if (e->type == CARE_EVENT_VISIT_FINISHED)
+        finished = TRUE;
+      else if (e->type == CARE_EVENT_TASK_ANSWERED
+               && g_strcmp0 (json_object_get_string_member_with_default (e->body, "task", NULL), task) == 0
+               && (previous == NULL || log_order (e, previous) > 0))
+        previous = e;
+    }
+  if (finished && previous != NULL
+      && json_object_get_boolean_member_with_default (previous->body, "done", FALSE) != done
+      && is_blank (json_object_get_string_member_with_default (answer->body, "reason", "")))
+    return invalid (error, _("This visit is finished, so changing a task’s answer is a correction: say why "
+                             "in “reason” (the earlier answer stays in the history)."));
+  return TRUE;
+}
+
 static gboolean
 check_visit_amended (JsonObject *body,
                      GError    **error)

@@ -148,4 +148,13 @@ const char   *care_event_get_subject      (const CareEvent *event);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEvent, care_event_free)
 
+/* The care-log rule for changing a task's answer: on a finished visit, a
+ * task.answered that changes the task's earlier answer (done ↔ not done)
+ * is a correction and must say why in "reason". visit_events: the visit's
+ * records (any order; only those before answer by (hlc, device, seq)
+ * count). The store applies it to local records; the server to pushed ones. */
+gboolean care_event_check_task_change (const CareEvent *answer,
+                                       GPtrArray       *visit_events,
+                                       GError         **error);
+
 G_END_DECLS

@@ -663,10 +663,13 @@ fill_history (CareStore       *self,
               GPtrArray       *events,
               GArray          *syncs)
 {
+  g_autoptr(GHashTable) answers = g_hash_table_new (g_str_hash, g_str_equal);   /* task → "1" / "0" */
+
   for (guint i = 0; i < events->len; i++)
     {
       CareEvent *e = events->pdata[i];
       CareHistoryEntry *h = g_new0 (CareHistoryEntry, 1);
+      const char *before = NULL;
 
       h->event = g_strdup (e->id);
       h->type = e->type;
@@ -674,7 +677,20 @@ fill_history (CareStore       *self,
       h->device = g_strdup (e->device);
       h->hlc = e->hlc;
       h->wall = e->wall;
-      h->description = describe (self, d, e);
+      if (e->type == CARE_EVENT_TASK_ANSWERED)
+        {
+          gboolean done = json_object_get_boolean_member (e->body, "done");
+
+          before = g_hash_table_lookup (answers, str_member (e, "task"));
+          g_hash_table_insert (answers, (gpointer) str_member (e, "task"), done ? "1" : "0");
+          if (before != NULL && g_str_equal (before, "1") != done)
+            h->description = done ? g_strdup_printf (_("Task “%s” changed from not done to done"),
+                                                     task_label (d, str_member (e, "task")))
+                                  : g_strdup_printf (_("Task “%s” changed from done to not done"),
+                                                     task_label (d, str_member (e, "task")));
+        }
+      if (h->description == NULL)
+        h->description = describe (self, d, e);
       h->reason = g_strdup (str_member (e, "reason"));
       h->sync = sync_state (g_array_index (syncs, int, i));
       h->received = e->received;

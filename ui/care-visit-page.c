@@ -65,6 +65,7 @@ struct _CareVisitPage
   char *amend_field;           /* "started_at" / "finished_at" being corrected */
   char *amend_note;            /* note being corrected */
   char *not_done_task;         /* task whose reason is being asked */
+  gboolean reason_for_done;    /* ... for marking it done after check-out (a correction) */
 };
 
 G_DEFINE_FINAL_TYPE (CareVisitPage, care_visit_page, ADW_TYPE_BIN)
@@ -192,13 +193,17 @@ task_row_new (CareVisitPage       *self,
       GtkWidget *entry = gtk_entry_new ();
       g_autofree char *entry_name = g_strdup_printf ("task-reason-%u", index);
       g_autofree char *save_name = g_strdup_printf ("task-save-%u", index);
-      g_autofree char *entry_a11y = g_strdup_printf (_("Why was “%s” not done?"), task->label);
+      g_autofree char *entry_a11y = self->reason_for_done
+                                      ? g_strdup_printf (_("Why is “%s” done after all?"), task->label)
+                                      : g_strdup_printf (_("Why was “%s” not done?"), task->label);
       GtkWidget *save = make_button (_("Save"), save_name, "visit.task-reason", task->task,
                                      entry_a11y);
 
       gtk_widget_set_name (entry, entry_name);
       gtk_widget_set_size_request (entry, -1, 44);
-      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why was it not done?"));
+      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), self->reason_for_done
+                                                           ? _("The visit is finished: why is it done after all?")
+                                                           : _("Why was it not done?"));
       care_set_accessible_label (entry, entry_a11y);
       gtk_widget_set_halign (save, GTK_ALIGN_END);
       gtk_widget_add_css_class (save, "suggested-action");
@@ -556,6 +561,10 @@ check_in_action (GtkWidget  *widget,
   written (self);
 }
 
+static void ask_task_reason (CareVisitPage *self,
+                             const char    *task,
+                             gboolean       done);
+
 static void
 task_done_action (GtkWidget  *widget,
                   const char *action_name,
@@ -568,6 +577,14 @@ task_done_action (GtkWidget  *widget,
   if (self->summary == NULL || self->summary->visit == NULL)
     return;
   g_clear_pointer (&self->not_done_task, g_free);
+  /* After check-out, "not done" becoming "done" is a correction: ask why,
+   * as for times and notes. */
+  if (self->detail != NULL && self->detail->summary.finished_at > 0 && find_task (self, task) != NULL
+      && find_task (self, task)->answer == 0)
+    {
+      ask_task_reason (self, task, TRUE);
+      return;
+    }
   if (!care_store_answer_task (self->store, self->summary->visit, task, TRUE, NULL, &error))
     {
       show_message (self->checkout_error, error->message);
@@ -583,7 +600,17 @@ task_not_done_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   CareVisitPage *self = CARE_VISIT_PAGE (widget);
-  const char *task = g_variant_get_string (parameter, NULL);
+
+  ask_task_reason (self, g_variant_get_string (parameter, NULL), FALSE);
+}
+
+/* Shows the reason entry under the task: why it was not done, or (done)
+ * why a finished visit's "not done" becomes "done". */
+static void
+ask_task_reason (CareVisitPage *self,
+                 const char    *task,
+                 gboolean       done)
+{
   GtkWidget *entry;
   guint index = 0;
 
@@ -591,6 +618,7 @@ task_not_done_action (GtkWidget  *widget,
     return;
   g_free (self->not_done_task);
   self->not_done_task = g_strdup (task);
+  self->reason_for_done = done;
   update_view (self);
   for (guint i = 0; i < self->detail->tasks->len; i++)
     if (g_strcmp0 (((CareTaskState *) g_ptr_array_index (self->detail->tasks, i))->task, task) == 0)
@@ -629,11 +657,13 @@ task_reason_action (GtkWidget  *widget,
   reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
   if (*reason == '\0')
     {
-      show_message (self->checkout_error, _("Say why the task was not done, so the co-op knows."));
+      show_message (self->checkout_error, self->reason_for_done
+                                            ? _("Say why the answer changes after the visit, so the co-op knows.")
+                                            : _("Say why the task was not done, so the co-op knows."));
       gtk_widget_grab_focus (entry);
       return;
     }
-  if (!care_store_answer_task (self->store, self->summary->visit, task, FALSE, reason, &error))
+  if (!care_store_answer_task (self->store, self->summary->visit, task, self->reason_for_done, reason, &error))
     {
       show_message (self->checkout_error, error->message);
       return;

@@ -542,6 +542,49 @@ test_week_approval_holds (Fixture       *f,
   g_assert_cmpint (week_review (f), ==, CARE_REVIEW_NONE);
 }
 
+/* On a finished visit, changing a task's answer is a correction: without a
+ * reason it is refused; with one, the history keeps both answers and says
+ * what changed and why. Before check-out an answer can change freely. */
+static void
+test_task_change (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = NULL;
+  g_autoptr(CareVisitDetail) d = NULL;
+  CareHistoryEntry *last;
+  CareTaskState *t;
+
+  f->clock.now = T0;
+  visit = care_store_check_in (f->store, "c1", "s1", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (care_store_answer_task (f->store, visit, "meds", TRUE, NULL, &error));
+  g_assert_true (care_store_answer_task (f->store, visit, "meds", FALSE, "Had already taken them", &error));
+  g_assert_no_error (error);
+  f->clock.now += 60 * MIN_MS;
+  g_assert_true (care_store_check_out (f->store, visit, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (care_store_answer_task (f->store, visit, "meds", TRUE, NULL, &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "reason"));
+  g_clear_error (&error);
+  g_assert_false (care_store_answer_task (f->store, visit, "meds", TRUE, " ", &error));
+  g_clear_error (&error);
+  /* The same answer again is no change. */
+  g_assert_true (care_store_answer_task (f->store, visit, "meds", FALSE, "Had already taken them", &error));
+  g_assert_true (care_store_answer_task (f->store, visit, "meds", TRUE, "Found the blister pack: she took them with me", &error));
+  g_assert_no_error (error);
+  d = get (f, visit);
+  t = g_ptr_array_index (d->tasks, 0);
+  g_assert_cmpint (t->answer, ==, 1);
+  last = g_ptr_array_index (d->history, d->history->len - 1);
+  g_assert_cmpstr (last->description, ==, "Task “Prompt medication” changed from not done to done");
+  g_assert_cmpstr (last->reason, ==, "Found the blister pack: she took them with me");
+  /* The earlier answers stay in the history. */
+  g_assert_cmpuint (d->history->len, ==, 6);   /* check-in, 4 answers, check-out */
+}
+
 static void
 test_list_visits (Fixture       *f,
                   gconstpointer  data)
@@ -642,6 +685,7 @@ main (int   argc,
   ADD ("/app/hours/week", test_hours, CARE_ROLE_CARER);
   ADD ("/app/derive/visit-approval-holds", test_visit_approval_holds, CARE_ROLE_SUPERVISOR);
   ADD ("/app/hours/week-approval-holds", test_week_approval_holds, CARE_ROLE_SUPERVISOR);
+  ADD ("/app/derive/task-change", test_task_change, CARE_ROLE_CARER);
   ADD ("/app/query/list-visits", test_list_visits, CARE_ROLE_SUPERVISOR);
   ADD ("/app/query/search", test_search, CARE_ROLE_CARER);
   return g_test_run ();

@@ -116,13 +116,23 @@ test_whole_visit (void)
   g_assert_false (care_test_is_visible (care_test_find (root, "checkout-error")));
   g_assert_true (label_contains (root, "visit-page-state", "Done"));
   g_assert_true (care_test_is_visible (care_test_find (root, "finish-row")));
+
+  /* After check-out, "not done" becoming "done" is a correction: one tap
+   * asks why instead of writing; the answer is written with the reason. */
+  care_test_activate (root, "task-done-2");
+  g_assert_true (care_test_is_visible (care_test_find (root, "task-reason-2")));
+  g_assert_true (label_contains (root, "task-row-2", "Not done: She had already eaten"));
+  care_test_set_text (root, "task-reason-2", "She ate a second breakfast with me");
+  care_test_activate (root, "task-save-2");
+  g_assert_null (care_find_named (root, "task-reason-2"));
+  g_assert_false (label_contains (root, "task-row-2", "Not done: She"));
   care_test_window_destroy (window);
 
   /* What is on disk. */
   after = outbox_types (path);
   types = join_types (after);
   g_assert_cmpstr (types, ==,
-                   "visit.started task.answered task.answered task.answered note.added visit.finished");
+                   "visit.started task.answered task.answered task.answered note.added visit.finished task.answered");
   store = reopen (path);
   detail = care_store_get_visit (store, visit, &error);
   g_assert_no_error (error);
@@ -135,8 +145,8 @@ test_whole_visit (void)
   g_assert_cmpuint (detail->tasks->len, ==, 4);
   g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[0])->answer, ==, 1);
   g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[1])->answer, ==, 1);
-  g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[2])->answer, ==, 0);
-  g_assert_cmpstr (((CareTaskState *) detail->tasks->pdata[2])->reason, ==, "She had already eaten");
+  g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[2])->answer, ==, 1);
+  g_assert_cmpstr (((CareTaskState *) detail->tasks->pdata[2])->reason, ==, "She ate a second breakfast with me");
   g_assert_cmpint (((CareTaskState *) detail->tasks->pdata[3])->answer, ==, -1);
   g_assert_cmpuint (detail->notes->len, ==, 1);
   note = detail->notes->pdata[0];
