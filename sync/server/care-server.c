@@ -99,6 +99,8 @@ typedef struct
   struct MHD_Response *response;
   guint status;
   gboolean drop;        /* fault hook: close without answering */
+  gboolean close_after; /* the answer closes the connection */
+  gboolean has_body;    /* a body was announced */
   struct _Job *pending; /* prepared from the headers, sent off when the body is in */
 } Request;
 
@@ -329,6 +331,7 @@ respond_and_close (Request    *req,
       add_header (req, "Retry-After", secs);
     }
   add_header (req, "Connection", "close");
+  req->close_after = TRUE;
 }
 
 static guint
@@ -1011,6 +1014,7 @@ begin_request (CareServer *self,
     }
   if (cl != NULL)
     length = g_ascii_strtoull (cl, NULL, 10);
+  req->has_body = length > 0;
   if (length > CARE_MAX_BODY)
     {
       g_autofree char *text = g_strdup_printf ("The request body is %" G_GUINT64_FORMAT " bytes; this server accepts "
@@ -1263,8 +1267,13 @@ access_cb (void                  *cls,
       req->request_id = care_request_id_is_valid (id) ? g_strdup (id) : g_uuid_string_random ();
       *req_cls = req;
       conn_set_state (self, req->conn, CONN_BODY, self->options.body_timeout);
+      req->has_body = MHD_lookup_connection_value (mhd, MHD_HEADER_KIND, "Transfer-Encoding") != NULL;
       begin_request (self, req, &req->pending);
-      if (req->response != NULL)
+      /* An answer queued now closes the connection without reading what
+       * follows (libmicrohttpd discards the rest of the request): right
+       * for a refused body, wasteful for a request without one, whose
+       * answer waits for the next call so the connection stays open. */
+      if (req->response != NULL && (req->has_body || req->close_after))
         return queue_answer (self, req);
       return MHD_YES;
     }

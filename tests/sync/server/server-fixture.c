@@ -9,6 +9,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -446,6 +448,8 @@ raw_connect (ServerFixture *f,
   if (conn == NULL)
     return NULL;
   g_socket_set_timeout (g_socket_connection_get_socket (conn), 30);
+  /* As the daemon's client does not wait on Nagle's algorithm either. */
+  g_socket_set_option (g_socket_connection_get_socket (conn), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
   if (!g_str_equal (g_uri_get_scheme (uri), "https"))
     return G_IO_STREAM (g_steal_pointer (&conn));
   tls = g_tls_client_connection_new (G_IO_STREAM (conn), NULL, error);
