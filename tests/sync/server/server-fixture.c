@@ -438,12 +438,26 @@ GIOStream *
 raw_connect (ServerFixture *f,
              GError       **error)
 {
+  return raw_connect_from (f, NULL, error);
+}
+
+GIOStream *
+raw_connect_from (ServerFixture *f,
+                  const char    *source,
+                  GError       **error)
+{
   g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
   g_autoptr(GSocketClient) client = g_socket_client_new ();
   g_autoptr(GSocketConnection) conn = NULL;
   g_autoptr(GIOStream) tls = NULL;
 
   g_assert_nonnull (uri);
+  if (source != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_inet_socket_address_new_from_string (source, 0);
+
+      g_socket_client_set_local_address (client, local);
+    }
   conn = g_socket_client_connect_to_host (client, g_uri_get_host (uri), g_uri_get_port (uri), NULL, error);
   if (conn == NULL)
     return NULL;

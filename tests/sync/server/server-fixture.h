@@ -94,6 +94,11 @@ guint64      fixture_rss_kib    (ServerFixture *f);
  * is https. */
 GIOStream   *raw_connect        (ServerFixture *f,
                                  GError       **error);
+/* The same from a given loopback address (127.0.0.2 ...), as another
+ * client would. */
+GIOStream   *raw_connect_from   (ServerFixture *f,
+                                 const char    *source,
+                                 GError       **error);
 /* Sends len bytes of request. */
 gboolean     raw_send           (GIOStream     *stream,
                                  const char    *request,
