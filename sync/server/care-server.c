@@ -1651,7 +1651,14 @@ care_server_start (CareServer *self,
   self->checkpointer = g_thread_new ("carelog-checkpoint", checkpoint_thread, self);
   self->watchdog = g_thread_new ("carelog-watchdog", watchdog_thread, self);
 
-  if (cert != NULL)
+  {
+    /* The TLS options come last, and only with a certificate. */
+    struct MHD_OptionItem tls[] = {
+      { MHD_OPTION_HTTPS_MEM_CERT, 0, self->cert_pem },
+      { MHD_OPTION_HTTPS_MEM_KEY, 0, self->key_pem },
+      { MHD_OPTION_END, 0, NULL },
+    };
+
     self->daemon = MHD_start_daemon (flags, 0, accept_cb, self, access_cb, self,
                                      MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb, self,
                                      MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
@@ -1661,20 +1668,9 @@ care_server_start (CareServer *self,
                                      MHD_OPTION_NOTIFY_COMPLETED, completed_cb, self,
                                      MHD_OPTION_NOTIFY_CONNECTION, notify_connection_cb, self,
                                      MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int) 1,
-                                     MHD_OPTION_HTTPS_MEM_CERT, self->cert_pem,
-                                     MHD_OPTION_HTTPS_MEM_KEY, self->key_pem,
+                                     MHD_OPTION_ARRAY, cert != NULL ? tls : &tls[2],
                                      MHD_OPTION_END);
-  else
-    self->daemon = MHD_start_daemon (flags, 0, accept_cb, self, access_cb, self,
-                                     MHD_OPTION_EXTERNAL_LOGGER, mhd_log_cb, self,
-                                     MHD_OPTION_LISTEN_SOCKET, (MHD_socket) fd,
-                                     MHD_OPTION_CONNECTION_LIMIT, (unsigned int) self->hard_limit,
-                                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) self->options.idle_timeout,
-                                     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY,
-                                     MHD_OPTION_NOTIFY_COMPLETED, completed_cb, self,
-                                     MHD_OPTION_NOTIFY_CONNECTION, notify_connection_cb, self,
-                                     MHD_OPTION_SIGPIPE_HANDLED_BY_APP, (int) 1,
-                                     MHD_OPTION_END);
+  }
   if (self->daemon == NULL)
     {
       close (fd);

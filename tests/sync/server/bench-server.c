@@ -22,31 +22,6 @@
 static guint N_DEVICES = MAX_DEVICES;
 #define BATCH 100
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  double pos;
-  guint lo;
-
-  g_array_sort (values, cmp_double);
-  /* Linear interpolation between closest ranks (a median of 2 is their mean). */
-  pos = p * (values->len - 1);
-  lo = (guint) pos;
-  if (lo + 1 >= values->len)
-    return g_array_index (values, double, values->len - 1);
-  return g_array_index (values, double, lo) * (1 - (pos - lo)) + g_array_index (values, double, lo + 1) * (pos - lo);
-}
-
 static GPtrArray *
 typical_batch (TestDevice *d)
 {
@@ -305,7 +280,7 @@ main (int argc, char **argv)
       bench_ingest (&f, devices, 10, &rate, lat, &bytes_per_event);
       g_array_append_val (rates, rate);
       g_print ("# ingest run %u: %.0f events/s, push p50 %.1f ms, p99 %.1f ms\n", r + 1, rate,
-               percentile (lat, 0.5), percentile (lat, 0.99));
+               bench_percentile (lat, 0.5), bench_percentile (lat, 0.99));
       g_array_append_vals (latencies, lat->data, lat->len);
       g_array_unref (lat);
     }
@@ -337,13 +312,13 @@ main (int argc, char **argv)
           }
       }
     g_print ("# push latency of a 100-event batch, one tablet at a time: p50 %.1f ms, p99 %.1f ms (target p99 < 50 ms)\n",
-             percentile (solo, 0.5), percentile (solo, 0.99));
+             bench_percentile (solo, 0.5), bench_percentile (solo, 0.99));
     g_array_unref (solo);
   }
   g_print ("# ingest, %u devices x 100-event batches: median %.0f events/s (target >= 20000)\n",
-           N_DEVICES, percentile (rates, 0.5));
+           N_DEVICES, bench_percentile (rates, 0.5));
   g_print ("# push latency with 50 tablets pushing back to back (queueing included): p50 %.1f ms, p99 %.1f ms\n",
-           percentile (latencies, 0.5), percentile (latencies, 0.99));
+           bench_percentile (latencies, 0.5), bench_percentile (latencies, 0.99));
   g_print ("# wire size of a typical tablet batch (gzip): %.1f bytes per record\n", bytes_per_event);
 
   for (guint r = 0; r < MAX (1, runs / 2); r++)
@@ -354,7 +329,7 @@ main (int argc, char **argv)
       g_print ("# supervisor initial sync run %u: %.1f s, %.1f MB on the wire\n", r + 1, t, sync_bytes / 1e6);
     }
   g_print ("# supervisor initial sync of %u+ events: median %.1f s (target < 60 s)\n",
-           sync_events, percentile (times, 0.5));
+           sync_events, bench_percentile (times, 0.5));
   g_print ("# (shared 2-core machine: client and server share the CPU; figures are noisy)\n");
   g_print ("ok 1 /bench/server\n");
 

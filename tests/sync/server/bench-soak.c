@@ -36,32 +36,6 @@ typedef struct
   guint64 actions;
 } Hostile;
 
-static int
-cmp_double (gconstpointer a,
-            gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  double pos;
-  guint lo;
-
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, cmp_double);
-  pos = p * (values->len - 1);
-  lo = (guint) pos;
-  if (lo + 1 >= values->len)
-    return g_array_index (values, double, values->len - 1);
-  return g_array_index (values, double, lo) * (1 - (pos - lo)) + g_array_index (values, double, lo + 1) * (pos - lo);
-}
-
 /* ---- hostile clients, one thread each ---- */
 
 static gpointer
@@ -250,7 +224,7 @@ report (const char *what,
         GArray     *latencies,
         double      baseline_p99)
 {
-  double p50 = percentile (latencies, 0.5), p99 = percentile (latencies, 0.99);
+  double p50 = bench_percentile (latencies, 0.5), p99 = bench_percentile (latencies, 0.99);
 
   g_print ("# %s: %u good requests, median %.1f ms, p99 %.1f ms%s",
            what, latencies->len, p50, p99, baseline_p99 > 0 ? "" : "\n");
@@ -295,7 +269,7 @@ bench_soak (void)
   baseline = good_traffic (&f, devices, cursors, 15);
   fds_quiet = fixture_fd_count (&f);
   rss_quiet = fixture_rss_kib (&f);
-  base_p99 = percentile (baseline, 0.99);
+  base_p99 = bench_percentile (baseline, 0.99);
   report ("baseline, no hostile clients (15 s)", baseline, 0);
   g_print ("# baseline: %u descriptors, %" G_GUINT64_FORMAT " KiB resident\n", fds_quiet, rss_quiet);
 

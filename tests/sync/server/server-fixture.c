@@ -565,3 +565,30 @@ raw_abort (GIOStream *stream)
   setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER, &l, sizeof l);
   g_socket_close (socket, NULL);
 }
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+double
+bench_percentile (GArray *values,
+                  double  p)
+{
+  double pos;
+  guint lo;
+
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, cmp_double);
+  /* Linear interpolation between closest ranks (a median of 2 is their mean). */
+  pos = p * (values->len - 1);
+  lo = (guint) pos;
+  if (lo + 1 >= values->len)
+    return g_array_index (values, double, values->len - 1);
+  return g_array_index (values, double, lo) * (1 - (pos - lo)) + g_array_index (values, double, lo + 1) * (pos - lo);
+}

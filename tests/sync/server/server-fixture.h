@@ -115,4 +115,9 @@ gboolean     raw_closed_within  (GIOStream     *stream,
 /* Closes with a TCP reset instead of an orderly close. */
 void         raw_abort          (GIOStream     *stream);
 
+/* The p-quantile (0..1) of values (doubles; sorts them), interpolating
+ * between closest ranks; 0 for none. For the benchmarks. */
+double       bench_percentile   (GArray        *values,
+                                 double         p);
+
 G_END_DECLS
