@@ -740,6 +740,60 @@ test_body_memory (void)
   fixture_teardown (&f);
 }
 
+/* What a connection may cost: libmicrohttpd's buffer for its request line
+ * and headers is 32 KiB, and a request whose headers outgrow it is
+ * refused (431) and closed, so connections holding half-sent headers cost
+ * at most that each, however large they make them. */
+static void
+test_connection_memory (void)
+{
+  ServerFixture f;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *junk = g_strnfill (24 * 1024, 'a');
+  const char *start = "GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Junk: ";
+  guint64 rss_before, rss_after;
+  guint n = 200;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  {
+    g_autoptr(GIOStream) s = connect_or_die (&f);
+
+    assert_status (&f, s, 200);
+  }
+  rss_before = fixture_rss_kib (&f);
+  for (guint i = 0; i < n; i++)
+    {
+      GIOStream *s = connect_or_die (&f);
+
+      g_assert_true (raw_send (s, start, strlen (start)));
+      g_assert_true (raw_send (s, junk, 24 * 1024));
+      g_ptr_array_add (held, s);
+    }
+  g_usleep (500 * 1000);
+  rss_after = fixture_rss_kib (&f);
+  g_test_message ("%u connections holding 24 KiB of unfinished headers: resident %" G_GUINT64_FORMAT " KiB before, %"
+                  G_GUINT64_FORMAT " KiB with them (%.1f KiB each)", n, rss_before, rss_after,
+                  (double) (rss_after - MIN (rss_before, rss_after)) / n);
+  g_assert_cmpuint (rss_after, <, rss_before + n * 48);
+  /* Another 24 KiB outgrows the buffer: refused, closed. */
+  {
+    GIOStream *s = held->pdata[0];
+    g_autofree char *head = NULL;
+
+    g_assert_true (raw_send (s, junk, 24 * 1024));
+    g_assert_cmpuint (raw_read_response (s, &head, NULL), ==, 431);
+    g_assert_true (raw_closed_within (s, 10));
+  }
+  g_ptr_array_set_size (held, 0);
+  {
+    g_autoptr(GIOStream) s = connect_or_die (&f);
+
+    assert_status (&f, s, 200);
+  }
+  fixture_teardown (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -761,5 +815,6 @@ main (int    argc,
   g_test_add_func ("/hostile/connection-limits", test_connection_limits);
   g_test_add_func ("/hostile/descriptor-limit", test_descriptor_limit);
   g_test_add_func ("/hostile/body-memory", test_body_memory);
+  g_test_add_func ("/hostile/connection-memory", test_connection_memory);
   return g_test_run ();
 }
