@@ -32,7 +32,7 @@
   "(v.flags | CASE WHEN v.base = 0 AND v.planned_start + v.planned_minutes * 60000 <= ?7" \
   " THEN 2 ELSE 0 END)"
 #define FILTER_REST \
-  " AND v.start_key >= ?3 AND v.start_key < ?4 AND (?5 < 0 OR v.review = ?5)" \
+  " AND v.start_key >= ?3 AND v.start_key < ?4 AND (?5 < 0 OR v.review = ?5 OR (?5 = 0 AND v.review = 4))" \
   " AND (?6 = 0 OR (" EFFECTIVE_FLAGS " & ?6) != 0)"
 #define ORDER_TIME " ORDER BY v.start_key DESC, v.vkey LIMIT ?8 OFFSET ?9"
 /* Exceptions first runs in up to three steps, each newest first, so that

@@ -187,7 +187,8 @@ typedef struct
   const char *carer;       /* NULL = all */
   const char *client;      /* NULL = all */
   gint64 from, to;         /* [from, to) ms on start (planned or actual); 0 = open */
-  int review;              /* -1 = any, else CareReviewState */
+  int review;              /* -1 = any, else CareReviewState (NONE also matches CHANGED:
+                            * both need a supervisor's review) */
   guint flags_any;         /* 0 = any; else visits with at least one of these */
   gboolean exceptions_first;
   guint offset, limit;     /* limit 0 = 100 */

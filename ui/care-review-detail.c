@@ -163,6 +163,12 @@ flag_clicked_cb (CareReviewDetail *self)
 }
 
 static void
+withdraw_clicked_cb (CareReviewDetail *self)
+{
+  review_clicked (self, "withdrawn");
+}
+
+static void
 build_header (CareReviewDetail       *self,
               GtkWidget              *box,
               const CareVisitSummary *s)
@@ -389,6 +395,19 @@ build_actions (CareReviewDetail       *self,
   gtk_box_append (GTK_BOX (buttons), flag);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), buttons);
 
+  /* An approval can be withdrawn, with a reason (the message above). */
+  if (s->review == CARE_REVIEW_APPROVED || s->review == CARE_REVIEW_CHANGED) {
+    GtkWidget *withdraw = action_button (self, "withdraw-button", _("Withdraw approval"), NULL,
+                                         G_CALLBACK (withdraw_clicked_cb));
+
+    care_set_accessible_label (withdraw, _("Withdraw the approval of this visit, saying why in the message"));
+    gtk_widget_set_halign (withdraw, GTK_ALIGN_START);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), withdraw);
+  }
+  if (s->review == CARE_REVIEW_CHANGED)
+    add_row (group, _("Changed after approval: a record the approval did not include came in "
+                      "(see the history). Check it, then approve again."), NULL);
+
   self->action_error = gtk_label_new (NULL);
   gtk_widget_set_name (self->action_error, "action-error");
   gtk_label_set_wrap (GTK_LABEL (self->action_error), TRUE);
@@ -546,9 +565,11 @@ review_clicked (CareReviewDetail *self,
 
   if (s == NULL || s->visit == NULL)
     return;
-  if (g_str_equal (action, "query") && *trimmed == '\0') {
+  if ((g_str_equal (action, "query") || g_str_equal (action, "withdrawn")) && *trimmed == '\0') {
     gtk_label_set_text (GTK_LABEL (self->action_error),
-                        _("Write what the carer should check before sending the query."));
+                        g_str_equal (action, "query")
+                          ? _("Write what the carer should check before sending the query.")
+                          : _("Write why you withdraw the approval in the message first."));
     gtk_widget_set_visible (self->action_error, TRUE);
     gtk_widget_grab_focus (self->message_entry);
     return;
@@ -566,6 +587,8 @@ review_clicked (CareReviewDetail *self,
   else if (g_str_equal (action, "query"))
     g_signal_emit (self, signals[SIGNAL_TOAST], 0,
                    _("Query sent: it reaches the carer's tablet at the next sync"));
+  else if (g_str_equal (action, "withdrawn"))
+    g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Approval withdrawn"));
   else
     g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Visit flagged"));
   load (self);

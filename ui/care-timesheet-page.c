@@ -217,6 +217,10 @@ write_export (CareStore *store,
 
 static void approve_week_cb (GtkButton         *button,
                              CareTimesheetPage *self);
+static void approve_anyway_cb (GtkButton         *button,
+                               CareTimesheetPage *self);
+static void withdraw_week_cb (GtkButton         *button,
+                              CareTimesheetPage *self);
 static void send_query_cb   (GtkButton         *button,
                              CareTimesheetPage *self);
 
@@ -280,6 +284,79 @@ build_row (CareTimesheetPage   *self,
     gtk_box_append (GTK_BOX (top), approve);
   }
   gtk_box_append (GTK_BOX (row), top);
+
+  if (week->review == CARE_REVIEW_CHANGED) {
+    g_autofree char *changed_name = g_strdup_printf ("week-changed-%s", week->carer);
+    GtkWidget *changed = care_label_new_wrapped (_("Changed after approval: a record that makes this week "
+                                                   "(hours added, a time corrected…) came after the "
+                                                   "approval. Check it, then approve again."), "warning");
+
+    gtk_widget_set_name (changed, changed_name);
+    gtk_box_append (GTK_BOX (row), changed);
+  }
+
+  /* Before approving: what the supervisor should know (open queries,
+   * exceptions nobody has reviewed, days still to come). */
+  if (week->review != CARE_REVIEW_APPROVED) {
+    g_autofree char *revealer_name = g_strdup_printf ("approve-warnings-%s", week->carer);
+    g_autofree char *text_name = g_strdup_printf ("approve-warnings-text-%s", week->carer);
+    g_autofree char *anyway_name = g_strdup_printf ("approve-anyway-%s", week->carer);
+    g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s all the same"), name);
+    GtkWidget *revealer = gtk_revealer_new ();
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+    GtkWidget *text = care_label_new_wrapped ("", "warning");
+    GtkWidget *anyway = gtk_button_new_with_label (_("Approve all the same"));
+
+    gtk_widget_set_name (revealer, revealer_name);
+    gtk_widget_set_name (text, text_name);
+    gtk_widget_set_name (anyway, anyway_name);
+    gtk_widget_set_halign (anyway, GTK_ALIGN_START);
+    gtk_widget_set_size_request (anyway, -1, 44);
+    care_set_accessible_label (anyway, a11y);
+    g_object_set_data_full (G_OBJECT (anyway), "carer", g_strdup (week->carer), g_free);
+    g_signal_connect (anyway, "clicked", G_CALLBACK (approve_anyway_cb), self);
+    gtk_box_append (GTK_BOX (box), text);
+    gtk_box_append (GTK_BOX (box), anyway);
+    gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+    gtk_box_append (GTK_BOX (row), revealer);
+  }
+
+  /* An approval can be withdrawn, with a reason the carer sees. */
+  if (week->review == CARE_REVIEW_APPROVED || week->review == CARE_REVIEW_CHANGED) {
+    g_autofree char *toggle_name = g_strdup_printf ("withdraw-week-toggle-%s", week->carer);
+    g_autofree char *entry_name = g_strdup_printf ("withdraw-reason-%s", week->carer);
+    g_autofree char *send_name = g_strdup_printf ("withdraw-week-%s", week->carer);
+    g_autofree char *a11y = g_strdup_printf (_("Withdraw the approval of the timesheet of %s"), name);
+    GtkWidget *toggle = gtk_toggle_button_new_with_label (_("Withdraw approval…"));
+    GtkWidget *revealer = gtk_revealer_new ();
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+    GtkWidget *entry = gtk_entry_new ();
+    GtkWidget *send = gtk_button_new_with_label (_("Withdraw"));
+
+    gtk_widget_set_name (toggle, toggle_name);
+    gtk_widget_set_halign (toggle, GTK_ALIGN_START);
+    gtk_widget_set_size_request (toggle, -1, 44);
+    care_set_accessible_label (toggle, a11y);
+    gtk_widget_set_name (entry, entry_name);
+    gtk_widget_set_hexpand (entry, TRUE);
+    gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
+    gtk_widget_set_size_request (entry, -1, 44);
+    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why? e.g. “Travel on Tuesday was not agreed”"));
+    care_set_accessible_label (entry, _("Why the approval is withdrawn"));
+    gtk_widget_set_name (send, send_name);
+    gtk_widget_set_size_request (send, -1, 44);
+    gtk_widget_add_css_class (send, "destructive-action");
+    care_set_accessible_label (send, a11y);
+    g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (week->carer), g_free);
+    g_object_set_data (G_OBJECT (send), "entry", entry);
+    g_signal_connect (send, "clicked", G_CALLBACK (withdraw_week_cb), self);
+    g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_query_cb), revealer);
+    gtk_box_append (GTK_BOX (box), entry);
+    gtk_box_append (GTK_BOX (box), send);
+    gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+    gtk_box_append (GTK_BOX (row), toggle);
+    gtk_box_append (GTK_BOX (row), revealer);
+  }
 
   /* A query about the week, with a message the carer sees on their hours. */
   if (week->review != CARE_REVIEW_APPROVED) {
@@ -443,10 +520,9 @@ next_cb (CareTimesheetPage *self)
 }
 
 static void
-approve_week_cb (GtkButton         *button,
-                 CareTimesheetPage *self)
+approve_week (CareTimesheetPage *self,
+              const char        *carer)
 {
-  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
   g_autofree char *week = week_id (self->iso_year, self->iso_week);
   g_autoptr(GError) error = NULL;
   g_autofree char *review = care_store_add_review (self->store, "approve", NULL, carer, week, NULL,
@@ -457,6 +533,73 @@ approve_week_cb (GtkButton         *button,
     return;
   }
   toast (self, _("Timesheet approved"));
+  if (self->window != NULL)
+    care_window_store_written (self->window);
+  load (self);
+}
+
+/* Approves at once when there is nothing to warn about; otherwise shows
+ * the warnings under the row with "Approve all the same". */
+static void
+approve_week_cb (GtkButton         *button,
+                 CareTimesheetPage *self)
+{
+  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) warnings = care_store_week_approval_warnings (self->store, carer, self->iso_year,
+                                                              self->iso_week, &error);
+  g_autofree char *revealer_name = g_strdup_printf ("approve-warnings-%s", carer);
+  g_autofree char *text_name = g_strdup_printf ("approve-warnings-text-%s", carer);
+  g_autoptr(GString) text = g_string_new (_("Before you approve:"));
+  GtkWidget *revealer, *label;
+
+  if (warnings == NULL) {
+    toast (self, error->message);
+    return;
+  }
+  if (warnings[0] == NULL) {
+    approve_week (self, carer);
+    return;
+  }
+  for (guint i = 0; warnings[i] != NULL; i++)
+    g_string_append_printf (text, "\n• %s", warnings[i]);
+  revealer = care_find_named (self->list, revealer_name);
+  label = care_find_named (self->list, text_name);
+  if (revealer == NULL || label == NULL)
+    return;
+  gtk_label_set_text (GTK_LABEL (label), text->str);
+  gtk_revealer_set_reveal_child (GTK_REVEALER (revealer), TRUE);
+}
+
+static void
+approve_anyway_cb (GtkButton         *button,
+                   CareTimesheetPage *self)
+{
+  approve_week (self, g_object_get_data (G_OBJECT (button), "carer"));
+}
+
+static void
+withdraw_week_cb (GtkButton         *button,
+                  CareTimesheetPage *self)
+{
+  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
+  GtkWidget *entry = g_object_get_data (G_OBJECT (button), "entry");
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  g_autofree char *week = week_id (self->iso_year, self->iso_week);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *review = NULL;
+
+  if (*reason == '\0') {
+    toast (self, _("Write why you withdraw the approval: the carer sees it."));
+    gtk_widget_grab_focus (entry);
+    return;
+  }
+  review = care_store_add_review (self->store, "withdrawn", NULL, carer, week, reason, &error);
+  if (review == NULL) {
+    toast (self, error->message);
+    return;
+  }
+  toast (self, _("Approval withdrawn: the timesheet can be approved again"));
   if (self->window != NULL)
     care_window_store_written (self->window);
   load (self);

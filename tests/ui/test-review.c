@@ -53,6 +53,20 @@ wait_for (Condition     cond,
 }
 
 static gboolean
+withdraw_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return care_find_named (f->window, "withdraw-button") != NULL;
+}
+
+static gboolean
+withdraw_gone (gpointer data)
+{
+  return !withdraw_shown (data);
+}
+
+static gboolean
 model_ready (gpointer data)
 {
   CareReviewModel *model = data;
@@ -400,6 +414,17 @@ test_review_flow (Fixture      *f,
   open_visit (f, model, "amend");
   click (f, "approve-button");
   g_assert_cmpint (review_of (f, "amend", NULL), ==, CARE_REVIEW_APPROVED);
+  /* The approval can be withdrawn, with a reason; then approved again. */
+  wait_for (withdraw_shown, f, "the withdraw button");
+  click (f, "withdraw-button");
+  g_assert_true (gtk_widget_get_visible (find (f, "action-error")));
+  g_assert_cmpint (review_of (f, "amend", NULL), ==, CARE_REVIEW_APPROVED);
+  gtk_editable_set_text (GTK_EDITABLE (find (f, "query-message")), "Approved the wrong visit");
+  click (f, "withdraw-button");
+  g_assert_cmpint (review_of (f, "amend", NULL), ==, CARE_REVIEW_NONE);
+  wait_for (withdraw_gone, f, "the visit after the withdrawal");
+  click (f, "approve-button");
+  g_assert_cmpint (review_of (f, "amend", NULL), ==, CARE_REVIEW_APPROVED);
   click (f, "detail-back");
 
   /* All visits again; bulk-approve the unremarkable ones (ok-1, ok-2). */
@@ -553,8 +578,22 @@ test_timesheet (Fixture      *f,
   g_assert_cmpint (week->review, ==, CARE_REVIEW_QUERIED);
   wait_for (not_loading, page, "the week after the query");
 
+  /* Approving warns first: the week has exceptions nobody reviewed (and,
+   * this week, days still to come); nothing is written until the
+   * supervisor approves all the same. */
   button = g_strdup ("approve-week-c-anna");
   click (f, button);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (find (f, "approve-warnings-c-anna"))));
+  {
+    g_autofree char *warning = care_test_text_of (find (f, "approve-warnings-text-c-anna"));
+
+    g_assert_nonnull (strstr (warning, "Before you approve:"));
+    g_assert_nonnull (strstr (warning, "that nobody has reviewed"));
+  }
+  g_clear_pointer (&week, care_week_hours_free);
+  week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
+  g_assert_cmpint (week->review, ==, CARE_REVIEW_QUERIED);
+  click (f, "approve-anyway-c-anna");
   g_clear_pointer (&week, care_week_hours_free);
   week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
   g_assert_no_error (error);
@@ -603,6 +642,50 @@ test_timesheet (Fixture      *f,
                                       nowhere, NULL, export_failed_cb, &done);
     wait_for (flag_set, &done, "the failed export");
     g_assert_false (g_file_query_exists (nowhere, NULL));
+  }
+
+  /* Anna adds 15 minutes of travel to the approved week: it is changed
+   * after approval, says so, and leaves the approved-only export. */
+  {
+    g_autoptr(GPtrArray) later = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+    g_autoptr(GDate) monday = g_date_new ();
+    g_autofree char *approved_only = NULL;
+    char date[16];
+    JsonObject *b;
+
+    care_timesheet_week_monday (iso_year, iso_week, monday);
+    g_date_strftime (date, sizeof date, "%Y-%m-%d", monday);
+    b = review_fixture_body ("entry", "h-travel", "kind", "travel", "date", date, NULL);
+    json_object_set_int_member (b, "minutes", 15);
+    g_ptr_array_add (later, review_fixture_event ("dev-anna", 15, "c-anna", g_get_real_time () / 1000,
+                                                  CARE_EVENT_HOURS_ADDED, b));
+    g_assert_true (care_store_apply_page (f->store, later, "3", &error));
+    g_assert_no_error (error);
+    g_clear_pointer (&week, care_week_hours_free);
+    week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
+    g_assert_cmpint (week->review, ==, CARE_REVIEW_CHANGED);
+    care_timesheet_page_set_week (CARE_TIMESHEET_PAGE (page), iso_year, iso_week);
+    wait_for (not_loading, page, "the week changed after approval");
+    g_assert_nonnull (find (f, "week-changed-c-anna"));
+    g_assert_nonnull (find (f, "approve-week-c-anna"));   /* approve again */
+    done = FALSE;
+    care_timesheet_page_export_async (CARE_TIMESHEET_PAGE (page), CARE_TIMESHEET_EXPORT_HOURS, file,
+                                      NULL, export_done_cb, &done);
+    wait_for (flag_set, &done, "the export after the change");
+    g_assert_true (g_file_get_contents (file_path, &approved_only, NULL, &error));
+    g_assert_null (strstr (approved_only, "c-anna"));
+
+    /* Withdrawing needs a reason; with one, the week is not approved. */
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (f, "withdraw-week-toggle-c-anna")), TRUE);
+    click (f, "withdraw-week-c-anna");
+    g_clear_pointer (&week, care_week_hours_free);
+    week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
+    g_assert_cmpint (week->review, ==, CARE_REVIEW_CHANGED);
+    gtk_editable_set_text (GTK_EDITABLE (find (f, "withdraw-reason-c-anna")), "Travel was not agreed");
+    click (f, "withdraw-week-c-anna");
+    g_clear_pointer (&week, care_week_hours_free);
+    week = care_store_get_week_hours (f->store, "c-anna", iso_year, iso_week, &error);
+    g_assert_cmpint (week->review, ==, CARE_REVIEW_NONE);
   }
 }
 
