@@ -499,7 +499,7 @@ care_demo_populate (CareStore *store,
   if (care_role_to_string (role) == NULL)
     {
       g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
-                   _("The demo profile can be a carer, a supervisor or an administrator."));
+                   _("The demo profile can be a carer, a co-ordinator (supervisor) or an administrator."));
       return FALSE;
     }
   d.store = store;

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "care-store-private.h"
+#include "care-words.h"
 
 #define MINUTE_MS (60 * 1000)
 #define DAY_MS (24 * 60 * MINUTE_MS)
@@ -623,7 +624,8 @@ describe (CareStore       *self,
   switch (e->type)
     {
     case CARE_EVENT_VISIT_STARTED:
-      return g_strdup_printf (_("Checked in at %s (%s)"), at, str_member (e, "service"));
+      /* Translators: a check-in time, then the service, e.g. "Checked in at 09:02 (Personal care)". */
+      return g_strdup_printf (_("Checked in at %s (%s)"), at, care_service_label (str_member (e, "service")));
     case CARE_EVENT_VISIT_FINISHED:
       return g_strdup_printf (_("Checked out at %s"), at);
     case CARE_EVENT_TASK_ANSWERED:
@@ -631,7 +633,8 @@ describe (CareStore       *self,
                ? g_strdup_printf (_("Task “%s” done"), task_label (d, str_member (e, "task")))
                : g_strdup_printf (_("Task “%s” not done"), task_label (d, str_member (e, "task")));
     case CARE_EVENT_NOTE_ADDED:
-      return g_strdup_printf (_("Note added (%s)"), str_member (e, "category"));
+      /* Translators: %s is the note's category, e.g. "Note added: Wellbeing and mood". */
+      return g_strdup_printf (_("Note added: %s"), care_note_category_label (str_member (e, "category")));
     case CARE_EVENT_NOTE_AMENDED:
       return g_strdup (_("Note corrected"));
     case CARE_EVENT_NOTE_RETRACTED:
@@ -645,12 +648,12 @@ describe (CareStore       *self,
     case CARE_EVENT_REVIEW_ADDED:
       action = str_member (e, "action");
       if (g_strcmp0 (action, "approve") == 0)
-        return g_strdup (_("Approved by a supervisor"));
+        return g_strdup (_("Approved by a co-ordinator"));
       if (g_strcmp0 (action, "withdrawn") == 0)
         return g_strdup_printf (_("Approval withdrawn: %s"), str_member (e, "message"));
       if (g_strcmp0 (action, "query") == 0)
-        return g_strdup_printf (_("Supervisor’s query: %s"), str_member (e, "message"));
-      return g_strdup_printf (_("Flagged by a supervisor%s%s"), str_member (e, "message") ? ": " : "",
+        return g_strdup_printf (_("A co-ordinator asked: %s"), str_member (e, "message"));
+      return g_strdup_printf (_("Flagged by a co-ordinator%s%s"), str_member (e, "message") ? ": " : "",
                               str_member (e, "message") ? str_member (e, "message") : "");
     default:
       return g_strdup (care_event_type_to_string (e->type));

@@ -572,7 +572,7 @@ rule_review (CareStore    *self,
   if (type == CARE_EVENT_REVIEW_ADDED)
     {
       if (self->role != CARE_ROLE_SUPERVISOR && self->role != CARE_ROLE_ADMINISTRATOR)
-        return fail (error, CARE_STORE_ERROR_RULE, _("Only a supervisor can review visits and timesheets."));
+        return fail (error, CARE_STORE_ERROR_RULE, _("Only a co-ordinator can review visits and timesheets."));
       if (body_str (body, "visit") != NULL && !require_visit (self, body_str (body, "visit"), &v, error))
         return FALSE;
       return g_strcmp0 (body_str (body, "action"), "withdrawn") != 0 || rule_withdrawn (self, body, error);

@@ -8,7 +8,6 @@
 #include <glib/gi18n.h>
 
 #include "care-review-detail.h"
-#include "care-review-util.h"
 #include "care-ui-util.h"
 
 struct _CareReviewDetail
@@ -191,8 +190,8 @@ build_header (CareReviewDetail       *self,
   gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (state, "dim-label"));
   for (guint bit = 0; bit < 7; bit++)
     if (s->flags & (1u << bit))
-      gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (care_review_flag_label (bit),
-                                                         care_review_flag_css_class (bit)));
+      gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (care_flag_label (bit),
+                                                         care_flag_css_class (bit)));
   gtk_box_append (GTK_BOX (box), badges);
 
   if (s->open_query != NULL) {
@@ -220,7 +219,7 @@ build_evv (CareReviewDetail       *self,
   add_row (group, _("Type of service"), care_service_label (s->service));
   add_row (group, _("Client"), s->client_name ? s->client_name : s->client);
   add_row_take (group, _("Date"),
-                care_review_format_datetime (s->started_at ? s->started_at : s->planned_start,
+                care_format_datetime (s->started_at ? s->started_at : s->planned_start,
                                              self->tz));
   if (d != NULL && d->has_location)
     location = g_strdup_printf (_("%s\nRecorded at %.5f, %.5f (within %.0f m)"),
@@ -231,8 +230,8 @@ build_evv (CareReviewDetail       *self,
                                 s->client_address ? s->client_address : "");
   add_row (group, _("Location"), location);
   add_row (group, _("Carer"), s->carer_name ? s->carer_name : s->carer);
-  add_row_take (group, _("Start"), care_review_format_datetime (s->started_at, self->tz));
-  add_row_take (group, _("End"), care_review_format_datetime (s->finished_at, self->tz));
+  add_row_take (group, _("Start"), care_format_datetime (s->started_at, self->tz));
+  add_row_take (group, _("End"), care_format_datetime (s->finished_at, self->tz));
 }
 
 static void
@@ -244,8 +243,8 @@ build_times (CareReviewDetail       *self,
   g_autofree char *planned = NULL;
 
   if (s->planned_start != 0) {
-    g_autofree char *when = care_review_format_datetime (s->planned_start, self->tz);
-    g_autofree char *length = care_review_format_minutes (s->planned_minutes);
+    g_autofree char *when = care_format_datetime (s->planned_start, self->tz);
+    g_autofree char *length = care_format_minutes (s->planned_minutes);
 
     planned = g_strdup_printf (_("%s for %s"), when, length);
   } else {
@@ -253,18 +252,18 @@ build_times (CareReviewDetail       *self,
   }
   add_row (group, _("Planned"), planned);
   add_row_take (group, _("Check-in as recorded"),
-                care_review_format_datetime (s->recorded_started_at, self->tz));
+                care_format_datetime (s->recorded_started_at, self->tz));
   add_row_take (group, _("Check-out as recorded"),
-                care_review_format_datetime (s->recorded_finished_at, self->tz));
+                care_format_datetime (s->recorded_finished_at, self->tz));
   if (s->started_at != s->recorded_started_at)
     add_row_take (group, _("Check-in as amended"),
-                  care_review_format_datetime (s->started_at, self->tz));
+                  care_format_datetime (s->started_at, self->tz));
   if (s->finished_at != s->recorded_finished_at)
     add_row_take (group, _("Check-out as amended"),
-                  care_review_format_datetime (s->finished_at, self->tz));
+                  care_format_datetime (s->finished_at, self->tz));
   if (s->started_at != 0 && s->finished_at > s->started_at)
     add_row_take (group, _("Length"),
-                  care_review_format_minutes ((s->finished_at - s->started_at + 30000) / 60000));
+                  care_format_minutes ((s->finished_at - s->started_at + 30000) / 60000));
 }
 
 static void
@@ -308,7 +307,7 @@ build_notes (CareReviewDetail      *self,
   for (guint i = 0; i < d->notes->len; i++) {
     const CareNote *n = g_ptr_array_index (d->notes, i);
     g_autoptr(GString) text = g_string_new (n->retracted ? _("Retracted. ") : "");
-    g_autofree char *when = care_review_format_datetime (n->created_at, self->tz);
+    g_autofree char *when = care_format_datetime (n->created_at, self->tz);
     g_autofree char *title = g_strdup_printf ("%s%s · %s", n->urgent ? "⚠ " : "", care_note_category_label (n->category),
                                               when);
     GtkWidget *row;
@@ -317,7 +316,7 @@ build_notes (CareReviewDetail      *self,
     for (guint v = 1; n->versions != NULL && v < n->versions->len; v++) {
       const CareNoteVersion *prev = g_ptr_array_index (n->versions, v - 1);
       const CareNoteVersion *ver = g_ptr_array_index (n->versions, v);
-      g_autofree char *at = care_review_format_datetime (ver->at, self->tz);
+      g_autofree char *at = care_format_datetime (ver->at, self->tz);
 
       g_string_append_printf (text, _("\n— Amended %s by %s (%s); before: “%s”"), at,
                               person (self, ver->author), ver->reason ? ver->reason : "",
@@ -340,8 +339,8 @@ build_history (CareReviewDetail      *self,
 
   for (guint i = 0; d->history != NULL && i < d->history->len; i++) {
     const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
-    g_autofree char *at = care_review_format_datetime (h->wall, self->tz);
-    g_autofree char *received = care_review_received_label (h->sync, h->received, self->tz);
+    g_autofree char *at = care_format_datetime (h->wall, self->tz);
+    g_autofree char *received = care_received_label (h->sync, h->received, self->tz);
     g_autofree char *sub = NULL;
 
     /* The sync timeline: recorded on the tablet at (its own clock), then

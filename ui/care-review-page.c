@@ -15,9 +15,8 @@
 #include "care-review-detail.h"
 #include "care-review-model.h"
 #include "care-review-page.h"
-#include "care-review-util.h"
-#include "care-timesheet.h"
 #include "care-ui-util.h"
+#include "care-timesheet.h"
 #include "care-window.h"
 
 /* Carers offered in the filter: those with visits in this many past days. */
@@ -145,24 +144,24 @@ period_range (CareReviewPage *self,
   *from = *to = 0;
   switch ((Period) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown))) {
     case PERIOD_LAST_7_DAYS:
-      *from = care_review_day_start (now, self->tz, -6);
-      *to = care_review_day_start (now, self->tz, 1);
+      *from = care_day_start (now, self->tz, -6);
+      *to = care_day_start (now, self->tz, 1);
       break;
     case PERIOD_TODAY:
-      *from = care_review_day_start (now, self->tz, 0);
-      *to = care_review_day_start (now, self->tz, 1);
+      *from = care_day_start (now, self->tz, 0);
+      *to = care_day_start (now, self->tz, 1);
       break;
     case PERIOD_THIS_WEEK:
-      *from = care_review_day_start (now, self->tz, -weekday);
-      *to = care_review_day_start (now, self->tz, 7 - weekday);
+      *from = care_day_start (now, self->tz, -weekday);
+      *to = care_day_start (now, self->tz, 7 - weekday);
       break;
     case PERIOD_LAST_WEEK:
-      *from = care_review_day_start (now, self->tz, -weekday - 7);
-      *to = care_review_day_start (now, self->tz, -weekday);
+      *from = care_day_start (now, self->tz, -weekday - 7);
+      *to = care_day_start (now, self->tz, -weekday);
       break;
     case PERIOD_LAST_30_DAYS:
-      *from = care_review_day_start (now, self->tz, -29);
-      *to = care_review_day_start (now, self->tz, 1);
+      *from = care_day_start (now, self->tz, -29);
+      *to = care_day_start (now, self->tz, 1);
       break;
     case PERIOD_CUSTOM: {
       const char *a = gtk_editable_get_text (GTK_EDITABLE (self->from_entry));
@@ -170,7 +169,7 @@ period_range (CareReviewPage *self,
 
       if (!parse_day (a, self->tz, from) || !parse_day (b, self->tz, to))
         return FALSE;
-      *to = care_review_day_start (*to, self->tz, 1);
+      *to = care_day_start (*to, self->tz, 1);
       break;
     }
     case PERIOD_ALL:
@@ -262,12 +261,12 @@ update_counts (CareReviewPage *self)
     g_autofree char *a11y = NULL;
 
     if (counts != NULL) {
-      label = g_strdup_printf ("%s · %" G_GINT64_FORMAT, care_review_flag_label (bit), counts[bit]);
+      label = g_strdup_printf ("%s · %" G_GINT64_FORMAT, care_flag_label (bit), counts[bit]);
       a11y = g_strdup_printf (_("Show only: %s (%lld visits)"),
-                              care_review_flag_label (bit), (long long) counts[bit]);
+                              care_flag_label (bit), (long long) counts[bit]);
     } else {
-      label = g_strdup (care_review_flag_label (bit));
-      a11y = g_strdup_printf (_("Show only: %s"), care_review_flag_label (bit));
+      label = g_strdup (care_flag_label (bit));
+      a11y = g_strdup_printf (_("Show only: %s"), care_flag_label (bit));
     }
     gtk_button_set_label (GTK_BUTTON (self->flag_toggles[bit]), label);
     care_set_accessible_label (self->flag_toggles[bit], a11y);
@@ -301,9 +300,9 @@ row_update (GtkWidget      *row,
   }
 
   start = s->started_at != 0 ? s->started_at : s->planned_start;
-  day = care_review_format_date (start, tz);
-  from = care_review_format_time (start, tz);
-  to = care_review_format_time (s->finished_at != 0 ? s->finished_at
+  day = care_format_date (start, tz);
+  from = care_format_time (start, tz);
+  to = care_format_time (s->finished_at != 0 ? s->finished_at
                                                     : s->planned_start + s->planned_minutes * 60000,
                                 tz);
   when_text = g_strdup_printf ("%s\n%s–%s", day, from, to);
@@ -317,8 +316,8 @@ row_update (GtkWidget      *row,
       continue;
     if (flag_text->len > 0)
       g_string_append (flag_text, " · ");
-    g_string_append (flag_text, care_review_flag_label (bit));
-    if (g_str_equal (care_review_flag_css_class (bit), "error"))
+    g_string_append (flag_text, care_flag_label (bit));
+    if (g_str_equal (care_flag_css_class (bit), "error"))
       serious = TRUE;
   }
 
@@ -775,8 +774,8 @@ read_choices (CareStore *store,
 
   /* The store has no list of members: offer the carers with visits in the
    * last weeks (and the coming one). */
-  filter.from = care_review_day_start (now, tz, -CARER_WINDOW_DAYS);
-  filter.to = care_review_day_start (now, tz, 8);
+  filter.from = care_day_start (now, tz, -CARER_WINDOW_DAYS);
+  filter.to = care_day_start (now, tz, 8);
   filter.review = -1;
   if (!care_timesheet_foreach_visit (store, &filter, add_carer_name, seen, error)) {
     choices_free (c);
@@ -930,11 +929,11 @@ build_flag_chips (CareReviewPage *self)
 
   for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
     g_autofree char *name = g_strdup_printf ("flag-%u", bit);
-    GtkWidget *toggle = gtk_toggle_button_new_with_label (care_review_flag_label (bit));
+    GtkWidget *toggle = gtk_toggle_button_new_with_label (care_flag_label (bit));
 
     gtk_widget_set_name (toggle, name);
     gtk_widget_set_size_request (toggle, -1, 44);
-    gtk_widget_add_css_class (toggle, care_review_flag_css_class (bit));
+    gtk_widget_add_css_class (toggle, care_flag_css_class (bit));
     g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
     self->flag_toggles[bit] = toggle;
     gtk_box_append (GTK_BOX (flow), toggle);

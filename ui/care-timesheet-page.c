@@ -17,7 +17,6 @@
 #include <glib/gi18n.h>
 
 #include "care-export.h"
-#include "care-review-util.h"
 #include "care-ui-util.h"
 #include "care-timesheet.h"
 #include "care-timesheet-page.h"
@@ -240,8 +239,8 @@ build_row (CareTimesheetPage   *self,
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *title = gtk_label_new (name);
   GtkWidget *days = gtk_flow_box_new ();
-  g_autofree char *total = care_review_format_minutes (week->total_minutes);
-  g_autofree char *planned = care_review_format_minutes (week->planned_minutes);
+  g_autofree char *total = care_format_minutes (week->total_minutes);
+  g_autofree char *planned = care_format_minutes (week->planned_minutes);
   g_autofree char *summary = g_strdup_printf (_("%s worked of %s planned · %s"), total, planned,
                                               care_review_state_label (week->review));
   GtkWidget *summary_label = gtk_label_new (summary);
@@ -402,8 +401,8 @@ build_row (CareTimesheetPage   *self,
   for (guint d = 0; d < 7; d++) {
     const CareDayHours *h = &week->days[d];
     gint64 manual = h->travel_minutes + h->training_minutes + h->other_minutes;
-    g_autofree char *visits = care_review_format_minutes (h->visit_minutes);
-    g_autofree char *extra = care_review_format_minutes (manual);
+    g_autofree char *visits = care_format_minutes (h->visit_minutes);
+    g_autofree char *extra = care_format_minutes (manual);
     g_autofree char *text = manual > 0
                               ? g_strdup_printf (_("%s\n%s\n+%s other"), _(day_names[d]), visits,
                                                  extra)

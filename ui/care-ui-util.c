@@ -1,4 +1,4 @@
-/* care-ui-util.c: formatting shared by the app's pages.
+/* care-ui-util.c: the app's words and formats, one place for every page.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -10,82 +10,70 @@
 
 #include "care-ui-util.h"
 
-static const CareChoice categories[] = {
-  { "personal-care", N_("Personal care") },
-  { "nutrition", N_("Nutrition") },
-  { "medication", N_("Medication") },
-  { "wellbeing", N_("Wellbeing and mood") },
-  { "incident", N_("Incident") },
-  { "safeguarding", N_("Safeguarding concern") },
-};
-
-static const CareChoice services[] = {
-  { "personal-care", N_("Personal care") },
-  { "domestic", N_("Domestic support") },
-  { "medication", N_("Medication support") },
-  { "companionship", N_("Companionship") },
-  { "respite", N_("Respite") },
-};
-
-const CareChoice *
-care_note_categories (guint *n_categories)
+static GDateTime *
+local_time (gint64     ms,
+            GTimeZone *tz)
 {
-  *n_categories = G_N_ELEMENTS (categories);
-  return categories;
-}
+  g_autoptr(GDateTime) utc = ms != 0 ? g_date_time_new_from_unix_utc (ms / 1000) : NULL;
 
-const CareChoice *
-care_services (guint *n_services)
-{
-  *n_services = G_N_ELEMENTS (services);
-  return services;
-}
-
-static const char *
-choice_label (const CareChoice *choices,
-              guint             n,
-              const char       *id)
-{
-  for (guint i = 0; i < n; i++)
-    if (g_strcmp0 (choices[i].id, id) == 0)
-      return _(choices[i].label);
-  return id != NULL ? id : "";
-}
-
-const char *
-care_note_category_label (const char *id)
-{
-  return choice_label (categories, G_N_ELEMENTS (categories), id);
-}
-
-const char *
-care_service_label (const char *id)
-{
-  const char *label = choice_label (services, G_N_ELEMENTS (services), id);
-  g_autofree char *capitalised = NULL;
-  char first[8] = { 0 };
-
-  /* The co-op's rota may name services freely ("lunch call"): shown as a
-   * label, with a capital. */
-  if (label != id || id == NULL || !g_unichar_islower (g_utf8_get_char (id)))
-    return label;
-  g_unichar_to_utf8 (g_unichar_totitle (g_utf8_get_char (id)), first);
-  capitalised = g_strconcat (first, g_utf8_next_char (id), NULL);
-  return g_intern_string (capitalised);
+  return utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
 }
 
 char *
 care_format_time (gint64     ms,
                   GTimeZone *tz)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
-  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) local = local_time (ms, tz);
 
-  if (utc == NULL)
-    return g_strdup ("--:--");
-  local = g_date_time_to_timezone (utc, tz);
+  if (local == NULL)
+    return g_strdup ("—");
   /* Translators: a time of day, see g_date_time_format() */
   return g_date_time_format (local, _("%H:%M"));
+}
+
+char *
+care_format_date (gint64     ms,
+                  GTimeZone *tz)
+{
+  g_autoptr(GDateTime) local = local_time (ms, tz);
+
+  if (local == NULL)
+    return g_strdup ("—");
+  /* Translators: a date, see g_date_time_format() */
+  return g_date_time_format (local, _("%a %e %b %Y"));
+}
+
+char *
+care_format_datetime (gint64     ms,
+                      GTimeZone *tz)
+{
+  g_autoptr(GDateTime) local = local_time (ms, tz);
+
+  if (local == NULL)
+    return g_strdup ("—");
+  /* Translators: a date and time, see g_date_time_format() */
+  return g_date_time_format (local, _("%a %e %b %Y, %H:%M"));
+}
+
+gint64
+care_day_start (gint64     ms,
+                GTimeZone *tz,
+                int        days)
+{
+  g_autoptr(GDateTime) local = local_time (ms, tz);
+  g_autoptr(GDateTime) midnight = NULL;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
+                  g_date_time_get_year (local));
+  if (days > 0)
+    g_date_add_days (&day, days);
+  else if (days < 0)
+    g_date_subtract_days (&day, -days);
+  midnight = g_date_time_new (tz, g_date_get_year (&day), g_date_get_month (&day),
+                              g_date_get_day (&day), 0, 0, 0);
+  return g_date_time_to_unix (midnight) * 1000;
 }
 
 char *
@@ -102,6 +90,8 @@ care_format_day (const GDate *date)
 char *
 care_format_minutes (gint64 minutes)
 {
+  if (minutes < 0)
+    return g_strdup ("—");
   if (minutes < 60)
     return g_strdup_printf (_("%d min"), (int) minutes);
   /* Translators: hours and minutes, e.g. "2 h 05" */
@@ -185,11 +175,11 @@ care_sync_state_label (CareSyncState   sync,
                        CareReviewState review)
 {
   if (review == CARE_REVIEW_QUERIED)
-    return _("Queried by a supervisor");
+    return _("Queried by a co-ordinator");
   switch (sync)
     {
     case CARE_SYNC_LOCAL:
-      return _("Only on this tablet");
+      return _("Not yet at the co-op");
     case CARE_SYNC_SYNCED:
       return _("Reached the co-op");
     case CARE_SYNC_QUARANTINED:
@@ -203,8 +193,10 @@ const char *
 care_sync_state_icon (CareSyncState   sync,
                       CareReviewState review)
 {
+  /* A query is a message to answer; a record not yet at the co-op waits
+   * to go up to it. */
   if (review == CARE_REVIEW_QUERIED)
-    return "dialog-question-symbolic";
+    return "mail-unread-symbolic";
   switch (sync)
     {
     case CARE_SYNC_SYNCED:
@@ -213,7 +205,7 @@ care_sync_state_icon (CareSyncState   sync,
       return "dialog-warning-symbolic";
     case CARE_SYNC_LOCAL:
     default:
-      return "document-save-symbolic";
+      return "network-transmit-symbolic";
     }
 }
 
@@ -233,6 +225,59 @@ care_review_state_label (CareReviewState review)
     case CARE_REVIEW_NONE:
     default:
       return _("Not reviewed yet");
+    }
+}
+
+char *
+care_received_label (CareSyncState sync,
+                     gint64        received,
+                     GTimeZone    *tz)
+{
+  if (received > 0)
+    {
+      g_autofree char *at = care_format_datetime (received, tz);
+
+      /* Translators: %s is a date and time, e.g. "Mon 23 Nov 2026, 10:42". */
+      return g_strdup_printf (_("Received by the co-op at %s"), at);
+    }
+  return g_strdup (care_sync_state_label (sync, CARE_REVIEW_NONE));
+}
+
+const char *
+care_flag_label (guint bit)
+{
+  switch (1u << bit)
+    {
+    case CARE_VISIT_FLAG_SAFEGUARDING:
+      return _("Safeguarding concern");
+    case CARE_VISIT_FLAG_MISSED:
+      return _("Missed");
+    case CARE_VISIT_FLAG_LATE_START:
+      return _("Late start");
+    case CARE_VISIT_FLAG_SHORT:
+      return _("Short visit");
+    case CARE_VISIT_FLAG_AMENDED:
+      return _("Amended");
+    case CARE_VISIT_FLAG_CLOCK_WARNING:
+      return _("Device clock");
+    case CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE:
+      return _("Essential task not done");
+    default:
+      return "";
+    }
+}
+
+const char *
+care_flag_css_class (guint bit)
+{
+  switch (1u << bit)
+    {
+    case CARE_VISIT_FLAG_SAFEGUARDING:
+    case CARE_VISIT_FLAG_MISSED:
+    case CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE:
+      return "error";
+    default:
+      return "warning";
     }
 }
 

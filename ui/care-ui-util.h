@@ -1,4 +1,5 @@
-/* care-ui-util.h: formatting shared by the app's pages.
+/* care-ui-util.h: the app's words and formats, one place for every page:
+ * a carer's and a co-ordinator's screens say the same thing the same way.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,25 +8,26 @@
 
 #include <gtk/gtk.h>
 #include "care-store.h"
+#include "care-words.h"
 
 G_BEGIN_DECLS
 
-/* Note categories and service types, in display order. */
-typedef struct
-{
-  const char *id;
-  const char *label;   /* untranslated; pass through _() */
-} CareChoice;
-
-const CareChoice *care_note_categories       (guint *n_categories);
-const CareChoice *care_services              (guint *n_services);
-const char       *care_note_category_label   (const char *id);
-const char       *care_service_label         (const char *id);
-
+/* "23:30" in tz; "—" for 0. */
 char       *care_format_time            (gint64      ms,
                                          GTimeZone  *tz) G_GNUC_WARN_UNUSED_RESULT;
+/* "Tue 10 Mar 2026" in tz; "—" for 0. */
+char       *care_format_date            (gint64      ms,
+                                         GTimeZone  *tz) G_GNUC_WARN_UNUSED_RESULT;
+/* "Tue 10 Mar 2026, 23:30" in tz; "—" for 0. */
+char       *care_format_datetime        (gint64      ms,
+                                         GTimeZone  *tz) G_GNUC_WARN_UNUSED_RESULT;
 char       *care_format_day             (const GDate *date) G_GNUC_WARN_UNUSED_RESULT;
+/* A length of time: "45 min", "2 h 05"; "—" when negative (unknown). */
 char       *care_format_minutes         (gint64 minutes) G_GNUC_WARN_UNUSED_RESULT;
+/* Midnight (in tz) of the day d days after the day of ms, in ms. */
+gint64      care_day_start              (gint64      ms,
+                                         GTimeZone  *tz,
+                                         int         days);
 /* "HH:MM" on the day of ref_ms in tz; FALSE with error when malformed. */
 gboolean    care_parse_time             (const char *text,
                                          gint64      ref_ms,
@@ -40,6 +42,16 @@ const char *care_sync_state_label       (CareSyncState   sync,
 const char *care_sync_state_icon        (CareSyncState   sync,
                                          CareReviewState review);
 const char *care_review_state_label     (CareReviewState review);
+/* The sync timeline's second half for one history record: "Received by the
+ * co-op at <time>" when the co-op's receive time is known, "Not yet at the
+ * co-op" for a record only on this device, else the sync label. */
+char       *care_received_label         (CareSyncState sync,
+                                         gint64        received,
+                                         GTimeZone    *tz) G_GNUC_WARN_UNUSED_RESULT;
+/* Translated names of the exceptions, by bit of CareVisitFlags, and the
+ * CSS class of an exception's badge ("error" or "warning"). */
+const char *care_flag_label             (guint bit);
+const char *care_flag_css_class         (guint bit);
 
 /* Sets the accessible label of a widget. */
 void        care_set_accessible_label   (GtkWidget  *widget,

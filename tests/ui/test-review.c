@@ -15,7 +15,7 @@
 #include "care-review-detail.h"
 #include "care-review-model.h"
 #include "care-review-page.h"
-#include "care-review-util.h"
+#include "care-ui-util.h"
 #include "care-timesheet.h"
 #include "care-timesheet-page.h"
 #include "care-test-util.h"
@@ -388,8 +388,8 @@ test_review_flow (Fixture      *f,
      * received by the co-op 2 minutes later; the query, made on this desk,
      * not yet received. */
     g_autoptr(GTimeZone) rome = g_time_zone_new_identifier ("Europe/Rome");
-    g_autofree char *recorded = care_review_format_datetime (review_fixture_at (13, 0), rome);
-    g_autofree char *received = care_review_format_datetime (review_fixture_at (13, 0)
+    g_autofree char *recorded = care_format_datetime (review_fixture_at (13, 0), rome);
+    g_autofree char *received = care_format_datetime (review_fixture_at (13, 0)
                                                              + REVIEW_FIXTURE_RECEIVED_AFTER, rome);
     g_autofree char *expect = g_strdup_printf ("at %s by Anna Bianchi · Received by the co-op at %s",
                                                recorded, received);
@@ -397,7 +397,7 @@ test_review_flow (Fixture      *f,
 
     if (strstr (text, expect) == NULL)
       g_error ("The visit detail does not show “%s”:\n%s", expect, text);
-    g_assert_nonnull (strstr (text, "Not yet received by the co-op"));
+    g_assert_nonnull (strstr (text, "Not yet at the co-op"));
   }
   screenshot (f, "review-detail");
   g_assert_cmpuint (check_accessible_labels (find (f, "review-detail")), >=, 4);

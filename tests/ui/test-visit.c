@@ -338,10 +338,20 @@ test_query_reply (void)
   CareWindow *window = care_test_window_new (path, 360, 640);
   GtkWidget *root = GTK_WIDGET (window);
 
-  g_assert_true (label_contains (root, "visits-list", "Queried by a supervisor"));
+  g_assert_true (label_contains (root, "visits-list", "Queried by a co-ordinator"));
   care_test_activate (root, "visit-row-0");
   g_assert_true (care_test_is_visible (care_test_find (root, "query-box")));
   g_assert_true (label_contains (root, "query-message", "Please check the end time"));
+  /* One word per role, and no ids or slugs on screen: the history names
+   * the note's category and the service as the rest of the app does. */
+  {
+    g_autofree char *shown = care_test_text_of (care_test_find (root, "history-list"));
+
+    g_assert_nonnull (strstr (shown, "A co-ordinator asked: Please check the end time"));
+    g_assert_null (strstr (shown, "upervisor"));
+    g_assert_null (strstr (shown, "(personal-care)"));
+    g_assert_null (strstr (shown, "Note added ("));
+  }
   care_test_set_text (root, "query-reply", "I stayed until the family arrived.");
   care_test_activate (root, "query-send");
   g_assert_false (care_test_is_visible (care_test_find (root, "query-box")));
