@@ -226,7 +226,7 @@ test_rule_cancel_and_roles (Fixture       *f,
   expect_error (ok, error, CARE_STORE_ERROR_RULE, "cancelled");
   g_clear_error (&error);
   review = care_store_add_review (f->store, "approve", visit, NULL, NULL, NULL, &error);
-  expect_error (review != NULL, error, CARE_STORE_ERROR_RULE, "supervisor");
+  expect_error (review != NULL, error, CARE_STORE_ERROR_RULE, "co-ordinator");
   g_clear_error (&error);
   json_object_set_string_member (body, "client", "c9");
   json_object_set_string_member (body, "name", "New Client");
