@@ -18,6 +18,7 @@
 #include "care-application.h"
 #include "care-background.h"
 #include "care-bench.h"
+#include "care-sync-monitor.h"
 #include "care-window.h"
 
 struct _CareApplication
@@ -26,6 +27,7 @@ struct _CareApplication
 
   char *profile;
   char *store_path;
+  CareSyncMonitor *sync_monitor; /* the app's one connection to the daemon */
 };
 
 G_DEFINE_FINAL_TYPE (CareApplication, care_application, ADW_TYPE_APPLICATION)
@@ -142,7 +144,14 @@ care_application_activate (GApplication *application)
   if (self->store_path == NULL)
     profile = self->profile != NULL ? g_strdup (self->profile) : care_application_default_profile ();
   care_bench_mark ("activate");
-  window = care_window_new (GTK_APPLICATION (application), profile, self->store_path);
+  if (self->sync_monitor == NULL)
+    self->sync_monitor = care_sync_monitor_new ();
+  window = g_object_new (CARE_TYPE_WINDOW,
+                         "application", application,
+                         "profile", profile,
+                         "store-path", self->store_path,
+                         "sync-monitor", self->sync_monitor,
+                         NULL);
   care_bench_mark ("window-built");
   if (settings != NULL)
     {
@@ -188,6 +197,7 @@ care_application_finalize (GObject *object)
 {
   CareApplication *self = CARE_APPLICATION (object);
 
+  g_clear_object (&self->sync_monitor);
   g_free (self->profile);
   g_free (self->store_path);
   G_OBJECT_CLASS (care_application_parent_class)->finalize (object);

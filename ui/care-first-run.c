@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "care-first-run.h"
-#include "care-sync-dbus.h"
+#include "care-sync-monitor.h"
 
 struct _CareFirstRun
 {
@@ -26,6 +26,7 @@ struct _CareFirstRun
   GtkButton *enrol_button;
 
   GCancellable *cancellable;
+  CareSyncMonitor *monitor;
   char *line;
   gboolean busy;
 };
@@ -66,13 +67,11 @@ enrol_ready_cb (GObject      *source,
 {
   g_autoptr(CareFirstRun) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *member_name = NULL;
-  g_autofree char *role = NULL;
   g_autofree char *profile = NULL;
 
   set_busy (self, FALSE);
-  if (!care_dbus_sync_call_enrol_finish (CARE_DBUS_SYNC (source), &member_name, &role,
-                                         result, &error))
+  profile = care_sync_monitor_enrol_finish (CARE_SYNC_MONITOR (source), result, &error);
+  if (error != NULL)
     {
       g_autofree char *message = NULL;
 
@@ -94,34 +93,7 @@ enrol_ready_cb (GObject      *source,
       show_error (self, message);
       return;
     }
-  profile = care_dbus_sync_dup_profile (CARE_DBUS_SYNC (source));
   g_signal_emit (self, signals[SIGNAL_ENROLLED], 0, profile);
-}
-
-static void
-proxy_ready_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(CareFirstRun) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CareDbusSync) proxy = care_dbus_sync_proxy_new_for_bus_finish (result, &error);
-
-  if (proxy == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      set_busy (self, FALSE);
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      message = g_strdup_printf (_("The sync service could not be reached: %s"), error->message);
-      show_error (self, message);
-      return;
-    }
-  /* Enrolment waits on the network: a generous timeout, never a hang. */
-  g_dbus_proxy_set_default_timeout (G_DBUS_PROXY (proxy), 90 * 1000);
-  care_dbus_sync_call_enrol (proxy, self->line, g_get_host_name (), self->cancellable,
-                             enrol_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -147,14 +119,14 @@ enrol_action (GtkWidget  *widget,
   show_error (self, NULL);
   g_free (self->line);
   self->line = g_steal_pointer (&line);
+  if (self->monitor == NULL)
+    {
+      show_error (self, _("The sync service is not available on this tablet, so it cannot be enrolled now. Restart the tablet; if this keeps happening, reinstall Carelog. You can try the demo meanwhile."));
+      return;
+    }
   set_busy (self, TRUE);
-  care_dbus_sync_proxy_new_for_bus (G_BUS_TYPE_SESSION,
-                                    G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES,
-                                    SYNC_BUS_NAME,
-                                    "/coop/carelog/Carelog/Sync",
-                                    self->cancellable,
-                                    proxy_ready_cb,
-                                    g_object_ref (self));
+  care_sync_monitor_enrol (self->monitor, self->line, g_get_host_name (), self->cancellable,
+                           enrol_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -184,6 +156,7 @@ care_first_run_finalize (GObject *object)
   CareFirstRun *self = CARE_FIRST_RUN (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->monitor);
   g_free (self->line);
   G_OBJECT_CLASS (care_first_run_parent_class)->finalize (object);
 }
@@ -280,4 +253,13 @@ care_first_run_build_line (const char *address,
   /* Without the certificate pin of the full text, the daemon checks the
    * server's certificate the usual way. */
   return g_strdup_printf ("carelog:1:%s:%s:", address_s, code_s);
+}
+
+void
+care_first_run_set_monitor (CareFirstRun    *self,
+                            CareSyncMonitor *monitor)
+{
+  g_return_if_fail (CARE_IS_FIRST_RUN (self));
+
+  g_set_object (&self->monitor, monitor);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include "care-sync-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -18,5 +19,9 @@ char *care_first_run_build_line (const char *address,
                                  const char *code,
                                  const char *text,
                                  GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Enrolment goes through the application's sync monitor. */
+void  care_first_run_set_monitor (CareFirstRun    *self,
+                                  CareSyncMonitor *monitor);
 
 G_END_DECLS

@@ -80,8 +80,7 @@ struct _CareReviewPage
   gboolean updating_toggles;
 
   GtkWidget *refresh_revealer;
-  GDBusConnection *bus;
-  guint store_changed_id;
+  CareSyncMonitor *sync_monitor;
   gboolean stale;             /* records arrived since the list was read */
 
   GPtrArray *bulk_visits;     /* ids waiting to be approved */
@@ -497,38 +496,10 @@ refresh_clicked_cb (CareReviewPage *self)
 /* The sync daemon wrote records to the store: offer to show them rather
  * than moving the list under the supervisor's finger. */
 static void
-store_changed_cb (GDBusConnection *connection,
-                  const char      *sender,
-                  const char      *path,
-                  const char      *interface,
-                  const char      *signal_name,
-                  GVariant        *parameters,
-                  gpointer         user_data)
+store_changed_cb (CareReviewPage *self)
 {
-  CareReviewPage *self = user_data;
-
   self->stale = TRUE;
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->refresh_revealer), TRUE);
-}
-
-static void
-bus_ready_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(CareReviewPage) self = user_data;
-  GDBusConnection *bus = g_bus_get_finish (result, NULL);
-
-  /* No session bus: no live updates, the page still works. */
-  if (bus == NULL || self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable)) {
-    g_clear_object (&bus);
-    return;
-  }
-  self->bus = bus;
-  self->store_changed_id =
-    g_dbus_connection_signal_subscribe (bus, NULL, "coop.carelog.Carelog.Sync", "StoreChanged",
-                                        NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE, store_changed_cb, self,
-                                        NULL);
 }
 
 static void
@@ -1073,10 +1044,9 @@ care_review_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->bulk_id, g_source_remove);
-  if (self->bus != NULL && self->store_changed_id != 0)
-    g_dbus_connection_signal_unsubscribe (self->bus, self->store_changed_id);
-  self->store_changed_id = 0;
-  g_clear_object (&self->bus);
+  if (self->sync_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync_monitor, self);
+  g_clear_object (&self->sync_monitor);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   G_OBJECT_CLASS (care_review_page_parent_class)->dispose (object);
@@ -1136,7 +1106,6 @@ care_review_page_new_for_store (CareStore  *store,
   care_reader_run_async (self->reader, read_choices, NULL, NULL, (GDestroyNotify) choices_free,
                          self->cancellable, choices_read_cb, g_object_ref (self));
   apply_filter (self);
-  g_bus_get (G_BUS_TYPE_SESSION, self->cancellable, bus_ready_cb, g_object_ref (self));
   return GTK_WIDGET (self);
 }
 
@@ -1151,7 +1120,22 @@ care_review_page_new (CareWindow *window)
                                                            care_window_get_reader (window)));
   self->window = window;
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->window);
+  care_review_page_set_sync_monitor (self, care_window_get_sync_monitor (window));
   return GTK_WIDGET (self);
+}
+
+void
+care_review_page_set_sync_monitor (CareReviewPage  *self,
+                                   CareSyncMonitor *monitor)
+{
+  g_return_if_fail (CARE_IS_REVIEW_PAGE (self));
+
+  if (self->sync_monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync_monitor, self);
+  g_set_object (&self->sync_monitor, monitor);
+  if (monitor != NULL)
+    g_signal_connect_object (monitor, "store-changed", G_CALLBACK (store_changed_cb), self,
+                             G_CONNECT_SWAPPED);
 }
 
 void

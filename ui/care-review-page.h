@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include "care-store.h"
 #include "care-reader.h"
+#include "care-sync-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,10 @@ GtkWidget *care_review_page_new_for_store (CareStore  *store,
 void       care_review_page_reload        (CareReviewPage *self);
 /* The list model, for tests. */
 GListModel *care_review_page_get_model    (CareReviewPage *self);
+
+/* Records the sync daemon brings are offered (a "Show new records" bar)
+ * when the monitor says the store changed. */
+void        care_review_page_set_sync_monitor (CareReviewPage  *self,
+                                               CareSyncMonitor *monitor);
 
 G_END_DECLS

@@ -3,20 +3,18 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The proxy is created asynchronously; D-Bus activation starts the daemon
- * when it is installed. When nobody owns the name, the indicator says so and
- * still shows what waits in this profile's outbox: the records are safe on
- * the tablet either way.
+ * It observes the application's CareSyncMonitor (which owns the D-Bus
+ * proxy). When the daemon does not run, the indicator says so and still
+ * shows what waits in this profile's outbox: the records are safe on the
+ * tablet either way.
  */
 #include "care-config.h"
 
 #include <glib/gi18n.h>
 
-#include "care-sync-dbus.h"
 #include "care-sync-indicator.h"
+#include "care-sync-monitor.h"
 #include "care-ui-util.h"
-
-#define SYNC_OBJECT_PATH "/coop/carelog/Carelog/Sync"
 
 struct _CareSyncIndicator
 {
@@ -31,32 +29,20 @@ struct _CareSyncIndicator
   GtkLabel *problem_label;
 
   GCancellable *cancellable;
-  CareDbusSync *proxy;
+  CareSyncMonitor *monitor;
+  CareDbusSync *proxy; /* the monitor's, while update() runs */
   CareStore *store;
   char *summary;
-  char *progress;
   gint64 pending;
   gboolean compact;
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncIndicator, care_sync_indicator, ADW_TYPE_BIN)
 
-enum {
-  SIGNAL_STORE_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static gboolean
 proxy_available (CareSyncIndicator *self)
 {
-  g_autofree char *owner = NULL;
-
-  if (self->proxy == NULL)
-    return FALSE;
-  owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->proxy));
-  return owner != NULL;
+  return self->monitor != NULL && care_sync_monitor_get_available (self->monitor);
 }
 
 static gint64
@@ -123,6 +109,7 @@ update (CareSyncIndicator *self)
   const char *state;
   gint64 last_sync;
 
+  self->proxy = self->monitor != NULL ? care_sync_monitor_get_proxy (self->monitor) : NULL;
   self->pending = pending;
   if (pending > 0)
     waiting = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -178,9 +165,11 @@ update (CareSyncIndicator *self)
     }
   else if (g_strcmp0 (state, "syncing") == 0)
     {
+      const char *progress = care_sync_monitor_get_progress (self->monitor);
+
       set_summary (self, "emblem-synchronizing-symbolic", _("Syncing…"));
-      if (self->progress != NULL)
-        gtk_label_set_label (self->state_label, self->progress);
+      if (progress != NULL)
+        gtk_label_set_label (self->state_label, progress);
     }
   else if (g_strcmp0 (state, "error") == 0)
     {
@@ -241,74 +230,8 @@ update (CareSyncIndicator *self)
 }
 
 static void
-properties_changed_cb (GDBusProxy        *proxy,
-                       GVariant          *changed,
-                       GStrv              invalidated,
-                       CareSyncIndicator *self)
+monitor_changed_cb (CareSyncIndicator *self)
 {
-  const char *state = care_dbus_sync_get_state (self->proxy);
-
-  if (g_strcmp0 (state, "syncing") != 0)
-    g_clear_pointer (&self->progress, g_free);
-  update (self);
-}
-
-static void
-name_owner_cb (GObject           *proxy,
-               GParamSpec        *pspec,
-               CareSyncIndicator *self)
-{
-  update (self);
-}
-
-static void
-progress_cb (CareDbusSync      *proxy,
-             const char        *phase,
-             gint64             done,
-             gint64             total,
-             CareSyncIndicator *self)
-{
-  g_free (self->progress);
-  if (total > 0)
-    self->progress = g_strdup_printf (g_strcmp0 (phase, "push") == 0
-                                      ? _("Sending %d of %d…") : _("Receiving %d of %d…"),
-                                      (int) done, (int) total);
-  else
-    self->progress = g_strdup (g_strcmp0 (phase, "push") == 0 ? _("Sending…") : _("Receiving…"));
-  update (self);
-}
-
-static void
-store_changed_cb (CareDbusSync      *proxy,
-                  CareSyncIndicator *self)
-{
-  g_signal_emit (self, signals[SIGNAL_STORE_CHANGED], 0);
-  update (self);
-}
-
-static void
-proxy_ready_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(CareSyncIndicator) self = user_data;
-  g_autoptr(GError) error = NULL;
-  CareDbusSync *proxy = care_dbus_sync_proxy_new_for_bus_finish (result, &error);
-
-  if (proxy == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Sync service not available: %s", error->message);
-      update (self);
-      return;
-    }
-  self->proxy = proxy;
-  g_signal_connect_object (proxy, "g-properties-changed",
-                           G_CALLBACK (properties_changed_cb), self, 0);
-  g_signal_connect_object (proxy, "notify::g-name-owner",
-                           G_CALLBACK (name_owner_cb), self, 0);
-  g_signal_connect_object (proxy, "progress", G_CALLBACK (progress_cb), self, 0);
-  g_signal_connect_object (proxy, "store-changed", G_CALLBACK (store_changed_cb), self, 0);
   update (self);
 }
 
@@ -320,7 +243,7 @@ sync_now_ready_cb (GObject      *source,
   g_autoptr(CareSyncIndicator) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!care_dbus_sync_call_sync_now_finish (CARE_DBUS_SYNC (source), result, &error))
+  if (!care_sync_monitor_sync_now_finish (CARE_SYNC_MONITOR (source), result, &error))
     {
       g_autofree char *message = NULL;
 
@@ -339,8 +262,8 @@ sync_now_action (GtkWidget  *widget,
 
   if (!proxy_available (self))
     return;
-  care_dbus_sync_call_sync_now (self->proxy, self->cancellable,
-                                sync_now_ready_cb, g_object_ref (self));
+  care_sync_monitor_sync_now (self->monitor, self->cancellable,
+                              sync_now_ready_cb, g_object_ref (self));
 }
 
 static void
@@ -358,10 +281,9 @@ care_sync_indicator_finalize (GObject *object)
   CareSyncIndicator *self = CARE_SYNC_INDICATOR (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->proxy);
+  g_clear_object (&self->monitor);
   g_clear_object (&self->store);
   g_free (self->summary);
-  g_free (self->progress);
   G_OBJECT_CLASS (care_sync_indicator_parent_class)->finalize (object);
 }
 
@@ -373,10 +295,6 @@ care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
 
   object_class->dispose = care_sync_indicator_dispose;
   object_class->finalize = care_sync_indicator_finalize;
-
-  signals[SIGNAL_STORE_CHANGED] =
-    g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-sync-indicator.ui");
@@ -396,13 +314,6 @@ care_sync_indicator_init (CareSyncIndicator *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   update (self);
-  care_dbus_sync_proxy_new_for_bus (G_BUS_TYPE_SESSION,
-                                    G_DBUS_PROXY_FLAGS_NONE,
-                                    SYNC_BUS_NAME,
-                                    SYNC_OBJECT_PATH,
-                                    self->cancellable,
-                                    proxy_ready_cb,
-                                    g_object_ref (self));
 }
 
 GtkWidget *
@@ -458,10 +369,19 @@ care_sync_indicator_set_compact (CareSyncIndicator *self,
   update (self);
 }
 
-GDBusProxy *
-care_sync_indicator_get_proxy (CareSyncIndicator *self)
+void
+care_sync_indicator_set_monitor (CareSyncIndicator *self,
+                                 CareSyncMonitor   *monitor)
 {
-  g_return_val_if_fail (CARE_IS_SYNC_INDICATOR (self), NULL);
+  g_return_if_fail (CARE_IS_SYNC_INDICATOR (self));
 
-  return self->proxy != NULL ? G_DBUS_PROXY (self->proxy) : NULL;
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_set_object (&self->monitor, monitor);
+  if (monitor != NULL)
+    {
+      g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "store-changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  update (self);
 }

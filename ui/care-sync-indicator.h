@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include "care-store.h"
+#include "care-sync-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ const char *care_sync_indicator_get_summary   (CareSyncIndicator *self);
 void        care_sync_indicator_set_compact   (CareSyncIndicator *self,
                                                gboolean           compact);
 /* The daemon proxy, or NULL when the service is not available. */
-GDBusProxy *care_sync_indicator_get_proxy     (CareSyncIndicator *self);
+void        care_sync_indicator_set_monitor   (CareSyncIndicator *self,
+                                               CareSyncMonitor   *monitor);
 
 G_END_DECLS

@@ -49,6 +49,7 @@ struct _CareWindow
   char *store_path;
   CareStore *store;
   CareReader *reader;
+  CareSyncMonitor *sync_monitor;
   GCancellable *cancellable;
   guint tick_id;
   gboolean workspaces_added;
@@ -63,12 +64,14 @@ enum {
   PROP_0,
   PROP_PROFILE,
   PROP_STORE_PATH,
+  PROP_SYNC_MONITOR,
   N_PROPS
 };
 
 enum {
   SIGNAL_READY,
   SIGNAL_PROFILE_CHANGED,
+  SIGNAL_STORE_CHANGED,
   N_SIGNALS
 };
 
@@ -452,6 +455,13 @@ care_window_constructed (GObject *object)
 
   if (self->store_path == NULL)
     self->store_path = care_store_default_path (self->profile != NULL ? self->profile : "default");
+  /* A window made without the application's monitor (the tests) has its own. */
+  if (self->sync_monitor == NULL)
+    self->sync_monitor = care_sync_monitor_new ();
+  care_sync_indicator_set_monitor (self->sync_indicator, self->sync_monitor);
+  care_first_run_set_monitor (self->first_run, self->sync_monitor);
+  g_signal_connect_object (self->sync_monitor, "store-changed",
+                           G_CALLBACK (daemon_store_changed_cb), self, G_CONNECT_SWAPPED);
   open_store (self, FALSE);
 }
 
@@ -470,6 +480,9 @@ care_window_get_property (GObject    *object,
       break;
     case PROP_STORE_PATH:
       g_value_set_string (value, self->store_path);
+      break;
+    case PROP_SYNC_MONITOR:
+      g_value_set_object (value, self->sync_monitor);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -493,6 +506,9 @@ care_window_set_property (GObject      *object,
     case PROP_STORE_PATH:
       g_free (self->store_path);
       self->store_path = g_value_dup_string (value);
+      break;
+    case PROP_SYNC_MONITOR:
+      g_set_object (&self->sync_monitor, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -519,6 +535,7 @@ care_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->reader);
+  g_clear_object (&self->sync_monitor);
   g_free (self->profile);
   g_free (self->store_path);
   G_OBJECT_CLASS (care_window_parent_class)->finalize (object);
@@ -544,6 +561,11 @@ care_window_class_init (CareWindowClass *klass)
     g_param_spec_string ("store-path", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The application's connection to the sync daemon. */
+  properties[PROP_SYNC_MONITOR] =
+    g_param_spec_object ("sync-monitor", NULL, NULL, CARE_TYPE_SYNC_MONITOR,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* Emitted when the store has been opened (or could not be). */
@@ -554,6 +576,10 @@ care_window_class_init (CareWindowClass *klass)
   signals[SIGNAL_PROFILE_CHANGED] =
     g_signal_new ("profile-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* Emitted when the sync daemon changed the store. */
+  signals[SIGNAL_STORE_CHANGED] =
+    g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (CARE_TYPE_FIRST_RUN);
   g_type_ensure (CARE_TYPE_HOURS_PAGE);
@@ -605,8 +631,6 @@ care_window_init (CareWindow *self)
   self->header_switcher = g_object_ref_sink (adw_view_switcher_new ());
   adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (self->header_switcher), self->view_stack);
   adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (self->header_switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
-  g_signal_connect_object (self->sync_indicator, "store-changed",
-                           G_CALLBACK (daemon_store_changed_cb), self, G_CONNECT_SWAPPED);
   schedule_tick (self);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (width_changed_cb), NULL);
   update_chrome (self);
@@ -622,6 +646,14 @@ care_window_new (GtkApplication *application,
                        "profile", profile,
                        "store-path", store_path,
                        NULL);
+}
+
+CareSyncMonitor *
+care_window_get_sync_monitor (CareWindow *self)
+{
+  g_return_val_if_fail (CARE_IS_WINDOW (self), NULL);
+
+  return self->sync_monitor;
 }
 
 CareStore *

@@ -15,6 +15,7 @@
 #include <adwaita.h>
 #include "care-store.h"
 #include "care-reader.h"
+#include "care-sync-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,9 @@ CareWindow *care_window_new               (GtkApplication *application,
 /* NULL until the store has been opened (the "ready" signal). */
 CareStore  *care_window_get_store         (CareWindow *self);
 CareReader *care_window_get_reader        (CareWindow *self);
+/* The connection to the sync daemon; the window's "store-changed" signal
+ * says when the daemon changed the store. */
+CareSyncMonitor *care_window_get_sync_monitor (CareWindow *self);
 const char *care_window_get_profile       (CareWindow *self);
 gboolean    care_window_is_ready          (CareWindow *self);
 /* The visible screen: "loading", "first-run", "home", "visit", "error". */

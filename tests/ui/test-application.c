@@ -81,6 +81,17 @@ check_cb (gpointer data)
   /* (Maximised is bound the same way; without a window manager under Xvfb
    * nothing maximises a window, so it is not checked here.) */
 
+  /* A second window shares the application's one connection to the sync
+   * daemon. */
+  g_application_activate (G_APPLICATION (fixture->application));
+  {
+    GList *windows = gtk_application_get_windows (fixture->application);
+
+    g_assert_cmpuint (g_list_length (windows), ==, 2);
+    g_assert_true (care_window_get_sync_monitor (CARE_WINDOW (windows->data))
+                   == care_window_get_sync_monitor (CARE_WINDOW (windows->next->data)));
+  }
+
   /* Ctrl+Q closes every window, and the application ends. */
   fixture->checked = TRUE;
   g_action_group_activate_action (G_ACTION_GROUP (fixture->application), "quit", NULL);

@@ -458,8 +458,31 @@ test_review_flow (Fixture      *f,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
 }
 
-/* Emits the sync daemon's StoreChanged until the page shows it (the page
- * subscribes asynchronously). */
+/* Stands in for the sync daemon: owns its name on the session bus, so that
+ * a CareSyncMonitor's proxy takes this connection's signals as the
+ * daemon's. */
+static GDBusConnection *
+own_sync_name (void)
+{
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_nonnull (bus);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "coop.carelog.Carelog.Sync", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  g_assert_nonnull (reply);
+  return bus;
+}
+
+static gboolean
+monitor_available (gpointer data)
+{
+  return care_sync_monitor_get_available (data);
+}
+
+/* Emits the sync daemon's StoreChanged until the page shows it. */
 static gboolean
 store_changed_shown (gpointer data)
 {
@@ -482,8 +505,13 @@ test_sync_arrival (Fixture      *f,
   GListModel *model = care_review_page_get_model (page);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) daemon = own_sync_name ();
+  g_autoptr(CareSyncMonitor) monitor = care_sync_monitor_new ();
   gint64 in = review_fixture_at (20, 0), out = review_fixture_at (20, 45);
   JsonObject *b;
+
+  wait_for (monitor_available, monitor, "the monitor to see the daemon");
+  care_review_page_set_sync_monitor (page, monitor);
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 6);
   b = review_fixture_body ("visit", "extra", "client", "cl-rossi", "service", "personal-care",
