@@ -696,8 +696,8 @@ take_token (GHashTable *buckets,
 
 /* What limits count by: an IPv4 address, or the /64 an IPv6 address is in
  * (one subscriber's network, where every address is the same client). */
-static char *
-address_key (const struct sockaddr *sa)
+char *
+care_server_address_key (const struct sockaddr *sa)
 {
   char text[INET6_ADDRSTRLEN];
 
@@ -746,7 +746,7 @@ accept_cb (void                  *cls,
            socklen_t              addrlen)
 {
   CareServer *self = cls;
-  g_autofree char *where = address_key (addr);
+  g_autofree char *where = care_server_address_key (addr);
   guint n;
 
   g_mutex_lock (&self->conn_lock);
@@ -766,7 +766,7 @@ conn_started (CareServer            *self,
   guint n;
 
   conn->fd = fd != NULL ? fd->connect_fd : -1;
-  conn->where = address_key (addr != NULL ? addr->client_addr : NULL);
+  conn->where = care_server_address_key (addr != NULL ? addr->client_addr : NULL);
   conn->state = CONN_HEADERS;
   conn->deadline = g_get_monotonic_time () + self->options.header_timeout * G_USEC_PER_SEC;
   g_mutex_lock (&self->conn_lock);

@@ -58,4 +58,10 @@ gboolean    care_server_start (CareServer *self,
                                GError    **error);
 void        care_server_stop  (CareServer *self);
 
+struct sockaddr;
+/* What connection and rate limits count a client by: its IPv4 address, or
+ * the /64 its IPv6 address is in ("2001:db8:1:2::/64"); an IPv4-mapped
+ * IPv6 address counts as the IPv4 one. */
+char       *care_server_address_key (const struct sockaddr *address) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

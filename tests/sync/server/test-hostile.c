@@ -15,6 +15,10 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "care-server.h"
 #include "server-fixture.h"
 
 static const char *fast_anonymous[] = { "--anonymous-rate", "1000000", "--anonymous-burst", "1000000",
@@ -794,6 +798,46 @@ test_connection_memory (void)
   fixture_teardown (&f);
 }
 
+/* Limits count an IPv6 client by its /64: one subscriber's network, where
+ * every address is the same client's. */
+static void
+test_address_key (void)
+{
+  struct
+  {
+    const char *address;
+    const char *key;
+  } cases[] = {
+    { "192.0.2.7", "192.0.2.7" },
+    { "2001:db8:1:2::1", "2001:db8:1:2::/64" },
+    { "2001:db8:1:2:ffff:eeee:dddd:cccc", "2001:db8:1:2::/64" },
+    { "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+    { "::ffff:192.0.2.7", "192.0.2.7" },
+    { "::1", "::/64" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *key = NULL;
+
+      if (strchr (cases[i].address, ':') != NULL)
+        {
+          struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+
+          g_assert_cmpint (inet_pton (AF_INET6, cases[i].address, &sa.sin6_addr), ==, 1);
+          key = care_server_address_key ((struct sockaddr *) &sa);
+        }
+      else
+        {
+          struct sockaddr_in sa = { .sin_family = AF_INET };
+
+          g_assert_cmpint (inet_pton (AF_INET, cases[i].address, &sa.sin_addr), ==, 1);
+          key = care_server_address_key ((struct sockaddr *) &sa);
+        }
+      g_assert_cmpstr (key, ==, cases[i].key);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -807,6 +851,7 @@ main (int    argc,
         i--;
       }
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/hostile/address-key", test_address_key);
   g_test_add_func ("/hostile/descriptors/plain", test_descriptors_plain);
   g_test_add_func ("/hostile/descriptors/tls", test_descriptors_tls);
   g_test_add_func ("/hostile/too-large", test_too_large);
