@@ -95,42 +95,6 @@ read_weeks (CareStore *store,
   return result;
 }
 
-static char *
-day_breakdown (const CareDayHours *day)
-{
-  GString *text = g_string_new (NULL);
-  gint64 minutes[] = {
-    day->visit_minutes, day->travel_minutes, day->training_minutes, day->other_minutes,
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (minutes); i++)
-    {
-      g_autofree char *amount = NULL;
-
-      if (minutes[i] <= 0)
-        continue;
-      amount = care_format_minutes (minutes[i]);
-      if (text->len > 0)
-        g_string_append (text, " · ");
-      switch (i)
-        {
-        case 0:
-          g_string_append_printf (text, _("visits %s"), amount);
-          break;
-        case 1:
-          g_string_append_printf (text, _("travel %s"), amount);
-          break;
-        case 2:
-          g_string_append_printf (text, _("training %s"), amount);
-          break;
-        default:
-          g_string_append_printf (text, _("other %s"), amount);
-          break;
-        }
-    }
-  return g_string_free (text, FALSE);
-}
-
 static void
 fill_week (GtkBox              *box,
            const char          *title,
@@ -176,7 +140,7 @@ fill_week (GtkBox              *box,
       GtkWidget *amount;
       g_autofree char *name = g_date_valid (&day->date) ? care_format_day (&day->date) : g_strdup ("");
       g_autofree char *amount_text = care_format_minutes (minutes);
-      g_autofree char *breakdown = day_breakdown (day);
+      g_autofree char *breakdown = care_format_day_hours (day, " · ");
       g_autofree char *widget_name = g_strdup_printf ("%s-day-%d", prefix, d);
 
       gtk_widget_set_name (row, widget_name);

@@ -213,7 +213,7 @@ build_evv (CareReviewDetail       *self,
            const CareVisitSummary *s)
 {
   GtkWidget *group = add_group (box, _("Visit record"),
-                                _("The six elements of electronic visit verification"));
+                                _("Service, client, date, place, carer and times, as the co-op must keep them"));
   g_autofree char *location = NULL;
 
   add_row (group, _("Type of service"), care_service_label (s->service));
@@ -552,9 +552,71 @@ load (CareReviewDetail *self)
                          visit_read_cb, g_object_ref (self));
 }
 
+static void submit_review (CareReviewDetail *self,
+                           const char       *action);
+
+static void
+safeguarding_response_cb (CareReviewDetail *self,
+                          const char       *response)
+{
+  if (g_strcmp0 (response, "approve") == 0)
+    submit_review (self, "approve");
+}
+
+/* Approving a visit with a safeguarding concern asks the co-ordinator to
+ * acknowledge the concern first: one tap must not clear it. */
+static void
+ask_safeguarding_acknowledgement (CareReviewDetail *self)
+{
+  const char *heading = _("Approve a Visit With a Safeguarding Concern?");
+  const char *body = _("The carer recorded a safeguarding concern on this visit. Approve it only once you have read the concern and acted on it as the co-op’s safeguarding policy asks.");
+#if ADW_CHECK_VERSION (1, 6, 0)
+  AdwDialog *dialog = adw_alert_dialog_new (heading, body);
+
+  adw_alert_dialog_add_responses (ADW_ALERT_DIALOG (dialog),
+                                  "cancel", _("_Cancel"),
+                                  "approve", _("I Have Read the Concern: _Approve"),
+                                  NULL);
+  adw_alert_dialog_set_response_appearance (ADW_ALERT_DIALOG (dialog), "approve",
+                                            ADW_RESPONSE_SUGGESTED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (safeguarding_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_dialog_present (dialog, GTK_WIDGET (self));
+#else
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, body);
+
+  gtk_widget_set_name (dialog, "safeguarding-acknowledge");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "approve", _("I Have Read the Concern: _Approve"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "approve",
+                                              ADW_RESPONSE_SUGGESTED);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (safeguarding_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+#endif
+}
+
 static void
 review_clicked (CareReviewDetail *self,
                 const char       *action)
+{
+  const CareVisitSummary *s = self->detail ? &self->detail->summary : NULL;
+
+  if (s != NULL && g_str_equal (action, "approve") && (s->flags & CARE_VISIT_FLAG_SAFEGUARDING))
+    {
+      ask_safeguarding_acknowledgement (self);
+      return;
+    }
+  submit_review (self, action);
+}
+
+static void
+submit_review (CareReviewDetail *self,
+               const char       *action)
 {
   const CareVisitSummary *s = self->detail ? &self->detail->summary : NULL;
   const char *message = gtk_editable_get_text (GTK_EDITABLE (self->message_entry));

@@ -402,10 +402,11 @@ build_row (CareTimesheetPage   *self,
     const CareDayHours *h = &week->days[d];
     gint64 manual = h->travel_minutes + h->training_minutes + h->other_minutes;
     g_autofree char *visits = care_format_minutes (h->visit_minutes);
-    g_autofree char *extra = care_format_minutes (manual);
+    /* Travel, training and other time each by its name, as the carer's
+     * hours page shows them. */
+    g_autofree char *kinds = care_format_day_hours (h, "\n");
     g_autofree char *text = manual > 0
-                              ? g_strdup_printf (_("%s\n%s\n+%s other"), _(day_names[d]), visits,
-                                                 extra)
+                              ? g_strdup_printf ("%s\n%s", _(day_names[d]), kinds)
                               : g_strdup_printf ("%s\n%s", _(day_names[d]), visits);
     GtkWidget *label = gtk_label_new (text);
 

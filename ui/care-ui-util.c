@@ -98,6 +98,43 @@ care_format_minutes (gint64 minutes)
   return g_strdup_printf (_("%d h %02d"), (int) (minutes / 60), (int) (minutes % 60));
 }
 
+char *
+care_format_day_hours (const CareDayHours *day,
+                       const char         *separator)
+{
+  GString *text = g_string_new (NULL);
+  gint64 minutes[] = {
+    day->visit_minutes, day->travel_minutes, day->training_minutes, day->other_minutes,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (minutes); i++)
+    {
+      g_autofree char *amount = NULL;
+
+      if (minutes[i] <= 0)
+        continue;
+      amount = care_format_minutes (minutes[i]);
+      if (text->len > 0)
+        g_string_append (text, separator);
+      switch (i)
+        {
+        case 0:
+          g_string_append_printf (text, _("visits %s"), amount);
+          break;
+        case 1:
+          g_string_append_printf (text, _("travel %s"), amount);
+          break;
+        case 2:
+          g_string_append_printf (text, _("training %s"), amount);
+          break;
+        default:
+          g_string_append_printf (text, _("other %s"), amount);
+          break;
+        }
+    }
+  return g_string_free (text, FALSE);
+}
+
 gboolean
 care_parse_time (const char *text,
                  gint64      ref_ms,

@@ -24,6 +24,10 @@ char       *care_format_datetime        (gint64      ms,
 char       *care_format_day             (const GDate *date) G_GNUC_WARN_UNUSED_RESULT;
 /* A length of time: "45 min", "2 h 05"; "—" when negative (unknown). */
 char       *care_format_minutes         (gint64 minutes) G_GNUC_WARN_UNUSED_RESULT;
+/* A day's hours by kind ("visits 6 h 00", "travel 45 min", "training …",
+ * "other …"), the kinds with time, joined by separator. */
+char       *care_format_day_hours       (const CareDayHours *day,
+                                         const char         *separator) G_GNUC_WARN_UNUSED_RESULT;
 /* Midnight (in tz) of the day d days after the day of ms, in ms. */
 gint64      care_day_start              (gint64      ms,
                                          GTimeZone  *tz,

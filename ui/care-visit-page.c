@@ -201,6 +201,9 @@ task_row_new (CareVisitPage       *self,
 
       gtk_widget_set_name (entry, entry_name);
       gtk_widget_set_size_request (entry, -1, 44);
+      /* Enter saves the reason, as the Save button does. */
+      g_signal_connect_object (entry, "activate", G_CALLBACK (gtk_widget_activate), save,
+                               G_CONNECT_SWAPPED);
       gtk_entry_set_placeholder_text (GTK_ENTRY (entry), self->reason_for_done
                                                            ? _("The visit is finished: why is it done after all?")
                                                            : _("Why was it not done?"));

@@ -310,6 +310,26 @@ position_of (GListModel *model,
   return 0;
 }
 
+static gboolean
+acknowledgement_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel)
+          && g_strcmp0 (gtk_widget_get_name (toplevel), "safeguarding-acknowledge") == 0
+          && gtk_widget_get_visible (toplevel))
+        {
+          *(AdwMessageDialog **) data = ADW_MESSAGE_DIALOG (toplevel);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static CareReviewState
 review_of (Fixture    *f,
            const char *visit,
@@ -456,6 +476,24 @@ test_review_flow (Fixture      *f,
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find (f, "review-filter")), 3);
   wait_for (model_ready, model, "the approved visits");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
+
+  /* Approving the safeguarding visit asks to acknowledge the concern:
+   * cancelled, nothing is approved; acknowledged, it is. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find (f, "review-filter")), 0);
+  wait_for (model_ready, model, "all visits again");
+  open_visit (f, model, "safe");
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *response = i == 0 ? "cancel" : "approve";
+      AdwMessageDialog *dialog;
+
+      click (f, "approve-button");
+      wait_for (acknowledgement_shown, &dialog, "the safeguarding question");
+      g_assert_cmpint (review_of (f, "safe", NULL), ==, CARE_REVIEW_NONE);
+      adw_message_dialog_response (dialog, response);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+  g_assert_cmpint (review_of (f, "safe", NULL), ==, CARE_REVIEW_APPROVED);
 }
 
 /* Stands in for the sync daemon: owns its name on the session bus, so that
