@@ -48,6 +48,9 @@
  * administration: connections never take the last ones. */
 #define RESERVED_FDS 48
 #define WATCHDOG_PERIOD_MS 250
+/* Requests of one device between their headers and their answer: a tablet
+ * syncs with one or two at a time (and one waiting for live updates). */
+#define MAX_IN_FLIGHT_PER_DEVICE 4
 
 typedef enum
 {
@@ -93,6 +96,7 @@ typedef struct
   char *path;
   GByteArray *body;
   gsize reserved;       /* bytes of the body budget held */
+  char *counted_device; /* counted in the device's requests in flight */
   gboolean dispatched;
   /* The answer, built by whichever thread finished, queued by the event
    * thread. */
@@ -159,6 +163,7 @@ struct _CareServer
   gboolean closed;
   /* Event thread only. */
   GHashTable *device_buckets;
+  GHashTable *in_flight;    /* device → requests between headers and answer */
   GHashTable *address_buckets;
   GHashTable *enrol_buckets;
   gsize body_memory;    /* bytes reserved by bodies being read or worked on */
@@ -207,6 +212,7 @@ request_free (Request *req)
 {
   g_clear_pointer (&req->pending, job_free);
   g_free (req->request_id);
+  g_free (req->counted_device);
   g_free (req->method);
   g_free (req->path);
   if (req->body != NULL)
@@ -1109,6 +1115,16 @@ begin_request (CareServer *self,
           respond_and_close (req, job->device, 429, "rate-limited", text, -1, wait);
           return;
         }
+      /* However many connections it opens, a device's requests being
+       * received, worked on or waiting are few. */
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->in_flight, job->device)) >= MAX_IN_FLIGHT_PER_DEVICE)
+        {
+          g_autofree char *text = g_strdup_printf ("This device has %d requests under way already; try again "
+                                                   "when they are answered.", MAX_IN_FLIGHT_PER_DEVICE);
+
+          respond_and_close (req, job->device, 429, "rate-limited", text, -1, 1);
+          return;
+        }
     }
 
   /* The body's memory is reserved from its announced length, before any
@@ -1121,6 +1137,13 @@ begin_request (CareServer *self,
     }
   self->body_memory += length;
   req->reserved = length;
+  if (job->device != NULL)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->in_flight, job->device));
+
+      g_hash_table_replace (self->in_flight, g_strdup (job->device), GUINT_TO_POINTER (n + 1));
+      req->counted_device = g_strdup (job->device);
+    }
   req->body = g_byte_array_sized_new (MIN (length, 64 * 1024));
   *job_out = g_steal_pointer (&job);
 }
@@ -1312,6 +1335,15 @@ completed_cb (void                            *cls,
   if (req != NULL)
     {
       self->body_memory -= req->reserved;
+      if (req->counted_device != NULL)
+        {
+          guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->in_flight, req->counted_device));
+
+          if (n <= 1)
+            g_hash_table_remove (self->in_flight, req->counted_device);
+          else
+            g_hash_table_replace (self->in_flight, g_strdup (req->counted_device), GUINT_TO_POINTER (n - 1));
+        }
       request_free (req);
       *req_cls = NULL;
     }
@@ -1347,6 +1379,7 @@ care_server_finalize (GObject *object)
   care_server_stop (self);
   g_clear_pointer (&self->store, care_server_store_close);
   g_clear_pointer (&self->device_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->address_buckets, g_hash_table_unref);
   g_clear_pointer (&self->enrol_buckets, g_hash_table_unref);
   g_clear_pointer (&self->conns, g_hash_table_unref);
@@ -1377,6 +1410,7 @@ static void
 care_server_init (CareServer *self)
 {
   self->device_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->address_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->enrol_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->conns = g_hash_table_new (NULL, NULL);

@@ -744,6 +744,66 @@ test_body_memory (void)
   fixture_teardown (&f);
 }
 
+/* One device, however many connections it opens, has at most four
+ * requests under way: here five pushes whose bodies never come. */
+static void
+test_device_in_flight (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *text = NULL, *head = NULL, *body = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, fast_anonymous, NULL);
+  d = device_enrol (&f, "m-carer");
+  text = request_text ("POST", "/v1/push", d, 1000, NULL);
+  for (guint i = 0; i < 4; i++)
+    {
+      GIOStream *s = connect_or_die (&f);
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (s));
+
+      g_assert_true (raw_send (s, text, strlen (text)));
+      /* Accepted: the server waits for the body. */
+      g_assert_false (g_socket_condition_timed_wait (socket, G_IO_IN, 300 * 1000, NULL, NULL));
+      g_ptr_array_add (held, s);
+    }
+  {
+    g_autoptr(GIOStream) s = connect_or_die (&f);
+
+    g_assert_true (raw_send (s, text, strlen (text)));
+    g_assert_cmpuint (raw_read_response (s, &head, &body), ==, 429);
+    g_assert_nonnull (strstr (head, "Retry-After: "));
+    g_assert_nonnull (strstr (body, "under way"));
+  }
+  /* Another device is not held up. */
+  {
+    TestDevice *other = device_enrol (&f, "m-carer2");
+
+    pull_once (&f, other);
+    device_free (other);
+  }
+  /* When those connections go, the device may send again. */
+  g_ptr_array_set_size (held, 0);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GIOStream) s = connect_or_die (&f);
+      g_autofree char *pull = request_text ("POST", "/v1/pull", d, 2, NULL);
+      guint status;
+
+      g_assert_true (raw_send (s, pull, strlen (pull)));
+      g_assert_true (raw_send (s, "{}", 2));
+      status = raw_read_response (s, NULL, NULL);
+      if (status == 200)
+        break;
+      g_assert_cmpuint (status, ==, 429);
+      g_usleep (50 * 1000);
+    }
+  pull_once (&f, d);
+  device_free (d);
+  fixture_teardown (&f);
+}
+
 /* What a connection may cost: libmicrohttpd's buffer for its request line
  * and headers is 32 KiB, and a request whose headers outgrow it is
  * refused (431) and closed, so connections holding half-sent headers cost
@@ -861,5 +921,6 @@ main (int    argc,
   g_test_add_func ("/hostile/descriptor-limit", test_descriptor_limit);
   g_test_add_func ("/hostile/body-memory", test_body_memory);
   g_test_add_func ("/hostile/connection-memory", test_connection_memory);
+  g_test_add_func ("/hostile/device-in-flight", test_device_in_flight);
   return g_test_run ();
 }
