@@ -944,14 +944,14 @@ care_timesheet_page_new_for_store (CareStore  *store,
   self->reader = g_object_ref (reader);
   build (self);
 
-  /* Start on last week: the one waiting for approval on a Monday. */
+  /* Start on this week, the one whose visits the review list shows; the
+   * week before is one tap back. */
   tz = care_store_get_timezone (store);
   utc = g_date_time_new_from_unix_utc (care_store_now (store) / 1000);
   local = g_date_time_to_timezone (utc, tz);
   g_date_clear (&today, 1);
   g_date_set_dmy (&today, g_date_time_get_day_of_month (local), g_date_time_get_month (local),
                   g_date_time_get_year (local));
-  g_date_subtract_days (&today, 7);
   care_timesheet_iso_week (&today, &self->iso_year, &self->iso_week);
   load (self);
   return GTK_WIDGET (self);

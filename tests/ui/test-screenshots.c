@@ -7,6 +7,7 @@
  */
 #include "care-config.h"
 
+#include "care-demo.h"
 #include "care-test-util.h"
 #include "care-ui-util.h"
 
@@ -21,15 +22,25 @@ static const struct
   { "1280x800", 1280, 800 },
 };
 
+/* Every screen in the light and the dark style. */
 static void
 save (CareWindow *window,
       const char *screen,
       const char *size)
 {
-  g_autofree char *name = g_strdup_printf ("%s-%s", screen, size);
-  g_autofree char *path = care_test_screenshot (GTK_WIDGET (window), name);
+  AdwStyleManager *style = adw_style_manager_get_default ();
 
-  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s%s-%s", screen, dark ? "-dark" : "", size);
+      g_autofree char *path = NULL;
+
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_DEFAULT);
+      path = care_test_screenshot (GTK_WIDGET (window), name);
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
 static gboolean
@@ -95,15 +106,40 @@ test_screens (gconstpointer data)
   }
   save (window, "search", sizes[i].name);
 
-  if (i == 0)
-    {
-      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                          ADW_COLOR_SCHEME_FORCE_DARK);
-      care_window_set_view (window, "today");
-      save (window, "today-dark", sizes[i].name);
-      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                          ADW_COLOR_SCHEME_DEFAULT);
-    }
+  care_test_window_destroy (window);
+}
+
+static gboolean
+review_loaded (gpointer data)
+{
+  GtkWidget *list = care_find_named (data, "visit-list");
+
+  return list != NULL && gtk_widget_get_first_child (list) != NULL;
+}
+
+/* The co-ordinator's screens: the visits to review and the timesheets. */
+static void
+test_coordinator_screens (gconstpointer data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
+  g_autoptr(GError) error = NULL;
+  CareWindow *window;
+
+  {
+    g_autoptr(CareStore) store = care_store_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
+    g_assert_no_error (error);
+  }
+  window = care_test_window_new (path, sizes[i].width, sizes[i].height);
+  care_window_set_view (window, "review");
+  care_test_wait (review_loaded, window, 30, "the visits to review");
+  save (window, "review", sizes[i].name);
+  care_window_set_view (window, "timesheets");
+  save (window, "timesheets", sizes[i].name);
   care_test_window_destroy (window);
 }
 
@@ -116,7 +152,10 @@ main (int   argc,
     {
       g_autofree char *name = g_strdup_printf ("/ui/screenshots/%s", sizes[i].name);
 
+      g_autofree char *coordinator = g_strdup_printf ("/ui/screenshots/coordinator/%s", sizes[i].name);
+
       g_test_add_data_func (name, GUINT_TO_POINTER (i), test_screens);
+      g_test_add_data_func (coordinator, GUINT_TO_POINTER (i), test_coordinator_screens);
     }
   return g_test_run ();
 }
