@@ -617,6 +617,13 @@ care_sync_client_enrol_async (CareSyncClient      *self,
       g_string_append (body, ",\"name\":");
       care_json_append_string (body, device_name);
     }
+  /* A tablet that already has a device id (its server was restored from a
+   * backup made before it was enrolled) asks to be taken back under it. */
+  if (self->device != NULL)
+    {
+      g_string_append (body, ",\"device\":");
+      care_json_append_string (body, self->device);
+    }
   g_string_append_c (body, '}');
   bytes = g_string_free_to_bytes (g_steal_pointer (&body));
   start_request (self, OP_ENROL, "/v1/enrol", bytes, NULL, cancellable, callback, user_data,

@@ -13,6 +13,7 @@ typedef struct
   CareStore *store;
   CareSyncClient *client;
   CareEnrolment *enrolment;
+  gboolean taking_back;   /* the profile holds records: enrol it again under its device id */
 } EnrolData;
 
 static void
@@ -73,11 +74,24 @@ enrolled_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   EnrolData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
+  const char *device = care_store_get_device (data->store);
 
   data->enrolment = care_sync_client_enrol_finish (data->client, result, &error);
   if (data->enrolment == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Taken back under the same identity, or nothing changes: the records
+   * on this tablet were written as this device and this member. */
+  if (data->taking_back
+      && (g_strcmp0 (data->enrolment->device, device) != 0
+          || g_strcmp0 (data->enrolment->member, care_store_get_member (data->store)) != 0))
+    {
+      g_task_return_new_error (task, CARE_STORE_ERROR, CARE_STORE_ERROR_RULE,
+                               "This enrolment code is for another member, or the co-op server "
+                               "cannot take this tablet back: nothing was changed. Ask your co-ordinator "
+                               "for a code for the member this tablet belongs to");
       return;
     }
   care_key_store_save_async (care_store_get_path (data->store), data->enrolment->device,
@@ -96,20 +110,18 @@ care_enrol_async (CareStore           *store,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(CareEnrolmentLine) parsed = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean taking_back = FALSE;
   EnrolData *data;
 
   g_task_set_source_tag (task, care_enrol_async);
+  /* A profile holding records asks the co-op to take it back under its
+   * device id (a server restored from a backup made before this tablet was
+   * enrolled); the server refuses if it knows that id. */
   if (care_store_get_device (store) != NULL)
     {
       CareOutboxCounts counts = { 0 };
 
-      if (care_store_get_outbox_counts (store, &counts, NULL) && counts.last_seq > 0)
-        {
-          g_task_return_new_error (task, CARE_STORE_ERROR, CARE_STORE_ERROR_RULE,
-                                   "This profile already holds records made as another "
-                                   "enrolment: use a new profile to enrol again");
-          return;
-        }
+      taking_back = care_store_get_outbox_counts (store, &counts, NULL) && counts.last_seq > 0;
     }
   parsed = care_enrolment_line_parse (line, &error);
   if (parsed == NULL)
@@ -120,7 +132,9 @@ care_enrol_async (CareStore           *store,
 
   data = g_new0 (EnrolData, 1);
   data->store = g_object_ref (store);
-  data->client = care_sync_client_new (parsed->url, parsed->pin, NULL, NULL);
+  data->taking_back = taking_back;
+  data->client = care_sync_client_new (parsed->url, parsed->pin,
+                                       taking_back ? care_store_get_device (store) : NULL, NULL);
   g_task_set_task_data (task, data, (GDestroyNotify) enrol_data_free);
   care_sync_client_enrol_async (data->client, parsed->code,
                                 device_name && *device_name ? device_name : g_get_host_name (),

@@ -47,6 +47,8 @@ struct _CareSyncService
   guint periodic_id;
 
   gboolean loading;              /* looking up the key */
+
+  gboolean key_reload;    /* reloading the key after a refusal: the retry timer goes on */
   gboolean running;
   gboolean again;                /* a trigger arrived during a round */
   gboolean bulk_requested;       /* SyncNow: pull even on a metered link */
@@ -339,6 +341,14 @@ round_done_cb (GObject      *source,
       self->portal_seen = g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PORTAL);
       self->error_sentence = care_sync_error_to_sentence (error);
       g_debug ("Round failed (%s); next try in %u ms", error->message, delay);
+      /* Refused: the profile may have been enrolled again by another
+       * process under the same device (a co-op restored without this
+       * tablet), with a new key; read the key again before the retry. */
+      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED) && !self->loading)
+        {
+          self->key_reload = TRUE;
+          load_client (self);
+        }
       /* A failed round is always retried by a timer, never left waiting for
        * the next local write; but not while offline (the network's return
        * triggers a round). */
@@ -418,8 +428,10 @@ client_loaded_cb (GObject      *source,
   g_autoptr(CareSyncService) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(CareSyncClient) client = care_enrol_client_finish (result, &error);
+  gboolean key_reload = self->key_reload;
 
   self->loading = FALSE;
+  self->key_reload = FALSE;
   if (client == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -438,7 +450,9 @@ client_loaded_cb (GObject      *source,
   g_signal_connect_object (self->engine, "progress",
                            G_CALLBACK (care_dbus_sync_emit_progress), self, G_CONNECT_SWAPPED);
   update_state (self);
-  request_round (self);
+  /* After a refusal the retry timer starts the next round. */
+  if (!key_reload)
+    request_round (self);
 }
 
 static void

@@ -1138,10 +1138,15 @@ normalise_code (const char *code)
   return g_string_free (out, FALSE);
 }
 
+static gboolean row_found (Conn       *conn,
+                           const char *sql,
+                           const char *value);
+
 static CareEnrolResult *
 enrol_in_transaction (SqliteStore *self,
                       const char  *code,
                       const char  *name,
+                      const char  *device,
                       GError     **error)
 {
   Conn *conn = self->writer;
@@ -1166,16 +1171,28 @@ enrol_in_transaction (SqliteStore *self,
   result->name = g_strdup ((const char *) sqlite3_column_text (s, 3));
   result->role = care_role_from_string ((const char *) sqlite3_column_text (s, 4));
   sqlite3_reset (s);
+  /* Only a device id the co-op does not know can be taken back: one it
+   * knows belongs to an enrolled (or revoked) tablet. */
+  if (device != NULL && row_found (conn, "SELECT 1 FROM devices WHERE device = ?1", device))
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
+                           "The co-op already knows this tablet, so it cannot be enrolled again under the same "
+                           "identity: ask your co-ordinator (this tablet keeps everything it holds).");
+      return NULL;
+    }
   s = stmt (conn, "UPDATE enrolments SET used = ?2 WHERE code_hash = ?1");
   bind_text (s, 1, hash);
   sqlite3_bind_int64 (s, 2, now);
   if (sqlite3_step (s) != SQLITE_DONE)
     return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "Cannot record the enrolment"), NULL;
-  {
-    g_autofree char *rnd = care_server_random_token (9);
+  if (device != NULL)
+    result->device = g_strdup (device);
+  else
+    {
+      g_autofree char *rnd = care_server_random_token (9);
 
-    result->device = g_strdup_printf ("d-%s", rnd);
-  }
+      result->device = g_strdup_printf ("d-%s", rnd);
+    }
   result->key = care_server_random_token (32);
   key_hash = care_server_sha256_hex (result->key);
   s = stmt (conn, "INSERT INTO devices (device, member, name, key_hash, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -1205,6 +1222,7 @@ static CareEnrolResult *
 sqlite_enrol (CareServerStore *store,
               const char      *code,
               const char      *name,
+              const char      *device,
               GError         **error)
 {
   SqliteStore *self = (SqliteStore *) store;
@@ -1216,7 +1234,7 @@ sqlite_enrol (CareServerStore *store,
       sql_failed (self->writer, error, CARE_SYNC_ERROR, 0, "The co-op database is busy");
       goto out;
     }
-  result = enrol_in_transaction (self, code, name, error);
+  result = enrol_in_transaction (self, code, name, device, error);
   if (result == NULL || !exec (self->writer, "COMMIT", NULL))
     {
       if (result != NULL)

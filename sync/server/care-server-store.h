@@ -118,9 +118,13 @@ struct _CareServerStoreVTable
   void      (*touch)         (CareServerStore *self,
                               const char      *device,
                               gint64           pulled_pos);
+  /* device: NULL for a new tablet; or the id a tablet already has, which
+   * the co-op does not know (restored from a backup made before it was
+   * enrolled, without the device journal): it is taken back under it. */
   CareEnrolResult *(*enrol)  (CareServerStore *self,
                               const char      *code,
                               const char      *name,
+                              const char      *device,
                               GError         **error);
 
   /* Administration. */

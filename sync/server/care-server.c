@@ -36,6 +36,7 @@
 #include <microhttpd.h>
 
 #include "care-protocol.h"
+#include "care-id.h"
 #include "care-server.h"
 
 #define MAX_GROUP 64
@@ -527,7 +528,8 @@ writer_thread (gpointer data)
               finish_job (job);
               break;
             case JOB_ENROL:
-              job->enrol = self->store->vtable->enrol (self->store, job->code, job->name, &job->error);
+              job->enrol = self->store->vtable->enrol (self->store, job->code, job->name, job->device,
+                                                       &job->error);
               finish_job (job);
               break;
             case JOB_ERASED:
@@ -597,6 +599,7 @@ decoder_func (gpointer data,
         JsonObject *o = json_node_get_object (root);
         JsonNode *code = json_object_get_member (o, "code");
         JsonNode *name = json_object_get_member (o, "name");
+        JsonNode *device = json_object_get_member (o, "device");
 
         if (code == NULL || json_node_get_value_type (code) != G_TYPE_STRING
             || strlen (json_node_get_string (code)) == 0 || strlen (json_node_get_string (code)) > 64)
@@ -612,8 +615,17 @@ decoder_func (gpointer data,
                          "The device name must be text of at most %d characters.", CARE_MAX_DEVICE_NAME);
             break;
           }
+        if (device != NULL && (json_node_get_value_type (device) != G_TYPE_STRING
+                               || !care_id_is_valid (json_node_get_string (device))))
+          {
+            g_set_error_literal (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                                 "The enrolment's \"device\" must be the tablet's device id.");
+            break;
+          }
         job->code = g_strdup (json_node_get_string (code));
         job->name = g_strdup (name ? json_node_get_string (name) : NULL);
+        g_free (job->device);
+        job->device = g_strdup (device ? json_node_get_string (device) : NULL);
         g_async_queue_push (self->write_queue, job);
         return;
       }

@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import dbus
 
@@ -431,6 +433,61 @@ def scenario_restore_enrolled_after():
         world.close()
 
 
+def scenario_restore_reenrol():
+    """The server's disk is lost: it is restored from a backup made before a
+    tablet was enrolled, without the device journal. The tablet is refused
+    and keeps its records; the co-ordinator gives it a new enrolment code;
+    entered on the same profile, it takes the tablet back under the same
+    device and everything it holds is sent again. A code cannot take over
+    a device the co-op knows."""
+    world = World('restore-reenrol', connectivity='full')
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Disk')
+        member = server.member('Dee Disk')
+        server.assign(client, member)
+        backup = os.path.join(world.tmp, 'backup.db')
+        server.backup(backup)
+        tablet = world.device('tablet', member, daemon_env={'CARELOG_SYNC_PERIOD': '1'}).enrol(server)
+        tablet.daemon.start()
+        made = tablet.make_records(7, client)
+        wait_until('synced', lambda: all_on_server(server, tablet, made), timeout=15)
+        wait_until('acknowledged', lambda: tablet.store.counts()[0] == 0)
+        device = tablet.device_id
+
+        server.stop()
+        os.unlink(os.path.join(server.dir, 'devices.journal'))   # lost with the disk
+        server.restore(backup)
+        server.start()
+        time.sleep(2)
+        check(server.count(device)[0] == 0, 'the backup predates the tablet')
+        check(tablet.store.counts()[1] == made, 'the tablet still holds its records')
+
+        tablet.cli('enrol', server.enrolment_line(member))
+        check(tablet.store.meta('device') == device, 'the same device id')
+        wait_until('re-sent after re-enrolment', lambda: all_on_server(server, tablet, made), timeout=20)
+        check_converged(server, tablet)
+
+        # A valid code cannot take over a device id the co-op knows.
+        code = server.enrolment_line(member).split(':')[-2]
+        request = urllib.request.Request('http://127.0.0.1:%d/v1/enrol' % server.port,
+                                         data=json.dumps({'code': code, 'device': device}).encode(),
+                                         headers={'Content-Type': 'application/json',
+                                                  'Carelog-Protocol': '1'})
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise TestFailure('a known device id was enrolled again')
+        except urllib.error.HTTPError as e:
+            answer = e.read().decode()
+            check('already knows this tablet' in answer, 'the refusal says why: %s' % answer)
+        check_converged(server, tablet)   # and the tablet carries on
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 def scenario_clock():
     """The tablet's clock is a day ahead: the daemon flags it; the records keep
     their times, order and hours."""
@@ -726,6 +783,7 @@ SCENARIOS = {
     'restore': scenario_restore,
     'restore-coop': scenario_restore_coop,
     'restore-enrolled-after': scenario_restore_enrolled_after,
+    'restore-reenrol': scenario_restore_reenrol,
     'clock': scenario_clock,
     'poison': scenario_poison,
     'no-networkmanager': scenario_no_networkmanager,
