@@ -175,6 +175,7 @@ struct _CareServer
   guint n_conns;
   guint hard_limit;         /* beyond it, connections are not accepted */
   int fault_drop_after_commit;   /* atomic */
+  int n_suspended;                /* atomic: connections suspended, not yet resumed */
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
@@ -486,6 +487,7 @@ finish_job (Job *job)
     req->drop = TRUE;
   else
     build_answer (job);
+  g_atomic_int_add (&job->server->n_suspended, -1);
   MHD_resume_connection (req->mhd);
   job_free (job);
 }
@@ -1257,6 +1259,7 @@ dispatch (CareServer *self,
       return;
     }
   MHD_suspend_connection (req->mhd);
+  g_atomic_int_inc (&self->n_suspended);
   conn_set_state (self, req->conn, CONN_WORKING, 0);
   g_thread_pool_push (self->decoders, job, NULL);
   g_mutex_unlock (&self->dispatch_lock);
@@ -1782,7 +1785,15 @@ care_server_stop (CareServer *self)
       g_thread_join (self->writer);
       self->writer = NULL;
     }
-  if (self->daemon != NULL)
+  /* Every request handed to a thread has been answered by now. Whatever
+   * else suspends a connection (a pull waiting for new records) must answer
+   * it once self->closed is set: libmicrohttpd aborts the process if it is
+   * stopped with a connection still suspended, so the HTTP side is then
+   * left to the end of the process instead. */
+  if (self->daemon != NULL && g_atomic_int_get (&self->n_suspended) > 0)
+    g_critical ("%d requests are still waiting; the HTTP server is left running until the process ends",
+                g_atomic_int_get (&self->n_suspended));
+  else if (self->daemon != NULL)
     {
       MHD_stop_daemon (self->daemon);
       self->daemon = NULL;
