@@ -230,6 +230,55 @@ toggle_query_cb (GtkToggleButton *toggle,
   gtk_revealer_set_reveal_child (revealer, gtk_toggle_button_get_active (toggle));
 }
 
+/* A toggle that reveals an entry and a button sending its text (a query,
+ * a withdrawal's reason). */
+typedef struct
+{
+  const char *toggle_name, *toggle_label;
+  const char *entry_name, *placeholder, *entry_a11y;
+  const char *send_name, *send_label, *send_class, *a11y;
+  GCallback send_cb;
+} MessageRow;
+
+static void
+add_message_row (CareTimesheetPage *self,
+                 GtkWidget         *row,
+                 const char        *carer,
+                 const MessageRow  *m)
+{
+  GtkWidget *toggle = gtk_toggle_button_new_with_label (m->toggle_label);
+  GtkWidget *revealer = gtk_revealer_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *entry = gtk_entry_new ();
+  GtkWidget *send = gtk_button_new_with_label (m->send_label);
+
+  gtk_widget_set_name (toggle, m->toggle_name);
+  gtk_widget_set_halign (toggle, GTK_ALIGN_START);
+  gtk_widget_set_size_request (toggle, -1, 44);
+  care_set_accessible_label (toggle, m->a11y);
+  gtk_widget_set_name (entry, m->entry_name);
+  gtk_widget_set_hexpand (entry, TRUE);
+  /* It grows to fill the row; a small natural minimum lets a phone fit it. */
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
+  gtk_widget_set_size_request (entry, -1, 44);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), m->placeholder);
+  care_set_accessible_label (entry, m->entry_a11y);
+  gtk_widget_set_name (send, m->send_name);
+  gtk_widget_set_size_request (send, -1, 44);
+  if (m->send_class != NULL)
+    gtk_widget_add_css_class (send, m->send_class);
+  care_set_accessible_label (send, m->a11y);
+  g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (carer), g_free);
+  g_object_set_data (G_OBJECT (send), "entry", entry);
+  g_signal_connect (send, "clicked", m->send_cb, self);
+  g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_query_cb), revealer);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), send);
+  gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+  gtk_box_append (GTK_BOX (row), toggle);
+  gtk_box_append (GTK_BOX (row), revealer);
+}
+
 static GtkWidget *
 build_row (CareTimesheetPage   *self,
            const CareWeekHours *week,
@@ -326,35 +375,13 @@ build_row (CareTimesheetPage   *self,
     g_autofree char *entry_name = g_strdup_printf ("withdraw-reason-%s", week->carer);
     g_autofree char *send_name = g_strdup_printf ("withdraw-week-%s", week->carer);
     g_autofree char *a11y = g_strdup_printf (_("Withdraw the approval of the timesheet of %s"), name);
-    GtkWidget *toggle = gtk_toggle_button_new_with_label (_("Withdraw approval…"));
-    GtkWidget *revealer = gtk_revealer_new ();
-    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-    GtkWidget *entry = gtk_entry_new ();
-    GtkWidget *send = gtk_button_new_with_label (_("Withdraw"));
+    const MessageRow withdraw = {
+      toggle_name, _("Withdraw approval…"), entry_name, _("Why? e.g. “Travel on Tuesday was not agreed”"),
+      _("Why the approval is withdrawn"), send_name, _("Withdraw"), "destructive-action", a11y,
+      G_CALLBACK (withdraw_week_cb),
+    };
 
-    gtk_widget_set_name (toggle, toggle_name);
-    gtk_widget_set_halign (toggle, GTK_ALIGN_START);
-    gtk_widget_set_size_request (toggle, -1, 44);
-    care_set_accessible_label (toggle, a11y);
-    gtk_widget_set_name (entry, entry_name);
-    gtk_widget_set_hexpand (entry, TRUE);
-    gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
-    gtk_widget_set_size_request (entry, -1, 44);
-    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why? e.g. “Travel on Tuesday was not agreed”"));
-    care_set_accessible_label (entry, _("Why the approval is withdrawn"));
-    gtk_widget_set_name (send, send_name);
-    gtk_widget_set_size_request (send, -1, 44);
-    gtk_widget_add_css_class (send, "destructive-action");
-    care_set_accessible_label (send, a11y);
-    g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (week->carer), g_free);
-    g_object_set_data (G_OBJECT (send), "entry", entry);
-    g_signal_connect (send, "clicked", G_CALLBACK (withdraw_week_cb), self);
-    g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_query_cb), revealer);
-    gtk_box_append (GTK_BOX (box), entry);
-    gtk_box_append (GTK_BOX (box), send);
-    gtk_revealer_set_child (GTK_REVEALER (revealer), box);
-    gtk_box_append (GTK_BOX (row), toggle);
-    gtk_box_append (GTK_BOX (row), revealer);
+    add_message_row (self, row, week->carer, &withdraw);
   }
 
   /* A query about the week, with a message the carer sees on their hours. */
@@ -363,35 +390,13 @@ build_row (CareTimesheetPage   *self,
     g_autofree char *entry_name = g_strdup_printf ("week-message-%s", week->carer);
     g_autofree char *send_name = g_strdup_printf ("send-week-query-%s", week->carer);
     g_autofree char *a11y = g_strdup_printf (_("Ask %s about this timesheet"), name);
-    GtkWidget *toggle = gtk_toggle_button_new_with_label (_("Query…"));
-    GtkWidget *revealer = gtk_revealer_new ();
-    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-    GtkWidget *entry = gtk_entry_new ();
-    GtkWidget *send = gtk_button_new_with_label (_("Send query"));
+    const MessageRow query = {
+      toggle_name, _("Query…"), entry_name, _("e.g. “Tuesday's travel is missing”"),
+      _("Message to the carer about this timesheet"), send_name, _("Send query"), NULL, a11y,
+      G_CALLBACK (send_query_cb),
+    };
 
-    gtk_widget_set_name (toggle, toggle_name);
-    gtk_widget_set_halign (toggle, GTK_ALIGN_START);
-    gtk_widget_set_size_request (toggle, -1, 44);
-    care_set_accessible_label (toggle, a11y);
-    gtk_widget_set_name (entry, entry_name);
-    gtk_widget_set_hexpand (entry, TRUE);
-    /* It grows to fill the row; a small natural minimum lets a phone fit it. */
-    gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
-    gtk_widget_set_size_request (entry, -1, 44);
-    gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("e.g. “Tuesday's travel is missing”"));
-    care_set_accessible_label (entry, _("Message to the carer about this timesheet"));
-    gtk_widget_set_name (send, send_name);
-    gtk_widget_set_size_request (send, -1, 44);
-    care_set_accessible_label (send, a11y);
-    g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (week->carer), g_free);
-    g_object_set_data (G_OBJECT (send), "entry", entry);
-    g_signal_connect (send, "clicked", G_CALLBACK (send_query_cb), self);
-    g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_query_cb), revealer);
-    gtk_box_append (GTK_BOX (box), entry);
-    gtk_box_append (GTK_BOX (box), send);
-    gtk_revealer_set_child (GTK_REVEALER (revealer), box);
-    gtk_box_append (GTK_BOX (row), toggle);
-    gtk_box_append (GTK_BOX (row), revealer);
+    add_message_row (self, row, week->carer, &query);
   }
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (days), GTK_SELECTION_NONE);
@@ -578,36 +583,14 @@ approve_anyway_cb (GtkButton         *button,
   approve_week (self, g_object_get_data (G_OBJECT (button), "carer"));
 }
 
+/* A review of the week with the entry's text as its message (a query, or
+ * a withdrawal's reason): refused with empty_hint when there is none. */
 static void
-withdraw_week_cb (GtkButton         *button,
-                  CareTimesheetPage *self)
-{
-  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
-  GtkWidget *entry = g_object_get_data (G_OBJECT (button), "entry");
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-  g_autofree char *week = week_id (self->iso_year, self->iso_week);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *review = NULL;
-
-  if (*reason == '\0') {
-    toast (self, _("Write why you withdraw the approval: the carer sees it."));
-    gtk_widget_grab_focus (entry);
-    return;
-  }
-  review = care_store_add_review (self->store, "withdrawn", NULL, carer, week, reason, &error);
-  if (review == NULL) {
-    toast (self, error->message);
-    return;
-  }
-  toast (self, _("Approval withdrawn: the timesheet can be approved again"));
-  if (self->window != NULL)
-    care_window_store_written (self->window);
-  load (self);
-}
-
-static void
-send_query_cb (GtkButton         *button,
-               CareTimesheetPage *self)
+send_week_review (CareTimesheetPage *self,
+                  GtkButton         *button,
+                  const char        *action,
+                  const char        *empty_hint,
+                  const char        *done)
 {
   const char *carer = g_object_get_data (G_OBJECT (button), "carer");
   GtkWidget *entry = g_object_get_data (G_OBJECT (button), "entry");
@@ -617,19 +600,35 @@ send_query_cb (GtkButton         *button,
   g_autofree char *review = NULL;
 
   if (*message == '\0') {
-    toast (self, _("Write what the carer should check before sending the query."));
+    toast (self, empty_hint);
     gtk_widget_grab_focus (entry);
     return;
   }
-  review = care_store_add_review (self->store, "query", NULL, carer, week, message, &error);
+  review = care_store_add_review (self->store, action, NULL, carer, week, message, &error);
   if (review == NULL) {
     toast (self, error->message);
     return;
   }
-  toast (self, _("Query sent: it reaches the carer's tablet at the next sync"));
+  toast (self, done);
   if (self->window != NULL)
     care_window_store_written (self->window);
   load (self);
+}
+
+static void
+withdraw_week_cb (GtkButton         *button,
+                  CareTimesheetPage *self)
+{
+  send_week_review (self, button, "withdrawn", _("Write why you withdraw the approval: the carer sees it."),
+                    _("Approval withdrawn: the timesheet can be approved again"));
+}
+
+static void
+send_query_cb (GtkButton         *button,
+               CareTimesheetPage *self)
+{
+  send_week_review (self, button, "query", _("Write what the carer should check before sending the query."),
+                    _("Query sent: it reaches the carer's tablet at the next sync"));
 }
 
 static void
