@@ -6,9 +6,11 @@
 #include "care-config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "care-event.h"
+#include "care-hlc.h"
 #include "care-id.h"
 #include "care-store.h"
 
@@ -30,6 +32,8 @@ typedef enum
   F_ANY,       /* checked by the type's own rule */
   F_LOCATION,
   F_TASKS,
+  F_OFFSET,    /* integer ms, at most a year either way */
+  F_READERS,
 } FieldKind;
 
 typedef struct
@@ -46,7 +50,7 @@ typedef struct
   const char *name;
   gboolean roster;
   const char *subject[3];   /* body members tried in turn */
-  Field fields[8];
+  Field fields[10];
   ExtraCheck extra;
 } TypeInfo;
 
@@ -59,14 +63,15 @@ static const TypeInfo types[CARE_EVENT_N_TYPES] = {
   [CARE_EVENT_VISIT_STARTED] = { "visit.started", FALSE, { "visit" },
     { { "visit", F_ID }, { "client", F_ID }, { "service", F_LABEL }, { "at", F_TIME },
       { "schedule", F_ID, TRUE }, { "location", F_LOCATION, TRUE },
-      { "clock_offset_ms", F_ANY, TRUE } } },
+      { "clock_offset_ms", F_OFFSET, TRUE } } },
   [CARE_EVENT_TASK_ANSWERED] = { "task.answered", FALSE, { "visit" },
     { { "visit", F_ID }, { "task", F_ID }, { "done", F_BOOL }, { "reason", F_TEXT, TRUE } },
     check_task_answered },
   [CARE_EVENT_NOTE_ADDED] = { "note.added", FALSE, { "visit" },
-    { { "visit", F_ID }, { "note", F_ID }, { "category", F_CATEGORY }, { "text", F_TEXT } } },
+    { { "visit", F_ID }, { "note", F_ID }, { "category", F_CATEGORY }, { "text", F_TEXT },
+      { "readers", F_READERS, TRUE } } },
   [CARE_EVENT_VISIT_FINISHED] = { "visit.finished", FALSE, { "visit" },
-    { { "visit", F_ID }, { "at", F_TIME }, { "clock_offset_ms", F_ANY, TRUE } } },
+    { { "visit", F_ID }, { "at", F_TIME }, { "clock_offset_ms", F_OFFSET, TRUE } } },
   [CARE_EVENT_VISIT_AMENDED] = { "visit.amended", FALSE, { "visit" },
     { { "visit", F_ID }, { "field", F_AMEND_FIELD }, { "old", F_ANY }, { "new", F_ANY },
       { "reason", F_TEXT } },
@@ -108,6 +113,8 @@ static const char *hours_kinds[] = { "travel", "training", "other", NULL };
 static const char *roles[] = { "carer", "supervisor", "administrator", NULL };
 static const char *actions[] = { "approve", "query", "flag", "withdrawn", NULL };
 static const char *amend_fields[] = { "started_at", "finished_at", "service", NULL };
+/* "family" is reserved for the family view (issue 17) and refused until then. */
+static const char *readers[] = { "team", "coordinators", NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (types) == CARE_EVENT_N_TYPES);
 
@@ -268,6 +275,9 @@ check_string (const char *name,
   s = json_node_get_string (node);
   if (!g_utf8_validate (s, -1, NULL))
     return invalid (error, _("The field “%s” is not valid UTF-8 text."), name);
+  if (!care_text_is_clean (s))
+    return invalid (error, _("The field “%s” contains a control character (such as NUL); only tabs and "
+                             "line breaks may be used."), name);
   len = g_utf8_strlen (s, -1);
   if ((gsize) len < min)
     return invalid (error, _("The field “%s” must not be empty."), name);
@@ -316,8 +326,8 @@ check_location (const char *name,
   const char *members[] = { "lat", "lon", "accuracy_m" };
   double lat, lon, acc;
 
-  if (o == NULL)
-    return invalid (error, _("The field “%s” must be an object with lat, lon and accuracy_m."), name);
+  if (o == NULL || json_object_get_size (o) != G_N_ELEMENTS (members))
+    return invalid (error, _("The field “%s” must be an object with lat, lon and accuracy_m, and nothing else."), name);
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     if (!json_object_has_member (o, members[i])
         || !node_is_number (json_object_get_member (o, members[i])))
@@ -339,6 +349,8 @@ check_tasks (const char *name,
 
   if (a == NULL)
     return invalid (error, _("The field “%s” must be a list of tasks."), name);
+  if (json_array_get_length (a) > CARE_PLAN_MAX_TASKS)
+    return invalid (error, _("The field “%s” has more than %d tasks."), name, CARE_PLAN_MAX_TASKS);
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonNode *item = json_array_get_element (a, i);
@@ -356,6 +368,8 @@ check_tasks (const char *name,
       n = json_object_get_member (t, "essential");
       if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
         return invalid (error, _("Task %u in “%s” needs “essential” true or false."), i + 1, name);
+      if (json_object_get_size (t) != 3)
+        return invalid (error, _("Task %u in “%s” may have only “task”, “label” and “essential”."), i + 1, name);
     }
   return TRUE;
 }
@@ -404,6 +418,14 @@ check_field (const Field *f,
       return check_enum (f->name, node, amend_fields, error);
     case F_LOCATION:
       return check_location (f->name, node, error);
+    case F_OFFSET:
+      if (!node_is_int (node) || json_node_get_int (node) < -CARE_CLOCK_OFFSET_MAX_MS
+          || json_node_get_int (node) > CARE_CLOCK_OFFSET_MAX_MS)
+        return invalid (error, _("The field “%s” must be a clock difference of at most a year, in milliseconds."),
+                        f->name);
+      return TRUE;
+    case F_READERS:
+      return check_enum (f->name, node, readers, error);
     case F_TASKS:
       return check_tasks (f->name, node, error);
     case F_ANY:
@@ -541,11 +563,81 @@ check_review_added (JsonObject *body,
   return TRUE;
 }
 
+static const Field *
+find_field (const TypeInfo *info,
+            const char     *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (info->fields) && info->fields[i].name != NULL; i++)
+    if (g_str_equal (info->fields[i].name, name))
+      return &info->fields[i];
+  return NULL;
+}
+
+/* The size of a node written as compact JSON, counting every string's UTF-8
+ * bytes once (escapes aside): cheap, and an upper bound for what is stored. */
+static gsize
+encoded_size (JsonNode *node)
+{
+  gsize size = 0;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        size = 2;
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          size += strlen (name) + 4 + encoded_size (member);
+      }
+      return size;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+
+        size = 2;
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          size += 1 + encoded_size (json_array_get_element (a, i));
+      }
+      return size;
+    case JSON_NODE_VALUE:
+      return json_node_get_value_type (node) == G_TYPE_STRING ? strlen (json_node_get_string (node)) + 2 : 24;
+    case JSON_NODE_NULL:
+    default:
+      return 4;
+    }
+}
+
 static gboolean
 validate_body (const TypeInfo *info,
                JsonObject     *body,
                GError        **error)
 {
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  gsize size = 2;
+
+  /* Nothing a tablet does not understand is stored or sent on: a newer
+   * field comes with a newer protocol, not silently. */
+  json_object_iter_init (&iter, body);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      if (find_field (info, name) == NULL)
+        {
+          g_autofree char *shown = g_utf8_make_valid (name, MIN (strlen (name), 64));
+
+          return invalid (error, _("The field “%s” is not part of a “%s” record; it was not stored."),
+                          care_text_is_clean (shown) ? shown : "?", info->name);
+        }
+      size += strlen (name) + 4 + encoded_size (member);
+    }
+  if (size > CARE_RECORD_MAX_BYTES)
+    return invalid (error, _("The record is too large (%lu bytes; at most %d)."),
+                    (unsigned long) size, CARE_RECORD_MAX_BYTES);
   for (guint i = 0; i < G_N_ELEMENTS (info->fields) && info->fields[i].name != NULL; i++)
     {
       const Field *f = &info->fields[i];
@@ -586,6 +678,91 @@ care_event_validate (const CareEvent *event,
   if (event->body == NULL)
     return invalid (error, _("The field “body” is missing."));
   return validate_body (&types[event->type], event->body, error);
+}
+
+gboolean
+care_text_is_clean (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c <= 0x9f))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A time for a sentence, in UTC (the judge knows no time zone). */
+static char *
+format_utc (gint64 ms)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (ms > -G_GINT64_CONSTANT (62135596800000) && ms < G_GINT64_CONSTANT (253402300799000))
+    dt = g_date_time_new_from_unix_utc (ms / 1000);
+  if (dt == NULL)
+    return g_strdup (_("an impossible date"));
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M UTC");
+}
+
+static gboolean
+time_in_window (const char *what,
+                gint64      at,
+                gint64      now_ms,
+                GError    **error)
+{
+  g_autofree char *when = NULL, *now = NULL;
+  gint64 latest;
+
+  if (__builtin_add_overflow (now_ms, CARE_TIME_AHEAD_MS, &latest))
+    latest = G_MAXINT64;
+  if (at >= CARE_TIME_MIN_MS && at <= latest)
+    return TRUE;
+  when = format_utc (at);
+  now = format_utc (now_ms);
+  if (at < CARE_TIME_MIN_MS)
+    return invalid (error, _("The %s (%s) is before 2020, when this co-op's care log cannot have begun "
+                             "(the co-op's clock says %s): the tablet's date or time is wrong. Set the "
+                             "tablet's date and time, then record it again."), what, when, now);
+  return invalid (error, _("The %s (%s) is more than two days after the co-op's clock (%s): the tablet's "
+                           "date or time is wrong, or the time given was. Set the tablet's date and time, "
+                           "then record it again."), what, when, now);
+}
+
+gboolean
+care_event_check_times (const CareEvent *event,
+                        gint64           now_ms,
+                        GError         **error)
+{
+  JsonObject *b = event->body;
+  gint64 offset = 0;
+
+  if (!time_in_window (_("time on the tablet's clock when this was recorded"),
+                       care_hlc_physical (event->hlc), now_ms, error)
+      || !time_in_window (_("time on the tablet's clock when this was recorded"), event->wall, now_ms, error))
+    return FALSE;
+  if (b == NULL)
+    return TRUE;
+  if (json_object_has_member (b, "clock_offset_ms"))
+    offset = CLAMP (json_object_get_int_member (b, "clock_offset_ms"),
+                    -CARE_CLOCK_OFFSET_MAX_MS, CARE_CLOCK_OFFSET_MAX_MS);
+  if ((event->type == CARE_EVENT_VISIT_STARTED || event->type == CARE_EVENT_VISIT_FINISHED)
+      && json_object_has_member (b, "at"))
+    {
+      gint64 at = json_object_get_int_member (b, "at"), corrected;
+
+      if (__builtin_add_overflow (at, offset, &corrected))
+        corrected = at;
+      if (!time_in_window (event->type == CARE_EVENT_VISIT_STARTED ? _("check-in time") : _("check-out time"),
+                           corrected, now_ms, error))
+        return FALSE;
+    }
+  if (event->type == CARE_EVENT_VISIT_AMENDED
+      && !g_str_equal (json_object_get_string_member_with_default (b, "field", "service"), "service")
+      && !time_in_window (_("amended time"), json_object_get_int_member_with_default (b, "new", 0), now_ms, error))
+    return FALSE;
+  return TRUE;
 }
 
 JsonNode *

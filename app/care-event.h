@@ -20,8 +20,10 @@
  *
  * Times inside bodies are integers, milliseconds since the Unix epoch (UTC).
  * Ids inside bodies are strings of 1..64 printable ASCII characters.
- * Body members not listed here are ignored (not refused), so that a newer
- * Carelog can add optional members without older devices refusing records.
+ * Body members not listed here are refused (care_event_validate), so that
+ * nothing a device does not understand is stored or sent on; a newer field
+ * comes with a newer protocol. Text has no control characters but tab and
+ * line breaks, and the whole record is at most CARE_RECORD_MAX_BYTES.
  * docs/events.md describes all of this for people.
  *
  * Bodies, by type (fields marked ? are optional):
@@ -32,7 +34,8 @@
  *                   clock_offset_ms: server time minus device time, added by the
  *                   store when the daemon has seen it more than 5 min off
  *   task.answered   { visit, task, done: bool, reason? }   reason required when !done
- *   note.added      { visit, note, category, text }
+ *   note.added      { visit, note, category, text, readers? }
+ *                   readers: team (default) | coordinators
  *                   category: personal-care | nutrition | medication | wellbeing
  *                             | incident | safeguarding
  *   visit.finished  { visit, at, clock_offset_ms? }
@@ -53,7 +56,8 @@
  *   careplan.set    { client, tasks: [ { task, label, essential: bool } ] }
  *   assignment.set  { client, carer, active: bool }
  *   schedule.set    { schedule, client, carer, start, minutes, service, cancelled?: bool }
- *   review.added    { review, action, visit?, carer?, week?, message? }
+ *   review.added    { review, action, visit?, carer?, week?, message?, saw? }
+ *                   saw: ids of the records the approver saw
  *                   action: approve | query | flag; a visit review names the
  *                   visit; a timesheet review names carer and week ("2026-W47")
  *                   (review.added is written by supervisors' devices too)
@@ -115,6 +119,16 @@ typedef struct
 #define CARE_TEXT_MAX_LEN 20000
 /* The most record ids an approval's "saw" may name. */
 #define CARE_REVIEW_SAW_MAX 5000
+/* The whole record (its body as compact JSON) is at most this big; a note
+ * correction with its old and new text and reason fits, and so does an
+ * approval naming CARE_REVIEW_SAW_MAX ids. */
+#define CARE_RECORD_MAX_BYTES (512 * 1024)
+#define CARE_PLAN_MAX_TASKS 100
+/* Times a record may carry (see care_event_check_times): not before
+ * 2020-01-01T00:00:00Z, not more than 48 hours after the judge's clock. */
+#define CARE_TIME_MIN_MS G_GINT64_CONSTANT (1577836800000)
+#define CARE_TIME_AHEAD_MS (G_GINT64_CONSTANT (48) * 3600 * 1000)
+#define CARE_CLOCK_OFFSET_MAX_MS (G_GINT64_CONSTANT (366) * 24 * 3600 * 1000)
 
 const char   *care_event_type_to_string   (CareEventType type);
 CareEventType care_event_type_from_string (const char *name);
@@ -132,6 +146,18 @@ void          care_event_free             (CareEvent *event);
  * error (CARE_STORE_ERROR_INVALID) names the field and what is wrong. */
 gboolean      care_event_validate         (const CareEvent *event,
                                            GError         **error);
+
+/* Checks that every time the record carries (its clock stamp, its wall
+ * time, the times in its body corrected by clock_offset_ms) lies between
+ * CARE_TIME_MIN_MS and now_ms + CARE_TIME_AHEAD_MS. The error
+ * (CARE_STORE_ERROR_INVALID) says which time and what to do about it. */
+gboolean      care_event_check_times      (const CareEvent *event,
+                                           gint64           now_ms,
+                                           GError         **error);
+
+/* TRUE when text has no control characters but tab, line feed and carriage
+ * return (no NUL, U+0001..U+001F, U+007F..U+009F); text must be UTF-8. */
+gboolean      care_text_is_clean          (const char      *text);
 
 /* JSON object with the common fields and "body". */
 JsonNode     *care_event_to_json          (const CareEvent *event) G_GNUC_WARN_UNUSED_RESULT;

@@ -16,6 +16,11 @@ care_hlc_now (gint64 last,
   /* The logical part counts records within one millisecond; when it would
    * overflow, the stamp moves into the next millisecond, which is still
    * greater than everything seen. */
+  /* A stamp at the very end of the range stays there rather than wrapping
+   * (the co-op refuses stamps far from its clock, so only a damaged store
+   * gets here). */
+  if (last >= G_MAXINT64)
+    return G_MAXINT64;
   return MAX (physical, last + 1);
 }
 

@@ -14,11 +14,17 @@
 G_BEGIN_DECLS
 
 #define CARE_HLC_LOGICAL_BITS 16
+/* The largest physical part a stamp can hold (year 6429). */
+#define CARE_HLC_MAX_PHYSICAL (G_MAXINT64 >> CARE_HLC_LOGICAL_BITS)
 
+/* physical_ms is clamped to 0..CARE_HLC_MAX_PHYSICAL: the shift never
+ * overflows. */
 static inline gint64
 care_hlc_pack (gint64 physical_ms, guint logical)
 {
-  return (physical_ms << CARE_HLC_LOGICAL_BITS) | (logical & 0xffff);
+  guint64 physical = (guint64) CLAMP (physical_ms, 0, CARE_HLC_MAX_PHYSICAL);
+
+  return (gint64) ((physical << CARE_HLC_LOGICAL_BITS) | (logical & 0xffff));
 }
 
 static inline gint64

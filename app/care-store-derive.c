@@ -498,6 +498,7 @@ typedef struct
   gint64 finished_at;
   gboolean amended;
   gboolean clock_warning;
+  gboolean concurrent;      /* see CARE_VISIT_FLAG_CONCURRENT */
   GHashTable *answers;      /* task → "1" / "0" */
   GHashTable *notes;        /* note → NoteFold */
   GPtrArray *note_order;    /* note ids, in order */
@@ -537,6 +538,13 @@ fold_amendment (VisitFold       *f,
   const char *field = body_str (e, "field");
 
   f->amended = TRUE;
+  /* An amendment names the value it replaced: if that is not the value
+   * now, its writer had not seen a change made elsewhere. */
+  if (f->started != NULL
+      && ((g_strcmp0 (field, "started_at") == 0 && body_int (e, "old") != f->started_at)
+          || (g_strcmp0 (field, "finished_at") == 0 && f->finished != NULL && body_int (e, "old") != f->finished_at)
+          || (g_strcmp0 (field, "service") == 0 && g_strcmp0 (body_str (e, "old"), f->service) != 0)))
+    f->concurrent = TRUE;
   /* A corrected time ahead of when the correction was made cannot be right
    * (only a wrong clock or a typo makes one): flag it. */
   if ((g_strcmp0 (field, "started_at") == 0 || g_strcmp0 (field, "finished_at") == 0)
@@ -595,6 +603,7 @@ fold_event (VisitFold       *f,
       f->clock_warning |= time_is_suspicious (e);
       break;
     case CARE_EVENT_VISIT_FINISHED:
+      f->concurrent |= f->finished != NULL || f->cancelled != NULL;
       if (f->finished != NULL)
         break;
       f->finished = e;
@@ -602,6 +611,7 @@ fold_event (VisitFold       *f,
       f->clock_warning |= time_is_suspicious (e);
       break;
     case CARE_EVENT_VISIT_CANCELLED:
+      f->concurrent |= f->finished != NULL;
       f->cancelled = f->cancelled ? f->cancelled : e;
       break;
     case CARE_EVENT_VISIT_AMENDED:
@@ -741,6 +751,8 @@ visit_flags (VisitFold  *f,
     flags |= CARE_VISIT_FLAG_AMENDED;
   if (f->clock_warning)
     flags |= CARE_VISIT_FLAG_CLOCK_WARNING;
+  if (f->concurrent)
+    flags |= CARE_VISIT_FLAG_CONCURRENT;
   if (f->finished != NULL && f->cancelled == NULL)
     flags |= essential_flags (f, careplan);
   return flags;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "care-rules.h"
 #include "care-store-private.h"
 
 #define CLOCK_TOLERANCE_MS (5 * 60 * 1000)
@@ -71,15 +72,6 @@ body_str (JsonObject *body,
           const char *name)
 {
   return json_object_get_string_member_with_default (body, name, NULL);
-}
-
-static gboolean
-is_blank (const char *s)
-{
-  for (; s != NULL && *s; s++)
-    if (!g_ascii_isspace (*s))
-      return FALSE;
-  return TRUE;
 }
 
 /* Current state, as the rules need it ------------------------------------ */
@@ -229,15 +221,11 @@ rule_started (CareStore  *self,
               JsonObject *body,
               GError    **error)
 {
-  g_auto(VisitRow) v = { 0 };
   g_autoptr(CareStmt) known = care_store_stmt (self, SQL_CLIENT_KNOWN, error);
   const char *schedule = body_str (body, "schedule");
 
-  if (known == NULL || !load_visit_row (self, body_str (body, "visit"), &v, error))
+  if (known == NULL)
     return FALSE;
-  if (v.found)
-    return fail (error, CARE_STORE_ERROR_RULE, _("Visit %s has already been started."),
-                 body_str (body, "visit"));
   if (!rule_not_future (self, _("check-in"), json_object_get_int_member (body, "at"), error))
     return FALSE;
   care_store_bind_text (known, 1, body_str (body, "client"));
@@ -291,8 +279,6 @@ rule_task (CareStore  *self,
 
   if (!require_visit (self, body_str (body, "visit"), &v, error))
     return FALSE;
-  if (v.base == BASE_CANCELLED)
-    return fail (error, CARE_STORE_ERROR_RULE, _("This visit was cancelled, so its tasks cannot be answered."));
   if (!task_in_plan (self, v.client, body_str (body, "task")))
     return fail (error, CARE_STORE_ERROR_NOT_FOUND,
                  _("Task %s is not part of this client’s care plan. Check the task id."),
@@ -317,26 +303,13 @@ rule_finished (CareStore  *self,
 {
   g_auto(VisitRow) v = { 0 };
   g_autofree char *missing = NULL;
-  g_autofree char *start = NULL;
   g_autoptr(GError) local = NULL;
   gint64 at = json_object_get_int_member (body, "at");
 
   if (!require_visit (self, body_str (body, "visit"), &v, error))
     return FALSE;
-  if (v.base == BASE_DONE)
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("This visit has already been checked out. To correct the time, amend the check-out."));
-  if (v.base == BASE_CANCELLED)
-    return fail (error, CARE_STORE_ERROR_RULE, _("This visit was cancelled, so it cannot be checked out."));
   if (!rule_not_future (self, _("check-out"), at, error))
     return FALSE;
-  if (at < v.started_at)
-    {
-      start = care_store_format_time (self, v.started_at);
-      return fail (error, CARE_STORE_ERROR_RULE,
-                   _("The check-out time is before the check-in at %s. Check the device’s clock, "
-                     "or amend the check-in time first."), start);
-    }
   missing = missing_essentials (self, body_str (body, "visit"), v.client, &local);
   if (local != NULL)
     return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
@@ -347,66 +320,19 @@ rule_finished (CareStore  *self,
   return TRUE;
 }
 
+/* The tablet's own check on an amendment: the new time is not ahead of now
+ * on this tablet (the rest is the shared rule book, care-rules.c). */
 static gboolean
 rule_amended (CareStore  *self,
               JsonObject *body,
               GError    **error)
 {
-  g_auto(VisitRow) v = { 0 };
   const char *field = body_str (body, "field");
-  gboolean is_time = !g_str_equal (field, "service");
-  gint64 value = is_time ? json_object_get_int_member (body, "new") : 0;
 
-  if (!require_visit (self, body_str (body, "visit"), &v, error))
-    return FALSE;
-  if (is_blank (body_str (body, "reason")))
-    return fail (error, CARE_STORE_ERROR_RULE, _("An amendment needs a reason: say why the record was wrong."));
-  if (is_time && !rule_not_future (self, g_str_equal (field, "started_at") ? _("new check-in")
-                                                                          : _("new check-out"),
-                                   value, error))
-    return FALSE;
-  if (g_str_equal (field, "finished_at") && v.base != BASE_DONE)
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("This visit has not been checked out yet, so there is no check-out time to amend."));
-  if (g_str_equal (field, "finished_at") && value < v.started_at)
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("The new check-out time is before the check-in. An end cannot come before a start."));
-  if (g_str_equal (field, "started_at") && v.base == BASE_DONE && value > v.finished_at)
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("The new check-in time is after the check-out. An end cannot come before a start."));
-  return TRUE;
-}
-
-static gboolean
-rule_note (CareStore  *self,
-           JsonObject *body,
-           CareEventType type,
-           GError    **error)
-{
-  g_auto(VisitRow) v = { 0 };
-  g_autoptr(CareStmt) stmt = NULL;
-  int rc;
-
-  if (!require_visit (self, body_str (body, "visit"), &v, error))
-    return FALSE;
-  if (type == CARE_EVENT_NOTE_ADDED)
+  if (g_str_equal (field, "service"))
     return TRUE;
-  if (is_blank (body_str (body, "reason")))
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("Correcting or withdrawing a note needs a reason: say why it was wrong."));
-  stmt = care_store_stmt (self, SQL_NOTE_ROW, error);
-  if (stmt == NULL)
-    return FALSE;
-  care_store_bind_text (stmt, 1, body_str (body, "note"));
-  rc = care_store_step (self, stmt, error);
-  if (rc == 0)
-    return FALSE;
-  if (rc != SQLITE_ROW || g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), body_str (body, "visit")) != 0)
-    return fail (error, CARE_STORE_ERROR_NOT_FOUND, _("There is no note %s on this visit."),
-                 body_str (body, "note"));
-  if (sqlite3_column_int (stmt, 2))
-    return fail (error, CARE_STORE_ERROR_RULE, _("This note has been withdrawn and can no longer be changed."));
-  return TRUE;
+  return rule_not_future (self, g_str_equal (field, "started_at") ? _("new check-in") : _("new check-out"),
+                          json_object_get_int_member (body, "new"), error);
 }
 
 /* Fails when a cancellation of the scheduled visit is already recorded. */
@@ -439,11 +365,8 @@ rule_cancelled (CareStore  *self,
                 JsonObject *body,
                 GError    **error)
 {
-  g_auto(VisitRow) v = { 0 };
   const char *schedule = body_str (body, "schedule");
 
-  if (is_blank (body_str (body, "reason")))
-    return fail (error, CARE_STORE_ERROR_RULE, _("A cancellation needs a reason."));
   if (schedule != NULL)
     {
       g_autoptr(CareStmt) row = care_store_stmt (self, SQL_SCHEDULE_ROW, error);
@@ -472,13 +395,6 @@ rule_cancelled (CareStore  *self,
                      (const char *) sqlite3_column_text (started, 0));
       return rc != 0;
     }
-  if (!require_visit (self, body_str (body, "visit"), &v, error))
-    return FALSE;
-  if (v.base == BASE_DONE)
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("This visit has been checked out and cannot be cancelled; amend it instead."));
-  if (v.base == BASE_CANCELLED)
-    return fail (error, CARE_STORE_ERROR_RULE, _("This visit has already been cancelled."));
   return TRUE;
 }
 
@@ -559,35 +475,39 @@ fill_saw (CareStore  *self,
   return TRUE;
 }
 
+/* The shared rule book (care-rules.c), with what this tablet knows. */
 static gboolean
-rule_review (CareStore    *self,
-             CareEventType type,
-             JsonObject   *body,
-             GError      **error)
+judge (CareStore       *self,
+       const CareEvent *event,
+       GError         **error)
 {
-  g_autoptr(CareStmt) stmt = NULL;
-  g_auto(VisitRow) v = { 0 };
+  CareRuleContext context = { .member = self->member, .device = self->device, .role = self->role,
+                              /* the tablet's client list is its member's clients */
+                              .assigned = TRUE };
+  const char *visit = care_rules_visit_of (event);
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(CareStmt) review = NULL;
   int rc;
 
-  if (type == CARE_EVENT_REVIEW_ADDED)
+  if (visit != NULL)
     {
-      if (self->role != CARE_ROLE_SUPERVISOR && self->role != CARE_ROLE_ADMINISTRATOR)
-        return fail (error, CARE_STORE_ERROR_RULE, _("Only a co-ordinator can review visits and timesheets."));
-      if (body_str (body, "visit") != NULL && !require_visit (self, body_str (body, "visit"), &v, error))
+      history = care_store_load_visit_events (self, visit, NULL, error);
+      if (history == NULL)
         return FALSE;
-      return g_strcmp0 (body_str (body, "action"), "withdrawn") != 0 || rule_withdrawn (self, body, error);
     }
-  stmt = care_store_stmt (self, SQL_REVIEW_ROW, error);
-  if (stmt == NULL)
-    return FALSE;
-  care_store_bind_text (stmt, 1, body_str (body, "review"));
-  if ((rc = care_store_step (self, stmt, error)) != SQLITE_ROW)
-    return rc == 0 ? FALSE : fail (error, CARE_STORE_ERROR_NOT_FOUND,
-                                   _("There is no review %s on this tablet. Answer with the visit id, or the review "
-                                     "id that `carelog-cli show VISIT` prints."), body_str (body, "review"));
-  if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "query") != 0)
-    return fail (error, CARE_STORE_ERROR_RULE, _("Only a query can be answered."));
-  return TRUE;
+  else if (event->type == CARE_EVENT_QUERY_ANSWERED)
+    {
+      review = care_store_stmt (self, SQL_REVIEW_ROW, error);
+      if (review == NULL)
+        return FALSE;
+      care_store_bind_text (review, 1, body_str (event->body, "review"));
+      if ((rc = care_store_step (self, review, error)) == 0)
+        return FALSE;
+      if (rc == SQLITE_ROW)
+        context.review_action = (const char *) sqlite3_column_text (review, 0);
+    }
+  context.history = history;
+  return care_rules_judge (event, &context, error) == CARE_VERDICT_ACCEPT;
 }
 
 static gboolean
@@ -597,9 +517,18 @@ check_rules (CareStore       *self,
 {
   JsonObject *body = event->body;
 
-  if (care_event_type_is_roster (event->type) && self->role != CARE_ROLE_ADMINISTRATOR)
-    return fail (error, CARE_STORE_ERROR_RULE,
-                 _("Members, clients, care plans and the rota are set by the co-op’s administrators."));
+  if (care_event_type_is_roster (event->type))
+    {
+      if (self->role != CARE_ROLE_ADMINISTRATOR)
+        return fail (error, CARE_STORE_ERROR_RULE,
+                     _("Members, clients, care plans and the rota are set by the co-op’s administrators."));
+      return TRUE;
+    }
+  if (!care_event_check_times (event, care_store_now (self), error) || !judge (self, event, error))
+    return FALSE;
+  /* The tablet's own checks, against the co-op's lists as this tablet has
+   * them and its clock (the server does not repeat these: the lists may
+   * have changed while the tablet was offline). */
   switch (event->type)
     {
     case CARE_EVENT_VISIT_STARTED:
@@ -610,15 +539,10 @@ check_rules (CareStore       *self,
       return rule_finished (self, body, error);
     case CARE_EVENT_VISIT_AMENDED:
       return rule_amended (self, body, error);
-    case CARE_EVENT_NOTE_ADDED:
-    case CARE_EVENT_NOTE_AMENDED:
-    case CARE_EVENT_NOTE_RETRACTED:
-      return rule_note (self, body, event->type, error);
     case CARE_EVENT_VISIT_CANCELLED:
       return rule_cancelled (self, body, error);
     case CARE_EVENT_REVIEW_ADDED:
-    case CARE_EVENT_QUERY_ANSWERED:
-      return rule_review (self, event->type, body, error);
+      return g_strcmp0 (body_str (body, "action"), "withdrawn") != 0 || rule_withdrawn (self, body, error);
     default:
       return TRUE;
     }

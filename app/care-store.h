@@ -72,6 +72,10 @@ typedef enum
   CARE_VISIT_FLAG_AMENDED            = 1 << 4,
   CARE_VISIT_FLAG_CLOCK_WARNING      = 1 << 5, /* a time > 5 min off the HLC/server time */
   CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE = 1 << 6,
+  /* Two devices changed the visit without seeing each other's change (two
+   * check-outs, an amendment of a value that had changed meanwhile, a
+   * check-out and a cancellation): all are kept; a person should look. */
+  CARE_VISIT_FLAG_CONCURRENT         = 1 << 7,
 } CareVisitFlags;
 
 typedef struct

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "care-review-detail.h"
+#include "care-review-model.h"
 #include "care-ui-util.h"
 
 struct _CareReviewDetail
@@ -188,7 +189,7 @@ build_header (CareReviewDetail       *self,
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (badges), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (badges), 8);
   gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (state, "dim-label"));
-  for (guint bit = 0; bit < 7; bit++)
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
     if (s->flags & (1u << bit))
       gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (care_flag_label (bit),
                                                          care_flag_css_class (bit)));

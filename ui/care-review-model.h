@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 #define CARE_REVIEW_MODEL_PAGE_SIZE 100
-#define CARE_REVIEW_N_FLAGS 7
+#define CARE_REVIEW_N_FLAGS 8
 
 #define CARE_TYPE_REVIEW_MODEL (care_review_model_get_type ())
 G_DECLARE_FINAL_TYPE (CareReviewModel, care_review_model, CARE, REVIEW_MODEL, GObject)

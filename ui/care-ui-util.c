@@ -299,6 +299,8 @@ care_flag_label (guint bit)
       return _("Device clock");
     case CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE:
       return _("Essential task not done");
+    case CARE_VISIT_FLAG_CONCURRENT:
+      return _("Changed on two devices");
     default:
       return "";
     }

@@ -77,6 +77,43 @@ care_protocol_check_json (const char *data,
   return TRUE;
 }
 
+/* Offset of each "\u0000" escape inside a string, by walking escapes as
+ * the parser does (an escaped backslash followed by "u0000" is not one). */
+static gssize
+next_nul_escape (const char *data,
+                 gsize       len,
+                 gsize       from)
+{
+  for (gsize i = from; i + 1 < len; i++)
+    if (data[i] == '\\')
+      {
+        if (data[i + 1] == 'u' && i + 6 <= len && memcmp (data + i + 2, "0000", 4) == 0)
+          return (gssize) i;
+        i++;
+      }
+  return -1;
+}
+
+static gboolean
+has_nul_escape (const char *data,
+                gsize       len)
+{
+  return memchr (data, '\\', len) != NULL && next_nul_escape (data, len, 0) >= 0;
+}
+
+static void
+replace_nul_escapes (char  *data,
+                     gsize  len)
+{
+  gssize at = 0;
+
+  while ((at = next_nul_escape (data, len, (gsize) at)) >= 0)
+    {
+      memcpy (data + at, "\\u001f", 6);
+      at += 6;
+    }
+}
+
 JsonNode *
 care_protocol_parse_object (const char *data,
                             gsize       len,
@@ -84,12 +121,22 @@ care_protocol_parse_object (const char *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local = NULL;
+  g_autofree char *copy = NULL;
   JsonNode *root;
 
   if (len == 0)
     return bad_request (error, "The request body is empty; a JSON object was expected."), NULL;
   if (!care_protocol_check_json (data, len, CARE_MAX_DEPTH, error))
     return NULL;
+  /* JSON-GLib cuts a string at an escaped NUL ("\u0000") and the rest would
+   * vanish unnoticed: read it as another control character instead, which
+   * validation refuses for the one record that carries it. */
+  if (has_nul_escape (data, len))
+    {
+      copy = g_memdup2 (data, len);
+      replace_nul_escapes (copy, len);
+      data = copy;
+    }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     return bad_request (error, "The request body is not valid JSON: %s.", local->message), NULL;
@@ -350,13 +397,16 @@ care_push_request_encode (GPtrArray *events)
   for (guint i = 0; i < events->len; i++)
     {
       const CareEvent *e = g_ptr_array_index (events, i);
-      gint64 wall_delta = e->wall - (e->hlc >> 16);
+      /* Wrapping (unsigned) arithmetic: never undefined, and a value that
+       * wrapped is refused by the decoder's overflow checks. */
+      gint64 wall_delta = (gint64) ((guint64) e->wall - (guint64) (e->hlc >> 16));
+      gint64 hlc_delta = (gint64) ((guint64) e->hlc - (guint64) prev_hlc);
 
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"i\":");
       care_json_append_string (out, e->id);
-      g_string_append_printf (out, ",\"h\":%" G_GINT64_FORMAT, i == 0 ? e->hlc : e->hlc - prev_hlc);
+      g_string_append_printf (out, ",\"h\":%" G_GINT64_FORMAT, i == 0 ? e->hlc : hlc_delta);
       if (wall_delta != 0)
         g_string_append_printf (out, ",\"w\":%" G_GINT64_FORMAT, wall_delta);
       if (g_strcmp0 (e->author, first->author) != 0)
@@ -398,6 +448,23 @@ care_push_request_free (CarePushRequest *request)
   g_free (request);
 }
 
+/* The keys of a pushed record; "l" (link) and "g" (signature) are reserved
+ * for the tamper-evident log. */
+static gboolean
+envelope_is_known (JsonObject *o)
+{
+  static const char *known[] = { "i", "h", "w", "a", "t", "b", "l", "g", NULL };
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, o);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (!g_strv_contains (known, name))
+      return FALSE;
+  return TRUE;
+}
+
 static CareEvent *
 decode_push_event (JsonNode   *node,
                    const char *device,
@@ -422,16 +489,24 @@ decode_push_event (JsonNode   *node,
   n = json_object_get_member (o, "h");
   if (!node_is_int (n))
     return bad_request (error, "The record has no clock stamp (\"h\")."), NULL;
-  *hlc = first ? json_node_get_int (n) : *hlc + json_node_get_int (n);
-  event->hlc = *hlc;
+  /* Deltas from a hostile device must not overflow (undefined in C). */
+  if (first)
+    event->hlc = json_node_get_int (n);
+  else if (__builtin_add_overflow (*hlc, json_node_get_int (n), &event->hlc))
+    return bad_request (error, "The record's clock stamp (\"h\") is out of range."), NULL;
+  *hlc = event->hlc;
   event->wall = *hlc >> 16;
   n = json_object_get_member (o, "w");
   if (n != NULL)
     {
       if (!node_is_int (n))
         return bad_request (error, "The record's \"w\" is not a whole number."), NULL;
-      event->wall += json_node_get_int (n);
+      if (__builtin_add_overflow (event->wall, json_node_get_int (n), &event->wall))
+        return bad_request (error, "The record's wall time (\"w\") is out of range."), NULL;
     }
+  if (!envelope_is_known (o))
+    return bad_request (error, "The record has a key this server does not know; only i, h, w, a, t and b are "
+                        "used (l and g are reserved)."), NULL;
   n = json_object_get_member (o, "a");
   if (n != NULL && !node_is_string (n))
     return bad_request (error, "The record's author (\"a\") is not text."), NULL;
@@ -515,7 +590,8 @@ care_push_request_decode (JsonNode   *root,
 
 static CarePushStatus
 decode_push_item (JsonNode *node,
-                  char    **reason)
+                  char    **reason,
+                  char    **code)
 {
   if (node_is_int (node))
     return json_node_get_int (node) == 1 ? CARE_PUSH_DUPLICATE : CARE_PUSH_ACCEPTED;
@@ -524,6 +600,7 @@ decode_push_item (JsonNode *node,
       JsonObject *o = json_node_get_object (node);
 
       *reason = g_strdup (json_object_get_string_member_with_default (o, "m", "The co-op refused this record."));
+      *code = g_strdup (json_object_get_string_member_with_default (o, "c", "invalid"));
       return CARE_PUSH_REJECTED;
     }
   return -1;
@@ -536,6 +613,7 @@ push_item_free (gpointer data)
 
   g_free (item->id);
   g_free (item->reason);
+  g_free (item->code);
   g_free (item);
 }
 
@@ -573,7 +651,7 @@ care_push_result_decode (JsonNode  *root,
 
       g_ptr_array_add (result->items, item);
       item->id = g_strdup (e->id);
-      status = decode_push_item (json_array_get_element (items, i), &item->reason);
+      status = decode_push_item (json_array_get_element (items, i), &item->reason, &item->code);
       if (status < 0)
         return bad_request (error, "The server's answer for a record is malformed."), NULL;
       item->status = status;

@@ -72,6 +72,7 @@ typedef struct
   char *id;
   CarePushStatus status;
   char *reason;     /* for REJECTED: a sentence */
+  char *code;       /* for REJECTED: the code ("invalid", "forbidden", "conflict", "time", ...) */
 } CarePushItem;
 
 typedef struct

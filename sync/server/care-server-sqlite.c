@@ -19,10 +19,11 @@
 #include <glib/gstdio.h>
 
 #include "care-private.h"
+#include "care-server-core.h"
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -103,6 +104,21 @@ static const char *schema[] = {
    * retire: deliver, then erase), and when it confirmed the erasure. */
   "ALTER TABLE devices ADD COLUMN revoke_mode TEXT;"
   "ALTER TABLE devices ADD COLUMN erased INTEGER NOT NULL DEFAULT 0;",
+  /* 3: what a record is about (care_event_get_subject: the visit, the hours
+   * entry, ...), so the rules can read its history; and a review's action
+   * (a query can be answered, an approval cannot). */
+  "ALTER TABLE events ADD COLUMN subject TEXT;"
+  "UPDATE events SET subject = coalesce (json_extract (body, '$.visit'), json_extract (body, '$.entry'),"
+  "  json_extract (body, '$.schedule'), json_extract (body, '$.review'))"
+  "  WHERE type IN ('visit.started', 'task.answered', 'note.added', 'visit.finished', 'visit.amended',"
+  "  'note.amended', 'note.retracted', 'visit.cancelled', 'query.answered', 'hours.added');"
+  "UPDATE events SET subject = coalesce (json_extract (body, '$.visit'), json_extract (body, '$.carer'))"
+  "  WHERE type = 'review.added';"
+  "CREATE INDEX events_subject ON events (subject, pos) WHERE subject IS NOT NULL;"
+  "ALTER TABLE reviews ADD COLUMN action TEXT;"
+  "UPDATE reviews SET action = (SELECT json_extract (e.body, '$.action') FROM events e"
+  "  WHERE e.type = 'review.added' AND json_extract (e.body, '$.review') = reviews.review);"
+  "CREATE INDEX rejections_device ON rejections (device, seq);",
 };
 
 /* ---- helpers ---- */
@@ -435,11 +451,12 @@ apply (Conn            *conn,
       bind_text (s, 3, carer);
       break;
     case CARE_EVENT_REVIEW_ADDED:
-      s = stmt (conn, "INSERT OR IGNORE INTO reviews (review, visit, client, carer) VALUES (?1, ?2, ?3, ?4)");
+      s = stmt (conn, "INSERT OR IGNORE INTO reviews (review, visit, client, carer, action) VALUES (?1, ?2, ?3, ?4, ?5)");
       bind_text (s, 1, body_string (b, "review"));
       bind_text (s, 2, body_string (b, "visit"));
       bind_text (s, 3, client);
       bind_text (s, 4, carer);
+      bind_text (s, 5, body_string (b, "action"));
       break;
     case CARE_EVENT_MEMBER_SET:
       s = stmt (conn, "INSERT INTO members (member, name, role, active) VALUES (?1, ?2, ?3, ?4)"
@@ -496,8 +513,8 @@ insert_event (Conn            *conn,
               gint64           received)
 {
   g_autofree char *body = care_json_object_to_string (e->body);
-  sqlite3_stmt *s = stmt (conn, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  sqlite3_stmt *s = stmt (conn, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received,"
+                                " subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
 
   bind_text (s, 1, e->id);
   bind_text (s, 2, e->device);
@@ -510,28 +527,13 @@ insert_event (Conn            *conn,
   bind_text (s, 9, carer);
   sqlite3_bind_text (s, 10, body, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (s, 11, received);
+  bind_text (s, 12, care_event_type_is_roster (e->type) ? NULL : care_event_get_subject (e));
   if (sqlite3_step (s) != SQLITE_DONE)
     return FALSE;
   return apply (conn, e, client, carer);
 }
 
-/* ---- authentication ---- */
-
-typedef struct
-{
-  char *member;
-  char *member_name;
-  CareRole role;
-  gint64 acked_seq;
-  gint64 scope_version;
-} Auth;
-
-static void
-auth_clear (Auth *auth)
-{
-  g_clear_pointer (&auth->member, g_free);
-  g_clear_pointer (&auth->member_name, g_free);
-}
+/* ---- devices ---- */
 
 static const char *const revoke_modes[] = { [CARE_REVOKE_ERASE] = "erase", [CARE_REVOKE_RETIRE] = "retire" };
 
@@ -545,87 +547,51 @@ revoke_mode_from_string (const char *mode)
   return CARE_REVOKE_REFUSE;
 }
 
-/* A revoked tablet is refused with what it must do: erase at once, or
- * (retire) deliver what it still holds, then erase. A retiring tablet may
- * still push (delivering is what it is asked to do); everything else is
- * refused. */
-static gboolean
-refuse_revoked (CareRevokeMode mode,
-                gboolean       pushing,
-                GError       **error)
-{
-  switch (mode)
-    {
-    case CARE_REVOKE_ERASE:
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REMOVED,
-                           "This tablet was removed from the co-op: it erases the co-op's care records now.");
-      return TRUE;
-    case CARE_REVOKE_RETIRE:
-      if (pushing)
-        return FALSE;
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_RETIRED,
-                           "This tablet was removed from the co-op: it sends the records it still holds, "
-                           "then erases the co-op's care records.");
-      return TRUE;
-    case CARE_REVOKE_REFUSE:
-    default:
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
-                           "This tablet was revoked by the co-op: ask your co-ordinator to enrol it again.");
-      return TRUE;
-    }
-}
+#define DEVICE_SQL \
+  "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role, m.active, m.scope_version," \
+  " d.pulled_pos, d.revoke_mode FROM devices d JOIN members m ON m.member = d.member WHERE d.device = ?1"
 
-static gboolean
-authenticate (Conn       *conn,
-              const char *device,
-              const char *key,
-              gboolean    pushing,
-              Auth       *auth,
-              GError    **error)
+static CareDeviceRow *
+read_device (Conn       *conn,
+             const char *device)
 {
-  sqlite3_stmt *s = stmt (conn, "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role,"
-                                " m.active, m.scope_version, d.revoke_mode FROM devices d"
-                                " JOIN members m ON m.member = d.member WHERE d.device = ?1");
-  g_autofree char *hash = care_server_sha256_hex (key ? key : "");
-  gboolean ok;
+  sqlite3_stmt *s = stmt (conn, DEVICE_SQL);
+  CareDeviceRow *row;
 
   bind_text (s, 1, device);
   if (sqlite3_step (s) != SQLITE_ROW)
     {
-      /* Do the same work as for a known device. */
-      care_protocol_equal_constant_time (hash, hash);
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
-                           "The co-op server does not know this tablet: ask your co-ordinator to enrol it.");
-      return FALSE;
-    }
-  ok = care_protocol_equal_constant_time ((const char *) sqlite3_column_text (s, 0), hash);
-  if (!ok)
-    {
       sqlite3_reset (s);
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
-                           "The co-op server refused this tablet's key: ask your co-ordinator to enrol it again.");
-      return FALSE;
+      return NULL;
     }
-  if (sqlite3_column_int64 (s, 1) != 0
-      && refuse_revoked (revoke_mode_from_string ((const char *) sqlite3_column_text (s, 8)), pushing, error))
-    {
-      sqlite3_reset (s);
-      return FALSE;
-    }
-  if (sqlite3_column_int (s, 6) == 0)
-    {
-      sqlite3_reset (s);
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
-                           "The member this tablet belongs to is no longer active in the co-op.");
-      return FALSE;
-    }
-  auth->acked_seq = sqlite3_column_int64 (s, 2);
-  auth->member = g_strdup ((const char *) sqlite3_column_text (s, 3));
-  auth->member_name = g_strdup ((const char *) sqlite3_column_text (s, 4));
-  auth->role = care_role_from_string ((const char *) sqlite3_column_text (s, 5));
-  auth->scope_version = sqlite3_column_int64 (s, 7);
+  row = g_new0 (CareDeviceRow, 1);
+  row->key_hash = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  row->revoked = sqlite3_column_int64 (s, 1) != 0;
+  row->acked_seq = sqlite3_column_int64 (s, 2);
+  row->member = g_strdup ((const char *) sqlite3_column_text (s, 3));
+  row->member_name = g_strdup ((const char *) sqlite3_column_text (s, 4));
+  row->role = care_role_from_string ((const char *) sqlite3_column_text (s, 5));
+  row->member_active = sqlite3_column_int (s, 6) != 0;
+  row->scope_version = sqlite3_column_int64 (s, 7);
+  row->pulled_pos = sqlite3_column_int64 (s, 8);
+  row->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 9));
   sqlite3_reset (s);
-  return TRUE;
+  return row;
+}
+
+/* Authentication is the core's (care_server_core_check_device); the store
+ * only reads the row. */
+static gboolean
+authenticate (Conn           *conn,
+              const char     *device,
+              const char     *key,
+              gboolean        pushing,
+              CareServerAuth *auth,
+              GError        **error)
+{
+  g_autoptr(CareDeviceRow) row = read_device (conn, device);
+
+  return care_server_core_check_device (row, key, pushing, auth, error);
 }
 
 static gboolean
@@ -643,213 +609,252 @@ is_assigned (Conn       *conn,
   return found;
 }
 
-/* NULL when allowed, else the reason. */
+/* ---- the write transaction of a group of pushes ---- */
+
+struct _CareServerTx
+{
+  SqliteStore *store;
+  Conn *conn;
+};
+
+static Conn *reader_get (SqliteStore *self, GError **error);
+
+static CareDeviceRow *
+sqlite_lookup_device (CareServerStore *store,
+                      const char      *device,
+                      GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, error);
+  CareDeviceRow *row;
+
+  if (conn == NULL)
+    return NULL;
+  row = read_device (conn, device);
+  g_async_queue_push (self->readers, conn);
+  return row;
+}
+
+static CareServerTx *
+sqlite_tx_begin (CareServerStore *store,
+                 GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  CareServerTx *tx;
+
+  g_mutex_lock (&self->write_lock);
+  if (!exec (self->writer, "BEGIN IMMEDIATE", error))
+    {
+      g_mutex_unlock (&self->write_lock);
+      return NULL;
+    }
+  tx = g_new0 (CareServerTx, 1);
+  tx->store = self;
+  tx->conn = self->writer;
+  return tx;
+}
+
+static gboolean
+sqlite_tx_commit (CareServerTx *tx,
+                  GError      **error)
+{
+  SqliteStore *self = tx->store;
+  gboolean ok = exec (tx->conn, "COMMIT", error);
+
+  if (!ok)
+    exec (tx->conn, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->write_lock);
+  g_free (tx);
+  return ok;
+}
+
+static void
+sqlite_tx_rollback (CareServerTx *tx)
+{
+  SqliteStore *self = tx->store;
+
+  exec (tx->conn, "ROLLBACK", NULL);
+  g_mutex_unlock (&self->write_lock);
+  g_free (tx);
+}
+
+static void
+sqlite_tx_savepoint (CareServerTx *tx)
+{
+  exec (tx->conn, "SAVEPOINT job", NULL);
+}
+
+static void
+sqlite_tx_rollback_savepoint (CareServerTx *tx)
+{
+  exec (tx->conn, "ROLLBACK TO job", NULL);
+}
+
+static void
+sqlite_tx_release_savepoint (CareServerTx *tx)
+{
+  exec (tx->conn, "RELEASE job", NULL);
+}
+
+static CareDeviceRow *
+sqlite_tx_device (CareServerTx *tx,
+                  const char   *device)
+{
+  return read_device (tx->conn, device);
+}
+
+static CareEvent *
+event_from_row (sqlite3_stmt *s,
+                int           first)
+{
+  g_autoptr(CareEvent) e = care_event_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  e->id = g_strdup ((const char *) sqlite3_column_text (s, first));
+  e->device = g_strdup ((const char *) sqlite3_column_text (s, first + 1));
+  e->seq = sqlite3_column_int64 (s, first + 2);
+  e->author = g_strdup ((const char *) sqlite3_column_text (s, first + 3));
+  e->hlc = sqlite3_column_int64 (s, first + 4);
+  e->wall = sqlite3_column_int64 (s, first + 5);
+  e->type = care_event_type_from_string ((const char *) sqlite3_column_text (s, first + 6));
+  body = json_from_string ((const char *) sqlite3_column_text (s, first + 7), NULL);
+  e->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_dup_object (body) : json_object_new ();
+  e->received = sqlite3_column_int64 (s, first + 8);
+  return g_steal_pointer (&e);
+}
+
+#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, received"
+
+static CareEvent *
+sqlite_tx_event (CareServerTx *tx,
+                 const char   *id)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1");
+  CareEvent *e = NULL;
+
+  bind_text (s, 1, id);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    e = event_from_row (s, 0);
+  sqlite3_reset (s);
+  return e;
+}
+
+static GPtrArray *
+sqlite_tx_history (CareServerTx *tx,
+                   const char   *subject,
+                   guint         types)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT pos, " EVENT_COLUMNS " FROM events WHERE subject = ?1 ORDER BY pos");
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_stored_event_free);
+
+  bind_text (s, 1, subject);
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      CareEventType type = care_event_type_from_string ((const char *) sqlite3_column_text (s, 7));
+      CareStoredEvent *stored;
+
+      /* Only what the rules asked for: a busy visit's notes and task
+       * answers are not read for every record. */
+      if (type < 0 || (types & (1u << type)) == 0)
+        continue;
+      stored = g_new0 (CareStoredEvent, 1);
+      stored->pos = sqlite3_column_int64 (s, 0);
+      stored->event = event_from_row (s, 1);
+      g_ptr_array_add (out, stored);
+    }
+  sqlite3_reset (s);
+  return out;
+}
+
+static gboolean
+sqlite_tx_is_assigned (CareServerTx *tx,
+                       const char   *client,
+                       const char   *carer)
+{
+  return is_assigned (tx->conn, client, carer);
+}
+
 static char *
-authorise (Conn            *conn,
-           const Auth      *auth,
-           const CareEvent *e,
-           const char      *client)
+sqlite_tx_schedule_carer (CareServerTx *tx,
+                          const char   *schedule)
 {
-  if (g_strcmp0 (e->author, auth->member) != 0)
-    return g_strdup_printf ("This record names “%s” as its author, but this tablet belongs to “%s”.",
-                            e->author, auth->member);
-  if (care_event_type_is_roster (e->type))
-    return g_strdup ("Only the co-op's administrators change members, clients, care plans, assignments and the rota, with carelog-server.");
-  if (e->type == CARE_EVENT_REVIEW_ADDED && auth->role != CARE_ROLE_SUPERVISOR)
-    return g_strdup ("Only a supervisor's tablet can approve, query or flag visits.");
-  if (auth->role == CARE_ROLE_CARER && client != NULL && !is_assigned (conn, client, auth->member))
-    return g_strdup_printf ("%s is not assigned to client “%s”: ask a co-ordinator to assign them.",
-                            auth->member_name, client);
-  return NULL;
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT carer FROM schedules WHERE schedule = ?1");
+  char *carer = NULL;
+
+  bind_text (s, 1, schedule);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    carer = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_reset (s);
+  return carer;
 }
 
-/* ---- push ---- */
-
-static void
-append_result (CarePushJob *job,
-               const char  *item)
+static gboolean
+sqlite_tx_review (CareServerTx *tx,
+                  const char   *review,
+                  char        **action,
+                  char        **carer)
 {
-  if (job->results->len > 0)
-    g_string_append_c (job->results, ',');
-  g_string_append (job->results, item);
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT action, carer FROM reviews WHERE review = ?1");
+  gboolean found;
+
+  bind_text (s, 1, review);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  if (found)
+    {
+      *action = g_strdup ((const char *) sqlite3_column_text (s, 0));
+      *carer = g_strdup ((const char *) sqlite3_column_text (s, 1));
+    }
+  sqlite3_reset (s);
+  return found;
 }
 
-static void
-append_rejection (Conn        *conn,
-                  CarePushJob *job,
-                  gint64       seq,
-                  const char  *id,
-                  const char  *code,
-                  const char  *message)
+static gboolean
+sqlite_tx_insert (CareServerTx    *tx,
+                  const CareEvent *event,
+                  gint64           received)
 {
-  g_autoptr(GString) item = g_string_new ("{\"c\":");
-  sqlite3_stmt *s;
+  g_autofree char *client = NULL, *carer = NULL;
 
-  care_json_append_string (item, code);
-  g_string_append (item, ",\"m\":");
-  care_json_append_string (item, message);
-  g_string_append_c (item, '}');
-  append_result (job, item->str);
-  job->rejected++;
-  s = stmt (conn, "INSERT INTO rejections (device, seq, id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  bind_text (s, 1, job->device);
+  resolve (tx->conn, event, &client, &carer);
+  return insert_event (tx->conn, event, client, carer, received);
+}
+
+static gboolean
+sqlite_tx_reject (CareServerTx *tx,
+                  const char   *device,
+                  gint64        seq,
+                  const char   *id,
+                  const char   *code,
+                  const char   *message,
+                  gint64        at)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "INSERT INTO rejections (device, seq, id, code, message, at)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+
+  bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, seq);
   bind_text (s, 3, id);
   bind_text (s, 4, code);
   bind_text (s, 5, message);
-  sqlite3_bind_int64 (s, 6, now_ms ());
-  sqlite3_step (s);
-}
-
-/* The device and seq an id is stored under, if it is. */
-static gboolean
-lookup_id (Conn       *conn,
-           const char *id,
-           char      **device,
-           gint64     *seq)
-{
-  sqlite3_stmt *s = stmt (conn, "SELECT device, seq FROM events WHERE id = ?1");
-
-  bind_text (s, 1, id);
-  if (sqlite3_step (s) != SQLITE_ROW)
-    return FALSE;
-  *device = g_strdup ((const char *) sqlite3_column_text (s, 0));
-  *seq = sqlite3_column_int64 (s, 1);
-  sqlite3_reset (s);
-  return TRUE;
-}
-
-static gboolean
-push_one (Conn        *conn,
-          CarePushJob *job)
-{
-  Auth auth = { 0 };
-  CarePushRequest *req = job->request;
-  gint64 k, received = now_ms ();
-  sqlite3_stmt *s;
-
-  if (!authenticate (conn, job->device, job->key, TRUE, &auth, &job->error))
-    return TRUE;
-  k = auth.acked_seq;
-  job->acked_seq = k;
-  if (req->first_seq > k + 1)
-    {
-      job->expected_seq = k + 1;
-      auth_clear (&auth);
-      goto touch;
-    }
-  for (guint i = 0; i < req->entries->len; i++)
-    {
-      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
-      g_autofree char *dev = NULL, *client = NULL, *carer = NULL, *reason = NULL;
-      gint64 stored_seq = 0;
-      gboolean known = entry->id != NULL && lookup_id (conn, entry->id, &dev, &stored_seq);
-
-      if (entry->seq <= k)
-        {
-          if (known && g_strcmp0 (dev, job->device) == 0)
-            {
-              append_result (job, "1");
-              job->duplicates++;
-            }
-          else
-            append_rejection (conn, job, entry->seq, entry->id, "seq",
-                              "This sequence number was already used by another record from this tablet.");
-          continue;
-        }
-      k = entry->seq;
-      if (known)
-        {
-          if (g_strcmp0 (dev, job->device) == 0)
-            {
-              append_result (job, "1");
-              job->duplicates++;
-            }
-          else
-            append_rejection (conn, job, entry->seq, entry->id, "id",
-                              "Another tablet's record already has this id.");
-          continue;
-        }
-      if (entry->event == NULL)
-        {
-          append_rejection (conn, job, entry->seq, entry->id, "invalid", entry->message);
-          continue;
-        }
-      resolve (conn, entry->event, &client, &carer);
-      reason = authorise (conn, &auth, entry->event, client);
-      if (reason != NULL)
-        {
-          append_rejection (conn, job, entry->seq, entry->id, "forbidden", reason);
-          continue;
-        }
-      if (!insert_event (conn, entry->event, client, carer, received))
-        {
-          auth_clear (&auth);
-          return FALSE;
-        }
-      append_result (job, "0");
-      job->accepted++;
-    }
-  job->acked_seq = k;
-  job->received = received;
-  auth_clear (&auth);
-
-touch:
-  s = stmt (conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3, rejected = rejected + ?4 WHERE device = ?1");
-  bind_text (s, 1, job->device);
-  sqlite3_bind_int64 (s, 2, job->acked_seq);
-  sqlite3_bind_int64 (s, 3, received);
-  sqlite3_bind_int64 (s, 4, job->rejected);
+  sqlite3_bind_int64 (s, 6, at);
   return sqlite3_step (s) == SQLITE_DONE;
 }
 
 static gboolean
-sqlite_push (CareServerStore *store,
-             CarePushJob    **jobs,
-             guint            n_jobs)
+sqlite_tx_update_device (CareServerTx *tx,
+                         const char   *device,
+                         gint64        acked_seq,
+                         gint64        contact,
+                         gint64        rejected)
 {
-  SqliteStore *self = (SqliteStore *) store;
-  Conn *conn = self->writer;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = TRUE;
+  sqlite3_stmt *s = stmt (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3,"
+                                    " rejected = rejected + ?4 WHERE device = ?1");
 
-  g_mutex_lock (&self->write_lock);
-  if (!exec (conn, "BEGIN IMMEDIATE", &error))
-    {
-      ok = FALSE;
-      goto out;
-    }
-  for (guint i = 0; i < n_jobs; i++)
-    {
-      CarePushJob *job = jobs[i];
-
-      exec (conn, "SAVEPOINT job", NULL);
-      if (!push_one (conn, job))
-        {
-          exec (conn, "ROLLBACK TO job", NULL);
-          g_clear_error (&job->error);
-          sql_failed (conn, &job->error, CARE_SYNC_ERROR, 0, "The co-op server could not store the records");
-          g_string_truncate (job->results, 0);
-        }
-      exec (conn, "RELEASE job", NULL);
-    }
-  if (!exec (conn, "COMMIT", &error))
-    {
-      exec (conn, "ROLLBACK", NULL);
-      ok = FALSE;
-    }
-
-out:
-  g_mutex_unlock (&self->write_lock);
-  if (!ok)
-    for (guint i = 0; i < n_jobs; i++)
-      {
-        g_clear_error (&jobs[i]->error);
-        g_set_error (&jobs[i]->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
-                     "The co-op server could not save the records (%s); they were not stored. Try again later.",
-                     error ? error->message : "unknown error");
-      }
-  return ok;
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, acked_seq);
+  sqlite3_bind_int64 (s, 3, contact);
+  sqlite3_bind_int64 (s, 4, rejected);
+  return sqlite3_step (s) == SQLITE_DONE;
 }
 
 /* ---- pull ---- */
@@ -1010,7 +1015,7 @@ pull_in_transaction (SqliteStore           *self,
                      gint64                *sent_pos,
                      GError               **error)
 {
-  Auth auth = { 0 };
+  g_auto(CareServerAuth) auth = { 0 };
   gint64 pos, scope, max_pos = 0, last = 0;
   gboolean whole = FALSE, more = FALSE;
   Prefetch *hit = NULL;
@@ -1026,7 +1031,6 @@ pull_in_transaction (SqliteStore           *self,
                    "The co-op server has records from this tablet only up to number %" G_GINT64_FORMAT
                    " but the tablet had sent up to %" G_GINT64_FORMAT " (the server was restored from a backup): "
                    "the tablet sends the missing records again.", auth.acked_seq, request->acked_seq);
-      auth_clear (&auth);
       return FALSE;
     }
   max_pos = max_position (conn);
@@ -1036,7 +1040,6 @@ pull_in_transaction (SqliteStore           *self,
       g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID,
                            "The tablet's download position is no longer valid (the server was restored, or this "
                            "member's clients changed): the tablet downloads the co-op's records again from the start.");
-      auth_clear (&auth);
       return FALSE;
     }
   g_string_append_printf (out, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT ",\"r\":[",
@@ -1072,7 +1075,6 @@ pull_in_transaction (SqliteStore           *self,
   g_string_append (out, "],\"c\":");
   care_json_append_string (out, next);
   g_string_append_printf (out, ",\"m\":%s}", more ? "true" : "false");
-  auth_clear (&auth);
   return TRUE;
 }
 
@@ -1750,31 +1752,24 @@ sqlite_close (CareServerStore *store)
   g_free (self);
 }
 
-static gboolean
-sqlite_authenticate (CareServerStore *store,
-                     const char      *device,
-                     const char      *key,
-                     GError         **error)
-{
-  SqliteStore *self = (SqliteStore *) store;
-  Conn *conn = reader_get (self, error);
-  Auth auth = { 0 };
-  gboolean ok;
-
-  if (conn == NULL)
-    return FALSE;
-  /* Before the body is read: a tablet revoked to retire passes (it may
-   * push, and say it erased); its pull is refused by the pull itself. */
-  ok = authenticate (conn, device, key, TRUE, &auth, error);
-  auth_clear (&auth);
-  g_async_queue_push (self->readers, conn);
-  return ok;
-}
-
 static const CareServerStoreVTable sqlite_vtable = {
   .close = sqlite_close,
-  .authenticate = sqlite_authenticate,
-  .push = sqlite_push,
+  .lookup_device = sqlite_lookup_device,
+  .tx_begin = sqlite_tx_begin,
+  .tx_commit = sqlite_tx_commit,
+  .tx_rollback = sqlite_tx_rollback,
+  .tx_savepoint = sqlite_tx_savepoint,
+  .tx_rollback_savepoint = sqlite_tx_rollback_savepoint,
+  .tx_release_savepoint = sqlite_tx_release_savepoint,
+  .tx_device = sqlite_tx_device,
+  .tx_event = sqlite_tx_event,
+  .tx_history = sqlite_tx_history,
+  .tx_is_assigned = sqlite_tx_is_assigned,
+  .tx_schedule_carer = sqlite_tx_schedule_carer,
+  .tx_review = sqlite_tx_review,
+  .tx_insert = sqlite_tx_insert,
+  .tx_reject = sqlite_tx_reject,
+  .tx_update_device = sqlite_tx_update_device,
   .pull = sqlite_pull,
   .touch = sqlite_touch,
   .enrol = sqlite_enrol,
@@ -2055,6 +2050,26 @@ care_push_job_free (CarePushJob *job)
   if (job->results)
     g_string_free (job->results, TRUE);
   g_free (job);
+}
+
+void
+care_device_row_free (CareDeviceRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->key_hash);
+  g_free (row->member);
+  g_free (row->member_name);
+  g_free (row);
+}
+
+void
+care_stored_event_free (CareStoredEvent *stored)
+{
+  if (stored == NULL)
+    return;
+  care_event_free (stored->event);
+  g_free (stored);
 }
 
 void

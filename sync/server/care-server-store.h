@@ -35,6 +35,38 @@ typedef enum
 
 typedef struct _CareServerStore CareServerStore;
 typedef struct _CareServerStoreVTable CareServerStoreVTable;
+/* A write transaction the core opened (care-server-core.c). */
+typedef struct _CareServerTx CareServerTx;
+
+/* What a revoked tablet does at its next contact (docs/privacy.md). */
+typedef enum
+{
+  CARE_REVOKE_REFUSE,     /* revoked before erasing existed: only refused */
+  CARE_REVOKE_ERASE,      /* erase the co-op's care data at once */
+  CARE_REVOKE_RETIRE,     /* deliver what it still holds, then erase */
+} CareRevokeMode;
+
+/* A device's row, as the core needs it to authenticate. */
+typedef struct
+{
+  char *key_hash;         /* SHA-256 of the key, hex */
+  gboolean revoked;
+  char *member;
+  char *member_name;
+  CareRole role;
+  gboolean member_active;
+  gint64 acked_seq;
+  gint64 scope_version;
+  gint64 pulled_pos;      /* where the device's latest pull page ended */
+  CareRevokeMode revoke_mode;
+} CareDeviceRow;
+
+/* A stored record and its position. */
+typedef struct
+{
+  CareEvent *event;
+  gint64 pos;
+} CareStoredEvent;
 
 /* One push, as handed to the store; the store fills in the answer. */
 typedef struct
@@ -50,14 +82,6 @@ typedef struct
   GString *results;       /* the "r" array's elements, comma-separated */
   guint accepted, duplicates, rejected;
 } CarePushJob;
-
-/* What a revoked tablet does at its next contact (docs/privacy.md). */
-typedef enum
-{
-  CARE_REVOKE_REFUSE,     /* revoked before erasing existed: only refused */
-  CARE_REVOKE_ERASE,      /* erase the co-op's care data at once */
-  CARE_REVOKE_RETIRE,     /* deliver what it still holds, then erase */
-} CareRevokeMode;
 
 typedef struct
 {
@@ -89,20 +113,65 @@ struct _CareServerStoreVTable
 {
   void      (*close)         (CareServerStore *self);
 
-  /* Whether DEVICE's KEY is right, the device not revoked and its member
-   * active: one indexed lookup, done before a request's body is read.
-   * Fails with CARE_SYNC_ERROR_UNAUTHORIZED (a sentence saying which),
-   * or another error when the database cannot be read. */
-  gboolean  (*authenticate)  (CareServerStore *self,
-                              const char      *device,
-                              const char      *key,
+  /* The device's row, read outside any transaction: one indexed lookup,
+   * done before a request's body is read. NULL without error: unknown
+   * device; NULL with error: the database cannot be read. */
+  CareDeviceRow *(*lookup_device) (CareServerStore *self,
+                                   const char      *device,
+                                   GError         **error);
+
+  /* The write transaction of a group of pushes (one writer at a time):
+   * begin takes the write lock, commit or rollback releases it. A savepoint
+   * per push; rollback_savepoint undoes that push only. */
+  CareServerTx *(*tx_begin)  (CareServerStore *self,
                               GError         **error);
-  /* Group commit: every job in one transaction; a job's failure does not
-   * affect the others. Returns FALSE (and sets every job's error) when the
-   * commit itself failed: nothing was stored. */
-  gboolean  (*push)          (CareServerStore *self,
-                              CarePushJob    **jobs,
-                              guint            n_jobs);
+  gboolean  (*tx_commit)     (CareServerTx    *tx,
+                              GError         **error);
+  void      (*tx_rollback)   (CareServerTx    *tx);
+  void      (*tx_savepoint)  (CareServerTx    *tx);
+  void      (*tx_rollback_savepoint) (CareServerTx *tx);
+  void      (*tx_release_savepoint)  (CareServerTx *tx);
+  /* Reads inside the transaction (they see its own writes). */
+  CareDeviceRow *(*tx_device) (CareServerTx   *tx,
+                               const char     *device);
+  /* The stored record with this id, or NULL. */
+  CareEvent *(*tx_event)     (CareServerTx    *tx,
+                              const char      *id);
+  /* The records about subject (care_event_get_subject: a visit, an hours
+   * entry, ...) whose types are in types (a bit per CareEventType), as
+   * CareStoredEvent in position order. */
+  GPtrArray *(*tx_history)   (CareServerTx    *tx,
+                              const char      *subject,
+                              guint            types);
+  gboolean  (*tx_is_assigned) (CareServerTx   *tx,
+                               const char     *client,
+                               const char     *carer);
+  /* The carer whose rota a scheduled visit is on (NULL: no such visit). */
+  char     *(*tx_schedule_carer) (CareServerTx *tx,
+                                  const char   *schedule);
+  /* A review's action and the carer it concerns; FALSE: no such review. */
+  gboolean  (*tx_review)     (CareServerTx    *tx,
+                              const char      *review,
+                              char           **action,
+                              char           **carer);
+  /* Stores an accepted record (received: the server's clock, ms). */
+  gboolean  (*tx_insert)     (CareServerTx    *tx,
+                              const CareEvent *event,
+                              gint64           received);
+  /* Logs a refusal (for `carelog-server rejections`). */
+  gboolean  (*tx_reject)     (CareServerTx    *tx,
+                              const char      *device,
+                              gint64           seq,
+                              const char      *id,
+                              const char      *code,
+                              const char      *message,
+                              gint64           at);
+  /* The device's last accepted sequence, contact time and refusals. */
+  gboolean  (*tx_update_device) (CareServerTx *tx,
+                                 const char   *device,
+                                 gint64        acked_seq,
+                                 gint64        contact,
+                                 gint64        rejected);
   /* Appends the complete pull response body to out; sent_pos is the
    * position the page ends at (the one its returned cursor carries). */
   gboolean  (*pull)          (CareServerStore *self,
@@ -215,6 +284,8 @@ gboolean         care_server_sqlite_restore (const char *dir,
                                              GError    **error);
 
 void care_server_store_close  (CareServerStore *self);
+void care_device_row_free     (CareDeviceRow *row);
+void care_stored_event_free   (CareStoredEvent *stored);
 void care_push_job_free       (CarePushJob *job);
 void care_device_info_free    (CareDeviceInfo *info);
 void care_enrol_result_free   (CareEnrolResult *result);
@@ -225,6 +296,7 @@ char *care_server_uuid7        (void) G_GNUC_WARN_UNUSED_RESULT;
 char *care_server_sha256_hex   (const char *text) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerStore, care_server_store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDeviceRow, care_device_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushJob, care_push_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDeviceInfo, care_device_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolResult, care_enrol_result_free)

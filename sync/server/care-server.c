@@ -38,6 +38,7 @@
 #include "care-protocol.h"
 #include "care-id.h"
 #include "care-server.h"
+#include "care-server-core.h"
 
 #define MAX_GROUP 64
 #define MAX_HEADERS_TOTAL (16 * 1024)
@@ -519,7 +520,7 @@ writer_thread (gpointer data)
         if (group[i]->kind == JOB_PUSH)
           pushes[n_push++] = group[i]->push;
       if (n_push > 0)
-        self->store->vtable->push (self->store, pushes, n_push);
+        care_server_core_push (self->store, pushes, n_push);
       for (guint i = 0; i < n; i++)
         {
           Job *job = group[i];
@@ -1007,6 +1008,7 @@ begin_request (CareServer *self,
   guint64 length = 0;
   g_autoptr(Job) job = NULL;
   g_autoptr(GError) error = NULL;
+  g_auto(CareServerAuth) auth = { 0 };
   guint wait;
 
   if (req->conn->over_limit)
@@ -1107,7 +1109,7 @@ begin_request (CareServer *self,
         }
       /* The key first: nothing of a body is read, let alone decompressed
        * or parsed, for a device that is not who it says. */
-      if (!self->store->vtable->authenticate (self->store, job->device, job->key, &error)
+      if (!care_server_core_authenticate (self->store, job->device, job->key, &auth, &error)
           && !(is_erased && g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REMOVED)))
         {
           /* A revoked tablet is told what to do: erase at once ("removed"). */

@@ -1,0 +1,401 @@
+/* care-server-core.c: the co-op server's judgement, independent of its store.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A pushed record is judged once, in this order (docs/sync-protocol.md,
+ * "The rule book"): authentication; sequence and idempotency; the record by
+ * itself (care_event_validate in the decoder, care_event_check_times here);
+ * who may write it and the care-log rules against the visit's history
+ * (care_rules_judge). The rules are app/'s: the tablet applies the same
+ * functions before it stores a record of its own.
+ */
+#include "care-config.h"
+
+#include "care-rules.h"
+#include "care-server-core.h"
+
+/* The visit records the rules read, per record type: a busy visit's notes
+ * and task answers are read only when the rules need them. */
+#define BIT(t) (1u << (t))
+#define VISIT_SHAPE (BIT (CARE_EVENT_VISIT_STARTED) | BIT (CARE_EVENT_VISIT_FINISHED) \
+                     | BIT (CARE_EVENT_VISIT_CANCELLED) | BIT (CARE_EVENT_VISIT_AMENDED))
+#define NOTES (BIT (CARE_EVENT_NOTE_ADDED) | BIT (CARE_EVENT_NOTE_RETRACTED))
+#define REVIEWS BIT (CARE_EVENT_REVIEW_ADDED)
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+void
+care_server_auth_clear (CareServerAuth *auth)
+{
+  g_clear_pointer (&auth->member, g_free);
+  g_clear_pointer (&auth->member_name, g_free);
+}
+
+/* A revoked tablet is refused with what it must do: erase at once, or
+ * (retire) deliver what it still holds, then erase. */
+static gboolean
+refuse_revoked (CareRevokeMode mode,
+                gboolean       pushing,
+                GError       **error)
+{
+  switch (mode)
+    {
+    case CARE_REVOKE_ERASE:
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_REMOVED,
+                           "This tablet was removed from the co-op: it erases the co-op's care records now.");
+      return TRUE;
+    case CARE_REVOKE_RETIRE:
+      if (pushing)
+        return FALSE;
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_RETIRED,
+                           "This tablet was removed from the co-op: it sends the records it still holds, "
+                           "then erases the co-op's care records.");
+      return TRUE;
+    case CARE_REVOKE_REFUSE:
+    default:
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "This tablet was revoked by the co-op: ask your co-ordinator to enrol it again.");
+      return TRUE;
+    }
+}
+
+gboolean
+care_server_core_check_device (const CareDeviceRow *row,
+                               const char          *key,
+                               gboolean             pushing,
+                               CareServerAuth      *auth,
+                               GError             **error)
+{
+  g_autofree char *hash = care_server_sha256_hex (key ? key : "");
+
+  if (row == NULL)
+    {
+      /* Do the same work as for a known device. */
+      care_protocol_equal_constant_time (hash, hash);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "The co-op server does not know this tablet: ask your co-ordinator to enrol it.");
+      return FALSE;
+    }
+  if (!care_protocol_equal_constant_time (row->key_hash, hash))
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "The co-op server refused this tablet's key: ask your co-ordinator to enrol it again.");
+      return FALSE;
+    }
+  if (row->revoked && refuse_revoked (row->revoke_mode, pushing, error))
+    return FALSE;
+  if (!row->member_active)
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
+                           "The member this tablet belongs to is no longer active in the co-op.");
+      return FALSE;
+    }
+  auth->member = g_strdup (row->member);
+  auth->member_name = g_strdup (row->member_name);
+  auth->role = row->role;
+  auth->acked_seq = row->acked_seq;
+  auth->scope_version = row->scope_version;
+  auth->pulled_pos = row->pulled_pos;
+  return TRUE;
+}
+
+gboolean
+care_server_core_authenticate (CareServerStore *store,
+                               const char      *device,
+                               const char      *key,
+                               CareServerAuth  *auth,
+                               GError         **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CareDeviceRow) row = store->vtable->lookup_device (store, device, &local);
+
+  if (local != NULL)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER, "The co-op database cannot be read: %s",
+                   local->message);
+      return FALSE;
+    }
+  return care_server_core_check_device (row, key, TRUE, auth, error);
+}
+
+/* ---- one push ---- */
+
+typedef struct
+{
+  CareServerStore *store;
+  CareServerTx *tx;
+  CarePushJob *job;
+  CareServerAuth auth;
+  gint64 received;
+} Push;
+
+static const CareServerStoreVTable *
+vt (Push *p)
+{
+  return p->store->vtable;
+}
+
+static void
+append_result (CarePushJob *job,
+               const char  *item)
+{
+  if (job->results->len > 0)
+    g_string_append_c (job->results, ',');
+  g_string_append (job->results, item);
+}
+
+static gboolean
+refuse (Push       *p,
+        gint64      seq,
+        const char *id,
+        const char *code,
+        const char *message)
+{
+  g_autoptr(GString) item = g_string_new ("{\"c\":");
+
+  care_json_append_string (item, code);
+  g_string_append (item, ",\"m\":");
+  care_json_append_string (item, message);
+  g_string_append_c (item, '}');
+  append_result (p->job, item->str);
+  p->job->rejected++;
+  return vt (p)->tx_reject (p->tx, p->job->device, seq, id, code, message, p->received);
+}
+
+static void
+duplicate (Push *p)
+{
+  append_result (p->job, "1");
+  p->job->duplicates++;
+}
+
+/* The same record: a duplicate is the same id *and* the same content. */
+static gboolean
+same_record (const CareEvent *stored,
+             const CareEvent *e)
+{
+  return e != NULL && g_strcmp0 (stored->device, e->device) == 0 && stored->seq == e->seq
+         && g_strcmp0 (stored->author, e->author) == 0 && stored->hlc == e->hlc && stored->wall == e->wall
+         && stored->type == e->type && json_object_equal (stored->body, e->body);
+}
+
+static const char CONFLICT_MESSAGE[] =
+  "This record's id is already used by a different record from this tablet; the co-op kept the first. "
+  "The tablet's copy was changed after it was sent: keep it aside and tell your co-ordinator.";
+
+/* The types of a visit's history the rules read for this record. */
+static guint
+history_types (const CareEvent *e)
+{
+  switch (e->type)
+    {
+    case CARE_EVENT_NOTE_AMENDED:
+    case CARE_EVENT_NOTE_RETRACTED:
+      return VISIT_SHAPE | NOTES;
+    case CARE_EVENT_QUERY_ANSWERED:
+      return VISIT_SHAPE | REVIEWS;
+    case CARE_EVENT_HOURS_ADDED:
+      return BIT (CARE_EVENT_HOURS_ADDED);
+    default:
+      return VISIT_SHAPE;
+    }
+}
+
+/* Judges a valid record with app/'s rules; NULL code when accepted. */
+static const char *
+judge (Push            *p,
+       const CareEvent *e,
+       char           **message)
+{
+  CareRuleContext context = { .member = p->auth.member, .device = p->job->device, .role = p->auth.role };
+  const char *visit = care_rules_visit_of (e);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) history = g_ptr_array_new ();
+  g_autoptr(GHashTable) unseen = g_hash_table_new (NULL, NULL);
+  g_autofree char *schedule_carer = NULL, *review_action = NULL, *review_carer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *schedule = json_object_get_string_member_with_default (e->body, "schedule", NULL);
+
+  if (visit != NULL || e->type == CARE_EVENT_HOURS_ADDED)
+    {
+      stored = vt (p)->tx_history (p->tx, care_event_get_subject (e), history_types (e));
+      for (guint i = 0; i < stored->len; i++)
+        {
+          CareStoredEvent *s = stored->pdata[i];
+
+          g_ptr_array_add (history, s->event);
+          /* What the device could not have had: another device's record
+           * the server had not sent it when it last pulled. */
+          if (g_strcmp0 (s->event->device, p->job->device) != 0 && s->pos > p->auth.pulled_pos)
+            g_hash_table_add (unseen, s->event);
+        }
+    }
+  context.history = history;
+  context.unseen = unseen;
+  if (e->type == CARE_EVENT_VISIT_STARTED && p->auth.role == CARE_ROLE_CARER)
+    context.assigned = vt (p)->tx_is_assigned (p->tx, json_object_get_string_member (e->body, "client"),
+                                               p->auth.member);
+  if (e->type == CARE_EVENT_VISIT_CANCELLED && visit == NULL && schedule != NULL)
+    {
+      schedule_carer = vt (p)->tx_schedule_carer (p->tx, schedule);
+      if (schedule_carer == NULL)
+        {
+          *message = g_strdup_printf ("The co-op has no scheduled visit %s: it may have been removed from the "
+                                      "rota. Ask your co-ordinator.", schedule);
+          return "invalid";
+        }
+      context.schedule_carer = schedule_carer;
+    }
+  if (e->type == CARE_EVENT_QUERY_ANSWERED && visit == NULL)
+    {
+      vt (p)->tx_review (p->tx, json_object_get_string_member (e->body, "review"), &review_action, &review_carer);
+      context.review_action = review_action;
+      context.review_carer = review_carer;
+    }
+  switch (care_rules_judge (e, &context, &error))
+    {
+    case CARE_VERDICT_ACCEPT:
+      return NULL;
+    case CARE_VERDICT_FORBIDDEN:
+      *message = g_strdup (error->message);
+      return "forbidden";
+    case CARE_VERDICT_CONFLICT:
+      *message = g_strdup (error->message);
+      return "conflict";
+    case CARE_VERDICT_NO_VISIT:
+      *message = g_strdup_printf ("The co-op has no visit %s: its check-in has not reached the co-op or was "
+                                  "refused. Correct the check-in first.", visit);
+      return "invalid";
+    case CARE_VERDICT_INVALID:
+    default:
+      *message = g_strdup (error->message);
+      return "invalid";
+    }
+}
+
+/* One record of the push, whose seq is past the device's last one. */
+static gboolean
+push_entry (Push          *p,
+            CarePushEntry *entry,
+            CareEvent     *stored)
+{
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *code;
+
+  if (stored != NULL)
+    {
+      if (g_strcmp0 (stored->device, p->job->device) != 0)
+        return refuse (p, entry->seq, entry->id, "id", "Another tablet's record already has this id.");
+      if (!same_record (stored, entry->event))
+        return refuse (p, entry->seq, entry->id, "conflict", CONFLICT_MESSAGE);
+      duplicate (p);
+      return TRUE;
+    }
+  if (entry->event == NULL)
+    return refuse (p, entry->seq, entry->id, "invalid", entry->message);
+  if (!care_event_check_times (entry->event, p->received, &error))
+    return refuse (p, entry->seq, entry->id, "time", error->message);
+  code = judge (p, entry->event, &message);
+  if (code != NULL)
+    return refuse (p, entry->seq, entry->id, code, message);
+  if (!vt (p)->tx_insert (p->tx, entry->event, p->received))
+    return FALSE;
+  append_result (p->job, "0");
+  p->job->accepted++;
+  return TRUE;
+}
+
+/* FALSE when the store failed (the savepoint is rolled back). */
+static gboolean
+push_one (Push *p)
+{
+  CarePushJob *job = p->job;
+  CarePushRequest *req = job->request;
+  g_autoptr(CareDeviceRow) row = vt (p)->tx_device (p->tx, job->device);
+  gint64 k;
+
+  /* Again inside the transaction: a revocation since the HTTP layer's
+   * check holds. */
+  if (!care_server_core_check_device (row, job->key, TRUE, &p->auth, &job->error))
+    return TRUE;
+  k = p->auth.acked_seq;
+  job->acked_seq = k;
+  if (req->first_seq > k + 1)
+    {
+      job->expected_seq = k + 1;
+      return vt (p)->tx_update_device (p->tx, job->device, k, p->received, 0);
+    }
+  for (guint i = 0; i < req->entries->len; i++)
+    {
+      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
+      g_autoptr(CareEvent) stored = entry->id != NULL ? vt (p)->tx_event (p->tx, entry->id) : NULL;
+      gboolean ok = TRUE;
+
+      if (entry->seq <= k)
+        {
+          /* Consumed before: only the very same record is a duplicate. */
+          if (stored != NULL && same_record (stored, entry->event))
+            duplicate (p);
+          else if (stored != NULL && g_strcmp0 (stored->device, job->device) == 0)
+            ok = refuse (p, entry->seq, entry->id, "conflict", CONFLICT_MESSAGE);
+          else
+            ok = refuse (p, entry->seq, entry->id, "seq",
+                         "This sequence number was already used by another record from this tablet.");
+        }
+      else
+        {
+          k = entry->seq;
+          ok = push_entry (p, entry, stored);
+        }
+      if (!ok)
+        return FALSE;
+    }
+  job->acked_seq = k;
+  job->received = p->received;
+  return vt (p)->tx_update_device (p->tx, job->device, k, p->received, job->rejected);
+}
+
+gboolean
+care_server_core_push (CareServerStore *store,
+                       CarePushJob    **jobs,
+                       guint            n_jobs)
+{
+  g_autoptr(GError) error = NULL;
+  CareServerTx *tx = store->vtable->tx_begin (store, &error);
+  gboolean ok = tx != NULL;
+
+  for (guint i = 0; ok && i < n_jobs; i++)
+    {
+      Push p = { .store = store, .tx = tx, .job = jobs[i], .received = now_ms () };
+
+      store->vtable->tx_savepoint (tx);
+      if (!push_one (&p))
+        {
+          store->vtable->tx_rollback_savepoint (tx);
+          g_clear_error (&p.job->error);
+          g_set_error_literal (&p.job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
+                               "The co-op server could not store the records; they were not stored. Try again later.");
+          g_string_truncate (p.job->results, 0);
+          p.job->accepted = p.job->duplicates = p.job->rejected = 0;
+        }
+      store->vtable->tx_release_savepoint (tx);
+      care_server_auth_clear (&p.auth);
+    }
+  if (ok)
+    ok = store->vtable->tx_commit (tx, &error);
+  if (!ok)
+    for (guint i = 0; i < n_jobs; i++)
+      {
+        g_clear_error (&jobs[i]->error);
+        g_set_error (&jobs[i]->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
+                     "The co-op server could not save the records (%s); they were not stored. Try again later.",
+                     error ? error->message : "unknown error");
+      }
+  return ok;
+}

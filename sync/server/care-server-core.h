@@ -1,0 +1,64 @@
+/* care-server-core.h: the co-op server's judgement, independent of its store.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Authentication, the push's sequence and idempotency checks, strict input,
+ * authorisation and the care-log rules (through app/care-rules.c), and the
+ * device's scope are decided here; the store (care-server-store.h) only
+ * reads and writes what the core asks for, inside the transaction the core
+ * opens. A PostgreSQL store is therefore a data layer only.
+ * docs/sync-protocol.md ("The rule book") is the description for people.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "care-server-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *member;
+  char *member_name;
+  CareRole role;
+  gint64 acked_seq;
+  gint64 scope_version;
+  gint64 pulled_pos;
+} CareServerAuth;
+
+void     care_server_auth_clear          (CareServerAuth *auth);
+
+/* Checks key against the device's stored row (constant time), then
+ * revocation and the member's status. Fills auth on success; the error is
+ * CARE_SYNC_ERROR_UNAUTHORIZED with a sentence, or for a revoked tablet
+ * what it must do (CARE_SYNC_ERROR_REMOVED: erase now; _RETIRED: deliver,
+ * then erase). A retiring tablet may still push (pushing TRUE): delivering
+ * is what it is asked to do. row NULL: unknown device. */
+gboolean care_server_core_check_device   (const CareDeviceRow *row,
+                                          const char          *key,
+                                          gboolean             pushing,
+                                          CareServerAuth      *auth,
+                                          GError             **error);
+
+/* The cheap check the HTTP layer makes before it decompresses or parses a
+ * body: one store lookup and the key comparison (a retiring tablet passes:
+ * its pull is refused by the pull itself). */
+gboolean care_server_core_authenticate   (CareServerStore *store,
+                                          const char      *device,
+                                          const char      *key,
+                                          CareServerAuth  *auth,
+                                          GError         **error);
+
+/* Group commit of pushes: every job in one transaction, a savepoint per
+ * job so that one job's failure leaves the others alone. Fills in each
+ * job's answer. Returns FALSE (and sets every job's error) when the commit
+ * itself failed: nothing was stored. */
+gboolean care_server_core_push           (CareServerStore *store,
+                                          CarePushJob    **jobs,
+                                          guint            n_jobs);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareServerAuth, care_server_auth_clear)
+
+G_END_DECLS
