@@ -158,7 +158,7 @@ struct _CareServerStoreVTable
   gboolean  (*tx_insert)     (CareServerTx    *tx,
                               const CareEvent *event,
                               gint64           received);
-  /* Logs a refusal (for `carelog-server rejections`). */
+  /* Logs a refusal in the co-op's rejections log. */
   gboolean  (*tx_reject)     (CareServerTx    *tx,
                               const char      *device,
                               gint64           seq,

@@ -115,6 +115,19 @@ static const Case cases[] = {
   { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"visit\":\"v\",\"saw\":[\"\"]}", "“saw”" },
   { "review.added", "{\"review\":\"r\",\"action\":\"withdrawn\",\"visit\":\"v\"}", "“message”" },
   { "review.added", "{\"review\":\"r\",\"action\":\"withdrawn\",\"visit\":\"v\",\"message\":\"Wrong week\"}", NULL },
+  /* Strict input: nothing unknown, no control characters, bounded sizes. */
+  { "note.added", "{\"visit\":\"v\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"x\",\"mood\":\"ok\"}", "“mood”" },
+  { "note.added", "{\"visit\":\"v\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"a\\u0001b\"}", "control" },
+  { "note.added", "{\"visit\":\"v\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"a\\u0085b\"}", "control" },
+  { "note.added", "{\"visit\":\"v\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"a\\tb\\r\\nc\"}", NULL },
+  { "note.added", "{\"visit\":\"v\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"x\",\"readers\":\"coordinators\"}", NULL },
+  { "note.added", "{\"visit\":\"v\",\"note\":\"n\",\"category\":\"wellbeing\",\"text\":\"x\",\"readers\":\"family\"}", "“readers”" },
+  { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":1,\"location\":{\"lat\":1,\"lon\":0,\"accuracy_m\":5,\"x\":1}}", "“location”" },
+  { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":1,\"clock_offset_ms\":\"fast\"}", "“clock_offset_ms”" },
+  { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":1,\"clock_offset_ms\":99999999999999}", "“clock_offset_ms”" },
+  { "careplan.set", "{\"client\":\"c\",\"tasks\":[{\"task\":\"t\",\"label\":\"Meds\",\"essential\":true,\"x\":1}]}", "“task”" },
+  { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"visit\":\"v\",\"saw\":[\"e-1\",\"e-2\"]}", NULL },
+  { "review.added", "{\"review\":\"r\",\"action\":\"approve\",\"visit\":\"v\",\"saw\":[\"e-1\",2]}", "“saw”" },
 };
 
 static void
@@ -137,6 +150,76 @@ test_validate (void)
       if (strstr (error->message, cases[i].field) == NULL)
         g_error ("case %u: “%s” does not name %s", i, error->message, cases[i].field);
     }
+}
+
+/* The whole record is bounded, whatever its fields. */
+static void
+test_record_size (void)
+{
+  g_autoptr(GString) body = g_string_new ("{\"visit\":\"v\",\"note\":\"n\",\"old\":\"");
+  g_autoptr(CareEvent) e = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Three texts of 20000 four-byte characters: the biggest valid record. */
+  for (int part = 0; part < 3; part++)
+    {
+      for (int i = 0; i < CARE_TEXT_MAX_LEN; i++)
+        g_string_append (body, "\xf0\x9f\x98\x80");
+      g_string_append (body, part == 0 ? "\",\"new\":\"" : part == 1 ? "\",\"reason\":\"" : "\"}");
+    }
+  e = event_with ("note.amended", body->str);
+  g_assert_true (care_event_validate (e, &error));
+  g_assert_no_error (error);
+  g_string_truncate (body, 0);
+  g_string_append (body, "{\"client\":\"c\",\"tasks\":[");
+  for (int i = 0; i < 101; i++)
+    g_string_append_printf (body, "%s{\"task\":\"t-%d\",\"label\":\"x\",\"essential\":false}", i ? "," : "", i);
+  g_string_append (body, "]}");
+  g_clear_pointer (&e, care_event_free);
+  e = event_with ("careplan.set", body->str);
+  g_assert_false (care_event_validate (e, &error));
+  g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID);
+}
+
+/* Times outside 2020 .. now + 48 h are refused, with the offset the daemon
+ * learnt applied; arithmetic at the ends of the range does not overflow. */
+static void
+test_times (void)
+{
+  gint64 now = 1795000000000;
+  struct { const char *type; const char *body; gint64 hlc_ms; gboolean ok; } t[] = {
+    { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":1795000000000}", now, TRUE },
+    { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":4102444800000}", now, FALSE },
+    { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":946684800000}", now, FALSE },
+    { "visit.started", "{\"visit\":\"v\",\"client\":\"c\",\"service\":\"x\",\"at\":1795259200000,"
+      "\"clock_offset_ms\":-259200000}", now, TRUE },
+    { "visit.finished", "{\"visit\":\"v\",\"at\":9223372036854775807,\"clock_offset_ms\":31622400000}", now, FALSE },
+    { "visit.amended", "{\"visit\":\"v\",\"field\":\"finished_at\",\"old\":1,\"new\":4102444800000,\"reason\":\"r\"}", now, FALSE },
+    { "hours.added", "{\"entry\":\"e\",\"kind\":\"travel\",\"date\":\"2026-02-28\",\"minutes\":10}", G_MAXINT64 >> 16, FALSE },
+    { "hours.added", "{\"entry\":\"e\",\"kind\":\"travel\",\"date\":\"2026-02-28\",\"minutes\":10}", now + 3600000, TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (t); i++)
+    {
+      g_autoptr(CareEvent) e = event_with (t[i].type, t[i].body);
+      g_autoptr(GError) error = NULL;
+
+      e->hlc = care_hlc_pack (t[i].hlc_ms, 7);
+      g_assert_true (care_event_validate (e, NULL));
+      if (t[i].ok != care_event_check_times (e, now, &error))
+        g_error ("case %u: expected %s (%s)", i, t[i].ok ? "accepted" : "refused", error ? error->message : "");
+    }
+  {
+    /* A judge's clock at the very end of the range: no overflow. */
+    g_autoptr(CareEvent) e = event_with ("hours.added",
+                                         "{\"entry\":\"e\",\"kind\":\"travel\",\"date\":\"2026-02-28\",\"minutes\":10}");
+
+    g_assert_true (care_event_check_times (e, G_MAXINT64, NULL));
+  }
+  /* The clock saturates instead of wrapping. */
+  g_assert_cmpint (care_hlc_now (G_MAXINT64, now), ==, G_MAXINT64);
+  g_assert_cmpint (care_hlc_pack (G_MAXINT64, 0), >, 0);
+  g_assert_cmpint (care_hlc_pack (-5, 3), ==, 3);
 }
 
 static void
@@ -184,6 +267,8 @@ main (int   argc,
   g_test_add_func ("/app/event/types", test_types);
   g_test_add_func ("/app/event/validate", test_validate);
   g_test_add_func ("/app/event/common-fields", test_common_fields);
+  g_test_add_func ("/app/event/record-size", test_record_size);
+  g_test_add_func ("/app/event/times", test_times);
   g_test_add_func ("/app/event/json", test_json_round_trip);
   return g_test_run ();
 }

@@ -75,6 +75,7 @@ typedef struct
   GArray *latencies;      /* ms */
   gsize bytes;
   guint events;
+  guint accepted;
   gboolean failed;
 } IngestRun;
 
@@ -106,6 +107,8 @@ pushed_cb (GObject      *source,
   g_array_append_val (run->latencies, ms);
   run->bytes += r->bytes_sent;
   run->events += r->items->len;
+  for (guint i = 0; i < r->items->len; i++)
+    run->accepted += ((CarePushItem *) g_ptr_array_index (r->items, i))->status == CARE_PUSH_ACCEPTED;
   push_next (run, p);
 }
 
@@ -150,12 +153,65 @@ bench_ingest (ServerFixture *f,
   while (run.running > 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (run.failed);
+  /* Every record is one the rules accept: a refusal would be cheaper and
+   * flatter the figure. */
+  g_assert_cmpuint (run.accepted, ==, run.events);
   *events_per_s = run.events / ((g_get_monotonic_time () - t0) / 1e6);
   *bytes_per_event = (double) run.bytes / run.events;
   g_array_append_vals (all_latencies, run.latencies->data, run.latencies->len);
   for (guint i = 0; i < N_DEVICES; i++)
     g_ptr_array_unref (run.pushers[i].batches);
   g_array_unref (run.latencies);
+}
+
+/* Push throughput with the rule book's checks against the same server
+ * without them (CARELOG_BENCH_SKIP_RULES, test builds only), on two fresh
+ * co-ops, runs interleaved so that both see the same machine. */
+static void
+bench_rules (const char * const *args,
+             guint               runs)
+{
+  ServerFixture with, without;
+  TestDevice *dw[MAX_DEVICES], *dn[MAX_DEVICES];
+  const char *skip[] = { "CARELOG_BENCH_SKIP_RULES=1", NULL };
+  GArray *rw = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *rn = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *lat = g_array_new (FALSE, FALSE, sizeof (double));
+  double bytes = 0, mw, mn;
+
+  fixture_setup (&with);
+  fixture_start (&with, args, NULL);
+  fixture_setup (&without);
+  fixture_start (&without, args, skip);
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      dw[i] = device_enrol (&with, "m-carer");
+      dn[i] = device_enrol (&without, "m-carer");
+    }
+  for (guint r = 0; r < runs; r++)
+    {
+      double a, b;
+
+      bench_ingest (&without, dn, 10, &a, lat, &bytes);
+      bench_ingest (&with, dw, 10, &b, lat, &bytes);
+      g_array_append_val (rn, a);
+      g_array_append_val (rw, b);
+      g_print ("# rules run %u: %.0f events/s without the rule checks, %.0f with\n", r + 1, a, b);
+    }
+  mw = percentile (rw, 0.5);
+  mn = percentile (rn, 0.5);
+  g_print ("# push throughput, %u devices x 100-event batches: median %.0f events/s with the rule checks, "
+           "%.0f without: ratio %.2f\n", N_DEVICES, mw, mn, mw / mn);
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      device_free (dw[i]);
+      device_free (dn[i]);
+    }
+  fixture_teardown (&with);
+  fixture_teardown (&without);
+  g_array_unref (rw);
+  g_array_unref (rn);
+  g_array_unref (lat);
 }
 
 static void
@@ -265,6 +321,12 @@ main (int argc, char **argv)
   if (g_getenv ("CARELOG_BENCH_DEVICES"))
     N_DEVICES = CLAMP (atoi (g_getenv ("CARELOG_BENCH_DEVICES")), 1, MAX_DEVICES);
   g_print ("1..1\n");
+  bench_rules (args, runs);
+  if (g_getenv ("CARELOG_BENCH_ONLY_RULES") != NULL)
+    {
+      g_print ("ok 1 /bench/server\n");
+      return 0;
+    }
   fixture_setup (&f);
   fill_events (f.data, sync_events);
   fixture_start (&f, args, NULL);
