@@ -393,6 +393,12 @@ care_rules_judge (const CareEvent       *event,
         return verdict (CARE_VERDICT_FORBIDDEN, error,
                         _("You are not assigned to client %s: ask a co-ordinator to assign you before "
                           "visiting."), json_object_get_string_member_with_default (event->body, "client", ""));
+      /* A scheduled visit is started by the carer whose rota it is on. */
+      if (context->role == CARE_ROLE_CARER && context->schedule_carer != NULL
+          && g_strcmp0 (context->schedule_carer, context->member) != 0)
+        return verdict (CARE_VERDICT_FORBIDDEN, error,
+                        _("This scheduled visit is on another carer’s rota: start an unscheduled visit, or ask "
+                          "a co-ordinator to move it to you."));
       return CARE_VERDICT_ACCEPT;
     }
   if (all.started == NULL)

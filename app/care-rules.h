@@ -37,9 +37,9 @@ typedef struct
   /* visit.started: whether the writer is assigned to the body's client
    * (only asked of carers). */
   gboolean assigned;
-  /* visit.cancelled of a scheduled visit: the carer whose rota it is on;
-   * NULL when the judge does not know (then only the judge's own checks
-   * apply). */
+  /* visit.cancelled of a scheduled visit, or visit.started of one: the
+   * carer whose rota it is on; NULL when the judge does not know (then only
+   * the judge's own checks apply). */
   const char *schedule_carer;
   /* query.answered: the review it answers (its action, and the carer a
    * timesheet review is about); NULL when unknown. */

@@ -240,10 +240,10 @@ judge (Push            *p,
   if (e->type == CARE_EVENT_VISIT_STARTED && p->auth.role == CARE_ROLE_CARER)
     context.assigned = vt (p)->tx_is_assigned (p->tx, json_object_get_string_member (e->body, "client"),
                                                p->auth.member);
-  if (e->type == CARE_EVENT_VISIT_CANCELLED && visit == NULL && schedule != NULL)
+  if (schedule != NULL && (e->type == CARE_EVENT_VISIT_STARTED || (e->type == CARE_EVENT_VISIT_CANCELLED && visit == NULL)))
     {
       schedule_carer = vt (p)->tx_schedule_carer (p->tx, schedule);
-      if (schedule_carer == NULL)
+      if (schedule_carer == NULL && e->type == CARE_EVENT_VISIT_CANCELLED)
         {
           *message = g_strdup_printf ("The co-op has no scheduled visit %s: it may have been removed from the "
                                       "rota. Ask your co-ordinator.", schedule);
