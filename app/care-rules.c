@@ -407,6 +407,8 @@ care_rules_judge (const CareEvent       *event,
                     visit);
   if ((v = judge_owner (event, context, &all, error)) != CARE_VERDICT_ACCEPT)
     return v;
+  if (context->unseen == NULL || g_hash_table_size (context->unseen) == 0)
+    return judge_history (event, &all, &all, error);
   fold (&had, context->history, context->unseen);
   return judge_history (event, &had, &all, error);
 }

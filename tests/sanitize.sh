@@ -7,11 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${CARELOG_SANITIZE_BUILD_DIR:-$PWD/_build-sanitize}
-tests=(test-event test-store test-derive test-protocol test-rules test-authz)
+tests=(test-event test-store test-derive test-protocol test-rules test-authz test-hostile)
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" . -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 fi
 meson compile -C "$build" "${tests[@]}" sync/server/carelog-server:executable
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
-exec meson test -C "$build" --no-rebuild --print-errorlogs "${tests[@]}"
+exec meson test -C "$build" --no-rebuild --print-errorlogs --timeout-multiplier 3 "${tests[@]}"

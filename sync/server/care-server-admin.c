@@ -45,6 +45,7 @@ static const char usage_text[] =
   "  carelog-server device enrol DIR MEMBER [--expires HOURS] [--url URL] [--pin PIN]\n"
   "  carelog-server device revoke DIR DEVICE [--retire | --erase]   (retire: deliver, then erase; the default)\n"
   "  carelog-server device list DIR\n"
+  "  carelog-server rejections DIR [DEVICE]   (the records the co-op refused, with the reasons)\n"
   "  carelog-server backup DIR FILE\n"
   "  carelog-server restore DIR FILE   (with the server stopped)\n"
   "  carelog-server help | --help | -h\n";
@@ -1371,6 +1372,41 @@ cmd_device (int argc, char **argv)
   return usage ();
 }
 
+/* ---- refusals ---- */
+
+static int
+cmd_rejections (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (argc != 2 && argc != 3)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  list = store->vtable->list_rejections (store, argc == 3 ? argv[2] : NULL, &error);
+  if (list == NULL)
+    return fail (error);
+  if (list->len == 0)
+    {
+      g_print ("The co-op has refused no records%s%s.\n", argc == 3 ? " from " : "", argc == 3 ? argv[2] : "");
+      return 0;
+    }
+  g_print ("%-20s %-22s %-16s %6s %-9s %-38s  %s\n", "WHEN", "DEVICE", "MEMBER", "SEQ", "CODE", "RECORD", "REASON");
+  for (guint i = 0; i < list->len; i++)
+    {
+      CareRejection *r = g_ptr_array_index (list, i);
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (r->at / 1000);
+      g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%SZ") : g_strdup ("?");
+
+      g_print ("%-20s %-22s %-16s %6" G_GINT64_FORMAT " %-9s %-38s  %s\n", when, r->device,
+               r->member ? r->member : "?", r->seq, r->code, r->id ? r->id : "(none)", r->message);
+    }
+  return 0;
+}
+
 /* ---- backup and restore ---- */
 
 static int
@@ -1432,6 +1468,7 @@ care_server_main (int    argc,
     { "schedule", cmd_schedule },
     { "rota", cmd_rota },
     { "device", cmd_device },
+    { "rejections", cmd_rejections },
     { "backup", cmd_backup },
     { "restore", cmd_restore },
   };

@@ -64,6 +64,20 @@ refuse_revoked (CareRevokeMode mode,
     }
 }
 
+CareScope
+care_server_core_scope (const CareServerAuth *auth)
+{
+  CareScope scope = { CARE_SCOPE_COOP, NULL, 0 };
+
+  if (auth->role == CARE_ROLE_CARER)
+    {
+      scope.kind = CARE_SCOPE_CARER;
+      scope.member = auth->member;
+      scope.version = auth->scope_version;
+    }
+  return scope;
+}
+
 gboolean
 care_server_core_check_device (const CareDeviceRow *row,
                                const char          *key,

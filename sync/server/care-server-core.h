@@ -30,6 +30,30 @@ typedef struct
 
 void     care_server_auth_clear          (CareServerAuth *auth);
 
+/* What a device receives (docs/sync-protocol.md, "Scopes"). The core
+ * decides it; the store turns it into its query:
+ *   CARE_SCOPE_COOP   every record of the co-op;
+ *   CARE_SCOPE_CARER  the member's own records, member.set for every member,
+ *                     client.set, careplan.set and schedule.set for the
+ *                     clients assigned to it, assignment.set, schedule.set
+ *                     and review.added naming it.
+ * version changes when the scope grows: a cursor from an older version is
+ * no longer valid. A device is never sent its own records (no echo). */
+typedef enum
+{
+  CARE_SCOPE_COOP,
+  CARE_SCOPE_CARER,
+} CareScopeKind;
+
+typedef struct
+{
+  CareScopeKind kind;
+  const char *member;     /* CARE_SCOPE_CARER: whose; owned by the auth */
+  gint64 version;
+} CareScope;
+
+CareScope care_server_core_scope         (const CareServerAuth *auth);
+
 /* Checks key against the device's stored row (constant time), then
  * revocation and the member's status. Fills auth on success; the error is
  * CARE_SYNC_ERROR_UNAUTHORIZED with a sentence, or for a revoked tablet

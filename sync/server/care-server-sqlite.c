@@ -1018,13 +1018,15 @@ pull_in_transaction (SqliteStore           *self,
   g_auto(CareServerAuth) auth = { 0 };
   gint64 pos, scope, max_pos = 0, last = 0;
   gboolean whole = FALSE, more = FALSE;
+  CareScope scope_of;
   Prefetch *hit = NULL;
   g_autofree char *next = NULL;
 
   if (!authenticate (conn, device, key, FALSE, &auth, error))
     return FALSE;
   *server_acked = auth.acked_seq;
-  whole = auth.role != CARE_ROLE_CARER;
+  scope_of = care_server_core_scope (&auth);
+  whole = scope_of.kind == CARE_SCOPE_COOP;
   if (request->acked_seq > auth.acked_seq)
     {
       g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND,
@@ -1035,7 +1037,7 @@ pull_in_transaction (SqliteStore           *self,
     }
   max_pos = max_position (conn);
   if (!parse_cursor (request->cursor, self->epoch, &pos, &scope) || pos > max_pos
-      || (scope >= 0 && scope != (whole ? 0 : auth.scope_version)))
+      || (scope >= 0 && scope != scope_of.version))
     {
       g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID,
                            "The tablet's download position is no longer valid (the server was restored, or this "
@@ -1046,7 +1048,7 @@ pull_in_transaction (SqliteStore           *self,
                           now_ms (), auth.acked_seq);
   g_mutex_lock (&self->cache_lock);
   if (self->cache != NULL && g_str_equal (self->cache->device, device) && self->cache->pos == pos
-      && self->cache->limit == request->limit && self->cache->scope == (whole ? 0 : auth.scope_version))
+      && self->cache->limit == request->limit && self->cache->scope == scope_of.version)
     hit = g_steal_pointer (&self->cache);
   g_mutex_unlock (&self->cache_lock);
   if (hit != NULL)
@@ -1057,21 +1059,21 @@ pull_in_transaction (SqliteStore           *self,
       prefetch_free (hit);
     }
   else
-    build_records (conn, device, whole ? NULL : auth.member, pos, request->limit, max_pos, out, &last, &more);
+    build_records (conn, device, whole ? NULL : scope_of.member, pos, request->limit, max_pos, out, &last, &more);
   if (more && request->limit >= 1000)
     {
       Prefetch *next_page = g_new0 (Prefetch, 1);
 
       next_page->device = g_strdup (device);
-      next_page->member = whole ? NULL : g_strdup (auth.member);
+      next_page->member = whole ? NULL : g_strdup (scope_of.member);
       next_page->pos = last;
       next_page->limit = request->limit;
-      next_page->scope = whole ? 0 : auth.scope_version;
+      next_page->scope = scope_of.version;
       g_thread_pool_push (self->prefetcher, next_page, NULL);
     }
   *sent_pos = last;
   next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, self->epoch, last,
-                          whole ? (gint64) 0 : auth.scope_version);
+                          scope_of.version);
   g_string_append (out, "],\"c\":");
   care_json_append_string (out, next);
   g_string_append_printf (out, ",\"m\":%s}", more ? "true" : "false");
@@ -1611,6 +1613,38 @@ sqlite_list_devices (CareServerStore *store,
   return out;
 }
 
+static GPtrArray *
+sqlite_list_rejections (CareServerStore *store,
+                        const char      *device,
+                        GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_rejection_free);
+  sqlite3_stmt *s;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "SELECT r.device, d.member, r.seq, r.id, r.code, r.message, r.at FROM rejections r"
+                          " LEFT JOIN devices d ON d.device = r.device WHERE ?1 IS NULL OR r.device = ?1"
+                          " ORDER BY r.at, r.device, r.seq");
+  bind_text (s, 1, device);
+  while (sqlite3_step (s) == SQLITE_ROW)
+    {
+      CareRejection *r = g_new0 (CareRejection, 1);
+
+      r->device = g_strdup ((const char *) sqlite3_column_text (s, 0));
+      r->member = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      r->seq = sqlite3_column_int64 (s, 2);
+      r->id = g_strdup ((const char *) sqlite3_column_text (s, 3));
+      r->code = g_strdup ((const char *) sqlite3_column_text (s, 4));
+      r->message = g_strdup ((const char *) sqlite3_column_text (s, 5));
+      r->at = sqlite3_column_int64 (s, 6);
+      g_ptr_array_add (out, r);
+    }
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+  return out;
+}
+
 static char *
 sqlite_get_meta (CareServerStore *store,
                  const char      *key)
@@ -1783,6 +1817,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .revoke_device = sqlite_revoke_device,
   .confirm_erased = sqlite_confirm_erased,
   .list_devices = sqlite_list_devices,
+  .list_rejections = sqlite_list_rejections,
   .get_meta = sqlite_get_meta,
   .set_meta = sqlite_set_meta,
   .checkpoint = sqlite_checkpoint,
@@ -2050,6 +2085,19 @@ care_push_job_free (CarePushJob *job)
   if (job->results)
     g_string_free (job->results, TRUE);
   g_free (job);
+}
+
+void
+care_rejection_free (CareRejection *rejection)
+{
+  if (rejection == NULL)
+    return;
+  g_free (rejection->device);
+  g_free (rejection->member);
+  g_free (rejection->id);
+  g_free (rejection->code);
+  g_free (rejection->message);
+  g_free (rejection);
 }
 
 void

@@ -109,6 +109,18 @@ typedef struct
   char *timezone;
 } CareEnrolResult;
 
+/* A refused record, as the rejections log holds it. */
+typedef struct
+{
+  char *device;
+  char *member;
+  gint64 seq;
+  char *id;               /* NULL when the record had none */
+  char *code;
+  char *message;
+  gint64 at;
+} CareRejection;
+
 struct _CareServerStoreVTable
 {
   void      (*close)         (CareServerStore *self);
@@ -240,6 +252,10 @@ struct _CareServerStoreVTable
                                GError         **error);
   GPtrArray *(*list_devices) (CareServerStore *self,
                               GError         **error);
+  /* The rejections log (CareRejection), oldest first; device NULL: all. */
+  GPtrArray *(*list_rejections) (CareServerStore *self,
+                                 const char      *device,
+                                 GError         **error);
   char     *(*get_meta)      (CareServerStore *self,
                               const char      *key);
   gboolean  (*set_meta)      (CareServerStore *self,
@@ -288,6 +304,7 @@ void care_device_row_free     (CareDeviceRow *row);
 void care_stored_event_free   (CareStoredEvent *stored);
 void care_push_job_free       (CarePushJob *job);
 void care_device_info_free    (CareDeviceInfo *info);
+void care_rejection_free      (CareRejection *rejection);
 void care_enrol_result_free   (CareEnrolResult *result);
 
 /* Random ids and keys (getrandom). */

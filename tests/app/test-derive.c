@@ -228,6 +228,39 @@ test_concurrent_amendments (Fixture       *f,
   g_assert_cmpuint (d->history->len, ==, 4);
   g_assert_cmpstr (((CareHistoryEntry *) d->history->pdata[2])->reason, ==, "a");
   g_assert_cmpstr (((CareHistoryEntry *) d->history->pdata[3])->reason, ==, "b");
+  /* Both kept; the second replaced a value its writer had not seen: the
+   * visit is flagged for a person to look at. */
+  g_assert_true (d->summary.flags & CARE_VISIT_FLAG_CONCURRENT);
+  g_assert_true (d->summary.flags & CARE_VISIT_FLAG_AMENDED);
+}
+
+/* One amendment after another, each seeing the last: not concurrent; two
+ * check-outs of one visit from two tablets: concurrent, both kept. */
+static void
+test_concurrent_flag (Fixture       *f,
+                      gconstpointer  data)
+{
+  TestDevice a = { "dev-a", "member-a", 0, 0 };
+  TestDevice a2 = { "dev-a2", "member-a", 0, 0 };
+  g_autoptr(CareVisitDetail) d1 = NULL;
+  g_autoptr(CareVisitDetail) d2 = NULL;
+
+  test_apply (f->store, test_device_event (&a, T0, "visit.started",
+                                           "{\"visit\":\"v1\",\"client\":\"c1\",\"service\":\"x\",\"at\":%" G_GINT64_FORMAT "}", T0));
+  test_apply (f->store, test_device_event (&a, T0 + 60 * MIN_MS, "visit.finished",
+                                           "{\"visit\":\"v1\",\"at\":%" G_GINT64_FORMAT "}", T0 + 60 * MIN_MS));
+  test_apply (f->store, test_device_event (&a, T0 + 61 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v1\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"a\"}", T0 + 60 * MIN_MS, T0 + 50 * MIN_MS));
+  test_apply (f->store, test_device_event (&a, T0 + 62 * MIN_MS, "visit.amended",
+                                           "{\"visit\":\"v1\",\"field\":\"finished_at\",\"old\":%" G_GINT64_FORMAT
+                                           ",\"new\":%" G_GINT64_FORMAT ",\"reason\":\"b\"}", T0 + 50 * MIN_MS, T0 + 45 * MIN_MS));
+  d1 = get (f, "v1");
+  g_assert_false (d1->summary.flags & CARE_VISIT_FLAG_CONCURRENT);
+  test_apply (f->store, test_device_event (&a2, T0 + 59 * MIN_MS, "visit.finished",
+                                           "{\"visit\":\"v1\",\"at\":%" G_GINT64_FORMAT "}", T0 + 59 * MIN_MS));
+  d2 = get (f, "v1");
+  g_assert_true (d2->summary.flags & CARE_VISIT_FLAG_CONCURRENT);
 }
 
 static void
@@ -680,6 +713,7 @@ main (int   argc,
   ADD ("/app/derive/clock-warning-amendment", test_clock_warning_amendment, CARE_ROLE_CARER);
   ADD ("/app/derive/out-of-order", test_out_of_order, CARE_ROLE_CARER);
   ADD ("/app/derive/concurrent-amendments", test_concurrent_amendments, CARE_ROLE_CARER);
+  ADD ("/app/derive/concurrent-flag", test_concurrent_flag, CARE_ROLE_CARER);
   ADD ("/app/derive/review", test_review, CARE_ROLE_CARER);
   ADD ("/app/derive/supervisor-review", test_supervisor_review, CARE_ROLE_SUPERVISOR);
   ADD ("/app/hours/week", test_hours, CARE_ROLE_CARER);

@@ -180,9 +180,18 @@ test_visit_id_taken (Rules        *r,
   g_autoptr(CarePushResult) second = push (r->carer, started (r->carer, "v-c", "c-1", t + 1000), NULL);
   g_autoptr(GPtrArray) seen = supervisor_sees (r, "v-c");
 
+  g_autofree char *listed = NULL, *none = NULL;
+
   g_assert_cmpint (item (first, 0)->status, ==, CARE_PUSH_ACCEPTED);
   assert_refused (second, 0, "conflict");
   g_assert_cmpuint (seen->len, ==, 1);
+  /* The co-op sees the refusal and its reason, not just a count. */
+  listed = fixture_admin (&r->f, TRUE, "rejections", r->f.data, r->carer->device, NULL);
+  g_assert_nonnull (strstr (listed, "conflict"));
+  g_assert_nonnull (strstr (listed, "Visit v-c already exists"));
+  g_assert_nonnull (strstr (listed, "m-carer"));
+  none = fixture_admin (&r->f, TRUE, "rejections", r->f.data, r->carer2->device, NULL);
+  g_assert_nonnull (strstr (none, "refused no records"));
   g_assert_cmpstr (json_object_get_string_member (((CareEvent *) seen->pdata[0])->body, "client"), ==, "c-2");
 }
 
