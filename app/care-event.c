@@ -680,6 +680,20 @@ care_event_validate (const CareEvent *event,
   return validate_body (&types[event->type], event->body, error);
 }
 
+const char *
+care_event_body_string (const CareEvent *event,
+                        const char      *name)
+{
+  return json_object_get_string_member_with_default (event->body, name, NULL);
+}
+
+gint64
+care_event_body_int (const CareEvent *event,
+                     const char      *name)
+{
+  return json_object_get_int_member_with_default (event->body, name, 0);
+}
+
 gboolean
 care_text_is_clean (const char *text)
 {

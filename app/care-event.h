@@ -155,6 +155,13 @@ gboolean      care_event_check_times      (const CareEvent *event,
                                            gint64           now_ms,
                                            GError         **error);
 
+/* A body member of a validated record: the string (NULL when absent or
+ * not text), the integer (0 when absent). */
+const char   *care_event_body_string      (const CareEvent *event,
+                                           const char      *name);
+gint64        care_event_body_int         (const CareEvent *event,
+                                           const char      *name);
+
 /* TRUE when text has no control characters but tab, line feed and carriage
  * return (no NUL, U+0001..U+001F, U+007F..U+009F); text must be UTF-8. */
 gboolean      care_text_is_clean          (const char      *text);

@@ -37,20 +37,6 @@ visit_facts_clear (VisitFacts *f)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VisitFacts, visit_facts_clear)
 
-static const char *
-body_str (const CareEvent *e,
-          const char      *name)
-{
-  return json_object_get_string_member_with_default (e->body, name, NULL);
-}
-
-static gint64
-body_int (const CareEvent *e,
-          const char      *name)
-{
-  return json_object_get_int_member_with_default (e->body, name, 0);
-}
-
 static gboolean
 is_blank (const char *s)
 {
@@ -87,35 +73,35 @@ fold_one (VisitFacts      *f,
       if (f->started == NULL)
         {
           f->started = e;
-          f->started_at = body_int (e, "at");
+          f->started_at = care_event_body_int (e, "at");
         }
       break;
     case CARE_EVENT_VISIT_FINISHED:
       if (f->finished == NULL)
         {
           f->finished = e;
-          f->finished_at = body_int (e, "at");
+          f->finished_at = care_event_body_int (e, "at");
         }
       break;
     case CARE_EVENT_VISIT_CANCELLED:
       f->cancelled = f->cancelled ? f->cancelled : e;
       break;
     case CARE_EVENT_VISIT_AMENDED:
-      field = body_str (e, "field");
+      field = care_event_body_string (e, "field");
       if (g_strcmp0 (field, "started_at") == 0)
-        f->started_at = body_int (e, "new");
+        f->started_at = care_event_body_int (e, "new");
       else if (g_strcmp0 (field, "finished_at") == 0)
-        f->finished_at = body_int (e, "new");
+        f->finished_at = care_event_body_int (e, "new");
       break;
     case CARE_EVENT_NOTE_ADDED:
-      if (!g_hash_table_contains (f->notes, body_str (e, "note")))
-        g_hash_table_insert (f->notes, (gpointer) body_str (e, "note"), (gpointer) e);
+      if (!g_hash_table_contains (f->notes, care_event_body_string (e, "note")))
+        g_hash_table_insert (f->notes, (gpointer) care_event_body_string (e, "note"), (gpointer) e);
       break;
     case CARE_EVENT_NOTE_RETRACTED:
-      g_hash_table_add (f->retracted, (gpointer) body_str (e, "note"));
+      g_hash_table_add (f->retracted, (gpointer) care_event_body_string (e, "note"));
       break;
     case CARE_EVENT_REVIEW_ADDED:
-      g_hash_table_insert (f->reviews, (gpointer) body_str (e, "review"), (gpointer) e);
+      g_hash_table_insert (f->reviews, (gpointer) care_event_body_string (e, "review"), (gpointer) e);
       break;
     default:
       break;
@@ -171,22 +157,10 @@ verdict (CareVerdict  v,
 const char *
 care_rules_visit_of (const CareEvent *event)
 {
-  switch (event->type)
-    {
-    case CARE_EVENT_VISIT_STARTED:
-    case CARE_EVENT_TASK_ANSWERED:
-    case CARE_EVENT_NOTE_ADDED:
-    case CARE_EVENT_VISIT_FINISHED:
-    case CARE_EVENT_VISIT_AMENDED:
-    case CARE_EVENT_NOTE_AMENDED:
-    case CARE_EVENT_NOTE_RETRACTED:
-    case CARE_EVENT_VISIT_CANCELLED:
-    case CARE_EVENT_QUERY_ANSWERED:
-    case CARE_EVENT_REVIEW_ADDED:
-      return body_str (event, "visit");
-    default:
-      return NULL;
-    }
+  /* Validated records have a "visit" only where their type lists one. */
+  if (event->body == NULL || care_event_type_is_roster (event->type))
+    return NULL;
+  return json_object_get_string_member_with_default (event->body, "visit", NULL);
 }
 
 static gboolean
@@ -224,9 +198,10 @@ judge_owner (const CareEvent       *e,
       break;
     case CARE_EVENT_NOTE_AMENDED:
     case CARE_EVENT_NOTE_RETRACTED:
-      note = g_hash_table_lookup (all->notes, body_str (e, "note"));
+      note = g_hash_table_lookup (all->notes, care_event_body_string (e, "note"));
       if (note == NULL)
-        return verdict (NOT_FOUND, error, _("There is no note %s on this visit."), body_str (e, "note"));
+        return verdict (NOT_FOUND, error, _("There is no note %s on this visit."),
+                        care_event_body_string (e, "note"));
       if (g_strcmp0 (note->author, c->member) != 0)
         return verdict (CARE_VERDICT_FORBIDDEN, error,
                         _("Only the person who wrote a note can correct or withdraw it; add a note of your "
@@ -270,15 +245,15 @@ judge_history (const CareEvent  *e,
                         _("This visit has already been checked out. To correct the time, amend the check-out."));
       if (had->cancelled != NULL)
         return verdict (CARE_VERDICT_INVALID, error, _("This visit was cancelled, so it cannot be checked out."));
-      if (had->started != NULL && body_int (e, "at") < had->started_at)
+      if (had->started != NULL && care_event_body_int (e, "at") < had->started_at)
         return verdict (CARE_VERDICT_INVALID, error,
                         _("The check-out time is before the check-in. Check the device’s clock, or amend the "
                           "check-in time first."));
       break;
     case CARE_EVENT_VISIT_AMENDED:
-      field = body_str (e, "field");
-      value = body_int (e, "new");
-      if (is_blank (body_str (e, "reason")))
+      field = care_event_body_string (e, "field");
+      value = care_event_body_int (e, "new");
+      if (is_blank (care_event_body_string (e, "reason")))
         return verdict (CARE_VERDICT_INVALID, error, _("An amendment needs a reason: say why the record was wrong."));
       if (g_strcmp0 (field, "finished_at") == 0 && had->finished == NULL)
         return verdict (CARE_VERDICT_INVALID, error,
@@ -292,15 +267,15 @@ judge_history (const CareEvent  *e,
       break;
     case CARE_EVENT_NOTE_AMENDED:
     case CARE_EVENT_NOTE_RETRACTED:
-      if (is_blank (body_str (e, "reason")))
+      if (is_blank (care_event_body_string (e, "reason")))
         return verdict (CARE_VERDICT_INVALID, error,
                         _("Correcting or withdrawing a note needs a reason: say why it was wrong."));
-      if (g_hash_table_contains (had->retracted, body_str (e, "note")))
+      if (g_hash_table_contains (had->retracted, care_event_body_string (e, "note")))
         return verdict (CARE_VERDICT_INVALID, error,
                         _("This note has been withdrawn and can no longer be changed."));
       break;
     case CARE_EVENT_VISIT_CANCELLED:
-      if (is_blank (body_str (e, "reason")))
+      if (is_blank (care_event_body_string (e, "reason")))
         return verdict (CARE_VERDICT_INVALID, error, _("A cancellation needs a reason."));
       if (had->finished != NULL)
         return verdict (CARE_VERDICT_INVALID, error,
@@ -309,12 +284,12 @@ judge_history (const CareEvent  *e,
         return verdict (CARE_VERDICT_INVALID, error, _("This visit has already been cancelled."));
       break;
     case CARE_EVENT_QUERY_ANSWERED:
-      review = g_hash_table_lookup (all->reviews, body_str (e, "review"));
+      review = g_hash_table_lookup (all->reviews, care_event_body_string (e, "review"));
       if (review == NULL)
         return verdict (NOT_FOUND, error,
                         _("There is no review %s on this visit. Answer with the review id that "
-                          "`carelog-cli show VISIT` prints."), body_str (e, "review"));
-      if (g_strcmp0 (body_str (review, "action"), "query") != 0)
+                          "`carelog-cli show VISIT` prints."), care_event_body_string (e, "review"));
+      if (g_strcmp0 (care_event_body_string (review, "action"), "query") != 0)
         return verdict (CARE_VERDICT_INVALID, error, _("Only a query can be answered."));
       break;
     default:
@@ -332,7 +307,7 @@ judge_other (const CareEvent       *e,
   switch (e->type)
     {
     case CARE_EVENT_VISIT_CANCELLED:
-      if (is_blank (body_str (e, "reason")))
+      if (is_blank (care_event_body_string (e, "reason")))
         return verdict (CARE_VERDICT_INVALID, error, _("A cancellation needs a reason."));
       if (!is_coordinator (c) && c->schedule_carer != NULL && g_strcmp0 (c->schedule_carer, c->member) != 0)
         return verdict (CARE_VERDICT_FORBIDDEN, error,
@@ -346,7 +321,7 @@ judge_other (const CareEvent       *e,
       if (c->review_action == NULL)
         return verdict (NOT_FOUND, error,
                         _("There is no review %s. Answer with the review id that the timesheet shows."),
-                        body_str (e, "review"));
+                        care_event_body_string (e, "review"));
       if (!g_str_equal (c->review_action, "query"))
         return verdict (CARE_VERDICT_INVALID, error, _("Only a query can be answered."));
       if (c->review_carer != NULL && g_strcmp0 (c->review_carer, c->member) != 0)

@@ -146,7 +146,56 @@ typedef struct
   CarePushJob *job;
   CareServerAuth auth;
   gint64 received;
+  /* The history of the subject the last record was about: a tablet's batch
+   * holds a visit's records one after another, so it is read once, and the
+   * records accepted since are added to it. */
+  char *subject;
+  guint subject_types;
+  GPtrArray *subject_history;   /* CareStoredEvent */
 } Push;
+
+static void
+push_clear (Push *p)
+{
+  care_server_auth_clear (&p->auth);
+  g_clear_pointer (&p->subject, g_free);
+  g_clear_pointer (&p->subject_history, g_ptr_array_unref);
+}
+
+/* The records about subject of the given types (from the cache when it
+ * holds them). */
+static GPtrArray *
+subject_history (Push       *p,
+                 const char *subject,
+                 guint       types)
+{
+  if (p->subject_history == NULL || g_strcmp0 (p->subject, subject) != 0
+      || (p->subject_types & types) != types)
+    {
+      g_clear_pointer (&p->subject_history, g_ptr_array_unref);
+      g_free (p->subject);
+      p->subject = g_strdup (subject);
+      p->subject_types = types;
+      p->subject_history = p->store->vtable->tx_history (p->tx, subject, types);
+    }
+  return p->subject_history;
+}
+
+/* An accepted record joins the cached history it belongs to. */
+static void
+remember (Push            *p,
+          const CareEvent *e)
+{
+  CareStoredEvent *stored;
+
+  if (p->subject_history == NULL || g_strcmp0 (p->subject, care_event_get_subject (e)) != 0
+      || (p->subject_types & (1u << e->type)) == 0)
+    return;
+  stored = g_new0 (CareStoredEvent, 1);
+  stored->event = care_event_copy (e);
+  stored->pos = G_MAXINT64;   /* this device's own: never "unseen" */
+  g_ptr_array_add (p->subject_history, stored);
+}
 
 static const CareServerStoreVTable *
 vt (Push *p)
@@ -228,7 +277,7 @@ judge (Push            *p,
 {
   CareRuleContext context = { .member = p->auth.member, .device = p->job->device, .role = p->auth.role };
   const char *visit = care_rules_visit_of (e);
-  g_autoptr(GPtrArray) stored = NULL;
+  GPtrArray *stored = NULL;
   g_autoptr(GPtrArray) history = g_ptr_array_new ();
   g_autoptr(GHashTable) unseen = g_hash_table_new (NULL, NULL);
   g_autofree char *schedule_carer = NULL, *review_action = NULL, *review_carer = NULL;
@@ -237,11 +286,15 @@ judge (Push            *p,
 
   if (visit != NULL || e->type == CARE_EVENT_HOURS_ADDED)
     {
-      stored = vt (p)->tx_history (p->tx, care_event_get_subject (e), history_types (e));
+      guint types = history_types (e);
+
+      stored = subject_history (p, care_event_get_subject (e), types);
       for (guint i = 0; i < stored->len; i++)
         {
           CareStoredEvent *s = stored->pdata[i];
 
+          if ((types & (1u << s->event->type)) == 0)
+            continue;
           g_ptr_array_add (history, s->event);
           /* What the device could not have had: another device's record
            * the server had not sent it when it last pulled. */
@@ -254,7 +307,8 @@ judge (Push            *p,
   if (e->type == CARE_EVENT_VISIT_STARTED && p->auth.role == CARE_ROLE_CARER)
     context.assigned = vt (p)->tx_is_assigned (p->tx, json_object_get_string_member (e->body, "client"),
                                                p->auth.member);
-  if (schedule != NULL && (e->type == CARE_EVENT_VISIT_STARTED || (e->type == CARE_EVENT_VISIT_CANCELLED && visit == NULL)))
+  if (schedule != NULL
+      && (e->type == CARE_EVENT_VISIT_STARTED || (e->type == CARE_EVENT_VISIT_CANCELLED && visit == NULL)))
     {
       schedule_carer = vt (p)->tx_schedule_carer (p->tx, schedule);
       if (schedule_carer == NULL && e->type == CARE_EVENT_VISIT_CANCELLED)
@@ -343,6 +397,7 @@ push_entry (Push          *p,
 accept:
   if (!vt (p)->tx_insert (p->tx, entry->event, p->received))
     return FALSE;
+  remember (p, entry->event);
   append_result (p->job, "0");
   p->job->accepted++;
   return TRUE;
@@ -422,7 +477,7 @@ care_server_core_push (CareServerStore *store,
           p.job->accepted = p.job->duplicates = p.job->rejected = 0;
         }
       store->vtable->tx_release_savepoint (tx);
-      care_server_auth_clear (&p.auth);
+      push_clear (&p);
     }
   if (ok)
     ok = store->vtable->tx_commit (tx, &error);

@@ -362,6 +362,23 @@ device_event (TestDevice *d,
   return e;
 }
 
+void
+push_accepted (TestDevice *d,
+               GPtrArray  *events)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePushResult) r = sync_push (d->client, events, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < r->items->len; i++)
+    {
+      CarePushItem *item = g_ptr_array_index (r->items, i);
+
+      if (item->status != CARE_PUSH_ACCEPTED)
+        g_error ("set-up record %u refused: %s", i, item->reason);
+    }
+}
+
 /* ---- raw HTTP ---- */
 
 guint

@@ -71,6 +71,10 @@ CareEnrolment  *sync_enrol (CareSyncClient *c, const char *code, GError **error)
 CarePushResult *sync_push  (CareSyncClient *c, GPtrArray *events, GError **error);
 CarePullResult *sync_pull  (CareSyncClient *c, const char *cursor, gint64 acked, guint limit, GError **error);
 
+/* Pushes events and asserts every one was accepted (test set-ups). */
+void         push_accepted      (TestDevice *d,
+                                 GPtrArray  *events);
+
 /* Pulls everything from the start; returns the records (CareEvent). */
 GPtrArray   *pull_all           (CareSyncClient *c,
                                  gint64          acked,

@@ -31,19 +31,6 @@ now_ms (void)
   return g_get_real_time () / 1000;
 }
 
-static void
-push_all_accepted (TestDevice *d,
-                   GPtrArray  *events)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CarePushResult) r = sync_push (d->client, events, &error);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < r->items->len; i++)
-    if (((CarePushItem *) g_ptr_array_index (r->items, i))->status != CARE_PUSH_ACCEPTED)
-      g_error ("setup record %u refused: %s", i, ((CarePushItem *) g_ptr_array_index (r->items, i))->reason);
-}
-
 static int
 by_text (gconstpointer a,
          gconstpointer b)
@@ -230,12 +217,12 @@ test_hostile_tablet (void)
                                         "{\"visit\":\"v-b2\",\"note\":\"n-b2\",\"category\":\"nutrition\",\"text\":\"Ate well.\"}"));
   g_ptr_array_add (setup, device_event (victim, "hours.added",
                                         "{\"entry\":\"h-b1\",\"kind\":\"travel\",\"date\":\"2026-11-23\",\"minutes\":20}"));
-  push_all_accepted (victim, setup);
+  push_accepted (victim, setup);
   g_ptr_array_add (review, device_event (super, "review.added",
                                          "{\"review\":\"r-b1\",\"action\":\"query\",\"visit\":\"v-b1\",\"message\":\"End time?\"}"));
   g_ptr_array_add (review, device_event (super, "review.added",
                                          "{\"review\":\"r-b2\",\"action\":\"query\",\"carer\":\"m-carer2\",\"week\":\"2026-W48\",\"message\":\"Travel?\"}"));
-  push_all_accepted (super, review);
+  push_accepted (super, review);
   before = others_view (super, "m-carer");
 
   /* The hostile tablet: its own visit first (so that some of its records
@@ -246,7 +233,7 @@ test_hostile_tablet (void)
                                                  G_GINT64_FORMAT "}", t);
 
     g_ptr_array_add (own, device_event (hostile, "visit.started", own_body));
-    push_all_accepted (hostile, own);
+    push_accepted (hostile, own);
   }
   for (guint done = 0; done < steps;)
     {
