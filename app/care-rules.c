@@ -382,6 +382,10 @@ care_rules_judge (const CareEvent       *event,
                     visit);
   if ((v = judge_owner (event, context, &all, error)) != CARE_VERDICT_ACCEPT)
     return v;
+  /* Changing a task's answer on a finished visit needs a reason
+   * (care_event_check_task_change, the rule as app/ states it). */
+  if (event->type == CARE_EVENT_TASK_ANSWERED && !care_event_check_task_change (event, context->history, error))
+    return CARE_VERDICT_INVALID;
   if (context->unseen == NULL || g_hash_table_size (context->unseen) == 0)
     return judge_history (event, &all, &all, error);
   fold (&had, context->history, context->unseen);

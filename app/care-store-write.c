@@ -287,16 +287,6 @@ rule_task (CareStore  *self,
 }
 
 static gboolean
-rule_task_change (CareStore       *self,
-                  const CareEvent *event,
-                  GError         **error)
-{
-  g_autoptr(GPtrArray) events = care_store_load_visit_events (self, body_str (event->body, "visit"), NULL, error);
-
-  return events != NULL && care_event_check_task_change (event, events, error);
-}
-
-static gboolean
 rule_finished (CareStore  *self,
                JsonObject *body,
                GError    **error)
@@ -534,7 +524,7 @@ check_rules (CareStore       *self,
     case CARE_EVENT_VISIT_STARTED:
       return rule_started (self, body, error);
     case CARE_EVENT_TASK_ANSWERED:
-      return rule_task (self, body, error) && rule_task_change (self, event, error);
+      return rule_task (self, body, error);
     case CARE_EVENT_VISIT_FINISHED:
       return rule_finished (self, body, error);
     case CARE_EVENT_VISIT_AMENDED:

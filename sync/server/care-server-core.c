@@ -264,6 +264,8 @@ history_types (const CareEvent *e)
       return VISIT_SHAPE | REVIEWS;
     case CARE_EVENT_HOURS_ADDED:
       return BIT (CARE_EVENT_HOURS_ADDED);
+    case CARE_EVENT_TASK_ANSWERED:
+      return VISIT_SHAPE | BIT (CARE_EVENT_TASK_ANSWERED);
     default:
       return VISIT_SHAPE;
     }
