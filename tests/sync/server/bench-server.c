@@ -198,8 +198,8 @@ bench_rules (const char * const *args,
       g_array_append_val (rw, b);
       g_print ("# rules run %u: %.0f events/s without the rule checks, %.0f with\n", r + 1, a, b);
     }
-  mw = percentile (rw, 0.5);
-  mn = percentile (rn, 0.5);
+  mw = bench_percentile (rw, 0.5);
+  mn = bench_percentile (rn, 0.5);
   g_print ("# push throughput, %u devices x 100-event batches: median %.0f events/s with the rule checks, "
            "%.0f without: ratio %.2f\n", N_DEVICES, mw, mn, mw / mn);
   for (guint i = 0; i < N_DEVICES; i++)
