@@ -13,6 +13,25 @@
 
 static char *tmp_root;
 
+static void
+dark_changed_cb (AdwStyleManager *style)
+{
+  static GtkCssProvider *dark_css;
+
+  if (dark_css == NULL)
+    {
+      dark_css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (dark_css, "/coop/carelog/Carelog/style-dark.css");
+    }
+  if (adw_style_manager_get_dark (style))
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (dark_css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  else
+    gtk_style_context_remove_provider_for_display (gdk_display_get_default (),
+                                                   GTK_STYLE_PROVIDER (dark_css));
+}
+
 void
 care_test_init (int    *argc,
                 char ***argv)
@@ -30,6 +49,9 @@ care_test_init (int    *argc,
                                                 GTK_STYLE_PROVIDER (css),
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
+  /* And style-dark.css while the style is dark. */
+  g_signal_connect (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (dark_changed_cb), NULL);
+  dark_changed_cb (adw_style_manager_get_default ());
   /* Screenshots and assertions see the end state, not a transition. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   /* g_test_init already makes warnings and criticals fatal. */
