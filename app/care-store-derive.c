@@ -170,6 +170,13 @@ mark (GHashTable *set,
     g_hash_table_add (set, g_strdup (id));
 }
 
+void
+care_dirty_add_visit (CareDirty  *dirty,
+                      const char *visit)
+{
+  mark (dirty->visits, visit);
+}
+
 /* Roster records ---------------------------------------------------------- */
 
 static const char *

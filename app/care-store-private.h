@@ -58,7 +58,7 @@ care_stmt_release (CareStmt *stmt)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStmt, care_stmt_release)
 
-#define CARE_STORE_SCHEMA_VERSION 5
+#define CARE_STORE_SCHEMA_VERSION 6
 
 /* care-store.c: statements and errors. */
 /* The SQL of one schema migration (1..CARE_STORE_SCHEMA_VERSION). */
@@ -118,6 +118,9 @@ gboolean      care_store_insert_event  (CareStore       *self,
                                         CareDirty       *dirty,
                                         gboolean        *inserted,
                                         GError         **error);
+/* Marks a visit for recomputation at the next care_store_derive_flush. */
+void          care_dirty_add_visit     (CareDirty  *dirty,
+                                        const char *visit);
 gboolean      care_store_derive_flush  (CareStore *self,
                                         CareDirty *dirty,
                                         GError   **error);

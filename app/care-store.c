@@ -121,6 +121,30 @@ static const char *migrations[] = {
    * not yet received or unknown. A sync column: events_immutable does not
    * list it, so it may be filled in later, like sync. */
   "ALTER TABLE events ADD COLUMN received_at INTEGER;",
+  /* 6: retention on a carer's tablet (docs/privacy.md). The append-only
+   * rule allows exactly one deletion: on a carer's store, the records of a
+   * finished or cancelled visit with no open query, every one of which
+   * reached the co-op (sync = 1, received_at known) before "purge_before"
+   * (set by care_store_purge); and the rota records of a schedule that ended
+   * before then, that no kept visit refers to. Nothing else, and nothing at
+   * all on a supervisor's store. */
+  "DROP TRIGGER events_append_only;"
+  "CREATE TRIGGER events_append_only BEFORE DELETE ON events"
+  "  WHEN NOT ((SELECT value FROM meta WHERE key = 'role') IS 'carer'"
+  "    AND OLD.subject IS NOT NULL"
+  "    AND NOT EXISTS (SELECT 1 FROM events o WHERE o.subject = OLD.subject"
+  "      AND (o.sync != 1 OR o.received_at IS NULL OR o.received_at >="
+  "        coalesce ((SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'purge_before'), 0)))"
+  "    AND ((OLD.type NOT IN ('schedule.set', 'member.set', 'client.set', 'careplan.set', 'assignment.set',"
+  "                            'hours.added')"
+  "          AND EXISTS (SELECT 1 FROM visits v WHERE v.vkey = OLD.subject AND v.visit IS NOT NULL"
+  "                        AND v.base IN (2, 3) AND v.open_query IS NULL))"
+  "      OR (OLD.type IN ('schedule.set', 'visit.cancelled')"
+  "          AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.visit IS NOT NULL AND v.schedule = OLD.subject)"
+  "          AND EXISTS (SELECT 1 FROM schedules s WHERE s.schedule = OLD.subject"
+  "                        AND s.start + s.minutes * 60000 <"
+  "                          (SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'purge_before')))))"
+  "  BEGIN SELECT RAISE (ABORT, 'care-log records are never deleted'); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);

@@ -243,6 +243,14 @@ gboolean    care_store_set_meta           (CareStore  *self,
                                            const char *value,
                                            GError    **error);
 
+/* Retention on a carer's tablet (care-store-purge.c, docs/privacy.md). */
+#define CARE_STORE_RETENTION_DAYS 14
+guint       care_store_get_retention_days (CareStore *self);
+gboolean    care_store_purge              (CareStore *self,
+                                           guint      limit,
+                                           guint     *purged,
+                                           GError   **error);
+
 /* The co-op's time zone (IANA id in meta "timezone"; local zone if unset). */
 GTimeZone  *care_store_get_timezone       (CareStore *self) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
 #define CARE_PROTOCOL_HEADER          "Carelog-Protocol"
 #define CARE_TIME_HEADER              "Carelog-Time"
 #define CARE_REQUEST_ID_HEADER        "Carelog-Request-Id"
+/* On pull responses: the co-op's retention period for carers' tablets, in days (docs/privacy.md). */
+#define CARE_RETENTION_HEADER         "Carelog-Retention-Days"
 
 #define CARE_MAX_BODY                 (4 * 1024 * 1024)
 #define CARE_MAX_INFLATED_BODY        (16 * 1024 * 1024)

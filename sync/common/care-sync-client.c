@@ -28,6 +28,7 @@ struct _CareSyncClient
   char *device;
   char *key;
   guint retry_after;
+  guint retention_days;  /* from Carelog-Retention-Days; 0 = not said */
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncClient, care_sync_client, G_TYPE_OBJECT)
@@ -292,6 +293,13 @@ care_sync_client_new (const char *url,
   /* We decode gzip ourselves, with a size cap, and count wire bytes. */
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
   return self;
+}
+
+guint
+care_sync_client_get_retention_days (CareSyncClient *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_CLIENT (self), 0);
+  return self->retention_days;
 }
 
 guint
@@ -581,6 +589,12 @@ send_cb (GObject      *source,
     case OP_PULL:
       {
         CarePullResult *r = care_pull_result_decode (root, &error);
+        const char *days = soup_message_headers_get_one (soup_message_get_response_headers (req->msg),
+                                                         CARE_RETENTION_HEADER);
+        guint64 n;
+
+        if (days != NULL && g_ascii_string_to_unsigned (days, 10, 1, 3650, &n, NULL))
+          self->retention_days = (guint) n;
 
         if (r == NULL)
           {

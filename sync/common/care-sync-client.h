@@ -158,6 +158,10 @@ gboolean        care_sync_client_confirm_erased_finish (CareSyncClient *self,
  * enrolment line. */
 char           *care_sync_certificate_pin (GTlsCertificate *certificate) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The co-op's retention period for carers' tablets in days, from the last
+ * pull's Carelog-Retention-Days header (docs/privacy.md); 0 when not said. */
+guint           care_sync_client_get_retention_days (CareSyncClient *self);
+
 /* After CARE_SYNC_ERROR_RATE_LIMITED: seconds the server asked us to wait. */
 guint           care_sync_client_get_retry_after (CareSyncClient *self);
 

@@ -9,6 +9,7 @@
 #include "care-backoff.h"
 #include "care-enrol.h"
 #include "care-erase.h"
+#include "care-retention.h"
 #include "care-revocation.h"
 #include "care-sync-engine.h"
 #include "care-sync-service.h"
@@ -57,6 +58,7 @@ struct _CareSyncService
   gboolean pull_deferred;
   gboolean removed;              /* revoked by the co-op: the care log is erased */
   gboolean erasing;              /* ... and the erasure is still under way */
+  gboolean purging;              /* retention: a purge runs in a thread */
   GSettings *settings;           /* the app's, when its schema is installed */
   char *error_sentence;
 };
@@ -273,6 +275,52 @@ erase_care_data (CareSyncService *self)
   update_state (self);
 }
 
+/* Retention ------------------------------------------------------------- */
+
+static void
+purged_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CareSyncService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 purged = care_retention_purge_finish (result, &error);
+
+  self->purging = FALSE;
+  if (purged < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not remove what this tablet no longer keeps: %s", error->message);
+      return;
+    }
+  g_debug ("Retention: %" G_GINT64_FORMAT " visits and schedules removed", purged);
+  if (purged > 0)
+    care_dbus_sync_emit_store_changed (CARE_DBUS_SYNC (self));
+}
+
+/* After a round: keep the co-op's retention period, and let go of what it
+ * no longer covers (a carer's tablet only; see docs/privacy.md). */
+static void
+apply_retention (CareSyncService *self)
+{
+  guint days = care_sync_client_get_retention_days (self->client);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || care_store_get_role (self->store) != CARE_ROLE_CARER)
+    return;
+  if (days > 0 && days != care_store_get_retention_days (self->store))
+    {
+      g_autofree char *value = g_strdup_printf ("%u", days);
+
+      if (!care_store_set_meta (self->store, "retention_days", value, &error))
+        g_warning ("Cannot keep the co-op's retention period: %s", error->message);
+    }
+  if (self->purging)
+    return;
+  self->purging = TRUE;
+  care_retention_purge_async (self->store_path, self->cancellable, purged_cb, g_object_ref (self));
+}
+
 /* Rounds ------------------------------------------------------------------ */
 
 static void
@@ -331,6 +379,7 @@ round_done_cb (GObject      *source,
       self->bulk_requested = FALSE;
       care_backoff_reset (&self->backoff);
       care_dbus_sync_set_last_sync (CARE_DBUS_SYNC (self), g_get_real_time () / 1000);
+      apply_retention (self);
     }
   else
     {

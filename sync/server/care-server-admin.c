@@ -21,6 +21,7 @@
 #include <qrencode.h>
 
 #include "care-server.h"
+#include "care-private.h"
 #include "care-server-admin.h"
 
 static const char usage_text[] =
@@ -46,6 +47,8 @@ static const char usage_text[] =
   "  carelog-server device revoke DIR DEVICE [--retire | --erase]   (retire: deliver, then erase; the default)\n"
   "  carelog-server device list DIR\n"
   "  carelog-server rejections DIR [DEVICE]   (the records the co-op refused, with the reasons)\n"
+  "  carelog-server export-client DIR CLIENT FILE   (everything held about one client, JSON lines)\n"
+  "  carelog-server retention DIR [DAYS]   (how long carers' tablets keep delivered visits; default 14)\n"
   "  carelog-server backup DIR FILE\n"
   "  carelog-server restore DIR FILE   (with the server stopped)\n"
   "  carelog-server help | --help | -h\n";
@@ -1407,6 +1410,104 @@ cmd_rejections (int argc, char **argv)
   return 0;
 }
 
+/* ---- a subject-access request (docs/privacy.md) ---- */
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return fsync (fd) == 0;
+}
+
+static int
+cmd_export_client (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint count = 0;
+  int fd;
+
+  if (argc != 4)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (!store->vtable->client_exists (store, argv[2]))
+    {
+      g_printerr ("carelog-server: there is no client “%s”; see the co-op's clients with the app or its exports.\n",
+                  argv[2]);
+      return 1;
+    }
+  if (!store->vtable->export_client (store, argv[2], out, &count, &error))
+    return fail (error);
+  /* Care data: readable by this user only, and never written over a file. */
+  fd = care_private_open (argv[3], O_WRONLY | O_EXCL, &error);
+  if (fd < 0)
+    {
+      g_printerr ("carelog-server: %s An export is never written over an existing file: choose a new name.\n",
+                  error->message);
+      return 1;
+    }
+  if (!write_all (fd, out->str, out->len))
+    {
+      g_printerr ("carelog-server: %s could not be written (%s); it is incomplete, delete it.\n", argv[3],
+                  g_strerror (errno));
+      close (fd);
+      return 1;
+    }
+  close (fd);
+  g_print ("Wrote %u records about client %s to %s (one JSON object a line; see docs/privacy.md).\n",
+           count, argv[2], argv[3]);
+  return 0;
+}
+
+/* ---- retention (docs/privacy.md) ---- */
+
+static int
+cmd_retention (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autofree char *days = NULL;
+  guint64 n;
+
+  if (argc != 2 && argc != 3)
+    return usage ();
+  if (argc == 3 && !g_ascii_string_to_unsigned (argv[2], 10, 1, 3650, &n, NULL))
+    {
+      g_printerr ("carelog-server: the retention period is a number of days from 1 to 3650.\n");
+      return 2;
+    }
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (argc == 3)
+    {
+      if (!store->vtable->set_meta (store, "retention_days", argv[2], &error))
+        return fail (error);
+      g_print ("Carers' tablets keep a visit %s days after it reached the co-op and its review closed. "
+               "Restart the server for tablets to receive the new period at their next sync.\n", argv[2]);
+      return 0;
+    }
+  days = store->vtable->get_meta (store, "retention_days");
+  g_print ("Carers' tablets keep a visit %s days after it reached the co-op and its review closed%s.\n",
+           days ? days : "14", days ? "" : " (the default)");
+  return 0;
+}
+
 /* ---- backup and restore ---- */
 
 static int
@@ -1470,6 +1571,8 @@ care_server_main (int    argc,
     { "device", cmd_device },
     { "rejections", cmd_rejections },
     { "backup", cmd_backup },
+    { "retention", cmd_retention },
+    { "export-client", cmd_export_client },
     { "restore", cmd_restore },
   };
 

@@ -1427,6 +1427,53 @@ sqlite_client_exists (CareServerStore *store,
 }
 
 static gboolean
+sqlite_export_client (CareServerStore *store,
+                      const char      *client,
+                      GString         *out,
+                      guint           *count,
+                      GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  g_autoptr(Conn) conn = conn_open (self->path, FALSE, TRUE, error);
+  sqlite3_stmt *s;
+  int rc;
+
+  *count = 0;
+  if (conn == NULL)
+    return FALSE;
+  /* One snapshot: the server may go on writing while this reads. */
+  exec (conn, "BEGIN", NULL);
+  s = stmt (conn, "SELECT id, device, seq, author, hlc, wall, type, body, received FROM events"
+                  " WHERE client = ?1 OR json_extract (body, '$.visit') IN (SELECT visit FROM visits WHERE client = ?1)"
+                  " ORDER BY pos");
+  bind_text (s, 1, client);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      g_string_append (out, "{\"id\":");
+      care_json_append_string (out, (const char *) sqlite3_column_text (s, 0));
+      g_string_append (out, ",\"device\":");
+      care_json_append_string (out, (const char *) sqlite3_column_text (s, 1));
+      g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT ",\"author\":", (gint64) sqlite3_column_int64 (s, 2));
+      care_json_append_string (out, (const char *) sqlite3_column_text (s, 3));
+      g_string_append_printf (out, ",\"hlc\":%" G_GINT64_FORMAT ",\"wall\":%" G_GINT64_FORMAT ",\"type\":",
+                              (gint64) sqlite3_column_int64 (s, 4), (gint64) sqlite3_column_int64 (s, 5));
+      care_json_append_string (out, (const char *) sqlite3_column_text (s, 6));
+      /* The body was validated JSON when it was stored. */
+      g_string_append_printf (out, ",\"body\":%s,\"received\":%" G_GINT64_FORMAT "}\n",
+                              (const char *) sqlite3_column_text (s, 7), (gint64) sqlite3_column_int64 (s, 8));
+      (*count)++;
+    }
+  sqlite3_reset (s);
+  exec (conn, "COMMIT", NULL);
+  if (rc != SQLITE_DONE)
+    {
+      sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot read the co-op database");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 sqlite_is_assigned (CareServerStore *store,
                     const char      *client,
                     const char      *carer)
@@ -1816,6 +1863,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .create_enrolment = sqlite_create_enrolment,
   .revoke_device = sqlite_revoke_device,
   .confirm_erased = sqlite_confirm_erased,
+  .export_client = sqlite_export_client,
   .list_devices = sqlite_list_devices,
   .list_rejections = sqlite_list_rejections,
   .get_meta = sqlite_get_meta,

@@ -245,6 +245,14 @@ struct _CareServerStoreVTable
                               const char      *device,
                               CareRevokeMode   mode,
                               GError         **error);
+  /* Every record about CLIENT (its roster records, and every record of its
+   * visits), one JSON object a line in the co-op's order, appended to out:
+   * a subject-access request (docs/privacy.md). *count says how many. */
+  gboolean  (*export_client) (CareServerStore *self,
+                              const char      *client,
+                              GString         *out,
+                              guint           *count,
+                              GError         **error);
   /* A revoked tablet says it has erased the co-op's care data. */
   gboolean  (*confirm_erased) (CareServerStore *self,
                                const char      *device,

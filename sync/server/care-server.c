@@ -177,6 +177,7 @@ struct _CareServer
   guint hard_limit;         /* beyond it, connections are not accepted */
   int fault_drop_after_commit;   /* atomic */
   int n_suspended;                /* atomic: connections suspended, not yet resumed */
+  char *retention_days;          /* the co-op's setting, read at start (docs/privacy.md) */
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
@@ -474,6 +475,9 @@ build_answer (Job *job)
           g_assert_not_reached ();
         }
       respond (req, 200, body, job->gzip_ok);
+      /* The co-op's retention period for carers' tablets (docs/privacy.md). */
+      if (job->kind == JOB_PULL && job->server->retention_days != NULL)
+        add_header (req, CARE_RETENTION_HEADER, job->server->retention_days);
       log_request (req, job->device, 200, detail);
     }
 }
@@ -1409,6 +1413,7 @@ care_server_finalize (GObject *object)
   g_free (self->listen);
   g_free (self->cert_path);
   g_free (self->key_path);
+  g_free (self->retention_days);
   g_free (self->public_url);
   g_free (self->cert_pem);
   if (self->key_pem != NULL)
@@ -1643,6 +1648,8 @@ care_server_start (CareServer *self,
 
   if (address == NULL)
     return FALSE;
+  g_free (self->retention_days);
+  self->retention_days = self->store->vtable->get_meta (self->store, "retention_days");
   if (self->options.insecure_http)
     {
       if (!g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address)))

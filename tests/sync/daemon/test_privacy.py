@@ -6,14 +6,16 @@
 # Copyright 2026 The Carelog developers
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import json
 import os
 import signal
 import sqlite3
 import stat
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import World, TestFailure, log, wait_until, run_scenarios  # noqa: E402
+from harness import World, Server, FaultProxy, TestFailure, log, program, wait_until, run_scenarios  # noqa: E402
 
 
 def check(condition, message):
@@ -208,6 +210,92 @@ def scenario_revoke_refused():
         check(tablet.daemon.prop('RecordsPending') == 3, 'still waiting')
         check(files_naming(profile, CLIENT_NAME), 'nothing erased')
         check(device_state(server, tablet.device_id) == 'revoked', 'device list says revoked')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_subject_access():
+    """carelog-server export-client writes everything held about one client
+    (roster and visit records, notes included) and nothing about another,
+    0600, and never over an existing file."""
+    world = World('subject-access', connectivity='full')
+    try:
+        server = world.start_server()
+        asked = server.client('Agnes Asked')
+        other = server.client('Otto Other')
+        member = server.member('Sam Subject')
+        server.assign(asked, member)
+        server.assign(other, member)
+        tablet = world.device('tablet', member).enrol(server)
+        tablet.cli('sync')
+        v = tablet.check_in(asked)
+        tablet.note(v, 'Agnes was cheerful and ate her lunch.')
+        tablet.check_out(v)
+        w = tablet.check_in(other)
+        tablet.note(w, 'Otto asked about his daughter.')
+        tablet.check_out(w)
+        tablet.cli('sync')
+        path = os.path.join(world.tmp, 'agnes.jsonl')
+        out = server.run('export-client', asked, path)
+        check('Wrote' in out, out)
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        check(mode == 0o600, 'the export has mode %o' % mode)
+        with open(path) as f:
+            lines = [json.loads(line) for line in f]
+        text = json.dumps(lines)
+        check('Agnes Asked' in text and 'ate her lunch' in text, 'her name and her note are in it')
+        check('Otto' not in text and v in text and w not in text, 'nothing about the other client')
+        expected = set(k for k, r in server.events().items()
+                       if json.loads(r[6]).get('client') == asked or json.loads(r[6]).get('visit') == v)
+        check(set(r['id'] for r in lines) == expected, 'exactly her records: %d, expected %d'
+              % (len(lines), len(expected)))
+        r = subprocess.run([program('sync/server/carelog-server'), 'export-client', server.dir, asked, path],
+                           capture_output=True, text=True, timeout=60)
+        check(r.returncode != 0 and 'never written over' in r.stderr, 'an existing file is refused: %s' % r.stderr)
+        log('%d records about one client exported' % len(lines))
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def scenario_retention():
+    """The co-op keeps 3 days on carers' tablets: a tablet whose clock is 5
+    days on removes its finished, delivered visit (the daemon, after a
+    round) and keeps the one in progress; the server keeps everything."""
+    world = World('retention', connectivity='full')
+    try:
+        world.server = server = Server(world)
+        check('14 days' in server.run('retention'), 'the default is 14 days')
+        server.run('retention', '3')
+        server.start()
+        world.proxy = FaultProxy(server.port)
+        client = server.client(CLIENT_NAME)
+        member = server.member('Rhea Retention')
+        server.assign(client, member)
+        tablet = world.device('tablet', member).enrol(server)
+        tablet.cli('sync')
+        delivered = tablet.check_in(client)
+        tablet.note(delivered, 'Delivered and old enough to go.')
+        tablet.check_out(delivered)
+        tablet.cli('sync')
+        check(tablet.store.counts()[0] == 0, 'delivered')
+        held = tablet.check_in(client)
+        tablet.note(held, 'Still in progress: stays.')
+        world.nm.set('none')
+        later = world.device('tablet', member, faketime='+5d')
+        later.device_id = tablet.device_id
+        later.daemon.start()
+        world.nm.set('full')
+        wait_until('the delivered visit removed',
+                   lambda: not [r for r in tablet.store.events().values() if delivered in r[6]], timeout=20)
+        check(tablet.store.meta('retention_days') == '3', "the co-op's period reached the tablet")
+        check([r for r in tablet.store.events().values() if held in r[6]], 'the visit in progress stays')
+        check([r for r in server.events().values() if delivered in r[6]], 'the server keeps everything')
     except Exception:
         world.failed = True
         raise
