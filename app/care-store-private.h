@@ -31,6 +31,7 @@ struct _CareStore
   gpointer clock_data;
   GHashTable *stmts;        /* SQL text (static) → sqlite3_stmt */
   int session_fd;           /* the session lock file, see care-store.c */
+  CareStore *sibling_of;    /* care_store_open_sibling: the store it was opened beside */
   guint in_transaction;
 };
 

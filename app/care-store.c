@@ -410,6 +410,7 @@ care_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   session_end (self);
+  g_clear_object (&self->sibling_of);
   g_free (self->path);
   g_free (self->device);
   g_free (self->member);
@@ -759,6 +760,13 @@ make_private (const char *path,
 
       care_private_tighten (companion);
     }
+  /* An existing file is only chmod-ed: opening and closing a descriptor of
+   * it would drop the locks another connection of this process holds. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      care_private_tighten (path);
+      return TRUE;
+    }
   return care_private_create (path, error);
 }
 
@@ -809,6 +817,31 @@ care_store_open (const char *path,
   if (!open_db (self, existed, size, error))
     return NULL;
   return g_steal_pointer (&self);
+}
+
+CareStore *
+care_store_open_sibling (CareStore *self,
+                         GError   **error)
+{
+  g_autoptr(CareStore) sibling = NULL;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  sibling = g_object_new (CARE_TYPE_STORE, NULL);
+  sibling->path = g_strdup (self->path);
+  sibling->clock = self->clock;
+  sibling->clock_data = self->clock_data;
+  rc = sqlite3_open_v2 (self->path, &sibling->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      care_store_set_error (sibling, rc, error);
+      return NULL;
+    }
+  if (!configure (sibling, error))
+    return NULL;
+  load_identity (sibling);
+  sibling->sibling_of = g_object_ref (self);
+  return g_steal_pointer (&sibling);
 }
 
 const char *

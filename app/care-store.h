@@ -220,6 +220,13 @@ char       *care_store_default_path       (const char *profile) G_GNUC_WARN_UNUS
  * CARE_STORE_ERROR_CORRUPT and is never modified or recreated. */
 CareStore  *care_store_open               (const char *path,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A second connection to an open store, for another thread of the same
+ * process (the daemon's retention purge): it opens nothing but SQLite's
+ * own files, so it never drops the locks the first connection holds (a
+ * close() of any descriptor of the file would), and keeps the first one
+ * open for as long as it lives. */
+CareStore  *care_store_open_sibling       (CareStore *self,
+                                           GError   **error) G_GNUC_WARN_UNUSED_RESULT;
 const char *care_store_get_path           (CareStore *self);
 /* Full PRAGMA integrity_check. */
 gboolean    care_store_verify             (CareStore *self,

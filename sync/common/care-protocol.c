@@ -829,6 +829,7 @@ static const struct
   { CARE_SYNC_ERROR_BAD_REQUEST, "length-required" },
   { CARE_SYNC_ERROR_REMOVED, "removed" },
   { CARE_SYNC_ERROR_RETIRED, "retired" },
+  { CARE_SYNC_ERROR_UNENCRYPTED, "unencrypted" },
 };
 
 const char *

@@ -24,6 +24,9 @@ G_BEGIN_DECLS
 #define CARE_REQUEST_ID_HEADER        "Carelog-Request-Id"
 /* On pull responses: the co-op's retention period for carers' tablets, in days (docs/privacy.md). */
 #define CARE_RETENTION_HEADER         "Carelog-Retention-Days"
+/* On requests: whether the tablet's data folder is on an encrypted volume
+ * ("dm-crypt", "fscrypt", "plain" or "unknown"; docs/privacy.md). */
+#define CARE_STORAGE_HEADER           "Carelog-Storage"
 
 #define CARE_MAX_BODY                 (4 * 1024 * 1024)
 #define CARE_MAX_INFLATED_BODY        (16 * 1024 * 1024)

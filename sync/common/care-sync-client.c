@@ -29,6 +29,7 @@ struct _CareSyncClient
   char *key;
   guint retry_after;
   guint retention_days;  /* from Carelog-Retention-Days; 0 = not said */
+  char *storage;         /* sent as Carelog-Storage */
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncClient, care_sync_client, G_TYPE_OBJECT)
@@ -255,6 +256,7 @@ care_sync_client_finalize (GObject *object)
   g_clear_pointer (&self->base, g_uri_unref);
   g_free (self->pin);
   g_free (self->device);
+  g_free (self->storage);
   if (self->key != NULL)
     memset (self->key, 0, strlen (self->key));
   g_free (self->key);
@@ -293,6 +295,15 @@ care_sync_client_new (const char *url,
   /* We decode gzip ourselves, with a size cap, and count wire bytes. */
   soup_session_remove_feature_by_type (self->session, SOUP_TYPE_CONTENT_DECODER);
   return self;
+}
+
+void
+care_sync_client_set_storage (CareSyncClient *self,
+                              const char     *storage)
+{
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  g_free (self->storage);
+  self->storage = g_strdup (storage);
 }
 
 guint
@@ -386,6 +397,8 @@ start_request (CareSyncClient     *self,
   soup_message_headers_replace (headers, CARE_PROTOCOL_HEADER, G_STRINGIFY (CARE_PROTOCOL_VERSION));
   request_id = g_uuid_string_random ();
   soup_message_headers_replace (headers, CARE_REQUEST_ID_HEADER, request_id);
+  if (self->storage != NULL)
+    soup_message_headers_replace (headers, CARE_STORAGE_HEADER, self->storage);
   if (op != OP_ENROL)
     {
       g_autofree char *auth = g_strdup_printf ("Carelog %s:%s", self->device, self->key);

@@ -35,6 +35,7 @@ typedef enum
   CARE_SYNC_ERROR_SERVER,         /* 5xx */
   CARE_SYNC_ERROR_REMOVED,        /* revoked with erase: erase the co-op's care data now */
   CARE_SYNC_ERROR_RETIRED,        /* revoked with retire: deliver what is left, then erase */
+  CARE_SYNC_ERROR_UNENCRYPTED,    /* the co-op requires an encrypted data folder */
 } CareSyncError;
 
 /* What a co-ordinator hands over, one line:
@@ -157,6 +158,11 @@ gboolean        care_sync_client_confirm_erased_finish (CareSyncClient *self,
 /* "sha256/<base64>" of the DER certificate: the pin format of the
  * enrolment line. */
 char           *care_sync_certificate_pin (GTlsCertificate *certificate) G_GNUC_WARN_UNUSED_RESULT;
+
+/* What the tablet says about its data folder with every request
+ * (Carelog-Storage; see care-storage.h in the daemon). */
+void            care_sync_client_set_storage (CareSyncClient *self,
+                                              const char     *storage);
 
 /* The co-op's retention period for carers' tablets in days, from the last
  * pull's Carelog-Retention-Days header (docs/privacy.md); 0 when not said. */

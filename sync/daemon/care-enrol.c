@@ -7,6 +7,7 @@
 
 #include "care-enrol.h"
 #include "care-key-store.h"
+#include "care-storage.h"
 
 typedef struct
 {
@@ -135,6 +136,8 @@ care_enrol_async (CareStore           *store,
   data->taking_back = taking_back;
   data->client = care_sync_client_new (parsed->url, parsed->pin,
                                        taking_back ? care_store_get_device (store) : NULL, NULL);
+  /* (/proc and /sys are in memory: this does not wait on the disk.) */
+  care_sync_client_set_storage (data->client, care_storage_detect (care_store_get_path (store)));
   g_task_set_task_data (task, data, (GDestroyNotify) enrol_data_free);
   care_sync_client_enrol_async (data->client, parsed->code,
                                 device_name && *device_name ? device_name : g_get_host_name (),
@@ -159,6 +162,7 @@ key_found_cb (GObject      *source,
   g_autofree char *key = care_key_store_lookup_finish (result, &error);
   g_autofree char *url = NULL;
   g_autofree char *pin = NULL;
+  CareSyncClient *client;
 
   if (error != NULL)
     {
@@ -173,10 +177,9 @@ key_found_cb (GObject      *source,
       return;
     }
   pin = care_store_get_meta (store, "server_pin");
-  g_task_return_pointer (task,
-                         care_sync_client_new (url, pin && *pin ? pin : NULL,
-                                               care_store_get_device (store), key),
-                         g_object_unref);
+  client = care_sync_client_new (url, pin && *pin ? pin : NULL, care_store_get_device (store), key);
+  care_sync_client_set_storage (client, care_storage_detect (care_store_get_path (store)));
+  g_task_return_pointer (task, client, g_object_unref);
 }
 
 void
@@ -225,6 +228,13 @@ care_sync_error_to_sentence (const GError *error)
       case CARE_SYNC_ERROR_UNAUTHORIZED:
         return g_strdup ("The co-op server refused this tablet's key: ask your co-ordinator "
                          "to enrol it again");
+      case CARE_SYNC_ERROR_UNENCRYPTED:
+        return g_strdup ("The co-op accepts only tablets whose data is on an encrypted disk, and "
+                         "this tablet's is not: ask your co-ordinator to set up disk encryption on it");
+      case CARE_SYNC_ERROR_REMOVED:
+      case CARE_SYNC_ERROR_RETIRED:
+        return g_strdup ("This tablet was removed from the co-op: it sends the records it still "
+                         "holds, then erases the co-op's care records from it");
       case CARE_SYNC_ERROR_FORBIDDEN:
         return g_strdup ("The co-op server says your account may not do this: ask your "
                          "co-ordinator");

@@ -132,8 +132,13 @@ save_thread (GTask        *task,
           g_task_return_boolean (task, TRUE);
           return;
         }
-      g_debug ("No Secret Service (%s): keeping the key in a private file", error->message);
-      g_clear_error (&error);
+      /* Never a plain file unless the co-op chose it (docs/privacy.md). */
+      g_debug ("No Secret Service: %s", error->message);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "This tablet has no keyring to keep its key in (the Secret Service, "
+                               "or the Secret portal in the Flatpak): ask your co-ordinator to set "
+                               "one up, then enrol again");
+      return;
     }
 
   if (!save_file (op, &error))

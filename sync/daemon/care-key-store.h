@@ -3,10 +3,13 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The key goes to the Secret Service (libsecret) where one is running;
- * otherwise to a file next to the store readable only by the user (0600).
- * Lookups try both, so a key saved either way is found. The environment
- * variable CARELOG_KEY_STORE=file skips the Secret Service (tests, kiosks).
+ * The key goes to the Secret Service (libsecret; the Secret portal inside
+ * the Flatpak), never to a plain file, unless the co-op explicitly allows
+ * one by setting CARELOG_KEY_STORE=file in the tablet's environment (a
+ * kiosk image it provisions; the tests): then to a file next to the store
+ * readable only by the user (0600). With no Secret Service and no such
+ * allowance, saving fails and the enrolment with it (docs/privacy.md).
+ * Lookups try both, so a key saved either way is found.
  */
 #pragma once
 

@@ -5,7 +5,8 @@
  *
  * After a round that succeeded, the daemon removes what the co-op's
  * retention period lets go (care_store_purge, docs/privacy.md): off the main
- * thread, on a connection of its own, in small batches each in its own
+ * thread, on a connection of its own (a sibling of the daemon's, see
+ * care_store_open_sibling), in small batches each in its own
  * short transaction, with a pause between batches, so that the app's and
  * the daemon's own writes never wait long behind it.
  */
@@ -25,18 +26,11 @@ purge_thread (GTask        *task,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  const char *path = task_data;
-  g_autoptr(CareStore) store = NULL;
+  CareStore *store = task_data;
   GError *error = NULL;
   gint64 total = 0;
   guint purged = 0;
 
-  store = care_store_open (path, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   do
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, &error)
@@ -53,16 +47,26 @@ purge_thread (GTask        *task,
   g_task_return_int (task, total);
 }
 
+/* STORE is the daemon's own connection: the thread works on a sibling
+ * connection (care_store_open_sibling), which keeps STORE alive until the
+ * purge ends (an erasure on revocation waits for it). */
 void
-care_retention_purge_async (const char          *store_path,
+care_retention_purge_async (CareStore           *store,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  CareStore *sibling = care_store_open_sibling (store, &error);
 
   g_task_set_source_tag (task, care_retention_purge_async);
-  g_task_set_task_data (task, g_strdup (store_path), g_free);
+  if (sibling == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, sibling, g_object_unref);
   g_task_run_in_thread (task, purge_thread);
 }
 

@@ -7,9 +7,11 @@
 
 #include <gio/gio.h>
 
+#include "care-store.h"
+
 G_BEGIN_DECLS
 
-void   care_retention_purge_async  (const char          *store_path,
+void   care_retention_purge_async  (CareStore           *store,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data);

@@ -59,6 +59,7 @@ struct _CareSyncService
   gboolean removed;              /* revoked by the co-op: the care log is erased */
   gboolean erasing;              /* ... and the erasure is still under way */
   gboolean purging;              /* retention: a purge runs in a thread */
+  GCancellable *purge_cancellable;
   GSettings *settings;           /* the app's, when its schema is installed */
   char *error_sentence;
 };
@@ -266,6 +267,9 @@ erase_care_data (CareSyncService *self)
   g_debug ("Removed from the co-op: erasing the care log");
   self->removed = TRUE;
   self->erasing = TRUE;
+  /* A purge holds the care log open: the erasure starts once it stops. */
+  if (self->purge_cancellable != NULL)
+    g_cancellable_cancel (self->purge_cancellable);
   clear_timers (self);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   g_clear_object (&self->monitor);
@@ -287,6 +291,7 @@ purged_cb (GObject      *source,
   gint64 purged = care_retention_purge_finish (result, &error);
 
   self->purging = FALSE;
+  g_clear_object (&self->purge_cancellable);
   if (purged < 0)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -318,7 +323,8 @@ apply_retention (CareSyncService *self)
   if (self->purging)
     return;
   self->purging = TRUE;
-  care_retention_purge_async (self->store_path, self->cancellable, purged_cb, g_object_ref (self));
+  self->purge_cancellable = g_cancellable_new ();
+  care_retention_purge_async (self->store, self->purge_cancellable, purged_cb, g_object_ref (self));
 }
 
 /* Rounds ------------------------------------------------------------------ */
@@ -754,6 +760,8 @@ care_sync_service_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->round_cancellable != NULL)
     g_cancellable_cancel (self->round_cancellable);
+  if (self->purge_cancellable != NULL)
+    g_cancellable_cancel (self->purge_cancellable);
   clear_timers (self);
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   g_clear_object (&self->monitor);
@@ -772,6 +780,7 @@ care_sync_service_finalize (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->client);
+  g_clear_object (&self->purge_cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_free (self->store_path);
@@ -802,6 +811,7 @@ register_dbus_errors (void)
     { CARE_SYNC_ERROR_VERSION, "coop.carelog.Carelog.Sync.Error.Version" },
     { CARE_SYNC_ERROR_BAD_REQUEST, "coop.carelog.Carelog.Sync.Error.BadRequest" },
     { CARE_SYNC_ERROR_SERVER, "coop.carelog.Carelog.Sync.Error.Server" },
+    { CARE_SYNC_ERROR_UNENCRYPTED, "coop.carelog.Carelog.Sync.Error.Unencrypted" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (sync_errors); i++)

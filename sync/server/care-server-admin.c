@@ -48,6 +48,7 @@ static const char usage_text[] =
   "  carelog-server device list DIR\n"
   "  carelog-server rejections DIR [DEVICE]   (the records the co-op refused, with the reasons)\n"
   "  carelog-server export-client DIR CLIENT FILE   (everything held about one client, JSON lines)\n"
+  "  carelog-server require-encryption DIR [yes|no]   (refuse tablets whose data folder is not encrypted)\n"
   "  carelog-server retention DIR [DAYS]   (how long carers' tablets keep delivered visits; default 14)\n"
   "  carelog-server backup DIR FILE\n"
   "  carelog-server restore DIR FILE   (with the server stopped)\n"
@@ -1352,8 +1353,8 @@ cmd_device (int argc, char **argv)
 
       if (devices == NULL)
         return fail (error);
-      g_print ("%-22s %-16s %-13s %-8s %-20s %10s %8s %8s  %s\n", "DEVICE", "MEMBER", "ROLE", "STATE",
-               "LAST CONTACT", "ACKED SEQ", "PENDING", "REJECTED", "NAME");
+      g_print ("%-22s %-16s %-13s %-8s %-20s %10s %8s %8s %-8s  %s\n", "DEVICE", "MEMBER", "ROLE", "STATE",
+               "LAST CONTACT", "ACKED SEQ", "PENDING", "REJECTED", "STORAGE", "NAME");
       for (guint i = 0; i < devices->len; i++)
         {
           CareDeviceInfo *d = g_ptr_array_index (devices, i);
@@ -1365,10 +1366,11 @@ cmd_device (int argc, char **argv)
 
               contact = g_date_time_format (dt, "%Y-%m-%d %H:%M:%SZ");
             }
-          g_print ("%-22s %-16s %-13s %-8s %-20s %10" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT "  %s\n",
+          g_print ("%-22s %-16s %-13s %-8s %-20s %10" G_GINT64_FORMAT " %8" G_GINT64_FORMAT " %8" G_GINT64_FORMAT
+                   " %-8s  %s\n",
                    d->device, d->member, care_role_to_string (d->role) ?: "?",
                    device_state (d), contact ? contact : "never",
-                   d->acked_seq, d->pending, d->rejected, d->name);
+                   d->acked_seq, d->pending, d->rejected, d->storage ? d->storage : "-", d->name);
         }
       return 0;
     }
@@ -1474,6 +1476,34 @@ cmd_export_client (int argc, char **argv)
   return 0;
 }
 
+/* ---- encrypted tablets (docs/privacy.md) ---- */
+
+static int
+cmd_require_encryption (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autofree char *value = NULL;
+
+  if ((argc != 2 && argc != 3) || (argc == 3 && !g_str_equal (argv[2], "yes") && !g_str_equal (argv[2], "no")))
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (argc == 3
+      && !store->vtable->set_meta (store, "require_encryption", g_str_equal (argv[2], "yes") ? "1" : "0", &error))
+    return fail (error);
+  value = store->vtable->get_meta (store, "require_encryption");
+  if (g_strcmp0 (value, "1") == 0)
+    g_print ("Tablets whose data folder is not on an encrypted disk are not enrolled and receive nothing (what "
+             "they recorded is still accepted); “device list” shows each tablet's STORAGE.%s\n",
+             argc == 3 ? " Restart the server for this to take effect." : "");
+  else
+    g_print ("Tablets are accepted whether or not their data folder is encrypted; “device list” shows each "
+             "tablet's STORAGE.%s\n", argc == 3 ? " Restart the server for this to take effect." : "");
+  return 0;
+}
+
 /* ---- retention (docs/privacy.md) ---- */
 
 static int
@@ -1572,6 +1602,7 @@ care_server_main (int    argc,
     { "rejections", cmd_rejections },
     { "backup", cmd_backup },
     { "retention", cmd_retention },
+    { "require-encryption", cmd_require_encryption },
     { "export-client", cmd_export_client },
     { "restore", cmd_restore },
   };

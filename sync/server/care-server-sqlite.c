@@ -23,7 +23,7 @@
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -119,6 +119,9 @@ static const char *schema[] = {
   "UPDATE reviews SET action = (SELECT json_extract (e.body, '$.action') FROM events e"
   "  WHERE e.type = 'review.added' AND json_extract (e.body, '$.review') = reviews.review);"
   "CREATE INDEX rejections_device ON rejections (device, seq);",
+  /* 4: whether the tablet's data folder is on an encrypted volume, as it
+   * last said (docs/privacy.md). */
+  "ALTER TABLE devices ADD COLUMN storage TEXT;",
 };
 
 /* ---- helpers ---- */
@@ -1571,6 +1574,24 @@ sqlite_revoke_device (CareServerStore *store,
   return TRUE;
 }
 
+static void
+sqlite_set_device_storage (CareServerStore *store,
+                           const char      *device,
+                           const char      *storage)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  sqlite3_stmt *s;
+
+  g_mutex_lock (&self->write_lock);
+  s = stmt (self->writer, "UPDATE devices SET storage = ?2 WHERE device = ?1 AND storage IS NOT ?2");
+  bind_text (s, 1, device);
+  bind_text (s, 2, storage);
+  if (sqlite3_step (s) != SQLITE_DONE)
+    g_debug ("Cannot record device %s's storage: %s", device, sqlite3_errmsg (self->writer->db));
+  sqlite3_reset (s);
+  g_mutex_unlock (&self->write_lock);
+}
+
 static gboolean
 sqlite_confirm_erased (CareServerStore *store,
                        const char      *device,
@@ -1616,7 +1637,7 @@ sqlite_list_devices (CareServerStore *store,
 
   g_mutex_lock (&self->write_lock);
   s = stmt (self->writer, "SELECT d.device, d.member, d.name, m.role, d.revoked, d.enrolled, d.last_contact,"
-                          " d.acked_seq, d.pulled_pos, d.rejected, d.revoke_mode, d.erased FROM devices d"
+                          " d.acked_seq, d.pulled_pos, d.rejected, d.revoke_mode, d.erased, d.storage FROM devices d"
                           " LEFT JOIN members m ON m.member = d.member ORDER BY d.member, d.enrolled");
   while (sqlite3_step (s) == SQLITE_ROW)
     {
@@ -1634,6 +1655,7 @@ sqlite_list_devices (CareServerStore *store,
       info->rejected = sqlite3_column_int64 (s, 9);
       info->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 10));
       info->erased = sqlite3_column_int64 (s, 11);
+      info->storage = g_strdup ((const char *) sqlite3_column_text (s, 12));
       if (info->role == CARE_ROLE_CARER)
         {
           count_carer = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE NOT_OWN);
@@ -1863,6 +1885,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .create_enrolment = sqlite_create_enrolment,
   .revoke_device = sqlite_revoke_device,
   .confirm_erased = sqlite_confirm_erased,
+  .set_device_storage = sqlite_set_device_storage,
   .export_client = sqlite_export_client,
   .list_devices = sqlite_list_devices,
   .list_rejections = sqlite_list_rejections,
@@ -2176,6 +2199,7 @@ care_device_info_free (CareDeviceInfo *info)
   g_free (info->device);
   g_free (info->member);
   g_free (info->name);
+  g_free (info->storage);
   g_free (info);
 }
 

@@ -92,6 +92,7 @@ typedef struct
   gboolean revoked;
   CareRevokeMode revoke_mode;
   gint64 erased;          /* when the tablet confirmed it erased the co-op's data; 0 = not yet */
+  char *storage;          /* its data folder, as it last said (Carelog-Storage); NULL = never said */
   gint64 enrolled;
   gint64 last_contact;
   gint64 acked_seq;
@@ -253,6 +254,10 @@ struct _CareServerStoreVTable
                               GString         *out,
                               guint           *count,
                               GError         **error);
+  /* What a tablet says about its data folder (docs/privacy.md). */
+  void      (*set_device_storage) (CareServerStore *self,
+                                   const char      *device,
+                                   const char      *storage);
   /* A revoked tablet says it has erased the co-op's care data. */
   gboolean  (*confirm_erased) (CareServerStore *self,
                                const char      *device,

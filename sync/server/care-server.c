@@ -123,6 +123,7 @@ typedef struct _Job
   CarePullRequest *pull;
   char *code;
   char *name;
+  char *storage;          /* Carelog-Storage, as the tablet said */
   RawBody *raw;
   /* out */
   GString *body;
@@ -178,6 +179,7 @@ struct _CareServer
   int fault_drop_after_commit;   /* atomic */
   int n_suspended;                /* atomic: connections suspended, not yet resumed */
   char *retention_days;          /* the co-op's setting, read at start (docs/privacy.md) */
+  gboolean require_encryption;   /* the co-op's setting, read at start (docs/privacy.md) */
 };
 
 G_DEFINE_FINAL_TYPE (CareServer, care_server, G_TYPE_OBJECT)
@@ -194,6 +196,7 @@ job_free (Job *job)
   g_clear_pointer (&job->pull, care_pull_request_free);
   g_free (job->code);
   g_free (job->name);
+  g_free (job->storage);
   g_clear_pointer (&job->raw, raw_body_free);
   if (job->body)
     g_string_free (job->body, TRUE);
@@ -361,6 +364,7 @@ status_for_error (const GError *error,
     case CARE_SYNC_ERROR_RETIRED: return 401;
     case CARE_SYNC_ERROR_ENROLMENT: return 403;
     case CARE_SYNC_ERROR_FORBIDDEN: return 403;
+    case CARE_SYNC_ERROR_UNENCRYPTED: return 403;
     case CARE_SYNC_ERROR_CURSOR_INVALID: return 409;
     case CARE_SYNC_ERROR_SERVER_BEHIND: return 409;
     case CARE_SYNC_ERROR_TOO_LARGE: return 413;
@@ -532,11 +536,15 @@ writer_thread (gpointer data)
           switch (job->kind)
             {
             case JOB_PUSH:
+              if (job->storage != NULL)
+                self->store->vtable->set_device_storage (self->store, job->device, job->storage);
               finish_job (job);
               break;
             case JOB_ENROL:
               job->enrol = self->store->vtable->enrol (self->store, job->code, job->name, job->device,
                                                        &job->error);
+              if (job->enrol != NULL && job->storage != NULL)
+                self->store->vtable->set_device_storage (self->store, job->enrol->device, job->storage);
               finish_job (job);
               break;
             case JOB_ERASED:
@@ -545,6 +553,8 @@ writer_thread (gpointer data)
               break;
             case JOB_TOUCH:
               self->store->vtable->touch (self->store, job->device, job->server_acked);
+              if (job->storage != NULL)
+                self->store->vtable->set_device_storage (self->store, job->device, job->storage);
               job_free (job);
               break;
             case JOB_STOP:
@@ -681,6 +691,7 @@ reader_func (gpointer data,
       touch->kind = JOB_TOUCH;
       touch->device = g_strdup (job->device);
       touch->server_acked = sent_pos;
+      touch->storage = g_strdup (job->storage);
       g_async_queue_push (self->write_queue, touch);
     }
   finish_job (job);
@@ -995,6 +1006,19 @@ anonymous_allowed (CareServer *self,
 /* When the headers are in, before any of the body is read: every check
  * that does not need the body. Either sets an answer (and the connection
  * is closed after it when a body was announced) or prepares req->job. */
+/* What the tablet says about its data folder, one of the known words. */
+static char *
+storage_said (Request *req)
+{
+  static const char *const known[] = { "dm-crypt", "fscrypt", "plain", "unknown" };
+  const char *value = request_header (req, CARE_STORAGE_HEADER);
+
+  for (guint i = 0; value != NULL && i < G_N_ELEMENTS (known); i++)
+    if (g_str_equal (value, known[i]))
+      return g_strdup (value);
+  return value != NULL ? g_strdup ("unknown") : NULL;
+}
+
 static void
 begin_request (CareServer *self,
                Request    *req,
@@ -1087,6 +1111,7 @@ begin_request (CareServer *self,
   job->request = req;
   job->request_id = g_strdup (req->request_id);
   job->gzip_ok = accepts_gzip (req);
+  job->storage = storage_said (req);
 
   if (is_enrol)
     {
@@ -1145,6 +1170,18 @@ begin_request (CareServer *self,
           respond_and_close (req, job->device, 429, "rate-limited", text, -1, 1);
           return;
         }
+    }
+
+  /* A co-op that requires an encrypted data folder sends nothing to, and
+   * enrols no, tablet without one; what such a tablet made is still
+   * accepted (docs/privacy.md). */
+  if (self->require_encryption && (is_pull || is_enrol)
+      && g_strcmp0 (job->storage, "dm-crypt") != 0 && g_strcmp0 (job->storage, "fscrypt") != 0)
+    {
+      respond_and_close (req, job->device, 403, "unencrypted",
+                         "The co-op accepts only tablets whose data folder is on an encrypted disk, and this "
+                         "tablet's is not: set up disk encryption on it (see docs/privacy.md).", -1, 0);
+      return;
     }
 
   /* The body's memory is reserved from its announced length, before any
@@ -1650,6 +1687,11 @@ care_server_start (CareServer *self,
     return FALSE;
   g_free (self->retention_days);
   self->retention_days = self->store->vtable->get_meta (self->store, "retention_days");
+  {
+    g_autofree char *require = self->store->vtable->get_meta (self->store, "require_encryption");
+
+    self->require_encryption = g_strcmp0 (require, "1") == 0;
+  }
   if (self->options.insecure_http)
     {
       if (!g_inet_address_get_is_loopback (g_inet_socket_address_get_address (address)))

@@ -1,10 +1,11 @@
-/* test-key-store.c: the device key without a Secret Service: a file only
- * the user can read, next to the store.
+/* test-key-store.c: the device key without a Secret Service: refused,
+ * unless the co-op allows a file only the user can read, next to the store.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "care-key-store.h"
@@ -86,11 +87,35 @@ test_file_fallback (void)
   g_rmdir (dir);
 }
 
+/* With no Secret Service and no allowance from the co-op, the key is not
+ * saved at all rather than left in a plain file. */
+static void
+test_no_plain_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carelog-key-XXXXXX", NULL);
+  g_autofree char *store = g_build_filename (dir, "carelog.db", NULL);
+  g_autofree char *path = care_key_store_file_path (store);
+  Wait wait = { g_main_loop_new (NULL, FALSE) };
+
+  g_unsetenv ("CARELOG_KEY_STORE");
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carelog-test-bus", TRUE);
+  care_key_store_save_async (store, "d-1", "secret-key", NULL, saved_cb, &wait);
+  g_main_loop_run (wait.loop);
+  g_assert_false (wait.ok);
+  g_assert_error (wait.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (wait.error->message, "co-ordinator"));
+  g_clear_error (&wait.error);
+  g_main_loop_unref (wait.loop);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/daemon/key-store/no-plain-file", test_no_plain_file);
   g_test_add_func ("/daemon/key-store/file-fallback", test_file_fallback);
   return g_test_run ();
 }

@@ -61,6 +61,10 @@ def modes(umask):
             check(expected in names, '%s is missing from the profile (%s)' % (expected, sorted(names)))
         n = private_tree(world.env['CARELOG_DATA_DIR']) + private_tree(server.dir) + private_tree(backups)
         log('umask %03o: %d files, all 0600 in 0700 folders' % (umask, n))
+        # The real detection (no test override here) said something the co-op can read.
+        storage = device_storage(server, tablet.device_id)
+        check(storage in ('plain', 'unknown', 'dm-crypt', 'fscrypt'), 'STORAGE is %s' % storage)
+        log("this machine's test folder is on %s storage" % storage)
     except Exception:
         world.failed = True
         raise
@@ -296,6 +300,62 @@ def scenario_retention():
         check(tablet.store.meta('retention_days') == '3', "the co-op's period reached the tablet")
         check([r for r in tablet.store.events().values() if held in r[6]], 'the visit in progress stays')
         check([r for r in server.events().values() if delivered in r[6]], 'the server keeps everything')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
+def with_storage(storage, fn, *args, **kwargs):
+    """Runs fn with the tablet saying its data folder is STORAGE (test
+    builds: the tests cannot make an encrypted volume)."""
+    old = os.environ.get('CARELOG_TEST_STORAGE')
+    os.environ['CARELOG_TEST_STORAGE'] = storage
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        if old is None:
+            del os.environ['CARELOG_TEST_STORAGE']
+        else:
+            os.environ['CARELOG_TEST_STORAGE'] = old
+
+
+def device_storage(server, device):
+    for line in server.run('device list').splitlines():
+        if line.startswith(device):
+            words = line.split()
+            # ... PENDING REJECTED STORAGE NAME: NAME may hold spaces.
+            return words[8] if words[4] == 'never' else words[9]
+    raise TestFailure('%s is not in device list' % device)
+
+
+def scenario_encryption():
+    """A co-op requiring encrypted tablets: one that says its data folder is
+    plain is not enrolled; one on dm-crypt is, and device list shows it; if
+    it later says plain, what it recorded is still accepted but it receives
+    nothing."""
+    world = World('encryption', connectivity='none')
+    try:
+        world.server = server = Server(world)
+        server.run('require-encryption', 'yes')
+        server.start()
+        world.proxy = FaultProxy(server.port)
+        client = server.client(CLIENT_NAME)
+        member = server.member('Enid Encrypted')
+        server.assign(client, member)
+        plain = world.device('plain', member)
+        r = with_storage('plain', plain.cli, 'enrol', server.enrolment_line(member), check=False)
+        check(r.returncode != 0 and 'encrypted disk' in r.stderr, 'a plain tablet is not enrolled: %s' % r.stderr)
+        tablet = world.device('tablet', member)
+        with_storage('dm-crypt', tablet.enrol, server)
+        with_storage('dm-crypt', tablet.cli, 'sync')
+        check(device_storage(server, tablet.device_id) == 'dm-crypt', 'device list shows dm-crypt')
+        tablet.make_records(2, client)
+        r = with_storage('plain', tablet.cli, 'sync', check=False)
+        check(r.returncode != 0 and 'encrypted disk' in r.stderr, 'a plain tablet receives nothing: %s' % r.stderr)
+        check(server.count(tablet.device_id)[0] == 2, 'what it recorded was still accepted')
+        check(device_storage(server, tablet.device_id) == 'plain', 'device list shows plain')
     except Exception:
         world.failed = True
         raise
