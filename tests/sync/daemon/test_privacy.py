@@ -84,6 +84,14 @@ def scenario_modes():
 CLIENT_NAME = 'Margaret Hollis'
 
 
+def finished_visit(tablet, client, text):
+    """A visit with one note, checked out; returns its id."""
+    visit = tablet.check_in(client)
+    tablet.note(visit, text)
+    tablet.check_out(visit)
+    return visit
+
+
 def files_naming(top, needle):
     """The files under top whose bytes contain needle (UTF-8)."""
     found = []
@@ -235,12 +243,8 @@ def scenario_subject_access():
         server.assign(other, member)
         tablet = world.device('tablet', member).enrol(server)
         tablet.cli('sync')
-        v = tablet.check_in(asked)
-        tablet.note(v, 'Agnes was cheerful and ate her lunch.')
-        tablet.check_out(v)
-        w = tablet.check_in(other)
-        tablet.note(w, 'Otto asked about his daughter.')
-        tablet.check_out(w)
+        v = finished_visit(tablet, asked, 'Agnes was cheerful and ate her lunch.')
+        w = finished_visit(tablet, other, 'Otto asked about his daughter.')
         tablet.cli('sync')
         path = os.path.join(world.tmp, 'agnes.jsonl')
         out = server.run('export-client', asked, path)
@@ -283,9 +287,7 @@ def scenario_retention():
         server.assign(client, member)
         tablet = world.device('tablet', member).enrol(server)
         tablet.cli('sync')
-        delivered = tablet.check_in(client)
-        tablet.note(delivered, 'Delivered and old enough to go.')
-        tablet.check_out(delivered)
+        delivered = finished_visit(tablet, client, 'Delivered and old enough to go.')
         tablet.cli('sync')
         check(tablet.store.counts()[0] == 0, 'delivered')
         held = tablet.check_in(client)
