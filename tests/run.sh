@@ -16,5 +16,11 @@ if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$top"
 fi
 meson compile -C "$build"
-exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1280x24" \
+dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1280x24" \
   meson test -C "$build" --print-errorlogs --no-rebuild "$@"
+# The whole run also builds the app and server unit tests with the address
+# and undefined-behaviour sanitisers and runs them (a second, smaller build);
+# a run of chosen tests (arguments given) skips it.
+if [ $# -eq 0 ] && [ "${CARELOG_SANITIZE:-1}" != 0 ]; then
+  bash "$top/tests/sanitize.sh"
+fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The app and server unit tests again, built with the address and
-# undefined-behaviour sanitisers (.ci/run runs this after the main suite).
+# undefined-behaviour sanitisers (tests/run.sh runs this after the main suite).
 # Only the targets these tests need are built, to keep CI within minutes.
 # A sanitiser report fails the test: ASan aborts, UBSan halts on the first
 # error (signed overflow in clock arithmetic, for one, is undefined).
