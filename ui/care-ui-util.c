@@ -19,40 +19,39 @@ local_time (gint64     ms,
   return utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
 }
 
+/* ms in tz with a g_date_time_format() format; "—" for 0. */
+static char *
+format_local (gint64      ms,
+              GTimeZone  *tz,
+              const char *format)
+{
+  g_autoptr(GDateTime) local = local_time (ms, tz);
+
+  return local != NULL ? g_date_time_format (local, format) : g_strdup ("—");
+}
+
 char *
 care_format_time (gint64     ms,
                   GTimeZone *tz)
 {
-  g_autoptr(GDateTime) local = local_time (ms, tz);
-
-  if (local == NULL)
-    return g_strdup ("—");
   /* Translators: a time of day, see g_date_time_format() */
-  return g_date_time_format (local, _("%H:%M"));
+  return format_local (ms, tz, _("%H:%M"));
 }
 
 char *
 care_format_date (gint64     ms,
                   GTimeZone *tz)
 {
-  g_autoptr(GDateTime) local = local_time (ms, tz);
-
-  if (local == NULL)
-    return g_strdup ("—");
   /* Translators: a date, see g_date_time_format() */
-  return g_date_time_format (local, _("%a %e %b %Y"));
+  return format_local (ms, tz, _("%a %e %b %Y"));
 }
 
 char *
 care_format_datetime (gint64     ms,
                       GTimeZone *tz)
 {
-  g_autoptr(GDateTime) local = local_time (ms, tz);
-
-  if (local == NULL)
-    return g_strdup ("—");
   /* Translators: a date and time, see g_date_time_format() */
-  return g_date_time_format (local, _("%a %e %b %Y, %H:%M"));
+  return format_local (ms, tz, _("%a %e %b %Y, %H:%M"));
 }
 
 gint64

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "care-application.h"
+#include "care-demo.h"
 #include "care-test-util.h"
 #include "care-ui-util.h"
 
@@ -485,5 +486,18 @@ care_test_screenshot (GtkWidget  *window,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+char *
+care_test_make_supervisor_store (const char *dir)
+{
+  char *path = g_build_filename (dir, "carelog.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = care_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
+  g_assert_no_error (error);
   return path;
 }

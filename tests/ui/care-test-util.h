@@ -25,6 +25,9 @@ char       *care_test_tmpdir         (void) G_GNUC_WARN_UNUSED_RESULT;
  * query). */
 char       *care_test_make_store     (const char *dir,
                                       gboolean    with_history) G_GNUC_WARN_UNUSED_RESULT;
+/* A co-ordinator's store at dir/carelog.db with the demo co-op
+ * (care_demo_populate with the supervisor role). */
+char       *care_test_make_supervisor_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 /* An empty store (first run). */
 char       *care_test_make_empty_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -179,9 +179,8 @@ test_contrast (void)
   g_autofree char *dir = care_test_tmpdir ();
   g_autofree char *path = care_test_make_store (dir, TRUE);
   g_autofree char *sup_dir = care_test_tmpdir ();
-  g_autofree char *sup_path = g_build_filename (sup_dir, "carelog.db", NULL);
+  g_autofree char *sup_path = care_test_make_supervisor_store (sup_dir);
   g_autoptr(GString) failures = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
   CareWindow *window = care_test_window_new (path, 800, 1280);
   GtkWidget *root = GTK_WIDGET (window);
 
@@ -193,13 +192,6 @@ test_contrast (void)
   check_screen (window, "Hours", failures);
   care_test_window_destroy (window);
 
-  {
-    g_autoptr(CareStore) store = care_store_open (sup_path, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
-    g_assert_no_error (error);
-  }
   window = care_test_window_new (sup_path, 1280, 800);
   care_window_set_view (window, "review");
   care_test_wait (review_loaded, window, 30, "the visits to review");

@@ -186,17 +186,9 @@ static void
 test_coordinator (void)
 {
   g_autofree char *dir = care_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = care_test_make_supervisor_store (dir);
   CareWindow *window;
 
-  {
-    g_autoptr(CareStore) store = care_store_open (path, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
-    g_assert_no_error (error);
-  }
   window = care_test_window_new (path, 1280, 800);
   care_test_wait (has_view, window, 30, "a view");
   care_window_set_view (window, "review");

@@ -241,17 +241,9 @@ test_supervisor_layout (gconstpointer data)
 {
   guint i = GPOINTER_TO_UINT (data);
   g_autofree char *dir = care_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = care_test_make_supervisor_store (dir);
   CareWindow *window;
 
-  {
-    g_autoptr(CareStore) store = care_store_open (path, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
-    g_assert_no_error (error);
-  }
   /* First measured in a wider window (still narrow enough for the bottom
    * view switcher), so an overflow names its culprits instead of the window
    * never taking its size. */

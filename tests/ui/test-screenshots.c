@@ -123,17 +123,9 @@ test_coordinator_screens (gconstpointer data)
 {
   guint i = GPOINTER_TO_UINT (data);
   g_autofree char *dir = care_test_tmpdir ();
-  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = care_test_make_supervisor_store (dir);
   CareWindow *window;
 
-  {
-    g_autoptr(CareStore) store = care_store_open (path, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (care_demo_populate (store, CARE_ROLE_SUPERVISOR, &error));
-    g_assert_no_error (error);
-  }
   window = care_test_window_new (path, sizes[i].width, sizes[i].height);
   care_window_set_view (window, "review");
   care_test_wait (review_loaded, window, 30, "the visits to review");
