@@ -7,6 +7,10 @@
  *
  *   daemon-writer STORE N CLIENT     N records: visits of 3 records each
  *                                    (check-in, care note, check-out)
+ *   daemon-writer STORE N CLIENT TASK1 TASK2
+ *                                    N whole visits of 5 records each
+ *                                    (check-in, the two tasks answered, a
+ *                                    care note, check-out); prints records
  */
 #include <stdlib.h>
 
@@ -21,9 +25,9 @@ main (int   argc,
   guint64 n;
   guint64 made = 0;
 
-  if (argc != 4 || !g_ascii_string_to_unsigned (argv[2], 10, 1, 10000000, &n, NULL))
+  if ((argc != 4 && argc != 6) || !g_ascii_string_to_unsigned (argv[2], 10, 1, 10000000, &n, NULL))
     {
-      g_printerr ("Usage: daemon-writer STORE N CLIENT\n");
+      g_printerr ("Usage: daemon-writer STORE N CLIENT [TASK1 TASK2]\n");
       return 2;
     }
   store = care_store_open (argv[1], &error);
@@ -33,7 +37,22 @@ main (int   argc,
       return 1;
     }
 
-  while (made < n)
+  for (guint64 visits = 0; argc == 6 && visits < n && error == NULL; visits++)
+    {
+      g_autofree char *visit = care_store_check_in (store, argv[3], NULL, "personal-care", NULL, &error);
+      g_autofree char *note = NULL;
+
+      if (visit == NULL
+          || !care_store_answer_task (store, visit, argv[4], TRUE, NULL, &error)
+          || !care_store_answer_task (store, visit, argv[5], TRUE, NULL, &error)
+          || (note = care_store_add_note (store, visit, "wellbeing",
+                                          "Cheerful today, ate most of lunch and asked about the garden.",
+                                          &error)) == NULL
+          || !care_store_check_out (store, visit, &error))
+        break;
+      made += 5;
+    }
+  while (argc == 4 && made < n)
     {
       g_autofree char *visit = care_store_check_in (store, argv[3], NULL, "personal-care", NULL, &error);
       g_autofree char *note = NULL;
