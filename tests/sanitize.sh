@@ -10,6 +10,9 @@ build=${CARELOG_SANITIZE_BUILD_DIR:-$PWD/_build-sanitize}
 tests=(test-event test-store test-derive test-protocol test-rules test-authz test-authz-property)
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" . -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+else
+  # meson compile looks targets up before it regenerates: new tests need this.
+  meson setup --reconfigure "$build" . >/dev/null
 fi
 meson compile -C "$build" "${tests[@]}" sync/server/carelog-server:executable
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
