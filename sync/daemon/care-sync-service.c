@@ -584,7 +584,10 @@ connectivity_changed_cb (CareSyncService  *self,
 }
 
 /* Enrolled by another process (carelog-cli enrol) while this one runs:
- * the identity is read when a store is opened, so open it again. */
+ * the identity is read when a store is opened, so open it again, as a
+ * sibling connection: a second care_store_open of the file in this process
+ * would close a descriptor of it and so drop the locks the first connection
+ * holds, letting another process checkpoint and delete the WAL under it. */
 static void
 reload_if_enrolled_elsewhere (CareSyncService *self)
 {
@@ -597,7 +600,7 @@ reload_if_enrolled_elsewhere (CareSyncService *self)
   device = care_store_get_meta (self->store, "device");
   if (device == NULL)
     return;
-  store = care_store_open (care_store_get_path (self->store), &error);
+  store = care_store_open_sibling (self->store, &error);
   if (store == NULL)
     {
       g_warning ("Cannot reopen the store after an enrolment: %s", error->message);
