@@ -168,6 +168,28 @@ care_server_random_token (gsize n_bytes)
   return g_string_free (out, FALSE);
 }
 
+#define DEVICE_ID_RANDOM_BYTES 9
+
+char *
+care_server_new_device_id (void)
+{
+  g_autofree char *rnd = care_server_random_token (DEVICE_ID_RANDOM_BYTES);
+
+  return g_strdup_printf ("d-%s", rnd);
+}
+
+gboolean
+care_server_device_id_is_valid (const char *device)
+{
+  if (device == NULL || !g_str_has_prefix (device, "d-")
+      || strlen (device) != 2 + DEVICE_ID_RANDOM_BYTES / 3 * 4)
+    return FALSE;
+  for (const char *p = device + 2; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
 char *
 care_server_uuid7 (void)
 {
@@ -1192,14 +1214,7 @@ enrol_in_transaction (SqliteStore *self,
   sqlite3_bind_int64 (s, 2, now);
   if (sqlite3_step (s) != SQLITE_DONE)
     return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "Cannot record the enrolment"), NULL;
-  if (device != NULL)
-    result->device = g_strdup (device);
-  else
-    {
-      g_autofree char *rnd = care_server_random_token (9);
-
-      result->device = g_strdup_printf ("d-%s", rnd);
-    }
+  result->device = device != NULL ? g_strdup (device) : care_server_new_device_id ();
   result->key = care_server_random_token (32);
   key_hash = care_server_sha256_hex (result->key);
   s = stmt (conn, "INSERT INTO devices (device, member, name, key_hash, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -323,6 +323,12 @@ void care_enrol_result_free   (CareEnrolResult *result);
 /* Random ids and keys (getrandom). */
 char *care_server_random_token (gsize n_bytes) G_GNUC_WARN_UNUSED_RESULT;
 char *care_server_uuid7        (void) G_GNUC_WARN_UNUSED_RESULT;
+/* Device ids the co-op hands out: "d-" and 12 base64url characters (72
+ * random bits). A tablet that asks to be enrolled again under its own id
+ * (docs/sync-protocol.md, Recovery) may name only an id of this form, never
+ * "coop" (the co-op's own records) or an id it made up. */
+char    *care_server_new_device_id      (void) G_GNUC_WARN_UNUSED_RESULT;
+gboolean care_server_device_id_is_valid (const char *device);
 char *care_server_sha256_hex   (const char *text) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerStore, care_server_store_close)

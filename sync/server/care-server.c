@@ -633,10 +633,10 @@ decoder_func (gpointer data,
             break;
           }
         if (device != NULL && (json_node_get_value_type (device) != G_TYPE_STRING
-                               || !care_id_is_valid (json_node_get_string (device))))
+                               || !care_server_device_id_is_valid (json_node_get_string (device))))
           {
             g_set_error_literal (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
-                                 "The enrolment's \"device\" must be the tablet's device id.");
+                                 "The enrolment's \"device\" must be a device id this co-op gave the tablet (\"d-\" and 12 characters).");
             break;
           }
         job->code = g_strdup (json_node_get_string (code));

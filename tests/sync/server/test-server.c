@@ -477,6 +477,36 @@ test_enrolment_and_revoke (void)
   g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT);
   g_clear_error (&error);
 
+  /* A tablet enrolling again under its own id may name only an id of the
+   * form the co-op hands out: not "coop" (the co-op's own records), not one
+   * it made up. The refusal consumes nothing: the code still works. */
+  {
+    g_autofree char *again = fixture_admin (&f, TRUE, "device", "enrol", f.data, "m-carer", NULL);
+    g_autofree char *again_line = g_strndup (again, strcspn (again, "\n"));
+    g_autoptr(CareEnrolmentLine) l2 = care_enrolment_line_parse (again_line, &error);
+    const char *claims[] = { "coop", "d-made-up", "d-AAAAAAAAAAA!", "m-carer" };
+    const char *headers[] = { "Carelog-Protocol", "1", NULL };
+    g_autofree char *body = NULL;
+    g_autoptr(CareEnrolment) e4 = NULL;
+    g_autoptr(CareSyncClient) fresh = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (claims); i++)
+      {
+        g_autofree char *req = g_strdup_printf ("{\"code\":\"%s\",\"device\":\"%s\"}", l2->code, claims[i]);
+        g_autoptr(GBytes) bytes = g_bytes_new (req, strlen (req));
+
+        g_assert_cmpuint (raw_request (&f, "POST", "/v1/enrol", headers, bytes, &body), ==, 400);
+        assert_error_body (body, "bad-request");
+        g_clear_pointer (&body, g_free);
+      }
+    fresh = care_sync_client_new (l2->url, l2->pin, NULL, NULL);
+    e4 = sync_enrol (fresh, l2->code, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (e4->device, "d-"));
+    g_assert_cmpuint (strlen (e4->device), ==, 14);
+  }
+
   d = device_enrol (&f, "m-carer");
   p = sync_pull (d->client, "", 0, 100, &error);
   g_assert_no_error (error);
