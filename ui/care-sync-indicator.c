@@ -58,32 +58,38 @@ local_pending (CareSyncIndicator *self,
   return counts.pending;
 }
 
+/* summary: the state in a few words; compact_summary: in fewer still, for
+ * a phone's header (NULL: the same). */
 static void
 set_summary (CareSyncIndicator *self,
              const char        *icon_name,
-             const char        *summary)
+             const char        *summary,
+             const char        *compact_summary)
 {
   g_free (self->summary);
   self->summary = g_strdup (summary);
   gtk_image_set_from_icon_name (self->icon, icon_name);
-  /* Narrow windows show the icon and, when records wait, their number. */
+  /* Narrow windows say it in words too, only shorter: a bare number or a
+   * tick does not say whether a record reached the co-op. */
+  gtk_label_set_label (self->summary_label,
+                       self->compact && compact_summary != NULL ? compact_summary : summary);
+  /* The header bar hands end widgets their minimum: make it the whole text. */
+  gtk_label_set_width_chars (self->summary_label, -1);
+  gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_NONE);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
+  /* On a phone the words take the icon's place, on two short lines. */
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), !self->compact);
+  gtk_label_set_wrap (self->summary_label, self->compact);
+  gtk_label_set_justify (self->summary_label, GTK_JUSTIFY_CENTER);
   if (self->compact)
     {
-      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, self->pending);
-
-      gtk_label_set_label (self->summary_label, count);
-      gtk_label_set_width_chars (self->summary_label, -1);
-      gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_NONE);
-      gtk_widget_set_visible (GTK_WIDGET (self->summary_label), self->pending > 0);
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "caption");
+      gtk_widget_add_css_class (GTK_WIDGET (self->button), "compact");
     }
   else
     {
-      /* Wide windows have room for the whole sentence: the header bar hands
-       * end widgets their minimum, so make that the full text. */
-      gtk_label_set_label (self->summary_label, summary);
-      gtk_label_set_width_chars (self->summary_label, -1);
-      gtk_label_set_ellipsize (self->summary_label, PANGO_ELLIPSIZE_NONE);
-      gtk_widget_set_visible (GTK_WIDGET (self->summary_label), TRUE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "caption");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->button), "compact");
     }
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), summary);
   gtk_label_set_label (self->state_label, summary);
@@ -129,7 +135,7 @@ update (CareSyncIndicator *self)
 
   if (!proxy_available (self))
     {
-      set_summary (self, "network-offline-symbolic", _("Not syncing"));
+      set_summary (self, "network-offline-symbolic", _("Not syncing"), NULL);
       gtk_label_set_label (self->state_label, _("The sync service is not available"));
       gtk_label_set_label (self->last_label,
                            _("Your records are kept safe on this tablet. They are sent when the sync service runs."));
@@ -155,11 +161,11 @@ update (CareSyncIndicator *self)
 
   if (g_strcmp0 (state, "offline") == 0)
     {
-      set_summary (self, "network-offline-symbolic", _("Offline"));
+      set_summary (self, "network-offline-symbolic", _("Offline"), NULL);
     }
   else if (g_strcmp0 (state, "portal") == 0)
     {
-      set_summary (self, "network-wireless-acquiring-symbolic", _("Sign-in needed"));
+      set_summary (self, "network-wireless-acquiring-symbolic", _("Sign-in needed"), NULL);
       if (problem == NULL)
         problem = g_strdup (_("This network asks you to sign in. Open the web browser and sign in; sync continues by itself."));
     }
@@ -167,7 +173,7 @@ update (CareSyncIndicator *self)
     {
       const char *progress = care_sync_monitor_get_progress (self->monitor);
 
-      set_summary (self, "emblem-synchronizing-symbolic", _("Syncing…"));
+      set_summary (self, "emblem-synchronizing-symbolic", _("Syncing…"), NULL);
       if (progress != NULL)
         gtk_label_set_label (self->state_label, progress);
     }
@@ -175,20 +181,20 @@ update (CareSyncIndicator *self)
     {
       const char *error = care_dbus_sync_get_last_error (self->proxy);
 
-      set_summary (self, "dialog-warning-symbolic", _("Sync problem"));
+      set_summary (self, "dialog-warning-symbolic", _("Sync problem"), NULL);
       if (problem == NULL)
         problem = g_strdup (error != NULL && *error ? error
                             : _("Sync failed. It is tried again by itself; if it keeps failing, tell your co-ordinator."));
     }
   else if (g_strcmp0 (state, "removed") == 0)
     {
-      set_summary (self, "security-high-symbolic", _("Removed from the co-op"));
+      set_summary (self, "security-high-symbolic", _("Removed from the co-op"), C_("sync state, short", "Removed"));
       g_free (problem);
       problem = g_strdup (care_dbus_sync_get_last_error (self->proxy));
     }
   else if (g_strcmp0 (state, "not-enrolled") == 0)
     {
-      set_summary (self, "dialog-warning-symbolic", _("Not enrolled"));
+      set_summary (self, "dialog-warning-symbolic", _("Not enrolled"), NULL);
       if (problem == NULL)
         problem = g_strdup (_("Ask your co-ordinator for an enrolment code to connect this tablet to the co-op."));
     }
@@ -197,7 +203,7 @@ update (CareSyncIndicator *self)
       summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d waiting", "%d waiting",
                                               (gulong) pending),
                                  (int) pending);
-      set_summary (self, "document-send-symbolic", summary);
+      set_summary (self, "document-send-symbolic", summary, NULL);
     }
   else if (last_sync > 0)
     {
@@ -205,10 +211,10 @@ update (CareSyncIndicator *self)
       g_autofree char *time = care_format_time (last_sync, tz);
 
       summary = g_strdup_printf (_("Synced %s"), time);
-      set_summary (self, "emblem-ok-symbolic", summary);
+      set_summary (self, "emblem-ok-symbolic", summary, C_("sync state, short", "Synced"));
     }
   else
-    set_summary (self, "emblem-synchronizing-symbolic", _("Not synced"));
+    set_summary (self, "emblem-synchronizing-symbolic", _("Not synced"), NULL);
 
   if (care_dbus_sync_get_clock_warning (self->proxy))
     {

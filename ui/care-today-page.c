@@ -1,7 +1,12 @@
-/* care-today-page.c: today's visits and starting an unscheduled one.
+/* care-today-page.c: a carer's day (today, or a day before or after), the
+ * queries waiting for an answer on any day, and starting an unscheduled
+ * visit.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Both lists are GListStores of CareVisitItem bound to their list boxes;
+ * a read of the store replaces the items and the rows follow.
  */
 #include "care-config.h"
 
@@ -9,20 +14,28 @@
 
 #include "care-today-page.h"
 #include "care-ui-util.h"
+#include "care-visit-row.h"
 
 struct _CareTodayPage
 {
   AdwBin parent_instance;
 
   GtkLabel *date_label;
+  GtkButton *today_button;
   GtkLabel *error_label;
+  GtkBox *queries_box;
+  GtkListBox *queries_list;
   GtkListBox *visits_list;
+  GtkButton *unscheduled_button;
   GtkRevealer *clients_revealer;
   GtkListBox *clients_list;
+  GtkLabel *placeholder;
 
   CareStore *store;
-  GPtrArray *visits;    /* CareVisitSummary, in list order */
+  GListStore *visits;   /* CareVisitItem, the day's visits in time order */
+  GListStore *queries;  /* CareVisitItem, open queries on any day */
   GPtrArray *clients;   /* char *, ids in list order */
+  int day_offset;       /* the day shown, in days from today */
 };
 
 G_DEFINE_FINAL_TYPE (CareTodayPage, care_today_page, ADW_TYPE_BIN)
@@ -35,86 +48,25 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* How many open queries Today lists at most. */
+#define MAX_QUERIES 20
+
 static GtkWidget *
-visit_row_new (const CareVisitSummary *v,
-               GTimeZone              *tz,
-               guint                   index)
+create_visit_row_cb (gpointer item,
+                     gpointer user_data)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *sync_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
-  GtkWidget *state;
-  GtkWidget *time_label;
-  g_autofree char *time = NULL;
-  g_autofree char *details = NULL;
-  g_autofree char *accessible = NULL;
-  g_autofree char *name = g_strdup_printf ("visit-row-%u", index);
-  const char *service = care_service_label (v->service);
-  const char *sync = care_sync_state_label (v->sync, v->review);
+  GListModel *model = user_data;
+  GtkWidget *row = care_visit_row_new (item);
+  const char *prefix = g_object_get_data (G_OBJECT (model), "row-prefix");
+  guint position = 0;
 
-  if (v->started_at > 0)
-    time = care_format_time (v->started_at, tz);
-  else if (v->planned_start > 0)
-    time = care_format_time (v->planned_start, tz);
-  else
-    time = g_strdup ("--:--");
-
-  gtk_widget_set_name (row, name);
-  gtk_widget_set_size_request (row, -1, 64);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-
-  time_label = gtk_label_new (time);
-  gtk_widget_add_css_class (time_label, "title-4");
-  gtk_widget_add_css_class (time_label, "numeric");
-  gtk_widget_set_valign (time_label, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), time_label);
-
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), care_label_new_wrapped (v->client_name != NULL ? v->client_name : v->client, "heading"));
-  if (v->client_address != NULL && *v->client_address)
-    details = g_strdup_printf ("%s · %s", service, v->client_address);
-  else
-    details = g_strdup (service);
-  gtk_box_append (GTK_BOX (text), care_label_new_wrapped (details, "dim-label"));
-
-  /* The state and, once started, where the record is: under the name, so
-   * that narrow screens and large text keep the name readable. */
-  state = gtk_label_new (care_visit_state_label (v->state));
-  gtk_widget_set_name (state, "visit-state");
-  gtk_widget_add_css_class (state, "visit-state");
-  gtk_widget_add_css_class (state, care_visit_state_css_class (v->state));
-  gtk_widget_set_valign (state, GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (sync_box), state);
-  if (v->visit != NULL)
+  /* Rows are named by position, for the tests and the screenshots. */
+  if (g_list_store_find (G_LIST_STORE (model), item, &position))
     {
-      GtkWidget *icon = gtk_image_new_from_icon_name (care_sync_state_icon (v->sync, v->review));
-      GtkWidget *label = care_label_new_wrapped (sync, "caption");
+      g_autofree char *name = g_strdup_printf ("%s-%u", prefix, position);
 
-      gtk_widget_set_name (label, "row-sync-state");
-      gtk_widget_set_margin_start (icon, 4);
-      gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_box_append (GTK_BOX (sync_box), icon);
-      gtk_box_append (GTK_BOX (sync_box), label);
-      if (v->review == CARE_REVIEW_QUERIED)
-        gtk_widget_add_css_class (sync_box, "warning");
+      gtk_widget_set_name (row, name);
     }
-  gtk_widget_set_margin_top (sync_box, 2);
-  gtk_box_append (GTK_BOX (text), sync_box);
-  gtk_box_append (GTK_BOX (box), text);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  accessible = g_strdup_printf (v->visit != NULL ? _("%s, %s, %s, %s") : _("%s, %s, %s"),
-                                time,
-                                v->client_name != NULL ? v->client_name : v->client,
-                                care_visit_state_label (v->state),
-                                sync);
-  care_set_accessible_label (row, accessible);
   return row;
 }
 
@@ -173,11 +125,12 @@ static void
 visit_activated_cb (CareTodayPage *self,
                     GtkListBoxRow *row)
 {
-  int index = gtk_list_box_row_get_index (row);
+  CareVisitItem *item;
 
-  if (self->visits == NULL || index < 0 || (guint) index >= self->visits->len)
+  if (!CARE_IS_VISIT_ROW (row))
     return;
-  g_signal_emit (self, signals[SIGNAL_OPEN_VISIT], 0, g_ptr_array_index (self->visits, index));
+  item = care_visit_row_get_item (CARE_VISIT_ROW (row));
+  g_signal_emit (self, signals[SIGNAL_OPEN_VISIT], 0, care_visit_item_get_summary (item));
 }
 
 static void
@@ -212,9 +165,42 @@ choose_client_action (GtkWidget  *widget,
 }
 
 static void
-care_today_page_dispose (GObject *object)
+move_day (CareTodayPage *self,
+          int            offset)
 {
-  G_OBJECT_CLASS (care_today_page_parent_class)->dispose (object);
+  if (self->store == NULL)
+    return;
+  self->day_offset = offset;
+  gtk_revealer_set_reveal_child (self->clients_revealer, FALSE);
+  care_today_page_refresh (self);
+}
+
+static void
+previous_day_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  CareTodayPage *self = CARE_TODAY_PAGE (widget);
+
+  move_day (self, self->day_offset - 1);
+}
+
+static void
+next_day_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CareTodayPage *self = CARE_TODAY_PAGE (widget);
+
+  move_day (self, self->day_offset + 1);
+}
+
+static void
+today_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  move_day (CARE_TODAY_PAGE (widget), 0);
 }
 
 static void
@@ -223,7 +209,8 @@ care_today_page_finalize (GObject *object)
   CareTodayPage *self = CARE_TODAY_PAGE (object);
 
   g_clear_object (&self->store);
-  g_clear_pointer (&self->visits, g_ptr_array_unref);
+  g_clear_object (&self->visits);
+  g_clear_object (&self->queries);
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   G_OBJECT_CLASS (care_today_page_parent_class)->finalize (object);
 }
@@ -234,7 +221,6 @@ care_today_page_class_init (CareTodayPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = care_today_page_dispose;
   object_class->finalize = care_today_page_finalize;
 
   /* The argument is a const CareVisitSummary *, valid during emission. */
@@ -246,31 +232,77 @@ care_today_page_class_init (CareTodayPageClass *klass)
     g_signal_new ("start-visit", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
+  g_type_ensure (CARE_TYPE_VISIT_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-today-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, date_label);
+  gtk_widget_class_bind_template_child (widget_class, CareTodayPage, today_button);
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CareTodayPage, queries_box);
+  gtk_widget_class_bind_template_child (widget_class, CareTodayPage, queries_list);
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, visits_list);
+  gtk_widget_class_bind_template_child (widget_class, CareTodayPage, unscheduled_button);
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, clients_revealer);
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, clients_list);
   gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, client_activated_cb);
   gtk_widget_class_install_action (widget_class, "today.choose-client", NULL, choose_client_action);
+  gtk_widget_class_install_action (widget_class, "today.previous-day", NULL, previous_day_action);
+  gtk_widget_class_install_action (widget_class, "today.next-day", NULL, next_day_action);
+  gtk_widget_class_install_action (widget_class, "today.today", NULL, today_action);
 }
 
 static void
 care_today_page_init (CareTodayPage *self)
 {
-  GtkWidget *placeholder;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  placeholder = care_label_new_wrapped (_("No visits planned today. Start an unscheduled visit below if you are with a client."),
-                                        "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_widget_set_margin_start (placeholder, 12);
-  gtk_widget_set_margin_end (placeholder, 12);
-  gtk_list_box_set_placeholder (self->visits_list, placeholder);
+  self->placeholder = GTK_LABEL (care_label_new_wrapped (NULL, "dim-label"));
+  gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), 18);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->placeholder), 18);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->placeholder), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->placeholder), 12);
+  gtk_list_box_set_placeholder (self->visits_list, GTK_WIDGET (self->placeholder));
+
+  self->visits = g_list_store_new (CARE_TYPE_VISIT_ITEM);
+  g_object_set_data (G_OBJECT (self->visits), "row-prefix", (gpointer) "visit-row");
+  gtk_list_box_bind_model (self->visits_list, G_LIST_MODEL (self->visits),
+                           create_visit_row_cb, self->visits, NULL);
+  self->queries = g_list_store_new (CARE_TYPE_VISIT_ITEM);
+  g_object_set_data (G_OBJECT (self->queries), "row-prefix", (gpointer) "query-row");
+  gtk_list_box_bind_model (self->queries_list, G_LIST_MODEL (self->queries),
+                           create_visit_row_cb, self->queries, NULL);
+}
+
+/* Replaces a list's items with visits read from the store (taking them). */
+static void
+replace_items (GListStore *list,
+               GPtrArray  *visits,
+               GTimeZone  *tz,
+               gboolean    with_day)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < visits->len; i++)
+    g_ptr_array_add (items, care_visit_item_new (g_steal_pointer (&visits->pdata[i]), tz, with_day));
+  g_list_store_splice (list, 0, g_list_model_get_n_items (G_LIST_MODEL (list)),
+                       items->pdata, items->len);
+}
+
+static void
+refresh_queries (CareTodayPage *self,
+                 GTimeZone     *tz)
+{
+  g_autoptr(GPtrArray) queried = NULL;
+  CareVisitFilter filter = { 0 };
+
+  filter.carer = care_store_get_member (self->store);
+  filter.review = CARE_REVIEW_QUERIED;
+  filter.limit = MAX_QUERIES;
+  queried = care_store_list_visits (self->store, &filter, NULL);
+  if (queried == NULL)
+    queried = g_ptr_array_new ();
+  replace_items (self->queries, queried, tz, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->queries_box), queried->len > 0);
 }
 
 void
@@ -280,6 +312,7 @@ care_today_page_set_store (CareTodayPage *self,
   g_return_if_fail (CARE_IS_TODAY_PAGE (self));
 
   g_set_object (&self->store, store);
+  self->day_offset = 0;
   gtk_revealer_set_reveal_child (self->clients_revealer, FALSE);
   care_today_page_refresh (self);
 }
@@ -292,12 +325,14 @@ care_today_page_refresh (CareTodayPage *self)
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GPtrArray) visits = NULL;
   g_autofree char *day = NULL;
+  gboolean today;
   GDate date;
 
   g_return_if_fail (CARE_IS_TODAY_PAGE (self));
 
   if (self->store == NULL || care_store_get_member (self->store) == NULL)
     return;
+  today = self->day_offset == 0;
   tz = care_store_get_timezone (self->store);
   now = g_date_time_new_from_unix_utc (care_store_now (self->store) / 1000);
   {
@@ -307,9 +342,20 @@ care_today_page_refresh (CareTodayPage *self)
     g_date_set_dmy (&date, g_date_time_get_day_of_month (local),
                     g_date_time_get_month (local), g_date_time_get_year (local));
   }
+  if (self->day_offset > 0)
+    g_date_add_days (&date, self->day_offset);
+  else if (self->day_offset < 0)
+    g_date_subtract_days (&date, -self->day_offset);
   day = care_format_day (&date);
   gtk_label_set_label (self->date_label, day);
+  gtk_widget_set_visible (GTK_WIDGET (self->today_button), !today);
+  /* An unscheduled visit starts now, with the client. */
+  gtk_widget_set_visible (GTK_WIDGET (self->unscheduled_button), today);
+  gtk_label_set_label (self->placeholder,
+                       today ? _("No visits planned today. Start an unscheduled visit below if you are with a client.")
+                             : _("No visits on this day."));
 
+  refresh_queries (self, tz);
   visits = care_store_list_day (self->store, care_store_get_member (self->store), &date, &error);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), visits == NULL);
   if (visits == NULL)
@@ -317,17 +363,21 @@ care_today_page_refresh (CareTodayPage *self)
       gtk_label_set_label (self->error_label, error->message);
       return;
     }
-  care_clear_container (GTK_WIDGET (self->visits_list));
-  for (guint i = 0; i < visits->len; i++)
-    gtk_list_box_append (self->visits_list, visit_row_new (g_ptr_array_index (visits, i), tz, i));
-  g_clear_pointer (&self->visits, g_ptr_array_unref);
-  self->visits = g_steal_pointer (&visits);
+  replace_items (self->visits, visits, tz, FALSE);
 }
 
-GPtrArray *
+GListModel *
 care_today_page_get_visits (CareTodayPage *self)
 {
   g_return_val_if_fail (CARE_IS_TODAY_PAGE (self), NULL);
 
-  return self->visits;
+  return G_LIST_MODEL (self->visits);
+}
+
+int
+care_today_page_get_day_offset (CareTodayPage *self)
+{
+  g_return_val_if_fail (CARE_IS_TODAY_PAGE (self), 0);
+
+  return self->day_offset;
 }

@@ -1,4 +1,4 @@
-/* care-today-page.h: today's visits and starting an unscheduled one.
+/* care-today-page.h: a carer's day, the queries to answer, and starting an unscheduled visit.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,7 +16,9 @@ G_DECLARE_FINAL_TYPE (CareTodayPage, care_today_page, CARE, TODAY_PAGE, AdwBin)
 void  care_today_page_set_store (CareTodayPage *self,
                                  CareStore     *store);
 void  care_today_page_refresh   (CareTodayPage *self);
-/* The visits shown (CareVisitSummary), for tests. */
-GPtrArray *care_today_page_get_visits (CareTodayPage *self);
+/* The day's visits shown (CareVisitItem). */
+GListModel *care_today_page_get_visits     (CareTodayPage *self);
+/* The day shown, in days from today (0 = today). */
+int         care_today_page_get_day_offset (CareTodayPage *self);
 
 G_END_DECLS

@@ -19,6 +19,18 @@ local_time (gint64     ms,
   return utc != NULL ? g_date_time_to_timezone (utc, tz) : NULL;
 }
 
+/* %e pads a single-digit day ("Fri  4 Dec", with a space or a figure
+ * space): one plain space reads better in a sentence. */
+static char *
+unpad_day (char *text)
+{
+  g_autoptr(GRegex) padding = g_regex_new ("(?: |\u2007)+", 0, 0, NULL);
+  char *single = g_regex_replace_literal (padding, g_strstrip (text), -1, 0, " ", 0, NULL);
+
+  g_free (text);
+  return single;
+}
+
 /* ms in tz with a g_date_time_format() format; "—" for 0. */
 static char *
 format_local (gint64      ms,
@@ -27,7 +39,7 @@ format_local (gint64      ms,
 {
   g_autoptr(GDateTime) local = local_time (ms, tz);
 
-  return local != NULL ? g_date_time_format (local, format) : g_strdup ("—");
+  return local != NULL ? unpad_day (g_date_time_format (local, format)) : g_strdup ("—");
 }
 
 char *
@@ -83,7 +95,7 @@ care_format_day (const GDate *date)
   /* Translators: a day in the hours list, see strftime(3) */
   if (g_date_strftime (buf, sizeof buf, _("%A %e %B"), date) == 0)
     return g_strdup ("");
-  return g_strdup (g_strstrip (buf));
+  return unpad_day (g_strdup (buf));
 }
 
 char *

@@ -235,6 +235,27 @@ care_test_make_store (const char *dir,
   return path;
 }
 
+void
+care_test_add_review (CareStore  *store,
+                      const char *action,
+                      const char *visit,
+                      const char *message)
+{
+  static int n;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autofree char *cursor = NULL;
+  Roster roster = { events, 900 + 10 * n, MAX (g_get_real_time () / 1000, care_store_now (store)) };
+
+  n++;
+  roster_add (&roster, "review.added",
+              "{\"review\":\"r-test-%d\",\"action\":\"%s\",\"visit\":\"%s\",\"message\":\"%s\"}",
+              n, action, visit, message);
+  cursor = g_strdup_printf ("cursor-review-%d", n);
+  g_assert_true (care_store_apply_page (store, events, cursor, &error));
+  g_assert_no_error (error);
+}
+
 typedef struct
 {
   GtkWidget *widget;
@@ -366,14 +387,19 @@ care_test_window_new (const char *store_path,
     }
   care_test_wait (size_has_settled, &size, 30, "the window to be allocated");
   /* Decorations may take part of the default size: ask for more so that
-   * the window itself gets exactly width×height. */
-  if (!size_reached (&size))
+   * the window itself gets exactly width×height (a step at a time: a
+   * window clamped to its minimum first says less about the decorations). */
+  for (int attempt = 0; attempt < 4 && !size_reached (&size); attempt++)
     {
+      int default_width = 0, default_height = 0;
+
+      gtk_window_get_default_size (GTK_WINDOW (window), &default_width, &default_height);
       gtk_window_set_default_size (GTK_WINDOW (window),
-                                   2 * width - gtk_widget_get_width (GTK_WIDGET (window)),
-                                   2 * height - gtk_widget_get_height (GTK_WIDGET (window)));
-      care_test_wait (size_reached, &size, 30, "the window to take its size");
+                                   default_width + width - gtk_widget_get_width (GTK_WIDGET (window)),
+                                   default_height + height - gtk_widget_get_height (GTK_WIDGET (window)));
+      care_test_settle (GTK_WIDGET (window));
     }
+  care_test_wait (size_reached, &size, 30, "the window to take its size");
   care_test_settle (GTK_WIDGET (window));
   return window;
 }

@@ -28,6 +28,12 @@ char       *care_test_make_store     (const char *dir,
 /* A co-ordinator's store at dir/carelog.db with the demo co-op
  * (care_demo_populate with the supervisor role). */
 char       *care_test_make_supervisor_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
+/* A co-ordinator's review (approve, query, flag) of a visit, as the co-op
+ * sends it. */
+void        care_test_add_review     (CareStore  *store,
+                                      const char *action,
+                                      const char *visit,
+                                      const char *message);
 /* An empty store (first run). */
 char       *care_test_make_empty_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 

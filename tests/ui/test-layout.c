@@ -202,6 +202,17 @@ test_layout (gconstpointer data)
   window = care_test_window_new (path, sizes[i].width, sizes[i].height);
   root = GTK_WIDGET (window);
   audit_screen (window, "today");
+  {
+    g_autofree char *sync = care_test_text_of (care_test_find (root, "sync-summary"));
+
+    /* At every width the header says in words where the records are, not
+     * with a bare number or a tick. */
+    g_assert_true (care_test_is_visible (care_test_find (root, "sync-summary")));
+    g_assert_true (g_regex_match_simple ("[[:alpha:]]{3}", sync, 0, 0));
+  }
+  care_test_activate (root, "previous-day");
+  audit_screen (window, "the day before");
+  care_test_activate (root, "back-to-today");
   care_test_activate (root, "start-unscheduled");
   audit_screen (window, "today, choosing a client");
 

@@ -9,6 +9,7 @@
 #include "care-test-util.h"
 #include "care-ui-util.h"
 #include "care-search-page.h"
+#include "care-today-page.h"
 #include "care-visit-page.h"
 
 #include <string.h>
@@ -374,6 +375,102 @@ test_query_reply (void)
   g_assert_cmpstr (types->pdata[types->len - 1], ==, "query.answered");
 }
 
+/* The carer moves between days, and sees the queries waiting for her
+ * answer whatever day she is looking at, not only on the visit's day. */
+static gint64 test_clock_ms;
+
+static gint64
+test_clock (gpointer user_data)
+{
+  return test_clock_ms;
+}
+
+static void
+test_days_and_queries (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+  g_autoptr(GDateTime) at = g_date_time_new_local (g_date_time_get_year (yesterday),
+                                                   g_date_time_get_month (yesterday),
+                                                   g_date_time_get_day_of_month (yesterday), 10, 0, 0);
+  g_autofree char *visit = NULL;
+  g_autofree char *shown = NULL;
+  CareWindow *window;
+  GtkWidget *root;
+  GtkWidget *today_page;
+
+  {
+    g_autoptr(CareStore) store = reopen (path);
+
+    care_store_set_clock (store, test_clock, NULL);
+    test_clock_ms = g_date_time_to_unix (at) * 1000;
+    visit = care_store_check_in (store, "c-2", NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    test_clock_ms += 40 * 60 * 1000;
+    g_assert_true (care_store_answer_task (store, visit, "t-meds2", TRUE, NULL, &error));
+    g_assert_true (care_store_check_out (store, visit, &error));
+    g_assert_no_error (error);
+    care_store_set_clock (store, NULL, NULL);
+    care_test_add_review (store, "query", visit, "Was the kitchen tidied?");
+  }
+
+  window = care_test_window_new (path, 360, 640);
+  root = GTK_WIDGET (window);
+  today_page = gtk_widget_get_ancestor (care_test_find (root, "visits-list"), CARE_TYPE_TODAY_PAGE);
+
+  /* Today: both open queries, yesterday's too. */
+  g_assert_true (care_test_is_visible (care_test_find (root, "queries-list")));
+  g_assert_true (label_contains (root, "queries-list", "A co-ordinator asked: Was the kitchen tidied?"));
+  g_assert_true (label_contains (root, "queries-list", "Please check the end time"));
+  g_assert_false (care_test_is_visible (care_test_find (root, "back-to-today")));
+
+  /* The day before: its visit, the queries still there, no unscheduled
+   * visit to start in the past. */
+  care_test_activate (root, "previous-day");
+  g_assert_cmpint (care_today_page_get_day_offset (CARE_TODAY_PAGE (today_page)), ==, -1);
+  shown = care_test_text_of (care_test_find (root, "today-date"));
+  {
+    g_autofree char *expected = NULL;
+    GDate day;
+
+    g_date_clear (&day, 1);
+    g_date_set_dmy (&day, g_date_time_get_day_of_month (at), g_date_time_get_month (at),
+                    g_date_time_get_year (at));
+    expected = care_format_day (&day);
+
+    g_assert_cmpstr (shown, ==, expected);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (care_today_page_get_visits (CARE_TODAY_PAGE (today_page))), ==, 1);
+  g_assert_true (label_contains (root, "visits-list", "Samuel Okafor"));
+  g_assert_true (label_contains (root, "visit-row-0", "Done"));
+  g_assert_true (care_test_is_visible (care_test_find (root, "queries-list")));
+  g_assert_true (care_test_is_visible (care_test_find (root, "back-to-today")));
+  g_assert_false (care_test_is_visible (care_test_find (root, "start-unscheduled")));
+  {
+    g_autofree char *shot = care_test_screenshot (root, "today-yesterday-360x640");
+  }
+
+  /* A query opens its visit, with the reply box; back keeps the day. */
+  care_test_activate (root, "query-row-0");
+  g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
+  g_assert_true (care_test_is_visible (care_test_find (root, "query-box")));
+  gtk_widget_activate_action (root, "win.back", NULL);
+  g_assert_cmpstr (care_window_get_screen (window), ==, "home");
+  g_assert_cmpint (care_today_page_get_day_offset (CARE_TODAY_PAGE (today_page)), ==, -1);
+
+  care_test_activate (root, "next-day");
+  care_test_activate (root, "next-day");
+  g_assert_true (label_contains (root, "visits-list", "No visits on this day."));
+  care_test_activate (root, "back-to-today");
+  g_assert_cmpint (care_today_page_get_day_offset (CARE_TODAY_PAGE (today_page)), ==, 0);
+  g_assert_true (label_contains (root, "visits-list", "Dorothy Evans"));
+  g_assert_true (care_test_is_visible (care_test_find (root, "start-unscheduled")));
+  care_test_window_destroy (window);
+}
+
 /* First run: "Try the demo" fills the profile and shows Today. */
 static gboolean
 home_shown (gpointer data)
@@ -520,6 +617,7 @@ main (int   argc,
   g_test_add_func ("/ui/visit/safeguarding", test_safeguarding);
   g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
   g_test_add_func ("/ui/visit/query-reply", test_query_reply);
+  g_test_add_func ("/ui/today/days-and-queries", test_days_and_queries);
   g_test_add_func ("/ui/hours/add-entry", test_hours);
   g_test_add_func ("/ui/search/open-hit", test_search);
   g_test_add_func ("/ui/first-run/demo", test_demo);
