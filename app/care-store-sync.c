@@ -18,8 +18,10 @@
 
 static const char SQL_UNSENT[] =
   "SELECT " EVENT_COLUMNS " FROM events WHERE device = ? AND seq > ? AND sync = 0 ORDER BY seq LIMIT ?";
+/* Only the range not yet acknowledged (?3 the acknowledged sequence), so
+ * marking a batch costs that batch, not the whole log. */
 static const char SQL_MARK_ACKED[] =
-  "UPDATE events SET sync = 1, sync_reason = NULL WHERE device = ? AND seq <= ? AND sync = 0";
+  "UPDATE events SET sync = 1, sync_reason = NULL WHERE device = ?1 AND seq > ?3 AND seq <= ?2 AND sync = 0";
 static const char SQL_MARK_RECEIVED[] =
   "UPDATE events SET received_at = ?4 WHERE device = ?1 AND seq BETWEEN ?2 AND ?3 AND received_at IS NULL";
 static const char SQL_RESET_ACKED[] =
@@ -103,6 +105,7 @@ static gboolean
 update_seq (CareStore  *self,
             const char *sql,
             gint64      seq,
+            gint64      after,
             GError    **error)
 {
   g_autoptr(CareStmt) stmt = care_store_stmt (self, sql, error);
@@ -111,7 +114,26 @@ update_seq (CareStore  *self,
     return FALSE;
   care_store_bind_text (stmt, 1, self->device);
   sqlite3_bind_int64 (stmt, 2, seq);
+  if (after >= 0)
+    sqlite3_bind_int64 (stmt, 3, after);
   return care_store_run (self, stmt, error);
+}
+
+gboolean
+care_store_get_sync_position (CareStore *self,
+                              gint64    *acked,
+                              gint64    *last,
+                              GError   **error)
+{
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  *acked = *last = 0;
+  if (self->device == NULL)
+    return TRUE;
+  *last = last_seq (self, error);
+  if (*last < 0)
+    return FALSE;
+  *acked = get_int_meta (self, "acked_seq");
+  return TRUE;
 }
 
 static gboolean
@@ -129,7 +151,7 @@ mark_acked_locked (CareStore *self,
   seq = MIN (seq, last);
   if (seq <= acked)
     return TRUE;
-  return update_seq (self, SQL_MARK_ACKED, seq, error)
+  return update_seq (self, SQL_MARK_ACKED, seq, acked, error)
          && set_int_meta (self, "acked_seq", seq, error);
 }
 
@@ -191,7 +213,7 @@ care_store_reset_acked (CareStore *self,
   if (!require_identity (self, error) || !care_store_begin (self, error))
     return FALSE;
   seq = MAX (seq, 0);
-  if (!update_seq (self, SQL_RESET_ACKED, seq, error)
+  if (!update_seq (self, SQL_RESET_ACKED, seq, -1, error)
       || (get_int_meta (self, "acked_seq") > seq && !set_int_meta (self, "acked_seq", seq, error)))
     {
       care_store_rollback (self);

@@ -424,6 +424,14 @@ GPtrArray  *care_store_read_unsent        (CareStore *self,
                                            gint64     after_seq,
                                            guint      limit,
                                            GError   **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The highest sequence number the co-op acknowledged and the highest this
+ * device wrote: what care_store_get_outbox_counts gives as acked_seq and
+ * last_seq, without counting the outbox (two index lookups, for the sync
+ * daemon's every batch). */
+gboolean    care_store_get_sync_position  (CareStore *self,
+                                           gint64    *acked_seq,
+                                           gint64    *last_seq,
+                                           GError   **error);
 /* Marks this device's events with seq <= seq as acknowledged. Never moves
  * the acknowledged sequence backwards (see care_store_reset_acked), nor
  * beyond the last sequence this device has written. */

@@ -27,6 +27,10 @@ G_BEGIN_DECLS
 /* On requests: whether the tablet's data folder is on an encrypted volume
  * ("dm-crypt", "fscrypt", "plain" or "unknown"; docs/privacy.md). */
 #define CARE_STORAGE_HEADER           "Carelog-Storage"
+/* On push requests: the batch's first sequence number ("s"). A tablet has
+ * two batches on their way at once; the server stores them in sequence
+ * order whichever body arrives first (docs/sync-protocol.md). */
+#define CARE_FIRST_SEQ_HEADER         "Carelog-First-Seq"
 
 #define CARE_MAX_BODY                 (4 * 1024 * 1024)
 #define CARE_MAX_INFLATED_BODY        (16 * 1024 * 1024)

@@ -399,6 +399,13 @@ start_request (CareSyncClient     *self,
   soup_message_headers_replace (headers, CARE_REQUEST_ID_HEADER, request_id);
   if (self->storage != NULL)
     soup_message_headers_replace (headers, CARE_STORAGE_HEADER, self->storage);
+  if (op == OP_PUSH)
+    {
+      char seq[24];
+
+      g_snprintf (seq, sizeof seq, "%" G_GINT64_FORMAT, ((CareEvent *) g_ptr_array_index (events, 0))->seq);
+      soup_message_headers_replace (headers, CARE_FIRST_SEQ_HEADER, seq);
+    }
   if (op != OP_ENROL)
     {
       g_autofree char *auth = g_strdup_printf ("Carelog %s:%s", self->device, self->key);

@@ -13,6 +13,10 @@
  * the server's batch limit and a slow uplink. */
 #define PUSH_BATCH 1000
 #define PULL_PAGE 1000
+/* Push requests on their way at once: the tablet reads and encodes the
+ * next batch while the server stores one (libsoup's two connections to a
+ * host; the server takes a device's batches in sequence order). */
+#define PUSH_PIPELINE 2
 /* Recoveries (cursor reset, server behind) allowed per round before the
  * round gives up and is retried later. */
 #define MAX_RECOVERIES 3
@@ -42,8 +46,10 @@ typedef struct
   guint recoveries;
   gboolean probe_acked;     /* pulling only to learn the server's acked sequence */
   gint64 ack_to;            /* acknowledged by the server, not yet marked in the store */
-  GPtrArray *prefetched;    /* the batch after the one in flight, read meanwhile */
-  GPtrArray *in_flight;     /* the batch sent, until its answer */
+  GQueue *flights;          /* Flight: push requests on their way, in sending order */
+  gboolean push_read_all;   /* nothing after push_last_sent to send */
+  gboolean halted;          /* an answer said stop: the others are only waited for */
+  GError *halt_error;       /* the round fails with it once nothing is on its way */
   GArray *receipts;         /* CareReceipt: learnt, not yet in the store */
   gint64 acks_flushed;      /* monotonic µs of the last store update */
   char *cursor;
@@ -58,14 +64,16 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+typedef struct _Flight Flight;
+static void flight_free (Flight *flight);
 static void push_next (GTask *task);
 static void pull_next (GTask *task);
 
 static void
 round_free (Round *round)
 {
-  g_clear_pointer (&round->prefetched, g_ptr_array_unref);
-  g_clear_pointer (&round->in_flight, g_ptr_array_unref);
+  g_queue_free_full (round->flights, (GDestroyNotify) flight_free);
+  g_clear_error (&round->halt_error);
   g_clear_pointer (&round->receipts, g_array_unref);
   g_free (round->cursor);
   g_free (round);
@@ -153,16 +161,17 @@ flush_acks (CareSyncEngine  *self,
  * records it kept (accepted or duplicate) become receipts. */
 static void
 note_receipts (Round          *round,
-               CarePushResult *pushed)
+               CarePushResult *pushed,
+               GPtrArray      *sent)
 {
   CareReceipt run = { 0, 0, pushed->received };
 
-  if (pushed->received <= 0 || pushed->expected_seq > 0 || round->in_flight == NULL)
+  if (pushed->received <= 0 || pushed->expected_seq > 0)
     return;
-  for (guint i = 0; i < pushed->items->len && i < round->in_flight->len; i++)
+  for (guint i = 0; i < pushed->items->len && i < sent->len; i++)
     {
       CarePushItem *item = g_ptr_array_index (pushed->items, i);
-      const CareEvent *e = g_ptr_array_index (round->in_flight, i);
+      const CareEvent *e = g_ptr_array_index (sent, i);
 
       if (item->status != CARE_PUSH_REJECTED && run.first_seq > 0 && e->seq == run.last_seq + 1)
         run.last_seq = e->seq;
@@ -175,6 +184,19 @@ note_receipts (Round          *round,
     }
   if (run.first_seq > 0)
     g_array_append_val (round->receipts, run);
+}
+
+/* The acknowledged and the last sequence only (counts.acked_seq and
+ * counts.last_seq): two index lookups, where counting the outbox reads every
+ * record of this device, which for a large outbox was most of the daemon's
+ * time when it ran after every batch. */
+static gboolean
+sync_position (CareSyncEngine   *self,
+               CareOutboxCounts *counts,
+               GError          **error)
+{
+  memset (counts, 0, sizeof *counts);
+  return care_store_get_sync_position (self->store, &counts->acked_seq, &counts->last_seq, error);
 }
 
 /* Pull -------------------------------------------------------------------- */
@@ -229,7 +251,7 @@ pull_ready_cb (GObject      *source,
   note_server_time (self, round, page->server_time);
   round->report.bytes_received += page->bytes_received;
 
-  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+  if (!sync_position (self, &counts, &error))
     {
       store_failed (task, g_steal_pointer (&error));
       return;
@@ -305,7 +327,7 @@ pull_next (GTask *task)
       return;
     }
 
-  if (!care_store_get_outbox_counts (self->store, &counts, &error))
+  if (!sync_position (self, &counts, &error))
     {
       store_failed (task, g_steal_pointer (&error));
       g_object_unref (task);
@@ -321,55 +343,147 @@ pull_next (GTask *task)
 
 /* Push -------------------------------------------------------------------- */
 
-static void
-push_ready_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+/* One push request on its way: the batch, and its answer once it came.
+ * Answers are handled in the order the batches were sent, whatever order
+ * they arrive in. */
+struct _Flight
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task;              /* the round's, held until the answer */
+  GPtrArray *events;
+  gint64 started;           /* device wall ms when it went out */
+  gboolean done;
+  CarePushResult *result;
+  GError *error;
+};
+
+static void
+flight_free (Flight *flight)
+{
+  g_assert (flight->task == NULL);
+  g_clear_pointer (&flight->events, g_ptr_array_unref);
+  g_clear_pointer (&flight->result, care_push_result_free);
+  g_clear_error (&flight->error);
+  g_free (flight);
+}
+
+static void push_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* Sends batches until PUSH_PIPELINE are on their way: the next batch is
+ * read from the store and encoded while the server stores the one before.
+ * With nothing on its way and nothing left to send, the push phase ends
+ * and the pull phase begins. Borrows task. */
+static void
+push_fill (GTask *task)
+{
   CareSyncEngine *self = g_task_get_source_object (task);
   Round *round = g_task_get_task_data (task);
-  g_autoptr(CarePushResult) pushed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (round->push_after < 0)
+    {
+      CareOutboxCounts counts = { 0 };
+
+      if (!care_store_get_outbox_counts (self->store, &counts, &error))
+        {
+          store_failed (task, g_steal_pointer (&error));
+          return;
+        }
+      round->push_after = round->push_last_sent = counts.acked_seq;
+      round->push_total = round->report.pushed + round->report.quarantined + counts.pending;
+      round->push_read_all = FALSE;
+    }
+
+  while (round->flights->length < PUSH_PIPELINE && !round->push_read_all
+         && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_autoptr(GPtrArray) events = care_store_read_unsent (self->store, round->push_last_sent,
+                                                            self->push_batch, &error);
+      Flight *flight;
+
+      if (events == NULL)
+        {
+          /* Nothing is returned while a batch is on its way. */
+          round->halt_error = g_steal_pointer (&error);
+          g_prefix_error (&round->halt_error, "This tablet's care log could not be updated: ");
+          break;
+        }
+      if (events->len == 0)
+        {
+          round->push_read_all = TRUE;
+          break;
+        }
+      flight = g_new0 (Flight, 1);
+      flight->events = g_steal_pointer (&events);
+      flight->started = care_store_now (self->store);
+      round->push_last_sent = ((CareEvent *) g_ptr_array_index (flight->events, flight->events->len - 1))->seq;
+      g_queue_push_tail (round->flights, flight);
+      flight->task = g_object_ref (task);
+      care_sync_client_push_async (self->client, flight->events, g_task_get_cancellable (task),
+                                   push_ready_cb, flight);
+    }
+
+  if (round->flights->length > 0)
+    return;
+  if (round->halt_error != NULL)
+    {
+      flush_acks (self, round, NULL);
+      fail (task, g_steal_pointer (&round->halt_error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!flush_acks (self, round, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
+  pull_next (g_object_ref (task));
+}
+
+/* One answer, in sending order. Returns FALSE when the batches after it
+ * are not to be looked at (an error, or a gap: the server wants an earlier
+ * sequence), with round->halt_error or round->push_after saying what next. */
+static gboolean
+push_handle (GTask  *task,
+             Flight *flight)
+{
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  CarePushResult *pushed = flight->result;
   g_autoptr(GError) error = NULL;
   CareOutboxCounts counts = { 0 };
 
-  pushed = care_sync_client_push_finish (self->client, result, &error);
   round->report.requests++;
-  if (pushed != NULL)
-    note_receipts (round, pushed);
-  g_clear_pointer (&round->in_flight, g_ptr_array_unref);
-
+  round->request_started = flight->started;
   if (pushed == NULL)
     {
-      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
+      if (g_error_matches (flight->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
           && round->recoveries++ < MAX_RECOVERIES)
         {
           round->probe_acked = TRUE;
           round->ack_to = 0;
           round->report.server_behind = TRUE;
-          pull_next (g_steal_pointer (&task));
-          return;
+          return FALSE;
         }
-      if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE)
+      if (g_error_matches (flight->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE)
           && self->push_batch > 1)
         {
           self->push_batch = MAX (self->push_batch / 2, 1);
           g_debug ("The server refused a batch as too large: sending %u at a time",
                    self->push_batch);
-          push_next (g_steal_pointer (&task));
-          return;
+          round->push_after = -1;
+          return FALSE;
         }
-      note_retry_after (self, error);
-      flush_acks (self, round, NULL);
-      fail (task, g_steal_pointer (&error));
-      return;
+      note_retry_after (self, flight->error);
+      round->halt_error = g_steal_pointer (&flight->error);
+      return FALSE;
     }
 
+  note_receipts (round, pushed, flight->events);
   g_debug ("Push of %u records up to seq %" G_GINT64_FORMAT ": %" G_GINT64_FORMAT " ms, %"
            G_GSIZE_FORMAT " bytes sent, server has %" G_GINT64_FORMAT,
-           pushed->items->len, round->push_last_sent,
-           care_store_now (self->store) - round->request_started, pushed->bytes_sent,
-           pushed->acked_seq);
+           pushed->items->len, ((CareEvent *) g_ptr_array_index (flight->events, flight->events->len - 1))->seq,
+           care_store_now (self->store) - flight->started, pushed->bytes_sent, pushed->acked_seq);
   note_server_time (self, round, pushed->server_time);
   round->report.bytes_sent += pushed->bytes_sent;
   round->report.bytes_received += pushed->bytes_received;
@@ -384,10 +498,7 @@ push_ready_cb (GObject      *source,
           if (!care_store_quarantine (self->store, item->id,
                                       item->reason ? item->reason : "Refused by the co-op server",
                                       &error))
-            {
-              store_failed (task, g_steal_pointer (&error));
-              return;
-            }
+            goto store_error;
           round->report.quarantined++;
         }
       else
@@ -395,15 +506,9 @@ push_ready_cb (GObject      *source,
     }
 
   if (pushed->expected_seq > 0 && !flush_acks (self, round, &error))
-    {
-      store_failed (task, g_steal_pointer (&error));
-      return;
-    }
-  if (!care_store_get_outbox_counts (self->store, &counts, &error))
-    {
-      store_failed (task, g_steal_pointer (&error));
-      return;
-    }
+    goto store_error;
+  if (!sync_position (self, &counts, &error))
+    goto store_error;
 
   if (pushed->expected_seq > 0)
     {
@@ -414,111 +519,95 @@ push_ready_cb (GObject      *source,
         {
           if (round->recoveries++ >= MAX_RECOVERIES)
             {
-              fail (task, g_error_new (CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
-                                       "The co-op server keeps asking for records it was sent; "
-                                       "sync will try again later"));
-              return;
+              round->halt_error = g_error_new (CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
+                                               "The co-op server keeps asking for records it was sent; "
+                                               "sync will try again later");
+              return FALSE;
             }
           g_debug ("Server expects %" G_GINT64_FORMAT ": re-sending", pushed->expected_seq);
           round->report.server_behind = TRUE;
           if (!care_store_reset_acked (self->store, server_has, &error))
-            {
-              store_failed (task, g_steal_pointer (&error));
-              return;
-            }
+            goto store_error;
         }
       else if (server_has > counts.acked_seq && server_has <= counts.last_seq
                && !care_store_mark_acked (self->store, server_has, &error))
-        {
-          store_failed (task, g_steal_pointer (&error));
-          return;
-        }
-      round->push_after = server_has;
-    }
-  else
-    {
-      if (pushed->acked_seq > counts.acked_seq)
-        round->ack_to = MAX (round->ack_to, MIN (pushed->acked_seq, counts.last_seq));
-      if (g_get_monotonic_time () - round->acks_flushed > G_USEC_PER_SEC
-          && !flush_acks (self, round, &error))
-        {
-          store_failed (task, g_steal_pointer (&error));
-          return;
-        }
-      round->push_after = MAX (pushed->acked_seq, round->push_last_sent);
+        goto store_error;
+      round->push_after = round->push_last_sent = server_has;
+      round->push_read_all = FALSE;
+      return FALSE;
     }
 
+  if (pushed->acked_seq > counts.acked_seq)
+    round->ack_to = MAX (round->ack_to, MIN (pushed->acked_seq, counts.last_seq));
+  if (g_get_monotonic_time () - round->acks_flushed > G_USEC_PER_SEC
+      && !flush_acks (self, round, &error))
+    goto store_error;
+  round->push_after = MAX (round->push_after, pushed->acked_seq);
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, "push",
                  round->report.pushed + round->report.quarantined, round->push_total);
-  push_next (g_steal_pointer (&task));
+  return TRUE;
+
+store_error:
+  g_prefix_error (&error, "This tablet's care log could not be updated: ");
+  round->halt_error = g_steal_pointer (&error);
+  return FALSE;
+}
+
+static void
+push_ready_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Flight *flight = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&flight->task);
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+
+  flight->done = TRUE;
+  flight->result = care_sync_client_push_finish (self->client, result, &flight->error);
+
+  /* Answers in sending order; after an error or a gap, the batches sent
+   * after it are only waited for. */
+  while (round->flights->head != NULL && ((Flight *) round->flights->head->data)->done)
+    {
+      Flight *head = g_queue_pop_head (round->flights);
+
+      if (!round->halted && !push_handle (task, head))
+        round->halted = TRUE;
+      flight_free (head);
+    }
+  if (round->flights->length > 0)
+    return;
+  if (round->halted)
+    {
+      round->halted = FALSE;
+      if (round->halt_error != NULL)
+        {
+          flush_acks (self, round, NULL);
+          fail (task, g_steal_pointer (&round->halt_error));
+          return;
+        }
+      if (round->probe_acked)
+        {
+          flush_acks (self, round, NULL);
+          pull_next (g_object_ref (task));
+          return;
+        }
+      round->push_read_all = FALSE;
+    }
+  push_fill (task);
 }
 
 static void
 push_next (GTask *task)
 {
-  CareSyncEngine *self = g_task_get_source_object (task);
-  Round *round = g_task_get_task_data (task);
-  g_autoptr(GPtrArray) events = NULL;
-  g_autoptr(GError) error = NULL;
-  CareEvent *last;
-
   if (g_task_return_error_if_cancelled (task))
     {
       g_object_unref (task);
       return;
     }
-
-  if (round->push_after < 0)
-    {
-      CareOutboxCounts counts = { 0 };
-
-      if (!care_store_get_outbox_counts (self->store, &counts, &error))
-        {
-          store_failed (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      round->push_after = counts.acked_seq;
-      round->push_total = round->report.pushed + round->report.quarantined + counts.pending;
-    }
-
-  if (round->prefetched != NULL && round->prefetched->len > 0
-      && ((CareEvent *) g_ptr_array_index (round->prefetched, 0))->seq > round->push_after
-      && round->push_after == round->push_last_sent)
-    events = g_steal_pointer (&round->prefetched);
-  else
-    {
-      g_clear_pointer (&round->prefetched, g_ptr_array_unref);
-      events = care_store_read_unsent (self->store, round->push_after, self->push_batch, &error);
-    }
-  if (events == NULL)
-    {
-      store_failed (task, g_steal_pointer (&error));
-      g_object_unref (task);
-      return;
-    }
-
-  if (events->len == 0)
-    {
-      if (!flush_acks (self, round, &error))
-        {
-          store_failed (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      pull_next (task);
-      return;
-    }
-
-  last = g_ptr_array_index (events, events->len - 1);
-  round->push_last_sent = last->seq;
-  round->request_started = care_store_now (self->store);
-  round->in_flight = g_ptr_array_ref (events);
-  care_sync_client_push_async (self->client, events, g_task_get_cancellable (task),
-                               push_ready_cb, task);
-  /* Read the next batch while the server works on this one. */
-  if (events->len == self->push_batch)
-    round->prefetched = care_store_read_unsent (self->store, last->seq, self->push_batch, NULL);
+  push_fill (task);
+  g_object_unref (task);
 }
 
 /* GObject ----------------------------------------------------------------- */
@@ -590,6 +679,7 @@ care_sync_engine_run_async (CareSyncEngine      *self,
   round->push_after = -1;
   round->acks_flushed = g_get_monotonic_time ();
   round->receipts = g_array_new (FALSE, FALSE, sizeof (CareReceipt));
+  round->flights = g_queue_new ();
   g_task_set_task_data (task, round, (GDestroyNotify) round_free);
   self->retry_after = 0;
 

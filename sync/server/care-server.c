@@ -107,6 +107,8 @@ typedef struct
   gboolean drop;        /* fault hook: close without answering */
   gboolean close_after; /* the answer closes the connection */
   gboolean has_body;    /* a body was announced */
+  gboolean ordering;    /* a push counted in the server's pushes_coming (order_lock) */
+  gint64 first_seq;     /* a push's Carelog-First-Seq; G_MAXINT64 when not said */
   struct _Job *pending; /* prepared from the headers, sent off when the body is in */
 } Request;
 
@@ -167,6 +169,13 @@ struct _CareServer
   /* Event thread only. */
   GHashTable *device_buckets;
   GHashTable *in_flight;    /* device → requests between headers and answer */
+  /* order_lock: device → the first sequence numbers (GArray of gint64) of
+   * its pushes between their headers and the writer. A tablet sends two
+   * batches at once; the writer holds a device's batch while an earlier
+   * one is still on its way, so that batches are stored in sequence order,
+   * not in the order their bodies were decoded. */
+  GMutex order_lock;
+  GHashTable *pushes_coming;
   GHashTable *address_buckets;
   GHashTable *enrol_buckets;
   gsize body_memory;    /* bytes reserved by bodies being read or worked on */
@@ -208,6 +217,78 @@ job_free (Job *job)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
+static const char *
+request_header (Request    *req,
+                const char *name)
+{
+  return MHD_lookup_connection_value (req->mhd, MHD_HEADER_KIND, name);
+}
+
+/* Any thread: the push of req is no longer coming (it reached the writer,
+ * or it failed before). */
+static void
+push_arrived (CareServer *self,
+              Request    *req,
+              const char *device)
+{
+  g_mutex_lock (&self->order_lock);
+  if (req->ordering)
+    {
+      GArray *seqs = g_hash_table_lookup (self->pushes_coming, device);
+
+      req->ordering = FALSE;
+      for (guint i = 0; seqs != NULL && i < seqs->len; i++)
+        if (g_array_index (seqs, gint64, i) == req->first_seq)
+          {
+            g_array_remove_index_fast (seqs, i);
+            break;
+          }
+      if (seqs != NULL && seqs->len == 0)
+        g_hash_table_remove (self->pushes_coming, device);
+    }
+  g_mutex_unlock (&self->order_lock);
+}
+
+static void
+push_coming (CareServer *self,
+             Request    *req,
+             const char *device)
+{
+  const char *said = request_header (req, CARE_FIRST_SEQ_HEADER);
+  guint64 seq;
+  GArray *seqs;
+
+  req->first_seq = said != NULL && g_ascii_string_to_unsigned (said, 10, 1, G_MAXINT64, &seq, NULL)
+                   ? (gint64) seq : G_MAXINT64;
+  g_mutex_lock (&self->order_lock);
+  seqs = g_hash_table_lookup (self->pushes_coming, device);
+  if (seqs == NULL)
+    {
+      seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_hash_table_insert (self->pushes_coming, g_strdup (device), seqs);
+    }
+  g_array_append_val (seqs, req->first_seq);
+  req->ordering = TRUE;
+  g_mutex_unlock (&self->order_lock);
+}
+
+/* Whether a push of device that starts before first_seq is on its way. */
+static gboolean
+push_is_coming (CareServer *self,
+                const char *device,
+                gint64      first_seq)
+{
+  gboolean coming = FALSE;
+  GArray *seqs;
+
+  g_mutex_lock (&self->order_lock);
+  seqs = g_hash_table_lookup (self->pushes_coming, device);
+  for (guint i = 0; seqs != NULL && i < seqs->len && !coming; i++)
+    coming = g_array_index (seqs, gint64, i) < first_seq;
+  g_mutex_unlock (&self->order_lock);
+  return coming;
+}
+
 static gint64
 now_ms (void)
 {
@@ -226,13 +307,6 @@ request_free (Request *req)
     g_byte_array_unref (req->body);
   g_clear_pointer (&req->response, MHD_destroy_response);
   g_free (req);
-}
-
-static const char *
-request_header (Request    *req,
-                const char *name)
-{
-  return MHD_lookup_connection_value (req->mhd, MHD_HEADER_KIND, name);
 }
 
 /* ---- responses ---- */
@@ -492,6 +566,8 @@ finish_job (Job *job)
 {
   Request *req = job->request;
 
+  if (job->kind == JOB_PUSH)
+    push_arrived (job->server, req, job->device);
   if (fault_drop (job->server, job))
     req->drop = TRUE;
   else
@@ -503,19 +579,42 @@ finish_job (Job *job)
 
 /* ---- worker threads ---- */
 
+/* A device's batches in sequence order (other devices' in any order). */
+static int
+compare_pushes (gconstpointer a,
+                gconstpointer b)
+{
+  const Job *x = *(Job * const *) a, *y = *(Job * const *) b;
+  int c = strcmp (x->device, y->device);
+
+  if (c != 0)
+    return c;
+  return x->push->request->first_seq < y->push->request->first_seq ? -1
+         : x->push->request->first_seq > y->push->request->first_seq;
+}
+
 static gpointer
 writer_thread (gpointer data)
 {
   CareServer *self = data;
   gboolean stop = FALSE;
+  g_autoptr(GPtrArray) held = g_ptr_array_new ();   /* Job: pushes waiting for an earlier one */
 
   while (!stop)
     {
       Job *group[MAX_GROUP];
+      Job *push_jobs[MAX_GROUP];
       CarePushJob *pushes[MAX_GROUP];
+      g_autoptr(GPtrArray) waiting = g_ptr_array_new ();
       guint n = 0, n_push = 0;
+      Job *first;
 
-      group[n++] = g_async_queue_pop (self->write_queue);
+      /* Held pushes are looked at again soon: the batch they wait for
+       * may also have failed before reaching here. */
+      first = held->len > 0 ? g_async_queue_timeout_pop (self->write_queue, 2000)
+                            : g_async_queue_pop (self->write_queue);
+      if (first != NULL)
+        group[n++] = first;
       while (n < MAX_GROUP)
         {
           Job *more = g_async_queue_try_pop (self->write_queue);
@@ -524,22 +623,46 @@ writer_thread (gpointer data)
             break;
           group[n++] = more;
         }
-      for (guint i = 0; i < n; i++)
-        if (group[i]->kind == JOB_PUSH)
-          pushes[n_push++] = group[i]->push;
+      for (guint i = 0; i < held->len; i++)
+        g_ptr_array_add (waiting, g_ptr_array_index (held, i));
+      g_ptr_array_set_size (held, 0);
+      for (guint i = 0, others = 0; i < n; i++)
+        {
+          if (group[i]->kind == JOB_PUSH)
+            g_ptr_array_add (waiting, group[i]);
+          else
+            group[others++] = group[i];
+          if (i == n - 1)
+            n = others;
+        }
+      for (guint i = 0; i < waiting->len; i++)
+        {
+          Job *job = g_ptr_array_index (waiting, i);
+
+          if (n_push < MAX_GROUP && !push_is_coming (self, job->device, job->push->request->first_seq))
+            push_jobs[n_push++] = job;
+          else
+            g_ptr_array_add (held, job);
+        }
+      qsort (push_jobs, n_push, sizeof *push_jobs, compare_pushes);
+      for (guint i = 0; i < n_push; i++)
+        pushes[i] = push_jobs[i]->push;
       if (n_push > 0)
         care_server_core_push (self->store, pushes, n_push);
+      for (guint i = 0; i < n_push; i++)
+        {
+          Job *job = push_jobs[i];
+
+          if (job->storage != NULL)
+            self->store->vtable->set_device_storage (self->store, job->device, job->storage);
+          finish_job (job);
+        }
       for (guint i = 0; i < n; i++)
         {
           Job *job = group[i];
 
           switch (job->kind)
             {
-            case JOB_PUSH:
-              if (job->storage != NULL)
-                self->store->vtable->set_device_storage (self->store, job->device, job->storage);
-              finish_job (job);
-              break;
             case JOB_ENROL:
               job->enrol = self->store->vtable->enrol (self->store, job->code, job->name, job->device,
                                                        &job->error);
@@ -565,6 +688,15 @@ writer_thread (gpointer data)
               g_assert_not_reached ();
             }
         }
+    }
+  /* Stopping: pushes still held are answered as not stored. */
+  for (guint i = 0; i < held->len; i++)
+    {
+      Job *job = g_ptr_array_index (held, i);
+
+      g_set_error_literal (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER,
+                           "The co-op server is stopping; the records were not stored. Try again in a minute.");
+      finish_job (job);
     }
   return NULL;
 }
@@ -598,6 +730,7 @@ decoder_func (gpointer data,
         job->push->key = g_strdup (job->key);
         job->push->request = request;
         job->push->results = g_string_sized_new (request->entries->len * 2 + 16);
+        push_arrived (self, job->request, job->device);
         g_async_queue_push (self->write_queue, job);
         return;
       }
@@ -1201,6 +1334,8 @@ begin_request (CareServer *self,
       g_hash_table_replace (self->in_flight, g_strdup (job->device), GUINT_TO_POINTER (n + 1));
       req->counted_device = g_strdup (job->device);
     }
+  if (job->kind == JOB_PUSH)
+    push_coming (self, req, job->device);
   req->body = g_byte_array_sized_new (MIN (length, 64 * 1024));
   *job_out = g_steal_pointer (&job);
 }
@@ -1392,6 +1527,8 @@ completed_cb (void                            *cls,
 
   if (req != NULL)
     {
+      if (req->counted_device != NULL)
+        push_arrived (self, req, req->counted_device);
       self->body_memory -= req->reserved;
       if (req->counted_device != NULL)
         {
@@ -1438,6 +1575,8 @@ care_server_finalize (GObject *object)
   g_clear_pointer (&self->store, care_server_store_close);
   g_clear_pointer (&self->device_buckets, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->pushes_coming, g_hash_table_unref);
+  g_mutex_clear (&self->order_lock);
   g_clear_pointer (&self->address_buckets, g_hash_table_unref);
   g_clear_pointer (&self->enrol_buckets, g_hash_table_unref);
   g_clear_pointer (&self->conns, g_hash_table_unref);
@@ -1470,6 +1609,8 @@ care_server_init (CareServer *self)
 {
   self->device_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pushes_coming = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_mutex_init (&self->order_lock);
   self->address_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->enrol_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->conns = g_hash_table_new (NULL, NULL);

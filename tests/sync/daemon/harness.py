@@ -163,7 +163,7 @@ class FaultProxy:
         self.default_fault = None   # applied when no queued fault (e.g. 'refuse')
         self.random_faults = None   # (rng, probability) for the randomised run
         self.held = []
-        self.statuses = []          # (monotonic time, path, HTTP status, Retry-After or None)
+        self.statuses = []          # (monotonic time, path, HTTP status, Retry-After or None, answered at)
         self.release_event = threading.Event()
         self.closed = False
         self.thread = threading.Thread(target=self._accept, daemon=True)
@@ -297,7 +297,7 @@ class FaultProxy:
                 retry = re.search(rb'(?im)^retry-after:\s*(\d+)', rhead)
                 with self.lock:
                     self.statuses.append((now, path, int(status_line.split(' ')[1]),
-                                          int(retry.group(1)) if retry else None))
+                                          int(retry.group(1)) if retry else None, time.monotonic()))
                 if fault == 'drop-response':
                     with self.lock:
                         self.requests.append((now, path, len(head) + len(body), 0, 'dropped'))

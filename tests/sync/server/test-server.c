@@ -195,6 +195,65 @@ test_gaps_and_order (void)
   fixture_teardown (&f);
 }
 
+/* A raw push of events (protocol 1, uncompressed) on stream; with
+ * hold_body the body is not sent yet: it is returned, to send later. */
+static char *
+raw_push (GIOStream  *stream,
+          TestDevice *d,
+          GPtrArray  *events,
+          gboolean    hold_body)
+{
+  g_autoptr(GBytes) body = care_push_request_encode (events);
+  g_autofree char *head = g_strdup_printf ("POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                           "Carelog-Protocol: 1\r\nAuthorization: Carelog %s:%s\r\n"
+                                           "Carelog-First-Seq: %" G_GINT64_FORMAT "\r\n"
+                                           "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+                                           d->device, d->key, ((CareEvent *) g_ptr_array_index (events, 0))->seq,
+                                           g_bytes_get_size (body));
+
+  g_assert_true (raw_send (stream, head, strlen (head)));
+  if (hold_body)
+    return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_assert_true (raw_send (stream, g_bytes_get_data (body, NULL), g_bytes_get_size (body)));
+  return NULL;
+}
+
+/* A tablet has two batches on their way at once; the later one's body
+ * arrives (and is decoded) first. The server stores them in sequence
+ * order: the later one is not answered as a gap. */
+static void
+test_pipeline_order (void)
+{
+  ServerFixture f;
+  TestDevice *d;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) a = NULL, b = NULL;
+  g_autoptr(GIOStream) first = NULL, second = NULL;
+  g_autofree char *held = NULL, *body_a = NULL, *body_b = NULL;
+
+  fixture_setup (&f);
+  fixture_start (&f, NULL, NULL);
+  d = device_enrol (&f, "m-carer");
+  events = visit_batch (d, "c-1", 6);
+  a = slice (events, 0, 3);
+  b = slice (events, 3, 6);
+  first = raw_connect (&f, NULL);
+  second = raw_connect (&f, NULL);
+  held = raw_push (first, d, a, TRUE);
+  g_usleep (100 * 1000);                          /* a's headers are in */
+  raw_push (second, d, b, FALSE);
+  g_usleep (200 * 1000);                          /* b decoded and waiting for a */
+  g_assert_true (raw_send (first, held, strlen (held)));
+  g_assert_cmpuint (raw_read_response (first, NULL, &body_a), ==, 200);
+  g_assert_cmpuint (raw_read_response (second, NULL, &body_b), ==, 200);
+  g_assert_nonnull (strstr (body_a, "\"r\":[0,0,0]"));
+  g_assert_nonnull (strstr (body_b, "\"k\":6"));
+  g_assert_nonnull (strstr (body_b, "\"r\":[0,0,0]"));
+  g_assert_null (strstr (body_b, "\"x\""));
+  device_free (d);
+  fixture_teardown (&f);
+}
+
 static void
 test_poison (void)
 {
@@ -993,6 +1052,7 @@ main (int argc, char **argv)
   g_test_add_func ("/server/push/drop-after-commit", test_drop_after_commit);
   g_test_add_func ("/server/push/gaps-and-order", test_gaps_and_order);
   g_test_add_func ("/server/push/poison", test_poison);
+  g_test_add_func ("/server/push/pipeline-order", test_pipeline_order);
   g_test_add_func ("/server/input/bad", test_bad_input);
   g_test_add_func ("/server/enrolment-and-revoke", test_enrolment_and_revoke);
   g_test_add_func ("/server/rate-limit", test_rate_limit);
