@@ -58,6 +58,7 @@ static gboolean check_task_answered (JsonObject *body, GError **error);
 static gboolean check_visit_amended (JsonObject *body, GError **error);
 static gboolean check_visit_cancelled (JsonObject *body, GError **error);
 static gboolean check_review_added (JsonObject *body, GError **error);
+static gboolean check_hours_added (JsonObject *body, GError **error);
 
 static const TypeInfo types[CARE_EVENT_N_TYPES] = {
   [CARE_EVENT_VISIT_STARTED] = { "visit.started", FALSE, { "visit" },
@@ -82,8 +83,9 @@ static const TypeInfo types[CARE_EVENT_N_TYPES] = {
   [CARE_EVENT_NOTE_RETRACTED] = { "note.retracted", FALSE, { "visit" },
     { { "visit", F_ID }, { "note", F_ID }, { "reason", F_TEXT } } },
   [CARE_EVENT_HOURS_ADDED] = { "hours.added", FALSE, { "entry" },
-    { { "entry", F_ID }, { "kind", F_HOURS_KIND }, { "date", F_DATE }, { "minutes", F_MINUTES },
-      { "comment", F_TEXT, TRUE } } },
+    { { "entry", F_ID }, { "kind", F_HOURS_KIND }, { "date", F_DATE }, { "minutes", F_ANY },
+      { "comment", F_TEXT, TRUE }, { "reason", F_TEXT, TRUE } },
+    check_hours_added },
   [CARE_EVENT_VISIT_CANCELLED] = { "visit.cancelled", FALSE, { "visit", "schedule" },
     { { "visit", F_ID, TRUE }, { "schedule", F_ID, TRUE }, { "reason", F_TEXT } },
     check_visit_cancelled },
@@ -451,6 +453,24 @@ check_task_answered (JsonObject *body,
 
   if (!json_object_get_boolean_member (body, "done") && g_strstrip (reason)[0] == '\0')
     return invalid (error, _("The field “reason” is needed when a task was not done: say why."));
+  return TRUE;
+}
+
+/* An entry's minutes are 1 to 1440; a correction (it gives a reason) may
+ * set 0, withdrawing an entry made by mistake. */
+static gboolean
+check_hours_added (JsonObject *body,
+                   GError    **error)
+{
+  JsonNode *minutes = json_object_get_member (body, "minutes");
+  gboolean correction = json_object_has_member (body, "reason");
+  gint64 low = correction ? 0 : 1;
+  g_autofree char *reason = g_strdup (json_object_get_string_member_with_default (body, "reason", ""));
+
+  if (correction && g_strstrip (reason)[0] == '\0')
+    return invalid (error, _("The field “reason” is needed when hours are corrected: say why."));
+  if (!node_is_int (minutes) || json_node_get_int (minutes) < low || json_node_get_int (minutes) > 1440)
+    return invalid (error, _("The field “minutes” must be a number of minutes from %d to 1440."), (int) low);
   return TRUE;
 }
 

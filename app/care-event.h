@@ -44,8 +44,10 @@
  *                          | service (old/new: string)
  *   note.amended    { visit, note, old, new, reason }       old/new: the text
  *   note.retracted  { visit, note, reason }
- *   hours.added     { entry, kind, date, minutes, comment? }
+ *   hours.added     { entry, kind, date, minutes, comment?, reason? }
  *                   kind: travel | training | other; date: "YYYY-MM-DD"
+ *                   a second record for an entry is its carer's correction,
+ *                   with a reason; minutes 0 (only then) withdraws it
  *   visit.cancelled { visit?, schedule?, reason }           one of visit or schedule
  *   query.answered  { review, visit?, message }             a carer's reply to a query
  *                   (visit is absent for a timesheet query)

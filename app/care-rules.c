@@ -334,6 +334,30 @@ judge_other (const CareEvent       *e,
   return CARE_VERDICT_ACCEPT;
 }
 
+/* A second hours.added for an entry is a correction: only by the member
+ * whose entry it is, and with a reason. An entry id is never taken over. */
+static CareVerdict
+judge_hours_correction (const CareEvent       *event,
+                        const CareRuleContext *context,
+                        GError               **error)
+{
+  const char *entry = json_object_get_string_member_with_default (event->body, "entry", "");
+
+  for (guint i = 0; i < context->history->len; i++)
+    {
+      const CareEvent *earlier = g_ptr_array_index (context->history, i);
+
+      if (g_strcmp0 (earlier->author, event->author) != 0)
+        return verdict (CARE_VERDICT_CONFLICT, error,
+                        _("The hours entry %s already exists; a new entry needs a new id."), entry);
+    }
+  if (!json_object_has_member (event->body, "reason"))
+    return verdict (CARE_VERDICT_CONFLICT, error,
+                    _("The hours entry %s already exists: a correction of it says why (a reason), "
+                      "else a new entry needs a new id."), entry);
+  return CARE_VERDICT_ACCEPT;
+}
+
 CareVerdict
 care_rules_judge (const CareEvent       *event,
                   const CareRuleContext *context,
@@ -353,9 +377,7 @@ care_rules_judge (const CareEvent       *event,
                     _("Members, clients, care plans, assignments and the rota are changed by the co-op’s "
                       "administrators with carelog-server."));
   if (event->type == CARE_EVENT_HOURS_ADDED && context->history != NULL && context->history->len > 0)
-    return verdict (CARE_VERDICT_CONFLICT, error,
-                    _("The hours entry %s already exists; a new entry needs a new id."),
-                    json_object_get_string_member_with_default (event->body, "entry", ""));
+    return judge_hours_correction (event, context, error);
   if (visit == NULL)
     return judge_other (event, context, error);
   fold (&all, context->history, NULL);

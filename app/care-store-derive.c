@@ -469,6 +469,30 @@ care_store_load_visit_events (CareStore  *self,
   return g_steal_pointer (&events);
 }
 
+GPtrArray *
+care_store_load_entry_events (CareStore  *self,
+                              const char *entry,
+                              GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_VISIT_EVENTS, error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, entry);
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      g_autoptr(CareEvent) event = care_store_event_from_row (stmt, 0, NULL);
+
+      if (event->type == CARE_EVENT_HOURS_ADDED)
+        g_ptr_array_add (events, g_steal_pointer (&event));
+    }
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&events);
+}
+
 JsonArray *
 care_store_load_careplan (CareStore  *self,
                           const char *client,

@@ -136,6 +136,10 @@ GPtrArray    *care_store_load_visit_events (CareStore  *self,
                                             const char *visit,
                                             GArray     *syncs,
                                             GError    **error);
+/* The hours.added records of a manual hours entry, in the log's order. */
+GPtrArray    *care_store_load_entry_events (CareStore  *self,
+                                            const char *entry,
+                                            GError    **error);
 /* Whether an approval (a review.added body) still holds for records ids
  * (the ids of what makes the visit or week now): every one is named in its
  * "saw"; for an approval without "saw", unless changed_after. */

@@ -97,10 +97,12 @@ static const char SQL_WEEK_PLANNED[] =
   "SELECT coalesce(sum(planned_minutes), 0) FROM visits WHERE carer = ? AND start_key >= ?"
   " AND start_key < ? AND planned_start > 0 AND base != 3";
 static const char SQL_WEEK_ENTRIES[] =
-  "SELECT date, kind, minutes FROM hours_entries WHERE carer = ? AND date >= ? AND date <= ?";
+  "SELECT date, kind, minutes, entry, comment FROM hours_entries WHERE carer = ? AND date >= ? AND date <= ?"
+  " ORDER BY date, hlc";
 static const char SQL_SHEET_REVIEW[] =
   "SELECT r.action, EXISTS (SELECT 1 FROM answers a WHERE a.review = r.review), r.hlc,"
-  " (SELECT json_extract (e.body, '$.saw') FROM events e WHERE e.device = r.device AND e.seq = r.seq)"
+  " (SELECT json_extract (e.body, '$.saw') FROM events e WHERE e.device = r.device AND e.seq = r.seq),"
+  " r.review, r.message"
   " FROM reviews r WHERE r.carer = ? AND r.week = ? ORDER BY r.hlc DESC, r.device DESC, r.seq DESC LIMIT 1";
 /* The records that make a carer's week: check-ins, check-outs, amendments
  * and cancellations of the visits starting in it (from the evening before:
@@ -884,7 +886,19 @@ care_week_hours_free (CareWeekHours *week)
   if (week == NULL)
     return;
   g_free (week->carer);
+  g_free (week->review_id);
+  g_free (week->review_message);
+  g_clear_pointer (&week->entries, g_ptr_array_unref);
   g_free (week);
+}
+
+static void
+hours_entry_free (CareHoursEntry *entry)
+{
+  g_free (entry->entry);
+  g_free (entry->kind);
+  g_free (entry->comment);
+  g_free (entry);
 }
 
 static void
@@ -948,6 +962,8 @@ week_entries (CareStore     *self,
 
   if (stmt == NULL)
     return FALSE;
+  g_clear_pointer (&w->entries, g_ptr_array_unref);
+  w->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) hours_entry_free);
   g_date_add_days (&sunday, 6);
   g_date_strftime (first, sizeof first, "%Y-%m-%d", monday);
   g_date_strftime (last, sizeof last, "%Y-%m-%d", &sunday);
@@ -966,6 +982,16 @@ week_entries (CareStore     *self,
       if (!g_date_valid (&date))
         continue;
       day = &w->days[g_date_days_between (monday, &date)];
+      {
+        CareHoursEntry *entry = g_new0 (CareHoursEntry, 1);
+
+        entry->entry = care_store_column_dup (stmt, 3);
+        entry->kind = g_strdup (kind);
+        entry->date = date;
+        entry->minutes = minutes;
+        entry->comment = care_store_column_dup (stmt, 4);
+        g_ptr_array_add (w->entries, entry);
+      }
       if (g_strcmp0 (kind, "travel") == 0)
         day->travel_minutes += minutes;
       else if (g_strcmp0 (kind, "training") == 0)
@@ -1193,6 +1219,8 @@ week_extras (CareStore     *self,
     {
       const char *action = (const char *) sqlite3_column_text (review, 0);
 
+      w->review_id = care_store_column_dup (review, 4);
+      w->review_message = care_store_column_dup (review, 5);
       if (g_strcmp0 (action, "approve") == 0)
         {
           g_autofree char *saw = care_store_column_dup (review, 3);

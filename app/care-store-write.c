@@ -485,6 +485,13 @@ judge (CareStore       *self,
       if (history == NULL)
         return FALSE;
     }
+  else if (event->type == CARE_EVENT_HOURS_ADDED)
+    {
+      /* A correction is judged against the entry's earlier records. */
+      history = care_store_load_entry_events (self, body_str (event->body, "entry"), error);
+      if (history == NULL)
+        return FALSE;
+    }
   else if (event->type == CARE_EVENT_QUERY_ANSWERED)
     {
       review = care_store_stmt (self, SQL_REVIEW_ROW, error);
@@ -892,6 +899,31 @@ care_store_add_hours (CareStore   *self,
   if (!append_body (self, CARE_EVENT_HOURS_ADDED, body, error))
     return NULL;
   return g_steal_pointer (&entry);
+}
+
+gboolean
+care_store_correct_hours (CareStore   *self,
+                          const char  *entry,
+                          const char  *kind,
+                          const GDate *date,
+                          int          minutes,
+                          const char  *comment,
+                          const char  *reason,
+                          GError     **error)
+{
+  char day[16] = "";
+  JsonObject *body;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (date != NULL && g_date_valid (date))
+    g_snprintf (day, sizeof day, "%04d-%02d-%02d", g_date_get_year (date),
+                g_date_get_month (date), g_date_get_day (date));
+  body = new_body ("entry", entry, "kind", kind, "date", day, "comment", comment,
+                   "reason", reason != NULL ? reason : "", NULL);
+  json_object_set_int_member (body, "minutes", minutes);
+  return append_body (self, CARE_EVENT_HOURS_ADDED, body, error);
 }
 
 gboolean

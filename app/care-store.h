@@ -177,6 +177,15 @@ typedef struct
 
 typedef struct
 {
+  char *entry;
+  char *kind;              /* travel | training | other */
+  GDate date;
+  gint64 minutes;          /* 0: withdrawn by a correction */
+  char *comment;           /* or NULL */
+} CareHoursEntry;
+
+typedef struct
+{
   char *carer;
   int iso_year;
   int iso_week;
@@ -184,6 +193,9 @@ typedef struct
   gint64 total_minutes;
   gint64 planned_minutes;  /* from the schedule */
   CareReviewState review;  /* the week's timesheet review */
+  char *review_id;         /* the latest review of the timesheet, or NULL */
+  char *review_message;    /* its message (a query's question), or NULL */
+  GPtrArray *entries;      /* CareHoursEntry: the week's manual hours, by date */
 } CareWeekHours;
 
 typedef struct
@@ -325,6 +337,16 @@ char       *care_store_add_hours          (CareStore  *self,
                                            int         minutes,
                                            const char *comment,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A correction of one of this member's manual hours entries: the entry's
+ * new kind, date, minutes (0 withdraws it) and comment, and why. */
+gboolean    care_store_correct_hours      (CareStore  *self,
+                                           const char *entry,
+                                           const char *kind,
+                                           const GDate *date,
+                                           int         minutes,
+                                           const char *comment,
+                                           const char *reason,
+                                           GError    **error);
 gboolean    care_store_cancel_visit       (CareStore  *self,
                                            const char *visit,     /* or NULL */
                                            const char *schedule,  /* or NULL */

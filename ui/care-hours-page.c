@@ -10,7 +10,9 @@
 
 #include <glib/gi18n.h>
 
+#include "care-hours-entry-row.h"
 #include "care-hours-page.h"
+#include "care-query-card.h"
 #include "care-ui-util.h"
 
 #define N_DAYS 14
@@ -96,7 +98,73 @@ read_weeks (CareStore *store,
 }
 
 static void
-fill_week (GtkBox              *box,
+entry_correct_cb (CareHoursEntryRow *row,
+                  int                minutes,
+                  const char        *reason,
+                  CareHoursPage     *self)
+{
+  const CareHoursEntry *entry = care_hours_entry_row_get_entry (row);
+  g_autoptr(GError) error = NULL;
+
+  if (!care_store_correct_hours (self->store, entry->entry, entry->kind, &entry->date, minutes,
+                                 entry->comment, reason, &error))
+    {
+      care_hours_entry_row_set_error (row, error->message);
+      return;
+    }
+  care_hours_page_refresh (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+query_reply_cb (CareQueryCard *card,
+                const char    *text,
+                CareHoursPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!care_store_answer_query (self->store, care_query_card_get_review (card), text, &error))
+    {
+      care_query_card_set_error (card, error->message);
+      return;
+    }
+  care_hours_page_refresh (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* The week's manual entries, each correctable. */
+static void
+add_entries (CareHoursPage       *self,
+             GtkBox              *box,
+             const CareWeekHours *week,
+             const char          *prefix)
+{
+  GtkWidget *list;
+  g_autofree char *list_name = g_strdup_printf ("%s-entries", prefix);
+
+  if (week->entries == NULL || week->entries->len == 0)
+    return;
+  gtk_box_append (box, care_label_new_wrapped (_("Travel, training and other time"), "heading"));
+  list = gtk_list_box_new ();
+  gtk_widget_set_name (list, list_name);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  care_set_accessible_label (list, _("Travel, training and other time"));
+  for (guint i = 0; i < week->entries->len; i++)
+    {
+      GtkWidget *row = care_hours_entry_row_new (g_ptr_array_index (week->entries, i));
+      g_autofree char *name = g_strdup_printf ("%s-entry-%u", prefix, i);
+
+      gtk_widget_set_name (row, name);
+      g_signal_connect_object (row, "correct", G_CALLBACK (entry_correct_cb), self, 0);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+    }
+  gtk_box_append (box, list);
+}
+
+static void
+fill_week (CareHoursPage       *self,
+           GtkBox              *box,
            const char          *title,
            const CareWeekHours *week,
            const char          *prefix)
@@ -127,6 +195,16 @@ fill_week (GtkBox              *box,
     gtk_widget_add_css_class (review, "dim-label");
   gtk_box_append (GTK_BOX (header), review);
   gtk_box_append (box, header);
+  /* A query on the timesheet: its question, and the answer box. */
+  if (week->review == CARE_REVIEW_QUERIED && week->review_id != NULL)
+    {
+      GtkWidget *card = care_query_card_new (week->review_id,
+                                             week->review_message != NULL && *week->review_message
+                                             ? week->review_message : _("Please check these hours."));
+
+      g_signal_connect_object (card, "reply", G_CALLBACK (query_reply_cb), self, 0);
+      gtk_box_append (box, card);
+    }
 
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -171,6 +249,7 @@ fill_week (GtkBox              *box,
     gtk_list_box_append (GTK_LIST_BOX (list), row);
   }
   gtk_box_append (box, list);
+  add_entries (self, box, week, prefix);
 }
 
 static void
@@ -224,8 +303,8 @@ weeks_ready_cb (GObject      *source,
       gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
       return;
     }
-  fill_week (self->this_week_box, _("This week"), weeks->weeks[0], "this");
-  fill_week (self->last_week_box, _("Last week"), weeks->weeks[1], "last");
+  fill_week (self, self->this_week_box, _("This week"), weeks->weeks[0], "this");
+  fill_week (self, self->last_week_box, _("Last week"), weeks->weeks[1], "last");
   weeks_result_free (weeks);
 }
 

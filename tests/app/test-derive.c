@@ -381,6 +381,11 @@ test_hours (Fixture       *f,
   g_assert_cmpint (w->days[4].travel_minutes, ==, 25);
   g_assert_cmpint (w->total_minutes, ==, 60 + 150 + 25);
   g_assert_cmpint (w->review, ==, CARE_REVIEW_QUERIED);
+  g_assert_cmpstr (w->review_id, ==, "r1");
+  g_assert_cmpstr (w->review_message, ==, "Travel?");
+  g_assert_cmpuint (w->entries->len, ==, 1);
+  g_assert_cmpstr (((CareHoursEntry *) w->entries->pdata[0])->entry, ==, "h1");
+  g_assert_cmpint (((CareHoursEntry *) w->entries->pdata[0])->minutes, ==, 25);
 
   add_done_visit (f, "v5", dst_start, dst_start + 240 * MIN_MS);
   dst = care_store_get_week_hours (f->store, "member-o", 2026, 43, &error);
@@ -390,6 +395,61 @@ test_hours (Fixture       *f,
   g_clear_pointer (&w, care_week_hours_free);
   w = care_store_get_week_hours (f->store, "member-t", 2026, 47, &error);
   g_assert_cmpint (w->planned_minutes, ==, 60);
+}
+
+/* Manual hours are corrected by their carer with a reason (a new record:
+ * the first stays in the log); 0 minutes withdraws an entry; an entry of
+ * someone else's is never taken over. */
+static void
+test_hours_correction (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(CareWeekHours) w = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *entry = NULL;
+  const CareHoursEntry *e;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 18, 11, 2026);
+  entry = care_store_add_hours (f->store, "travel", &day, 90, "Bus to Rose", &error);
+  g_assert_no_error (error);
+  f->clock.now += MIN_MS;
+
+  g_assert_false (care_store_correct_hours (f->store, entry, "travel", &day, 45, "Bus to Rose", NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "why"));
+  g_clear_error (&error);
+  g_assert_false (care_store_correct_hours (f->store, entry, "travel", &day, 45, "Bus to Rose", "  ", &error));
+  g_clear_error (&error);
+
+  g_assert_true (care_store_correct_hours (f->store, entry, "travel", &day, 45, "Bus to Rose",
+                                           "It was 45 minutes, not 90", &error));
+  g_assert_no_error (error);
+  w = care_store_get_week_hours (f->store, "member-t", 2026, 47, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (w->days[2].travel_minutes, ==, 45);
+  g_assert_cmpuint (w->entries->len, ==, 1);
+  e = w->entries->pdata[0];
+  g_assert_cmpstr (e->entry, ==, entry);
+  g_assert_cmpint (e->minutes, ==, 45);
+  g_assert_cmpstr (e->comment, ==, "Bus to Rose");
+
+  f->clock.now += MIN_MS;
+  g_assert_true (care_store_correct_hours (f->store, entry, "travel", &day, 0, "Bus to Rose", "Entered twice", &error));
+  g_clear_pointer (&w, care_week_hours_free);
+  w = care_store_get_week_hours (f->store, "member-t", 2026, 47, &error);
+  g_assert_cmpint (w->days[2].travel_minutes, ==, 0);
+  g_assert_cmpint (((CareHoursEntry *) w->entries->pdata[0])->minutes, ==, 0);
+
+  /* A new entry needs minutes; someone else's entry is not taken over. */
+  g_assert_null (care_store_add_hours (f->store, "travel", &day, 0, NULL, &error));
+  g_clear_error (&error);
+  test_apply (f->store, test_device_event (&f->other, T0, "hours.added",
+                                           "{\"entry\":\"h-other\",\"kind\":\"travel\",\"date\":\"2026-11-18\",\"minutes\":30}"));
+  g_assert_false (care_store_correct_hours (f->store, "h-other", "travel", &day, 5, NULL, "Mine now", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "new id"));
 }
 
 static JsonArray *
@@ -717,6 +777,7 @@ main (int   argc,
   ADD ("/app/derive/review", test_review, CARE_ROLE_CARER);
   ADD ("/app/derive/supervisor-review", test_supervisor_review, CARE_ROLE_SUPERVISOR);
   ADD ("/app/hours/week", test_hours, CARE_ROLE_CARER);
+  ADD ("/app/hours/correction", test_hours_correction, CARE_ROLE_CARER);
   ADD ("/app/derive/visit-approval-holds", test_visit_approval_holds, CARE_ROLE_SUPERVISOR);
   ADD ("/app/hours/week-approval-holds", test_week_approval_holds, CARE_ROLE_SUPERVISOR);
   ADD ("/app/derive/task-change", test_task_change, CARE_ROLE_CARER);

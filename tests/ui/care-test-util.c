@@ -235,11 +235,9 @@ care_test_make_store (const char *dir,
   return path;
 }
 
-void
-care_test_add_review (CareStore  *store,
-                      const char *action,
-                      const char *visit,
-                      const char *message)
+static void
+add_review_body (CareStore  *store,
+                 const char *body)
 {
   static int n;
   g_autoptr(GError) error = NULL;
@@ -248,12 +246,37 @@ care_test_add_review (CareStore  *store,
   Roster roster = { events, 900 + 10 * n, MAX (g_get_real_time () / 1000, care_store_now (store)) };
 
   n++;
-  roster_add (&roster, "review.added",
-              "{\"review\":\"r-test-%d\",\"action\":\"%s\",\"visit\":\"%s\",\"message\":\"%s\"}",
-              n, action, visit, message);
+  roster_add (&roster, "review.added", "%s", body);
   cursor = g_strdup_printf ("cursor-review-%d", n);
   g_assert_true (care_store_apply_page (store, events, cursor, &error));
   g_assert_no_error (error);
+}
+
+void
+care_test_add_review (CareStore  *store,
+                      const char *action,
+                      const char *visit,
+                      const char *message)
+{
+  static int n;
+  g_autofree char *body = g_strdup_printf ("{\"review\":\"r-visit-%d\",\"action\":\"%s\",\"visit\":\"%s\","
+                                           "\"message\":\"%s\"}", ++n, action, visit, message);
+
+  add_review_body (store, body);
+}
+
+void
+care_test_add_timesheet_query (CareStore  *store,
+                               const char *carer,
+                               const char *message)
+{
+  static int n;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *week = g_date_time_format (now, "%G-W%V");
+  g_autofree char *body = g_strdup_printf ("{\"review\":\"r-sheet-%d\",\"action\":\"query\",\"carer\":\"%s\","
+                                           "\"week\":\"%s\",\"message\":\"%s\"}", ++n, carer, week, message);
+
+  add_review_body (store, body);
 }
 
 typedef struct

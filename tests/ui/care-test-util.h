@@ -34,6 +34,10 @@ void        care_test_add_review     (CareStore  *store,
                                       const char *action,
                                       const char *visit,
                                       const char *message);
+/* A co-ordinator's query on a carer's timesheet of this week. */
+void        care_test_add_timesheet_query (CareStore  *store,
+                                           const char *carer,
+                                           const char *message);
 /* An empty store (first run). */
 char       *care_test_make_empty_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -544,16 +544,31 @@ total_shows (gpointer data)
   return text != NULL && strstr (text, wait->needle) != NULL;
 }
 
+static gboolean
+query_gone (gpointer root)
+{
+  return care_find_named (root, "timesheet-query") == NULL;
+}
+
 static void
 test_hours (void)
 {
   g_autofree char *dir = care_test_tmpdir ();
   g_autofree char *path = care_test_make_store (dir, TRUE);
   g_autoptr(GPtrArray) types = NULL;
-  CareWindow *window = care_test_window_new (path, 360, 640);
-  GtkWidget *root = GTK_WIDGET (window);
-  TotalWait before = { root, "30 min" };
-  TotalWait after = { root, "2 h 00" };
+  CareWindow *window;
+  GtkWidget *root;
+  TotalWait before = { NULL, "30 min" };
+  TotalWait after = { NULL, "2 h 00" };
+  TotalWait corrected = { NULL, "1 h 30" };
+
+  {
+    g_autoptr(CareStore) store = reopen (path);
+
+    care_test_add_timesheet_query (store, "m-carer", "Is the training on the rota?");
+  }
+  window = care_test_window_new (path, 360, 640);
+  root = before.root = after.root = corrected.root = GTK_WIDGET (window);
 
   care_window_set_view (window, "hours");
   care_test_wait (total_shows, &before, 30, "this week's total (the 30-minute visit)");
@@ -565,10 +580,50 @@ test_hours (void)
   care_test_activate (root, "hours-add");
   care_test_wait (total_shows, &after, 30, "this week's total with the training");
   g_assert_false (care_test_is_visible (care_test_find (root, "hours-error")));
+
+  /* The entry is listed and corrected with a reason: none, refused. */
+  g_assert_true (label_contains (root, "this-entries", "Training"));
+  g_assert_true (label_contains (root, "this-entries", "Moving and handling course"));
+  g_assert_true (label_contains (root, "this-entries", "1 h 30"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (care_test_find (root, "this-entry-0")), TRUE);
+  care_test_settle (root);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (care_test_find (care_test_find (root, "this-entry-0"), "entry-hours")), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (care_test_find (care_test_find (root, "this-entry-0"), "entry-minutes")), 0);
+  care_test_activate (care_test_find (root, "this-entry-0"), "entry-save");
+  g_assert_true (care_test_is_visible (care_test_find (root, "entry-error")));
+  care_test_set_text (care_test_find (root, "this-entry-0"), "entry-reason", "The course ended early");
+  g_signal_emit_by_name (care_test_find (care_test_find (root, "this-entry-0"), "entry-reason"), "activate");
+  care_test_wait (total_shows, &corrected, 30, "this week's total with the corrected training");
+  g_assert_true (label_contains (root, "this-entries", "1 h 00"));
+  {
+    g_autofree char *shot = care_test_screenshot (root, "hours-entries-360x640");
+  }
+
+  /* The co-ordinator's query on the timesheet, with its question; the
+   * carer answers it there. */
+  g_assert_true (label_contains (root, "timesheet-query-message", "Is the training on the rota?"));
+  care_test_set_text (care_test_find (root, "this-week"), "timesheet-query-reply", "No, the office booked it by phone.");
+  care_test_activate (care_test_find (root, "this-week"), "timesheet-query-send");
+  care_test_wait (query_gone, root, 30, "the answered query to leave the week");
   care_test_window_destroy (window);
 
   types = outbox_types (path);
-  g_assert_cmpstr (types->pdata[types->len - 1], ==, "hours.added");
+  g_assert_cmpstr (types->pdata[types->len - 3], ==, "hours.added");
+  g_assert_cmpstr (types->pdata[types->len - 2], ==, "hours.added");
+  g_assert_cmpstr (types->pdata[types->len - 1], ==, "query.answered");
+  {
+    g_autoptr(CareStore) store = reopen (path);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(CareWeekHours) week = care_store_get_week_hours (store, "m-carer",
+                                                               g_date_time_get_week_numbering_year (now),
+                                                               g_date_time_get_week_of_year (now), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (week->entries->len, ==, 1);
+    g_assert_cmpint (((CareHoursEntry *) week->entries->pdata[0])->minutes, ==, 60);
+    g_assert_cmpint (week->review, !=, CARE_REVIEW_QUERIED);
+  }
 }
 
 /* Search runs off the main thread and a hit opens its visit. */
