@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "care-chain.h"
 #include "care-event.h"
 #include "care-hlc.h"
 #include "care-id.h"
@@ -204,6 +205,7 @@ care_event_copy (const CareEvent *event)
   /* Bodies are never changed after creation, so the copy shares it. */
   copy->body = event->body != NULL ? json_object_ref (event->body) : NULL;
   copy->received = event->received;
+  copy->link = g_strdup (event->link);
   return copy;
 }
 
@@ -215,6 +217,7 @@ care_event_free (CareEvent *event)
   g_free (event->id);
   g_free (event->device);
   g_free (event->author);
+  g_free (event->link);
   g_clear_pointer (&event->body, json_object_unref);
   g_free (event);
 }
@@ -697,6 +700,8 @@ care_event_validate (const CareEvent *event,
     return invalid (error, _("The field “wall” must be a time in milliseconds since 1970."));
   if (event->body == NULL)
     return invalid (error, _("The field “body” is missing."));
+  if (event->link != NULL && !care_hash_is_valid (event->link))
+    return invalid (error, _("The field “link” must be a record hash: %d base64url characters."), CARE_HASH_LEN);
   return validate_body (&types[event->type], event->body, error);
 }
 
@@ -823,6 +828,11 @@ care_event_to_json (const CareEvent *event)
   json_builder_add_string_value (b, care_event_type_to_string (event->type));
   json_builder_set_member_name (b, "body");
   json_builder_add_value (b, body);
+  if (event->link != NULL)
+    {
+      json_builder_set_member_name (b, "link");
+      json_builder_add_string_value (b, event->link);
+    }
   if (event->received > 0)
     {
       json_builder_set_member_name (b, "received");
@@ -889,6 +899,9 @@ care_event_from_json (JsonNode *node,
       && !get_int_member (o, "received", &event->received, error))
     return NULL;
   event->received = MAX (event->received, 0);
+  /* Optional: the chain link; absent = before the chain. */
+  if (json_object_has_member (o, "link") && !get_string_member (o, "link", &event->link, error))
+    return NULL;
   if (!care_event_validate (event, error))
     return NULL;
   return g_steal_pointer (&event);

@@ -115,6 +115,9 @@ typedef struct
    * 0 = unknown (not yet received, or an older server). Not validated, not
    * part of the device's push encoding. */
   gint64 received;
+  /* The hash of this device's previous record (care-chain.h): NULL for a
+   * record made before the chain existed ("before the chain"). */
+  char *link;
 } CareEvent;
 
 #define CARE_ID_MAX_LEN 64

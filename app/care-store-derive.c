@@ -14,6 +14,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "care-chain.h"
 #include "care-store-private.h"
 
 #define MINUTE_MS (60 * 1000)
@@ -28,8 +29,8 @@ static const char SQL_MARK_RECEIVED[] =
 static const char SQL_MARK_SYNCED[] =
   "UPDATE events SET sync = 1, sync_reason = NULL WHERE id = ? AND sync != 1";
 static const char SQL_INSERT_EVENT[] =
-  "INSERT INTO events (id, device, seq, author, hlc, wall, type, subject, body, sync, received_at)"
-  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  "INSERT INTO events (id, device, seq, author, hlc, wall, type, subject, body, sync, received_at, link, hash)"
+  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_VISIT_EVENTS[] =
   "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? ORDER BY hlc, device, seq";
 static const char SQL_ALL_EVENTS[] = "SELECT " EVENT_COLUMNS " FROM events ORDER BY pos";
@@ -343,7 +344,7 @@ care_store_insert_event (CareStore       *self,
   g_autoptr(CareStmt) find = care_store_stmt (self, SQL_FIND_EVENT, error);
   g_autoptr(CareStmt) insert = NULL;
   g_autoptr(JsonNode) body = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *hash = NULL;
   int rc;
 
   *inserted = FALSE;
@@ -404,6 +405,13 @@ care_store_insert_event (CareStore       *self,
     sqlite3_bind_int64 (insert, 11, event->received);
   else
     sqlite3_bind_null (insert, 11);
+  /* A record in the chain keeps its hash; one before the chain has none. */
+  if (event->link != NULL)
+    {
+      hash = care_event_hash (event);
+      care_store_bind_text (insert, 12, event->link);
+      care_store_bind_text (insert, 13, hash);
+    }
   rc = sqlite3_step (insert);
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {

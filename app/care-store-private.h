@@ -46,7 +46,7 @@ struct _CareStore
 #define BASE_DONE 2
 #define BASE_CANCELLED 3
 
-#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, sync, received_at"
+#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, sync, received_at, link"
 
 /* A cached statement, reset (and its bindings cleared) when it goes out of
  * scope, so that no statement keeps a read transaction open. */
@@ -59,7 +59,7 @@ care_stmt_release (CareStmt *stmt)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStmt, care_stmt_release)
 
-#define CARE_STORE_SCHEMA_VERSION 6
+#define CARE_STORE_SCHEMA_VERSION 7
 
 /* care-store.c: statements and errors. */
 /* The SQL of one schema migration (1..CARE_STORE_SCHEMA_VERSION). */
@@ -103,6 +103,14 @@ void          care_store_day_bounds    (GTimeZone   *tz,
                                         const GDate *day,
                                         gint64      *start,
                                         gint64      *end);
+
+/* care-store-write.c: the hash of the stored record (device, seq), from
+ * its stored hash or (before the chain) recomputed; NULL when the store
+ * does not hold it. */
+char         *care_store_chain_hash    (CareStore  *self,
+                                        const char *device,
+                                        gint64      seq,
+                                        GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* care-store-derive.c */
 typedef struct _CareDirty CareDirty;

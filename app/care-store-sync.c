@@ -10,8 +10,10 @@
  */
 #include "care-config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "care-chain.h"
 #include "care-store-private.h"
 
 /* SQL --------------------------------------------------------------------- */
@@ -280,6 +282,42 @@ care_store_get_event_sync (CareStore  *self,
     }
 }
 
+/* The co-op's records as this device already holds them: a pulled record
+ * must be the one held under its (device, seq), and a linked one must link
+ * to the device's record before it when this device holds that one (a
+ * supervisor's store holds every record; a carer's only its scope, so it
+ * checks the links it can). Anything else means the co-op's copy changed
+ * after this device received it. */
+static gboolean
+check_chain (CareStore       *self,
+             const CareEvent *event,
+             GError         **error)
+{
+  g_autofree char *held = care_store_chain_hash (self, event->device, event->seq, NULL);
+  g_autofree char *previous = NULL;
+  g_autofree char *hash = NULL;
+
+  if (held != NULL)
+    {
+      hash = care_event_hash (event);
+      if (strcmp (held, hash) != 0)
+        goto changed;
+      return TRUE;
+    }
+  if (event->link == NULL || event->seq < 2)
+    return TRUE;
+  previous = care_store_chain_hash (self, event->device, event->seq - 1, NULL);
+  if (previous == NULL || strcmp (previous, event->link) == 0)
+    return TRUE;
+changed:
+  g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CHAIN,
+               _("The co-op sent record %s (%s, number %" G_GINT64_FORMAT ") in a form that contradicts the "
+                 "records this device already holds: the co-op's copy was changed after this device received "
+                 "it. Nothing was taken from the co-op; tell your co-ordinator and keep this device as it is."),
+               event->id, event->device, event->seq);
+  return FALSE;
+}
+
 static gboolean
 apply_locked (CareStore  *self,
               GPtrArray  *events,
@@ -301,7 +339,8 @@ apply_locked (CareStore  *self,
           g_message ("Skipped server record %s: %s", event->id ? event->id : "(no id)", invalid->message);
           continue;
         }
-      if (!care_store_insert_event (self, event, SYNC_SYNCED, dirty, &inserted, error))
+      if (!check_chain (self, event, error)
+          || !care_store_insert_event (self, event, SYNC_SYNCED, dirty, &inserted, error))
         return FALSE;
     }
   if (!care_store_derive_flush (self, dirty, error))

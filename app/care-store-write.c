@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "care-rules.h"
+#include "care-chain.h"
 #include "care-store-private.h"
 
 #define CLOCK_TOLERANCE_MS (5 * 60 * 1000)
@@ -25,6 +26,7 @@
 
 static const char SQL_MAX_HLC[] = "SELECT max(hlc) FROM events";
 static const char SQL_MAX_SEQ[] = "SELECT max(seq) FROM events WHERE device = ?";
+static const char SQL_RECORD_AT[] = "SELECT " EVENT_COLUMNS ", hash FROM events WHERE device = ? AND seq = ?";
 static const char SQL_VISIT_ROW[] =
   "SELECT base, started_at, finished_at, client, schedule, service, carer FROM visits"
   " WHERE vkey = ? AND visit IS NOT NULL";
@@ -564,6 +566,59 @@ max_value (CareStore  *self,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+/* The chain ------------------------------------------------------------- */
+
+char *
+care_store_chain_hash (CareStore  *self,
+                       const char *device,
+                       gint64      seq,
+                       GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_RECORD_AT, error);
+  g_autoptr(CareEvent) event = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, device);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  if (care_store_step (self, stmt, error) != SQLITE_ROW)
+    return NULL;
+  if (sqlite3_column_type (stmt, 11) != SQLITE_NULL)
+    return care_store_column_dup (stmt, 11);
+  event = care_store_event_from_row (stmt, 0, NULL);
+  return care_event_hash (event);
+}
+
+/* The link of this device's record after seq: meta "chain_head" holds
+ * "SEQ HASH" of its latest record (which retention may have purged since);
+ * else the stored record's hash. NULL: the previous record is gone and was
+ * made before the chain, so this one starts it without a link. */
+static char *
+own_link (CareStore *self,
+          gint64     previous)
+{
+  g_autofree char *head = care_store_get_meta (self, "chain_head");
+  g_auto(GStrv) parts = head != NULL ? g_strsplit (head, " ", 2) : NULL;
+
+  if (previous == 0)
+    return g_strdup (CARE_CHAIN_START);
+  if (parts != NULL && g_strv_length (parts) == 2
+      && g_ascii_strtoll (parts[0], NULL, 10) == previous && care_hash_is_valid (parts[1]))
+    return g_strdup (parts[1]);
+  return care_store_chain_hash (self, self->device, previous, NULL);
+}
+
+static gboolean
+set_own_head (CareStore       *self,
+              const CareEvent *event,
+              GError         **error)
+{
+  g_autofree char *hash = care_event_hash (event);
+  g_autofree char *head = g_strdup_printf ("%" G_GINT64_FORMAT " %s", event->seq, hash);
+
+  return care_store_set_meta (self, "chain_head", head, error);
+}
+
 static CareEvent *
 new_local_event (CareStore    *self,
                  CareEventType type,
@@ -585,6 +640,7 @@ new_local_event (CareStore    *self,
   event->wall = now;
   event->type = type;
   event->body = json_object_ref (body);
+  event->link = own_link (self, last_seq);
   return g_steal_pointer (&event);
 }
 
@@ -604,7 +660,7 @@ append_locked (CareStore    *self,
   if (event == NULL || !care_event_validate (event, error) || !check_rules (self, event, error))
     return NULL;
   if (!care_store_insert_event (self, event, SYNC_LOCAL, dirty, &inserted, error)
-      || !care_store_derive_flush (self, dirty, error))
+      || !care_store_derive_flush (self, dirty, error) || !set_own_head (self, event, error))
     return NULL;
   if (!inserted)
     return fail (error, CARE_STORE_ERROR_FAILED, _("The record could not be added; try again.")), NULL;

@@ -145,6 +145,15 @@ static const char *migrations[] = {
   "                        AND s.start + s.minutes * 60000 <"
   "                          (SELECT CAST (value AS INTEGER) FROM meta WHERE key = 'purge_before')))))"
   "  BEGIN SELECT RAISE (ABORT, 'care-log records are never deleted'); END;",
+  /* 7: the chain (care-chain.h, docs/verifying-records.md): each record's
+   * link (the hash of its device's previous record) and its own hash, set
+   * when it is stored and never changed. Records stored before this have
+   * neither: they are "before the chain". */
+  "ALTER TABLE events ADD COLUMN link TEXT;"
+  "ALTER TABLE events ADD COLUMN hash TEXT;"
+  "DROP TRIGGER events_immutable;"
+  "CREATE TRIGGER events_immutable BEFORE UPDATE OF id, device, seq, author, hlc, wall, type,"
+  "  subject, body, link, hash ON events BEGIN SELECT RAISE (ABORT, 'care-log records are never changed'); END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);
@@ -353,6 +362,7 @@ care_store_event_from_row (sqlite3_stmt *stmt,
     *sync = sqlite3_column_int (stmt, c + 8);
   /* NULL (not yet received by the co-op, or unknown) reads as 0. */
   event->received = sqlite3_column_int64 (stmt, c + 9);
+  event->link = care_store_column_dup (stmt, c + 10);
   return g_steal_pointer (&event);
 }
 

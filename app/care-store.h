@@ -35,6 +35,7 @@ typedef enum
   CARE_STORE_ERROR_NOT_ENROLLED, /* the profile has no device/member identity yet */
   CARE_STORE_ERROR_FAILED,
   CARE_STORE_ERROR_REMOVED,      /* the tablet was removed from the co-op: its care log was erased */
+  CARE_STORE_ERROR_CHAIN,        /* the co-op sent a record that contradicts one this device holds */
 } CareStoreError;
 
 typedef enum

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "care-chain.h"
 #include "care-protocol.h"
 
 G_DEFINE_QUARK (care-sync-error-quark, care_sync_error)
@@ -414,6 +415,13 @@ care_push_request_encode (GPtrArray *events)
           g_string_append (out, ",\"a\":");
           care_json_append_string (out, e->author);
         }
+      /* The link only where the server cannot imply it: a linked record
+       * links to the record before it in the batch (docs/sync-protocol.md). */
+      if (e->link != NULL && (i == 0 || ((const CareEvent *) g_ptr_array_index (events, i - 1))->link == NULL))
+        {
+          g_string_append (out, ",\"l\":");
+          care_json_append_string (out, e->link);
+        }
       g_string_append (out, ",\"t\":");
       care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
       g_string_append (out, ",\"b\":");
@@ -445,15 +453,15 @@ care_push_request_free (CarePushRequest *request)
   if (request == NULL)
     return;
   g_clear_pointer (&request->entries, g_ptr_array_unref);
+  g_free (request->signature);
   g_free (request);
 }
 
-/* The keys of a pushed record; "l" (link) and "g" (signature) are reserved
- * for the tamper-evident log. */
+/* The keys of a pushed record ("l": its link, when sent). */
 static gboolean
 envelope_is_known (JsonObject *o)
 {
-  static const char *known[] = { "i", "h", "w", "a", "t", "b", "l", "g", NULL };
+  static const char *known[] = { "i", "h", "w", "a", "t", "b", "l", NULL };
   JsonObjectIter iter;
   const char *name;
   JsonNode *member;
@@ -505,8 +513,12 @@ decode_push_event (JsonNode   *node,
         return bad_request (error, "The record's wall time (\"w\") is out of range."), NULL;
     }
   if (!envelope_is_known (o))
-    return bad_request (error, "The record has a key this server does not know; only i, h, w, a, t and b are "
-                        "used (l and g are reserved)."), NULL;
+    return bad_request (error, "The record has a key this server does not know; only i, h, w, a, t, b and l are "
+                        "used."), NULL;
+  n = json_object_get_member (o, "l");
+  if (n != NULL && (!node_is_string (n) || !care_hash_is_valid (json_node_get_string (n))))
+    return bad_request (error, "The record's link (\"l\") is not a record hash."), NULL;
+  event->link = n != NULL ? g_strdup (json_node_get_string (n)) : NULL;
   n = json_object_get_member (o, "a");
   if (n != NULL && !node_is_string (n))
     return bad_request (error, "The record's author (\"a\") is not text."), NULL;
@@ -539,6 +551,7 @@ care_push_request_decode (JsonNode   *root,
   JsonNode *s = json_object_get_member (o, "s");
   JsonNode *a = json_object_get_member (o, "a");
   JsonNode *e = json_object_get_member (o, "e");
+  JsonNode *g;
   JsonArray *events;
   gint64 hlc = 0;
   guint n;
@@ -560,6 +573,10 @@ care_push_request_decode (JsonNode   *root,
                    n, CARE_MAX_BATCH);
       return NULL;
     }
+  g = json_object_get_member (o, "g");
+  if (g != NULL && !node_is_string (g))
+    return bad_request (error, "The push's signature (\"g\") is not text."), NULL;
+  request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
   request->first_seq = json_node_get_int (s);
   if (request->first_seq > G_MAXINT64 / 2)
     return bad_request (error, "The first sequence number is out of range."), NULL;
@@ -583,6 +600,11 @@ care_push_request_decode (JsonNode   *root,
                                         entry->seq, i == 0, &hlc, &local);
       if (entry->event == NULL)
         entry->message = g_strdup (local->message);
+      /* Linked: it carries "l", or follows a linked record of the batch
+       * (then its link is that record's hash, which the core computes). */
+      entry->linked = JSON_NODE_HOLDS_OBJECT (node) && json_object_has_member (json_node_get_object (node), "l");
+      if (!entry->linked && i > 0)
+        entry->linked = ((CarePushEntry *) g_ptr_array_index (request->entries, i - 1))->linked;
       g_ptr_array_add (request->entries, entry);
     }
   return g_steal_pointer (&request);
@@ -718,7 +740,8 @@ care_pull_append_record (GString    *out,
                          gint64      wall,
                          const char *type,
                          const char *body_json,
-                         gint64      received)
+                         gint64      received,
+                         const char *link)
 {
   g_string_append_printf (out, "{\"p\":%" G_GINT64_FORMAT ",\"i\":", pos);
   care_json_append_string (out, id);
@@ -733,6 +756,11 @@ care_pull_append_record (GString    *out,
   g_string_append (out, body_json);
   if (received > 0)
     g_string_append_printf (out, ",\"q\":%" G_GINT64_FORMAT, received);
+  if (link != NULL)
+    {
+      g_string_append (out, ",\"l\":");
+      care_json_append_string (out, link);
+    }
   g_string_append_c (out, '}');
 }
 
@@ -742,7 +770,7 @@ decode_pull_record (JsonNode *node,
 {
   g_autoptr(CareEvent) event = care_event_new ();
   JsonObject *o;
-  JsonNode *i, *d, *s, *a, *h, *w, *t, *b, *q;
+  JsonNode *i, *d, *s, *a, *h, *w, *t, *b, *q, *l;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return bad_request (error, "A pulled record is not a JSON object."), NULL;
@@ -756,7 +784,9 @@ decode_pull_record (JsonNode *node,
   t = json_object_get_member (o, "t");
   b = json_object_get_member (o, "b");
   q = json_object_get_member (o, "q");
-  if (!node_is_string (i) || !node_is_string (d) || !node_is_int (s) || !node_is_string (a)
+  l = json_object_get_member (o, "l");
+  if ((l != NULL && (!node_is_string (l) || !care_hash_is_valid (json_node_get_string (l))))
+      || !node_is_string (i) || !node_is_string (d) || !node_is_int (s) || !node_is_string (a)
       || !node_is_int (h) || !node_is_int (w) || !node_is_string (t)
       || b == NULL || !JSON_NODE_HOLDS_OBJECT (b)
       || (q != NULL && !node_is_int (q)))
@@ -771,6 +801,8 @@ decode_pull_record (JsonNode *node,
   event->body = json_node_dup_object (b);
   /* Older servers do not send "q": 0 = unknown. */
   event->received = q != NULL ? MAX (json_node_get_int (q), 0) : 0;
+  /* The chain link; absent: a record from before the chain. */
+  event->link = l != NULL ? g_strdup (json_node_get_string (l)) : NULL;
   return g_steal_pointer (&event);
 }
 

@@ -82,12 +82,16 @@ typedef struct
   gint64 seq;
   CareEvent *event;    /* NULL when the entry did not decode or validate */
   char *message;       /* why not (a sentence), when event is NULL */
+  /* In the chain: it carried "l", or (without "l") follows a linked record
+   * of the batch and links to it; the core fills in event->link then. */
+  gboolean linked;
 } CarePushEntry;
 
 typedef struct
 {
   gint64 first_seq;
   GPtrArray *entries;  /* CarePushEntry, in request order */
+  char *signature;     /* "g": the device's signature of the head it extends; NULL: none */
 } CarePushRequest;
 
 /* events: CareEvent, consecutive seqs, all from one device. */
@@ -133,7 +137,8 @@ void             care_pull_append_record   (GString    *out,
                                             gint64      wall,
                                             const char *type,
                                             const char *body_json,
-                                            gint64      received);
+                                            gint64      received,
+                                            const char *link);
 CarePullResult  *care_pull_result_decode   (JsonNode   *root,
                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 

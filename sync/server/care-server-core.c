@@ -12,6 +12,9 @@
  */
 #include "care-config.h"
 
+#include <string.h>
+
+#include "care-chain.h"
 #include "care-rules.h"
 #include "care-server-core.h"
 
@@ -152,6 +155,11 @@ typedef struct
   char *subject;
   guint subject_types;
   GPtrArray *subject_history;   /* CareStoredEvent */
+  /* The device's chain as this push extends it: the hash of its record
+   * acked_seq (NULL: not known, before the chain), and of the record being
+   * judged (what a refusal logs). */
+  char *head;
+  char *hash;
 } Push;
 
 static void
@@ -160,6 +168,8 @@ push_clear (Push *p)
   care_server_auth_clear (&p->auth);
   g_clear_pointer (&p->subject, g_free);
   g_clear_pointer (&p->subject_history, g_ptr_array_unref);
+  g_clear_pointer (&p->head, g_free);
+  g_clear_pointer (&p->hash, g_free);
 }
 
 /* The records about subject of the given types (from the cache when it
@@ -227,7 +237,7 @@ refuse (Push       *p,
   g_string_append_c (item, '}');
   append_result (p->job, item->str);
   p->job->rejected++;
-  return vt (p)->tx_reject (p->tx, p->job->device, seq, id, code, message, p->received);
+  return vt (p)->tx_reject (p->tx, p->job->device, seq, id, p->hash, code, message, p->received);
 }
 
 static void
@@ -368,6 +378,42 @@ skip_rules (void)
 #endif
 }
 
+static const char LINK_MESSAGE[] =
+  "This record does not follow the record the co-op holds before it from this tablet (its link differs): "
+  "the tablet's records and the co-op's disagree. Tell your co-ordinator; nothing the tablet holds is lost.";
+static const char UNLINKED_MESSAGE[] =
+  "This record follows one the co-op could not read, so the co-op cannot check that it belongs after it. "
+  "Tell your co-ordinator; nothing the tablet holds is lost.";
+
+/* The chain (app/care-chain.h): a linked record's link must be the hash of
+ * the device's record before it, as the co-op holds it (or, for a refused
+ * one, as the tablet sent it); without "l" it is that hash. Sets p->hash;
+ * returns the refusal's message, or NULL when the link holds. A record
+ * without a link is from before the chain. */
+static const char *
+check_link (Push          *p,
+            CarePushEntry *entry)
+{
+  CareEvent *e = entry->event;
+  const char *refusal = NULL;
+
+  g_clear_pointer (&p->hash, g_free);
+  if (e == NULL)
+    return NULL;
+  if (entry->linked && e->link == NULL)
+    {
+      if (p->head != NULL)
+        e->link = g_strdup (p->head);
+      else
+        refusal = UNLINKED_MESSAGE;
+    }
+  else if (e->link != NULL && p->head != NULL && strcmp (e->link, p->head) != 0)
+    refusal = LINK_MESSAGE;
+  /* A refused record's hash is what the tablet's next one links to. */
+  p->hash = care_event_hash (e);
+  return refusal;
+}
+
 /* One record of the push, whose seq is past the device's last one. */
 static gboolean
 push_entry (Push          *p,
@@ -377,6 +423,7 @@ push_entry (Push          *p,
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
   const char *code;
+  const char *link_refusal = check_link (p, entry);
 
   if (stored != NULL)
     {
@@ -389,6 +436,8 @@ push_entry (Push          *p,
     }
   if (entry->event == NULL)
     return refuse (p, entry->seq, entry->id, "invalid", entry->message);
+  if (link_refusal != NULL)
+    return refuse (p, entry->seq, entry->id, "link", link_refusal);
   if (skip_rules ())
     goto accept;
   if (!care_event_check_times (entry->event, p->received, &error))
@@ -420,10 +469,12 @@ push_one (Push *p)
     return TRUE;
   k = p->auth.acked_seq;
   job->acked_seq = k;
+  p->head = row->head != NULL ? g_strdup (row->head)
+            : k == 0 ? g_strdup (CARE_CHAIN_START) : vt (p)->tx_record_hash (p->tx, job->device, k);
   if (req->first_seq > k + 1)
     {
       job->expected_seq = k + 1;
-      return vt (p)->tx_update_device (p->tx, job->device, k, p->received, 0);
+      return vt (p)->tx_update_device (p->tx, job->device, k, p->received, 0, p->head);
     }
   for (guint i = 0; i < req->entries->len; i++)
     {
@@ -446,13 +497,16 @@ push_one (Push *p)
         {
           k = entry->seq;
           ok = push_entry (p, entry, stored);
+          /* The chain goes on from this record, accepted or refused. */
+          g_free (p->head);
+          p->head = g_steal_pointer (&p->hash);
         }
       if (!ok)
         return FALSE;
     }
   job->acked_seq = k;
   job->received = p->received;
-  return vt (p)->tx_update_device (p->tx, job->device, k, p->received, job->rejected);
+  return vt (p)->tx_update_device (p->tx, job->device, k, p->received, job->rejected, p->head);
 }
 
 gboolean

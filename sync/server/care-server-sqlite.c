@@ -19,11 +19,12 @@
 #include <glib/gstdio.h>
 
 #include "care-private.h"
+#include "care-chain.h"
 #include "care-server-core.h"
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -122,6 +123,18 @@ static const char *schema[] = {
   /* 4: whether the tablet's data folder is on an encrypted volume, as it
    * last said (docs/privacy.md). */
   "ALTER TABLE devices ADD COLUMN storage TEXT;",
+  /* 5: the chain (app/care-chain.h, docs/verifying-records.md): each
+   * record's link and hash, a refused record's hash (the device's chain
+   * goes through it), each device's chain head (the hash of its record
+   * acked_seq), its signing key and the signature of each push. Records
+   * stored before this have no link: "before the chain". */
+  "ALTER TABLE events ADD COLUMN link TEXT;"
+  "ALTER TABLE events ADD COLUMN hash TEXT;"
+  "ALTER TABLE rejections ADD COLUMN hash TEXT;"
+  "ALTER TABLE devices ADD COLUMN head TEXT;"
+  "ALTER TABLE devices ADD COLUMN sign_key TEXT;"
+  "CREATE TABLE signatures (device TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL,"
+  "  signature TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (device, seq));",
 };
 
 /* ---- helpers ---- */
@@ -538,8 +551,9 @@ insert_event (Conn            *conn,
               gint64           received)
 {
   g_autofree char *body = care_json_object_to_string (e->body);
+  g_autofree char *hash = e->link != NULL ? care_event_hash (e) : NULL;
   sqlite3_stmt *s = stmt (conn, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received,"
-                                " subject) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+                                " subject, link, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
 
   bind_text (s, 1, e->id);
   bind_text (s, 2, e->device);
@@ -553,6 +567,8 @@ insert_event (Conn            *conn,
   sqlite3_bind_text (s, 10, body, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (s, 11, received);
   bind_text (s, 12, care_event_type_is_roster (e->type) ? NULL : care_event_get_subject (e));
+  bind_text (s, 13, e->link);
+  bind_text (s, 14, hash);
   if (sqlite3_step (s) != SQLITE_DONE)
     return FALSE;
   return apply (conn, e, client, carer);
@@ -574,7 +590,8 @@ revoke_mode_from_string (const char *mode)
 
 #define DEVICE_SQL \
   "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role, m.active, m.scope_version," \
-  " d.pulled_pos, d.revoke_mode FROM devices d JOIN members m ON m.member = d.member WHERE d.device = ?1"
+  " d.pulled_pos, d.revoke_mode, d.head, d.sign_key FROM devices d JOIN members m ON m.member = d.member" \
+  " WHERE d.device = ?1"
 
 static CareDeviceRow *
 read_device (Conn       *conn,
@@ -600,6 +617,8 @@ read_device (Conn       *conn,
   row->scope_version = sqlite3_column_int64 (s, 7);
   row->pulled_pos = sqlite3_column_int64 (s, 8);
   row->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 9));
+  row->head = g_strdup ((const char *) sqlite3_column_text (s, 10));
+  row->sign_key = g_strdup ((const char *) sqlite3_column_text (s, 11));
   sqlite3_reset (s);
   return row;
 }
@@ -745,10 +764,11 @@ event_from_row (sqlite3_stmt *s,
   body = json_from_string ((const char *) sqlite3_column_text (s, first + 7), NULL);
   e->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_dup_object (body) : json_object_new ();
   e->received = sqlite3_column_int64 (s, first + 8);
+  e->link = g_strdup ((const char *) sqlite3_column_text (s, first + 9));
   return g_steal_pointer (&e);
 }
 
-#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, received"
+#define EVENT_COLUMNS "id, device, seq, author, hlc, wall, type, body, received, link"
 
 static CareEvent *
 sqlite_tx_event (CareServerTx *tx,
@@ -844,17 +864,61 @@ sqlite_tx_insert (CareServerTx    *tx,
   return insert_event (tx->conn, event, client, carer, received);
 }
 
+/* The hash of a device's record seq: from its stored hash, recomputed
+ * (a record before the chain), or a refused record's; NULL: unknown. */
+static char *
+record_hash (Conn       *conn,
+             const char *device,
+             gint64      seq)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT " EVENT_COLUMNS ", hash FROM events WHERE device = ?1 AND seq = ?2");
+  char *hash = NULL;
+
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, seq);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (s, 10) != SQLITE_NULL)
+        hash = g_strdup ((const char *) sqlite3_column_text (s, 10));
+      else
+        {
+          g_autoptr(CareEvent) e = event_from_row (s, 0);
+
+          hash = care_event_hash (e);
+        }
+    }
+  sqlite3_reset (s);
+  if (hash != NULL)
+    return hash;
+  s = stmt (conn, "SELECT hash FROM rejections WHERE device = ?1 AND seq = ?2 AND hash IS NOT NULL");
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, seq);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    hash = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_reset (s);
+  return hash;
+}
+
+static char *
+sqlite_tx_record_hash (CareServerTx *tx,
+                       const char   *device,
+                       gint64        seq)
+{
+  return record_hash (tx->conn, device, seq);
+}
+
 static gboolean
 sqlite_tx_reject (CareServerTx *tx,
                   const char   *device,
                   gint64        seq,
                   const char   *id,
+                  const char   *hash,
                   const char   *code,
                   const char   *message,
                   gint64        at)
 {
-  sqlite3_stmt *s = stmt (tx->conn, "INSERT INTO rejections (device, seq, id, code, message, at)"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  sqlite3_stmt *s = stmt (tx->conn, "INSERT INTO rejections (device, seq, id, code, message, at, hash)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, seq);
@@ -862,6 +926,7 @@ sqlite_tx_reject (CareServerTx *tx,
   bind_text (s, 4, code);
   bind_text (s, 5, message);
   sqlite3_bind_int64 (s, 6, at);
+  bind_text (s, 7, hash);
   return sqlite3_step (s) == SQLITE_DONE;
 }
 
@@ -870,15 +935,17 @@ sqlite_tx_update_device (CareServerTx *tx,
                          const char   *device,
                          gint64        acked_seq,
                          gint64        contact,
-                         gint64        rejected)
+                         gint64        rejected,
+                         const char   *head)
 {
   sqlite3_stmt *s = stmt (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3,"
-                                    " rejected = rejected + ?4 WHERE device = ?1");
+                                    " rejected = rejected + ?4, head = ?5 WHERE device = ?1");
 
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, acked_seq);
   sqlite3_bind_int64 (s, 3, contact);
   sqlite3_bind_int64 (s, 4, rejected);
+  bind_text (s, 5, head);
   return sqlite3_step (s) == SQLITE_DONE;
 }
 
@@ -888,7 +955,7 @@ sqlite_tx_update_device (CareServerTx *tx,
  * learns when they reached the co-op from the push answer's "q". */
 #define NOT_OWN " AND device <> ?4"
 #define PULL_ALL_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1" \
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1" \
   NOT_OWN " ORDER BY pos LIMIT ?2"
 #define CARER_SCOPE \
   " (author = ?3 OR type = 'member.set'" \
@@ -896,7 +963,7 @@ sqlite_tx_update_device (CareServerTx *tx,
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
   " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3))"
 #define PULL_CARER_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 AND" \
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1 AND" \
   CARER_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
 
 static Conn *
@@ -993,7 +1060,8 @@ build_records (Conn       *conn,
                                sqlite3_column_int64 (s, 6),
                                (const char *) sqlite3_column_text (s, 7),
                                (const char *) sqlite3_column_text (s, 8),
-                               sqlite3_column_int64 (s, 9));
+                               sqlite3_column_int64 (s, 9),
+                               (const char *) sqlite3_column_text (s, 10));
     }
   sqlite3_reset (s);
   if (!*more)
@@ -1271,6 +1339,31 @@ out:
 
 /* ---- administration ---- */
 
+/* The link of the co-op's next record: meta "coop_head", the hash of its
+ * latest; a co-op from before the chain starts it from the hash of its
+ * latest record; a new co-op from CARE_CHAIN_START. */
+static char *
+coop_head (Conn *conn)
+{
+  char *head = meta_get (conn, "coop_head");
+  sqlite3_stmt *s;
+
+  if (head != NULL)
+    return head;
+  s = stmt (conn, "SELECT max(seq) FROM events WHERE device = ?1");
+  bind_text (s, 1, CARE_COOP_DEVICE);
+  if (sqlite3_step (s) == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL)
+    {
+      gint64 seq = sqlite3_column_int64 (s, 0);
+
+      sqlite3_reset (s);
+      head = record_hash (conn, CARE_COOP_DEVICE, seq);
+    }
+  else
+    sqlite3_reset (s);
+  return head != NULL ? head : g_strdup (CARE_CHAIN_START);
+}
+
 /* One co-op record, inside the writer's open transaction. */
 static gboolean
 append_in_transaction (Conn           *conn,
@@ -1280,7 +1373,7 @@ append_in_transaction (Conn           *conn,
                        GError        **error)
 {
   g_autoptr(CareEvent) e = care_event_new ();
-  g_autofree char *seq_text = NULL, *client = NULL, *carer = NULL, *next = NULL;
+  g_autofree char *seq_text = NULL, *client = NULL, *carer = NULL, *next = NULL, *head = NULL;
   g_autoptr(GError) local = NULL;
 
   seq_text = meta_get (conn, "coop_seq");
@@ -1297,9 +1390,13 @@ append_in_transaction (Conn           *conn,
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s", local->message);
       return FALSE;
     }
+  /* The co-op's own chain: each record links to its previous one. */
+  e->link = coop_head (conn);
   resolve (conn, e, &client, &carer);
   next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
-  if (!insert_event (conn, e, client, carer, e->wall) || !meta_set (conn, "coop_seq", next))
+  head = care_event_hash (e);
+  if (!insert_event (conn, e, client, carer, e->wall) || !meta_set (conn, "coop_seq", next)
+      || !meta_set (conn, "coop_head", head))
     return sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
   return TRUE;
 }
@@ -1887,6 +1984,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .tx_review = sqlite_tx_review,
   .tx_insert = sqlite_tx_insert,
   .tx_reject = sqlite_tx_reject,
+  .tx_record_hash = sqlite_tx_record_hash,
   .tx_update_device = sqlite_tx_update_device,
   .pull = sqlite_pull,
   .touch = sqlite_touch,
@@ -2194,6 +2292,8 @@ care_device_row_free (CareDeviceRow *row)
   g_free (row->key_hash);
   g_free (row->member);
   g_free (row->member_name);
+  g_free (row->head);
+  g_free (row->sign_key);
   g_free (row);
 }
 

@@ -59,6 +59,8 @@ typedef struct
   gint64 scope_version;
   gint64 pulled_pos;      /* where the device's latest pull page ended */
   CareRevokeMode revoke_mode;
+  char *head;             /* hash of its record acked_seq; NULL = not known yet (before the chain) */
+  char *sign_key;         /* its Ed25519 public key, base64url; NULL = none registered */
 } CareDeviceRow;
 
 /* A stored record and its position. */
@@ -171,20 +173,30 @@ struct _CareServerStoreVTable
   gboolean  (*tx_insert)     (CareServerTx    *tx,
                               const CareEvent *event,
                               gint64           received);
-  /* Logs a refusal in the co-op's rejections log. */
+  /* Logs a refusal in the co-op's rejections log; hash: the refused
+   * record's (the device's chain goes through it), NULL when it did not
+   * decode. */
   gboolean  (*tx_reject)     (CareServerTx    *tx,
                               const char      *device,
                               gint64           seq,
                               const char      *id,
+                              const char      *hash,
                               const char      *code,
                               const char      *message,
                               gint64           at);
-  /* The device's last accepted sequence, contact time and refusals. */
+  /* The device's last accepted sequence, contact time, refusals and chain
+   * head (the hash of its record acked_seq; NULL: unknown). */
   gboolean  (*tx_update_device) (CareServerTx *tx,
                                  const char   *device,
                                  gint64        acked_seq,
                                  gint64        contact,
-                                 gint64        rejected);
+                                 gint64        rejected,
+                                 const char   *head);
+  /* The hash of the device's record seq, stored or refused (recomputed for
+   * a record stored before the chain); NULL when the co-op has none. */
+  char     *(*tx_record_hash) (CareServerTx *tx,
+                               const char   *device,
+                               gint64        seq);
   /* Appends the complete pull response body to out; sent_pos is the
    * position the page ends at (the one its returned cursor carries). */
   gboolean  (*pull)          (CareServerStore *self,

@@ -217,9 +217,9 @@ test_pull_received (void)
   CarePullResult *result;
 
   care_pull_append_record (page, 1, "e1", "d1", 1, "m1", 5, 1763900000000, "visit.started", "{\"visit\":\"v\"}",
-                           1763900000123);
+                           1763900000123, NULL);
   g_string_append_c (page, ',');
-  care_pull_append_record (page, 2, "e2", "coop", 1, "coop", 6, 1763900000001, "member.set", "{}", 0);
+  care_pull_append_record (page, 2, "e2", "coop", 1, "coop", 6, 1763900000001, "member.set", "{}", 0, NULL);
   g_string_append (page, "]}");
   g_assert_null (strstr (page->str, "\"b\":{},\"q\""));   /* 0 is left out */
   root = care_protocol_parse_object (page->str, page->len, &error);

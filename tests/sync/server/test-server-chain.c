@@ -1,0 +1,217 @@
+/* test-server-chain.c: the chain of each device's records on a real
+ * carelog-server (docs/verifying-records.md).
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <string.h>
+
+#include "care-chain.h"
+#include "server-fixture.h"
+
+typedef struct
+{
+  ServerFixture f;
+} Fixture;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestDevice, device_free)
+
+static void
+setup (Fixture      *fx,
+       gconstpointer data)
+{
+  fixture_setup (&fx->f);
+  fixture_start (&fx->f, NULL, NULL);
+}
+
+static void
+teardown (Fixture      *fx,
+          gconstpointer data)
+{
+  fixture_teardown (&fx->f);
+}
+
+static CareEvent *
+hours (TestDevice *d,
+       const char *entry)
+{
+  g_autofree char *body = g_strdup_printf ("{\"entry\":\"%s\",\"kind\":\"travel\",\"date\":\"2026-01-02\","
+                                           "\"minutes\":20}", entry);
+
+  return device_event (d, "hours.added", body);
+}
+
+/* n linked records of d following the record whose hash is *head (which
+ * becomes the hash of the last). */
+static GPtrArray *
+linked_batch (TestDevice *d,
+              char      **head,
+              guint       n)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *entry = g_strdup_printf ("h-%" G_GINT64_FORMAT, d->next_seq);
+      CareEvent *e = hours (d, entry);
+
+      e->link = g_strdup (*head);
+      g_free (*head);
+      *head = care_event_hash (e);
+      g_ptr_array_add (events, e);
+    }
+  return events;
+}
+
+static CarePushResult *
+push (TestDevice *d,
+      GPtrArray  *events)
+{
+  g_autoptr(GError) error = NULL;
+  CarePushResult *r = sync_push (d->client, events, &error);
+
+  g_assert_no_error (error);
+  return r;
+}
+
+static const char *
+code_of (CarePushResult *r,
+         guint           i)
+{
+  CarePushItem *item = g_ptr_array_index (r->items, i);
+
+  return item->status == CARE_PUSH_REJECTED ? item->code : item->status == CARE_PUSH_ACCEPTED ? "accepted"
+                                                                                               : "duplicate";
+}
+
+/* The supervisor's copy of d's records, by seq. */
+static GPtrArray *
+pulled_of (ServerFixture *f,
+           const char    *device)
+{
+  g_autoptr(TestDevice) super = device_enrol (f, "m-super");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = pull_all (super->client, 0, &error);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < all->len; i++)
+    {
+      CareEvent *e = all->pdata[i];
+
+      if (g_strcmp0 (e->device, device) == 0)
+        g_ptr_array_add (out, care_event_copy (e));
+    }
+  return out;
+}
+
+/* Linked records are accepted and the supervisor receives them with their
+ * links; a record whose link is not the hash of the record before it is
+ * refused with code "link", and the chain goes on through it. */
+static void
+test_links (Fixture      *fx,
+            gconstpointer data)
+{
+  g_autoptr(TestDevice) d = device_enrol (&fx->f, "m-carer");
+  g_autofree char *head = g_strdup (CARE_CHAIN_START);
+  g_autofree char *wrong = NULL;
+  g_autoptr(GPtrArray) first = linked_batch (d, &head, 3);
+  g_autoptr(GPtrArray) second = linked_batch (d, &head, 2);
+  g_autoptr(GPtrArray) third = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+  g_autoptr(GPtrArray) pulled = NULL;
+
+  push_accepted (d, first);
+  /* Only the first record of a batch carries its link on the wire. */
+  push_accepted (d, second);
+
+  /* A batch that does not follow the co-op's copy of the chain. */
+  wrong = g_strdup (((CareEvent *) first->pdata[0])->link);
+  third = linked_batch (d, &wrong, 2);
+  r = push (d, third);
+  g_assert_cmpstr (code_of (r, 0), ==, "link");
+  g_assert_nonnull (strstr (((CarePushItem *) r->items->pdata[0])->reason, "link"));
+  /* The next one links to the refused one, as the tablet made it. */
+  g_assert_cmpstr (code_of (r, 1), ==, "accepted");
+
+  pulled = pulled_of (&fx->f, d->device);
+  g_assert_cmpuint (pulled->len, ==, 6);
+  for (guint i = 0; i < 5; i++)
+    {
+      CareEvent *e = pulled->pdata[i];
+      CareEvent *sent = i < 3 ? first->pdata[i] : second->pdata[i - 3];
+      g_autofree char *hash = care_event_hash (e);
+      g_autofree char *sent_hash = care_event_hash (sent);
+
+      g_assert_cmpstr (e->link, ==, sent->link);
+      g_assert_cmpstr (hash, ==, sent_hash);
+    }
+}
+
+/* Records stored before the chain have no link; the first linked record
+ * links to the hash of the last of them. */
+static void
+test_before_the_chain (Fixture      *fx,
+                       gconstpointer data)
+{
+  g_autoptr(TestDevice) d = device_enrol (&fx->f, "m-carer");
+  g_autoptr(GPtrArray) old = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autoptr(GPtrArray) bad = NULL;
+  g_autoptr(GPtrArray) good = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *start = g_strdup (CARE_CHAIN_START);
+  g_autoptr(GPtrArray) pulled = NULL;
+
+  g_ptr_array_add (old, hours (d, "old-1"));
+  g_ptr_array_add (old, hours (d, "old-2"));
+  push_accepted (d, old);
+  head = care_event_hash (old->pdata[1]);
+
+  /* The first linked record links to the last record before the chain. */
+  good = linked_batch (d, &head, 1);
+  push_accepted (d, good);
+  /* Linking to the chain's start instead. */
+  bad = linked_batch (d, &start, 1);
+  r = push (d, bad);
+  g_assert_cmpstr (code_of (r, 0), ==, "link");
+
+  pulled = pulled_of (&fx->f, d->device);
+  g_assert_cmpuint (pulled->len, ==, 3);
+  g_assert_null (((CareEvent *) pulled->pdata[0])->link);
+  g_assert_null (((CareEvent *) pulled->pdata[1])->link);
+  g_assert_cmpstr (((CareEvent *) pulled->pdata[2])->link, ==, ((CareEvent *) good->pdata[0])->link);
+}
+
+/* The co-op's own records (roster, rota) form one chain. */
+static void
+test_coop_chain (Fixture      *fx,
+                 gconstpointer data)
+{
+  g_autoptr(GPtrArray) coop = pulled_of (&fx->f, CARE_COOP_DEVICE);
+  g_autofree char *previous = g_strdup (CARE_CHAIN_START);
+
+  g_assert_cmpuint (coop->len, >, 5);
+  for (guint i = 0; i < coop->len; i++)
+    {
+      CareEvent *e = coop->pdata[i];
+
+      g_assert_cmpint (e->seq, ==, i + 1);
+      g_assert_cmpstr (e->link, ==, previous);
+      g_free (previous);
+      previous = care_event_hash (e);
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/server/chain/links", Fixture, NULL, setup, test_links, teardown);
+  g_test_add ("/server/chain/before-the-chain", Fixture, NULL, setup, test_before_the_chain, teardown);
+  g_test_add ("/server/chain/coop", Fixture, NULL, setup, test_coop_chain, teardown);
+  return g_test_run ();
+}
