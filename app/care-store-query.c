@@ -25,7 +25,9 @@
   " v.recorded_finished_at, v.base, v.review, v.open_query, v.flags," \
   " (SELECT max(CASE e.sync WHEN 2 THEN 2 WHEN 0 THEN 1 ELSE 0 END) FROM events e" \
   "   WHERE v.visit IS NOT NULL AND e.subject = v.visit)," \
-  " v.has_location, v.lat, v.lon, v.accuracy"
+  " v.has_location, v.lat, v.lon, v.accuracy," \
+  " (SELECT json_extract (e.body, '$.message') FROM events e WHERE v.review = 0 AND v.visit IS NOT NULL" \
+  "   AND e.subject = v.visit AND e.type = 'query.answered' ORDER BY e.hlc DESC LIMIT 1)"
 #define SUMMARY_FROM \
   " FROM visits v LEFT JOIN clients c ON c.client = v.client LEFT JOIN members m ON m.member = v.carer"
 /* Flags including the time-dependent "missed"; ?7 is now. */
@@ -152,6 +154,7 @@ care_visit_summary_copy (const CareVisitSummary *s)
   copy->carer_name = g_strdup (s->carer_name);
   copy->service = g_strdup (s->service);
   copy->open_query = g_strdup (s->open_query);
+  copy->answer = g_strdup (s->answer);
   return copy;
 }
 
@@ -169,6 +172,7 @@ care_visit_summary_free (CareVisitSummary *s)
   g_free (s->carer_name);
   g_free (s->service);
   g_free (s->open_query);
+  g_free (s->answer);
   g_free (s);
 }
 
@@ -238,6 +242,7 @@ summary_fill (CareVisitSummary *s,
   if (s->state == CARE_VISIT_MISSED)
     s->flags |= CARE_VISIT_FLAG_MISSED;
   s->sync = sync_of_column (stmt, 19);
+  s->answer = care_store_column_dup (stmt, 24);
   if (s->client_name == NULL)
     s->client_name = g_strdup (s->client);
   if (s->carer_name == NULL)
@@ -470,6 +475,7 @@ care_visit_detail_free (CareVisitDetail *d)
   g_free (d->summary.carer_name);
   g_free (d->summary.service);
   g_free (d->summary.open_query);
+  g_free (d->summary.answer);
   g_clear_pointer (&d->tasks, g_ptr_array_unref);
   g_clear_pointer (&d->notes, g_ptr_array_unref);
   g_clear_pointer (&d->history, g_ptr_array_unref);

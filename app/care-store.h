@@ -100,6 +100,8 @@ typedef struct
                             * any was refused, else LOCAL if any is unsent */
   CareReviewState review;
   char *open_query;        /* the message of an open query, or NULL */
+  char *answer;            /* the carer's answer to the query, while no review
+                            * followed it (review NONE), or NULL */
   guint flags;             /* CareVisitFlags */
 } CareVisitSummary;
 

@@ -205,6 +205,18 @@ build_header (CareReviewDetail       *self,
     gtk_widget_set_name (query, "open-query");
     gtk_box_append (GTK_BOX (box), query);
   }
+  /* The carer's answer, at the top where the query was: it waits for the
+   * co-ordinator's look, not at the bottom of the history. */
+  if (s->answer != NULL) {
+    g_autofree char *text = g_strdup_printf (_("The carer answered: %s"), s->answer);
+    GtkWidget *answer = gtk_label_new (text);
+
+    gtk_label_set_wrap (GTK_LABEL (answer), TRUE);
+    gtk_label_set_xalign (GTK_LABEL (answer), 0);
+    gtk_widget_add_css_class (answer, "accent");
+    gtk_widget_set_name (answer, "carer-answer");
+    gtk_box_append (GTK_BOX (box), answer);
+  }
 }
 
 static void

@@ -17,7 +17,10 @@ G_BEGIN_DECLS
 #define CARE_TYPE_REVIEW_ITEM (care_review_item_get_type ())
 G_DECLARE_FINAL_TYPE (CareReviewItem, care_review_item, CARE, REVIEW_ITEM, GObject)
 
-CareReviewItem         *care_review_item_new         (CareVisitSummary *summary) G_GNUC_WARN_UNUSED_RESULT;
+/* Takes ownership of summary (NULL: not read yet); times are shown in tz
+ * (NULL: the local zone). */
+CareReviewItem         *care_review_item_new         (CareVisitSummary *summary,
+                                                      GTimeZone        *tz) G_GNUC_WARN_UNUSED_RESULT;
 /* NULL while the item is still being read. */
 const CareVisitSummary *care_review_item_get_summary (CareReviewItem *self);
 /* Takes ownership of summary. */

@@ -40,6 +40,7 @@ struct _CareReviewModel
   GObject parent_instance;
 
   CareReader *reader;
+  GTimeZone *tz;              /* the items' times, or NULL for the local zone */
   FilterCopy *filter;
   GCancellable *cancellable;
   guint generation;
@@ -116,15 +117,16 @@ page_free (Page *page)
 }
 
 static Page *
-page_new (guint index,
-          guint n_placeholders)
+page_new (guint      index,
+          guint      n_placeholders,
+          GTimeZone *tz)
 {
   Page *page = g_new0 (Page, 1);
 
   page->index = index;
   page->items = g_ptr_array_new_full (PAGE_SIZE, g_object_unref);
   for (guint i = 0; i < n_placeholders; i++)
-    g_ptr_array_add (page->items, care_review_item_new (NULL));
+    g_ptr_array_add (page->items, care_review_item_new (NULL, tz));
   return page;
 }
 
@@ -261,9 +263,9 @@ page_read_cb (GObject      *source,
   if (request->extend && request->page * PAGE_SIZE == self->n_items) {
     guint old = self->n_items;
 
-    page = page_new (request->page, 0);
+    page = page_new (request->page, 0, self->tz);
     for (gsize i = 0; i < n; i++)
-      g_ptr_array_add (page->items, care_review_item_new (summaries[i]));
+      g_ptr_array_add (page->items, care_review_item_new (summaries[i], self->tz));
     page->used = ++self->tick;
     g_hash_table_replace (self->pages, GUINT_TO_POINTER (request->page), page);
     self->n_items += n;
@@ -380,7 +382,7 @@ care_review_model_get_item (GListModel *model,
 
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
   if (page == NULL) {
-    page = page_new (index, MIN (PAGE_SIZE, self->n_items - index * PAGE_SIZE));
+    page = page_new (index, MIN (PAGE_SIZE, self->n_items - index * PAGE_SIZE), self->tz);
     g_hash_table_replace (self->pages, GUINT_TO_POINTER (index), page);
     read_page_async (self, index, FALSE);
   }
@@ -423,6 +425,7 @@ care_review_model_finalize (GObject *object)
   CareReviewModel *self = CARE_REVIEW_MODEL (object);
 
   g_clear_object (&self->reader);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
   g_clear_pointer (&self->filter, filter_copy_free);
   G_OBJECT_CLASS (care_review_model_parent_class)->finalize (object);
 }
@@ -493,6 +496,16 @@ care_review_model_new (CareReader *reader)
   self = g_object_new (CARE_TYPE_REVIEW_MODEL, NULL);
   self->reader = g_object_ref (reader);
   return self;
+}
+
+void
+care_review_model_set_timezone (CareReviewModel *self,
+                                GTimeZone       *tz)
+{
+  g_return_if_fail (CARE_IS_REVIEW_MODEL (self));
+
+  g_clear_pointer (&self->tz, g_time_zone_unref);
+  self->tz = tz != NULL ? g_time_zone_ref (tz) : NULL;
 }
 
 void

@@ -31,6 +31,9 @@ CareReviewModel       *care_review_model_new         (CareReader *reader) G_GNUC
 void                   care_review_model_set_filter  (CareReviewModel       *self,
                                                       const CareVisitFilter *filter);
 const CareVisitFilter *care_review_model_get_filter  (CareReviewModel *self);
+/* The time zone the items show times in (the co-op's); before the first read. */
+void                   care_review_model_set_timezone (CareReviewModel *self,
+                                                       GTimeZone       *tz);
 /* Reads everything again (after a write, or when sync brought records). */
 void                   care_review_model_reload      (CareReviewModel *self);
 /* TRUE until the first page and the exception counts of the current

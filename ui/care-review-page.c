@@ -15,6 +15,7 @@
 #include "care-review-detail.h"
 #include "care-review-model.h"
 #include "care-review-page.h"
+#include "care-review-row.h"
 #include "care-ui-util.h"
 #include "care-timesheet.h"
 #include "care-window.h"
@@ -89,6 +90,14 @@ struct _CareReviewPage
 };
 
 G_DEFINE_FINAL_TYPE (CareReviewPage, care_review_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_SUBPAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Helpers ---------------------------------------------------------------- */
 
@@ -269,143 +278,12 @@ update_counts (CareReviewPage *self)
     }
     gtk_button_set_label (GTK_BUTTON (self->flag_toggles[bit]), label);
     care_set_accessible_label (self->flag_toggles[bit], a11y);
+    /* An exception no visit has is not offered (unless it is chosen), so
+     * that the chips that matter fit. */
+    gtk_widget_set_visible (gtk_widget_get_parent (self->flag_toggles[bit]),
+                            counts == NULL || counts[bit] > 0
+                            || gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->flag_toggles[bit])));
   }
-}
-
-/* Rows ------------------------------------------------------------------- */
-
-static void
-row_update (GtkWidget      *row,
-            CareReviewItem *item)
-{
-  const CareVisitSummary *s = care_review_item_get_summary (item);
-  GtkWidget *when = g_object_get_data (G_OBJECT (row), "when");
-  GtkWidget *title = g_object_get_data (G_OBJECT (row), "title");
-  GtkWidget *sub = g_object_get_data (G_OBJECT (row), "sub");
-  GtkWidget *flags = g_object_get_data (G_OBJECT (row), "flags");
-  GTimeZone *tz = g_object_get_data (G_OBJECT (row), "tz");
-  g_autoptr(GString) flag_text = g_string_new (NULL);
-  g_autofree char *day = NULL, *from = NULL, *to = NULL, *when_text = NULL;
-  g_autofree char *title_text = NULL, *sub_text = NULL, *a11y = NULL;
-  gboolean serious = FALSE;
-  gint64 start;
-
-  if (s == NULL) {
-    gtk_label_set_text (GTK_LABEL (when), "");
-    gtk_label_set_text (GTK_LABEL (title), _("Reading…"));
-    gtk_label_set_text (GTK_LABEL (sub), "");
-    gtk_widget_set_visible (flags, FALSE);
-    return;
-  }
-
-  start = s->started_at != 0 ? s->started_at : s->planned_start;
-  day = care_format_date (start, tz);
-  from = care_format_time (start, tz);
-  to = care_format_time (s->finished_at != 0 ? s->finished_at
-                                                    : s->planned_start + s->planned_minutes * 60000,
-                                tz);
-  when_text = g_strdup_printf ("%s\n%s–%s", day, from, to);
-  title_text = g_strdup_printf ("%s · %s", s->client_name ? s->client_name : s->client,
-                                s->carer_name ? s->carer_name : s->carer);
-  sub_text = g_strdup_printf ("%s · %s%s%s", care_visit_state_label (s->state),
-                              care_review_state_label (s->review),
-                              s->open_query ? " · " : "", s->open_query ? s->open_query : "");
-  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
-    if ((s->flags & (1u << bit)) == 0)
-      continue;
-    if (flag_text->len > 0)
-      g_string_append (flag_text, " · ");
-    g_string_append (flag_text, care_flag_label (bit));
-    if (g_str_equal (care_flag_css_class (bit), "error"))
-      serious = TRUE;
-  }
-
-  gtk_label_set_text (GTK_LABEL (when), when_text);
-  gtk_label_set_text (GTK_LABEL (title), title_text);
-  gtk_label_set_text (GTK_LABEL (sub), sub_text);
-  gtk_label_set_text (GTK_LABEL (flags), flag_text->str);
-  gtk_widget_set_visible (flags, flag_text->len > 0);
-  gtk_widget_remove_css_class (flags, serious ? "warning" : "error");
-  gtk_widget_add_css_class (flags, serious ? "error" : "warning");
-
-  a11y = g_strdup_printf ("%s, %s, %s. %s", title_text, when_text, sub_text, flag_text->str);
-  care_set_accessible_label (row, a11y);
-}
-
-static void
-item_loaded_cb (CareReviewItem *item,
-                GParamSpec     *pspec,
-                GtkWidget      *row)
-{
-  row_update (row, item);
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *list_item,
-              CareReviewPage           *self)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *when = gtk_label_new (NULL);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *sub = gtk_label_new (NULL);
-  GtkWidget *flags = gtk_label_new (NULL);
-
-  gtk_widget_set_size_request (row, -1, 56);
-  gtk_widget_set_margin_start (row, 12);
-  gtk_widget_set_margin_end (row, 12);
-  gtk_widget_set_margin_top (row, 6);
-  gtk_widget_set_margin_bottom (row, 6);
-  gtk_label_set_xalign (GTK_LABEL (when), 0);
-  gtk_label_set_width_chars (GTK_LABEL (when), 16);
-  gtk_widget_add_css_class (when, "caption");
-  gtk_widget_add_css_class (when, "numeric");
-  for (GtkWidget **l = (GtkWidget *[]) { title, sub, flags, NULL }; *l != NULL; l++) {
-    gtk_label_set_xalign (GTK_LABEL (*l), 0);
-    gtk_label_set_ellipsize (GTK_LABEL (*l), PANGO_ELLIPSIZE_END);
-    gtk_box_append (GTK_BOX (text), *l);
-  }
-  gtk_widget_add_css_class (title, "heading");
-  gtk_widget_add_css_class (sub, "dim-label");
-  gtk_widget_add_css_class (flags, "caption-heading");
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (row), when);
-  gtk_box_append (GTK_BOX (row), text);
-
-  g_object_set_data (G_OBJECT (row), "when", when);
-  g_object_set_data (G_OBJECT (row), "title", title);
-  g_object_set_data (G_OBJECT (row), "sub", sub);
-  g_object_set_data (G_OBJECT (row), "flags", flags);
-  g_object_set_data_full (G_OBJECT (row), "tz", g_time_zone_ref (self->tz),
-                          (GDestroyNotify) g_time_zone_unref);
-  gtk_list_item_set_child (list_item, row);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *list_item,
-             CareReviewPage           *self)
-{
-  GtkWidget *row = gtk_list_item_get_child (list_item);
-  CareReviewItem *item = gtk_list_item_get_item (list_item);
-  gulong id = g_signal_connect_object (item, "notify::loaded", G_CALLBACK (item_loaded_cb), row, 0);
-
-  g_object_set_data (G_OBJECT (list_item), "loaded-handler", GSIZE_TO_POINTER (id));
-  row_update (row, item);
-}
-
-static void
-unbind_row_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               CareReviewPage           *self)
-{
-  CareReviewItem *item = gtk_list_item_get_item (list_item);
-  gulong id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "loaded-handler"));
-
-  if (item != NULL && id != 0)
-    g_signal_handler_disconnect (item, id);
-  g_object_set_data (G_OBJECT (list_item), "loaded-handler", NULL);
 }
 
 /* Callbacks -------------------------------------------------------------- */
@@ -458,12 +336,22 @@ activate_cb (GtkListView    *view,
     return;
   care_review_detail_show (CARE_REVIEW_DETAIL (self->detail), item);
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "detail");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBPAGE]);
 }
 
+/* Back from a visit to the list: the window's header has the button (HIG),
+ * as Escape and Alt+Left do. */
 static void
-back_clicked_cb (CareReviewPage *self)
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
+  CareReviewPage *self = CARE_REVIEW_PAGE (widget);
+
+  if (!care_review_page_get_subpage (self))
+    return;
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "list");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBPAGE]);
 }
 
 static void
@@ -885,18 +773,35 @@ build_filters (CareReviewPage *self)
   return row;
 }
 
+/* The exception chips wrap onto as many lines as they need, none clipped
+ * off the edge of a narrow window; past two lines they scroll, with a
+ * scroll bar that stays in sight, so the list keeps the screen. */
 static GtkWidget *
 build_flag_chips (CareReviewPage *self)
 {
-  GtkWidget *flow;
-  GtkWidget *row = sideways_row (&flow);
+  GtkWidget *flow = gtk_flow_box_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (scroller), FALSE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 112);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), flow);
+
+  gtk_widget_set_name (flow, "exception-chips");
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), CARE_REVIEW_N_FLAGS + 1);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
+  gtk_widget_set_margin_bottom (flow, 6);
+  care_set_accessible_label (flow, _("Exceptions"));
 
   self->any_toggle = gtk_toggle_button_new_with_label (_("Any exception"));
   gtk_widget_set_name (self->any_toggle, "exceptions-only");
   care_set_accessible_label (self->any_toggle, _("Show only visits with an exception"));
   gtk_widget_set_size_request (self->any_toggle, -1, 44);
   g_signal_connect_swapped (self->any_toggle, "toggled", G_CALLBACK (any_toggled_cb), self);
-  gtk_box_append (GTK_BOX (flow), self->any_toggle);
+  gtk_flow_box_append (GTK_FLOW_BOX (flow), self->any_toggle);
 
   for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
     g_autofree char *name = g_strdup_printf ("flag-%u", bit);
@@ -907,10 +812,14 @@ build_flag_chips (CareReviewPage *self)
     gtk_widget_add_css_class (toggle, care_flag_css_class (bit));
     g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
     self->flag_toggles[bit] = toggle;
-    gtk_box_append (GTK_BOX (flow), toggle);
+    gtk_flow_box_append (GTK_FLOW_BOX (flow), toggle);
   }
+  /* The chips are the buttons, not their cells. */
+  for (GtkWidget *child = gtk_widget_get_first_child (flow); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   update_counts (self);
-  return row;
+  return scroller;
 }
 
 static GtkWidget *
@@ -958,8 +867,8 @@ build (CareReviewPage *self)
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *detail_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *back = gtk_button_new_with_label (_("Back to the list"));
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkListItemFactory *factory =
+    gtk_builder_list_item_factory_new_from_resource (NULL, "/coop/carelog/Carelog/care-review-list-item.ui");
   GtkNoSelection *selection;
 
   gtk_widget_set_margin_start (top, 12);
@@ -987,9 +896,6 @@ build (CareReviewPage *self)
   gtk_box_append (GTK_BOX (top), self->status);
   gtk_box_append (GTK_BOX (list_page), top);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
   self->list_view = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
   gtk_widget_set_name (self->list_view, "visit-list");
@@ -1003,18 +909,11 @@ build (CareReviewPage *self)
   gtk_widget_set_vexpand (scroller, TRUE);
   gtk_box_append (GTK_BOX (list_page), scroller);
 
-  gtk_widget_set_name (back, "detail-back");
-  gtk_widget_set_halign (back, GTK_ALIGN_START);
-  gtk_widget_set_margin_start (back, 12);
-  gtk_widget_set_margin_top (back, 6);
-  gtk_widget_set_size_request (back, -1, 44);
-  g_signal_connect_swapped (back, "clicked", G_CALLBACK (back_clicked_cb), self);
   self->detail = care_review_detail_new (self->store, self->reader);
   gtk_widget_set_name (self->detail, "review-detail");
   gtk_widget_set_vexpand (self->detail, TRUE);
   g_signal_connect_swapped (self->detail, "reviewed", G_CALLBACK (reviewed_cb), self);
   g_signal_connect_swapped (self->detail, "toast", G_CALLBACK (detail_toast_cb), self);
-  gtk_box_append (GTK_BOX (detail_page), back);
   gtk_box_append (GTK_BOX (detail_page), self->detail);
 
   self->stack = gtk_stack_new ();
@@ -1070,12 +969,43 @@ care_review_page_finalize (GObject *object)
 }
 
 static void
+care_review_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CareReviewPage *self = CARE_REVIEW_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SUBPAGE:
+      g_value_set_boolean (value, care_review_page_get_subpage (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 care_review_page_class_init (CareReviewPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = care_review_page_dispose;
   object_class->finalize = care_review_page_finalize;
+  object_class->get_property = care_review_page_get_property;
+
+  /* TRUE while a visit is shown instead of the list: the window's header
+   * then offers the way back. */
+  properties[PROP_SUBPAGE] =
+    g_param_spec_boolean ("subpage", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "review.back", NULL, back_action);
+  /* The list's rows are built from care-review-list-item.ui. */
+  g_type_ensure (CARE_TYPE_REVIEW_ROW);
+  g_type_ensure (CARE_TYPE_REVIEW_ITEM);
 }
 
 static void
@@ -1102,6 +1032,7 @@ care_review_page_new_for_store (CareStore  *store,
   self->reader = g_object_ref (reader);
   self->tz = care_store_get_timezone (store);
   self->model = care_review_model_new (reader);
+  care_review_model_set_timezone (self->model, self->tz);
   build (self);
   care_reader_run_async (self->reader, read_choices, NULL, NULL, (GDestroyNotify) choices_free,
                          self->cancellable, choices_read_cb, g_object_ref (self));
@@ -1152,4 +1083,12 @@ care_review_page_get_model (CareReviewPage *self)
   g_return_val_if_fail (CARE_IS_REVIEW_PAGE (self), NULL);
 
   return G_LIST_MODEL (self->model);
+}
+
+gboolean
+care_review_page_get_subpage (CareReviewPage *self)
+{
+  g_return_val_if_fail (CARE_IS_REVIEW_PAGE (self), FALSE);
+
+  return self->stack != NULL && g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "detail") == 0;
 }

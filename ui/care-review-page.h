@@ -32,6 +32,9 @@ GtkWidget *care_review_page_new_for_store (CareStore  *store,
 void       care_review_page_reload        (CareReviewPage *self);
 /* The list model, for tests. */
 GListModel *care_review_page_get_model    (CareReviewPage *self);
+/* Whether a visit is shown instead of the list (action review.back goes
+ * back to it). */
+gboolean    care_review_page_get_subpage  (CareReviewPage *self);
 
 /* Records the sync daemon brings are offered (a "Show new records" bar)
  * when the monitor says the store changed. */

@@ -125,21 +125,38 @@ open_store_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
 }
 
+/* The view shown if it is in one of its sub-pages (a workspace with a
+ * "subpage" property: the review list's visit), else NULL. */
+static GtkWidget *
+view_in_subpage (CareWindow *self)
+{
+  GtkWidget *view = adw_view_stack_get_visible_child (self->view_stack);
+  gboolean subpage = FALSE;
+
+  if (view == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (view), "subpage") == NULL)
+    return NULL;
+  g_object_get (view, "subpage", &subpage, NULL);
+  return subpage ? view : NULL;
+}
+
 static void
 update_chrome (CareWindow *self)
 {
   const char *screen = gtk_stack_get_visible_child_name (self->stack);
   gboolean home = g_strcmp0 (screen, "home") == 0;
   gboolean visit = g_strcmp0 (screen, "visit") == 0;
+  gboolean subpage = visit || (home && view_in_subpage (self) != NULL);
 
-  GtkWidget *title_widget = home && self->wide ? self->header_switcher : self->title_ref;
+  GtkWidget *title_widget = home && self->wide && !subpage ? self->header_switcher : self->title_ref;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button), visit);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), subpage);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->back_button), visit ? _("Back to today") : _("Back to the list"));
+  care_set_accessible_label (GTK_WIDGET (self->back_button), visit ? _("Back to today") : _("Back to the list"));
   /* A sub-page has a back button instead of the main menu (HIG). */
-  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), !visit);
+  gtk_widget_set_visible (GTK_WIDGET (self->menu_button), !subpage);
   /* Wide windows show the views in the header, narrow ones at the bottom
    * where a thumb reaches them. */
-  adw_view_switcher_bar_set_reveal (self->switcher_bar, home && !self->wide);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, home && !self->wide && !subpage);
   if (adw_header_bar_get_title_widget (self->header) != title_widget)
     adw_header_bar_set_title_widget (self->header, title_widget);
   if (visit)
@@ -412,7 +429,14 @@ back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  care_window_go_home (CARE_WINDOW (widget));
+  CareWindow *self = CARE_WINDOW (widget);
+  GtkWidget *view = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "home") == 0
+                    ? view_in_subpage (self) : NULL;
+
+  if (view != NULL)
+    gtk_widget_activate_action (view, "review.back", NULL);
+  else
+    care_window_go_home (self);
 }
 
 static void
@@ -766,6 +790,8 @@ care_window_add_workspace (CareWindow *self,
   g_return_if_fail (GTK_IS_WIDGET (page));
 
   adw_view_stack_add_titled_with_icon (self->view_stack, page, name, title, icon_name);
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (page), "subpage") != NULL)
+    g_signal_connect_object (page, "notify::subpage", G_CALLBACK (update_chrome), self, G_CONNECT_SWAPPED);
 }
 
 void

@@ -220,6 +220,13 @@ click (Fixture    *f,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* Back from a visit to the list, as the window's header button does. */
+static void
+go_back (Fixture *f)
+{
+  g_assert_true (gtk_widget_activate_action (find (f, "review-stack"), "review.back", NULL));
+}
+
 static void
 fixture_set_up (Fixture      *f,
                 gconstpointer data)
@@ -427,8 +434,41 @@ test_review_flow (Fixture      *f,
   click (f, "query-button");
   g_assert_true (gtk_widget_get_visible (find (f, "action-error")));
 
+  /* Anna answers from her tablet: the list and the visit show the answer
+   * (not "Not reviewed yet"), and Back in the header returns to the list. */
+  {
+    g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+    g_autofree char *review = care_store_get_open_review (f->store, "short");
+    gint64 wall = g_get_real_time () / 1000 + 60000;
+
+    g_assert_nonnull (review);
+    g_ptr_array_add (records, review_fixture_event ("dev-anna", 100, "c-anna", wall, CARE_EVENT_QUERY_ANSWERED,
+                                                 review_fixture_body ("review", review, "visit", "short",
+                                                                      "message", "I left early: her daughter came.",
+                                                                      NULL)));
+    g_assert_true (care_store_apply_page (f->store, records, "answered", &error));
+    g_assert_no_error (error);
+  }
+  go_back (f);
+  g_assert_false (care_review_page_get_subpage (page));
+  care_review_page_reload (page);
+  wait_for (model_ready, model, "the list after the answer");
+  {
+    g_autofree char *shown = care_test_text_of (find (f, "visit-list"));
+
+    if (strstr (shown, "Answered by the carer") == NULL || strstr (shown, "I left early") == NULL)
+      g_error ("The list does not show the carer's answer:\n%s", shown);
+  }
+  open_visit (f, model, "short");
+  g_assert_true (care_review_page_get_subpage (page));
+  {
+    g_autofree char *shown = care_test_text_of (find (f, "carer-answer"));
+
+    g_assert_cmpstr (shown, ==, "The carer answered: I left early: her daughter came.");
+  }
+
   /* Back, open the amended visit and approve it. */
-  click (f, "detail-back");
+  go_back (f);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (find (f, "review-stack"))), ==,
                    "list");
   open_visit (f, model, "amend");
@@ -445,7 +485,7 @@ test_review_flow (Fixture      *f,
   wait_for (withdraw_gone, f, "the visit after the withdrawal");
   click (f, "approve-button");
   g_assert_cmpint (review_of (f, "amend", NULL), ==, CARE_REVIEW_APPROVED);
-  click (f, "detail-back");
+  go_back (f);
 
   /* All visits again; bulk-approve the unremarkable ones (ok-1, ok-2). */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (f, "exceptions-only")), FALSE);
@@ -462,13 +502,14 @@ test_review_flow (Fixture      *f,
   /* Visits with an exception were left for a person to look at. */
   g_assert_cmpint (review_of (f, "late", NULL), ==, CARE_REVIEW_NONE);
   g_assert_cmpint (review_of (f, "safe", NULL), ==, CARE_REVIEW_NONE);
-  g_assert_cmpint (review_of (f, "short", NULL), ==, CARE_REVIEW_QUERIED);
+  /* Answered, waiting for the co-ordinator's look. */
+  g_assert_cmpint (review_of (f, "short", NULL), ==, CARE_REVIEW_NONE);
 
-  /* The store agrees: two visits left unreviewed, both exceptions. */
+  /* The store agrees: three visits left unreviewed, all exceptions. */
   unreviewed.review = CARE_REVIEW_NONE;
   left = care_store_list_visits (f->store, &unreviewed, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (left->len, ==, 2);
+  g_assert_cmpuint (left->len, ==, 3);
   for (guint i = 0; i < left->len; i++)
     g_assert_cmpuint (((CareVisitSummary *) g_ptr_array_index (left, i))->flags, !=, 0);
 
@@ -823,6 +864,21 @@ test_window (Fixture      *f,
   care_test_wait (list_shown, window, 30, "the review list");
   g_assert_nonnull (care_find_named (GTK_WIDGET (window), "exceptions-only"));
   shot = care_test_screenshot (GTK_WIDGET (window), "review-window");
+  /* A visit opened from the list: the way back is in the header, where the
+   * main menu was (HIG), and Escape takes it too. */
+  {
+    GtkWidget *list = care_find_named (GTK_WIDGET (window), "visit-list");
+    GtkWidget *page = gtk_widget_get_ancestor (list, CARE_TYPE_REVIEW_PAGE);
+
+    g_assert_false (care_test_is_visible (care_find_named (GTK_WIDGET (window), "back-button")));
+    g_signal_emit_by_name (list, "activate", 0);
+    g_assert_true (care_review_page_get_subpage (CARE_REVIEW_PAGE (page)));
+    g_assert_true (care_test_is_visible (care_find_named (GTK_WIDGET (window), "back-button")));
+    g_assert_false (care_test_is_visible (care_find_named (GTK_WIDGET (window), "main-menu")));
+    care_test_activate (GTK_WIDGET (window), "back-button");
+    g_assert_false (care_review_page_get_subpage (CARE_REVIEW_PAGE (page)));
+    g_assert_false (care_test_is_visible (care_find_named (GTK_WIDGET (window), "back-button")));
+  }
   care_window_set_view (window, "timesheets");
   g_assert_cmpstr (care_window_get_view (window), ==, "timesheets");
   g_assert_nonnull (care_find_named (GTK_WIDGET (window), "timesheet-list"));
