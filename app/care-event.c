@@ -116,8 +116,8 @@ static const char *hours_kinds[] = { "travel", "training", "other", NULL };
 static const char *roles[] = { "carer", "supervisor", "administrator", NULL };
 static const char *actions[] = { "approve", "query", "flag", "withdrawn", NULL };
 static const char *amend_fields[] = { "started_at", "finished_at", "service", NULL };
-/* "family" is reserved for the family view (issue 17) and refused until then. */
-static const char *readers[] = { "team", "coordinators", NULL };
+/* In CareReaders order. */
+static const char *readers[] = { "team", "coordinators", "family", NULL };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (types) == CARE_EVENT_N_TYPES);
 
@@ -125,6 +125,31 @@ static gboolean
 invalid (GError    **error,
          const char *format,
          ...) G_GNUC_PRINTF (2, 3);
+
+const char *
+care_readers_to_string (CareReaders r)
+{
+  return r >= CARE_READERS_TEAM && r <= CARE_READERS_FAMILY ? readers[r] : NULL;
+}
+
+CareReaders
+care_readers_from_string (const char *name)
+{
+  if (name == NULL)
+    return CARE_READERS_TEAM;
+  for (int i = 0; readers[i] != NULL; i++)
+    if (g_str_equal (readers[i], name))
+      return (CareReaders) i;
+  return CARE_READERS_INVALID;
+}
+
+CareReaders
+care_note_readers (const CareEvent *note_added)
+{
+  CareReaders r = care_readers_from_string (care_event_body_string (note_added, "readers"));
+
+  return r == CARE_READERS_INVALID ? CARE_READERS_COORDINATORS : r;
+}
 
 static gboolean
 invalid (GError    **error,

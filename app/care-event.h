@@ -35,7 +35,11 @@
  *                   store when the daemon has seen it more than 5 min off
  *   task.answered   { visit, task, done: bool, reason? }   reason required when !done
  *   note.added      { visit, note, category, text, readers? }
- *                   readers: team (default) | coordinators
+ *                   readers: team (default: the visit's carer and the
+ *                            co-ordinators) | coordinators (co-ordinators and
+ *                            the author's own devices only) | family (the
+ *                            team and the client's family circle)
+ *                   (care_note_readers; the co-op server's scope enforces it)
  *                   category: personal-care | nutrition | medication | wellbeing
  *                             | incident | safeguarding
  *   visit.finished  { visit, at, clock_offset_ms? }
@@ -175,6 +179,24 @@ gboolean      care_text_is_clean          (const char      *text);
 JsonNode     *care_event_to_json          (const CareEvent *event) G_GNUC_WARN_UNUSED_RESULT;
 CareEvent    *care_event_from_json        (JsonNode        *node,
                                            GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Who may read a note (note.added's "readers", docs/sync-protocol.md
+ * "Who reads a note"). Checked once here; the server's scope
+ * (care_server_core_scope) sends a note only to the devices its readers
+ * allow, and the app shows it on both sides. */
+typedef enum
+{
+  CARE_READERS_TEAM,
+  CARE_READERS_COORDINATORS,
+  CARE_READERS_FAMILY,
+  CARE_READERS_INVALID = -1,
+} CareReaders;
+
+const char   *care_readers_to_string      (CareReaders readers);
+/* NULL is the default, CARE_READERS_TEAM. */
+CareReaders   care_readers_from_string    (const char *name);
+/* A note.added's readers (the default when it says none). */
+CareReaders   care_note_readers           (const CareEvent *note_added);
 
 /* The body's id that the event is about, used for scoping and indexing:
  * the visit for every visit-scoped record (notes, tasks, amendments, a

@@ -579,7 +579,10 @@ fill_notes (CareStore       *self,
           if (g_strcmp0 (str_member (e, "note"), n->note) != 0)
             continue;
           if (e->type == CARE_EVENT_NOTE_ADDED && n->versions->len == 0)
-            note_add_version (n, e, str_member (e, "text"), sync);
+            {
+              n->readers = care_note_readers (e);
+              note_add_version (n, e, str_member (e, "text"), sync);
+            }
           else if (e->type == CARE_EVENT_NOTE_AMENDED || e->type == CARE_EVENT_NOTE_RETRACTED)
             note_add_version (n, e, e->type == CARE_EVENT_NOTE_AMENDED ? str_member (e, "new") : "", sync);
         }

@@ -807,9 +807,21 @@ care_store_add_note (CareStore  *self,
                      const char *text,
                      GError    **error)
 {
+  return care_store_add_note_for (self, visit, category, text, CARE_READERS_TEAM, error);
+}
+
+char *
+care_store_add_note_for (CareStore   *self,
+                         const char  *visit,
+                         const char  *category,
+                         const char  *text,
+                         CareReaders  readers,
+                         GError     **error)
+{
   g_autofree char *note = care_id_new (care_store_now (self));
-  JsonObject *body = new_body ("visit", visit, "note", note, "category", category,
-                               "text", text, NULL);
+  JsonObject *body = new_body ("visit", visit, "note", note, "category", category, "text", text,
+                               "readers", readers == CARE_READERS_TEAM ? NULL : care_readers_to_string (readers),
+                               NULL);
 
   if (!append_body (self, CARE_EVENT_NOTE_ADDED, body, error))
     return NULL;

@@ -127,6 +127,7 @@ typedef struct
   char *note;
   char *category;
   char *text;              /* current text */
+  CareReaders readers;     /* who may read it */
   gboolean retracted;
   gboolean urgent;         /* safeguarding */
   char *author;
@@ -315,6 +316,14 @@ char       *care_store_add_note           (CareStore  *self,
                                            const char *category,
                                            const char *text,
                                            GError    **error) G_GNUC_WARN_UNUSED_RESULT;
+/* As care_store_add_note, with who may read it (CARE_READERS_TEAM is the
+ * default and is not written into the record). */
+char       *care_store_add_note_for       (CareStore   *self,
+                                           const char  *visit,
+                                           const char  *category,
+                                           const char  *text,
+                                           CareReaders  readers,
+                                           GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    care_store_check_out          (CareStore  *self,
                                            const char *visit,
                                            GError    **error);

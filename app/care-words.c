@@ -26,6 +26,19 @@ static const CareChoice services[] = {
   { "respite", N_("Respite") },
 };
 
+static const CareChoice readers[] = {
+  { "team", N_("The care team") },
+  { "coordinators", N_("Co-ordinators only") },
+  { "family", N_("Shared with the family") },
+};
+
+const CareChoice *
+care_note_readers_choices (guint *n_readers)
+{
+  *n_readers = G_N_ELEMENTS (readers);
+  return readers;
+}
+
 const CareChoice *
 care_note_categories (guint *n_categories)
 {
@@ -55,6 +68,12 @@ const char *
 care_note_category_label (const char *id)
 {
   return choice_label (categories, G_N_ELEMENTS (categories), id);
+}
+
+const char *
+care_note_readers_label (const char *id)
+{
+  return choice_label (readers, G_N_ELEMENTS (readers), id != NULL ? id : "team");
 }
 
 const char *

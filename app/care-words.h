@@ -24,5 +24,9 @@ const CareChoice *care_services              (guint *n_services);
  * names freely ("lunch call") is shown as it is, with a capital. */
 const char       *care_note_category_label   (const char *id);
 const char       *care_service_label         (const char *id);
+/* Who may read a note, in CareReaders order (team, coordinators, family):
+ * the choice a carer makes as she writes, and the label a note shows. */
+const CareChoice *care_note_readers_choices  (guint *n_readers);
+const char       *care_note_readers_label    (const char *id);
 
 G_END_DECLS

@@ -321,8 +321,10 @@ build_notes (CareReviewDetail      *self,
     const CareNote *n = g_ptr_array_index (d->notes, i);
     g_autoptr(GString) text = g_string_new (n->retracted ? _("Retracted. ") : "");
     g_autofree char *when = care_format_datetime (n->created_at, self->tz);
-    g_autofree char *title = g_strdup_printf ("%s%s · %s", n->urgent ? "⚠ " : "", care_note_category_label (n->category),
-                                              when);
+    /* Translators: a note's heading: its category, who may read it, when it was written. */
+    g_autofree char *title = g_strdup_printf (_("%s%s · %s · %s"), n->urgent ? "⚠ " : "",
+                                              care_note_category_label (n->category),
+                                              care_note_readers_label (care_readers_to_string (n->readers)), when);
     GtkWidget *row;
 
     g_string_append (text, n->text ? n->text : "");

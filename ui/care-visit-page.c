@@ -51,6 +51,7 @@ struct _CareVisitPage
   GtkEntry *note_amend_reason;
   GtkLabel *note_amend_error;
   GtkDropDown *category_dropdown;
+  GtkDropDown *readers_dropdown;
   GtkTextView *note_text;
   GtkRevealer *safeguarding_revealer;
   GtkLabel *note_error;
@@ -229,6 +230,7 @@ note_card_new (CareVisitPage  *self,
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *category = care_label_new_wrapped (care_note_category_label (note->category), "heading");
   GtkWidget *text;
+  GtkWidget *readers;
   GtkWidget *sync;
   g_autofree char *name = g_strdup_printf ("note-%u", index);
   g_autofree char *time = care_format_time (note->created_at, tz);
@@ -255,6 +257,11 @@ note_card_new (CareVisitPage  *self,
     }
   gtk_box_append (GTK_BOX (top), care_label_new_wrapped (time, "dim-label"));
   gtk_box_append (GTK_BOX (card), top);
+  /* Who may read it, as it was written (the carer chose it). */
+  readers = care_label_new_wrapped (care_note_readers_label (care_readers_to_string (note->readers)), "caption");
+  gtk_widget_set_name (readers, "note-read-by");
+  gtk_widget_add_css_class (readers, "dim-label");
+  gtk_box_append (GTK_BOX (card), readers);
 
   text = care_label_new_wrapped (note->text, NULL);
   gtk_widget_set_name (text, "note-text");
@@ -497,6 +504,7 @@ reset_forms (CareVisitPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->reply_entry), "");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_text), "", -1);
   gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (self->readers_dropdown, 0);
   gtk_drop_down_set_selected (self->service_dropdown, 0);
 }
 
@@ -686,6 +694,16 @@ selected_category (CareVisitPage *self)
   return categories[MIN (selected, n - 1)].id;
 }
 
+static CareReaders
+selected_readers (CareVisitPage *self)
+{
+  guint n;
+  const CareChoice *readers = care_note_readers_choices (&n);
+  guint selected = gtk_drop_down_get_selected (self->readers_dropdown);
+
+  return care_readers_from_string (readers[MIN (selected, n - 1)].id);
+}
+
 static void
 save_note (CareVisitPage *self)
 {
@@ -693,8 +711,8 @@ save_note (CareVisitPage *self)
   g_autofree char *text = text_view_get_text (self->note_text);
   g_autofree char *note = NULL;
 
-  note = care_store_add_note (self->store, self->summary->visit, selected_category (self), text,
-                              &error);
+  note = care_store_add_note_for (self->store, self->summary->visit, selected_category (self), text,
+                                  selected_readers (self), &error);
   gtk_revealer_set_reveal_child (self->safeguarding_revealer, FALSE);
   if (note == NULL)
     {
@@ -704,6 +722,7 @@ save_note (CareVisitPage *self)
   show_message (self->note_error, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_text), "", -1);
   gtk_drop_down_set_selected (self->category_dropdown, 0);
+  gtk_drop_down_set_selected (self->readers_dropdown, 0);
   written (self);
 }
 
@@ -1073,6 +1092,7 @@ care_visit_page_class_init (CareVisitPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_reason);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_error);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, readers_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_text);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, safeguarding_revealer);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_error);
@@ -1125,6 +1145,8 @@ care_visit_page_init (CareVisitPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   choices = care_note_categories (&n);
   gtk_drop_down_set_model (self->category_dropdown, choices_model (choices, n));
+  choices = care_note_readers_choices (&n);
+  gtk_drop_down_set_model (self->readers_dropdown, choices_model (choices, n));
   choices = care_services (&n);
   gtk_drop_down_set_model (self->service_dropdown, choices_model (choices, n));
 }

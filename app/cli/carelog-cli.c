@@ -25,7 +25,8 @@ static const Command commands[] = {
   { "check-in", cmd_check_in, 1, 1, "check-in CLIENT [--schedule ID] [--service TEXT] [--location LAT,LON,ACC]",
     N_("start a visit; prints the visit id") },
   { "task", cmd_task, 3, 3, "task VISIT TASK done|not-done [--reason TEXT]", N_("answer a care-plan task") },
-  { "note", cmd_note, 3, -1, "note VISIT CATEGORY TEXT…", N_("add a care note; prints the note id") },
+  { "note", cmd_note, 3, -1, "note VISIT CATEGORY TEXT… [--readers team|coordinators|family]",
+    N_("add a care note; prints the note id") },
   { "check-out", cmd_check_out, 1, 1, "check-out VISIT", N_("finish a visit") },
   { "amend-visit", cmd_amend_visit, 3, 3, "amend-visit VISIT check-in|check-out|service VALUE --reason TEXT",
     N_("correct a visit (time as HH:MM or YYYY-MM-DD HH:MM)") },
@@ -78,7 +79,7 @@ static const StringOption string_options[] = {
   OPT ("--date", date), OPT ("--week", week), OPT ("--carer", carer), OPT ("--client", client),
   OPT ("--comment", comment), OPT ("--message", message), OPT ("--role", role), OPT ("--from", from),
   OPT ("--to", to), OPT ("--output", output), OPT ("--device-name", device_name),
-  OPT ("--review", review),
+  OPT ("--review", review), OPT ("--readers", readers),
 };
 
 static gboolean
@@ -143,7 +144,7 @@ cli_clear (Cli *cli)
   char **strings[] = { &cli->profile, &cli->store_path, &cli->reason, &cli->schedule, &cli->service,
                        &cli->location, &cli->date, &cli->week, &cli->carer, &cli->client, &cli->comment,
                        &cli->message, &cli->role, &cli->from, &cli->to, &cli->output, &cli->device_name,
-                       &cli->review };
+                       &cli->review, &cli->readers };
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);

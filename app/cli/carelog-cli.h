@@ -35,6 +35,7 @@ typedef struct
   gboolean exceptions;
   gboolean help;
   char *review;
+  char *readers;
   char **args;          /* positional arguments after the command */
   CareStore *store;
 } Cli;

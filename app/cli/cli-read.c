@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
+#include "care-words.h"
 #include "carelog-cli.h"
 
 /* Commands: reading ------------------------------------------------------- */
@@ -127,6 +128,7 @@ detail_to_json (CareStore             *store,
       cli_json_str (b, "note", n->note);
       cli_json_str (b, "category", n->category);
       cli_json_str (b, "text", n->text);
+      cli_json_str (b, "readers", care_readers_to_string (n->readers));
       json_builder_set_member_name (b, "retracted");
       json_builder_add_boolean_value (b, n->retracted);
       cli_json_str (b, "author", n->author);
@@ -190,8 +192,9 @@ print_tasks_and_notes (CareStore             *store,
       CareNote *n = d->notes->pdata[i];
       g_autofree char *at = cli_format_time (store, n->created_at, "%H:%M");
 
-      g_print ("  %s [%s]%s %s\n      note %s, %s\n", at, n->category, n->retracted ? _(" (withdrawn)") : "",
-               n->text, n->note, cli_sync_name (n->sync));
+      g_print ("  %s [%s]%s %s\n      note %s, %s, %s\n", at, n->category, n->retracted ? _(" (withdrawn)") : "",
+               n->text, n->note, care_note_readers_label (care_readers_to_string (n->readers)),
+               cli_sync_name (n->sync));
       for (guint k = 0; n->versions->len > 1 && k < n->versions->len; k++)
         {
           CareNoteVersion *v = n->versions->pdata[k];

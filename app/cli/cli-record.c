@@ -111,8 +111,12 @@ cmd_note (Cli     *cli,
           GError **error)
 {
   g_autofree char *text = g_strjoinv (" ", cli->args + 2);
-  g_autofree char *note = care_store_add_note (cli->store, cli->args[0], cli->args[1], text, error);
+  CareReaders readers = care_readers_from_string (cli->readers);
+  g_autofree char *note = NULL;
 
+  if (readers == CARE_READERS_INVALID)
+    return cli_usage_error (error, _("Say who may read the note with --readers team, coordinators or family."));
+  note = care_store_add_note_for (cli->store, cli->args[0], cli->args[1], text, readers, error);
   if (note == NULL)
     return FALSE;
   cli_print_id (cli, "note", note, _("Note added. Saved on this tablet."));

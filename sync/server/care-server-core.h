@@ -36,7 +36,9 @@ void     care_server_auth_clear          (CareServerAuth *auth);
  *   CARE_SCOPE_CARER  the member's own records, member.set for every member,
  *                     client.set, careplan.set and schedule.set for the
  *                     clients assigned to it, assignment.set, schedule.set
- *                     and review.added naming it.
+ *                     and review.added naming it, and the notes others
+ *                     wrote on its visits whose readers include the team
+ *                     (care_note_readers: not "coordinators").
  * version changes when the scope grows: a cursor from an older version is
  * no longer valid. A device is never sent its own records (no echo). */
 typedef enum

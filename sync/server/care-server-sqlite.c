@@ -957,11 +957,20 @@ sqlite_tx_update_device (CareServerTx *tx,
 #define PULL_ALL_SQL \
   "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1" \
   NOT_OWN " ORDER BY pos LIMIT ?2"
+/* Who may read a note record (note.added, and the corrections and
+ * withdrawals of it): the readers its note.added says, "team" when it says
+ * none (care_note_readers); NULL when the co-op has no such note. */
+#define NOTE_READERS \
+  " (SELECT coalesce (json_extract (n.body, '$.readers'), 'team') FROM events n" \
+  "   WHERE n.subject = events.subject AND n.type = 'note.added'" \
+  "   AND json_extract (n.body, '$.note') = json_extract (events.body, '$.note'))"
 #define CARER_SCOPE \
   " (author = ?3 OR type = 'member.set'" \
   " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
-  " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3))"
+  " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3)" \
+  " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND carer = ?3" \
+  "     AND" NOTE_READERS " IN ('team', 'family')))"
 #define PULL_CARER_SQL \
   "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1 AND" \
   CARER_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"

@@ -121,9 +121,14 @@ test_whole_visit (void)
   care_test_wait (reason_saved, root, 10, "the reason to be saved by Enter");
 
   select_category (root, "medication");
+  /* Who may read it: chosen as she writes, shown on the note. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers")), CARE_READERS_COORDINATORS);
   care_test_set_text (root, "note-text", "Took the morning tablets with water.");
   care_test_activate (root, "add-note");
   g_assert_true (label_contains (root, "notes-box", "Took the morning tablets with water."));
+  g_assert_true (label_contains (root, "note-read-by", "Co-ordinators only"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers"))), ==,
+                    CARE_READERS_TEAM);
 
   care_test_activate (root, "check-out");
   g_assert_false (care_test_is_visible (care_test_find (root, "checkout-error")));
@@ -165,6 +170,7 @@ test_whole_visit (void)
   note = detail->notes->pdata[0];
   g_assert_cmpstr (note->category, ==, "medication");
   g_assert_cmpstr (note->text, ==, "Took the morning tablets with water.");
+  g_assert_cmpint (note->readers, ==, CARE_READERS_COORDINATORS);
   g_assert_false (note->urgent);
 }
 

@@ -406,7 +406,7 @@ test_unknown_fields (Rules        *r,
   e1 = device_event (r->carer, "note.added", big->str);
   e2 = device_event (r->carer, "note.added", huge->str);
   e3 = device_event (r->carer, "note.added",
-                     "{\"visit\":\"v-k\",\"note\":\"n-m\",\"category\":\"wellbeing\",\"text\":\"Fine.\",\"readers\":\"family\"}");
+                     "{\"visit\":\"v-k\",\"note\":\"n-m\",\"category\":\"wellbeing\",\"text\":\"Fine.\",\"readers\":\"everyone\"}");
   res = push (r->carer, e1, e2, e3, NULL);
   for (guint i = 0; i < 3; i++)
     assert_refused (res, i, "invalid");
