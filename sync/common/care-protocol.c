@@ -1,4 +1,4 @@
-/* care-protocol.c: Carelog sync protocol 1, encoding and validation.
+/* care-protocol.c: Carelog sync protocols 1 and 2, encoding and validation.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -679,6 +679,556 @@ care_push_result_decode (JsonNode  *root,
       item->status = status;
     }
   return g_steal_pointer (&result);
+}
+
+/* ---- protocol 2: compact push batches (docs/sync-protocol.md) ---- */
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static int
+b64url_value (char c)
+{
+  const char *p = c != '\0' ? strchr (b64url, c) : NULL;
+
+  return p != NULL ? (int) (p - b64url) : -1;
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  return -1;
+}
+
+/* A canonical UUIDv7 (lowercase, version 7, variant 10): its millisecond
+ * time and its 74 random bits. */
+static gboolean
+parse_uuid7 (const char        *id,
+             gint64            *ms,
+             unsigned __int128 *random)
+{
+  unsigned __int128 v = 0;
+  guint digits = 0;
+
+  if (id == NULL || strlen (id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-'
+      || id[14] != '7' || hex_value (id[19]) < 8 || hex_value (id[19]) > 11)
+    return FALSE;
+  for (const char *p = id; *p; p++)
+    {
+      int h;
+
+      if (*p == '-')
+        continue;
+      h = hex_value (*p);
+      if (h < 0)
+        return FALSE;
+      v = (v << 4) | (unsigned) h;
+      digits++;
+    }
+  if (digits != 32)
+    return FALSE;
+  *ms = (gint64) (v >> 80);
+  /* rand_a (12 bits) then rand_b (62 bits) */
+  *random = (((v >> 64) & 0xfff) << 62) | (v & (((unsigned __int128) 1 << 62) - 1));
+  return TRUE;
+}
+
+static char *
+format_uuid7 (gint64            ms,
+              unsigned __int128 random)
+{
+  unsigned __int128 v = ((unsigned __int128) ms << 80) | ((unsigned __int128) 7 << 76)
+                        | ((random >> 62) << 64) | ((unsigned __int128) 2 << 62)
+                        | (random & (((unsigned __int128) 1 << 62) - 1));
+  char hex[33];
+
+  for (int i = 31; i >= 0; i--, v >>= 4)
+    hex[i] = "0123456789abcdef"[(unsigned) (v & 15)];
+  hex[32] = '\0';
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+/* An id as protocol 2 sends it: a UUIDv7 as "<ms delta>.<13 base64url
+ * characters>" (its time as the difference from the batch's previous
+ * UUID, its 74 random bits in binary), anything else as "=" and the id. */
+static void
+append_compact_id (GString    *out,
+                   const char *id,
+                   gint64     *prev_ms)
+{
+  unsigned __int128 random;
+  unsigned __int128 v;
+  gint64 ms;
+  char chars[14];
+
+  if (!parse_uuid7 (id, &ms, &random))
+    {
+      g_autofree char *literal = g_strconcat ("=", id, NULL);
+
+      care_json_append_string (out, literal);
+      return;
+    }
+  v = random << 4;
+  for (int i = 12; i >= 0; i--, v >>= 6)
+    chars[i] = b64url[(unsigned) (v & 63)];
+  chars[13] = '\0';
+  g_string_append_printf (out, "\"%" G_GINT64_FORMAT ".%s\"", ms - *prev_ms, chars);
+  *prev_ms = ms;
+}
+
+/* The id back, or NULL when text is not exactly one of the two forms. */
+static char *
+decode_compact_id (const char *text,
+                   gint64     *prev_ms)
+{
+  const char *dot;
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint64 delta = 0;
+  unsigned __int128 v = 0;
+  gint64 ms;
+
+  if (text == NULL)
+    return NULL;
+  if (text[0] == '=')
+    return care_protocol_id_is_valid (text + 1) ? g_strdup (text + 1) : NULL;
+  dot = strchr (text, '.');
+  if (dot == NULL || strlen (dot + 1) != 13)
+    return NULL;
+  if (*p == '-')
+    {
+      negative = TRUE;
+      p++;
+    }
+  /* Decimal, no leading zeros, at most 15 digits (a 48-bit time). */
+  if (p == dot || dot - p > 15 || (*p == '0' && dot - p > 1) || (negative && *p == '0'))
+    return NULL;
+  for (; p < dot; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return NULL;
+      delta = delta * 10 + (guint64) (*p - '0');
+    }
+  ms = negative ? *prev_ms - (gint64) delta : *prev_ms + (gint64) delta;
+  if (ms < 0 || ms >= ((gint64) 1 << 48))
+    return NULL;
+  for (p = dot + 1; *p; p++)
+    {
+      int b = b64url_value (*p);
+
+      if (b < 0)
+        return NULL;
+      v = (v << 6) | (unsigned) b;
+    }
+  if ((v & 15) != 0)
+    return NULL;
+  *prev_ms = ms;
+  return format_uuid7 (ms, v >> 4);
+}
+
+static void append_value_v2 (GString *out, JsonNode *node, gint64 wall, gint64 *prev_ms);
+
+static void
+append_object_v2 (GString    *out,
+                  JsonObject *object,
+                  gint64      wall,
+                  gint64     *prev_ms,
+                  gboolean    skip_first)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      if (skip_first)
+        {
+          skip_first = FALSE;
+          continue;
+        }
+      if (!first)
+        g_string_append_c (out, ',');
+      first = FALSE;
+      care_json_append_string (out, name);
+      g_string_append_c (out, ':');
+      append_value_v2 (out, member, wall, prev_ms);
+    }
+  g_string_append_c (out, '}');
+}
+
+/* Inside a body: a UUIDv7 string as {"~":"<compact id>"}, the record's own
+ * wall time as {"~":"w"}; valid bodies never have a "~" member, so these
+ * cannot be mistaken for anything a body says. */
+static void
+append_value_v2 (GString  *out,
+                 JsonNode *node,
+                 gint64    wall,
+                 gint64   *prev_ms)
+{
+  gint64 ms;
+  unsigned __int128 random;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    append_object_v2 (out, json_node_get_object (node), wall, prev_ms, FALSE);
+  else if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_value_v2 (out, json_array_get_element (array, i), wall, prev_ms);
+        }
+      g_string_append_c (out, ']');
+    }
+  else if (node_is_string (node) && parse_uuid7 (json_node_get_string (node), &ms, &random))
+    {
+      g_string_append (out, "{\"~\":");
+      append_compact_id (out, json_node_get_string (node), prev_ms);
+      g_string_append_c (out, '}');
+    }
+  else if (node_is_int (node) && json_node_get_int (node) == wall)
+    g_string_append (out, "{\"~\":\"w\"}");
+  else
+    care_json_append_node (out, node);
+}
+
+GBytes *
+care_push_request_encode_v2 (GPtrArray  *events,
+                             const char *signature)
+{
+  g_autoptr(GString) out = g_string_sized_new (256 + events->len * 120);
+  const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
+  const char *prev_visit = NULL;
+  gint64 prev_hlc = 0, prev_ms = 0;
+
+  g_string_append_printf (out, "{\"s\":%" G_GINT64_FORMAT ",\"a\":", first ? first->seq : 1);
+  care_json_append_string (out, first ? first->author : "");
+  if (signature != NULL)
+    {
+      g_string_append (out, ",\"g\":");
+      care_json_append_string (out, signature);
+    }
+  g_string_append (out, ",\"e\":[");
+  for (guint i = 0; i < events->len; i++)
+    {
+      const CareEvent *e = g_ptr_array_index (events, i);
+      gint64 wall_delta = (gint64) ((guint64) e->wall - (guint64) (e->hlc >> 16));
+      gint64 hlc_delta = (gint64) ((guint64) e->hlc - (guint64) prev_hlc);
+      JsonNode *visit = e->body != NULL ? json_object_get_member (e->body, "visit") : NULL;
+      gboolean hoist = FALSE;
+
+      /* The visit is hoisted out of the body when it is the body's first
+       * member, so the body comes back exactly as it was. */
+      if (node_is_string (visit))
+        {
+          JsonObjectIter iter;
+          const char *name = NULL;
+
+          json_object_iter_init_ordered (&iter, e->body);
+          hoist = json_object_iter_next_ordered (&iter, &name, NULL) && g_str_equal (name, "visit");
+        }
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"i\":");
+      append_compact_id (out, e->id, &prev_ms);
+      g_string_append_printf (out, ",\"h\":%" G_GINT64_FORMAT, i == 0 ? e->hlc : hlc_delta);
+      if (wall_delta != 0)
+        g_string_append_printf (out, ",\"w\":%" G_GINT64_FORMAT, wall_delta);
+      if (g_strcmp0 (e->author, first->author) != 0)
+        {
+          g_string_append (out, ",\"a\":");
+          care_json_append_string (out, e->author);
+        }
+      g_string_append (out, ",\"t\":");
+      care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
+      if (hoist)
+        {
+          const char *id = json_node_get_string (visit);
+
+          if (g_strcmp0 (id, prev_visit) == 0)
+            g_string_append (out, ",\"v\":1");
+          else
+            {
+              g_string_append (out, ",\"v\":");
+              append_compact_id (out, id, &prev_ms);
+            }
+          prev_visit = id;
+        }
+      /* The link only where the server cannot imply it, as in protocol 1. */
+      if (e->link != NULL && (i == 0 || ((const CareEvent *) g_ptr_array_index (events, i - 1))->link == NULL))
+        {
+          g_string_append (out, ",\"l\":");
+          care_json_append_string (out, e->link);
+        }
+      g_string_append (out, ",\"b\":");
+      if (e->body != NULL)
+        append_object_v2 (out, e->body, e->wall, &prev_ms, hoist);
+      else
+        g_string_append (out, "{}");
+      g_string_append_c (out, '}');
+      prev_hlc = e->hlc;
+    }
+  g_string_append (out, "]}");
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
+static JsonNode *expand_value_v2 (JsonNode *node, gint64 wall, gint64 *prev_ms, guint depth, GError **error);
+
+static JsonObject *
+expand_object_v2 (JsonObject *object,
+                  JsonObject *into,
+                  gint64      wall,
+                  gint64     *prev_ms,
+                  guint       depth,
+                  GError    **error)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    {
+      JsonNode *value;
+
+      if (json_object_has_member (into, name))
+        return bad_request (error, "The record's body names \"%s\" twice.", name), NULL;
+      value = expand_value_v2 (member, wall, prev_ms, depth + 1, error);
+      if (value == NULL)
+        return NULL;
+      json_object_set_member (into, name, value);
+    }
+  return into;
+}
+
+static JsonNode *
+expand_value_v2 (JsonNode *node,
+                 gint64    wall,
+                 gint64   *prev_ms,
+                 guint     depth,
+                 GError  **error)
+{
+  if (depth > CARE_MAX_DEPTH)
+    return bad_request (error, "The record's body is nested too deeply."), NULL;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      JsonNode *compact = json_object_get_member (o, "~");
+      g_autoptr(JsonObject) copy = NULL;
+
+      if (compact != NULL)
+        {
+          g_autofree char *id = NULL;
+
+          if (json_object_get_size (o) != 1 || !node_is_string (compact))
+            return bad_request (error, "A compact value in the record's body (\"~\") is malformed."), NULL;
+          if (g_str_equal (json_node_get_string (compact), "w"))
+            return json_node_init_int (json_node_alloc (), wall);
+          id = decode_compact_id (json_node_get_string (compact), prev_ms);
+          if (id == NULL || json_node_get_string (compact)[0] == '=')
+            return bad_request (error, "A compact id in the record's body (\"~\") is malformed."), NULL;
+          return json_node_init_string (json_node_alloc (), id);
+        }
+      copy = json_object_new ();
+      if (expand_object_v2 (o, copy, wall, prev_ms, depth, error) == NULL)
+        return NULL;
+      return json_node_init_object (json_node_alloc (), copy);
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *value = expand_value_v2 (json_array_get_element (array, i), wall, prev_ms, depth + 1, error);
+
+          if (value == NULL)
+            return NULL;
+          json_array_add_element (copy, value);
+        }
+      return json_node_init_array (json_node_alloc (), copy);
+    }
+  return json_node_copy (node);
+}
+
+static gboolean
+keys_are (JsonObject         *o,
+          const char * const *known)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_object_iter_init (&iter, o);
+  while (json_object_iter_next (&iter, &name, &member))
+    if (!g_strv_contains (known, name))
+      return FALSE;
+  return TRUE;
+}
+
+/* One record of a protocol-2 batch. The envelope (ids, clock and visit
+ * chains) failing is the whole batch's failure (FALSE, error set); the
+ * record itself failing validation is entry->message. */
+static gboolean
+decode_push_entry_v2 (JsonNode      *node,
+                      CarePushEntry *entry,
+                      const char    *device,
+                      const char    *batch_author,
+                      gboolean       first,
+                      gint64        *hlc,
+                      gint64        *prev_ms,
+                      char         **prev_visit,
+                      GError       **error)
+{
+  static const char *known[] = { "i", "h", "w", "a", "t", "v", "l", "b", NULL };
+  g_autoptr(CareEvent) event = care_event_new ();
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GError) local = NULL;
+  JsonObject *o;
+  JsonNode *n;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return bad_request (error, "Record %" G_GINT64_FORMAT " is not a JSON object.", entry->seq);
+  o = json_node_get_object (node);
+  if (!keys_are (o, known))
+    return bad_request (error, "Record %" G_GINT64_FORMAT " has a key protocol 2 does not have; only i, h, w, a, "
+                        "t, v, l and b are used.", entry->seq);
+  n = json_object_get_member (o, "i");
+  entry->id = node_is_string (n) ? decode_compact_id (json_node_get_string (n), prev_ms) : NULL;
+  if (entry->id == NULL)
+    return bad_request (error, "Record %" G_GINT64_FORMAT " has no valid id (\"i\").", entry->seq);
+  n = json_object_get_member (o, "h");
+  if (!node_is_int (n))
+    return bad_request (error, "Record %" G_GINT64_FORMAT " has no clock stamp (\"h\").", entry->seq);
+  if (first)
+    event->hlc = json_node_get_int (n);
+  else if (__builtin_add_overflow (*hlc, json_node_get_int (n), &event->hlc))
+    return bad_request (error, "Record %" G_GINT64_FORMAT "'s clock stamp (\"h\") is out of range.", entry->seq);
+  *hlc = event->hlc;
+  event->wall = event->hlc >> 16;
+  n = json_object_get_member (o, "w");
+  if (n != NULL && (!node_is_int (n) || __builtin_add_overflow (event->wall, json_node_get_int (n), &event->wall)))
+    return bad_request (error, "Record %" G_GINT64_FORMAT "'s wall time (\"w\") is not a whole number in range.",
+                        entry->seq);
+  n = json_object_get_member (o, "a");
+  if (n != NULL && !node_is_string (n))
+    return bad_request (error, "Record %" G_GINT64_FORMAT "'s author (\"a\") is not text.", entry->seq);
+  event->author = g_strdup (n != NULL ? json_node_get_string (n) : batch_author);
+  n = json_object_get_member (o, "v");
+  if (n != NULL)
+    {
+      if (node_is_int (n) && json_node_get_int (n) == 1 && *prev_visit != NULL)
+        ;
+      else
+        {
+          g_autofree char *visit = node_is_string (n) ? decode_compact_id (json_node_get_string (n), prev_ms) : NULL;
+
+          if (visit == NULL)
+            return bad_request (error, "Record %" G_GINT64_FORMAT "'s visit (\"v\") is neither 1 after a record "
+                                "with a visit nor an id.", entry->seq);
+          g_free (*prev_visit);
+          *prev_visit = g_steal_pointer (&visit);
+        }
+      json_object_set_string_member (body, "visit", *prev_visit);
+    }
+  n = json_object_get_member (o, "l");
+  if (n != NULL && (!node_is_string (n) || !care_hash_is_valid (json_node_get_string (n))))
+    return bad_request (error, "Record %" G_GINT64_FORMAT "'s link (\"l\") is not a record hash.", entry->seq);
+  event->link = n != NULL ? g_strdup (json_node_get_string (n)) : NULL;
+  n = json_object_get_member (o, "b");
+  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+    return bad_request (error, "Record %" G_GINT64_FORMAT "'s body (\"b\") is not a JSON object.", entry->seq);
+  if (expand_object_v2 (json_node_get_object (n), body, event->wall, prev_ms, 1, error) == NULL)
+    return FALSE;
+  n = json_object_get_member (o, "t");
+  if (!node_is_string (n))
+    return bad_request (error, "Record %" G_GINT64_FORMAT " has no type (\"t\").", entry->seq);
+
+  /* From here on, what is wrong is this record's, not the batch's. */
+  event->type = care_event_type_from_string (json_node_get_string (n));
+  if (event->type == CARE_EVENT_INVALID)
+    {
+      entry->message = g_strdup_printf ("The record type “%s” is not known to this server.", json_node_get_string (n));
+      return TRUE;
+    }
+  event->id = g_strdup (entry->id);
+  event->body = g_steal_pointer (&body);
+  event->device = g_strdup (device);
+  event->seq = entry->seq;
+  if (!care_event_validate (event, &local))
+    entry->message = g_strdup (local->message);
+  else
+    entry->event = g_steal_pointer (&event);
+  return TRUE;
+}
+
+CarePushRequest *
+care_push_request_decode_v2 (JsonNode   *root,
+                             const char *device,
+                             GError    **error)
+{
+  static const char *known[] = { "s", "a", "g", "e", NULL };
+  g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
+  JsonObject *o = json_node_get_object (root);
+  JsonNode *s = json_object_get_member (o, "s");
+  JsonNode *a = json_object_get_member (o, "a");
+  JsonNode *g = json_object_get_member (o, "g");
+  JsonNode *e = json_object_get_member (o, "e");
+  g_autofree char *prev_visit = NULL;
+  JsonArray *events;
+  gint64 hlc = 0, prev_ms = 0;
+  guint n;
+
+  if (!keys_are (o, known))
+    return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g and e are used."), NULL;
+  if (!node_is_int (s) || json_node_get_int (s) < 1 || json_node_get_int (s) > G_MAXINT64 / 2)
+    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more)."), NULL;
+  if (!node_is_string (a))
+    return bad_request (error, "The push needs \"a\", the author's member id, as text."), NULL;
+  if (g != NULL && (!node_is_string (g) || strlen (json_node_get_string (g)) > 1024))
+    return bad_request (error, "The push's signature (\"g\") is not text of at most 1024 characters."), NULL;
+  if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
+    return bad_request (error, "The push needs \"e\", an array of records."), NULL;
+  events = json_node_get_array (e);
+  n = json_array_get_length (events);
+  if (n == 0)
+    return bad_request (error, "The push has no records."), NULL;
+  if (n > CARE_MAX_BATCH)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
+                   "The push has %u records; this server accepts at most %d per push.",
+                   n, CARE_MAX_BATCH);
+      return NULL;
+    }
+  request->first_seq = json_node_get_int (s);
+  request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
+  request->entries = g_ptr_array_new_full (n, push_entry_free);
+  for (guint i = 0; i < n; i++)
+    {
+      CarePushEntry *entry = g_new0 (CarePushEntry, 1);
+
+      entry->seq = request->first_seq + i;
+      g_ptr_array_add (request->entries, entry);
+      if (!decode_push_entry_v2 (json_array_get_element (events, i), entry, device, json_node_get_string (a),
+                                 i == 0, &hlc, &prev_ms, &prev_visit, error))
+        return NULL;
+      /* Linked as in protocol 1: it carries "l", or follows a linked record
+       * of the batch (the core computes its link then). */
+      entry->linked = json_object_has_member (json_node_get_object (json_array_get_element (events, i)), "l");
+      if (!entry->linked && i > 0)
+        entry->linked = ((CarePushEntry *) g_ptr_array_index (request->entries, i - 1))->linked;
+    }
+  return g_steal_pointer (&request);
 }
 
 /* ---- pull ---- */

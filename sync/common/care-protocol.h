@@ -18,7 +18,10 @@
 
 G_BEGIN_DECLS
 
-#define CARE_PROTOCOL_VERSION         1
+/* The newest version this code speaks; the server accepts every version
+ * from CARE_PROTOCOL_OLDEST and answers in the version it was asked in. */
+#define CARE_PROTOCOL_VERSION         2
+#define CARE_PROTOCOL_OLDEST          1
 #define CARE_PROTOCOL_HEADER          "Carelog-Protocol"
 #define CARE_TIME_HEADER              "Carelog-Time"
 #define CARE_REQUEST_ID_HEADER        "Carelog-Request-Id"
@@ -103,6 +106,19 @@ CarePushRequest *care_push_request_decode  (JsonNode   *root,
                                             const char *device,
                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 void             care_push_request_free    (CarePushRequest *request);
+
+/* Protocol 2's compact batch (docs/sync-protocol.md): ids as clock deltas
+ * and binary, the visit hoisted out of the body, the body's own UUIDs and
+ * wall time compact; links as protocol 1 sends them (only where the server
+ * cannot imply them). signature: NULL or the batch's "g". */
+GBytes          *care_push_request_encode_v2 (GPtrArray  *events,
+                                              const char *signature) G_GNUC_WARN_UNUSED_RESULT;
+/* Strict: an envelope that does not decode (ids, clock and visit chains,
+ * compact values, unknown keys) fails the whole batch; a record that
+ * decodes but does not validate is returned with event == NULL. */
+CarePushRequest *care_push_request_decode_v2 (JsonNode   *root,
+                                              const char *device,
+                                              GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* items: CarePushItem; codes parallel to items for rejected ones. */
 CarePushResult  *care_push_result_decode   (JsonNode   *root,

@@ -30,6 +30,7 @@ struct _CareSyncClient
   guint retry_after;
   guint retention_days;  /* from Carelog-Retention-Days; 0 = not said */
   char *storage;         /* sent as Carelog-Storage */
+  int protocol;          /* the version requests are made in */
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncClient, care_sync_client, G_TYPE_OBJECT)
@@ -272,6 +273,25 @@ care_sync_client_class_init (CareSyncClientClass *klass)
 static void
 care_sync_client_init (CareSyncClient *self)
 {
+  /* CARELOG_SYNC_PROTOCOL=1 keeps a tablet on protocol 1 (and the tests
+   * run a protocol-1 daemon against the new server with it). */
+  self->protocol = g_strcmp0 (g_getenv ("CARELOG_SYNC_PROTOCOL"), "1") == 0 ? 1 : CARE_PROTOCOL_VERSION;
+}
+
+int
+care_sync_client_get_protocol (CareSyncClient *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_CLIENT (self), 1);
+  return self->protocol;
+}
+
+void
+care_sync_client_set_protocol (CareSyncClient *self,
+                               int             version)
+{
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  g_return_if_fail (version >= CARE_PROTOCOL_OLDEST && version <= CARE_PROTOCOL_VERSION);
+  self->protocol = version;
 }
 
 CareSyncClient *
@@ -394,7 +414,7 @@ start_request (CareSyncClient     *self,
   headers = soup_message_get_request_headers (req->msg);
   soup_message_headers_replace (headers, "Content-Encoding", "gzip");
   soup_message_headers_replace (headers, "Accept-Encoding", "gzip");
-  soup_message_headers_replace (headers, CARE_PROTOCOL_HEADER, G_STRINGIFY (CARE_PROTOCOL_VERSION));
+  soup_message_headers_replace (headers, CARE_PROTOCOL_HEADER, self->protocol == 2 ? "2" : "1");
   request_id = g_uuid_string_random ();
   soup_message_headers_replace (headers, CARE_REQUEST_ID_HEADER, request_id);
   if (self->storage != NULL)
@@ -432,7 +452,8 @@ read_protocol_body (CareSyncClient *self,
   JsonNode *root;
   JsonObject *o;
 
-  if (g_strcmp0 (proto, G_STRINGIFY (CARE_PROTOCOL_VERSION)) != 0 || g_strcmp0 (type, "application/json") != 0)
+  /* The version asked, or an older server's 1 (its "version" refusal). */
+  if ((g_strcmp0 (proto, "1") != 0 && g_strcmp0 (proto, "2") != 0) || g_strcmp0 (type, "application/json") != 0)
     goto portal;
   if (encoding != NULL && g_ascii_strcasecmp (encoding, "gzip") == 0)
     {
@@ -450,7 +471,7 @@ read_protocol_body (CareSyncClient *self,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto portal;
   o = json_node_get_object (root);
-  if (json_object_get_int_member_with_default (o, "v", 0) != CARE_PROTOCOL_VERSION)
+  if (json_object_get_int_member_with_default (o, "v", 0) != g_ascii_strtoll (proto, NULL, 10))
     goto portal;
   return json_node_ref (root);
 
@@ -684,7 +705,7 @@ care_sync_client_push_async (CareSyncClient      *self,
 
   g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
   g_return_if_fail (events != NULL && events->len > 0);
-  body = care_push_request_encode (events);
+  body = self->protocol == 2 ? care_push_request_encode_v2 (events, NULL) : care_push_request_encode (events);
   start_request (self, OP_PUSH, "/v1/push", body, events, cancellable, callback, user_data,
                  care_sync_client_push_async);
 }

@@ -105,6 +105,13 @@ CareEnrolmentLine *care_enrolment_line_parse (const char *line,
 char              *care_enrolment_line_format (const CareEnrolmentLine *line) G_GNUC_WARN_UNUSED_RESULT;
 void               care_enrolment_line_free  (CareEnrolmentLine *line);
 
+/* The protocol version requests are made in: 2 unless CARELOG_SYNC_PROTOCOL=1
+ * is set (docs/sync-protocol.md); a tablet falls back to 1 when the server
+ * refuses 2 as unknown. */
+int             care_sync_client_get_protocol (CareSyncClient *self);
+void            care_sync_client_set_protocol (CareSyncClient *self,
+                                               int             version);
+
 /* device/key NULL before enrolment. */
 CareSyncClient *care_sync_client_new        (const char *url,
                                              const char *pin,

@@ -199,6 +199,21 @@ sync_position (CareSyncEngine   *self,
   return care_store_get_sync_position (self->store, &counts->acked_seq, &counts->last_seq, error);
 }
 
+/* A co-op server not yet updated refuses protocol 2 as unknown: the
+ * tablet speaks 1 to it from then on (this run of the daemon). */
+static gboolean
+server_is_older (CareSyncEngine *self,
+                 const GError   *error)
+{
+  if (!g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_VERSION)
+      || care_sync_client_get_protocol (self->client) <= 1)
+    return FALSE;
+  g_debug ("The co-op server does not speak protocol %d: using 1",
+           care_sync_client_get_protocol (self->client));
+  care_sync_client_set_protocol (self->client, 1);
+  return TRUE;
+}
+
 /* Pull -------------------------------------------------------------------- */
 
 static void
@@ -218,6 +233,11 @@ pull_ready_cb (GObject      *source,
 
   if (page == NULL)
     {
+      if (server_is_older (self, error))
+        {
+          pull_next (g_steal_pointer (&task));
+          return;
+        }
       if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID)
           && round->recoveries++ < MAX_RECOVERIES)
         {
@@ -457,6 +477,11 @@ push_handle (GTask  *task,
   round->request_started = flight->started;
   if (pushed == NULL)
     {
+      if (server_is_older (self, flight->error))
+        {
+          round->push_after = -1;
+          return FALSE;
+        }
       if (g_error_matches (flight->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND)
           && round->recoveries++ < MAX_RECOVERIES)
         {

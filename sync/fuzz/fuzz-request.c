@@ -1,6 +1,8 @@
 /* fuzz-request.c: libFuzzer target for everything carelog-server decodes
  * from the network: gzip bodies, JSON bodies (UTF-8 and depth checks),
- * push and pull requests (with care_event_validate on every record),
+ * push requests of protocols 1 and 2 (with care_event_validate on every
+ * record; a protocol-2 batch that decodes must encode and decode again to
+ * the same records), pull requests,
  * and the enrolment line a tablet scans.
  *
  * Copyright 2026 The Carelog developers
@@ -26,9 +28,48 @@ decode_body (const char *data,
   g_autoptr(JsonNode) root = care_protocol_parse_object (data, size, NULL);
   g_autoptr(CarePushRequest) push = NULL;
   g_autoptr(CarePullRequest) pull = NULL;
+  g_autoptr(CarePushRequest) push2 = NULL;
 
   if (root == NULL)
     return;
+  push2 = care_push_request_decode_v2 (root, "d-fuzz", NULL);
+  if (push2 != NULL)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new ();
+
+      for (guint i = 0; i < push2->entries->len; i++)
+        {
+          CarePushEntry *entry = g_ptr_array_index (push2->entries, i);
+
+          if (entry->event != NULL)
+            {
+              entry->event->seq = events->len + 1;
+              g_ptr_array_add (events, entry->event);
+            }
+        }
+      if (events->len > 0)
+        {
+          g_autoptr(GBytes) again = care_push_request_encode_v2 (events, NULL);
+          g_autoptr(JsonNode) again_root = care_protocol_parse_object (g_bytes_get_data (again, NULL),
+                                                                       g_bytes_get_size (again), NULL);
+          g_autoptr(CarePushRequest) twice = again_root ? care_push_request_decode_v2 (again_root, "d-fuzz", NULL)
+                                                        : NULL;
+
+          if (twice == NULL || twice->entries->len != events->len)
+            __builtin_trap ();
+          for (guint i = 0; i < events->len; i++)
+            {
+              CareEvent *a = g_ptr_array_index (events, i);
+              CareEvent *b = ((CarePushEntry *) g_ptr_array_index (twice->entries, i))->event;
+              g_autofree char *ja = care_json_object_to_string (a->body);
+              g_autofree char *jb = b ? care_json_object_to_string (b->body) : NULL;
+
+              if (b == NULL || g_strcmp0 (a->id, b->id) != 0 || a->hlc != b->hlc || a->wall != b->wall
+                  || g_strcmp0 (ja, jb) != 0)
+                __builtin_trap ();
+            }
+        }
+    }
   push = care_push_request_decode (root, "d-fuzz", NULL);
   pull = care_pull_request_decode (root, NULL);
   if (push != NULL)

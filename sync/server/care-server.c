@@ -41,6 +41,9 @@
 #include "care-server-core.h"
 
 #define MAX_GROUP 64
+/* How long a pipelined push that arrived before the one ahead of it waits
+ * for it before it is answered as a gap. */
+#define GAP_WAIT_US (500 * 1000)
 #define MAX_HEADERS_TOTAL (16 * 1024)
 #define GZIP_THRESHOLD 256
 /* libmicrohttpd's buffer per connection: request line, headers and the
@@ -109,6 +112,7 @@ typedef struct
   gboolean has_body;    /* a body was announced */
   gboolean ordering;    /* a push counted in the server's pushes_coming (order_lock) */
   gint64 first_seq;     /* a push's Carelog-First-Seq; G_MAXINT64 when not said */
+  int version;          /* the protocol version asked in (answers are in it); 1 until known */
   struct _Job *pending; /* prepared from the headers, sent off when the body is in */
 } Request;
 
@@ -132,6 +136,9 @@ typedef struct _Job
   GError *error;
   gint64 server_acked;
   CareEnrolResult *enrol;
+  int version;            /* the protocol version of the request */
+  gint64 first_seq_said;  /* a push's Carelog-First-Seq, 0 = not said */
+  gint64 gap_deadline;    /* monotonic µs until which a push answered as a gap waits instead */
 } Job;
 
 typedef struct
@@ -370,7 +377,7 @@ respond (Request  *req,
   MHD_add_response_header (req->response, "Server", "carelog-server");
   if (gzip)
     MHD_add_response_header (req->response, "Content-Encoding", "gzip");
-  MHD_add_response_header (req->response, CARE_PROTOCOL_HEADER, G_STRINGIFY (CARE_PROTOCOL_VERSION));
+  MHD_add_response_header (req->response, CARE_PROTOCOL_HEADER, req->version == 2 ? "2" : "1");
   MHD_add_response_header (req->response, CARE_TIME_HEADER, t);
   MHD_add_response_header (req->response, CARE_REQUEST_ID_HEADER, req->request_id);
 }
@@ -386,7 +393,7 @@ respond_error (Request    *req,
 {
   g_autoptr(GString) body = g_string_new (NULL);
 
-  g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"error\":", now_ms ());
+  g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",\"error\":", req->version, now_ms ());
   care_json_append_string (body, code);
   g_string_append (body, ",\"message\":");
   care_json_append_string (body, message);
@@ -510,8 +517,8 @@ build_answer (Job *job)
       switch (job->kind)
         {
         case JOB_PUSH:
-          g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT,
-                                  now_ms (), job->push->acked_seq);
+          g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT,
+                                  job->version, now_ms (), job->push->acked_seq);
           if (job->push->expected_seq > 0)
             g_string_append_printf (body, ",\"x\":%" G_GINT64_FORMAT, job->push->expected_seq);
           if (job->push->received > 0)
@@ -527,10 +534,14 @@ build_answer (Job *job)
           break;
         case JOB_PULL:
           g_string_append_len (body, job->body->str, job->body->len);
+          /* The store writes a page as protocol 1 does; a page of
+           * protocol 2 differs only in its "v". */
+          if (job->version == 2 && g_str_has_prefix (body->str, "{\"v\":1,"))
+            body->str[5] = '2';
           detail = g_strdup_printf ("pull %" G_GSIZE_FORMAT " bytes", job->body->len);
           break;
         case JOB_ENROL:
-          g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"device\":", now_ms ());
+          g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",\"device\":", job->version, now_ms ());
           care_json_append_string (body, job->enrol->device);
           g_string_append (body, ",\"key\":");
           care_json_append_string (body, job->enrol->key);
@@ -546,7 +557,7 @@ build_answer (Job *job)
           detail = g_strdup_printf ("enrolled %s for %s", job->enrol->device, job->enrol->member);
           break;
         case JOB_ERASED:
-          g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT "}", now_ms ());
+          g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT "}", job->version, now_ms ());
           detail = g_strdup ("revoked tablet confirmed its erasure");
           break;
         default:
@@ -599,6 +610,7 @@ writer_thread (gpointer data)
   CareServer *self = data;
   gboolean stop = FALSE;
   g_autoptr(GPtrArray) held = g_ptr_array_new ();   /* Job: pushes waiting for an earlier one */
+  g_autoptr(GPtrArray) gapped = g_ptr_array_new (); /* Job: pushes that found a gap, waiting a moment */
 
   while (!stop)
     {
@@ -611,8 +623,8 @@ writer_thread (gpointer data)
 
       /* Held pushes are looked at again soon: the batch they wait for
        * may also have failed before reaching here. */
-      first = held->len > 0 ? g_async_queue_timeout_pop (self->write_queue, 2000)
-                            : g_async_queue_pop (self->write_queue);
+      first = held->len > 0 || gapped->len > 0 ? g_async_queue_timeout_pop (self->write_queue, 2000)
+                                               : g_async_queue_pop (self->write_queue);
       if (first != NULL)
         group[n++] = first;
       while (n < MAX_GROUP)
@@ -626,6 +638,23 @@ writer_thread (gpointer data)
       for (guint i = 0; i < held->len; i++)
         g_ptr_array_add (waiting, g_ptr_array_index (held, i));
       g_ptr_array_set_size (held, 0);
+      /* A gapped push is tried again when another push of its device came,
+       * or when its wait is over (then it is answered as a gap). */
+      for (guint i = 0; i < gapped->len;)
+        {
+          Job *job = g_ptr_array_index (gapped, i);
+          gboolean again = g_get_monotonic_time () >= job->gap_deadline || stop;
+
+          for (guint j = 0; j < n && !again; j++)
+            again = group[j]->kind == JOB_PUSH && g_str_equal (group[j]->device, job->device);
+          if (again)
+            {
+              g_ptr_array_add (waiting, job);
+              g_ptr_array_remove_index (gapped, i);
+            }
+          else
+            i++;
+        }
       for (guint i = 0, others = 0; i < n; i++)
         {
           if (group[i]->kind == JOB_PUSH)
@@ -653,6 +682,21 @@ writer_thread (gpointer data)
         {
           Job *job = push_jobs[i];
 
+          /* A batch of a tablet that sends two at once can still reach
+           * the writer before the one ahead of it has even started to
+           * arrive (two connections). A gap stores nothing: such a batch
+           * waits a moment for its predecessor instead of being answered. */
+          if (job->push->expected_seq > 0 && job->push->error == NULL && job->first_seq_said > 0
+              && (job->gap_deadline == 0 || g_get_monotonic_time () < job->gap_deadline))
+            {
+              if (job->gap_deadline == 0)
+                job->gap_deadline = g_get_monotonic_time () + GAP_WAIT_US;
+              job->push->expected_seq = 0;
+              job->push->accepted = job->push->duplicates = job->push->rejected = 0;
+              g_string_truncate (job->push->results, 0);
+              g_ptr_array_add (gapped, job);
+              continue;
+            }
           if (job->storage != NULL)
             self->store->vtable->set_device_storage (self->store, job->device, job->storage);
           finish_job (job);
@@ -690,6 +734,7 @@ writer_thread (gpointer data)
         }
     }
   /* Stopping: pushes still held are answered as not stored. */
+  g_ptr_array_extend_and_steal (held, g_steal_pointer (&gapped));
   for (guint i = 0; i < held->len; i++)
     {
       Job *job = g_ptr_array_index (held, i);
@@ -721,7 +766,8 @@ decoder_func (gpointer data,
     {
     case JOB_PUSH:
       {
-        CarePushRequest *request = care_push_request_decode (root, job->device, &job->error);
+        CarePushRequest *request = job->version == 2 ? care_push_request_decode_v2 (root, job->device, &job->error)
+                                                     : care_push_request_decode (root, job->device, &job->error);
 
         if (request == NULL)
           break;
@@ -1172,6 +1218,8 @@ begin_request (CareServer *self,
   g_auto(CareServerAuth) auth = { 0 };
   guint wait;
 
+  /* Answers are in the version asked (1 when none or an unknown one was). */
+  req->version = g_strcmp0 (version, "2") == 0 ? 2 : 1;
   if (req->conn->over_limit)
     {
       respond_and_close (req, NULL, 503, "unavailable",
@@ -1212,7 +1260,8 @@ begin_request (CareServer *self,
 
       if (!anonymous_allowed (self, req))
         return;
-      g_string_append_printf (body, "{\"v\":1,\"t\":%" G_GINT64_FORMAT "}", now_ms ());
+      g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",\"versions\":[1,2]}", req->version,
+                              now_ms ());
       respond (req, 200, body, FALSE);
       return;
     }
@@ -1231,16 +1280,18 @@ begin_request (CareServer *self,
       add_header (req, "Allow", "POST");
       return;
     }
-  if (g_strcmp0 (version, G_STRINGIFY (CARE_PROTOCOL_VERSION)) != 0)
+  if (g_strcmp0 (version, "1") != 0 && g_strcmp0 (version, "2") != 0)
     {
       if (anonymous_allowed (self, req))
         respond_error (req, NULL, 400, "version",
-                       "This server speaks Carelog sync protocol 1 only: update Carelog on this device.", -1, -1);
+                       "This server speaks Carelog sync protocols 1 and 2 only: update Carelog on this device.",
+                       -1, -1);
       return;
     }
 
   job = g_new0 (Job, 1);
   job->server = g_object_ref (self);
+  job->version = req->version;
   job->request = req;
   job->request_id = g_strdup (req->request_id);
   job->gzip_ok = accepts_gzip (req);
@@ -1335,7 +1386,10 @@ begin_request (CareServer *self,
       req->counted_device = g_strdup (job->device);
     }
   if (job->kind == JOB_PUSH)
-    push_coming (self, req, job->device);
+    {
+      push_coming (self, req, job->device);
+      job->first_seq_said = req->first_seq != G_MAXINT64 ? req->first_seq : 0;
+    }
   req->body = g_byte_array_sized_new (MIN (length, 64 * 1024));
   *job_out = g_steal_pointer (&job);
 }
@@ -1475,6 +1529,7 @@ access_cb (void                  *cls,
 
       req = g_new0 (Request, 1);
       req->server = self;
+      req->version = 1;
       req->mhd = mhd;
       req->conn = info != NULL ? info->socket_context : NULL;
       req->method = g_strdup (method);

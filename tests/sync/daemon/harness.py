@@ -164,6 +164,7 @@ class FaultProxy:
         self.random_faults = None   # (rng, probability) for the randomised run
         self.held = []
         self.statuses = []          # (monotonic time, path, HTTP status, Retry-After or None, answered at)
+        self.versions = []          # (device or None, path, Carelog-Protocol of the request)
         self.release_event = threading.Event()
         self.closed = False
         self.thread = threading.Thread(target=self._accept, daemon=True)
@@ -268,6 +269,11 @@ class FaultProxy:
                 path = parts[1] if len(parts) > 1 else '?'
                 fault = self._next_fault(path)
                 now = time.monotonic()
+                version = re.search(rb'(?im)^carelog-protocol:\s*(\S+)', head)
+                device = re.search(rb'(?im)^authorization:\s*carelog\s+([^:\s]+):', head)
+                with self.lock:
+                    self.versions.append((device.group(1).decode() if device else None, path,
+                                          version.group(1).decode() if version else None))
                 if fault == 'portal':
                     page = b'<html><body>Welcome! Please sign in to use the Wi-Fi.</body></html>'
                     client.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n'

@@ -774,6 +774,53 @@ def scenario_tls():
         world.close()
 
 
+def scenario_protocol_1():
+    """A tablet not yet updated (protocol 1) keeps syncing with the new
+    server, beside one on protocol 2: each pushes its records, a
+    co-ordinator's desktop on protocol 1 receives all of them, and every
+    request went in the version its daemon speaks."""
+    world = World('protocol-1', connectivity='none')
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Test')
+        old, new = server.member('Olga Old'), server.member('Nina New')
+        boss = server.member('Cora Coordinator', role='supervisor')
+        for m in (old, new):
+            server.assign(client, m)
+        old_tablet = world.device('old', old, daemon_env={'CARELOG_SYNC_PROTOCOL': '1'}).enrol(server)
+        new_tablet = world.device('new', new).enrol(server)
+        desktop = world.device('desk', boss, daemon_env={'CARELOG_SYNC_PROTOCOL': '1'}).enrol(server)
+        world.proxy.reset_stats()
+        made_old = old_tablet.make_records(30, client)
+        made_new = new_tablet.make_records(20, client)
+        for d in (old_tablet, new_tablet, desktop):
+            d.daemon.start()
+        world.nm.set('full')
+        wait_until('all on the server', lambda: all_on_server(server, old_tablet, made_old)
+                   and all_on_server(server, new_tablet, made_new), timeout=20)
+        check_converged(server, old_tablet)
+        check_converged(server, new_tablet)
+        wanted = set(server.events(old_tablet.device_id)) | set(server.events(new_tablet.device_id))
+        desktop.daemon.call('SyncNow')
+        wait_until('the desktop has every record', lambda: wanted <= set(desktop.store.events()), timeout=20)
+        with world.proxy.lock:
+            versions = list(world.proxy.versions)
+        said = {}
+        for device, path, version in versions:
+            if path in ('/v1/push', '/v1/pull'):
+                said.setdefault(device, set()).add(version)
+        check(said.get(old_tablet.device_id) == {'1'}, 'the old tablet said %s' % said.get(old_tablet.device_id))
+        check(said.get(desktop.device_id) == {'1'}, 'the desktop said %s' % said.get(desktop.device_id))
+        check(said.get(new_tablet.device_id) == {'2'}, 'the new tablet said %s' % said.get(new_tablet.device_id))
+        log('protocol 1 and 2 side by side: %d + %d records pushed, %d received by a protocol-1 desktop'
+            % (made_old, made_new, len(wanted)))
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -795,6 +842,7 @@ SCENARIOS = {
     'activation': scenario_activation,
     'limited': scenario_limited,
     'tls': scenario_tls,
+    'protocol-1': scenario_protocol_1,
 }
 
 if __name__ == '__main__':

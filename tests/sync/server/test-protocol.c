@@ -1,4 +1,4 @@
-/* test-protocol.c: protocol 1 encoding and validation (no server).
+/* test-protocol.c: protocol 1 and 2 encoding and validation (no server).
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "care-id.h"
 #include "care-protocol.h"
 #include "care-sync-client.h"
 
@@ -239,6 +240,275 @@ test_pull_received (void)
   g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST);
 }
 
+/* ---- protocol 2 ---- */
+
+static void
+assert_same_events (GPtrArray       *events,
+                    CarePushRequest *req)
+{
+  g_assert_cmpuint (req->entries->len, ==, events->len);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
+      CareEvent *a = g_ptr_array_index (events, i), *b = entry->event;
+      g_autofree char *ja = care_json_object_to_string (a->body);
+      g_autofree char *jb = NULL;
+
+      g_assert_null (entry->message);
+      g_assert_nonnull (b);
+      jb = care_json_object_to_string (b->body);
+      g_assert_cmpstr (a->id, ==, b->id);
+      g_assert_cmpstr (a->id, ==, entry->id);
+      g_assert_cmpint (a->seq, ==, b->seq);
+      g_assert_cmpstr (a->author, ==, b->author);
+      g_assert_cmpint (a->hlc, ==, b->hlc);
+      g_assert_cmpint (a->wall, ==, b->wall);
+      g_assert_cmpint (a->type, ==, b->type);
+      g_assert_cmpstr (ja, ==, jb);
+    }
+}
+
+static CarePushRequest *
+decode_v2 (GBytes  *wire,
+           GError **error)
+{
+  g_autoptr(JsonNode) root = care_protocol_parse_object (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), error);
+
+  return root != NULL ? care_push_request_decode_v2 (root, "d-1", error) : NULL;
+}
+
+static CareEvent *
+make_v2 (gint64      seq,
+         gint64      ms,
+         const char *type,
+         const char *body_format,
+         ...)
+{
+  va_list args;
+  g_autofree char *body = NULL;
+  CareEvent *e;
+
+  va_start (args, body_format);
+  body = g_strdup_vprintf (body_format, args);
+  va_end (args);
+  e = make (seq, "m-anna", (ms << 16) + seq, ms, type, body);
+  g_free (e->id);
+  e->id = care_id_new (ms);
+  return e;
+}
+
+/* Whole visits as a tablet makes them, a record with an id that is not a
+ * UUID, a visit that is not the body's first member, ids and the wall time
+ * inside bodies, links on some records and a batch signature: decoded
+ * exactly, and much smaller than protocol 1 before and after gzip. */
+static void
+test_v2_roundtrip (void)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  const char *link = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+  g_autofree char *signature = g_strnfill (86, 'A');
+  gint64 ms = 1763900000000, seq = 41;
+  g_autoptr(GBytes) wire = NULL, v1 = NULL, gz1 = NULL, gz2 = NULL;
+  g_autoptr(CarePushRequest) req = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint v = 0; v < 20; v++)
+    {
+      g_autofree char *visit = care_id_new (ms);
+      g_autofree char *note = care_id_new (ms + 2);
+
+      g_ptr_array_add (events, make_v2 (seq++, ms, "visit.started",
+                                        "{\"visit\":\"%s\",\"client\":\"c-7\",\"service\":\"personal-care\",\"at\":%"
+                                        G_GINT64_FORMAT "}", visit, ms));
+      g_ptr_array_add (events, make_v2 (seq++, ms + 1, "task.answered",
+                                        "{\"visit\":\"%s\",\"task\":\"t-wash\",\"done\":true}", visit));
+      g_ptr_array_add (events, make_v2 (seq++, ms + 2, "note.added",
+                                        "{\"visit\":\"%s\",\"note\":\"%s\",\"category\":\"wellbeing\","
+                                        "\"text\":\"Cheerful \\\"today\\\"\\n\\u00e8\"}", visit, note));
+      g_ptr_array_add (events, make_v2 (seq++, ms + 900000, "visit.finished",
+                                        "{\"visit\":\"%s\",\"at\":%" G_GINT64_FORMAT "}", visit, ms + 900000));
+      ms += 3600000;
+    }
+  g_ptr_array_add (events, make_v2 (seq++, ms, "hours.added",
+                                    "{\"entry\":\"h-literal\",\"kind\":\"travel\",\"date\":\"2026-11-23\",\"minutes\":20}"));
+  g_free (((CareEvent *) g_ptr_array_index (events, events->len - 1))->id);
+  ((CareEvent *) g_ptr_array_index (events, events->len - 1))->id = g_strdup ("not-a-uuid:1");
+  g_ptr_array_add (events, make_v2 (seq++, ms, "note.added",
+                                    "{\"note\":\"%s\",\"visit\":\"%s\",\"category\":\"wellbeing\",\"text\":\"x\"}",
+                                    "0190a000-0000-7000-8000-000000000001",
+                                    ((CareEvent *) g_ptr_array_index (events, 0))->id));
+  /* Records before the chain, then linked ones: "l" is sent on the
+   * first linked record only (the server implies the rest). */
+  for (guint i = 10; i < events->len; i++)
+    ((CareEvent *) g_ptr_array_index (events, i))->link = g_strdup (link);
+
+  wire = care_push_request_encode_v2 (events, signature);
+  req = decode_v2 (wire, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (req->first_seq, ==, 41);
+  g_assert_cmpstr (req->signature, ==, signature);
+  assert_same_events (events, req);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
+
+      g_assert_cmpint (entry->linked, ==, i >= 10);
+      g_assert_cmpstr (entry->event->link, ==, i == 10 ? link : NULL);
+    }
+
+  v1 = care_push_request_encode (events);
+  gz1 = care_gzip (g_bytes_get_data (v1, NULL), g_bytes_get_size (v1), 6);
+  gz2 = care_gzip (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), 6);
+  g_test_message ("protocol 1: %" G_GSIZE_FORMAT " bytes, gzip %" G_GSIZE_FORMAT "; protocol 2 (with links): %"
+                  G_GSIZE_FORMAT ", gzip %" G_GSIZE_FORMAT, g_bytes_get_size (v1), g_bytes_get_size (gz1),
+                  g_bytes_get_size (wire), g_bytes_get_size (gz2));
+  g_clear_pointer (&wire, g_bytes_unref);
+  g_clear_pointer (&gz2, g_bytes_unref);
+  wire = care_push_request_encode_v2 (events, NULL);
+  gz2 = care_gzip (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), 6);
+  g_assert_cmpuint (g_bytes_get_size (wire), <, g_bytes_get_size (v1) * 3 / 4);
+  g_assert_cmpuint (g_bytes_get_size (gz2), <, g_bytes_get_size (gz1) * 4 / 5);
+}
+
+/* The compact encoding is decoded strictly: each of these fails the whole
+ * batch with a sentence, never decodes to something else. */
+static void
+test_v2_strict (void)
+{
+  static const char *bad[] = {
+    "{\"s\":1,\"a\":\"m\",\"e\":[],\"x\":1}",                                  /* unknown batch key */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"hours.added\",\"b\":{},\"z\":1}]}", /* unknown key */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"a\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}",   /* id in neither form */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"01.AAAAAAAAAAAAA\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}", /* leading 0 */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"-0.AAAAAAAAAAAAA\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}", /* -0 */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"1.AAAAAAAAAAAAB\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}", /* padding bits */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"1.AAAAAAAAAAAA\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}",  /* 12 chars */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"1.AAAAAAAAAAA+A\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}", /* not base64url */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"-1.AAAAAAAAAAAAA\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}", /* time < 0 */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"281474976710656.AAAAAAAAAAAAA\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"task.answered\",\"v\":1,\"b\":{}}]}", /* no visit before */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"task.answered\",\"v\":2,\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"v\":\"=v\",\"b\":{\"visit\":\"v\"}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{\"note\":{\"~\":\"=n\"}}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{\"note\":{\"~\":\"w\",\"x\":1}}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{\"note\":{\"~\":7}}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"l\":\"short\",\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"g\":7,\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":9223372036854775807,\"t\":\"note.added\",\"b\":{}},"
+    "{\"i\":\"=b\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]}",                  /* clock overflow */
+    "{\"s\":0,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) root = care_protocol_parse_object (bad[i], strlen (bad[i]), &error);
+      g_autoptr(CarePushRequest) req = NULL;
+
+      g_assert_no_error (error);
+      req = care_push_request_decode_v2 (root, "d-1", &error);
+      if (req != NULL)
+        g_error ("case %u decoded: %s", i, bad[i]);
+      g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST);
+      g_assert_true (g_str_has_suffix (error->message, "."));
+    }
+}
+
+/* Property (seeded, short): random batches decode to exactly what was
+ * encoded; random changes to an encoded batch either fail to decode or
+ * decode to records that encode and decode again to themselves. */
+static void
+test_v2_property (void)
+{
+  static const char *words[] = { "\"s\"", "\"e\"", "\"i\"", "\"h\"", "\"v\":1", "\"~\"", "{", "}", "[", "]", ",",
+                                 ":", "\"=x\"", "\"0.AAAAAAAAAAAAA\"", "-", "9", "\"w\"", "\"b\":{}", "null" };
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  for (guint round = 0; round < 60; round++)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+      gint64 ms = 1600000000000 + g_rand_int_range (rand, 0, G_MAXINT32);
+      guint n = g_rand_int_range (rand, 1, 30);
+      g_autofree char *visit = care_id_new (ms);
+      g_autoptr(GBytes) wire = NULL;
+      g_autoptr(CarePushRequest) req = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (g_rand_int_range (rand, 0, 4) == 0)
+            {
+              g_free (visit);
+              visit = care_id_new (ms);
+              g_ptr_array_add (events, make_v2 (i + 1, ms, "visit.started",
+                                                "{\"visit\":\"%s\",\"client\":\"c-1\",\"service\":\"s\",\"at\":%"
+                                                G_GINT64_FORMAT "}", visit, ms + g_rand_int_range (rand, 0, 2)));
+            }
+          else
+            {
+              g_autofree char *note = care_id_new (ms + g_rand_int_range (rand, -5000, 5000));
+
+              g_ptr_array_add (events, make_v2 (i + 1, ms, "note.added",
+                                                "{\"visit\":\"%s\",\"note\":\"%s\",\"category\":\"wellbeing\","
+                                                "\"text\":\"%u\"}", visit, note, g_rand_int (rand)));
+            }
+          ms += g_rand_int_range (rand, -100000, 3600000);
+        }
+      wire = care_push_request_encode_v2 (events, NULL);
+      req = decode_v2 (wire, &error);
+      g_assert_no_error (error);
+      assert_same_events (events, req);
+
+      for (guint m = 0; m < 40; m++)
+        {
+          g_autoptr(GString) text = g_string_new_len (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire));
+          g_autoptr(GBytes) mutated = NULL;
+          g_autoptr(CarePushRequest) got = NULL;
+          guint at = g_rand_int_range (rand, 0, text->len);
+
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:
+              text->str[at] = (char) g_rand_int_range (rand, 32, 127);
+              break;
+            case 1:
+              g_string_erase (text, at, MIN (g_rand_int_range (rand, 1, 8), (gint) (text->len - at)));
+              break;
+            default:
+              g_string_insert (text, at, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+            }
+          mutated = g_bytes_new (text->str, text->len);
+          got = decode_v2 (mutated, NULL);
+          if (got != NULL)
+            {
+              g_autoptr(GPtrArray) decoded = g_ptr_array_new ();
+              g_autoptr(GBytes) again = NULL;
+              g_autoptr(CarePushRequest) twice = NULL;
+              g_autoptr(GError) again_error = NULL;
+
+              for (guint i = 0; i < got->entries->len; i++)
+                {
+                  CarePushEntry *entry = g_ptr_array_index (got->entries, i);
+
+                  if (entry->event != NULL)
+                    g_ptr_array_add (decoded, entry->event);
+                }
+              if (decoded->len == 0)
+                continue;
+              /* Seqs must be consecutive to be one batch: re-number. */
+              for (guint i = 0; i < decoded->len; i++)
+                ((CareEvent *) g_ptr_array_index (decoded, i))->seq = i + 1;
+              again = care_push_request_encode_v2 (decoded, NULL);
+              twice = decode_v2 (again, &again_error);
+              g_assert_no_error (again_error);
+              assert_same_events (decoded, twice);
+            }
+        }
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -250,5 +520,8 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/gzip-cap", test_gzip_cap);
   g_test_add_func ("/protocol/pull-request", test_pull_request);
   g_test_add_func ("/protocol/pull-received", test_pull_received);
+  g_test_add_func ("/protocol/v2/roundtrip", test_v2_roundtrip);
+  g_test_add_func ("/protocol/v2/strict", test_v2_strict);
+  g_test_add_func ("/protocol/v2/property", test_v2_property);
   return g_test_run ();
 }

@@ -51,6 +51,7 @@ assert_serving (ServerFixture *f)
   g_autofree char *body = NULL;
 
   g_assert_cmpuint (raw_request (f, "GET", "/v1/status", NULL, NULL, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "\"versions\":[1,2]"));
 }
 
 static void
@@ -452,13 +453,13 @@ test_bad_input (void)
   /* Protocol version, method, path, credentials. */
   {
     g_autoptr(GBytes) empty = g_bytes_new_static ("{}", 2);
-    const char *v2[] = { "Carelog-Protocol", "2", NULL };
+    const char *v3[] = { "Carelog-Protocol", "3", NULL };
     const char *bad_auth[] = { "Carelog-Protocol", "1", "Authorization", "Basic Zm9vOmJhcg==", NULL };
 
     g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", NULL, empty, &body), ==, 400);
     assert_error_body (body, "version");
     g_clear_pointer (&body, g_free);
-    g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", v2, empty, &body), ==, 400);
+    g_assert_cmpuint (raw_request (&f, "POST", "/v1/pull", v3, empty, &body), ==, 400);
     assert_error_body (body, "version");
     g_clear_pointer (&body, g_free);
     g_assert_cmpuint (raw_request (&f, "GET", "/v1/pull", proto_headers, NULL, &body), ==, 405);
