@@ -473,7 +473,11 @@ test_v2_property (void)
               text->str[at] = (char) g_rand_int_range (rand, 32, 127);
               break;
             case 1:
-              g_string_erase (text, at, MIN (g_rand_int_range (rand, 1, 8), (gint) (text->len - at)));
+              {
+                gint len = g_rand_int_range (rand, 1, 8);
+
+                g_string_erase (text, at, MIN (len, (gint) (text->len - at)));
+              }
               break;
             default:
               g_string_insert (text, at, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
