@@ -774,8 +774,8 @@ build_filters (CareReviewPage *self)
 }
 
 /* The exception chips wrap onto as many lines as they need, none clipped
- * off the edge of a narrow window; past two lines they scroll, with a
- * scroll bar that stays in sight, so the list keeps the screen. */
+ * off the edge of a narrow window; past the first line they scroll, with
+ * a scroll bar that stays in sight, so the list keeps the screen. */
 static GtkWidget *
 build_flag_chips (CareReviewPage *self)
 {
@@ -784,11 +784,11 @@ build_flag_chips (CareReviewPage *self)
 
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (scroller), FALSE);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 112);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 50);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), flow);
 
   gtk_widget_set_name (flow, "exception-chips");
+  gtk_widget_set_valign (flow, GTK_ALIGN_START);
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), CARE_REVIEW_N_FLAGS + 1);
   gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);

@@ -684,6 +684,8 @@ task_reason_action (GtkWidget  *widget,
   written (self);
 }
 
+/* The chosen category, or NULL while the first row ("Choose…") is shown:
+ * a note has no category until the carer picks one. */
 static const char *
 selected_category (CareVisitPage *self)
 {
@@ -691,7 +693,9 @@ selected_category (CareVisitPage *self)
   const CareChoice *categories = care_note_categories (&n);
   guint selected = gtk_drop_down_get_selected (self->category_dropdown);
 
-  return categories[MIN (selected, n - 1)].id;
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > n)
+    return NULL;
+  return categories[selected - 1].id;
 }
 
 static CareReaders
@@ -742,6 +746,12 @@ add_note_action (GtkWidget  *widget,
       gtk_widget_grab_focus (GTK_WIDGET (self->note_text));
       return;
     }
+  if (selected_category (self) == NULL)
+    {
+      show_message (self->note_error, _("Choose a category for the note first."));
+      gtk_widget_grab_focus (GTK_WIDGET (self->category_dropdown));
+      return;
+    }
   if (g_strcmp0 (selected_category (self), "safeguarding") == 0)
     {
       /* Ask before recording: it goes to the co-ordinator as urgent. */
@@ -780,6 +790,7 @@ check_out_action (GtkWidget  *widget,
   CareVisitPage *self = CARE_VISIT_PAGE (widget);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+  int first_missing = -1;
 
   if (self->summary == NULL || self->summary->visit == NULL || self->detail == NULL)
     return;
@@ -788,7 +799,11 @@ check_out_action (GtkWidget  *widget,
       const CareTaskState *t = g_ptr_array_index (self->detail->tasks, i);
 
       if (t->essential && t->answer < 0)
-        g_ptr_array_add (missing, t->label);
+        {
+          g_ptr_array_add (missing, t->label);
+          if (first_missing < 0)
+            first_missing = (int) i;
+        }
     }
   if (missing->len > 0)
     {
@@ -803,6 +818,15 @@ check_out_action (GtkWidget  *widget,
                                               missing->len - 1),
                                  list);
       show_message (self->checkout_error, message);
+      /* Take the carer to the first task to answer: focusing its Done
+       * button scrolls the page there. */
+      {
+        g_autofree char *name = g_strdup_printf ("task-done-%d", first_missing);
+        GtkWidget *done = care_find_named (GTK_WIDGET (self->tasks_list), name);
+
+        if (done != NULL)
+          gtk_widget_grab_focus (done);
+      }
       return;
     }
   if (!care_store_check_out (self->store, self->summary->visit, &error))
@@ -1127,10 +1151,13 @@ care_visit_page_class_init (CareVisitPageClass *klass)
 
 static GListModel *
 choices_model (const CareChoice *choices,
-               guint             n)
+               guint             n,
+               const char       *first)
 {
   GtkStringList *list = gtk_string_list_new (NULL);
 
+  if (first != NULL)
+    gtk_string_list_append (list, first);
   for (guint i = 0; i < n; i++)
     gtk_string_list_append (list, _(choices[i].label));
   return G_LIST_MODEL (list);
@@ -1144,11 +1171,12 @@ care_visit_page_init (CareVisitPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   choices = care_note_categories (&n);
-  gtk_drop_down_set_model (self->category_dropdown, choices_model (choices, n));
+  gtk_drop_down_set_model (self->category_dropdown,
+                           choices_model (choices, n, _("Choose a category")));
   choices = care_note_readers_choices (&n);
-  gtk_drop_down_set_model (self->readers_dropdown, choices_model (choices, n));
+  gtk_drop_down_set_model (self->readers_dropdown, choices_model (choices, n, NULL));
   choices = care_services (&n);
-  gtk_drop_down_set_model (self->service_dropdown, choices_model (choices, n));
+  gtk_drop_down_set_model (self->service_dropdown, choices_model (choices, n, NULL));
 }
 
 void

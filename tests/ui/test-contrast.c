@@ -86,6 +86,16 @@ label_contrast (Image     *image,
 
   if (!gtk_widget_compute_bounds (label, window, &bounds))
     return 0;
+  /* Only labels wholly in sight: of a row half scrolled out of its list,
+   * the visible sliver may hold only the faint top of the letters. */
+  for (GtkWidget *up = gtk_widget_get_parent (label); up != NULL; up = gtk_widget_get_parent (up))
+    {
+      graphene_rect_t view;
+
+      if (GTK_IS_SCROLLED_WINDOW (up) && gtk_widget_compute_bounds (up, window, &view)
+          && !graphene_rect_contains_rect (&view, &bounds))
+        return 0;
+    }
   x0 = MAX (0, (int) bounds.origin.x);
   y0 = MAX (0, (int) bounds.origin.y);
   x1 = MIN (image->width, (int) (bounds.origin.x + bounds.size.width));

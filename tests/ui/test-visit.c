@@ -77,7 +77,7 @@ select_category (GtkWidget  *root,
 
   for (guint i = 0; i < n; i++)
     if (g_strcmp0 (categories[i].id, id) == 0)
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-category")), i);
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-category")), i + 1);
 }
 
 /* Check in, answer tasks, write a note, check out: the store then holds
@@ -120,10 +120,13 @@ test_whole_visit (void)
   g_signal_emit_by_name (care_test_find (root, "task-reason-2"), "activate");
   care_test_wait (reason_saved, root, 10, "the reason to be saved by Enter");
 
-  select_category (root, "medication");
   /* Who may read it: chosen as she writes, shown on the note. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers")), CARE_READERS_COORDINATORS);
+  /* A note has no category until the carer chooses one. */
   care_test_set_text (root, "note-text", "Took the morning tablets with water.");
+  care_test_activate (root, "add-note");
+  g_assert_true (label_contains (root, "note-error", "Choose a category for the note"));
+  select_category (root, "medication");
   care_test_activate (root, "add-note");
   g_assert_true (label_contains (root, "notes-box", "Took the morning tablets with water."));
   g_assert_true (label_contains (root, "note-read-by", "Co-ordinators only"));
@@ -198,6 +201,8 @@ test_essential_refused (void)
   message = care_test_text_of (error_label);
   g_assert_nonnull (strstr (message, "Help with shower"));
   g_assert_null (strstr (message, "Prompt morning medication"));
+  /* The page goes to the task to answer. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == care_test_find (root, "task-done-1"));
   g_assert_true (label_contains (root, "visit-page-state", "In progress"));
   g_assert_false (care_test_is_visible (care_test_find (root, "finish-row")));
 
