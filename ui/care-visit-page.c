@@ -15,11 +15,14 @@
 
 #include "care-location.h"
 #include "care-ui-util.h"
+#include "care-task-row.h"
 #include "care-visit-page.h"
 
 struct _CareVisitPage
 {
   AdwBin parent_instance;
+
+  GPtrArray *task_rows;   /* CareTaskRow, care-plan order (the list holds them) */
 
   GtkLabel *client_label;
   GtkLabel *address_label;
@@ -128,97 +131,6 @@ written (CareVisitPage *self)
 }
 
 /* Builders */
-
-static GtkWidget *
-task_row_new (CareVisitPage       *self,
-              const CareTaskState *task,
-              guint                index)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *title = care_label_new_wrapped (task->label, NULL);
-  GtkWidget *done, *not_done, *answer;
-  g_autofree char *name = g_strdup_printf ("task-row-%u", index);
-  g_autofree char *done_name = g_strdup_printf ("task-done-%u", index);
-  g_autofree char *not_done_name = g_strdup_printf ("task-not-done-%u", index);
-  g_autofree char *done_a11y = g_strdup_printf (_("Done: %s"), task->label);
-  g_autofree char *not_done_a11y = g_strdup_printf (_("Not done: %s"), task->label);
-  g_autofree char *answer_text = NULL;
-
-  gtk_widget_set_name (row, name);
-  g_object_set_data_full (G_OBJECT (row), "task", g_strdup (task->task), g_free);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_top (box, 10);
-  gtk_widget_set_margin_bottom (box, 10);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_box_append (GTK_BOX (top), title);
-  if (task->essential)
-    {
-      GtkWidget *tag = gtk_label_new (_("Essential"));
-
-      gtk_widget_add_css_class (tag, "essential-tag");
-      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (top), tag);
-    }
-  gtk_box_append (GTK_BOX (box), top);
-
-  if (task->answer == 1)
-    answer_text = g_strdup (_("Done"));
-  else if (task->answer == 0)
-    answer_text = g_strdup_printf (_("Not done: %s"), task->reason != NULL ? task->reason : "");
-  else
-    answer_text = g_strdup (task->essential ? _("Not answered yet: needed before check-out")
-                                            : _("Not answered yet"));
-  answer = care_label_new_wrapped (answer_text, task->answer < 0 ? "dim-label" : NULL);
-  gtk_widget_set_name (answer, "task-answer");
-  gtk_box_append (GTK_BOX (box), answer);
-
-  done = make_button (_("Done"), done_name, "visit.task-done", task->task, done_a11y);
-  not_done = make_button (_("Not done"), not_done_name, "visit.task-not-done", task->task, not_done_a11y);
-  if (task->answer == 1)
-    gtk_widget_add_css_class (done, "suggested-action");
-  else if (task->answer == 0)
-    gtk_widget_add_css_class (not_done, "suggested-action");
-  gtk_box_append (GTK_BOX (buttons), done);
-  gtk_box_append (GTK_BOX (buttons), not_done);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  if (g_strcmp0 (self->not_done_task, task->task) == 0)
-    {
-      GtkWidget *reason_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *entry = gtk_entry_new ();
-      g_autofree char *entry_name = g_strdup_printf ("task-reason-%u", index);
-      g_autofree char *save_name = g_strdup_printf ("task-save-%u", index);
-      g_autofree char *entry_a11y = self->reason_for_done
-                                      ? g_strdup_printf (_("Why is “%s” done after all?"), task->label)
-                                      : g_strdup_printf (_("Why was “%s” not done?"), task->label);
-      GtkWidget *save = make_button (_("Save"), save_name, "visit.task-reason", task->task,
-                                     entry_a11y);
-
-      gtk_widget_set_name (entry, entry_name);
-      gtk_widget_set_size_request (entry, -1, 44);
-      /* Enter saves the reason, as the Save button does. */
-      g_signal_connect_object (entry, "activate", G_CALLBACK (gtk_widget_activate), save,
-                               G_CONNECT_SWAPPED);
-      gtk_entry_set_placeholder_text (GTK_ENTRY (entry), self->reason_for_done
-                                                           ? _("The visit is finished: why is it done after all?")
-                                                           : _("Why was it not done?"));
-      care_set_accessible_label (entry, entry_a11y);
-      gtk_widget_set_halign (save, GTK_ALIGN_END);
-      gtk_widget_add_css_class (save, "suggested-action");
-      gtk_box_append (GTK_BOX (reason_box), entry);
-      gtk_box_append (GTK_BOX (reason_box), save);
-      gtk_box_append (GTK_BOX (box), reason_box);
-    }
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  return row;
-}
 
 static GtkWidget *
 note_card_new (CareVisitPage  *self,
@@ -345,26 +257,50 @@ history_row_new (const CareHistoryEntry *entry,
 
 /* Showing */
 
-/* The reason typed for the task whose reason is being asked, if any. */
-static char *
-find_reason_text (CareVisitPage *self)
+/* The task's row, or NULL. */
+static CareTaskRow *
+task_row (CareVisitPage *self,
+          const char    *task)
 {
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->tasks_list));
-       row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    {
-      const char *name = gtk_widget_get_name (row);
-      g_autofree char *entry_name = NULL;
-      GtkWidget *entry;
-
-      if (!g_str_has_prefix (name, "task-row-"))
-        continue;
-      entry_name = g_strdup_printf ("task-reason-%s", name + strlen ("task-row-"));
-      entry = care_find_named (row, entry_name);
-      if (entry != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (row), "task"), self->not_done_task) == 0)
-        return g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
-    }
+  for (guint i = 0; i < self->task_rows->len; i++)
+    if (g_strcmp0 (care_task_row_get_task (g_ptr_array_index (self->task_rows, i)), task) == 0)
+      return g_ptr_array_index (self->task_rows, i);
   return NULL;
+}
+
+/* The tasks' rows stay while the visit is shown and take each refresh's
+ * answers (a reason being typed stays where it is); they are made again
+ * only when the care plan itself changed. */
+static void
+update_tasks (CareVisitPage *self)
+{
+  GPtrArray *tasks = self->detail->tasks;
+  gboolean same = tasks->len == self->task_rows->len;
+
+  for (guint i = 0; same && i < tasks->len; i++)
+    same = g_strcmp0 (care_task_row_get_task (g_ptr_array_index (self->task_rows, i)),
+                      ((CareTaskState *) g_ptr_array_index (tasks, i))->task) == 0;
+  if (!same)
+    {
+      care_clear_container (GTK_WIDGET (self->tasks_list));
+      g_ptr_array_set_size (self->task_rows, 0);
+      for (guint i = 0; i < tasks->len; i++)
+        {
+          GtkWidget *row = care_task_row_new (i);
+
+          care_task_row_set_task (CARE_TASK_ROW (row), g_ptr_array_index (tasks, i));
+          gtk_list_box_append (self->tasks_list, row);
+          g_ptr_array_add (self->task_rows, row);
+        }
+    }
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const CareTaskState *task = g_ptr_array_index (tasks, i);
+      CareTaskRow *row = g_ptr_array_index (self->task_rows, i);
+
+      care_task_row_set_task (row, task);
+      care_task_row_ask_reason (row, g_strcmp0 (task->task, self->not_done_task) == 0, self->reason_for_done);
+    }
 }
 
 static void
@@ -372,7 +308,6 @@ update_view (CareVisitPage *self)
 {
   const CareVisitSummary *s = self->summary;
   g_autoptr(GTimeZone) tz = NULL;
-  g_autofree char *typed_reason = NULL;
   gboolean started, finished, cancelled;
 
   if (s == NULL || self->store == NULL)
@@ -455,29 +390,11 @@ update_view (CareVisitPage *self)
   else
     adw_action_row_set_subtitle (self->location_row, _("Unavailable"));
 
-  /* A reason being typed survives a refresh (sync may bring records in at
-   * any time). */
-  if (self->not_done_task != NULL)
-    typed_reason = find_reason_text (self);
-  care_clear_container (GTK_WIDGET (self->tasks_list));
   care_clear_container (GTK_WIDGET (self->notes_box));
   care_clear_container (GTK_WIDGET (self->history_list));
   if (self->detail == NULL)
     return;
-  for (guint i = 0; i < self->detail->tasks->len; i++)
-    {
-      const CareTaskState *task = g_ptr_array_index (self->detail->tasks, i);
-
-      gtk_list_box_append (self->tasks_list, task_row_new (self, task, i));
-      if (typed_reason != NULL && g_strcmp0 (task->task, self->not_done_task) == 0)
-        {
-          g_autofree char *name = g_strdup_printf ("task-reason-%u", i);
-          GtkWidget *entry = care_find_named (GTK_WIDGET (self->tasks_list), name);
-
-          if (entry != NULL)
-            gtk_editable_set_text (GTK_EDITABLE (entry), typed_reason);
-        }
-    }
+  update_tasks (self);
   for (guint i = 0; i < self->detail->notes->len; i++)
     gtk_box_append (self->notes_box,
                     note_card_new (self, g_ptr_array_index (self->detail->notes, i), i, tz));
@@ -515,6 +432,9 @@ set_store (CareVisitPage *self,
   g_set_object (&self->store, store);
   g_clear_pointer (&self->detail, care_visit_detail_free);
   g_clear_pointer (&self->summary, care_visit_summary_free);
+  /* Another visit: its tasks get rows of their own. */
+  care_clear_container (GTK_WIDGET (self->tasks_list));
+  g_ptr_array_set_size (self->task_rows, 0);
   reset_forms (self);
 }
 
@@ -622,25 +542,12 @@ ask_task_reason (CareVisitPage *self,
                  const char    *task,
                  gboolean       done)
 {
-  GtkWidget *entry;
-  guint index = 0;
-
   if (find_task (self, task) == NULL)
     return;
   g_free (self->not_done_task);
   self->not_done_task = g_strdup (task);
   self->reason_for_done = done;
   update_view (self);
-  for (guint i = 0; i < self->detail->tasks->len; i++)
-    if (g_strcmp0 (((CareTaskState *) g_ptr_array_index (self->detail->tasks, i))->task, task) == 0)
-      index = i;
-  {
-    g_autofree char *name = g_strdup_printf ("task-reason-%u", index);
-
-    entry = care_find_named (GTK_WIDGET (self->tasks_list), name);
-    if (entry != NULL)
-      gtk_widget_grab_focus (entry);
-  }
 }
 
 static void
@@ -651,27 +558,18 @@ task_reason_action (GtkWidget  *widget,
   CareVisitPage *self = CARE_VISIT_PAGE (widget);
   g_autoptr(GError) error = NULL;
   const char *task = g_variant_get_string (parameter, NULL);
-  g_autofree char *name = NULL;
   g_autofree char *reason = NULL;
-  GtkWidget *entry;
-  guint index = 0;
+  CareTaskRow *row = task_row (self, task);
 
-  if (find_task (self, task) == NULL || self->summary->visit == NULL)
+  if (row == NULL || find_task (self, task) == NULL || self->summary->visit == NULL)
     return;
-  for (guint i = 0; i < self->detail->tasks->len; i++)
-    if (g_strcmp0 (((CareTaskState *) g_ptr_array_index (self->detail->tasks, i))->task, task) == 0)
-      index = i;
-  name = g_strdup_printf ("task-reason-%u", index);
-  entry = care_find_named (GTK_WIDGET (self->tasks_list), name);
-  if (entry == NULL)
-    return;
-  reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  reason = care_task_row_dup_reason (row);
   if (*reason == '\0')
     {
       show_message (self->checkout_error, self->reason_for_done
                                             ? _("Say why the answer changes after the visit, so the co-op knows.")
                                             : _("Say why the task was not done, so the co-op knows."));
-      gtk_widget_grab_focus (entry);
+      care_task_row_focus_reason (row);
       return;
     }
   if (!care_store_answer_task (self->store, self->summary->visit, task, self->reason_for_done, reason, &error))
@@ -820,13 +718,8 @@ check_out_action (GtkWidget  *widget,
       show_message (self->checkout_error, message);
       /* Take the carer to the first task to answer: focusing its Done
        * button scrolls the page there. */
-      {
-        g_autofree char *name = g_strdup_printf ("task-done-%d", first_missing);
-        GtkWidget *done = care_find_named (GTK_WIDGET (self->tasks_list), name);
-
-        if (done != NULL)
-          gtk_widget_grab_focus (done);
-      }
+      if ((guint) first_missing < self->task_rows->len)
+        care_task_row_focus_done (g_ptr_array_index (self->task_rows, first_missing));
       return;
     }
   if (!care_store_check_out (self->store, self->summary->visit, &error))
@@ -1067,6 +960,7 @@ care_visit_page_finalize (GObject *object)
   g_free (self->amend_field);
   g_free (self->amend_note);
   g_free (self->not_done_task);
+  g_clear_pointer (&self->task_rows, g_ptr_array_unref);
   G_OBJECT_CLASS (care_visit_page_parent_class)->finalize (object);
 }
 
@@ -1170,6 +1064,7 @@ care_visit_page_init (CareVisitPage *self)
   const CareChoice *choices;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->task_rows = g_ptr_array_new ();
   choices = care_note_categories (&n);
   gtk_drop_down_set_model (self->category_dropdown,
                            choices_model (choices, n, _("Choose a category")));
