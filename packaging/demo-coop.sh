@@ -32,6 +32,8 @@ demo_clients=(
 demo_rota=(
   "m-ana|c-edith@08:00/45/Personal care" "m-ana|c-harold@09:15/30/Medication and meals"
   "m-ana|c-margaret@10:30/30/Personal care" "m-ana|c-walter@12:30/45/Meals and wellbeing"
+  "m-ana|c-george@15:00/45/Personal care" "m-ana|c-rosa@17:30/30/Evening care"
+  "m-ana|c-tom@19:30/30/Medication and meals"
   "m-ben|c-george@08:30/45/Personal care" "m-ben|c-irene@10:00/30/Personal care"
   "m-ben|c-walter@17:00/30/Meals and wellbeing" "m-ben|c-rosa@18:30/45/Evening care"
   "m-chloe|c-tom@09:00/30/Medication and meals" "m-chloe|c-irene@13:00/30/Personal care"
@@ -74,6 +76,13 @@ create_co_op() {
         assigned[$client/$carer]=1
       fi
       for day in "${demo_days[@]}"; do
+        # Only Ana's tablet records in the demo: Ben's and Chloé's rota
+        # starts with their next visit, so that their past days do not
+        # bury Ana's week under visits nobody recorded ("missed").
+        if [ "$carer" != m-ana ] \
+          && [ "$(date -d "$(demo_day "$day") $time $minutes minutes" +%s)" -lt "$(date +%s)" ]; then
+          continue
+        fi
         echo "s-$(demo_day "$day" | tr -d -)-${time/:/}-$carer,$client,$carer,$(demo_day "$day")T$time:00,$minutes,$service"
       done >>"$demo/rota.csv"
     done
@@ -161,27 +170,35 @@ create_history() {
     # 10:30 Margaret O'Neill: no visit (missed).
     visit -1 12:30 13:15 c-walter 12:30 fluids cream lunch >/dev/null
 
+    # Each afternoon and evening went as planned.
+    planned_visits -3 13:30
+    planned_visits -2 13:30
+    planned_visits -1 13:30
+
     # Today: the visits that are over by now went as planned.
-    today_visits
+    planned_visits 0 00:00
   } 2>>"$demo/logs/history.log" || die "could not record the demo history; see $demo/logs/history.log"
   set_clock
 }
 
-# Ana's visits today whose planned end (plus ten minutes) has passed.
-today_visits() {
-  local entry carer client time minutes service end tasks task answers
+# planned_visits DAY FROM: Ana's visits on the demo's day DAY planned at
+# FROM (HH:MM) or later whose planned end (plus ten minutes) has passed,
+# recorded as planned with every task done.
+planned_visits() {
+  local day=$1 from=$2 entry carer client time minutes service end tasks task answers
   for entry in "${demo_rota[@]}"; do
     carer=${entry%%|*} entry=${entry#*|}
     [ "$carer" = m-ana ] || continue
     client=${entry%%@*} entry=${entry#*@}
     IFS=/ read -r time minutes service <<<"$entry"
-    end=$(date -d "$(demo_day 0) $time $minutes minutes" +%H:%M)
-    [ "$(date -d "$(demo_day 0) $end 10 minutes" +%s)" -lt "$(date +%s)" ] || continue
+    [[ ! $time < $from ]] || continue
+    end=$(date -d "$(demo_day "$day") $time $minutes minutes" +%H:%M)
+    [ "$(date -d "$(demo_day "$day") $end 10 minutes" +%s)" -lt "$(date +%s)" ] || continue
     answers=()
     tasks=$(printf '%s\n' "${demo_clients[@]}" | grep "^$client|" | cut -d'|' -f4)
     IFS=';' read -ra tasks <<<"$tasks"
     for task in "${tasks[@]}"; do answers+=("${task%%:*}"); done
-    visit 0 "$time" "$end" "$client" "$time" "${answers[@]}" >/dev/null
+    visit "$day" "$time" "$end" "$client" "$time" "${answers[@]}" >/dev/null
   done
 }
 

@@ -46,6 +46,9 @@ visits=$("$cli" --profile=carer today 2>&1) || fail "carelog-cli today failed: $
 echo "$visits"
 n=$(grep -c -E 'Edith Morgan|Harold Jenkins|Margaret O.Neill|Walter Brown' <<<"$visits" || true)
 [ "$n" -ge 4 ] || fail "the carer's tablet shows $n of its 4 visits for $today: sync did not bring the rota"
+# Ana's day runs from morning to evening: after lunch there is still work.
+n=$(grep -c -E 'George Patel|Rosa Bianchi|Tom Nakamura' <<<"$visits" || true)
+[ "$n" -ge 3 ] || fail "Ana has $n afternoon and evening visits today, not 3"
 
 # The co-ordinator's tablet received Ana's history (pushed by her tablet,
 # pulled by his), with its exceptions; Ana's received the co-ordinator's query.
@@ -56,6 +59,9 @@ echo "$yesterday"
 grep -q SAFEGUARDING <<<"$yesterday" || fail "the co-ordinator's tablet does not show Ana's safeguarding concern"
 grep -q missed <<<"$yesterday" || fail "the co-ordinator's tablet does not show Ana's missed visit"
 grep -q "reached the co-op" <<<"$yesterday" || fail "Ana's visits are not marked as having reached the co-op"
+# Yesterday's one missed visit is not buried under visits nobody recorded.
+missed=$(grep -c "! missed" <<<"$yesterday" || true)
+[ "$missed" -eq 1 ] || fail "Ana's yesterday shows $missed missed visits, not the one the demo tells"
 before=$("$cli" --profile=carer today --date="$(day -2)" 2>&1) || fail "carelog-cli today failed: $before"
 grep -q "late start" <<<"$before" || fail "Ana's late start is not flagged"
 grep -q "short" <<<"$before" || fail "Ana's short visit is not flagged"
