@@ -82,58 +82,44 @@ static const StringOption string_options[] = {
   OPT ("--review", review), OPT ("--readers", readers),
 };
 
+/* Options go anywhere on the line, as --name VALUE or --name=VALUE;
+ * GOptionContext parses them (its own help is off: `help` and --help
+ * print the commands). What is left are the command and its arguments. */
 static gboolean
-parse_option (Cli        *cli,
-              char      **argv,
-              int        *i,
-              GError    **error)
+parse_args (Cli       *cli,
+            int        argc,
+            char     **argv,
+            GPtrArray *positional,
+            GError   **error)
 {
-  const char *arg = argv[*i];
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const GOptionEntry flags[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, NULL, NULL },
+    { "help", 'h', 0, G_OPTION_ARG_NONE, &cli->help, NULL, NULL },
+    { "approved-only", 0, 0, G_OPTION_ARG_NONE, &cli->approved_only, NULL, NULL },
+    { "exceptions", 0, 0, G_OPTION_ARG_NONE, &cli->exceptions, NULL, NULL },
+  };
 
-  if (g_str_equal (arg, "--json"))
-    return cli->json = TRUE;
-  if (g_str_equal (arg, "--help") || g_str_equal (arg, "-h"))
-    return cli->help = TRUE;
-  if (g_str_equal (arg, "--approved-only"))
-    return cli->approved_only = TRUE;
-  if (g_str_equal (arg, "--exceptions"))
-    return cli->exceptions = TRUE;
+  g_array_append_vals (entries, flags, G_N_ELEMENTS (flags));
   for (guint k = 0; k < G_N_ELEMENTS (string_options); k++)
     {
-      gsize len = strlen (string_options[k].name);
-      char **field = G_STRUCT_MEMBER_P (cli, string_options[k].offset);
+      GOptionEntry entry = { string_options[k].name + 2, 0, 0, G_OPTION_ARG_STRING,
+                             G_STRUCT_MEMBER_P (cli, string_options[k].offset), NULL, NULL };
 
-      if (strncmp (arg, string_options[k].name, len) != 0 || (arg[len] != '\0' && arg[len] != '='))
-        continue;
-      if (arg[len] == '\0' && argv[*i + 1] == NULL)
-        return cli_usage_error (error, _("%s needs a value."), string_options[k].name);
-      g_free (*field);
-      *field = g_strdup (arg[len] == '=' ? arg + len + 1 : argv[++*i]);
-      return TRUE;
+      g_array_append_val (entries, entry);
     }
-  return cli_usage_error (error, _("Unknown option %s (see carelog-cli help)."), arg);
-}
-
-static gboolean
-parse_args (Cli     *cli,
-            int      argc,
-            char   **argv,
-            GPtrArray *positional,
-            GError **error)
-{
-  gboolean options_done = FALSE;
-
-  for (int i = 1; i < argc; i++)
-    {
-      if (!options_done && g_str_equal (argv[i], "--"))
-        options_done = TRUE;
-      else if (!options_done && g_str_equal (argv[i], "-h"))
-        cli->help = TRUE;
-      else if (options_done || !g_str_has_prefix (argv[i], "--"))
-        g_ptr_array_add (positional, g_strdup (argv[i]));
-      else if (!parse_option (cli, argv, &i, error))
-        return FALSE;
-    }
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_add_main_entries (context, (const GOptionEntry *) entries->data, NULL);
+  args = g_new0 (char *, argc + 1);
+  for (int i = 0; i < argc; i++)
+    args[i] = g_strdup (argv[i]);
+  if (!g_option_context_parse_strv (context, &args, &local_error))
+    return cli_usage_error (error, _("%s (see carelog-cli help)."), local_error->message);
+  for (guint i = 1; args[i] != NULL; i++)
+    g_ptr_array_add (positional, g_strdup (args[i]));
   g_ptr_array_add (positional, NULL);
   return TRUE;
 }

@@ -429,12 +429,20 @@ test_usage (Fixture       *f,
     g_auto(Result) extra = cli (f, "today", "tomorrow", NULL);
     g_auto(Result) split = cli (f, "amend-visit", "v1", "check-out", "2026-11-23", "10:30", "--reason", "x", NULL);
     g_auto(Result) text = cli (f, "search", "porridge", "toast", NULL);
+    g_auto(Result) unknown = cli (f, "today", "--tomorrow", NULL);
+    g_auto(Result) no_value = cli (f, "today", "--carer", NULL);
+    g_auto(Result) equals = cli (f, "today", "--date=2026-11-23", NULL);
 
     assert_ok (&help);
     g_assert_true (g_str_has_prefix (help.out, "Usage: carelog-cli"));
     g_assert_nonnull (strstr (help.out, "check-in CLIENT"));
     assert_ok (&h);
     g_assert_cmpstr (h.out, ==, help.out);
+
+    /* Options are parsed by GOptionContext, anywhere on the line. */
+    assert_fails (&unknown, "Unknown option --tomorrow");
+    assert_fails (&no_value, "Missing argument for --carer");
+    assert_ok (&equals);
     assert_fails (&extra, "“tomorrow” is one too many");
     assert_fails (&split, "“10:30” is one too many");
     assert_ok (&text);
