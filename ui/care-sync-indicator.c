@@ -205,13 +205,21 @@ update (CareSyncIndicator *self)
                                  (int) pending);
       set_summary (self, "document-send-symbolic", summary, NULL);
     }
+  else if (last_sync > 0 && care_dbus_sync_get_live (self->proxy))
+    {
+      /* Both directions current: nothing waits to go, and what the co-op
+       * has for this tablet arrives as it comes (live sync). */
+      set_summary (self, "emblem-ok-symbolic", _("Synced"), C_("sync state, short", "Synced"));
+    }
   else if (last_sync > 0)
     {
       g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
       g_autofree char *time = care_format_time (last_sync, tz);
 
-      summary = g_strdup_printf (_("Synced %s"), time);
-      set_summary (self, "emblem-ok-symbolic", summary, C_("sync state, short", "Synced"));
+      /* Everything went up; what the co-op has for this tablet is known only
+       * up to the last sync (metered link, or live sync not running). */
+      summary = g_strdup_printf (_("All sent; news from the co-op as of %s"), time);
+      set_summary (self, "emblem-ok-symbolic", summary, C_("sync state, short", "Sent"));
     }
   else
     set_summary (self, "emblem-synchronizing-symbolic", _("Not synced"), NULL);

@@ -1246,6 +1246,22 @@ care_pull_request_encode (const char *cursor,
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }
 
+GBytes *
+care_pull_request_encode_wait (const char *cursor,
+                               gint64      acked_seq,
+                               guint       limit,
+                               guint       wait)
+{
+  g_autoptr(GString) out = g_string_new ("{\"c\":");
+
+  care_json_append_string (out, cursor ? cursor : "");
+  g_string_append_printf (out, ",\"k\":%" G_GINT64_FORMAT ",\"n\":%u", acked_seq, limit ? limit : CARE_DEFAULT_PULL);
+  if (wait > 0)
+    g_string_append_printf (out, ",\"w\":%u", MIN (wait, CARE_MAX_WAIT));
+  g_string_append_c (out, '}');
+  return g_string_free_to_bytes (g_steal_pointer (&out));
+}
+
 void
 care_pull_request_free (CarePullRequest *request)
 {
@@ -1264,6 +1280,7 @@ care_pull_request_decode (JsonNode *root,
   JsonNode *c = json_object_get_member (o, "c");
   JsonNode *k = json_object_get_member (o, "k");
   JsonNode *n = json_object_get_member (o, "n");
+  JsonNode *w = json_object_get_member (o, "w");
 
   if (c != NULL && !node_is_string (c))
     return bad_request (error, "The pull's cursor (\"c\") must be text."), NULL;
@@ -1276,6 +1293,9 @@ care_pull_request_decode (JsonNode *root,
   request->cursor = g_strdup (c ? json_node_get_string (c) : "");
   request->acked_seq = k ? json_node_get_int (k) : 0;
   request->limit = n ? (guint) json_node_get_int (n) : CARE_DEFAULT_PULL;
+  if (w != NULL && (!node_is_int (w) || json_node_get_int (w) < 0 || json_node_get_int (w) > CARE_MAX_WAIT))
+    return bad_request (error, "The pull's wait (\"w\") must be 0 to %d seconds.", CARE_MAX_WAIT), NULL;
+  request->wait = w ? (guint) json_node_get_int (w) : 0;
   return g_steal_pointer (&request);
 }
 

@@ -132,11 +132,20 @@ typedef struct
   char *cursor;
   gint64 acked_seq;
   guint limit;
+  guint wait;          /* protocol 2's "w": seconds to wait for records when there are none */
 } CarePullRequest;
+
+/* The longest a pull may wait for records (live sync), in seconds. */
+#define CARE_MAX_WAIT                 120
 
 GBytes          *care_pull_request_encode  (const char *cursor,
                                             gint64      acked_seq,
                                             guint       limit) G_GNUC_WARN_UNUSED_RESULT;
+/* The same with a wait (protocol 2's live pull); wait 0 = none. */
+GBytes          *care_pull_request_encode_wait (const char *cursor,
+                                                gint64      acked_seq,
+                                                guint       limit,
+                                                guint       wait) G_GNUC_WARN_UNUSED_RESULT;
 CarePullRequest *care_pull_request_decode  (JsonNode   *root,
                                             GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 void             care_pull_request_free    (CarePullRequest *request);

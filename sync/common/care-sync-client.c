@@ -31,6 +31,7 @@ struct _CareSyncClient
   guint retention_days;  /* from Carelog-Retention-Days; 0 = not said */
   char *storage;         /* sent as Carelog-Storage */
   int protocol;          /* the version requests are made in */
+  SoupSession *live_session;  /* live pulls: made on first use, a timeout past their wait */
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncClient, care_sync_client, G_TYPE_OBJECT)
@@ -46,6 +47,7 @@ typedef enum
 typedef struct
 {
   Op op;
+  gboolean live;          /* a pull waiting for records (its own session) */
   SoupMessage *msg;
   gsize bytes_sent;
   GPtrArray *events;      /* push: the events sent */
@@ -254,6 +256,7 @@ care_sync_client_finalize (GObject *object)
   CareSyncClient *self = (CareSyncClient *) object;
 
   g_clear_object (&self->session);
+  g_clear_object (&self->live_session);
   g_clear_pointer (&self->base, g_uri_unref);
   g_free (self->pin);
   g_free (self->device);
@@ -361,16 +364,35 @@ base_is_usable (CareSyncClient *self,
 
 static void send_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* The session of live pulls: its timeout is past the longest wait, and a
+ * waiting pull does not take one of the two connections pushes use. */
+static SoupSession *
+live_session (CareSyncClient *self)
+{
+  if (self->live_session == NULL)
+    {
+      self->live_session = soup_session_new_with_options ("tls-database", NULL,
+                                                          "timeout", CARE_MAX_WAIT + 30,
+                                                          "idle-timeout", CARE_MAX_WAIT + 30,
+                                                          "max-conns-per-host", 1,
+                                                          "user-agent", "carelog/" PACKAGE_VERSION,
+                                                          NULL);
+      soup_session_remove_feature_by_type (self->live_session, SOUP_TYPE_CONTENT_DECODER);
+    }
+  return self->live_session;
+}
+
 static void
-start_request (CareSyncClient     *self,
-               Op                  op,
-               const char         *path,
-               GBytes             *body,
-               GPtrArray          *events,
-               GCancellable       *cancellable,
-               GAsyncReadyCallback callback,
-               gpointer            user_data,
-               gpointer            source_tag)
+start_request_full (CareSyncClient     *self,
+                    Op                  op,
+                    gboolean            live_request,
+                    const char         *path,
+                    GBytes             *body,
+                    GPtrArray          *events,
+                    GCancellable       *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer            user_data,
+                    gpointer            source_tag)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
@@ -394,6 +416,7 @@ start_request (CareSyncClient     *self,
     }
   req = g_new0 (Request, 1);
   req->op = op;
+  req->live = live_request;
   req->events = events ? g_ptr_array_ref (events) : NULL;
   g_task_set_task_data (task, req, (GDestroyNotify) request_free);
 
@@ -433,8 +456,22 @@ start_request (CareSyncClient     *self,
       soup_message_headers_replace (headers, "Authorization", auth);
     }
   g_signal_connect (req->msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), task);
-  soup_session_send_and_read_async (self->session, req->msg, G_PRIORITY_DEFAULT, cancellable,
-                                    send_cb, g_object_ref (task));
+  soup_session_send_and_read_async (live_request ? live_session (self) : self->session,
+                                    req->msg, G_PRIORITY_DEFAULT, cancellable, send_cb, g_object_ref (task));
+}
+
+static void
+start_request (CareSyncClient     *self,
+               Op                  op,
+               const char         *path,
+               GBytes             *body,
+               GPtrArray          *events,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer            user_data,
+               gpointer            source_tag)
+{
+  start_request_full (self, op, FALSE, path, body, events, cancellable, callback, user_data, source_tag);
 }
 
 static JsonNode *
@@ -734,6 +771,27 @@ care_sync_client_pull_async (CareSyncClient      *self,
   body = care_pull_request_encode (cursor, device_acked_seq, MIN (limit ? limit : CARE_DEFAULT_PULL, CARE_MAX_PULL));
   start_request (self, OP_PULL, "/v1/pull", body, NULL, cancellable, callback, user_data,
                  care_sync_client_pull_async);
+}
+
+void
+care_sync_client_pull_live_async (CareSyncClient      *self,
+                                  const char          *cursor,
+                                  gint64               device_acked_seq,
+                                  guint                limit,
+                                  guint                wait,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  body = care_pull_request_encode_wait (cursor, device_acked_seq,
+                                        MIN (limit ? limit : CARE_DEFAULT_PULL, CARE_MAX_PULL),
+                                        self->protocol >= 2 ? wait : 0);
+  /* The answer is a pull's: finished with care_sync_client_pull_finish. */
+  start_request_full (self, OP_PULL, wait > 0 && self->protocol >= 2, "/v1/pull", body, NULL, cancellable,
+                      callback, user_data, care_sync_client_pull_async);
 }
 
 CarePullResult *

@@ -148,6 +148,18 @@ void            care_sync_client_pull_async   (CareSyncClient      *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
                                                gpointer             user_data);
+/* Live sync (protocol 2): the same pull, but when nothing is there yet the
+ * server answers as soon as records for this device commit, or after wait
+ * seconds (at most CARE_MAX_WAIT) with an empty page. Its own HTTP session.
+ * Finished with care_sync_client_pull_finish. On protocol 1 it does not wait. */
+void            care_sync_client_pull_live_async (CareSyncClient      *self,
+                                                  const char          *cursor,
+                                                  gint64               device_acked_seq,
+                                                  guint                limit,
+                                                  guint                wait,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
 CarePullResult *care_sync_client_pull_finish  (CareSyncClient *self,
                                                GAsyncResult   *result,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -50,6 +50,7 @@ typedef struct
   gboolean push_read_all;   /* nothing after push_last_sent to send */
   gboolean halted;          /* an answer said stop: the others are only waited for */
   GError *halt_error;       /* the round fails with it once nothing is on its way */
+  guint live_wait;          /* live: the first pull waits this long for records */
   GArray *receipts;         /* CareReceipt: learnt, not yet in the store */
   gint64 acks_flushed;      /* monotonic µs of the last store update */
   char *cursor;
@@ -355,6 +356,15 @@ pull_next (GTask *task)
     }
 
   round->request_started = care_store_now (self->store);
+  if (round->live_wait > 0 && !round->probe_acked)
+    {
+      guint wait = round->live_wait;
+
+      round->live_wait = 0;
+      care_sync_client_pull_live_async (self->client, round->cursor, counts.acked_seq, self->pull_page, wait,
+                                        g_task_get_cancellable (task), pull_ready_cb, task);
+      return;
+    }
   care_sync_client_pull_async (self->client, round->cursor,
                                round->probe_acked ? 0 : counts.acked_seq,
                                round->probe_acked ? 1 : self->pull_page, g_task_get_cancellable (task),
@@ -709,6 +719,34 @@ care_sync_engine_run_async (CareSyncEngine      *self,
   self->retry_after = 0;
 
   push_next (task);
+}
+
+/* Live sync: a pull that waits up to wait seconds for records for this
+ * tablet (answered as soon as one commits on the server), then the pages
+ * after it; no push. Finished with care_sync_engine_run_finish. */
+void
+care_sync_engine_live_async (CareSyncEngine      *self,
+                             guint                wait,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+  Round *round;
+
+  g_return_if_fail (CARE_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, care_sync_engine_run_async);
+  round = g_new0 (Round, 1);
+  round->allow_bulk = TRUE;
+  round->push_after = -1;
+  round->live_wait = wait;
+  round->acks_flushed = g_get_monotonic_time ();
+  round->receipts = g_array_new (FALSE, FALSE, sizeof (CareReceipt));
+  round->flights = g_queue_new ();
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  pull_next (task);
 }
 
 gboolean

@@ -45,6 +45,13 @@ void            care_sync_engine_run_async      (CareSyncEngine      *self,
                                                  GCancellable        *cancellable,
                                                  GAsyncReadyCallback  callback,
                                                  gpointer             user_data);
+/* Live sync: one pull that waits up to wait seconds for records for this
+ * tablet, and the pages after it. Finished with care_sync_engine_run_finish. */
+void            care_sync_engine_live_async     (CareSyncEngine      *self,
+                                                 guint                wait,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 gboolean        care_sync_engine_run_finish     (CareSyncEngine  *self,
                                                  GAsyncResult    *result,
                                                  CareSyncReport  *report,

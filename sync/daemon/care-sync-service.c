@@ -38,6 +38,7 @@ struct _CareSyncService
   CareSyncEngine *engine;
   GCancellable *cancellable;     /* lifetime of the service */
   GCancellable *round_cancellable;
+  GCancellable *live_cancellable; /* a live pull is waiting on the server */
   GFileMonitor *monitor;
   char *store_basename;
   char *wal_basename;
@@ -70,6 +71,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CareSyncService, care_sync_service, CARE_DBUS_TYP
                                G_IMPLEMENT_INTERFACE (CARE_DBUS_TYPE_SYNC, care_sync_service_iface_init))
 
 static void request_round (CareSyncService *self);
+static void maybe_start_live (CareSyncService *self);
+static void stop_live (CareSyncService *self);
 static void load_client (CareSyncService *self);
 
 static const char *portal_sentence = "This network wants you to sign in before anything can be "
@@ -427,7 +430,83 @@ round_done_cb (GObject      *source,
       g_clear_handle_id (&self->periodic_id, g_source_remove);
       self->periodic_id = g_timeout_add_seconds (env_seconds ("CARELOG_SYNC_PERIOD", PERIODIC_S),
                                                  periodic_cb, self);
+      maybe_start_live (self);
     }
+}
+
+/* Live sync ------------------------------------------------------------- */
+
+static void
+live_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(CareSyncService) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CareSyncReport report = { 0 };
+  gboolean ok;
+
+  ok = care_sync_engine_run_finish (CARE_SYNC_ENGINE (source), result, &report, &error);
+  g_clear_object (&self->live_cancellable);
+  care_dbus_sync_set_live (CARE_DBUS_SYNC (self), FALSE);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* whoever stopped it starts it again */
+  if (!ok)
+    {
+      /* The next round (by the backoff's timer) tries again, and starts
+       * live sync again when it succeeds. */
+      g_debug ("Live sync stopped: %s", error->message);
+      if (care_revocation_must_erase (error, self->store))
+        {
+          erase_care_data (self);
+          return;
+        }
+      g_clear_handle_id (&self->retry_id, g_source_remove);
+      if (is_online (self))
+        self->retry_id = g_timeout_add (care_backoff_next (&self->backoff, care_sync_engine_get_retry_after (self->engine),
+                                                           NULL),
+                                        retry_cb, self);
+      update_state (self);
+      return;
+    }
+  if (report.pulled > 0)
+    {
+      g_debug ("Live sync: %" G_GINT64_FORMAT " records arrived", report.pulled);
+      refresh_counts (self);
+      care_dbus_sync_emit_store_changed (CARE_DBUS_SYNC (self));
+      care_dbus_sync_set_last_sync (CARE_DBUS_SYNC (self), g_get_real_time () / 1000);
+    }
+  maybe_start_live (self);
+}
+
+/* While online and unmetered, after a good round, a pull waits on the
+ * co-op server for records for this tablet (docs/sync-protocol.md, "Live
+ * sync"): one request every CARELOG_SYNC_LIVE_WAIT seconds (120) when
+ * nothing happens, no timer of its own. CARELOG_SYNC_LIVE=0 turns it off. */
+static void
+maybe_start_live (CareSyncService *self)
+{
+  g_autofree char *cursor = NULL;
+
+  if (self->live_cancellable != NULL || self->running || self->engine == NULL || self->removed
+      || self->failed || self->pull_deferred || !is_online (self) || self->metered
+      || g_strcmp0 (g_getenv ("CARELOG_SYNC_LIVE"), "0") == 0
+      || care_sync_client_get_protocol (self->client) < 2)
+    return;
+  cursor = care_store_get_pull_cursor (self->store);
+  if (cursor == NULL || *cursor == '\0')
+    return;
+  self->live_cancellable = g_cancellable_new ();
+  care_dbus_sync_set_live (CARE_DBUS_SYNC (self), TRUE);
+  care_sync_engine_live_async (self->engine, env_seconds ("CARELOG_SYNC_LIVE_WAIT", 120), self->live_cancellable,
+                               live_done_cb, g_object_ref (self));
+}
+
+static void
+stop_live (CareSyncService *self)
+{
+  if (self->live_cancellable != NULL)
+    g_cancellable_cancel (self->live_cancellable);
 }
 
 static gboolean
@@ -441,6 +520,8 @@ start_round (CareSyncService *self)
 {
   gboolean allow_bulk = !self->metered || self->bulk_requested || sync_on_metered (self);
 
+  /* The round pulls too; live sync starts again after it. */
+  stop_live (self);
   clear_timers (self);
   self->running = TRUE;
   self->again = FALSE;
@@ -565,6 +646,7 @@ connectivity_changed_cb (CareSyncService  *self,
     {
       /* Sleep until the network changes: no timer at all. */
       clear_timers (self);
+      stop_live (self);
       if (self->round_cancellable != NULL)
         g_cancellable_cancel (self->round_cancellable);
       release_client (self);
@@ -581,6 +663,10 @@ connectivity_changed_cb (CareSyncService  *self,
     }
   else if (was_metered && !metered && self->pull_deferred)
     request_round (self);
+  else if (metered)
+    stop_live (self);
+  else
+    maybe_start_live (self);
 }
 
 /* Enrolled by another process (carelog-cli enrol) while this one runs:
@@ -763,6 +849,7 @@ care_sync_service_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->round_cancellable != NULL)
     g_cancellable_cancel (self->round_cancellable);
+  stop_live (self);
   if (self->purge_cancellable != NULL)
     g_cancellable_cancel (self->purge_cancellable);
   clear_timers (self);

@@ -139,6 +139,7 @@ typedef struct _Job
   int version;            /* the protocol version of the request */
   gint64 first_seq_said;  /* a push's Carelog-First-Seq, 0 = not said */
   gint64 gap_deadline;    /* monotonic µs until which a push answered as a gap waits instead */
+  gint64 wait_deadline;   /* a live pull: monotonic µs when it is answered, records or not */
 } Job;
 
 typedef struct
@@ -183,6 +184,15 @@ struct _CareServer
    * not in the order their bodies were decoded. */
   GMutex order_lock;
   GHashTable *pushes_coming;
+  /* wait_lock: live sync. device → its pull (Job) waiting for records in
+   * its scope: one a device, answered when a commit may have brought it
+   * something, at its deadline, or when the device makes another request.
+   * A waiting pull holds no thread: its connection is suspended. */
+  GMutex wait_lock;
+  GCond wait_cond;
+  GHashTable *waiters;
+  gboolean waiting_closed;
+  GThread *wait_timer;
   GHashTable *address_buckets;
   GHashTable *enrol_buckets;
   gsize body_memory;    /* bytes reserved by bodies being read or worked on */
@@ -590,6 +600,8 @@ finish_job (Job *job)
 
 /* ---- worker threads ---- */
 
+static void wake_waiters (CareServer *self);
+
 /* A device's batches in sequence order (other devices' in any order). */
 static int
 compare_pushes (gconstpointer a,
@@ -676,8 +688,15 @@ writer_thread (gpointer data)
       qsort (push_jobs, n_push, sizeof *push_jobs, compare_pushes);
       for (guint i = 0; i < n_push; i++)
         pushes[i] = push_jobs[i]->push;
-      if (n_push > 0)
-        care_server_core_push (self->store, pushes, n_push);
+      if (n_push > 0 && care_server_core_push (self->store, pushes, n_push))
+        {
+          gboolean stored = FALSE;
+
+          for (guint i = 0; i < n_push && !stored; i++)
+            stored = pushes[i]->accepted > 0;
+          if (stored)
+            wake_waiters (self);
+        }
       for (guint i = 0; i < n_push; i++)
         {
           Job *job = push_jobs[i];
@@ -851,6 +870,128 @@ checkpoint_thread (gpointer data)
   return NULL;
 }
 
+/* Live sync: whether a pull's page has no records (the store writes the
+ * page as protocol 1's text; an empty one has "r":[]). */
+static gboolean
+page_is_empty (GString *body)
+{
+  return strstr (body->str, ",\"r\":[],") != NULL;
+}
+
+/* Any thread: job (a pull with an empty page and a wait) waits for records.
+ * A device has one waiting pull; an older one is answered now. Returns
+ * FALSE when it cannot wait (the server is stopping): answer it. */
+static gboolean
+wait_for_records (CareServer *self,
+                  Job        *job)
+{
+  Job *older = NULL;
+
+  g_mutex_lock (&self->wait_lock);
+  if (self->waiting_closed)
+    {
+      g_mutex_unlock (&self->wait_lock);
+      return FALSE;
+    }
+  if (job->wait_deadline == 0)
+    job->wait_deadline = g_get_monotonic_time () + (gint64) job->pull->wait * G_USEC_PER_SEC;
+  older = g_hash_table_lookup (self->waiters, job->device);
+  if (older != NULL && older->wait_deadline > job->wait_deadline)
+    {
+      /* A newer pull of the device waits already: this one is answered. */
+      g_mutex_unlock (&self->wait_lock);
+      return FALSE;
+    }
+  g_hash_table_steal (self->waiters, job->device);
+  g_hash_table_insert (self->waiters, job->device, job);
+  g_cond_signal (&self->wait_cond);
+  g_mutex_unlock (&self->wait_lock);
+  if (older != NULL)
+    finish_job (older);
+  return TRUE;
+}
+
+/* Writer: records were committed. Every waiting pull looks again (an
+ * indexed query each; the scope decides whether anything is for it). */
+static void
+wake_waiters (CareServer *self)
+{
+  g_autoptr(GPtrArray) woken = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer job;
+
+  g_mutex_lock (&self->wait_lock);
+  g_hash_table_iter_init (&iter, self->waiters);
+  while (g_hash_table_iter_next (&iter, NULL, &job))
+    {
+      g_ptr_array_add (woken, job);
+      g_hash_table_iter_steal (&iter);
+    }
+  g_mutex_unlock (&self->wait_lock);
+  for (guint i = 0; i < woken->len; i++)
+    g_thread_pool_push (self->readers, g_ptr_array_index (woken, i), NULL);
+}
+
+/* Event thread: the device made another request; its waiting pull is
+ * answered with what it has (an empty page), so it does not hold one of
+ * the device's requests under way. */
+static void
+end_wait_of (CareServer *self,
+             const char *device)
+{
+  Job *job;
+
+  g_mutex_lock (&self->wait_lock);
+  job = g_hash_table_lookup (self->waiters, device);
+  if (job != NULL)
+    g_hash_table_steal (self->waiters, device);
+  g_mutex_unlock (&self->wait_lock);
+  if (job != NULL)
+    finish_job (job);
+}
+
+/* Answers waiting pulls at their deadline (with a page read again, so a
+ * record written by an administration command arrives then at the latest). */
+static gpointer
+wait_timer_thread (gpointer data)
+{
+  CareServer *self = data;
+
+  g_mutex_lock (&self->wait_lock);
+  while (!self->waiting_closed)
+    {
+      gint64 now = g_get_monotonic_time (), next = now + 60 * G_USEC_PER_SEC;
+      g_autoptr(GPtrArray) due = g_ptr_array_new ();
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->waiters);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          Job *job = value;
+
+          if (job->wait_deadline <= now)
+            {
+              g_ptr_array_add (due, job);
+              g_hash_table_iter_steal (&iter);
+            }
+          else
+            next = MIN (next, job->wait_deadline);
+        }
+      if (due->len > 0)
+        {
+          g_mutex_unlock (&self->wait_lock);
+          for (guint i = 0; i < due->len; i++)
+            g_thread_pool_push (self->readers, g_ptr_array_index (due, i), NULL);
+          g_mutex_lock (&self->wait_lock);
+          continue;
+        }
+      g_cond_wait_until (&self->wait_cond, &self->wait_lock, next);
+    }
+  g_mutex_unlock (&self->wait_lock);
+  return NULL;
+}
+
 static void
 reader_func (gpointer data,
              gpointer user_data)
@@ -860,10 +1001,18 @@ reader_func (gpointer data,
   Job *touch;
   gint64 sent_pos = 0;
 
-  job->body = g_string_sized_new (4096);
+  if (job->body != NULL)
+    g_string_truncate (job->body, 0);
+  else
+    job->body = g_string_sized_new (4096);
   if (self->store->vtable->pull (self->store, job->device, job->key, job->pull, job->body,
                                  &job->server_acked, &sent_pos, &job->error))
     {
+      /* Live sync: nothing for the device yet; it waits (protocol 2). */
+      if (job->version == 2 && job->pull->wait > 0 && page_is_empty (job->body)
+          && (job->wait_deadline == 0 || g_get_monotonic_time () < job->wait_deadline)
+          && wait_for_records (self, job))
+        return;
       /* The device has been sent everything up to the end of this page:
        * device list counts as pending only what comes after it. */
       touch = g_new0 (Job, 1);
@@ -1385,6 +1534,8 @@ begin_request (CareServer *self,
       g_hash_table_replace (self->in_flight, g_strdup (job->device), GUINT_TO_POINTER (n + 1));
       req->counted_device = g_strdup (job->device);
     }
+  if (job->device != NULL && job->kind != JOB_ENROL)
+    end_wait_of (self, job->device);
   if (job->kind == JOB_PUSH)
     {
       push_coming (self, req, job->device);
@@ -1632,6 +1783,9 @@ care_server_finalize (GObject *object)
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->pushes_coming, g_hash_table_unref);
   g_mutex_clear (&self->order_lock);
+  g_clear_pointer (&self->waiters, g_hash_table_unref);
+  g_mutex_clear (&self->wait_lock);
+  g_cond_clear (&self->wait_cond);
   g_clear_pointer (&self->address_buckets, g_hash_table_unref);
   g_clear_pointer (&self->enrol_buckets, g_hash_table_unref);
   g_clear_pointer (&self->conns, g_hash_table_unref);
@@ -1666,6 +1820,9 @@ care_server_init (CareServer *self)
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->pushes_coming = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   g_mutex_init (&self->order_lock);
+  g_mutex_init (&self->wait_lock);
+  g_cond_init (&self->wait_cond);
+  self->waiters = g_hash_table_new (g_str_hash, g_str_equal);
   self->address_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->enrol_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->conns = g_hash_table_new (NULL, NULL);
@@ -1943,6 +2100,7 @@ care_server_start (CareServer *self,
 
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);
+  self->wait_timer = g_thread_new ("carelog-waits", wait_timer_thread, self);
   self->decoders = g_thread_pool_new (decoder_func, self, 2, FALSE, NULL);
   self->checkpointer = g_thread_new ("carelog-checkpoint", checkpoint_thread, self);
   self->watchdog = g_thread_new ("carelog-watchdog", watchdog_thread, self);
@@ -2008,6 +2166,22 @@ care_server_stop (CareServer *self)
     {
       g_thread_pool_free (self->decoders, FALSE, TRUE);
       self->decoders = NULL;
+    }
+  /* Waiting pulls are answered with what they have; none waits again. */
+  if (self->wait_timer != NULL)
+    {
+      g_autoptr(GList) left = NULL;
+
+      g_mutex_lock (&self->wait_lock);
+      self->waiting_closed = TRUE;
+      g_cond_signal (&self->wait_cond);
+      left = g_hash_table_get_values (self->waiters);
+      g_hash_table_steal_all (self->waiters);
+      g_mutex_unlock (&self->wait_lock);
+      g_thread_join (self->wait_timer);
+      self->wait_timer = NULL;
+      for (GList *l = left; l != NULL; l = l->next)
+        finish_job (l->data);
     }
   if (self->readers != NULL)
     {

@@ -821,6 +821,50 @@ def scenario_protocol_1():
         world.close()
 
 
+def scenario_live():
+    """Live while online: a co-ordinator's query reaches the carer's tablet
+    as soon as it is on the server, with no Sync now and no timer (a pull
+    waits on the server; the time is reported). On a metered link live sync
+    stops; back on an unmetered one it starts again."""
+    world = World('live', connectivity='none')
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Live')
+        carer = server.member('Lina Live')
+        boss = server.member('Cora Coordinator', role='supervisor')
+        server.assign(client, carer)
+        tablet = world.device('tablet', carer).enrol(server)
+        desk = world.device('desk', boss).enrol(server)
+        visit = tablet.check_in(client)
+        tablet.check_out(visit)
+        for d in (tablet, desk):
+            d.daemon.start()
+        world.nm.set('full', metered=False)
+        wait_until('the visit on the server', lambda: all_on_server(server, tablet, 2), timeout=20)
+        desk.daemon.call('SyncNow')
+        wait_until('the visit on the desktop', lambda: visit in str(desk.store.events()), timeout=20)
+        wait_until('the tablet syncing live', lambda: tablet.daemon.prop('Live'), timeout=20)
+        time.sleep(0.5)  # the live pull is waiting on the server
+        world.proxy.reset_stats()
+        t0 = time.monotonic()
+        desk.cli('review', visit, 'query', '--message', 'Was the front door locked when you left?')
+        wait_until('the query on the tablet', lambda: 'front door' in str(tablet.store.events()), timeout=30)
+        elapsed = time.monotonic() - t0
+        pulls = world.proxy.count('/v1/pull')
+        log('a co-ordinator\'s query reached the online carer\'s tablet %.0f ms after it was written '
+            '(its daemon\'s push included; target 2 s), %d pull requests meanwhile' % (elapsed * 1000, pulls))
+        check(tablet.daemon.prop('Live'), 'the tablet is syncing live again after the query arrived')
+        world.nm.set('full', metered=True)
+        wait_until('live sync stopped on a metered link', lambda: not tablet.daemon.prop('Live'), timeout=10)
+        world.nm.set('full', metered=False)
+        wait_until('live sync again on an unmetered link', lambda: tablet.daemon.prop('Live'), timeout=20)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -843,6 +887,7 @@ SCENARIOS = {
     'limited': scenario_limited,
     'tls': scenario_tls,
     'protocol-1': scenario_protocol_1,
+    'live': scenario_live,
 }
 
 if __name__ == '__main__':
