@@ -170,6 +170,70 @@ test_with_geoclue (void)
   stop_geoclue (mock);
 }
 
+/* Inside a Flatpak: the Location portal (python-dbusmock as
+ * org.freedesktop.portal.Desktop on the session bus): CreateSession, then
+ * Start, whose LocationUpdated carries the fix. */
+#define PORTAL_NAME "org.freedesktop.portal.Desktop"
+#define PORTAL_PATH "/org/freedesktop/portal/desktop"
+#define SESSION_PATH PORTAL_PATH "/session/1_1/carelog"
+
+static gboolean
+portal_owned (gpointer data)
+{
+  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                           "org.freedesktop.DBus", "NameHasOwner",
+                                                           g_variant_new ("(s)", PORTAL_NAME),
+                                                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                                           -1, NULL, NULL);
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return GPOINTER_TO_INT (data) ? owned : !owned;
+}
+
+static void
+test_with_portal (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) mock = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(CareVisitDetail) detail = NULL;
+  g_autofree char *row = NULL;
+
+  care_location_stop (care_location_get_default ());
+  g_setenv ("CARELOG_LOCATION", "portal", TRUE);
+  mock = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, "/usr/bin/python3", "-m", "dbusmock",
+                           "--session", PORTAL_NAME, PORTAL_PATH, "org.freedesktop.portal.Location", NULL);
+  g_assert_no_error (error);
+  care_test_wait (portal_owned, GINT_TO_POINTER (TRUE), 30, "python-dbusmock to own " PORTAL_NAME);
+  reply = g_dbus_connection_call_sync (bus, PORTAL_NAME, PORTAL_PATH, "org.freedesktop.DBus.Mock", "AddMethods",
+                                       g_variant_new_parsed (
+                                         "('org.freedesktop.portal.Location', ["
+                                         "('CreateSession', 'a{sv}', 'o', 'ret = dbus.ObjectPath(\"" SESSION_PATH "\")'),"
+                                         "('Start', 'osa{sv}', 'o', "
+                                         "'self.EmitSignal(\"org.freedesktop.portal.Location\", \"LocationUpdated\", "
+                                         "\"oa{sv}\", [args[0], {\"Latitude\": dbus.Double(53.7425), "
+                                         "\"Longitude\": dbus.Double(-2.0145), \"Accuracy\": dbus.Double(8.0)}]); "
+                                         "ret = dbus.ObjectPath(\"" PORTAL_PATH "/request/1_1/carelog\")')])"),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+
+  detail = check_in (TRUE, &row);
+  g_assert_true (detail->has_location);
+  g_assert_cmpfloat (detail->lat, ==, 53.7425);
+  g_assert_cmpfloat (detail->lon, ==, -2.0145);
+  g_assert_cmpfloat (detail->accuracy_m, ==, 8.0);
+  g_assert_nonnull (strstr (row, "53.74250"));
+
+  g_subprocess_send_signal (mock, SIGTERM);
+  g_subprocess_wait (mock, NULL, &error);
+  g_assert_no_error (error);
+  care_test_wait (portal_owned, GINT_TO_POINTER (FALSE), 30, "the mock portal to leave the bus");
+  care_location_stop (care_location_get_default ());
+  g_unsetenv ("CARELOG_LOCATION");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +245,7 @@ main (int   argc,
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   g_test_add_func ("/ui/location/without-geoclue", test_without_geoclue);
+  g_test_add_func ("/ui/location/with-portal", test_with_portal);
   g_test_add_func ("/ui/location/with-geoclue", test_with_geoclue);
   return g_test_run ();
 }
