@@ -35,6 +35,9 @@ typedef enum
   F_TASKS,
   F_OFFSET,    /* integer ms, at most a year either way */
   F_READERS,
+  F_OUTCOME,
+  F_BY,
+  F_NO_CONFIRM,
 } FieldKind;
 
 typedef struct
@@ -59,6 +62,7 @@ static gboolean check_task_answered (JsonObject *body, GError **error);
 static gboolean check_visit_amended (JsonObject *body, GError **error);
 static gboolean check_visit_cancelled (JsonObject *body, GError **error);
 static gboolean check_review_added (JsonObject *body, GError **error);
+static gboolean check_visit_verified (JsonObject *body, GError **error);
 static gboolean check_hours_added (JsonObject *body, GError **error);
 
 static const TypeInfo types[CARE_EVENT_N_TYPES] = {
@@ -107,13 +111,26 @@ static const TypeInfo types[CARE_EVENT_N_TYPES] = {
     { { "review", F_ID }, { "action", F_ACTION }, { "visit", F_ID, TRUE }, { "carer", F_ID, TRUE },
       { "week", F_WEEK, TRUE }, { "message", F_TEXT, TRUE }, { "saw", F_ANY, TRUE } },
     check_review_added },
+  [CARE_EVENT_CIRCLE_SET] = { "circle.set", TRUE, { "client" },
+    { { "client", F_ID }, { "member", F_ID }, { "active", F_BOOL } } },
+  [CARE_EVENT_VISIT_VERIFIED] = { "visit.verified", FALSE, { "visit" },
+    { { "visit", F_ID }, { "outcome", F_OUTCOME }, { "by", F_BY, TRUE }, { "reason", F_NO_CONFIRM, TRUE },
+      { "text", F_TEXT, TRUE } },
+    check_visit_verified },
+  [CARE_EVENT_DISPUTE_ANSWERED] = { "dispute.answered", FALSE, { "visit" },
+    { { "visit", F_ID }, { "message", F_TEXT } } },
+  [CARE_EVENT_MESSAGE_SENT] = { "message.sent", FALSE, { "message" },
+    { { "message", F_ID }, { "client", F_ID }, { "text", F_TEXT } } },
 };
 
 static const char *categories[] = {
   "personal-care", "nutrition", "medication", "wellbeing", "incident", "safeguarding", NULL
 };
 static const char *hours_kinds[] = { "travel", "training", "other", NULL };
-static const char *roles[] = { "carer", "supervisor", "administrator", NULL };
+static const char *roles[] = { "carer", "supervisor", "administrator", "family", NULL };
+static const char *outcomes[] = { "confirmed", "disputed", "not-possible", NULL };
+static const char *answered_by[] = { "client", "family", NULL };
+static const char *no_confirm_reasons[] = { "asleep", "declined", "unable", NULL };
 static const char *actions[] = { "approve", "query", "flag", "withdrawn", NULL };
 static const char *amend_fields[] = { "started_at", "finished_at", "service", NULL };
 /* In CareReaders order. */
@@ -192,7 +209,7 @@ care_event_type_is_roster (CareEventType type)
 const char *
 care_role_to_string (CareRole role)
 {
-  if (role < 0 || role > CARE_ROLE_ADMINISTRATOR)
+  if (role < 0 || role > CARE_ROLE_FAMILY)
     return NULL;
   return roles[role];
 }
@@ -456,6 +473,12 @@ check_field (const Field *f,
       return TRUE;
     case F_READERS:
       return check_enum (f->name, node, readers, error);
+    case F_OUTCOME:
+      return check_enum (f->name, node, outcomes, error);
+    case F_BY:
+      return check_enum (f->name, node, answered_by, error);
+    case F_NO_CONFIRM:
+      return check_enum (f->name, node, no_confirm_reasons, error);
     case F_TASKS:
       return check_tasks (f->name, node, error);
     case F_ANY:
@@ -499,6 +522,32 @@ check_hours_added (JsonObject *body,
     return invalid (error, _("The field “reason” is needed when hours are corrected: say why."));
   if (!node_is_int (minutes) || json_node_get_int (minutes) < low || json_node_get_int (minutes) > 1440)
     return invalid (error, _("The field “minutes” must be a number of minutes from %d to 1440."), (int) low);
+  return TRUE;
+}
+
+/* Who answered, and why not when nobody could: a confirmation or a
+ * dispute says by whom (and a dispute what is wrong); "not possible" says
+ * why, and is nobody's answer. */
+static gboolean
+check_visit_verified (JsonObject *body,
+                      GError    **error)
+{
+  const char *outcome = json_object_get_string_member (body, "outcome");
+  gboolean has_by = json_object_has_member (body, "by");
+  gboolean has_reason = json_object_has_member (body, "reason");
+  g_autofree char *text = g_strdup (json_object_get_string_member_with_default (body, "text", ""));
+
+  if (g_str_equal (outcome, "not-possible"))
+    {
+      if (!has_reason || has_by)
+        return invalid (error, _("A visit nobody could confirm needs “reason” (asleep, declined or unable) "
+                                 "and no “by”."));
+      return TRUE;
+    }
+  if (!has_by || has_reason)
+    return invalid (error, _("A confirmation or a dispute needs “by” (client or family) and no “reason”."));
+  if (g_str_equal (outcome, "disputed") && g_strstrip (text)[0] == '\0')
+    return invalid (error, _("The field “text” is needed when something is not right: say what."));
   return TRUE;
 }
 

@@ -55,9 +55,22 @@
  *   visit.cancelled { visit?, schedule?, reason }           one of visit or schedule
  *   query.answered  { review, visit?, message }             a carer's reply to a query
  *                   (visit is absent for a timesheet query)
+ *   visit.verified  { visit, outcome, by?, reason?, text? } the client's word on a visit
+ *                   (the EVV "client verification"): outcome confirmed | disputed
+ *                   | not-possible. confirmed and disputed say by: client (at the
+ *                   door, on the carer's tablet) | family (on the carer's tablet, or
+ *                   a family member's own device); disputed needs text (what is
+ *                   not right). not-possible is the carer's: reason asleep |
+ *                   declined | unable, text optional. Never blocks check-out.
+ *   message.sent    { message, client, text }               a family member's
+ *                   message to the co-ordinators about their client
+ *   dispute.answered { visit, message }                     a co-ordinator's answer to
+ *                   the visit's dispute(s): closes them; the family sees it
  *
  * Written by the co-op (server records, pulled by devices):
  *   member.set      { member, name, role, active }   role: carer | supervisor | administrator
+ *                                                    | family
+ *   circle.set      { client, member, active: bool }   a family member linked to a client
  *   client.set      { client, name, address, active }
  *   careplan.set    { client, tasks: [ { task, label, essential: bool } ] }
  *   assignment.set  { client, carer, active: bool }
@@ -93,6 +106,10 @@ typedef enum
   CARE_EVENT_ASSIGNMENT_SET,
   CARE_EVENT_SCHEDULE_SET,
   CARE_EVENT_REVIEW_ADDED,
+  CARE_EVENT_CIRCLE_SET,
+  CARE_EVENT_VISIT_VERIFIED,
+  CARE_EVENT_DISPUTE_ANSWERED,
+  CARE_EVENT_MESSAGE_SENT,
   CARE_EVENT_N_TYPES,
   CARE_EVENT_INVALID = -1,
 } CareEventType;
@@ -102,6 +119,7 @@ typedef enum
   CARE_ROLE_CARER,
   CARE_ROLE_SUPERVISOR,
   CARE_ROLE_ADMINISTRATOR,
+  CARE_ROLE_FAMILY,       /* a member of a client's family circle */
   CARE_ROLE_INVALID = -1,
 } CareRole;
 

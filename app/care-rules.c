@@ -22,6 +22,7 @@ typedef struct
   GHashTable *notes;        /* note id → the note.added record */
   GHashTable *retracted;    /* note ids */
   GHashTable *reviews;      /* review id → the review.added record */
+  guint disputes;           /* visit.verified records that say "disputed" */
 } VisitFacts;
 
 /* An invalid record that names something unknown (a note, a review). */
@@ -103,6 +104,10 @@ fold_one (VisitFacts      *f,
     case CARE_EVENT_REVIEW_ADDED:
       g_hash_table_insert (f->reviews, (gpointer) care_event_body_string (e, "review"), (gpointer) e);
       break;
+    case CARE_EVENT_VISIT_VERIFIED:
+      if (g_strcmp0 (care_event_body_string (e, "outcome"), "disputed") == 0)
+        f->disputes++;
+      break;
     default:
       break;
     }
@@ -155,6 +160,23 @@ verdict (CareVerdict  v,
 }
 
 const char *
+care_rules_client_of (const CareEvent *event,
+                      GPtrArray       *history)
+{
+  const char *client = care_event_type_is_roster (event->type) ? NULL
+                       : json_object_get_string_member_with_default (event->body, "client", NULL);
+
+  for (guint i = 0; client == NULL && history != NULL && i < history->len; i++)
+    {
+      const CareEvent *e = history->pdata[i];
+
+      if (e->type == CARE_EVENT_VISIT_STARTED)
+        client = care_event_body_string (e, "client");
+    }
+  return client;
+}
+
+const char *
 care_rules_visit_of (const CareEvent *event)
 {
   /* Validated records have a "visit" only where their type lists one. */
@@ -167,6 +189,36 @@ static gboolean
 is_coordinator (const CareRuleContext *c)
 {
   return c->role == CARE_ROLE_SUPERVISOR || c->role == CARE_ROLE_ADMINISTRATOR;
+}
+
+/* The client's word on a visit: the carer whose visit it is records it at
+ * the door (or why nobody could give it); a family member linked to the
+ * client confirms or disputes from their own device; a co-ordinator does
+ * not speak for the client. */
+static CareVerdict
+judge_verified_error (const CareEvent       *e,
+                      const CareRuleContext *c,
+                      gboolean               own,
+                      GError               **error)
+{
+  gboolean nobody = g_strcmp0 (care_event_body_string (e, "outcome"), "not-possible") == 0;
+
+  if (c->role == CARE_ROLE_FAMILY)
+    {
+      if (!c->assigned)
+        return verdict (CARE_VERDICT_FORBIDDEN, error,
+                        _("This visit is not to a client in your family circle, so you cannot confirm or "
+                          "dispute it."));
+      if (nobody || g_strcmp0 (care_event_body_string (e, "by"), "family") != 0)
+        return verdict (CARE_VERDICT_FORBIDDEN, error,
+                        _("From a family member’s device, a visit is confirmed or disputed by the family."));
+      return CARE_VERDICT_ACCEPT;
+    }
+  if (!own)
+    return verdict (CARE_VERDICT_FORBIDDEN, error,
+                    _("The client’s confirmation is recorded on the tablet of the carer whose visit it is, "
+                      "or by their family."));
+  return CARE_VERDICT_ACCEPT;
 }
 
 /* Who may write a record about someone's visit (docs/sync-protocol.md,
@@ -215,6 +267,13 @@ judge_owner (const CareEvent       *e,
     case CARE_EVENT_REVIEW_ADDED:
       if (!is_coordinator (c))
         return verdict (CARE_VERDICT_FORBIDDEN, error, _("Only a co-ordinator can review visits and timesheets."));
+      break;
+    case CARE_EVENT_VISIT_VERIFIED:
+      return judge_verified_error (e, c, own, error);
+    case CARE_EVENT_DISPUTE_ANSWERED:
+      if (!is_coordinator (c))
+        return verdict (CARE_VERDICT_FORBIDDEN, error,
+                        _("Only a co-ordinator answers a dispute about a visit."));
       break;
     default:
       break;
@@ -283,6 +342,17 @@ judge_history (const CareEvent  *e,
       if (had->cancelled != NULL)
         return verdict (CARE_VERDICT_INVALID, error, _("This visit has already been cancelled."));
       break;
+    case CARE_EVENT_VISIT_VERIFIED:
+      if (had->cancelled != NULL)
+        return verdict (CARE_VERDICT_INVALID, error, _("This visit was cancelled: there is nothing to confirm."));
+      break;
+    case CARE_EVENT_DISPUTE_ANSWERED:
+      if (all->disputes == 0)
+        return verdict (CARE_VERDICT_INVALID, error, _("Nobody has disputed this visit, so there is nothing to answer."));
+      if (is_blank (care_event_body_string (e, "message")))
+        return verdict (CARE_VERDICT_INVALID, error,
+                        _("An answer to a dispute needs words: the family reads them."));
+      break;
     case CARE_EVENT_QUERY_ANSWERED:
       review = g_hash_table_lookup (all->reviews, care_event_body_string (e, "review"));
       if (review == NULL)
@@ -316,6 +386,17 @@ judge_other (const CareEvent       *e,
     case CARE_EVENT_REVIEW_ADDED:
       if (!is_coordinator (c))
         return verdict (CARE_VERDICT_FORBIDDEN, error, _("Only a co-ordinator can review visits and timesheets."));
+      break;
+    case CARE_EVENT_MESSAGE_SENT:
+      if (c->role != CARE_ROLE_FAMILY)
+        return verdict (CARE_VERDICT_FORBIDDEN, error,
+                        _("Messages to the co-ordinators come from a client’s family; add a note to a visit "
+                          "instead."));
+      if (!c->assigned)
+        return verdict (CARE_VERDICT_FORBIDDEN, error,
+                        _("This client is not in your family circle: you can write only about your own."));
+      if (is_blank (care_event_body_string (e, "text")))
+        return verdict (CARE_VERDICT_INVALID, error, _("Write the message first."));
       break;
     case CARE_EVENT_QUERY_ANSWERED:
       if (c->review_action == NULL)
@@ -376,6 +457,11 @@ care_rules_judge (const CareEvent       *event,
     return verdict (CARE_VERDICT_FORBIDDEN, error,
                     _("Members, clients, care plans, assignments and the rota are changed by the co-op’s "
                       "administrators with carelog-server."));
+  if (context->role == CARE_ROLE_FAMILY && event->type != CARE_EVENT_VISIT_VERIFIED
+      && event->type != CARE_EVENT_MESSAGE_SENT)
+    return verdict (CARE_VERDICT_FORBIDDEN, error,
+                    _("A family member’s device records only confirmations, disputes and messages about "
+                      "their own client’s visits."));
   if (event->type == CARE_EVENT_HOURS_ADDED && context->history != NULL && context->history->len > 0)
     return judge_hours_correction (event, context, error);
   if (visit == NULL)

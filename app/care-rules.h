@@ -35,7 +35,8 @@ typedef struct
   const char *device;
   CareRole role;
   /* visit.started: whether the writer is assigned to the body's client
-   * (only asked of carers). */
+   * (only asked of carers); for a family member's records, whether the
+   * record's client (care_rules_client_of) is in their family circle. */
   gboolean assigned;
   /* visit.cancelled of a scheduled visit, or visit.started of one: the
    * carer whose rota it is on; NULL when the judge does not know (then only
@@ -61,6 +62,10 @@ typedef struct
  * (hours, a timesheet review or its answer, a scheduled visit's
  * cancellation, roster records). */
 const char  *care_rules_visit_of (const CareEvent *event);
+/* The client a record is about: its body's "client", else the client of
+ * its visit's visit.started in history; NULL when neither says. */
+const char  *care_rules_client_of (const CareEvent *event,
+                                   GPtrArray       *history);
 
 /* Judges event (already valid by itself). On anything but
  * CARE_VERDICT_ACCEPT, error (CARE_STORE_ERROR_RULE) holds a sentence the

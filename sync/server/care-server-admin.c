@@ -32,12 +32,15 @@ static const char usage_text[] =
   "                 [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N]\n"
   "                 [--max-connections-per-address N] [--body-memory MIB] [--anonymous-rate N] [--anonymous-burst N]\n"
   "  carelog-server member add DIR MEMBER --name NAME --role carer|supervisor|administrator\n"
+  "  carelog-server member add DIR MEMBER --name NAME --role family --client CLIENT [--client CLIENT]...\n"
+  "                 (a member of a client's family circle: their device holds that client's visits only)\n"
   "  carelog-server member add DIR MEMBER --update [--name NAME] [--role ROLE]   (change or reactivate)\n"
   "  carelog-server member deactivate DIR MEMBER\n"
   "  carelog-server client add DIR CLIENT --name NAME --address ADDRESS [--task ID:LABEL[:essential]]...\n"
   "  carelog-server client deactivate DIR CLIENT   (also cancels the client's future rota)\n"
   "  carelog-server careplan set DIR CLIENT --task ID:LABEL[:essential]...\n"
   "  carelog-server assign DIR CLIENT CARER [--remove [--cancel-rota]]\n"
+  "  carelog-server circle DIR CLIENT MEMBER [--remove]   (link a family member to one more client, or unlink)\n"
   "  carelog-server schedule add DIR SCHEDULE --client C --carer M --start YYYY-MM-DDTHH:MM --minutes N --service S\n"
   "  carelog-server schedule move DIR SCHEDULE [--start YYYY-MM-DDTHH:MM] [--minutes N] [--carer M] [--service S]\n"
   "  carelog-server schedule cancel DIR SCHEDULE\n"
@@ -307,13 +310,18 @@ static int
 cmd_member (int argc, char **argv)
 {
   g_autofree char *name = NULL, *role = NULL;
+  g_auto(GStrv) clients = NULL;
   gboolean update = FALSE;
   GOptionEntry entries[] = {
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, NULL, NULL },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, NULL, NULL },
     { "update", 0, 0, G_OPTION_ARG_NONE, &update, NULL, NULL },
+    { "client", 0, 0, G_OPTION_ARG_STRING_ARRAY, &clients, NULL, NULL },
     { NULL }
   };
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (CareEventType));
+  CareEventType type = CARE_EVENT_MEMBER_SET;
   CareRole current = CARE_ROLE_INVALID;
   g_autofree char *current_name = NULL;
   gboolean exists;
@@ -327,7 +335,7 @@ cmd_member (int argc, char **argv)
   if (argc != 4 || !(g_str_equal (argv[1], "add") || g_str_equal (argv[1], "deactivate")))
     return usage ();
   deactivate = g_str_equal (argv[1], "deactivate");
-  if (deactivate && (update || name != NULL || role != NULL))
+  if (deactivate && (update || name != NULL || role != NULL || clients != NULL))
     return usage ();
   store = open_store (argv[2], &error);
   if (store == NULL)
@@ -366,7 +374,13 @@ cmd_member (int argc, char **argv)
         role = g_strdup (care_role_to_string (current));
       if (name == NULL || care_role_from_string (role) == CARE_ROLE_INVALID)
         {
-          g_printerr ("carelog-server: give --name and --role carer, supervisor or administrator.\n");
+          g_printerr ("carelog-server: give --name and --role carer, supervisor, administrator or family.\n");
+          return 2;
+        }
+      if ((clients != NULL) != (care_role_from_string (role) == CARE_ROLE_FAMILY && (!exists || clients != NULL)))
+        {
+          g_printerr ("carelog-server: a family member is linked to their client with --client CLIENT "
+                      "(one or more); only a family member is.\n");
           return 2;
         }
     }
@@ -374,7 +388,28 @@ cmd_member (int argc, char **argv)
   json_object_set_string_member (body, "name", name);
   json_object_set_string_member (body, "role", role);
   json_object_set_boolean_member (body, "active", !deactivate);
-  if (!append (store, CARE_EVENT_MEMBER_SET, body, &error))
+  g_array_append_val (types, type);
+  g_ptr_array_add (bodies, json_object_ref (body));
+  /* The member and their circle in one transaction: all or nothing. */
+  for (guint i = 0; clients != NULL && clients[i] != NULL; i++)
+    {
+      JsonObject *link = json_object_new ();
+
+      if (!store->vtable->client_exists (store, clients[i]))
+        {
+          g_printerr ("carelog-server: there is no client “%s”: add the client first (“client add”).\n", clients[i]);
+          json_object_unref (link);
+          return 1;
+        }
+      type = CARE_EVENT_CIRCLE_SET;
+      json_object_set_string_member (link, "client", clients[i]);
+      json_object_set_string_member (link, "member", argv[3]);
+      json_object_set_boolean_member (link, "active", TRUE);
+      g_array_append_val (types, type);
+      g_ptr_array_add (bodies, link);
+    }
+  if (!store->vtable->append_server_records (store, (CareEventType *) types->data,
+                                             (JsonObject **) bodies->pdata, bodies->len, NULL, &error))
     return fail (error);
   g_print ("Member %s %s.\n", argv[3], deactivate ? "deactivated" : update ? "updated" : "added");
   return 0;
@@ -574,6 +609,7 @@ cmd_assign (int argc, char **argv)
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (CareEventType));
   CareEventType type = CARE_EVENT_ASSIGNMENT_SET;
+  CareRole role = CARE_ROLE_INVALID;
 
   if (!parse_options (entries, &argc, &argv, &error))
     return fail (error);
@@ -582,9 +618,15 @@ cmd_assign (int argc, char **argv)
   store = open_store (argv[1], &error);
   if (store == NULL)
     return fail (error);
-  if (!store->vtable->client_exists (store, argv[2]) || !store->vtable->member_exists (store, argv[3], NULL, NULL))
+  if (!store->vtable->client_exists (store, argv[2]) || !store->vtable->member_exists (store, argv[3], &role, NULL))
     {
       g_printerr ("carelog-server: add the client and the member first (“client add”, “member add”).\n");
+      return 1;
+    }
+  if (role == CARE_ROLE_FAMILY)
+    {
+      g_printerr ("carelog-server: %s is in a client's family circle, not a carer: link them with "
+                  "“carelog-server circle %s %s %s”.\n", argv[3], argv[1], argv[2], argv[3]);
       return 1;
     }
   json_object_set_string_member (body, "client", argv[2]);
@@ -615,6 +657,43 @@ cmd_assign (int argc, char **argv)
       g_print ("%u visit(s) still to come were cancelled:\n", future->len);
       print_schedules (store, future);
     }
+  return 0;
+}
+
+/* A family member's circle: the clients whose visits their device holds. */
+static int
+cmd_circle (int argc, char **argv)
+{
+  gboolean remove = FALSE;
+  GOptionEntry entries[] = {
+    { "remove", 0, 0, G_OPTION_ARG_NONE, &remove, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  CareRole role = CARE_ROLE_INVALID;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return fail (error);
+  if (argc != 4)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (!store->vtable->client_exists (store, argv[2]) || !store->vtable->member_exists (store, argv[3], &role, NULL)
+      || role != CARE_ROLE_FAMILY)
+    {
+      g_printerr ("carelog-server: add the client first (“client add”), and the member with “member add … "
+                  "--role family --client CLIENT”.\n");
+      return 1;
+    }
+  json_object_set_string_member (body, "client", argv[2]);
+  json_object_set_string_member (body, "member", argv[3]);
+  json_object_set_boolean_member (body, "active", !remove);
+  if (!append (store, CARE_EVENT_CIRCLE_SET, body, &error))
+    return fail (error);
+  g_print ("%s %s the family circle of %s.\n", argv[3], remove ? "is no longer in" : "is now in", argv[2]);
   return 0;
 }
 
@@ -1596,6 +1675,7 @@ care_server_main (int    argc,
     { "client", cmd_client },
     { "careplan", cmd_careplan },
     { "assign", cmd_assign },
+    { "circle", cmd_circle },
     { "schedule", cmd_schedule },
     { "rota", cmd_rota },
     { "device", cmd_device },

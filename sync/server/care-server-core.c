@@ -72,9 +72,9 @@ care_server_core_scope (const CareServerAuth *auth)
 {
   CareScope scope = { CARE_SCOPE_COOP, NULL, 0 };
 
-  if (auth->role == CARE_ROLE_CARER)
+  if (auth->role == CARE_ROLE_CARER || auth->role == CARE_ROLE_FAMILY)
     {
-      scope.kind = CARE_SCOPE_CARER;
+      scope.kind = auth->role == CARE_ROLE_FAMILY ? CARE_SCOPE_FAMILY : CARE_SCOPE_CARER;
       scope.member = auth->member;
       scope.version = auth->scope_version;
     }
@@ -276,6 +276,8 @@ history_types (const CareEvent *e)
       return BIT (CARE_EVENT_HOURS_ADDED);
     case CARE_EVENT_TASK_ANSWERED:
       return VISIT_SHAPE | BIT (CARE_EVENT_TASK_ANSWERED);
+    case CARE_EVENT_DISPUTE_ANSWERED:
+      return VISIT_SHAPE | BIT (CARE_EVENT_VISIT_VERIFIED);
     default:
       return VISIT_SHAPE;
     }
@@ -319,6 +321,10 @@ judge (Push            *p,
   if (e->type == CARE_EVENT_VISIT_STARTED && p->auth.role == CARE_ROLE_CARER)
     context.assigned = vt (p)->tx_is_assigned (p->tx, json_object_get_string_member (e->body, "client"),
                                                p->auth.member);
+  /* A family member's circle: the store keeps circle.set links beside the
+   * carers' assignments. */
+  if (p->auth.role == CARE_ROLE_FAMILY && care_rules_client_of (e, history) != NULL)
+    context.assigned = vt (p)->tx_is_assigned (p->tx, care_rules_client_of (e, history), p->auth.member);
   if (schedule != NULL
       && (e->type == CARE_EVENT_VISIT_STARTED || (e->type == CARE_EVENT_VISIT_CANCELLED && visit == NULL)))
     {

@@ -38,13 +38,23 @@ void     care_server_auth_clear          (CareServerAuth *auth);
  *                     clients assigned to it, assignment.set, schedule.set
  *                     and review.added naming it, and the notes others
  *                     wrote on its visits whose readers include the team
- *                     (care_note_readers: not "coordinators").
+ *                     (care_note_readers: not "coordinators"); never a
+ *                     family member's member.set.
+ *   CARE_SCOPE_FAMILY the member's own records and circle.set links; for
+ *                     the clients in its circle: client.set, careplan.set,
+ *                     the visits' records (check-in and out, tasks,
+ *                     amendments, cancellations, verifications, answers to
+ *                     disputes), the notes shared with the family; the
+ *                     member.set of the carers who visited them. Nothing
+ *                     else (no rota, no reviews, no other client, no
+ *                     co-ordinator's or other family member's name).
  * version changes when the scope grows: a cursor from an older version is
  * no longer valid. A device is never sent its own records (no echo). */
 typedef enum
 {
   CARE_SCOPE_COOP,
   CARE_SCOPE_CARER,
+  CARE_SCOPE_FAMILY,
 } CareScopeKind;
 
 typedef struct

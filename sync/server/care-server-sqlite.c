@@ -55,6 +55,7 @@ typedef struct
 typedef struct _Prefetch
 {
   char *device;
+  CareScopeKind kind;
   char *member;      /* NULL: the whole co-op */
   gint64 pos;
   guint limit;
@@ -431,6 +432,8 @@ resolve (Conn            *conn,
     case CARE_EVENT_VISIT_AMENDED:
     case CARE_EVENT_NOTE_AMENDED:
     case CARE_EVENT_NOTE_RETRACTED:
+    case CARE_EVENT_VISIT_VERIFIED:
+    case CARE_EVENT_DISPUTE_ANSWERED:
       if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer))
         *carer = g_strdup (e->author);
       break;
@@ -456,7 +459,12 @@ resolve (Conn            *conn,
       break;
     case CARE_EVENT_CLIENT_SET:
     case CARE_EVENT_CAREPLAN_SET:
+    case CARE_EVENT_MESSAGE_SENT:
       *client = g_strdup (body_string (b, "client"));
+      break;
+    case CARE_EVENT_CIRCLE_SET:
+      *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (body_string (b, "member"));
       break;
     case CARE_EVENT_ASSIGNMENT_SET:
     case CARE_EVENT_SCHEDULE_SET:
@@ -514,6 +522,9 @@ apply (Conn            *conn,
       bind_text (s, 3, body_string (b, "address"));
       sqlite3_bind_int (s, 4, json_object_get_boolean_member_with_default (b, "active", TRUE));
       break;
+    /* A family member's circle is kept beside the carers' assignments: the
+     * same "may this member see and write about this client" question. */
+    case CARE_EVENT_CIRCLE_SET:
     case CARE_EVENT_ASSIGNMENT_SET:
       {
         gboolean active = json_object_get_boolean_member_with_default (b, "active", TRUE);
@@ -965,12 +976,25 @@ sqlite_tx_update_device (CareServerTx *tx,
   "   WHERE n.subject = events.subject AND n.type = 'note.added'" \
   "   AND json_extract (n.body, '$.note') = json_extract (events.body, '$.note'))"
 #define CARER_SCOPE \
-  " (author = ?3 OR type = 'member.set'" \
+  " (author = ?3 OR (type = 'member.set' AND json_extract (body, '$.role') <> 'family')" \
   " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
   " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3)" \
   " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND carer = ?3" \
   "     AND" NOTE_READERS " IN ('team', 'family')))"
+/* A family member's circle (kept with the assignments, see apply ()). */
+#define FAMILY_CLIENTS " (SELECT client FROM assignments WHERE carer = ?3 AND active = 1)"
+#define FAMILY_SCOPE \
+  " (author = ?3 OR (type = 'circle.set' AND carer = ?3)" \
+  " OR (type IN ('client.set', 'careplan.set', 'visit.started', 'task.answered', 'visit.finished'," \
+  "              'visit.amended', 'visit.cancelled', 'visit.verified', 'dispute.answered')" \
+  "     AND client IN" FAMILY_CLIENTS ")" \
+  " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND client IN" FAMILY_CLIENTS \
+  "     AND" NOTE_READERS " = 'family')" \
+  " OR (type = 'member.set' AND carer IN (SELECT carer FROM visits WHERE client IN" FAMILY_CLIENTS ")))"
+#define PULL_FAMILY_SQL \
+  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 AND" \
+  FAMILY_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
 #define PULL_CARER_SQL \
   "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1 AND" \
   CARER_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
@@ -1021,8 +1045,8 @@ max_position (Conn *conn)
   return max_pos;
 }
 
-/* The records of a page (without the brackets) for DEVICE; member NULL
- * for the whole co-op. The page's end (*last) is exact although records
+/* The records of a page (without the brackets) for DEVICE, in the scope
+ * the core decided (kind, and whose: member). The page's end (*last) is exact although records
  * are left out (the device's own, those outside a carer's scope): a full
  * page ends at its last record, since the records after it are still to
  * come; a page that is not full has looked at every position up to
@@ -1030,22 +1054,24 @@ max_position (Conn *conn)
  * are handed out in commit order by the single writer, so nothing can later
  * appear at or below max_pos. */
 static void
-build_records (Conn       *conn,
-               const char *device,
-               const char *member,
-               gint64      pos,
-               guint       limit,
-               gint64      max_pos,
-               GString    *out,
-               gint64     *last,
-               gboolean   *more)
+build_records (Conn         *conn,
+               const char   *device,
+               CareScopeKind kind,
+               const char   *member,
+               gint64        pos,
+               guint         limit,
+               gint64        max_pos,
+               GString      *out,
+               gint64       *last,
+               gboolean     *more)
 {
-  sqlite3_stmt *s = stmt (conn, member == NULL ? PULL_ALL_SQL : PULL_CARER_SQL);
+  sqlite3_stmt *s = stmt (conn, kind == CARE_SCOPE_COOP ? PULL_ALL_SQL
+                                : kind == CARE_SCOPE_FAMILY ? PULL_FAMILY_SQL : PULL_CARER_SQL);
   guint n = 0;
 
   sqlite3_bind_int64 (s, 1, pos);
   sqlite3_bind_int64 (s, 2, (gint64) limit + 1);
-  if (member != NULL)
+  if (kind != CARE_SCOPE_COOP)
     bind_text (s, 3, member);
   bind_text (s, 4, device);
   *last = pos;
@@ -1097,7 +1123,7 @@ prefetch_func (gpointer data,
       return;
     }
   p->records = g_string_sized_new (p->limit * 300);
-  build_records (conn, p->device, p->member, p->pos, p->limit, max_position (conn), p->records, &p->last, &p->more);
+  build_records (conn, p->device, p->kind, p->member, p->pos, p->limit, max_position (conn), p->records, &p->last, &p->more);
   exec (conn, "COMMIT", NULL);
   g_async_queue_push (self->readers, conn);
   g_mutex_lock (&self->cache_lock);
@@ -1161,12 +1187,13 @@ pull_in_transaction (SqliteStore           *self,
       prefetch_free (hit);
     }
   else
-    build_records (conn, device, whole ? NULL : scope_of.member, pos, request->limit, max_pos, out, &last, &more);
+    build_records (conn, device, scope_of.kind, whole ? NULL : scope_of.member, pos, request->limit, max_pos, out, &last, &more);
   if (more && request->limit >= 1000)
     {
       Prefetch *next_page = g_new0 (Prefetch, 1);
 
       next_page->device = g_strdup (device);
+      next_page->kind = scope_of.kind;
       next_page->member = whole ? NULL : g_strdup (scope_of.member);
       next_page->pos = last;
       next_page->limit = request->limit;
@@ -1777,9 +1804,11 @@ sqlite_list_devices (CareServerStore *store,
       info->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 10));
       info->erased = sqlite3_column_int64 (s, 11);
       info->storage = g_strdup ((const char *) sqlite3_column_text (s, 12));
-      if (info->role == CARE_ROLE_CARER)
+      if (info->role == CARE_ROLE_CARER || info->role == CARE_ROLE_FAMILY)
         {
-          count_carer = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE NOT_OWN);
+          count_carer = stmt (self->writer, info->role == CARE_ROLE_FAMILY
+                                            ? "SELECT count(*) FROM events WHERE pos > ?1 AND" FAMILY_SCOPE NOT_OWN
+                                            : "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE NOT_OWN);
           sqlite3_bind_int64 (count_carer, 1, pulled);
           bind_text (count_carer, 3, info->member);
           bind_text (count_carer, 4, info->device);

@@ -1,7 +1,9 @@
 /* test-authz.c: the authorisation matrix, every role × every record type ×
  * (own visit, a co-carer's visit at a shared client, a visit at a client
  * nobody is assigned to, another carer's visit id), through a real
- * carelog-server on loopback. Every cell's outcome is asserted, and what
+ * carelog-server on loopback. The family role (a member of c-1's family
+ * circle) meets the same targets: m-carer's and m-carer2's visits at c-1
+ * (its client), a visit at c-3 and m-carer2's at c-2 (not its clients). Every cell's outcome is asserted, and what
  * the supervisor then sees is checked against what was accepted.
  *
  * Copyright 2026 The Carelog developers
@@ -13,10 +15,10 @@
 
 #include "server-fixture.h"
 
-enum { CARER, SUPERVISOR, ADMINISTRATOR, N_ROLES };
+enum { CARER, SUPERVISOR, ADMINISTRATOR, FAMILY, N_ROLES };
 enum { OWN, COCARER, UNASSIGNED, OTHER_ID, N_TARGETS };
 
-static const char *role_members[N_ROLES] = { "m-carer", "m-super", "m-admin" };
+static const char *role_members[N_ROLES] = { "m-carer", "m-super", "m-admin", "m-family" };
 static const char *target_names[N_TARGETS] = { "own visit", "co-carer's visit", "unassigned client",
                                                "other carer's visit id" };
 
@@ -28,6 +30,7 @@ static const char *record_types[] = {
   "visit.started", "task.answered", "note.added", "visit.finished", "visit.amended", "note.amended",
   "note.retracted", "visit.cancelled", "query.answered", "review.added", "hours.added",
   "member.set", "client.set", "careplan.set", "assignment.set", "schedule.set",
+  "circle.set", "visit.verified", "dispute.answered", "message.sent",
 };
 
 typedef struct
@@ -64,6 +67,11 @@ make_visit (Matrix     *m,
   body = g_strdup_printf ("{\"visit\":\"%s\",\"note\":\"n-%s\",\"category\":\"wellbeing\",\"text\":\"Fine.\"}",
                           visit, visit);
   g_ptr_array_add (events, device_event (starter, "note.added", body));
+  g_free (body);
+  /* The client said at the door that something was not right. */
+  body = g_strdup_printf ("{\"visit\":\"%s\",\"outcome\":\"disputed\",\"by\":\"client\",\"text\":\"She left early.\"}",
+                          visit);
+  g_ptr_array_add (events, device_event (starter, "visit.verified", body));
   push_accepted (starter, events);
   g_free (body);
   body = g_strdup_printf ("{\"review\":\"r-%s\",\"action\":\"query\",\"visit\":\"%s\",\"message\":\"Check the end time.\"}",
@@ -79,7 +87,8 @@ static char *
 record_body (const char *type,
              const char *visit,
              const char *client,
-             const char *uid)
+             const char *uid,
+             gboolean    family)
 {
   gint64 now = now_ms ();
 
@@ -116,6 +125,15 @@ record_body (const char *type,
     return g_strdup_printf ("{\"client\":\"%s\",\"tasks\":[]}", client);
   if (g_str_equal (type, "assignment.set"))
     return g_strdup_printf ("{\"client\":\"%s\",\"carer\":\"m-carer\",\"active\":true}", client);
+  if (g_str_equal (type, "circle.set"))
+    return g_strdup_printf ("{\"client\":\"%s\",\"member\":\"m-family\",\"active\":true}", client);
+  if (g_str_equal (type, "visit.verified"))
+    return g_strdup_printf ("{\"visit\":\"%s\",\"outcome\":\"confirmed\",\"by\":\"%s\"}", visit,
+                            family ? "family" : "client");
+  if (g_str_equal (type, "dispute.answered"))
+    return g_strdup_printf ("{\"visit\":\"%s\",\"message\":\"We checked the times with the carer.\"}", visit);
+  if (g_str_equal (type, "message.sent"))
+    return g_strdup_printf ("{\"message\":\"msg-%s\",\"client\":\"%s\",\"text\":\"Please call me.\"}", uid, client);
   if (g_str_equal (type, "schedule.set"))
     return g_strdup_printf ("{\"schedule\":\"s-%s\",\"client\":\"%s\",\"carer\":\"m-carer\",\"start\":%" G_GINT64_FORMAT ","
                             "\"minutes\":30,\"service\":\"x\"}", uid, client, now);
@@ -130,10 +148,19 @@ expected (int         role,
           int         target,
           gboolean    writer_owns)
 {
-  gboolean coordinator = role != CARER;
+  gboolean coordinator = role == SUPERVISOR || role == ADMINISTRATOR;
+  /* The family's targets at c-1, the client in its circle. */
+  gboolean their_client = target == OWN || target == COCARER;
 
   if (g_str_has_suffix (type, ".set"))
     return FORBIDDEN;
+  if (role == FAMILY)
+    return (g_str_equal (type, "visit.verified") || g_str_equal (type, "message.sent")) && their_client
+           ? ACCEPT : FORBIDDEN;
+  if (g_str_equal (type, "message.sent"))
+    return FORBIDDEN;
+  if (g_str_equal (type, "dispute.answered"))
+    return coordinator ? ACCEPT : FORBIDDEN;
   if (g_str_equal (type, "hours.added"))
     /* Own hours always; an entry id another carer's entry has is taken
      * (the OWN cell pushes one first). */
@@ -151,7 +178,8 @@ expected (int         role,
   if (writer_owns)
     return ACCEPT;
   if (g_str_equal (type, "task.answered") || g_str_equal (type, "query.answered")
-      || g_str_equal (type, "note.amended") || g_str_equal (type, "note.retracted"))
+      || g_str_equal (type, "note.amended") || g_str_equal (type, "note.retracted")
+      || g_str_equal (type, "visit.verified"))
     return FORBIDDEN;
   return coordinator ? ACCEPT : FORBIDDEN;
 }
@@ -183,7 +211,8 @@ run_cell (Matrix     *m,
   switch (target)
     {
     case OWN:
-      starter = writer;
+      /* A family member starts no visits: its "own" is its client's. */
+      starter = role == FAMILY ? m->devices[CARER] : writer;
       client = "c-1";
       break;
     case COCARER:
@@ -211,12 +240,12 @@ run_cell (Matrix     *m,
       /* An hours entry whose id is already taken, by another carer's
        * entry, is refused like a taken visit id. */
       g_autoptr(GPtrArray) h = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
-      g_autofree char *hb = record_body ("hours.added", visit, client, uid);
+      g_autofree char *hb = record_body ("hours.added", visit, client, uid, FALSE);
 
       g_ptr_array_add (h, device_event (m->carer2, "hours.added", hb));
       push_accepted (m->carer2, h);
     }
-  body = record_body (type, visit, client, uid);
+  body = record_body (type, visit, client, uid, role == FAMILY);
   e = device_event (writer, type, body);
   g_ptr_array_add (events, e);
   r = sync_push (writer->client, events, &error);
@@ -266,6 +295,8 @@ test_matrix (void)
   g_free (fixture_admin (&m.f, TRUE, "assign", m.f.data, "c-1", "m-carer2", NULL));
   g_free (fixture_admin (&m.f, TRUE, "client", "add", m.f.data, "c-3", "--name", "Nadia Russo",
                          "--address", "Via Tevere 3", "--task", "t-1:Medication:essential", NULL));
+  g_free (fixture_admin (&m.f, TRUE, "member", "add", m.f.data, "m-family", "--name", "Elena Gallo",
+                         "--role", "family", "--client", "c-1", NULL));
   fixture_start (&m.f, fast, NULL);
   for (int role = 0; role < N_ROLES; role++)
     m.devices[role] = device_enrol (&m.f, role_members[role]);
@@ -298,6 +329,8 @@ test_scope (void)
   g_autoptr(GHashTable) seen_own = NULL;
 
   fixture_setup (&m.f);
+  g_free (fixture_admin (&m.f, TRUE, "member", "add", m.f.data, "m-family", "--name", "Elena Gallo",
+                         "--role", "family", "--client", "c-1", NULL));
   fixture_start (&m.f, NULL, NULL);
   for (int role = 0; role < N_ROLES; role++)
     m.devices[role] = device_enrol (&m.f, role_members[role]);
@@ -330,13 +363,124 @@ test_scope (void)
         g_assert_true (client == NULL || g_str_equal (client, "c-1"));
     }
   seen_own = view_of (carer_view, own);
-  g_assert_cmpuint (g_hash_table_size (seen_own), ==, 3);     /* start, note, the query about it */
+  g_assert_cmpuint (g_hash_table_size (seen_own), ==, 4);     /* start, note, dispute, the query about it */
   seen_other = view_of (super_view, other);
-  g_assert_cmpuint (g_hash_table_size (seen_other), ==, 2);   /* start, note (its own query is not echoed) */
+  g_assert_cmpuint (g_hash_table_size (seen_other), ==, 3);   /* start, note, dispute (its own query is not echoed) */
+  /* A carer's tablet never receives a family member's name. */
+  for (guint i = 0; i < carer_view->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (carer_view, i);
+
+      if (e->type == CARE_EVENT_MEMBER_SET)
+        g_assert_cmpstr (json_object_get_string_member (e->body, "role"), !=, "family");
+    }
 
   for (int role = 0; role < N_ROLES; role++)
     device_free (m.devices[role]);
   device_free (m.carer2);
+  fixture_teardown (&m.f);
+}
+
+/* A note on visit by writer, shared with readers (NULL: the team). */
+static void
+add_note (TestDevice *writer,
+          const char *visit,
+          const char *note,
+          const char *readers)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf ("{\"visit\":\"%s\",\"note\":\"%s\",\"category\":\"medication\",\"text\":\"%s\"%s%s%s}",
+                          visit, note, note, readers ? ",\"readers\":\"" : "", readers ? readers : "",
+                          readers ? "\"" : "");
+  g_ptr_array_add (events, device_event (writer, "note.added", body));
+  push_accepted (writer, events);
+}
+
+/* What a family member's device pulls: its client's visits (check-in and
+ * out, the answers, verifications), the notes shared with the family, the
+ * names of the carers who visited; nothing of another client, no team or
+ * co-ordinators-only note, no rota, no reviews, no co-ordinator's or other
+ * member's name; and a second family member linked to another client
+ * receives none of it. */
+static void
+test_family_scope (void)
+{
+  Matrix m = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) view = NULL;
+  g_autoptr(GPtrArray) other_view = NULL;
+  g_autofree char *visit = NULL, *other = NULL;
+  TestDevice *family, *stranger;
+  g_autoptr(GHashTable) seen = NULL;
+  guint shared = 0;
+
+  fixture_setup (&m.f);
+  g_free (fixture_admin (&m.f, TRUE, "member", "add", m.f.data, "m-family", "--name", "Elena Gallo",
+                         "--role", "family", "--client", "c-1", NULL));
+  g_free (fixture_admin (&m.f, TRUE, "member", "add", m.f.data, "m-family2", "--name", "Luca Ferri",
+                         "--role", "family", "--client", "c-2", NULL));
+  g_free (fixture_admin (&m.f, TRUE, "schedule", "add", m.f.data, "s-1", "--client", "c-1", "--carer", "m-carer",
+                         "--start", "2026-12-01T09:00", "--minutes", "30", "--service", "personal-care", NULL));
+  fixture_start (&m.f, NULL, NULL);
+  m.devices[CARER] = device_enrol (&m.f, "m-carer");
+  m.devices[SUPERVISOR] = device_enrol (&m.f, "m-super");
+  m.carer2 = device_enrol (&m.f, "m-carer2");
+  family = device_enrol (&m.f, "m-family");
+  stranger = device_enrol (&m.f, "m-family2");
+  visit = make_visit (&m, m.devices[CARER], "c-1");
+  other = make_visit (&m, m.carer2, "c-2");
+  add_note (m.devices[CARER], visit, "n-family", "family");
+  add_note (m.devices[CARER], visit, "n-coord", "coordinators");
+  add_note (m.devices[SUPERVISOR], visit, "n-super-family", "family");
+
+  view = pull_all (family->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < view->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (view, i);
+      const char *client = json_object_get_string_member_with_default (e->body, "client", NULL);
+      const char *v = json_object_get_string_member_with_default (e->body, "visit", NULL);
+
+      g_test_message ("family receives %s", care_event_type_to_string (e->type));
+      g_assert_true (client == NULL || g_str_equal (client, "c-1"));
+      g_assert_true (v == NULL || g_str_equal (v, visit));
+      g_assert_cmpint (e->type, !=, CARE_EVENT_REVIEW_ADDED);
+      g_assert_cmpint (e->type, !=, CARE_EVENT_SCHEDULE_SET);
+      g_assert_cmpint (e->type, !=, CARE_EVENT_ASSIGNMENT_SET);
+      if (e->type == CARE_EVENT_MEMBER_SET)
+        g_assert_cmpstr (json_object_get_string_member (e->body, "member"), ==, "m-carer");
+      if (e->type == CARE_EVENT_CIRCLE_SET)
+        g_assert_cmpstr (json_object_get_string_member (e->body, "member"), ==, "m-family");
+      if (e->type == CARE_EVENT_NOTE_ADDED)
+        {
+          g_assert_cmpstr (json_object_get_string_member_with_default (e->body, "readers", "team"), ==, "family");
+          shared++;
+        }
+    }
+  g_assert_cmpuint (shared, ==, 2);
+  seen = view_of (view, visit);
+  /* start, dispute, the two shared notes: not the team note, the
+   * co-ordinators-only note or the co-ordinator's query. */
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 4);
+
+  other_view = pull_all (stranger->client, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < other_view->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (other_view, i);
+
+      g_assert_cmpstr (json_object_get_string_member_with_default (e->body, "visit", ""), !=, visit);
+      g_assert_cmpstr (json_object_get_string_member_with_default (e->body, "client", "c-2"), ==, "c-2");
+    }
+  g_assert_cmpuint (g_hash_table_size (view_of (other_view, other)), ==, 2);   /* start, dispute */
+
+  device_free (m.devices[CARER]);
+  device_free (m.devices[SUPERVISOR]);
+  device_free (m.carer2);
+  device_free (family);
+  device_free (stranger);
   fixture_teardown (&m.f);
 }
 
@@ -346,5 +490,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/server/authz/matrix", test_matrix);
   g_test_add_func ("/server/authz/scope", test_scope);
+  g_test_add_func ("/server/authz/family-scope", test_family_scope);
   return g_test_run ();
 }
