@@ -499,7 +499,7 @@ class Server:
             raise TestFailure('carelog-server %s: %s%s' % (' '.join(args), r.stdout, r.stderr))
         return r.stdout
 
-    def start(self, extra_env=None, rate='1000', burst='2000', tls=None):
+    def start(self, extra_env=None, rate='1000', burst='2000', tls=None, extra_args=()):
         """tls: (certificate PEM, key PEM) to serve HTTPS; plain HTTP otherwise."""
         log_file = open(self.log_path, 'a')
         env = dict(os.environ, **self.world.env)
@@ -507,7 +507,7 @@ class Server:
         self.proc = subprocess.Popen([program('sync/server/carelog-server'), 'serve', self.dir,
                                       '--listen', '127.0.0.1:0'] +
                                      (['--cert', tls[0], '--key', tls[1]] if tls else ['--insecure-http']) +
-                                     ['--rate', rate, '--burst', burst],
+                                     ['--rate', rate, '--burst', burst] + list(extra_args),
                                      env=env, stdout=subprocess.PIPE, stderr=log_file, text=True)
         log_file.close()
         self.port = None
