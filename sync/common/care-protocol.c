@@ -541,6 +541,35 @@ decode_push_event (JsonNode   *node,
   return g_steal_pointer (&event);
 }
 
+/* What a push batch of either version must have: "s", "a", and "e" with
+ * 1 to CARE_MAX_BATCH records. */
+static gboolean
+check_batch (JsonNode  *s,
+             JsonNode  *a,
+             JsonNode  *e,
+             GError   **error)
+{
+  guint n;
+
+  if (!node_is_int (s) || json_node_get_int (s) < 1)
+    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more).");
+  if (!node_is_string (a))
+    return bad_request (error, "The push needs \"a\", the author's member id, as text.");
+  if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
+    return bad_request (error, "The push needs \"e\", an array of records.");
+  n = json_array_get_length (json_node_get_array (e));
+  if (n == 0)
+    return bad_request (error, "The push has no records.");
+  if (n > CARE_MAX_BATCH)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
+                   "The push has %u records; this server accepts at most %d per push.",
+                   n, CARE_MAX_BATCH);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 CarePushRequest *
 care_push_request_decode (JsonNode   *root,
                           const char *device,
@@ -556,23 +585,10 @@ care_push_request_decode (JsonNode   *root,
   gint64 hlc = 0;
   guint n;
 
-  if (!node_is_int (s) || json_node_get_int (s) < 1)
-    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more)."), NULL;
-  if (!node_is_string (a))
-    return bad_request (error, "The push needs \"a\", the author's member id, as text."), NULL;
-  if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
-    return bad_request (error, "The push needs \"e\", an array of records."), NULL;
+  if (!check_batch (s, a, e, error))
+    return NULL;
   events = json_node_get_array (e);
   n = json_array_get_length (events);
-  if (n == 0)
-    return bad_request (error, "The push has no records."), NULL;
-  if (n > CARE_MAX_BATCH)
-    {
-      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
-                   "The push has %u records; this server accepts at most %d per push.",
-                   n, CARE_MAX_BATCH);
-      return NULL;
-    }
   g = json_object_get_member (o, "g");
   if (g != NULL && !node_is_string (g))
     return bad_request (error, "The push's signature (\"g\") is not text."), NULL;
@@ -1058,7 +1074,9 @@ expand_value_v2 (JsonNode *node,
         }
       return json_node_init_array (json_node_alloc (), copy);
     }
-  return json_node_copy (node);
+  /* A value (string, number, boolean, null) is shared, not copied: the
+   * parsed tree is not changed afterwards. */
+  return json_node_ref (node);
 }
 
 static gboolean
@@ -1191,25 +1209,14 @@ care_push_request_decode_v2 (JsonNode   *root,
 
   if (!keys_are (o, known))
     return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g and e are used."), NULL;
-  if (!node_is_int (s) || json_node_get_int (s) < 1 || json_node_get_int (s) > G_MAXINT64 / 2)
-    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more)."), NULL;
-  if (!node_is_string (a))
-    return bad_request (error, "The push needs \"a\", the author's member id, as text."), NULL;
+  if (!check_batch (s, a, e, error))
+    return NULL;
+  if (json_node_get_int (s) > G_MAXINT64 / 2)
+    return bad_request (error, "The first sequence number is out of range."), NULL;
   if (g != NULL && (!node_is_string (g) || strlen (json_node_get_string (g)) > 1024))
     return bad_request (error, "The push's signature (\"g\") is not text of at most 1024 characters."), NULL;
-  if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
-    return bad_request (error, "The push needs \"e\", an array of records."), NULL;
   events = json_node_get_array (e);
   n = json_array_get_length (events);
-  if (n == 0)
-    return bad_request (error, "The push has no records."), NULL;
-  if (n > CARE_MAX_BATCH)
-    {
-      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
-                   "The push has %u records; this server accepts at most %d per push.",
-                   n, CARE_MAX_BATCH);
-      return NULL;
-    }
   request->first_seq = json_node_get_int (s);
   request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
   request->entries = g_ptr_array_new_full (n, push_entry_free);

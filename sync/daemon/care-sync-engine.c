@@ -695,6 +695,27 @@ care_sync_engine_new (CareStore      *store,
   return self;
 }
 
+/* A round's task and its Round. */
+static GTask *
+round_task_new (CareSyncEngine      *self,
+                gboolean             allow_bulk,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Round *round = g_new0 (Round, 1);
+
+  g_task_set_source_tag (task, care_sync_engine_run_async);
+  round->allow_bulk = allow_bulk;
+  round->push_after = -1;
+  round->acks_flushed = g_get_monotonic_time ();
+  round->receipts = g_array_new (FALSE, FALSE, sizeof (CareReceipt));
+  round->flights = g_queue_new ();
+  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  return task;
+}
+
 void
 care_sync_engine_run_async (CareSyncEngine      *self,
                             gboolean             allow_bulk,
@@ -703,19 +724,10 @@ care_sync_engine_run_async (CareSyncEngine      *self,
                             gpointer             user_data)
 {
   GTask *task;
-  Round *round;
 
   g_return_if_fail (CARE_IS_SYNC_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, care_sync_engine_run_async);
-  round = g_new0 (Round, 1);
-  round->allow_bulk = allow_bulk;
-  round->push_after = -1;
-  round->acks_flushed = g_get_monotonic_time ();
-  round->receipts = g_array_new (FALSE, FALSE, sizeof (CareReceipt));
-  round->flights = g_queue_new ();
-  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  task = round_task_new (self, allow_bulk, cancellable, callback, user_data);
   self->retry_after = 0;
 
   push_next (task);
@@ -732,20 +744,11 @@ care_sync_engine_live_async (CareSyncEngine      *self,
                              gpointer             user_data)
 {
   GTask *task;
-  Round *round;
 
   g_return_if_fail (CARE_IS_SYNC_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, care_sync_engine_run_async);
-  round = g_new0 (Round, 1);
-  round->allow_bulk = TRUE;
-  round->push_after = -1;
-  round->live_wait = wait;
-  round->acks_flushed = g_get_monotonic_time ();
-  round->receipts = g_array_new (FALSE, FALSE, sizeof (CareReceipt));
-  round->flights = g_queue_new ();
-  g_task_set_task_data (task, round, (GDestroyNotify) round_free);
+  task = round_task_new (self, TRUE, cancellable, callback, user_data);
+  ((Round *) g_task_get_task_data (task))->live_wait = wait;
   pull_next (task);
 }
 

@@ -26,29 +26,21 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import sqlite3
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (World, BUILD, log, program, wait_until)  # noqa: E402
+from harness import (World, BUILD, program, percentile, print_figure, wait_until)  # noqa: E402
 
 QUERIES = int(os.environ.get('CARELOG_BENCH_QUERIES', '50'))
 WINDOW = int(os.environ.get('CARELOG_BENCH_IDLE_SECONDS', '130'))
 DEVICES = int(os.environ.get('CARELOG_BENCH_LIVE_DEVICES', '500'))
 
 
-def pct(values, p):
-    values = sorted(values)
-    k = min(len(values) - 1, max(0, int(round(p / 100.0 * (len(values) - 1)))))
-    return values[k]
-
-
 def summary(name, values, unit, fmt='%.0f'):
-    print(('# %-56s median ' + fmt + ' %s, p99 ' + fmt + ' %s (n=%d)')
-          % (name, statistics.median(values), unit, pct(values, 99), unit, len(values)), flush=True)
+    print_figure(name, values, unit, fmt, 56)
 
 
 def has_record(path, needle):
@@ -223,7 +215,7 @@ def main():
     summary('write to the carer\'s tablet (live)', to_tablet, 'ms')
     summary('baseline: write to the server (the co-ordinator\'s push)', to_server, 'ms')
     summary('what live delivery adds (tablet minus server)', [b - a for a, b in zip(to_server, to_tablet)], 'ms')
-    print('# target p99 < 2000 ms: %s' % ('met' if pct(to_tablet, 99) < 2000 else 'MISSED'))
+    print('# target p99 < 2000 ms: %s' % ('met' if percentile(to_tablet, 99) < 2000 else 'MISSED'))
     print('# idle online daemon over %d s: %.1f wake-ups a minute with live sync (%.2f pulls a minute on the server,'
           ' all devices), %.1f with live sync off (baseline, same window); target <= 1: %s'
           % (WINDOW, per_min['live'], pulls_per_min, per_min['off'], 'met' if per_min['live'] <= 1 else 'MISSED'))

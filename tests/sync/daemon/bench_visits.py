@@ -30,22 +30,15 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (World, BUILD, log, program)  # noqa: E402
+from harness import (World, BUILD, log, program, print_figure)  # noqa: E402
 
 RUNS = int(os.environ.get('CARELOG_BENCH_RUNS', '3'))
 VISITS = int(os.environ.get('CARELOG_BENCH_VISITS', '10000'))
 RELAYED_RUNS = int(os.environ.get('CARELOG_BENCH_RELAYED_RUNS', '1'))
 
 
-def pct(values, p):
-    values = sorted(values)
-    k = min(len(values) - 1, max(0, int(round(p / 100.0 * (len(values) - 1)))))
-    return values[k]
-
-
 def summary(name, values, unit, fmt='%.1f'):
-    print(('# %-52s median ' + fmt + ' %s, p99 ' + fmt + ' %s (n=%d)')
-          % (name, statistics.median(values), unit, pct(values, 99), unit, len(values)), flush=True)
+    print_figure(name, values, unit, fmt, 52)
 
 
 def cpu_seconds(pid):

@@ -62,6 +62,20 @@ def program(*candidates):
     raise TestFailure('not built: ' + ' or '.join(candidates))
 
 
+def percentile(values, p):
+    """The p-th percentile (nearest rank) of values: for the benchmarks."""
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, int(round(p / 100.0 * (len(values) - 1)))))
+    return values[k]
+
+
+def print_figure(name, values, unit, fmt='%.1f', width=52):
+    """A benchmark's figure as a TAP comment: median and p99."""
+    import statistics
+    print(('# %-*s median ' + fmt + ' %s, p99 ' + fmt + ' %s (n=%d)')
+          % (width, name, statistics.median(values), unit, percentile(values, 99), unit, len(values)), flush=True)
+
+
 def wait_until(what, predicate, timeout=10.0, interval=0.02):
     """Polls predicate() until it returns a true value; fails after timeout."""
     deadline = time.monotonic() + timeout * SLOW
