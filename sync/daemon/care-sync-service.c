@@ -14,9 +14,10 @@
 #include "care-sync-engine.h"
 #include "care-sync-service.h"
 
-/* A local commit is followed by more (a visit is several records): wait a
- * little so that they go in one request. */
-#define DEBOUNCE_MS 2000
+/* A local commit is followed by more (an action can be several records):
+ * wait a little so that they go in one request; little, because a
+ * co-ordinator's query should reach a carer who is online within seconds. */
+#define DEBOUNCE_MS 500
 /* While online and idle, look for the co-op's news this often. */
 #define PERIODIC_S (15 * 60)
 #define BACKOFF_BASE_MS 1000
