@@ -448,11 +448,15 @@ is_visit_scoped (CareEventType type)
     }
 }
 
-GPtrArray *
-care_store_load_visit_events (CareStore  *self,
-                              const char *visit,
-                              GArray     *syncs,
-                              GError    **error)
+/* The records whose subject is subject (a visit, an hours entry) and that
+ * are about it, in the log's order; with their sync states when syncs is
+ * given. */
+static GPtrArray *
+load_subject_events (CareStore  *self,
+                     const char *subject,
+                     gboolean    visit,
+                     GArray     *syncs,
+                     GError    **error)
 {
   g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_VISIT_EVENTS, error);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
@@ -460,13 +464,14 @@ care_store_load_visit_events (CareStore  *self,
 
   if (stmt == NULL)
     return NULL;
-  care_store_bind_text (stmt, 1, visit);
+  care_store_bind_text (stmt, 1, subject);
   while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
     {
       int sync = 0;
       g_autoptr(CareEvent) event = care_store_event_from_row (stmt, 0, &sync);
 
-      if (!is_visit_scoped (event->type) || g_strcmp0 (body_str (event, "visit"), visit) != 0)
+      if (visit ? !is_visit_scoped (event->type) || g_strcmp0 (body_str (event, "visit"), subject) != 0
+                : event->type != CARE_EVENT_HOURS_ADDED)
         continue;
       g_ptr_array_add (events, g_steal_pointer (&event));
       if (syncs != NULL)
@@ -478,27 +483,20 @@ care_store_load_visit_events (CareStore  *self,
 }
 
 GPtrArray *
+care_store_load_visit_events (CareStore  *self,
+                              const char *visit,
+                              GArray     *syncs,
+                              GError    **error)
+{
+  return load_subject_events (self, visit, TRUE, syncs, error);
+}
+
+GPtrArray *
 care_store_load_entry_events (CareStore  *self,
                               const char *entry,
                               GError    **error)
 {
-  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_VISIT_EVENTS, error);
-  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  care_store_bind_text (stmt, 1, entry);
-  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      g_autoptr(CareEvent) event = care_store_event_from_row (stmt, 0, NULL);
-
-      if (event->type == CARE_EVENT_HOURS_ADDED)
-        g_ptr_array_add (events, g_steal_pointer (&event));
-    }
-  if (rc == 0)
-    return NULL;
-  return g_steal_pointer (&events);
+  return load_subject_events (self, entry, FALSE, NULL, error);
 }
 
 JsonArray *

@@ -20,5 +20,7 @@ char *care_application_default_profile (void) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Sets up gettext for the app (bindtextdomain etc.). */
 void  care_application_init_i18n (void);
+/* Before GTK starts: cairo rendering on a machine with no GPU device. */
+void  care_application_choose_renderer (void);
 
 G_END_DECLS

@@ -273,7 +273,8 @@ care_today_page_init (CareTodayPage *self)
                            create_visit_row_cb, self->queries, NULL);
 }
 
-/* Replaces a list's items with visits read from the store (taking them). */
+/* Replaces a list's items with visits read from the store (taking them),
+ * unless they show the same: the minute's refresh then draws nothing. */
 static void
 replace_items (GListStore *list,
                GPtrArray  *visits,
@@ -281,7 +282,17 @@ replace_items (GListStore *list,
                gboolean    with_day)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  gboolean same = n == visits->len;
 
+  for (guint i = 0; same && i < n; i++)
+    {
+      g_autoptr(CareVisitItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      same = care_visit_item_shows (item, g_ptr_array_index (visits, i));
+    }
+  if (same)
+    return;
   for (guint i = 0; i < visits->len; i++)
     g_ptr_array_add (items, care_visit_item_new (g_steal_pointer (&visits->pdata[i]), tz, with_day));
   g_list_store_splice (list, 0, g_list_model_get_n_items (G_LIST_MODEL (list)),

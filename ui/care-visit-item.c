@@ -208,3 +208,21 @@ care_visit_item_get_accessible_label (CareVisitItem *self)
 
   return self->accessible;
 }
+
+gboolean
+care_visit_item_shows (CareVisitItem          *self,
+                       const CareVisitSummary *summary)
+{
+  const CareVisitSummary *v;
+
+  g_return_val_if_fail (CARE_IS_VISIT_ITEM (self), FALSE);
+  g_return_val_if_fail (summary != NULL, FALSE);
+
+  v = self->summary;
+  return g_strcmp0 (v->visit, summary->visit) == 0 && g_strcmp0 (v->schedule, summary->schedule) == 0
+         && g_strcmp0 (v->client_name, summary->client_name) == 0
+         && g_strcmp0 (v->client_address, summary->client_address) == 0
+         && g_strcmp0 (v->service, summary->service) == 0 && v->planned_start == summary->planned_start
+         && v->started_at == summary->started_at && v->state == summary->state && v->sync == summary->sync
+         && v->review == summary->review && g_strcmp0 (v->open_query, summary->open_query) == 0;
+}

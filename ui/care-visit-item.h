@@ -20,6 +20,9 @@ CareVisitItem          *care_visit_item_new         (CareVisitSummary *summary,
                                                      GTimeZone        *tz,
                                                      gboolean          with_day) G_GNUC_WARN_UNUSED_RESULT;
 const CareVisitSummary *care_visit_item_get_summary (CareVisitItem *self);
+/* Whether the item shows the same as an item made from summary would. */
+gboolean                care_visit_item_shows       (CareVisitItem          *self,
+                                                     const CareVisitSummary *summary);
 /* What a screen reader says for the row. */
 const char             *care_visit_item_get_accessible_label (CareVisitItem *self);
 

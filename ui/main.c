@@ -14,6 +14,7 @@ main (int   argc,
   g_autoptr(CareApplication) app = NULL;
 
   care_application_init_i18n ();
+  care_application_choose_renderer ();
   app = care_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
