@@ -23,6 +23,8 @@
 #include "care-review-page.h"
 #include "care-timesheet-page.h"
 #include "care-window.h"
+#include "care-lock-page.h"
+#include "care-pin.h"
 
 struct _CareWindow
 {
@@ -37,6 +39,7 @@ struct _CareWindow
   GtkStack *stack;
   GtkSpinner *spinner;
   AdwViewStack *view_stack;
+  CareLock *lock;
   AdwViewSwitcherBar *switcher_bar;
   CareFirstRun *first_run;
   CareTodayPage *today_page;
@@ -317,6 +320,11 @@ switch_profile (CareWindow *self,
       self->profile = g_strdup (profile);
       g_free (self->store_path);
       self->store_path = care_store_default_path (profile);
+      {
+        g_autofree char *pin_path = care_pin_path_for_store (self->store_path);
+
+        care_lock_set_pin_path (self->lock, pin_path);
+      }
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
       g_signal_emit (self, signals[SIGNAL_PROFILE_CHANGED], 0, profile);
     }
@@ -486,6 +494,12 @@ care_window_constructed (GObject *object)
   care_first_run_set_monitor (self->first_run, self->sync_monitor);
   g_signal_connect_object (self->sync_monitor, "store-changed",
                            G_CALLBACK (daemon_store_changed_cb), self, G_CONNECT_SWAPPED);
+  {
+    /* The app lock: opens locked when the profile has a PIN. */
+    g_autofree char *pin_path = care_pin_path_for_store (self->store_path);
+
+    self->lock = care_lock_new (ADW_APPLICATION_WINDOW (self), pin_path);
+  }
   open_store (self, FALSE);
 }
 
@@ -548,6 +562,7 @@ care_window_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_object (&self->title_ref);
   g_clear_object (&self->header_switcher);
+  g_clear_object (&self->lock);
   G_OBJECT_CLASS (care_window_parent_class)->dispose (object);
 }
 
@@ -694,6 +709,13 @@ care_window_get_reader (CareWindow *self)
   g_return_val_if_fail (CARE_IS_WINDOW (self), NULL);
 
   return self->reader;
+}
+
+CareLock *
+care_window_get_lock (CareWindow *self)
+{
+  g_return_val_if_fail (CARE_IS_WINDOW (self), NULL);
+  return self->lock;
 }
 
 const char *

@@ -16,6 +16,7 @@
 #include "care-store.h"
 #include "care-reader.h"
 #include "care-sync-monitor.h"
+#include "care-lock-page.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,7 @@ CareReader *care_window_get_reader        (CareWindow *self);
  * says when the daemon changed the store. */
 CareSyncMonitor *care_window_get_sync_monitor (CareWindow *self);
 const char *care_window_get_profile       (CareWindow *self);
+CareLock   *care_window_get_lock          (CareWindow *self);
 gboolean    care_window_is_ready          (CareWindow *self);
 /* The visible screen: "loading", "first-run", "home", "visit", "error". */
 const char *care_window_get_screen        (CareWindow *self);
