@@ -319,6 +319,9 @@ static const char *const visit_columns[] = {
   "open_query",
   "sync",
   "timezone",
+  "client_verification",
+  "verified_by",
+  "not_verified_reason",
   NULL,
 };
 
@@ -373,6 +376,7 @@ zone_name (GTimeZone *tz)
 typedef struct
 {
   CsvWriter *w;
+  CareStore *store;
   GTimeZone *tz;
   const char *tz_name;
 } VisitRows;
@@ -384,7 +388,14 @@ visit_row_cb (const CareVisitSummary *s,
 {
   VisitRows *rows = user_data;
 
+  g_autofree char *outcome = NULL, *by = NULL, *reason = NULL;
+
   write_visit_row (rows->w, s, rows->tz, rows->tz_name);
+  /* The EVV client verification (visit.verified, the latest). */
+  care_store_get_verification (rows->store, s->visit, &outcome, &by, &reason);
+  csv_field (rows->w, outcome);
+  csv_field (rows->w, by);
+  csv_field (rows->w, reason);
   return csv_end_row (rows->w, error);
 }
 
@@ -414,6 +425,7 @@ care_export_visits_csv (CareStore             *store,
 
   csv_init (&w, out);
   rows.w = &w;
+  rows.store = store;
   rows.tz = tz;
   rows.tz_name = tz_name;
   ok = csv_header (&w, visit_columns, error)

@@ -442,6 +442,8 @@ is_visit_scoped (CareEventType type)
     case CARE_EVENT_VISIT_CANCELLED:
     case CARE_EVENT_QUERY_ANSWERED:
     case CARE_EVENT_REVIEW_ADDED:
+    case CARE_EVENT_VISIT_VERIFIED:
+    case CARE_EVENT_DISPUTE_ANSWERED:
       return TRUE;
     default:
       return FALSE;
@@ -665,6 +667,11 @@ fold_event (VisitFold       *f,
       break;
     case CARE_EVENT_QUERY_ANSWERED:
       g_hash_table_add (f->answered, (gpointer) body_str (e, "review"));
+      break;
+    case CARE_EVENT_VISIT_VERIFIED:
+    case CARE_EVENT_DISPUTE_ANSWERED:
+      /* The client's word is read from the records themselves
+       * (care_store_get_visit). */
       break;
     default:
       fold_note (f, e);

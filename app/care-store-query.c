@@ -478,6 +478,12 @@ care_visit_detail_free (CareVisitDetail *d)
   g_free (d->summary.answer);
   g_clear_pointer (&d->tasks, g_ptr_array_unref);
   g_clear_pointer (&d->notes, g_ptr_array_unref);
+  g_free (d->verified);
+  g_free (d->verified_by);
+  g_free (d->verified_reason);
+  g_free (d->verified_text);
+  g_free (d->verified_author);
+  g_free (d->dispute_answer);
   g_clear_pointer (&d->history, g_ptr_array_unref);
   g_free (d);
 }
@@ -666,8 +672,51 @@ describe (CareStore       *self,
         return g_strdup_printf (_("A co-ordinator asked: %s"), str_member (e, "message"));
       return g_strdup_printf (_("Flagged by a co-ordinator%s%s"), str_member (e, "message") ? ": " : "",
                               str_member (e, "message") ? str_member (e, "message") : "");
+    case CARE_EVENT_VISIT_VERIFIED:
+      return care_verification_sentence (str_member (e, "outcome"), str_member (e, "by"),
+                                         str_member (e, "reason"), str_member (e, "text"));
+    case CARE_EVENT_DISPUTE_ANSWERED:
+      return g_strdup_printf (_("A co-ordinator answered the dispute: %s"), str_member (e, "message"));
     default:
       return g_strdup (care_event_type_to_string (e->type));
+    }
+}
+
+/* The client's word and the disputes, from the visit's records in the
+ * care log's order. */
+static void
+fill_verification (CareVisitDetail *d,
+                   GPtrArray       *events)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      CareEvent *e = events->pdata[i];
+
+      if (e->type == CARE_EVENT_VISIT_VERIFIED)
+        {
+          g_free (d->verified);
+          g_free (d->verified_by);
+          g_free (d->verified_reason);
+          g_free (d->verified_text);
+          g_free (d->verified_author);
+          d->verified = g_strdup (str_member (e, "outcome"));
+          d->verified_by = g_strdup (str_member (e, "by"));
+          d->verified_reason = g_strdup (str_member (e, "reason"));
+          d->verified_text = g_strdup (str_member (e, "text"));
+          d->verified_author = g_strdup (e->author);
+          d->verified_at = e->wall;
+          if (g_strcmp0 (d->verified, "disputed") == 0)
+            {
+              d->disputes++;
+              d->dispute_open = TRUE;
+            }
+        }
+      else if (e->type == CARE_EVENT_DISPUTE_ANSWERED)
+        {
+          g_free (d->dispute_answer);
+          d->dispute_answer = g_strdup (str_member (e, "message"));
+          d->dispute_open = FALSE;
+        }
     }
 }
 
@@ -799,6 +848,7 @@ care_store_get_visit (CareStore  *self,
   if (d->summary.visit != NULL && !fill_notes (self, d, events, syncs, error))
     return NULL;
   fill_history (self, d, events, syncs);
+  fill_verification (d, events);
   return g_steal_pointer (&d);
 }
 
@@ -1326,6 +1376,32 @@ care_store_get_client_address (CareStore  *self,
                                const char *client)
 {
   return lookup_name (self, SQL_CLIENT_ADDRESS, client);
+}
+
+/* The latest visit.verified of a visit (the care log's order). */
+static const char SQL_VERIFICATION[] =
+  "SELECT json_extract (body, '$.outcome'), json_extract (body, '$.by'), json_extract (body, '$.reason')"
+  " FROM events WHERE subject = ? AND type = 'visit.verified' ORDER BY hlc DESC, device DESC, seq DESC LIMIT 1";
+
+gboolean
+care_store_get_verification (CareStore  *self,
+                             const char *visit,
+                             char      **outcome,
+                             char      **by,
+                             char      **reason)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_VERIFICATION, NULL);
+
+  *outcome = *by = *reason = NULL;
+  if (stmt == NULL || visit == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, visit);
+  if (care_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return FALSE;
+  *outcome = care_store_column_dup (stmt, 0);
+  *by = care_store_column_dup (stmt, 1);
+  *reason = care_store_column_dup (stmt, 2);
+  return TRUE;
 }
 
 char *

@@ -840,6 +840,44 @@ care_store_check_out (CareStore  *self,
   return append_body (self, CARE_EVENT_VISIT_FINISHED, body, error);
 }
 
+gboolean
+care_store_verify_visit (CareStore  *self,
+                         const char *visit,
+                         const char *outcome,
+                         const char *by,
+                         const char *reason,
+                         const char *text,
+                         GError    **error)
+{
+  JsonObject *body = new_body ("visit", visit, "outcome", outcome, "by", by, "reason", reason,
+                               "text", text != NULL && *text != '\0' ? text : NULL, NULL);
+
+  return append_body (self, CARE_EVENT_VISIT_VERIFIED, body, error);
+}
+
+gboolean
+care_store_answer_dispute (CareStore  *self,
+                           const char *visit,
+                           const char *message,
+                           GError    **error)
+{
+  return append_body (self, CARE_EVENT_DISPUTE_ANSWERED, new_body ("visit", visit, "message", message, NULL), error);
+}
+
+char *
+care_store_send_message (CareStore  *self,
+                         const char *client,
+                         const char *text,
+                         GError    **error)
+{
+  g_autofree char *message = care_id_new (care_store_now (self));
+
+  if (!append_body (self, CARE_EVENT_MESSAGE_SENT, new_body ("message", message, "client", client, "text", text, NULL),
+                    error))
+    return NULL;
+  return g_steal_pointer (&message);
+}
+
 static gboolean
 parse_ms (const char *text,
           gint64     *out,

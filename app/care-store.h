@@ -158,6 +158,19 @@ typedef struct
   GPtrArray *tasks;        /* CareTaskState, care-plan order */
   GPtrArray *notes;        /* CareNote, oldest first */
   GPtrArray *history;      /* CareHistoryEntry, in (hlc, device, seq) order */
+  /* The client's word on the visit (visit.verified, the latest counts; all
+   * stay in history): outcome NULL when nobody recorded one. */
+  char *verified;          /* "confirmed" | "disputed" | "not-possible" */
+  char *verified_by;       /* "client" | "family"; NULL for not-possible */
+  char *verified_reason;   /* not-possible: "asleep" | "declined" | "unable" */
+  char *verified_text;     /* what is not right (a dispute), or a comment */
+  char *verified_author;   /* the member who recorded it */
+  gint64 verified_at;      /* when (its wall time) */
+  /* Disputes: the carer's and the family's words are verified_text of
+   * the disputes; the co-ordinator's latest answer closes them. */
+  guint disputes;
+  gboolean dispute_open;   /* a dispute after the latest answer */
+  char *dispute_answer;    /* the latest answer, NULL when none */
 } CareVisitDetail;
 
 typedef struct
@@ -327,6 +340,35 @@ char       *care_store_add_note_for       (CareStore   *self,
 gboolean    care_store_check_out          (CareStore  *self,
                                            const char *visit,
                                            GError    **error);
+/* The client's word on a visit (visit.verified, docs/family.md): outcome
+ * "confirmed" or "disputed" with by "client" or "family" (a dispute needs
+ * text), or "not-possible" with reason "asleep", "declined" or "unable"
+ * (text optional). */
+gboolean    care_store_verify_visit       (CareStore  *self,
+                                           const char *visit,
+                                           const char *outcome,
+                                           const char *by,
+                                           const char *reason,
+                                           const char *text,
+                                           GError    **error);
+/* The client's latest word on visit (one indexed read, for exports):
+ * FALSE, and NULLs, when there is none. */
+gboolean    care_store_get_verification   (CareStore  *self,
+                                           const char *visit,
+                                           char      **outcome,
+                                           char      **by,
+                                           char      **reason);
+/* A co-ordinator's answer to a visit's dispute (closes it). */
+gboolean    care_store_answer_dispute     (CareStore  *self,
+                                           const char *visit,
+                                           const char *message,
+                                           GError    **error);
+/* A family member's message to the co-ordinators about client; returns
+ * the message id. */
+char       *care_store_send_message       (CareStore  *self,
+                                           const char *client,
+                                           const char *text,
+                                           GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 /* field: "started_at" / "finished_at" (value: ms as decimal string) or "service" */
 gboolean    care_store_amend_visit        (CareStore  *self,
                                            const char *visit,

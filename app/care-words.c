@@ -26,6 +26,42 @@ static const CareChoice services[] = {
   { "respite", N_("Respite") },
 };
 
+static const char *choice_label (const CareChoice *choices, guint n, const char *id);
+
+static const CareChoice no_confirm[] = {
+  { "asleep", N_("The client was asleep") },
+  { "declined", N_("The client did not want to answer") },
+  { "unable", N_("The client was not able to answer") },
+};
+
+const CareChoice *
+care_no_confirm_reasons (guint *n_reasons)
+{
+  *n_reasons = G_N_ELEMENTS (no_confirm);
+  return no_confirm;
+}
+
+char *
+care_verification_sentence (const char *outcome,
+                            const char *by,
+                            const char *reason,
+                            const char *text)
+{
+  gboolean family = g_strcmp0 (by, "family") == 0;
+  const char *words = text != NULL && *text != '\0' ? text : NULL;
+
+  if (g_strcmp0 (outcome, "confirmed") == 0)
+    return g_strdup (family ? _("Confirmed by the family") : _("Confirmed by the client"));
+  if (g_strcmp0 (outcome, "disputed") == 0)
+    /* Translators: what the client or family said was not right follows. */
+    return g_strdup_printf (family ? _("Disputed by the family: %s") : _("Disputed by the client: %s"),
+                            words ? words : "");
+  /* Translators: e.g. "Nobody could confirm: The client was asleep". */
+  return g_strdup_printf (_("Nobody could confirm: %s%s%s"),
+                          choice_label (no_confirm, G_N_ELEMENTS (no_confirm), reason),
+                          words ? " — " : "", words ? words : "");
+}
+
 static const CareChoice readers[] = {
   { "team", N_("The care team") },
   { "coordinators", N_("Co-ordinators only") },

@@ -24,6 +24,15 @@ const CareChoice *care_services              (guint *n_services);
  * names freely ("lunch call") is shown as it is, with a capital. */
 const char       *care_note_category_label   (const char *id);
 const char       *care_service_label         (const char *id);
+/* One sentence for the client's word on a visit (visit.verified), e.g.
+ * "Confirmed by the client" or "Disputed by the family: she left early". */
+char             *care_verification_sentence (const char *outcome,
+                                              const char *by,
+                                              const char *reason,
+                                              const char *text) G_GNUC_WARN_UNUSED_RESULT;
+/* Why nobody could confirm, in CareChoice form (asleep, declined, unable). */
+const CareChoice *care_no_confirm_reasons    (guint *n_reasons);
+
 /* Who may read a note, in CareReaders order (team, coordinators, family):
  * the choice a carer makes as she writes, and the label a note shows. */
 const CareChoice *care_note_readers_choices  (guint *n_readers);

@@ -306,6 +306,35 @@ build_tasks (CareReviewDetail      *self,
   }
 }
 
+/* The client's word on the visit, and a dispute with the carer's and the
+ * family's words side by side (docs/family.md). */
+static void
+build_verification (CareReviewDetail      *self,
+                    GtkWidget             *box,
+                    const CareVisitDetail *d)
+{
+  GtkWidget *group = add_group (box, _("The client’s word"), NULL);
+  g_autofree char *said = NULL;
+  GtkWidget *row;
+
+  if (d->verified == NULL)
+    {
+      add_row (group, _("Nobody has confirmed or disputed this visit"), NULL);
+      return;
+    }
+  said = care_verification_sentence (d->verified, d->verified_by, d->verified_reason, d->verified_text);
+  row = add_row (group, said, NULL);
+  gtk_widget_set_name (row, "client-word");
+  if (d->disputes > 0)
+    {
+      row = add_row (group, d->dispute_open ? _("The dispute is open: answer it so the family knows")
+                                            : _("Answered"),
+                     d->dispute_answer);
+      if (d->dispute_open)
+        gtk_widget_add_css_class (row, "error");
+    }
+}
+
 static void
 build_notes (CareReviewDetail      *self,
              GtkWidget             *box,
@@ -457,6 +486,7 @@ rebuild (CareReviewDetail *self)
     if (self->detail != NULL) {
       build_tasks (self, box, self->detail);
       build_notes (self, box, self->detail);
+      build_verification (self, box, self->detail);
       build_history (self, box, self->detail);
     }
   }

@@ -15,6 +15,7 @@
 
 #include "care-location.h"
 #include "care-ui-util.h"
+#include "care-confirm-window.h"
 #include "care-task-row.h"
 #include "care-visit-page.h"
 
@@ -729,6 +730,9 @@ check_out_action (GtkWidget  *widget,
     }
   show_message (self->checkout_error, NULL);
   written (self);
+  /* Saved: now the client's word, which check-out never waits for. */
+  gtk_window_present (GTK_WINDOW (care_confirm_window_new (self->store, self->summary->visit, FALSE,
+                                                           GTK_WINDOW (gtk_widget_get_root (widget)))));
 }
 
 static void

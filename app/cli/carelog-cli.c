@@ -39,6 +39,16 @@ static const Command commands[] = {
   { "review", cmd_review, 2, 2, "review VISIT approve|query|flag|withdrawn [--message TEXT]", N_("review a visit (supervisors)") },
   { "answer", cmd_answer, 2, -1, "answer VISIT|REVIEW TEXT…",
     N_("answer a supervisor's query on a visit (the visit id, or the review id `show` prints)") },
+  { "confirm", cmd_confirm, 1, 1, "confirm VISIT [--by client|family]",
+    N_("record that the client (or the family) confirms the visit") },
+  { "dispute", cmd_dispute, 2, -1, "dispute VISIT TEXT… [--by client|family]",
+    N_("record that something about the visit is not right, in their words") },
+  { "no-confirmation", cmd_no_confirmation, 2, 2, "no-confirmation VISIT asleep|declined|unable [--comment TEXT]",
+    N_("record why nobody could confirm the visit (carers)") },
+  { "answer-dispute", cmd_answer_dispute, 2, -1, "answer-dispute VISIT TEXT…",
+    N_("answer a visit's dispute; the family reads it (co-ordinators)") },
+  { "message", cmd_message, 2, -1, "message CLIENT TEXT…",
+    N_("a family member's message to the co-ordinators about their client") },
   { "clients", cmd_clients, 0, 0, "clients [--carer MEMBER]",
     N_("the clients this carer is assigned to (all clients for a supervisor), with id, name and address") },
   { "today", cmd_today, 0, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },
@@ -79,7 +89,7 @@ static const StringOption string_options[] = {
   OPT ("--date", date), OPT ("--week", week), OPT ("--carer", carer), OPT ("--client", client),
   OPT ("--comment", comment), OPT ("--message", message), OPT ("--role", role), OPT ("--from", from),
   OPT ("--to", to), OPT ("--output", output), OPT ("--device-name", device_name),
-  OPT ("--review", review), OPT ("--readers", readers),
+  OPT ("--review", review), OPT ("--readers", readers), OPT ("--by", by),
 };
 
 /* Options go anywhere on the line, as --name VALUE or --name=VALUE;
@@ -130,7 +140,7 @@ cli_clear (Cli *cli)
   char **strings[] = { &cli->profile, &cli->store_path, &cli->reason, &cli->schedule, &cli->service,
                        &cli->location, &cli->date, &cli->week, &cli->carer, &cli->client, &cli->comment,
                        &cli->message, &cli->role, &cli->from, &cli->to, &cli->output, &cli->device_name,
-                       &cli->review, &cli->readers };
+                       &cli->review, &cli->readers, &cli->by };
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);

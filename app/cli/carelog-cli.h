@@ -36,6 +36,7 @@ typedef struct
   gboolean help;
   char *review;
   char *readers;
+  char *by;
   char **args;          /* positional arguments after the command */
   CareStore *store;
 } Cli;
@@ -102,5 +103,11 @@ gboolean cmd_export_visits (Cli *cli, GError **error);
 gboolean cmd_export_hours (Cli *cli, GError **error);
 gboolean cmd_enrol (Cli *cli, GError **error);
 gboolean cmd_sync (Cli *cli, GError **error);
+/* cli-family.c */
+gboolean cmd_confirm (Cli *cli, GError **error);
+gboolean cmd_dispute (Cli *cli, GError **error);
+gboolean cmd_no_confirmation (Cli *cli, GError **error);
+gboolean cmd_answer_dispute (Cli *cli, GError **error);
+gboolean cmd_message (Cli *cli, GError **error);
 
 G_END_DECLS

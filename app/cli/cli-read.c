@@ -118,6 +118,14 @@ detail_to_json (CareStore             *store,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  /* The client's word (visit.verified, the latest) and its disputes. */
+  cli_json_str (b, "verified", d->verified);
+  cli_json_str (b, "verified_by", d->verified_by);
+  cli_json_str (b, "verified_reason", d->verified_reason);
+  cli_json_str (b, "verified_text", d->verified_text);
+  json_builder_set_member_name (b, "dispute_open");
+  json_builder_add_boolean_value (b, d->dispute_open);
+  cli_json_str (b, "dispute_answer", d->dispute_answer);
   json_builder_set_member_name (b, "notes");
   json_builder_begin_array (b);
   for (guint i = 0; i < d->notes->len; i++)
@@ -234,6 +242,17 @@ cmd_show (Cli     *cli,
   g_print (_("             carer %s, service %s, review %s\n"), d->summary.carer_name,
            d->summary.service, cli_review_name (d->summary.review));
   print_tasks_and_notes (cli->store, d);
+  if (d->verified != NULL)
+    {
+      g_autofree char *said = care_verification_sentence (d->verified, d->verified_by, d->verified_reason,
+                                                          d->verified_text);
+
+      g_print (_("\nThe client's word\n  %s\n"), said);
+    }
+  if (d->disputes > 0 && d->dispute_open)
+    g_print (_("  The dispute is open: a co-ordinator has not answered yet.\n"));
+  else if (d->disputes > 0)
+    g_print (_("  A co-ordinator answered: %s\n"), d->dispute_answer);
   g_print (_("\nHistory\n"));
   for (guint i = 0; i < d->history->len; i++)
     {

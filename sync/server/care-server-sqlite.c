@@ -495,6 +495,15 @@ apply (Conn            *conn,
       bind_text (s, 1, body_string (b, "visit"));
       bind_text (s, 2, client);
       bind_text (s, 3, carer);
+      if (sqlite3_step (s) != SQLITE_DONE)
+        return FALSE;
+      /* A carer's first visit to a client: the family circle's scope grew
+       * (it receives the carer's name), so its cursors are no longer valid. */
+      s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE role = 'family'"
+                      " AND member IN (SELECT carer FROM assignments WHERE client = ?1 AND active = 1)"
+                      " AND (SELECT count(*) FROM visits WHERE client = ?1 AND carer = ?2) = 1");
+      bind_text (s, 1, client);
+      bind_text (s, 2, carer);
       break;
     case CARE_EVENT_REVIEW_ADDED:
       s = stmt (conn, "INSERT OR IGNORE INTO reviews (review, visit, client, carer, action) VALUES (?1, ?2, ?3, ?4, ?5)");

@@ -568,6 +568,11 @@ test_visits (Fixture      *f,
   filter.to = utc (2026, 11, 1, 0, 0);
   filter.review = -1;
   filter.limit = 2; /* ignored: the export pages through everything */
+  /* The client's word (EVV client verification): confirmed at the door,
+   * and "asleep" for another visit. */
+  f->now = utc (2026, 11, 1, 0, 0);
+  CHECK (care_store_verify_visit (f->store, f->v1, "confirmed", "client", NULL, NULL, &error));
+  CHECK (care_store_verify_visit (f->store, f->v3, "not-possible", NULL, "asleep", NULL, &error));
   CHECK (care_export_visits_csv (f->store, &filter, out, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
@@ -578,7 +583,7 @@ test_visits (Fixture      *f,
                                         "client_name,location,service,date,planned_start,"
                                         "planned_minutes,start,end,recorded_start,recorded_end,"
                                         "minutes,state,review,exceptions,open_query,sync,"
-                                        "timezone\r\n"));
+                                        "timezone,client_verification,verified_by,not_verified_reason\r\n"));
   /* A client name with a comma and quotes, an address with a line break. */
   g_assert_nonnull (strstr (csv, ",\"Rossi, \"\"Nonna\"\" Maria\",\"Via Roma 1\nScala B, Torino\","));
 
@@ -601,6 +606,8 @@ test_visits (Fixture      *f,
   g_assert_cmpstr (row[column (header, "minutes")], ==, "75");
   g_assert_cmpstr (row[column (header, "state")], ==, "done");
   g_assert_cmpstr (row[column (header, "location")], ==, "Via Roma 1\nScala B, Torino");
+  g_assert_cmpstr (row[column (header, "client_verification")], ==, "confirmed");
+  g_assert_cmpstr (row[column (header, "verified_by")], ==, "client");
 
   row = row_of_visit (rows, f->v3);
   g_assert_cmpstr (row[column (header, "schedule_id")], ==, "sched-1");
@@ -610,6 +617,8 @@ test_visits (Fixture      *f,
   g_assert_cmpstr (row[column (header, "recorded_end")], ==, "2026-03-12T10:00:00+01:00");
   g_assert_cmpstr (row[column (header, "minutes")], ==, "80");
   g_assert_nonnull (strstr (row[column (header, "exceptions")], "amended"));
+  g_assert_cmpstr (row[column (header, "client_verification")], ==, "not-possible");
+  g_assert_cmpstr (row[column (header, "not_verified_reason")], ==, "asleep");
 
   row = row_of_visit (rows, f->v4);
   g_assert_cmpstr (row[column (header, "state")], ==, "cancelled");

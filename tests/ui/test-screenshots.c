@@ -7,6 +7,7 @@
  */
 #include "care-config.h"
 
+#include "care-confirm-window.h"
 #include "care-demo.h"
 #include "care-test-util.h"
 #include "care-ui-util.h"
@@ -41,6 +42,26 @@ save (CareWindow *window,
       g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
+/* The confirmation screen over the visit just checked out, light and dark;
+ * then closed. */
+static void
+save_confirm (const char *size)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+  GtkWidget *confirm = NULL;
+
+  for (guint i = 0; confirm == NULL && i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (CARE_IS_CONFIRM_WINDOW (w))
+        confirm = w;
+    }
+  g_assert_nonnull (confirm);
+  save ((CareWindow *) confirm, "confirm", size);
+  gtk_window_destroy (GTK_WINDOW (confirm));
 }
 
 static gboolean
@@ -83,6 +104,13 @@ test_screens (gconstpointer data)
   care_test_activate (root, "task-not-done-2");
   care_test_set_text (root, "task-reason-2", "Had a big breakfast");
   save (window, "visit", sizes[i].name);
+
+  /* Check-out, then the client's word at the door. */
+  care_test_activate (root, "task-done-1");
+  care_test_set_text (root, "task-reason-2", "");
+  care_test_activate (root, "task-done-2");
+  care_test_activate (root, "check-out");
+  save_confirm (sizes[i].name);
 
   /* The finished visit with a query and a corrected time. */
   gtk_widget_activate_action (root, "win.back", NULL);

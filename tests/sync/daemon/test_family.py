@@ -132,8 +132,89 @@ def scenario_readers():
         world.close()
 
 
+def show(device, visit):
+    return json.loads(device.cli('--json', 'show', visit).stdout)
+
+
+def scenario_family():
+    """A member of Mrs Gallo's family circle, on their own device enrolled
+    with the same one-line enrolment: it holds her visit, the note shared
+    with the family and her carer's name; not the team or co-ordinators-only
+    notes, not another client (not a byte of her address), not the
+    co-ordinator's name. It disputes the visit; the dispute reaches the
+    co-ordinator with the carer's words beside it; the co-ordinator's answer
+    reaches the family and closes it. A family device may not write a note
+    (refused on the device itself)."""
+    world = World('family', connectivity='full')
+    try:
+        server = world.start_server()
+        client = server.client('Mrs Gallo', tasks=['meds:Prompt morning medication:essential'])
+        other = server.client('Mr Elsewhere')
+        server.run('client add', 'c-far', '--name', 'Mrs Faraway', '--address', '99 Hidden Lane')
+        ana = server.member('Ana Carer')
+        kim = server.member('Kim Office', 'supervisor')
+        server.assign(client, ana)
+        server.assign(other, ana)
+        server.assign('c-far', ana)
+        server.run('member add', 'm-elena', '--name', 'Elena Gallo', '--role', 'family', '--client', client)
+        a = world.device('ana', ana).enrol(server)
+        k = world.device('kim', kim).enrol(server)
+        e = world.device('elena', 'm-elena').enrol(server)
+        check(e.store.meta('role') == 'family', 'the family device is enrolled as %s' % e.store.meta('role'))
+        for d in (a, k, e):
+            d.daemon.start()
+
+        visit = a.check_in(client)
+        a.cli('task', visit, 'meds', 'done')
+        note(a, visit, TEAM)
+        note(a, visit, COORD, 'coordinators')
+        note(a, visit, FAMILY, 'family')
+        a.check_out(visit)
+        a.cli('no-confirmation', visit, 'asleep', '--comment', 'Fast asleep in her chair.')
+        far = a.check_in('c-far')
+        note(a, far, 'Mrs Faraway was cheerful.', 'family')
+        sync(a, k, e)
+
+        check(show(e, visit)['summary']['state'] == 'done', 'the family device lacks the visit: %s' % show(e, visit))
+        check(note_texts(e) == {FAMILY}, 'the family device holds notes %s' % note_texts(e))
+        for secret in (COORD, TEAM, 'Mrs Faraway', '99 Hidden Lane', 'Kim Office', 'Mr Elsewhere'):
+            check(not profile_bytes_contain(e, secret), "the family device's files hold “%s”" % secret)
+        check(profile_bytes_contain(e, 'Ana Carer'), "the family device lacks the carer's name")
+        # The carer's tablet never receives the family member's name.
+        check(not profile_bytes_contain(a, 'Elena Gallo'), "the carer's tablet holds the family member's name")
+
+        # A family device writes only the client's word and messages.
+        refused = e.cli('note', visit, 'wellbeing', 'Mum is fine.', check=False)
+        check(refused.returncode != 0 and 'family' in refused.stderr, 'a family note was not refused: %s' % refused.stderr)
+        e.cli('dispute', visit, 'She says the carer left ten minutes early.')
+        message = json.loads(e.cli('--json', 'message', client, 'Please call me about next week.').stdout)['message']
+        sync(e, k)
+        seen = show(k, visit)
+        check(seen['verified'] == 'disputed' and seen['verified_by'] == 'family' and seen['dispute_open'],
+              "the co-ordinator does not see the family's dispute: %s" % seen)
+        history = [h['description'] for h in seen['history']] if 'history' in seen else []
+        text = k.cli('show', visit).stdout
+        check('Fast asleep in her chair.' in text and 'left ten minutes early' in text,
+              "the co-ordinator does not see the carer's and the family's words: %s" % text)
+        check(any(ev[5] == 'message.sent' and message in ev[6] for ev in k.store.events().values()),
+              "the family's message did not reach the co-ordinator")
+        k.cli('answer-dispute', visit, 'We checked with Ana: she left at 9:40 as planned.')
+        sync(k, e)
+        answered = show(e, visit)
+        check(not answered['dispute_open'] and 'checked with Ana' in (answered['dispute_answer'] or ''),
+              'the family does not see the answer: %s' % answered)
+        log('family device: 1 visit, 1 note shared, its dispute answered; %d history entries seen by the office'
+            % len(history))
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'readers': scenario_readers,
+    'family': scenario_family,
 }
 
 if __name__ == '__main__':

@@ -1,0 +1,196 @@
+/* test-confirm.c: the client's word at the door, through the real widgets:
+ * after check-out the confirmation screen opens over the visit; each answer
+ * is one visit.verified record in the store on disk, and check-out never
+ * waits for it.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include <string.h>
+
+#include "care-confirm-window.h"
+#include "care-test-util.h"
+#include "care-ui-util.h"
+#include "care-visit-page.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+  CareWindow *window;
+  char *visit;
+} Door;
+
+/* The confirmation screen now open, or NULL. */
+static GtkWidget *
+confirm_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (CARE_IS_CONFIRM_WINDOW (w) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+/* Check in to Dorothy Evans's 09:00 visit, answer its tasks, check out. */
+static GtkWidget *
+check_out (Door *d)
+{
+  GtkWidget *root;
+  GtkWidget *page;
+
+  d->dir = care_test_tmpdir ();
+  d->path = care_test_make_store (d->dir, FALSE);
+  d->window = care_test_window_new (d->path, 360, 640);
+  root = GTK_WIDGET (d->window);
+  care_test_activate (root, "visit-row-1");
+  care_test_activate (root, "check-in");
+  care_test_activate (root, "task-done-0");
+  care_test_activate (root, "task-done-1");
+  care_test_activate (root, "task-done-2");
+  page = gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE);
+  d->visit = g_strdup (care_visit_page_get_visit (CARE_VISIT_PAGE (page)));
+  g_assert_null (confirm_window ());
+  care_test_activate (root, "check-out");
+  care_test_settle (root);
+  g_assert_nonnull (confirm_window ());
+  return confirm_window ();
+}
+
+static CareVisitDetail *
+stored (Door *d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = care_store_open (d->path, &error);
+  CareVisitDetail *detail;
+
+  g_assert_no_error (error);
+  detail = care_store_get_visit (store, d->visit, &error);
+  g_assert_no_error (error);
+  return detail;
+}
+
+static void
+door_clear (Door *d)
+{
+  care_test_window_destroy (d->window);
+  g_free (d->dir);
+  g_free (d->path);
+  g_free (d->visit);
+}
+
+static gboolean
+contains (GtkWidget  *root,
+          const char *name,
+          const char *needle)
+{
+  g_autofree char *text = care_test_text_of (care_test_find (root, name));
+
+  return strstr (text, needle) != NULL;
+}
+
+/* One tap: confirmed by the client. The screen says who came, when, and
+ * what was done, in plain words. */
+static void
+test_yes (void)
+{
+  Door d = { 0 };
+  GtkWidget *confirm = check_out (&d);
+  g_autoptr(CareVisitDetail) before = stored (&d);
+  g_autoptr(CareVisitDetail) after = NULL;
+
+  /* The check-out is saved before anyone answers. */
+  g_assert_cmpint (before->summary.state, ==, CARE_VISIT_DONE);
+  g_assert_null (before->verified);
+  g_assert_true (contains (confirm, "confirm-visit", before->summary.carer_name));
+  g_assert_true (contains (confirm, "confirm-visit", "was with you from"));
+  g_assert_true (contains (confirm, "confirm-tasks", "Done today"));
+  care_test_activate (confirm, "confirm-yes");
+  g_assert_false (care_test_is_visible (care_test_find (confirm, "confirm-error")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (care_test_find (confirm, "confirm-stack"))), ==, "thanks");
+  after = stored (&d);
+  g_assert_cmpstr (after->verified, ==, "confirmed");
+  g_assert_cmpstr (after->verified_by, ==, "client");
+  door_clear (&d);
+}
+
+/* "Something is not right", said by a family member present: a few words
+ * are needed; they are kept as the dispute. */
+static void
+test_not_right (void)
+{
+  Door d = { 0 };
+  GtkWidget *confirm = check_out (&d);
+  g_autoptr(CareVisitDetail) after = NULL;
+
+  care_test_activate (confirm, "confirm-by-family");
+  care_test_activate (confirm, "confirm-not-right");
+  care_test_activate (confirm, "confirm-send-dispute");
+  g_assert_true (care_test_is_visible (care_test_find (confirm, "confirm-error")));
+  {
+    g_autoptr(CareVisitDetail) none = stored (&d);
+
+    g_assert_null (none->verified);   /* nothing written without words */
+  }
+  care_test_set_text (confirm, "confirm-dispute-text", "The shower was not done, she says.");
+  g_signal_emit_by_name (care_test_find (confirm, "confirm-dispute-text"), "activate");
+  care_test_settle (confirm);
+  after = stored (&d);
+  g_assert_cmpstr (after->verified, ==, "disputed");
+  g_assert_cmpstr (after->verified_by, ==, "family");
+  g_assert_cmpstr (after->verified_text, ==, "The shower was not done, she says.");
+  g_assert_true (after->dispute_open);
+  door_clear (&d);
+}
+
+/* Nobody could answer: the carer says why. */
+static void
+test_nobody (void)
+{
+  Door d = { 0 };
+  GtkWidget *confirm = check_out (&d);
+  g_autoptr(CareVisitDetail) after = NULL;
+
+  care_test_activate (confirm, "confirm-nobody-asleep");
+  after = stored (&d);
+  g_assert_cmpstr (after->verified, ==, "not-possible");
+  g_assert_cmpstr (after->verified_reason, ==, "asleep");
+  g_assert_null (after->verified_by);
+  door_clear (&d);
+}
+
+/* "Not now" closes it: the visit stays checked out, with no answer. */
+static void
+test_later (void)
+{
+  Door d = { 0 };
+  GtkWidget *confirm = check_out (&d);
+  g_autoptr(CareVisitDetail) after = NULL;
+
+  care_test_activate (confirm, "confirm-later");
+  care_test_settle (GTK_WIDGET (d.window));
+  g_assert_null (confirm_window ());
+  after = stored (&d);
+  g_assert_cmpint (after->summary.state, ==, CARE_VISIT_DONE);
+  g_assert_null (after->verified);
+  door_clear (&d);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  care_test_init (&argc, &argv);
+  g_test_add_func ("/ui/confirm/yes", test_yes);
+  g_test_add_func ("/ui/confirm/not-right", test_not_right);
+  g_test_add_func ("/ui/confirm/nobody", test_nobody);
+  g_test_add_func ("/ui/confirm/later", test_later);
+  return g_test_run ();
+}
