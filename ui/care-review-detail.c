@@ -195,28 +195,30 @@ build_header (CareReviewDetail       *self,
                                                          care_flag_css_class (bit)));
   gtk_box_append (GTK_BOX (box), badges);
 
-  if (s->open_query != NULL) {
-    g_autofree char *text = g_strdup_printf (_("Open query: %s"), s->open_query);
-    GtkWidget *query = gtk_label_new (text);
+  if (s->open_query != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Open query: %s"), s->open_query);
+      GtkWidget *query = gtk_label_new (text);
 
-    gtk_label_set_wrap (GTK_LABEL (query), TRUE);
-    gtk_label_set_xalign (GTK_LABEL (query), 0);
-    gtk_widget_add_css_class (query, "warning");
-    gtk_widget_set_name (query, "open-query");
-    gtk_box_append (GTK_BOX (box), query);
-  }
+      gtk_label_set_wrap (GTK_LABEL (query), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (query), 0);
+      gtk_widget_add_css_class (query, "warning");
+      gtk_widget_set_name (query, "open-query");
+      gtk_box_append (GTK_BOX (box), query);
+    }
   /* The carer's answer, at the top where the query was: it waits for the
    * co-ordinator's look, not at the bottom of the history. */
-  if (s->answer != NULL) {
-    g_autofree char *text = g_strdup_printf (_("The carer answered: %s"), s->answer);
-    GtkWidget *answer = gtk_label_new (text);
+  if (s->answer != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The carer answered: %s"), s->answer);
+      GtkWidget *answer = gtk_label_new (text);
 
-    gtk_label_set_wrap (GTK_LABEL (answer), TRUE);
-    gtk_label_set_xalign (GTK_LABEL (answer), 0);
-    gtk_widget_add_css_class (answer, "accent");
-    gtk_widget_set_name (answer, "carer-answer");
-    gtk_box_append (GTK_BOX (box), answer);
-  }
+      gtk_label_set_wrap (GTK_LABEL (answer), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (answer), 0);
+      gtk_widget_add_css_class (answer, "accent");
+      gtk_widget_set_name (answer, "carer-answer");
+      gtk_box_append (GTK_BOX (box), answer);
+    }
 }
 
 static void
@@ -255,14 +257,17 @@ build_times (CareReviewDetail       *self,
   GtkWidget *group = add_group (box, _("Times"), NULL);
   g_autofree char *planned = NULL;
 
-  if (s->planned_start != 0) {
-    g_autofree char *when = care_format_datetime (s->planned_start, self->tz);
-    g_autofree char *length = care_format_minutes (s->planned_minutes);
+  if (s->planned_start != 0)
+    {
+      g_autofree char *when = care_format_datetime (s->planned_start, self->tz);
+      g_autofree char *length = care_format_minutes (s->planned_minutes);
 
-    planned = g_strdup_printf (_("%s for %s"), when, length);
-  } else {
-    planned = g_strdup (_("Unscheduled visit"));
-  }
+      planned = g_strdup_printf (_("%s for %s"), when, length);
+    }
+  else
+    {
+      planned = g_strdup (_("Unscheduled visit"));
+    }
   add_row (group, _("Planned"), planned);
   add_row_take (group, _("Check-in as recorded"),
                 care_format_datetime (s->recorded_started_at, self->tz));
@@ -286,24 +291,26 @@ build_tasks (CareReviewDetail      *self,
 {
   GtkWidget *group = add_group (box, _("Tasks"), NULL);
 
-  if (d->tasks == NULL || d->tasks->len == 0) {
-    add_row (group, _("No care-plan tasks"), NULL);
-    return;
-  }
-  for (guint i = 0; i < d->tasks->len; i++) {
-    const CareTaskState *t = g_ptr_array_index (d->tasks, i);
-    g_autofree char *title = t->essential ? g_strdup_printf (_("%s (essential)"), t->label)
-                                          : g_strdup (t->label);
-    g_autofree char *answer = NULL;
+  if (d->tasks == NULL || d->tasks->len == 0)
+    {
+      add_row (group, _("No care-plan tasks"), NULL);
+      return;
+    }
+  for (guint i = 0; i < d->tasks->len; i++)
+    {
+      const CareTaskState *t = g_ptr_array_index (d->tasks, i);
+      g_autofree char *title = t->essential ? g_strdup_printf (_("%s (essential)"), t->label)
+                                            : g_strdup (t->label);
+      g_autofree char *answer = NULL;
 
-    if (t->answer == 1)
-      answer = g_strdup (_("Done"));
-    else if (t->answer == 0)
-      answer = g_strdup_printf (_("Not done: %s"), t->reason ? t->reason : "");
-    else
-      answer = g_strdup (_("Not answered"));
-    add_row (group, title, answer);
-  }
+      if (t->answer == 1)
+        answer = g_strdup (_("Done"));
+      else if (t->answer == 0)
+        answer = g_strdup_printf (_("Not done: %s"), t->reason ? t->reason : "");
+      else
+        answer = g_strdup (_("Not answered"));
+      add_row (group, title, answer);
+    }
 }
 
 /* The client's word on the visit, and a dispute with the carer's and the
@@ -342,34 +349,37 @@ build_notes (CareReviewDetail      *self,
 {
   GtkWidget *group = add_group (box, _("Care notes"), NULL);
 
-  if (d->notes == NULL || d->notes->len == 0) {
-    add_row (group, _("No notes"), NULL);
-    return;
-  }
-  for (guint i = 0; i < d->notes->len; i++) {
-    const CareNote *n = g_ptr_array_index (d->notes, i);
-    g_autoptr(GString) text = g_string_new (n->retracted ? _("Retracted. ") : "");
-    g_autofree char *when = care_format_datetime (n->created_at, self->tz);
-    /* Translators: a note's heading: its category, who may read it, when it was written. */
-    g_autofree char *title = g_strdup_printf (_("%s%s · %s · %s"), n->urgent ? "⚠ " : "",
-                                              care_note_category_label (n->category),
-                                              care_note_readers_label (care_readers_to_string (n->readers)), when);
-    GtkWidget *row;
-
-    g_string_append (text, n->text ? n->text : "");
-    for (guint v = 1; n->versions != NULL && v < n->versions->len; v++) {
-      const CareNoteVersion *prev = g_ptr_array_index (n->versions, v - 1);
-      const CareNoteVersion *ver = g_ptr_array_index (n->versions, v);
-      g_autofree char *at = care_format_datetime (ver->at, self->tz);
-
-      g_string_append_printf (text, _("\n— Amended %s by %s (%s); before: “%s”"), at,
-                              person (self, ver->author), ver->reason ? ver->reason : "",
-                              prev->text ? prev->text : "");
+  if (d->notes == NULL || d->notes->len == 0)
+    {
+      add_row (group, _("No notes"), NULL);
+      return;
     }
-    row = add_row (group, title, text->str);
-    if (n->urgent)
-      gtk_widget_add_css_class (row, "error");
-  }
+  for (guint i = 0; i < d->notes->len; i++)
+    {
+      const CareNote *n = g_ptr_array_index (d->notes, i);
+      g_autoptr(GString) text = g_string_new (n->retracted ? _("Retracted. ") : "");
+      g_autofree char *when = care_format_datetime (n->created_at, self->tz);
+      /* Translators: a note's heading: its category, who may read it, when it was written. */
+      g_autofree char *title = g_strdup_printf (_("%s%s · %s · %s"), n->urgent ? "⚠ " : "",
+                                                care_note_category_label (n->category),
+                                                care_note_readers_label (care_readers_to_string (n->readers)), when);
+      GtkWidget *row;
+
+      g_string_append (text, n->text ? n->text : "");
+      for (guint v = 1; n->versions != NULL && v < n->versions->len; v++)
+        {
+          const CareNoteVersion *prev = g_ptr_array_index (n->versions, v - 1);
+          const CareNoteVersion *ver = g_ptr_array_index (n->versions, v);
+          g_autofree char *at = care_format_datetime (ver->at, self->tz);
+
+          g_string_append_printf (text, _("\n— Amended %s by %s (%s); before: “%s”"), at,
+                                  person (self, ver->author), ver->reason ? ver->reason : "",
+                                  prev->text ? prev->text : "");
+        }
+      row = add_row (group, title, text->str);
+      if (n->urgent)
+        gtk_widget_add_css_class (row, "error");
+    }
 }
 
 static void
@@ -381,24 +391,25 @@ build_history (CareReviewDetail      *self,
                                 _("When each record was made on the device, and whether it has "
                                   "reached the co-op"));
 
-  for (guint i = 0; d->history != NULL && i < d->history->len; i++) {
-    const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
-    g_autofree char *at = care_format_datetime (h->wall, self->tz);
-    g_autofree char *received = care_received_label (h->sync, h->received, self->tz);
-    g_autofree char *sub = NULL;
+  for (guint i = 0; d->history != NULL && i < d->history->len; i++)
+    {
+      const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
+      g_autofree char *at = care_format_datetime (h->wall, self->tz);
+      g_autofree char *received = care_received_label (h->sync, h->received, self->tz);
+      g_autofree char *sub = NULL;
 
-    /* The sync timeline: recorded on the tablet at (its own clock), then
-     * received by the co-op at (the server's clock). */
-    if (h->reason != NULL)
-      sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s\nReason: %s"),
-                             h->device ? h->device : "", at, person (self, h->author),
-                             received, h->reason);
-    else
-      sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s"),
-                             h->device ? h->device : "", at, person (self, h->author),
-                             received);
-    add_row (group, h->description ? h->description : "", sub);
-  }
+      /* The sync timeline: recorded on the tablet at (its own clock), then
+       * received by the co-op at (the server's clock). */
+      if (h->reason != NULL)
+        sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s\nReason: %s"),
+                               h->device ? h->device : "", at, person (self, h->author),
+                               received, h->reason);
+      else
+        sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s"),
+                               h->device ? h->device : "", at, person (self, h->author),
+                               received);
+      add_row (group, h->description ? h->description : "", sub);
+    }
 }
 
 static void
@@ -410,10 +421,11 @@ build_actions (CareReviewDetail       *self,
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *approve, *query, *flag;
 
-  if (s->visit == NULL) {
-    add_row (group, _("This visit was never started: there is no record to review yet."), NULL);
-    return;
-  }
+  if (s->visit == NULL)
+    {
+      add_row (group, _("This visit was never started: there is no record to review yet."), NULL);
+      return;
+    }
 
   self->message_entry = gtk_entry_new ();
   gtk_widget_set_name (self->message_entry, "query-message");
@@ -439,14 +451,15 @@ build_actions (CareReviewDetail       *self,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), buttons);
 
   /* An approval can be withdrawn, with a reason (the message above). */
-  if (s->review == CARE_REVIEW_APPROVED || s->review == CARE_REVIEW_CHANGED) {
-    GtkWidget *withdraw = action_button (self, "withdraw-button", _("Withdraw approval"), NULL,
-                                         G_CALLBACK (withdraw_clicked_cb));
+  if (s->review == CARE_REVIEW_APPROVED || s->review == CARE_REVIEW_CHANGED)
+    {
+      GtkWidget *withdraw = action_button (self, "withdraw-button", _("Withdraw approval"), NULL,
+                                           G_CALLBACK (withdraw_clicked_cb));
 
-    care_set_accessible_label (withdraw, _("Withdraw the approval of this visit, saying why in the message"));
-    gtk_widget_set_halign (withdraw, GTK_ALIGN_START);
-    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), withdraw);
-  }
+      care_set_accessible_label (withdraw, _("Withdraw the approval of this visit, saying why in the message"));
+      gtk_widget_set_halign (withdraw, GTK_ALIGN_START);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), withdraw);
+    }
   if (s->review == CARE_REVIEW_CHANGED)
     add_row (group, _("Changed after approval: a record the approval did not include came in "
                       "(see the history). Check it, then approve again."), NULL);
@@ -478,18 +491,20 @@ rebuild (CareReviewDetail *self)
   gtk_widget_set_margin_bottom (box, 18);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
-  if (s != NULL) {
-    build_header (self, box, s);
-    build_actions (self, box, s);
-    build_evv (self, box, self->detail, s);
-    build_times (self, box, s);
-    if (self->detail != NULL) {
-      build_tasks (self, box, self->detail);
-      build_notes (self, box, self->detail);
-      build_verification (self, box, self->detail);
-      build_history (self, box, self->detail);
+  if (s != NULL)
+    {
+      build_header (self, box, s);
+      build_actions (self, box, s);
+      build_evv (self, box, self->detail, s);
+      build_times (self, box, s);
+      if (self->detail != NULL)
+        {
+          build_tasks (self, box, self->detail);
+          build_notes (self, box, self->detail);
+          build_verification (self, box, self->detail);
+          build_history (self, box, self->detail);
+        }
     }
-  }
   self->content = box;
   adw_clamp_set_child (ADW_CLAMP (self->clamp), box);
 }
@@ -532,20 +547,22 @@ read_visit (CareStore *store,
   Loaded *loaded = g_new0 (Loaded, 1);
 
   loaded->detail = care_store_get_visit (store, data, error);
-  if (loaded->detail == NULL) {
-    loaded_free (loaded);
-    return NULL;
-  }
+  if (loaded->detail == NULL)
+    {
+      loaded_free (loaded);
+      return NULL;
+    }
   loaded->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; loaded->detail->history != NULL && i < loaded->detail->history->len; i++)
     add_name (store, loaded->names,
               ((CareHistoryEntry *) g_ptr_array_index (loaded->detail->history, i))->author);
-  for (guint i = 0; loaded->detail->notes != NULL && i < loaded->detail->notes->len; i++) {
-    const CareNote *n = g_ptr_array_index (loaded->detail->notes, i);
+  for (guint i = 0; loaded->detail->notes != NULL && i < loaded->detail->notes->len; i++)
+    {
+      const CareNote *n = g_ptr_array_index (loaded->detail->notes, i);
 
-    for (guint v = 0; n->versions != NULL && v < n->versions->len; v++)
-      add_name (store, loaded->names, ((CareNoteVersion *) g_ptr_array_index (n->versions, v))->author);
-  }
+      for (guint v = 0; n->versions != NULL && v < n->versions->len; v++)
+        add_name (store, loaded->names, ((CareNoteVersion *) g_ptr_array_index (n->versions, v))->author);
+    }
   return loaded;
 }
 
@@ -561,10 +578,11 @@ visit_read_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_loading (self, FALSE);
-  if (loaded == NULL) {
-    g_signal_emit (self, signals[SIGNAL_TOAST], 0, error->message);
-    return;
-  }
+  if (loaded == NULL)
+    {
+      g_signal_emit (self, signals[SIGNAL_TOAST], 0, error->message);
+      return;
+    }
   g_clear_pointer (&self->detail, care_visit_detail_free);
   g_clear_pointer (&self->names, g_hash_table_unref);
   self->detail = g_steal_pointer (&loaded->detail);
@@ -582,10 +600,11 @@ load (CareReviewDetail *self)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->detail, care_visit_detail_free);
   rebuild (self);
-  if (s == NULL || (s->visit == NULL && s->schedule == NULL)) {
-    set_loading (self, FALSE);
-    return;
-  }
+  if (s == NULL || (s->visit == NULL && s->schedule == NULL))
+    {
+      set_loading (self, FALSE);
+      return;
+    }
   self->cancellable = g_cancellable_new ();
   set_loading (self, TRUE);
   /* A scheduled visit that never started is read by its rota entry. */
@@ -671,22 +690,24 @@ submit_review (CareReviewDetail *self,
 
   if (s == NULL || s->visit == NULL)
     return;
-  if ((g_str_equal (action, "query") || g_str_equal (action, "withdrawn")) && *trimmed == '\0') {
-    gtk_label_set_text (GTK_LABEL (self->action_error),
-                        g_str_equal (action, "query")
-                          ? _("Write what the carer should check before sending the query.")
-                          : _("Write why you withdraw the approval in the message first."));
-    gtk_widget_set_visible (self->action_error, TRUE);
-    gtk_widget_grab_focus (self->message_entry);
-    return;
-  }
+  if ((g_str_equal (action, "query") || g_str_equal (action, "withdrawn")) && *trimmed == '\0')
+    {
+      gtk_label_set_text (GTK_LABEL (self->action_error),
+                          g_str_equal (action, "query")
+                            ? _("Write what the carer should check before sending the query.")
+                            : _("Write why you withdraw the approval in the message first."));
+      gtk_widget_set_visible (self->action_error, TRUE);
+      gtk_widget_grab_focus (self->message_entry);
+      return;
+    }
   review = care_store_add_review (self->store, action, s->visit, NULL, NULL,
                                   *trimmed != '\0' ? trimmed : NULL, &error);
-  if (review == NULL) {
-    gtk_label_set_text (GTK_LABEL (self->action_error), error->message);
-    gtk_widget_set_visible (self->action_error, TRUE);
-    return;
-  }
+  if (review == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->action_error), error->message);
+      gtk_widget_set_visible (self->action_error, TRUE);
+      return;
+    }
   g_signal_emit (self, signals[SIGNAL_REVIEWED], 0, self->item, action);
   if (g_str_equal (action, "approve"))
     g_signal_emit (self, signals[SIGNAL_TOAST], 0, _("Visit approved"));
@@ -735,13 +756,14 @@ care_review_detail_get_property (GObject    *object,
 {
   CareReviewDetail *self = CARE_REVIEW_DETAIL (object);
 
-  switch (prop_id) {
+  switch (prop_id)
+    {
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  }
+    }
 }
 
 static void

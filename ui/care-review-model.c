@@ -170,23 +170,26 @@ set_loading (CareReviewModel *self,
 static void
 drop_old_pages (CareReviewModel *self)
 {
-  while (g_hash_table_size (self->pages) > MAX_PAGES) {
-    GHashTableIter iter;
-    gpointer key, value;
-    gpointer oldest_key = NULL;
-    guint64 oldest = G_MAXUINT64;
+  while (g_hash_table_size (self->pages) > MAX_PAGES)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+      gpointer oldest_key = NULL;
+      guint64 oldest = G_MAXUINT64;
 
-    g_hash_table_iter_init (&iter, self->pages);
-    while (g_hash_table_iter_next (&iter, &key, &value)) {
-      Page *page = value;
+      g_hash_table_iter_init (&iter, self->pages);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          Page *page = value;
 
-      if (page->used < oldest) {
-        oldest = page->used;
-        oldest_key = key;
-      }
+          if (page->used < oldest)
+            {
+              oldest = page->used;
+              oldest_key = key;
+            }
+        }
+      g_hash_table_remove (self->pages, oldest_key);
     }
-    g_hash_table_remove (self->pages, oldest_key);
-  }
 }
 
 /* Worker thread ---------------------------------------------------------- */
@@ -209,10 +212,11 @@ read_counts (CareStore *store,
   FilterCopy *copy = data;
   gint64 *counts = g_new0 (gint64, CARE_REVIEW_N_FLAGS);
 
-  if (!care_store_count_exceptions (store, &copy->filter, counts, error)) {
-    g_free (counts);
-    return NULL;
-  }
+  if (!care_store_count_exceptions (store, &copy->filter, counts, error))
+    {
+      g_free (counts);
+      return NULL;
+    }
   return counts;
 }
 
@@ -252,43 +256,49 @@ page_read_cb (GObject      *source,
     return;
   if (request->extend)
     self->extending = FALSE;
-  if (visits == NULL) {
-    if (request->page == 0)
-      set_loading (self, FALSE, self->counts_pending);
-    report_error (self, error);
-    return;
-  }
+  if (visits == NULL)
+    {
+      if (request->page == 0)
+        set_loading (self, FALSE, self->counts_pending);
+      report_error (self, error);
+      return;
+    }
 
   summaries = (CareVisitSummary **) g_ptr_array_steal (visits, &n);
-  if (request->extend && request->page * PAGE_SIZE == self->n_items) {
-    guint old = self->n_items;
+  if (request->extend && request->page * PAGE_SIZE == self->n_items)
+    {
+      guint old = self->n_items;
 
-    page = page_new (request->page, 0, self->tz);
-    for (gsize i = 0; i < n; i++)
-      g_ptr_array_add (page->items, care_review_item_new (summaries[i], self->tz));
-    page->used = ++self->tick;
-    g_hash_table_replace (self->pages, GUINT_TO_POINTER (request->page), page);
-    self->n_items += n;
-    if (n < PAGE_SIZE) {
-      self->complete = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+      page = page_new (request->page, 0, self->tz);
+      for (gsize i = 0; i < n; i++)
+        g_ptr_array_add (page->items, care_review_item_new (summaries[i], self->tz));
+      page->used = ++self->tick;
+      g_hash_table_replace (self->pages, GUINT_TO_POINTER (request->page), page);
+      self->n_items += n;
+      if (n < PAGE_SIZE)
+        {
+          self->complete = TRUE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+        }
+      drop_old_pages (self);
+      if (request->page == 0)
+        set_loading (self, FALSE, self->counts_pending);
+      if (n > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n);
     }
-    drop_old_pages (self);
-    if (request->page == 0)
-      set_loading (self, FALSE, self->counts_pending);
-    if (n > 0)
-      g_list_model_items_changed (G_LIST_MODEL (self), old, 0, n);
-  } else {
-    /* A page read again after it was dropped: fill its placeholders. The
-     * store may have changed in the meantime; extra rows are left out. */
-    page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (request->page));
-    for (gsize i = 0; i < n; i++) {
-      if (page != NULL && i < page->items->len)
-        care_review_item_set_summary (g_ptr_array_index (page->items, i), summaries[i]);
-      else
-        care_visit_summary_free (summaries[i]);
+  else
+    {
+      /* A page read again after it was dropped: fill its placeholders. The
+       * store may have changed in the meantime; extra rows are left out. */
+      page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (request->page));
+      for (gsize i = 0; i < n; i++)
+        {
+          if (page != NULL && i < page->items->len)
+            care_review_item_set_summary (g_ptr_array_index (page->items, i), summaries[i]);
+          else
+            care_visit_summary_free (summaries[i]);
+        }
     }
-  }
   g_free (summaries);
 }
 
@@ -305,10 +315,11 @@ counts_read_cb (GObject      *source,
   if (request->generation != self->generation)
     return;
   set_loading (self, self->first_page_pending, FALSE);
-  if (counts == NULL) {
-    report_error (self, error);
-    return;
-  }
+  if (counts == NULL)
+    {
+      report_error (self, error);
+      return;
+    }
   memcpy (self->counts, counts, sizeof self->counts);
   self->counts_known = TRUE;
   g_signal_emit (self, signals[SIGNAL_COUNTS_CHANGED], 0);
@@ -323,10 +334,11 @@ visit_read_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(CareVisitDetail) detail = care_reader_run_finish (CARE_READER (source), result, &error);
 
-  if (detail == NULL) {
-    report_error (request->self, error);
-    return;
-  }
+  if (detail == NULL)
+    {
+      report_error (request->self, error);
+      return;
+    }
   care_review_item_set_summary (request->item, care_visit_summary_copy (&detail->summary));
 }
 
@@ -381,11 +393,12 @@ care_review_model_get_item (GListModel *model,
     return NULL;
 
   page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index));
-  if (page == NULL) {
-    page = page_new (index, MIN (PAGE_SIZE, self->n_items - index * PAGE_SIZE), self->tz);
-    g_hash_table_replace (self->pages, GUINT_TO_POINTER (index), page);
-    read_page_async (self, index, FALSE);
-  }
+  if (page == NULL)
+    {
+      page = page_new (index, MIN (PAGE_SIZE, self->n_items - index * PAGE_SIZE), self->tz);
+      g_hash_table_replace (self->pages, GUINT_TO_POINTER (index), page);
+      read_page_async (self, index, FALSE);
+    }
   page->used = ++self->tick;
 
   /* Close to the end of what is known: read the next page. */
@@ -438,7 +451,8 @@ care_review_model_get_property (GObject    *object,
 {
   CareReviewModel *self = CARE_REVIEW_MODEL (object);
 
-  switch (prop_id) {
+  switch (prop_id)
+    {
     case PROP_LOADING:
       g_value_set_boolean (value, care_review_model_get_loading (self));
       break;
@@ -447,7 +461,7 @@ care_review_model_get_property (GObject    *object,
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  }
+    }
 }
 
 static void

@@ -150,7 +150,8 @@ period_range (CareReviewPage *self,
   int weekday = g_date_time_get_day_of_week (local) - 1; /* Monday 0 */
 
   *from = *to = 0;
-  switch ((Period) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown))) {
+  switch ((Period) gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown)))
+    {
     case PERIOD_LAST_7_DAYS:
       *from = care_day_start (now, self->tz, -6);
       *to = care_day_start (now, self->tz, 1);
@@ -183,7 +184,7 @@ period_range (CareReviewPage *self,
     case PERIOD_ALL:
     default:
       break;
-  }
+    }
   return TRUE;
 }
 
@@ -203,7 +204,8 @@ build_filter (CareReviewPage  *self,
     filter->client = g_ptr_array_index (self->client_ids, client - 1);
   *valid = period_range (self, &filter->from, &filter->to);
   /* Any, not reviewed, queried, approved, flagged. */
-  switch (review) {
+  switch (review)
+    {
     case 1:
       filter->review = CARE_REVIEW_NONE;
       break;
@@ -219,7 +221,7 @@ build_filter (CareReviewPage  *self,
     default:
       filter->review = -1;
       break;
-  }
+    }
   for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
     if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->flag_toggles[bit])))
       filter->flags_any |= 1u << bit;
@@ -233,11 +235,12 @@ apply_filter (CareReviewPage *self)
   gboolean valid;
 
   build_filter (self, &filter, &valid);
-  if (!valid) {
-    gtk_label_set_text (GTK_LABEL (self->status),
-                        _("Write both dates as year-month-day, for example 2026-11-23."));
-    return;
-  }
+  if (!valid)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status),
+                          _("Write both dates as year-month-day, for example 2026-11-23."));
+      return;
+    }
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->bulk_revealer), FALSE);
   care_review_model_set_filter (self->model, &filter);
 }
@@ -264,26 +267,30 @@ update_counts (CareReviewPage *self)
 {
   const gint64 *counts = care_review_model_get_counts (self->model);
 
-  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
-    g_autofree char *label = NULL;
-    g_autofree char *a11y = NULL;
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
+    {
+      g_autofree char *label = NULL;
+      g_autofree char *a11y = NULL;
 
-    if (counts != NULL) {
-      label = g_strdup_printf ("%s · %" G_GINT64_FORMAT, care_flag_label (bit), counts[bit]);
-      a11y = g_strdup_printf (_("Show only: %s (%lld visits)"),
-                              care_flag_label (bit), (long long) counts[bit]);
-    } else {
-      label = g_strdup (care_flag_label (bit));
-      a11y = g_strdup_printf (_("Show only: %s"), care_flag_label (bit));
+      if (counts != NULL)
+        {
+          label = g_strdup_printf ("%s · %" G_GINT64_FORMAT, care_flag_label (bit), counts[bit]);
+          a11y = g_strdup_printf (_("Show only: %s (%lld visits)"),
+                                  care_flag_label (bit), (long long) counts[bit]);
+        }
+      else
+        {
+          label = g_strdup (care_flag_label (bit));
+          a11y = g_strdup_printf (_("Show only: %s"), care_flag_label (bit));
+        }
+      gtk_button_set_label (GTK_BUTTON (self->flag_toggles[bit]), label);
+      care_set_accessible_label (self->flag_toggles[bit], a11y);
+      /* An exception no visit has is not offered (unless it is chosen), so
+       * that the chips that matter fit. */
+      gtk_widget_set_visible (gtk_widget_get_parent (self->flag_toggles[bit]),
+                              counts == NULL || counts[bit] > 0
+                              || gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->flag_toggles[bit])));
     }
-    gtk_button_set_label (GTK_BUTTON (self->flag_toggles[bit]), label);
-    care_set_accessible_label (self->flag_toggles[bit], a11y);
-    /* An exception no visit has is not offered (unless it is chosen), so
-     * that the chips that matter fit. */
-    gtk_widget_set_visible (gtk_widget_get_parent (self->flag_toggles[bit]),
-                            counts == NULL || counts[bit] > 0
-                            || gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->flag_toggles[bit])));
-  }
 }
 
 /* Callbacks -------------------------------------------------------------- */
@@ -427,10 +434,11 @@ scan_unremarkable (CareStore *store,
   filter.flags_any = 0;
   filter.exceptions_first = FALSE;
   if (!care_timesheet_foreach_visit (store, &filter, add_unremarkable, ids, &local)
-      && local != NULL) {
-    g_propagate_error (error, local);
-    return NULL;
-  }
+      && local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
   return g_steal_pointer (&ids);
 }
 
@@ -464,14 +472,16 @@ scan_done_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->bulk_button, TRUE);
-  if (ids == NULL) {
-    toast (self, error->message);
-    return;
-  }
-  if (ids->len == 0) {
-    toast (self, _("Every visit in this list has an exception or a review already."));
-    return;
-  }
+  if (ids == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (ids->len == 0)
+    {
+      toast (self, _("Every visit in this list has an exception or a review already."));
+      return;
+    }
   g_clear_pointer (&self->bulk_visits, g_ptr_array_unref);
   self->bulk_visits = g_steal_pointer (&ids);
   text = g_strdup_printf (ngettext (
@@ -533,31 +543,36 @@ bulk_step_cb (gpointer user_data)
 {
   CareReviewPage *self = user_data;
 
-  for (guint i = 0; i < BULK_CHUNK && self->bulk_done < self->bulk_visits->len; i++) {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *review =
-      care_store_add_review (self->store, "approve", g_ptr_array_index (self->bulk_visits,
-                                                                        self->bulk_done),
-                             NULL, NULL, NULL, &error);
+  for (guint i = 0; i < BULK_CHUNK && self->bulk_done < self->bulk_visits->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *review =
+        care_store_add_review (self->store, "approve", g_ptr_array_index (self->bulk_visits,
+                                                                          self->bulk_done),
+                               NULL, NULL, NULL, &error);
 
-    if (review == NULL) {
+      if (review == NULL)
+        {
+          self->bulk_id = 0;
+          bulk_finish (self, error);
+          return G_SOURCE_REMOVE;
+        }
+      self->bulk_done++;
+    }
+  if (self->bulk_done >= self->bulk_visits->len)
+    {
       self->bulk_id = 0;
-      bulk_finish (self, error);
+      bulk_finish (self, NULL);
       return G_SOURCE_REMOVE;
     }
-    self->bulk_done++;
-  }
-  if (self->bulk_done >= self->bulk_visits->len) {
-    self->bulk_id = 0;
-    bulk_finish (self, NULL);
-    return G_SOURCE_REMOVE;
-  } else {
-    g_autofree char *text = g_strdup_printf (_("Approving… %u of %u"), self->bulk_done,
-                                             self->bulk_visits->len);
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Approving… %u of %u"), self->bulk_done,
+                                               self->bulk_visits->len);
 
-    gtk_label_set_text (GTK_LABEL (self->bulk_label), text);
-    return G_SOURCE_CONTINUE;
-  }
+      gtk_label_set_text (GTK_LABEL (self->bulk_label), text);
+      return G_SOURCE_CONTINUE;
+    }
 }
 
 static void
@@ -617,37 +632,41 @@ read_choices (CareStore *store,
   CareVisitFilter filter = { 0 };
   gint64 now = care_store_now (store);
 
-  if (clients == NULL) {
-    choices_free (c);
-    return NULL;
-  }
+  if (clients == NULL)
+    {
+      choices_free (c);
+      return NULL;
+    }
   c->client_ids = g_ptr_array_new_with_free_func (g_free);
   c->client_names = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < clients->len; i++) {
-    const char *id = g_ptr_array_index (clients, i);
-    char *name = care_store_get_client_name (store, id);
+  for (guint i = 0; i < clients->len; i++)
+    {
+      const char *id = g_ptr_array_index (clients, i);
+      char *name = care_store_get_client_name (store, id);
 
-    g_ptr_array_add (c->client_ids, g_strdup (id));
-    g_ptr_array_add (c->client_names, name != NULL ? name : g_strdup (id));
-  }
+      g_ptr_array_add (c->client_ids, g_strdup (id));
+      g_ptr_array_add (c->client_names, name != NULL ? name : g_strdup (id));
+    }
 
   /* The store has no list of members: offer the carers with visits in the
    * last weeks (and the coming one). */
   filter.from = care_day_start (now, tz, -CARER_WINDOW_DAYS);
   filter.to = care_day_start (now, tz, 8);
   filter.review = -1;
-  if (!care_timesheet_foreach_visit (store, &filter, add_carer_name, seen, error)) {
-    choices_free (c);
-    return NULL;
-  }
+  if (!care_timesheet_foreach_visit (store, &filter, add_carer_name, seen, error))
+    {
+      choices_free (c);
+      return NULL;
+    }
   c->carer_ids = g_ptr_array_new_with_free_func (g_free);
   c->carer_names = g_ptr_array_new_with_free_func (g_free);
   keys = g_hash_table_get_keys (seen);
   keys = g_list_sort_with_data (keys, compare_names, seen);
-  for (GList *l = keys; l != NULL; l = l->next) {
-    g_ptr_array_add (c->carer_ids, g_strdup (l->data));
-    g_ptr_array_add (c->carer_names, g_strdup (g_hash_table_lookup (seen, l->data)));
-  }
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      g_ptr_array_add (c->carer_ids, g_strdup (l->data));
+      g_ptr_array_add (c->carer_names, g_strdup (g_hash_table_lookup (seen, l->data)));
+    }
   return c;
 }
 
@@ -674,11 +693,12 @@ choices_read_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   Choices *c = care_reader_run_finish (CARE_READER (source), result, &error);
 
-  if (c == NULL) {
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      toast (self, error->message);
-    return;
-  }
+  if (c == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
   self->updating_toggles = TRUE;
   g_ptr_array_unref (self->carer_ids);
   self->carer_ids = g_ptr_array_ref (c->carer_ids);
@@ -803,17 +823,18 @@ build_flag_chips (CareReviewPage *self)
   g_signal_connect_swapped (self->any_toggle, "toggled", G_CALLBACK (any_toggled_cb), self);
   gtk_flow_box_append (GTK_FLOW_BOX (flow), self->any_toggle);
 
-  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++) {
-    g_autofree char *name = g_strdup_printf ("flag-%u", bit);
-    GtkWidget *toggle = gtk_toggle_button_new_with_label (care_flag_label (bit));
+  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
+    {
+      g_autofree char *name = g_strdup_printf ("flag-%u", bit);
+      GtkWidget *toggle = gtk_toggle_button_new_with_label (care_flag_label (bit));
 
-    gtk_widget_set_name (toggle, name);
-    gtk_widget_set_size_request (toggle, -1, 44);
-    gtk_widget_add_css_class (toggle, care_flag_css_class (bit));
-    g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
-    self->flag_toggles[bit] = toggle;
-    gtk_flow_box_append (GTK_FLOW_BOX (flow), toggle);
-  }
+      gtk_widget_set_name (toggle, name);
+      gtk_widget_set_size_request (toggle, -1, 44);
+      gtk_widget_add_css_class (toggle, care_flag_css_class (bit));
+      g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
+      self->flag_toggles[bit] = toggle;
+      gtk_flow_box_append (GTK_FLOW_BOX (flow), toggle);
+    }
   /* The chips are the buttons, not their cells. */
   for (GtkWidget *child = gtk_widget_get_first_child (flow); child != NULL;
        child = gtk_widget_get_next_sibling (child))

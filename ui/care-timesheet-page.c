@@ -121,11 +121,12 @@ export_period (CareTimesheetPage *self,
   GDate thursday;
 
   care_timesheet_week_monday (self->iso_year, self->iso_week, from);
-  if (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown)) == 0) {
-    *to = *from;
-    g_date_add_days (to, 6);
-    return;
-  }
+  if (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->period_dropdown)) == 0)
+    {
+      *to = *from;
+      g_date_add_days (to, 6);
+      return;
+    }
   thursday = *from;
   g_date_add_days (&thursday, 3);
   g_date_clear (from, 1);
@@ -150,17 +151,19 @@ read_week (CareStore *store,
   result->iso_year = w->iso_year;
   result->iso_week = w->iso_week;
   result->weeks = care_timesheet_read_week (store, w->iso_year, w->iso_week, error);
-  if (result->weeks == NULL) {
-    week_data_free (result);
-    return NULL;
-  }
+  if (result->weeks == NULL)
+    {
+      week_data_free (result);
+      return NULL;
+    }
   result->names = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < result->weeks->len; i++) {
-    const CareWeekHours *week = g_ptr_array_index (result->weeks, i);
-    char *name = care_store_get_member_name (store, week->carer);
+  for (guint i = 0; i < result->weeks->len; i++)
+    {
+      const CareWeekHours *week = g_ptr_array_index (result->weeks, i);
+      char *name = care_store_get_member_name (store, week->carer);
 
-    g_ptr_array_add (result->names, name != NULL ? name : g_strdup (week->carer));
-  }
+      g_ptr_array_add (result->names, name != NULL ? name : g_strdup (week->carer));
+    }
   return result;
 }
 
@@ -177,36 +180,41 @@ write_export (CareStore *store,
                         NULL, error);
   if (out == NULL)
     return NULL;
-  if (e->kind == CARE_TIMESHEET_EXPORT_HOURS) {
-    ok = care_export_hours_csv (store, NULL, &e->from, &e->to, TRUE, G_OUTPUT_STREAM (out), error);
-  } else {
-    g_autoptr(GTimeZone) tz = care_store_get_timezone (store);
-    CareVisitFilter filter = { 0 };
+  if (e->kind == CARE_TIMESHEET_EXPORT_HOURS)
+    {
+      ok = care_export_hours_csv (store, NULL, &e->from, &e->to, TRUE, G_OUTPUT_STREAM (out), error);
+    }
+  else
+    {
+      g_autoptr(GTimeZone) tz = care_store_get_timezone (store);
+      CareVisitFilter filter = { 0 };
 
-    care_timesheet_day_range (tz, &e->from, &e->to, &filter.from, &filter.to);
-    filter.review = -1;
-    ok = care_export_visits_csv (store, &filter, G_OUTPUT_STREAM (out), error);
-  }
+      care_timesheet_day_range (tz, &e->from, &e->to, &filter.from, &filter.to);
+      filter.review = -1;
+      ok = care_export_visits_csv (store, &filter, G_OUTPUT_STREAM (out), error);
+    }
   /* On disk before the page says it is saved. */
   if (ok)
     ok = g_output_stream_flush (G_OUTPUT_STREAM (out), NULL, error);
   if (ok && G_IS_FILE_DESCRIPTOR_BASED (out)
-      && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (out))) != 0) {
-    int saved = errno;
+      && fsync (g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (out))) != 0)
+    {
+      int saved = errno;
 
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                 _("The export could not be written to the disk: %s"), g_strerror (saved));
-    ok = FALSE;
-  }
-  if (!ok) {
-    /* Closing with a cancelled cancellable leaves any earlier file as it
-     * was instead of replacing it with half an export. */
-    g_autoptr(GCancellable) abandon = g_cancellable_new ();
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("The export could not be written to the disk: %s"), g_strerror (saved));
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      /* Closing with a cancelled cancellable leaves any earlier file as it
+       * was instead of replacing it with half an export. */
+      g_autoptr(GCancellable) abandon = g_cancellable_new ();
 
-    g_cancellable_cancel (abandon);
-    g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
-    return NULL;
-  }
+      g_cancellable_cancel (abandon);
+      g_output_stream_close (G_OUTPUT_STREAM (out), abandon, NULL);
+      return NULL;
+    }
   if (!g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
     return NULL;
   return GINT_TO_POINTER (1);
@@ -317,109 +325,115 @@ build_row (CareTimesheetPage   *self,
     gtk_box_append (GTK_BOX (text), summary_label);
     gtk_box_append (GTK_BOX (top), text);
   }
-  if (week->review != CARE_REVIEW_APPROVED) {
-    g_autofree char *button_name = g_strdup_printf ("approve-week-%s", week->carer);
-    g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s"), name);
-    GtkWidget *approve = gtk_button_new_with_label (_("Approve week"));
+  if (week->review != CARE_REVIEW_APPROVED)
+    {
+      g_autofree char *button_name = g_strdup_printf ("approve-week-%s", week->carer);
+      g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s"), name);
+      GtkWidget *approve = gtk_button_new_with_label (_("Approve week"));
 
-    gtk_widget_set_name (approve, button_name);
-    gtk_widget_add_css_class (approve, "suggested-action");
-    gtk_widget_set_valign (approve, GTK_ALIGN_CENTER);
-    gtk_widget_set_size_request (approve, -1, 44);
-    care_set_accessible_label (approve, a11y);
-    g_object_set_data_full (G_OBJECT (approve), "carer", g_strdup (week->carer), g_free);
-    g_signal_connect (approve, "clicked", G_CALLBACK (approve_week_cb), self);
-    gtk_box_append (GTK_BOX (top), approve);
-  }
+      gtk_widget_set_name (approve, button_name);
+      gtk_widget_add_css_class (approve, "suggested-action");
+      gtk_widget_set_valign (approve, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (approve, -1, 44);
+      care_set_accessible_label (approve, a11y);
+      g_object_set_data_full (G_OBJECT (approve), "carer", g_strdup (week->carer), g_free);
+      g_signal_connect (approve, "clicked", G_CALLBACK (approve_week_cb), self);
+      gtk_box_append (GTK_BOX (top), approve);
+    }
   gtk_box_append (GTK_BOX (row), top);
 
-  if (week->review == CARE_REVIEW_CHANGED) {
-    g_autofree char *changed_name = g_strdup_printf ("week-changed-%s", week->carer);
-    GtkWidget *changed = care_label_new_wrapped (_("Changed after approval: a record that makes this week "
-                                                   "(hours added, a time corrected…) came after the "
-                                                   "approval. Check it, then approve again."), "warning");
+  if (week->review == CARE_REVIEW_CHANGED)
+    {
+      g_autofree char *changed_name = g_strdup_printf ("week-changed-%s", week->carer);
+      GtkWidget *changed = care_label_new_wrapped (_("Changed after approval: a record that makes this week "
+                                                     "(hours added, a time corrected…) came after the "
+                                                     "approval. Check it, then approve again."), "warning");
 
-    gtk_widget_set_name (changed, changed_name);
-    gtk_box_append (GTK_BOX (row), changed);
-  }
+      gtk_widget_set_name (changed, changed_name);
+      gtk_box_append (GTK_BOX (row), changed);
+    }
 
   /* Before approving: what the supervisor should know (open queries,
    * exceptions nobody has reviewed, days still to come). */
-  if (week->review != CARE_REVIEW_APPROVED) {
-    g_autofree char *revealer_name = g_strdup_printf ("approve-warnings-%s", week->carer);
-    g_autofree char *text_name = g_strdup_printf ("approve-warnings-text-%s", week->carer);
-    g_autofree char *anyway_name = g_strdup_printf ("approve-anyway-%s", week->carer);
-    g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s all the same"), name);
-    GtkWidget *revealer = gtk_revealer_new ();
-    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-    GtkWidget *text = care_label_new_wrapped ("", "warning");
-    GtkWidget *anyway = gtk_button_new_with_label (_("Approve all the same"));
+  if (week->review != CARE_REVIEW_APPROVED)
+    {
+      g_autofree char *revealer_name = g_strdup_printf ("approve-warnings-%s", week->carer);
+      g_autofree char *text_name = g_strdup_printf ("approve-warnings-text-%s", week->carer);
+      g_autofree char *anyway_name = g_strdup_printf ("approve-anyway-%s", week->carer);
+      g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s all the same"), name);
+      GtkWidget *revealer = gtk_revealer_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *text = care_label_new_wrapped ("", "warning");
+      GtkWidget *anyway = gtk_button_new_with_label (_("Approve all the same"));
 
-    gtk_widget_set_name (revealer, revealer_name);
-    gtk_widget_set_name (text, text_name);
-    gtk_widget_set_name (anyway, anyway_name);
-    gtk_widget_set_halign (anyway, GTK_ALIGN_START);
-    gtk_widget_set_size_request (anyway, -1, 44);
-    care_set_accessible_label (anyway, a11y);
-    g_object_set_data_full (G_OBJECT (anyway), "carer", g_strdup (week->carer), g_free);
-    g_signal_connect (anyway, "clicked", G_CALLBACK (approve_anyway_cb), self);
-    gtk_box_append (GTK_BOX (box), text);
-    gtk_box_append (GTK_BOX (box), anyway);
-    gtk_revealer_set_child (GTK_REVEALER (revealer), box);
-    gtk_box_append (GTK_BOX (row), revealer);
-  }
+      gtk_widget_set_name (revealer, revealer_name);
+      gtk_widget_set_name (text, text_name);
+      gtk_widget_set_name (anyway, anyway_name);
+      gtk_widget_set_halign (anyway, GTK_ALIGN_START);
+      gtk_widget_set_size_request (anyway, -1, 44);
+      care_set_accessible_label (anyway, a11y);
+      g_object_set_data_full (G_OBJECT (anyway), "carer", g_strdup (week->carer), g_free);
+      g_signal_connect (anyway, "clicked", G_CALLBACK (approve_anyway_cb), self);
+      gtk_box_append (GTK_BOX (box), text);
+      gtk_box_append (GTK_BOX (box), anyway);
+      gtk_revealer_set_child (GTK_REVEALER (revealer), box);
+      gtk_box_append (GTK_BOX (row), revealer);
+    }
 
   /* An approval can be withdrawn, with a reason the carer sees. */
-  if (week->review == CARE_REVIEW_APPROVED || week->review == CARE_REVIEW_CHANGED) {
-    g_autofree char *toggle_name = g_strdup_printf ("withdraw-week-toggle-%s", week->carer);
-    g_autofree char *entry_name = g_strdup_printf ("withdraw-reason-%s", week->carer);
-    g_autofree char *send_name = g_strdup_printf ("withdraw-week-%s", week->carer);
-    g_autofree char *a11y = g_strdup_printf (_("Withdraw the approval of the timesheet of %s"), name);
-    const MessageRow withdraw = {
-      toggle_name, _("Withdraw approval…"), entry_name, _("Why? e.g. “Travel on Tuesday was not agreed”"),
-      _("Why the approval is withdrawn"), send_name, _("Withdraw"), "destructive-action", a11y,
-      G_CALLBACK (withdraw_week_cb),
-    };
+  if (week->review == CARE_REVIEW_APPROVED || week->review == CARE_REVIEW_CHANGED)
+    {
+      g_autofree char *toggle_name = g_strdup_printf ("withdraw-week-toggle-%s", week->carer);
+      g_autofree char *entry_name = g_strdup_printf ("withdraw-reason-%s", week->carer);
+      g_autofree char *send_name = g_strdup_printf ("withdraw-week-%s", week->carer);
+      g_autofree char *a11y = g_strdup_printf (_("Withdraw the approval of the timesheet of %s"), name);
+      const MessageRow withdraw = {
+        toggle_name, _("Withdraw approval…"), entry_name, _("Why? e.g. “Travel on Tuesday was not agreed”"),
+        _("Why the approval is withdrawn"), send_name, _("Withdraw"), "destructive-action", a11y,
+        G_CALLBACK (withdraw_week_cb),
+      };
 
-    add_message_row (self, row, week->carer, &withdraw);
-  }
+      add_message_row (self, row, week->carer, &withdraw);
+    }
 
   /* A query about the week, with a message the carer sees on their hours. */
-  if (week->review != CARE_REVIEW_APPROVED) {
-    g_autofree char *toggle_name = g_strdup_printf ("query-week-%s", week->carer);
-    g_autofree char *entry_name = g_strdup_printf ("week-message-%s", week->carer);
-    g_autofree char *send_name = g_strdup_printf ("send-week-query-%s", week->carer);
-    g_autofree char *a11y = g_strdup_printf (_("Ask %s about this timesheet"), name);
-    const MessageRow query = {
-      toggle_name, _("Query…"), entry_name, _("e.g. “Tuesday's travel is missing”"),
-      _("Message to the carer about this timesheet"), send_name, _("Send query"), NULL, a11y,
-      G_CALLBACK (send_query_cb),
-    };
+  if (week->review != CARE_REVIEW_APPROVED)
+    {
+      g_autofree char *toggle_name = g_strdup_printf ("query-week-%s", week->carer);
+      g_autofree char *entry_name = g_strdup_printf ("week-message-%s", week->carer);
+      g_autofree char *send_name = g_strdup_printf ("send-week-query-%s", week->carer);
+      g_autofree char *a11y = g_strdup_printf (_("Ask %s about this timesheet"), name);
+      const MessageRow query = {
+        toggle_name, _("Query…"), entry_name, _("e.g. “Tuesday's travel is missing”"),
+        _("Message to the carer about this timesheet"), send_name, _("Send query"), NULL, a11y,
+        G_CALLBACK (send_query_cb),
+      };
 
-    add_message_row (self, row, week->carer, &query);
-  }
+      add_message_row (self, row, week->carer, &query);
+    }
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (days), GTK_SELECTION_NONE);
   gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (days), 3); /* 4 overflowed 360 px */
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (days), 7);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (days), TRUE);
-  for (guint d = 0; d < 7; d++) {
-    const CareDayHours *h = &week->days[d];
-    gint64 manual = h->travel_minutes + h->training_minutes + h->other_minutes;
-    g_autofree char *visits = care_format_minutes (h->visit_minutes);
-    /* Travel, training and other time each by its name, as the carer's
-     * hours page shows them. */
-    g_autofree char *kinds = care_format_day_hours (h, "\n");
-    g_autofree char *text = manual > 0
-                              ? g_strdup_printf ("%s\n%s", _(day_names[d]), kinds)
-                              : g_strdup_printf ("%s\n%s", _(day_names[d]), visits);
-    GtkWidget *label = gtk_label_new (text);
+  for (guint d = 0; d < 7; d++)
+    {
+      const CareDayHours *h = &week->days[d];
+      gint64 manual = h->travel_minutes + h->training_minutes + h->other_minutes;
+      g_autofree char *visits = care_format_minutes (h->visit_minutes);
+      /* Travel, training and other time each by its name, as the carer's
+       * hours page shows them. */
+      g_autofree char *kinds = care_format_day_hours (h, "\n");
+      g_autofree char *text = manual > 0
+                                ? g_strdup_printf ("%s\n%s", _(day_names[d]), kinds)
+                                : g_strdup_printf ("%s\n%s", _(day_names[d]), visits);
+      GtkWidget *label = gtk_label_new (text);
 
-    gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-    gtk_widget_add_css_class (label, "caption");
-    gtk_widget_add_css_class (label, "numeric");
-    gtk_flow_box_append (GTK_FLOW_BOX (days), label);
-  }
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_widget_add_css_class (label, "caption");
+      gtk_widget_add_css_class (label, "numeric");
+      gtk_flow_box_append (GTK_FLOW_BOX (days), label);
+    }
   gtk_box_append (GTK_BOX (row), days);
   return row;
 }
@@ -439,31 +453,36 @@ week_read_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_loading (self, FALSE);
-  if (data == NULL) {
-    gtk_label_set_text (GTK_LABEL (self->status), error->message);
-    return;
-  }
+  if (data == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status), error->message);
+      return;
+    }
   while ((child = gtk_widget_get_first_child (self->list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
-  for (guint i = 0; i < data->weeks->len; i++) {
-    GtkWidget *row = gtk_list_box_row_new ();
+  for (guint i = 0; i < data->weeks->len; i++)
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
 
-    /* A row holds its own buttons; the row itself does nothing when tapped. */
-    gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-    gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row),
-                                build_row (self, g_ptr_array_index (data->weeks, i),
-                                           g_ptr_array_index (data->names, i)));
-    gtk_list_box_append (GTK_LIST_BOX (self->list), row);
-  }
-  if (data->weeks->len == 0) {
-    gtk_label_set_text (GTK_LABEL (self->status), _("No carer has visits in this week."));
-  } else {
-    g_autofree char *text = g_strdup_printf (ngettext ("%u timesheet", "%u timesheets",
-                                                       data->weeks->len),
-                                             data->weeks->len);
+      /* A row holds its own buttons; the row itself does nothing when tapped. */
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row),
+                                  build_row (self, g_ptr_array_index (data->weeks, i),
+                                             g_ptr_array_index (data->names, i)));
+      gtk_list_box_append (GTK_LIST_BOX (self->list), row);
+    }
+  if (data->weeks->len == 0)
+    {
+      gtk_label_set_text (GTK_LABEL (self->status), _("No carer has visits in this week."));
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (ngettext ("%u timesheet", "%u timesheets",
+                                                         data->weeks->len),
+                                               data->weeks->len);
 
-    gtk_label_set_text (GTK_LABEL (self->status), text);
-  }
+      gtk_label_set_text (GTK_LABEL (self->status), text);
+    }
   week_data_free (data);
 }
 
@@ -533,10 +552,11 @@ approve_week (CareTimesheetPage *self,
   g_autofree char *review = care_store_add_review (self->store, "approve", NULL, carer, week, NULL,
                                                    &error);
 
-  if (review == NULL) {
-    toast (self, error->message);
-    return;
-  }
+  if (review == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
   toast (self, _("Timesheet approved"));
   if (self->window != NULL)
     care_window_store_written (self->window);
@@ -558,14 +578,16 @@ approve_week_cb (GtkButton         *button,
   g_autoptr(GString) text = g_string_new (_("Before you approve:"));
   GtkWidget *revealer, *label;
 
-  if (warnings == NULL) {
-    toast (self, error->message);
-    return;
-  }
-  if (warnings[0] == NULL) {
-    approve_week (self, carer);
-    return;
-  }
+  if (warnings == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  if (warnings[0] == NULL)
+    {
+      approve_week (self, carer);
+      return;
+    }
   for (guint i = 0; warnings[i] != NULL; i++)
     g_string_append_printf (text, "\n• %s", warnings[i]);
   revealer = care_find_named (self->list, revealer_name);
@@ -599,16 +621,18 @@ send_week_review (CareTimesheetPage *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *review = NULL;
 
-  if (*message == '\0') {
-    toast (self, empty_hint);
-    gtk_widget_grab_focus (entry);
-    return;
-  }
+  if (*message == '\0')
+    {
+      toast (self, empty_hint);
+      gtk_widget_grab_focus (entry);
+      return;
+    }
   review = care_store_add_review (self->store, action, NULL, carer, week, message, &error);
-  if (review == NULL) {
-    toast (self, error->message);
-    return;
-  }
+  if (review == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
   toast (self, done);
   if (self->window != NULL)
     care_window_store_written (self->window);
@@ -639,11 +663,12 @@ export_done_cb (GObject      *source,
   CareTimesheetPage *self = CARE_TIMESHEET_PAGE (source);
   g_autoptr(GError) error = NULL;
 
-  if (!care_timesheet_page_export_finish (self, result, &error)) {
-    /* Cancelled: the page is going away. */
-    if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-      toast (self, error->message);
-  }
+  if (!care_timesheet_page_export_finish (self, result, &error))
+    {
+      /* Cancelled: the page is going away. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+    }
   else
     toast (self, _("Export saved"));
 }
@@ -698,12 +723,13 @@ chooser_response_cb (GtkNativeDialog   *dialog,
 {
   CareTimesheetExport kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
 
-  if (response == GTK_RESPONSE_ACCEPT) {
-    g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
-    if (file != NULL)
-      start_export (self, kind, file);
-  }
+      if (file != NULL)
+        start_export (self, kind, file);
+    }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
 }
@@ -892,13 +918,14 @@ care_timesheet_page_get_property (GObject    *object,
 {
   CareTimesheetPage *self = CARE_TIMESHEET_PAGE (object);
 
-  switch (prop_id) {
+  switch (prop_id)
+    {
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-  }
+    }
 }
 
 static void
