@@ -299,9 +299,12 @@ replace_items (GListStore *list,
                        items->pdata, items->len);
 }
 
+/* The open queries on other days than the one shown (the day's own are in
+ * its list, with their message). */
 static void
 refresh_queries (CareTodayPage *self,
-                 GTimeZone     *tz)
+                 GTimeZone     *tz,
+                 GPtrArray     *day_visits)
 {
   g_autoptr(GPtrArray) queried = NULL;
   CareVisitFilter filter = { 0 };
@@ -312,6 +315,17 @@ refresh_queries (CareTodayPage *self,
   queried = care_store_list_visits (self->store, &filter, NULL);
   if (queried == NULL)
     queried = g_ptr_array_new ();
+  for (guint i = queried->len; i-- > 0;)
+    {
+      const CareVisitSummary *q = g_ptr_array_index (queried, i);
+
+      for (guint k = 0; day_visits != NULL && k < day_visits->len; k++)
+        if (g_strcmp0 (((CareVisitSummary *) g_ptr_array_index (day_visits, k))->visit, q->visit) == 0)
+          {
+            g_ptr_array_remove_index (queried, i);
+            break;
+          }
+    }
   replace_items (self->queries, queried, tz, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->queries_box), queried->len > 0);
 }
@@ -366,8 +380,8 @@ care_today_page_refresh (CareTodayPage *self)
                        today ? _("No visits planned today. Start an unscheduled visit below if you are with a client.")
                              : _("No visits on this day."));
 
-  refresh_queries (self, tz);
   visits = care_store_list_day (self->store, care_store_get_member (self->store), &date, &error);
+  refresh_queries (self, tz, visits);
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), visits == NULL);
   if (visits == NULL)
     {
