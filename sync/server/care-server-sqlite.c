@@ -514,6 +514,20 @@ apply (Conn            *conn,
       bind_text (s, 5, body_string (b, "action"));
       break;
     case CARE_EVENT_MEMBER_SET:
+      /* A member who becomes a co-ordinator is in every carer's scope from
+       * now on, records from before included: their cursors start again. */
+      {
+        const char *role = body_string (b, "role");
+
+        if (g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "administrator") == 0)
+          {
+            s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE role = 'carer'"
+                            " AND EXISTS (SELECT 1 FROM members WHERE member = ?1 AND role = 'carer')");
+            bind_text (s, 1, body_string (b, "member"));
+            if (sqlite3_step (s) != SQLITE_DONE)
+              return FALSE;
+          }
+      }
       s = stmt (conn, "INSERT INTO members (member, name, role, active) VALUES (?1, ?2, ?3, ?4)"
                       " ON CONFLICT (member) DO UPDATE SET name = excluded.name, role = excluded.role,"
                       " active = excluded.active");
@@ -545,9 +559,13 @@ apply (Conn            *conn,
         sqlite3_bind_int (s, 3, active);
         if (sqlite3_step (s) != SQLITE_DONE)
           return FALSE;
-        /* The carer's scope grew: cursors from before are no longer valid. */
-        s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE member = ?1");
+        /* The carer's scope grew, and so did that of the carers she now
+         * shares the client with (they receive her name): cursors from
+         * before are no longer valid. */
+        s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE member = ?1"
+                        " OR member IN (SELECT carer FROM assignments WHERE client = ?2 AND active = 1)");
         bind_text (s, 1, carer);
+        bind_text (s, 2, client);
       }
       break;
     case CARE_EVENT_SCHEDULE_SET:
@@ -984,8 +1002,21 @@ sqlite_tx_update_device (CareServerTx *tx,
   " (SELECT coalesce (json_extract (n.body, '$.readers'), 'team') FROM events n" \
   "   WHERE n.subject = events.subject AND n.type = 'note.added'" \
   "   AND json_extract (n.body, '$.note') = json_extract (events.body, '$.note'))"
+/* The members a carer works with (docs/privacy.md): herself, the co-op's
+ * co-ordinators (supervisors and administrators, by their current role or
+ * the record's), and the carers assigned to a client she is assigned to.
+ * Not the rest of the co-op, and never a family member. */
+#define CARER_COCARERS \
+  " (SELECT a2.carer FROM assignments a1 JOIN assignments a2 ON a2.client = a1.client AND a2.active = 1" \
+  "   JOIN members m ON m.member = a2.carer AND m.role = 'carer'" \
+  "   WHERE a1.carer = ?3 AND a1.active = 1)"
+#define CARER_MEMBERS \
+  " (type = 'member.set' AND (carer = ?3" \
+  "   OR json_extract (body, '$.role') IN ('supervisor', 'administrator')" \
+  "   OR carer IN (SELECT member FROM members WHERE role IN ('supervisor', 'administrator'))" \
+  "   OR carer IN" CARER_COCARERS "))"
 #define CARER_SCOPE \
-  " (author = ?3 OR (type = 'member.set' AND json_extract (body, '$.role') <> 'family')" \
+  " (author = ?3 OR" CARER_MEMBERS \
   " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
   " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3)" \

@@ -365,6 +365,68 @@ def scenario_encryption():
         world.close()
 
 
+def member_names(tablet):
+    """The names in the members table of a tablet's care log (its SQLite
+    file, read directly)."""
+    db = sqlite3.connect('file:%s?mode=ro' % tablet.path, uri=True)
+    try:
+        return {row[0] for row in db.execute('SELECT name FROM members')}
+    finally:
+        db.close()
+
+
+def scenario_member_scope():
+    """A carer's tablet receives the members she works with (herself, the
+    co-ordinators, the carers of her clients) and nobody else: not a carer
+    of other clients, not a family member. Assigning a carer to a client
+    she shares brings that carer's name at the next sync; a carer promoted
+    to co-ordinator reaches every carer."""
+    world = World('member-scope', connectivity='none')
+    try:
+        server = world.start_server()
+        shared = server.client('Hilda Shared')
+        other = server.client('Otto Elsewhere')
+        alice = server.member('Alice Ames')
+        bella = server.member('Bella Brook')
+        cora = server.member('Cora Cole')
+        server.member('Sam Super', role='supervisor')
+        server.run('member add', server._id('m'), '--name', 'Fay Family', '--role', 'family',
+                   '--client', shared)
+        server.assign(shared, alice)
+        server.assign(shared, bella)
+        server.assign(other, cora)
+        tablet = world.device('alice', alice).enrol(server)
+        tablet.cli('sync')
+        names = member_names(tablet)
+        check(names == {'Alice Ames', 'Bella Brook', 'Sam Super'},
+              "Alice's tablet holds herself, her co-carer and the co-ordinator: %s" % sorted(names))
+        for stranger in ('Cora Cole', 'Fay Family'):
+            check(not files_naming(os.path.dirname(tablet.path), stranger),
+                  "no file of Alice's profile names %s" % stranger)
+        # Cora is assigned to the shared client: Alice now works with her.
+        server.assign(shared, cora)
+        tablet.cli('sync')
+        check('Cora Cole' in member_names(tablet), "Cora's name arrives once she shares a client")
+        # Cora's own tablet receives Alice and Bella (shared client), not Fay.
+        cora_tablet = world.device('cora', cora).enrol(server)
+        cora_tablet.cli('sync')
+        check(member_names(cora_tablet) == {'Alice Ames', 'Bella Brook', 'Cora Cole', 'Sam Super'},
+              "Cora's tablet: %s" % sorted(member_names(cora_tablet)))
+        # A carer of other clients promoted to co-ordinator reaches everyone.
+        dan = server.member('Dan Later')
+        server.assign(other, dan)
+        tablet.cli('sync')
+        check('Dan Later' not in member_names(tablet), 'Dan, a carer of another client, is not sent')
+        server.run('member add', dan, '--update', '--role', 'supervisor')
+        tablet.cli('sync')
+        check('Dan Later' in member_names(tablet), 'Dan, now a co-ordinator, is sent')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {name[len('scenario_'):].replace('_', '-'): fn
              for name, fn in list(globals().items()) if name.startswith('scenario_')}
 
