@@ -538,6 +538,7 @@ typedef struct
   gboolean amended;
   gboolean clock_warning;
   gboolean concurrent;      /* see CARE_VISIT_FLAG_CONCURRENT */
+  gboolean disputed;        /* an open dispute (CARE_VISIT_FLAG_DISPUTED) */
   GHashTable *answers;      /* task → "1" / "0" */
   GHashTable *notes;        /* note → NoteFold */
   GPtrArray *note_order;    /* note ids, in order */
@@ -668,10 +669,13 @@ fold_event (VisitFold       *f,
     case CARE_EVENT_QUERY_ANSWERED:
       g_hash_table_add (f->answered, (gpointer) body_str (e, "review"));
       break;
+    /* The client's word itself is read from the records
+     * (care_store_get_visit); the fold keeps whether a dispute is open. */
     case CARE_EVENT_VISIT_VERIFIED:
+      f->disputed = g_strcmp0 (body_str (e, "outcome"), "disputed") == 0 || f->disputed;
+      break;
     case CARE_EVENT_DISPUTE_ANSWERED:
-      /* The client's word is read from the records themselves
-       * (care_store_get_visit). */
+      f->disputed = FALSE;
       break;
     default:
       fold_note (f, e);
@@ -797,6 +801,8 @@ visit_flags (VisitFold  *f,
     flags |= CARE_VISIT_FLAG_CLOCK_WARNING;
   if (f->concurrent)
     flags |= CARE_VISIT_FLAG_CONCURRENT;
+  if (f->disputed)
+    flags |= CARE_VISIT_FLAG_DISPUTED;
   if (f->finished != NULL && f->cancelled == NULL)
     flags |= essential_flags (f, careplan);
   return flags;

@@ -42,10 +42,12 @@
  * none needs to sort: visits with a safeguarding note, then other visits
  * needing attention (both found through the partial, covering index
  * visits_attention: flags set, or scheduled and possibly missed), then the
- * rest. */
+ * rest. An open dispute by the client or family comes right after
+ * safeguarding concerns. */
 #define ATTENTION " AND (v.flags != 0 OR v.base = 0) AND " EFFECTIVE_FLAGS " != 0"
 #define SAFEGUARDING ATTENTION " AND (v.flags & 1) != 0"
-#define OTHER_ATTENTION ATTENTION " AND (v.flags & 1) = 0"
+#define DISPUTED ATTENTION " AND (v.flags & 1) = 0 AND (v.flags & 256) != 0"
+#define OTHER_ATTENTION ATTENTION " AND (v.flags & 1) = 0 AND (v.flags & 256) = 0"
 #define CALM " AND " EFFECTIVE_FLAGS " = 0"
 #define WHERE_CARER " WHERE v.carer = ?1 AND ?2 IS NULL" FILTER_REST
 #define WHERE_CLIENT " WHERE v.client = ?2 AND ?1 IS NULL" FILTER_REST
@@ -54,17 +56,19 @@
 #define LIST_VARIANTS(prefix, suffix) { \
     prefix WHERE_ALL suffix, prefix WHERE_CARER suffix, prefix WHERE_CLIENT suffix, prefix WHERE_BOTH suffix }
 
-enum { LIST_TIME, LIST_SAFEGUARDING, LIST_OTHER_ATTENTION, LIST_CALM, N_LISTS };
+enum { LIST_TIME, LIST_SAFEGUARDING, LIST_DISPUTED, LIST_OTHER_ATTENTION, LIST_CALM, N_LISTS };
 
 static const char *SQL_LIST[N_LISTS][4] = {
   LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, ORDER_TIME),
   LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, SAFEGUARDING ORDER_TIME),
+  LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, DISPUTED ORDER_TIME),
   LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, OTHER_ATTENTION ORDER_TIME),
   LIST_VARIANTS ("SELECT " SUMMARY_COLUMNS SUMMARY_FROM, CALM ORDER_TIME),
 };
 static const char *SQL_COUNT_STEP[N_LISTS][4] = {
   LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", ""),
   LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", SAFEGUARDING),
+  LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", DISPUTED),
   LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", OTHER_ATTENTION),
   LIST_VARIANTS ("SELECT count(*), ?8, ?9 FROM visits v", CALM),
 };

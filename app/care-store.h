@@ -77,6 +77,9 @@ typedef enum
    * check-outs, an amendment of a value that had changed meanwhile, a
    * check-out and a cancellation): all are kept; a person should look. */
   CARE_VISIT_FLAG_CONCURRENT         = 1 << 7,
+  /* The client or their family disputed it, and no co-ordinator has
+   * answered since (docs/family.md): listed right after safeguarding. */
+  CARE_VISIT_FLAG_DISPUTED           = 1 << 8,
 } CareVisitFlags;
 
 typedef struct

@@ -321,7 +321,6 @@ build_verification (CareReviewDetail      *self,
                     const CareVisitDetail *d)
 {
   GtkWidget *group = add_group (box, _("The client’s word"), NULL);
-  g_autofree char *said = NULL;
   GtkWidget *row;
 
   if (d->verified == NULL)
@@ -329,9 +328,21 @@ build_verification (CareReviewDetail      *self,
       add_row (group, _("Nobody has confirmed or disputed this visit"), NULL);
       return;
     }
-  said = care_verification_sentence (d->verified, d->verified_by, d->verified_reason, d->verified_text);
-  row = add_row (group, said, NULL);
-  gtk_widget_set_name (row, "client-word");
+  /* Every word on it, in order: the carer's at the door, the family's
+   * later, the co-ordinator's answers, each with who and when. */
+  for (guint i = 0; d->history != NULL && i < d->history->len; i++)
+    {
+      const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
+      g_autofree char *when = NULL, *who = NULL;
+
+      if (h->type != CARE_EVENT_VISIT_VERIFIED && h->type != CARE_EVENT_DISPUTE_ANSWERED)
+        continue;
+      when = care_format_datetime (h->wall, self->tz);
+      /* Translators: who wrote it, then when. */
+      who = g_strdup_printf (_("%s, %s"), person (self, h->author), when);
+      row = add_row (group, h->description, who);
+      gtk_widget_set_name (row, "client-word");
+    }
   if (d->disputes > 0)
     {
       row = add_row (group, d->dispute_open ? _("The dispute is open: answer it so the family knows")

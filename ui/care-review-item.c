@@ -14,7 +14,7 @@
 #include "care-review-item.h"
 #include "care-ui-util.h"
 
-#define N_FLAG_BITS 8
+#define N_FLAG_BITS 9
 
 struct _CareReviewItem
 {

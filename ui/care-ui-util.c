@@ -312,6 +312,8 @@ care_flag_label (guint bit)
       return _("Essential task not done");
     case CARE_VISIT_FLAG_CONCURRENT:
       return _("Changed on two devices");
+    case CARE_VISIT_FLAG_DISPUTED:
+      return _("Disputed by the client or family");
     default:
       return "";
     }
@@ -325,6 +327,7 @@ care_flag_css_class (guint bit)
     case CARE_VISIT_FLAG_SAFEGUARDING:
     case CARE_VISIT_FLAG_MISSED:
     case CARE_VISIT_FLAG_ESSENTIAL_NOT_DONE:
+    case CARE_VISIT_FLAG_DISPUTED:
       return "error";
     default:
       return "warning";

@@ -173,6 +173,9 @@ def scenario_family():
         a.cli('no-confirmation', visit, 'asleep', '--comment', 'Fast asleep in her chair.')
         far = a.check_in('c-far')
         note(a, far, 'Mrs Faraway was cheerful.', 'family')
+        a.cli('note', far, 'safeguarding', 'A neighbour shouts at her.')
+        elsewhere = a.check_in(other)
+        a.cli('amend-visit', elsewhere, 'service', 'respite', '--reason', 'Wrong service chosen.')
         sync(a, k, e)
 
         check(show(e, visit)['summary']['state'] == 'done', 'the family device lacks the visit: %s' % show(e, visit))
@@ -192,6 +195,11 @@ def scenario_family():
         seen = show(k, visit)
         check(seen['verified'] == 'disputed' and seen['verified_by'] == 'family' and seen['dispute_open'],
               "the co-ordinator does not see the family's dispute: %s" % seen)
+        # The co-ordinator's queue: safeguarding first, then the dispute,
+        # then the other exceptions (the amended visit is newer).
+        queue = [v['visit'] for v in json.loads(k.cli('--json', 'visits', '--exceptions').stdout)]
+        check(queue[:3] == [far, visit, elsewhere], 'the queue is %s, not [%s, %s, %s]'
+              % (queue[:3], far, visit, elsewhere))
         history = [h['description'] for h in seen['history']] if 'history' in seen else []
         text = k.cli('show', visit).stdout
         check('Fast asleep in her chair.' in text and 'left ten minutes early' in text,
@@ -203,6 +211,8 @@ def scenario_family():
         answered = show(e, visit)
         check(not answered['dispute_open'] and 'checked with Ana' in (answered['dispute_answer'] or ''),
               'the family does not see the answer: %s' % answered)
+        queue = [v['visit'] for v in json.loads(k.cli('--json', 'visits', '--exceptions').stdout)]
+        check(queue[:2] == [far, elsewhere], 'after the answer the queue is %s' % queue[:3])
         log('family device: 1 visit, 1 note shared, its dispute answered; %d history entries seen by the office'
             % len(history))
     except Exception:
