@@ -297,7 +297,11 @@ pull_ready_cb (GObject      *source,
       return;
     }
 
-  if (!care_store_apply_page (self->store, page->records, page->next_cursor, &error))
+  /* An empty page that does not move the cursor (a live pull's wait ran
+   * out) changes nothing: no commit, so no wake-up of whoever watches the
+   * care log. */
+  if ((page->records->len > 0 || g_strcmp0 (page->next_cursor, round->cursor) != 0)
+      && !care_store_apply_page (self->store, page->records, page->next_cursor, &error))
     {
       store_failed (task, g_steal_pointer (&error));
       return;

@@ -449,14 +449,17 @@ live_done_cb (GObject      *source,
 
   ok = care_sync_engine_run_finish (CARE_SYNC_ENGINE (source), result, &report, &error);
   g_clear_object (&self->live_cancellable);
-  care_dbus_sync_set_live (CARE_DBUS_SYNC (self), FALSE);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;   /* whoever stopped it starts it again */
+    {
+      care_dbus_sync_set_live (CARE_DBUS_SYNC (self), FALSE);
+      return;   /* whoever stopped it starts it again */
+    }
   if (!ok)
     {
       /* The next round (by the backoff's timer) tries again, and starts
        * live sync again when it succeeds. */
       g_debug ("Live sync stopped: %s", error->message);
+      care_dbus_sync_set_live (CARE_DBUS_SYNC (self), FALSE);
       if (care_revocation_must_erase (error, self->store))
         {
           erase_care_data (self);
@@ -477,7 +480,11 @@ live_done_cb (GObject      *source,
       care_dbus_sync_emit_store_changed (CARE_DBUS_SYNC (self));
       care_dbus_sync_set_last_sync (CARE_DBUS_SYNC (self), g_get_real_time () / 1000);
     }
+  /* Live stays TRUE from one waiting pull to the next (no D-Bus signal,
+   * no wake-up of the app, for an idle cycle). */
   maybe_start_live (self);
+  if (self->live_cancellable == NULL)
+    care_dbus_sync_set_live (CARE_DBUS_SYNC (self), FALSE);
 }
 
 /* While online and unmetered, after a good round, a pull waits on the
