@@ -318,7 +318,10 @@ pull_ready_cb (GObject      *source,
       return;
     }
 
-  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, "pull", round->report.pulled, (gint64) -1);
+  /* Progress only when something came (an idle live cycle sends nothing
+   * on D-Bus). */
+  if (page->records->len > 0)
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, "pull", round->report.pulled, (gint64) -1);
 
   if (page->more && page->records->len > 0)
     pull_next (g_steal_pointer (&task));
