@@ -22,6 +22,7 @@
 #include "care-visit-page.h"
 #include "care-review-page.h"
 #include "care-timesheet-page.h"
+#include "care-family-page.h"
 #include "care-window.h"
 #include "care-lock-page.h"
 #include "care-pin.h"
@@ -56,6 +57,7 @@ struct _CareWindow
   GCancellable *cancellable;
   guint tick_id;
   gboolean workspaces_added;
+  CareFamilyPage *family_page;   /* a family member's device only */
   gboolean wide;
   GtkWidget *title_ref;       /* the window title, kept while swapped out */
   GtkWidget *header_switcher; /* the views in the header, on wide windows */
@@ -205,6 +207,18 @@ add_role_workspaces (CareWindow *self)
   if (self->workspaces_added || self->store == NULL)
     return;
   role = care_store_get_role (self->store);
+  if (role == CARE_ROLE_FAMILY)
+    {
+      /* Their client's visits, and nothing of a carer's day or hours. */
+      self->workspaces_added = TRUE;
+      self->family_page = CARE_FAMILY_PAGE (care_family_page_new (self->store));
+      care_window_add_workspace (self, GTK_WIDGET (self->family_page), "family", _("Visits"),
+                                 "x-office-calendar-symbolic");
+      adw_view_stack_set_visible_child_name (self->view_stack, "family");
+      adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->today_page)), FALSE);
+      adw_view_stack_page_set_visible (adw_view_stack_get_page (self->view_stack, GTK_WIDGET (self->hours_page)), FALSE);
+      return;
+    }
   if (role != CARE_ROLE_SUPERVISOR && role != CARE_ROLE_ADMINISTRATOR)
     return;
   self->workspaces_added = TRUE;
@@ -223,6 +237,8 @@ refresh_pages (CareWindow *self)
   if (self->store == NULL)
     return;
   care_today_page_refresh (self->today_page);
+  if (self->family_page != NULL)
+    care_family_page_refresh (self->family_page);
   care_sync_indicator_refresh (self->sync_indicator);
   view = adw_view_stack_get_visible_child_name (self->view_stack);
   if (g_strcmp0 (view, "hours") == 0)

@@ -235,6 +235,63 @@ care_test_make_store (const char *dir,
   return path;
 }
 
+/* A record of another device (a carer's tablet), as a pull delivers it. */
+static void
+remote_add (GPtrArray  *events,
+            gint64      seq,
+            gint64      wall,
+            const char *type,
+            const char *body)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf ("{\"id\":\"carer-%03" G_GINT64_FORMAT "\",\"device\":\"dev-carer\","
+                                           "\"seq\":%" G_GINT64_FORMAT ",\"author\":\"m-carer\","
+                                           "\"hlc\":%" G_GINT64_FORMAT ",\"wall\":%" G_GINT64_FORMAT ","
+                                           "\"type\":\"%s\",\"body\":%s}",
+                                           seq, seq, wall << 16, wall, type, body);
+  g_autoptr(JsonNode) node = json_from_string (json, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (events, care_event_from_json (node, &error));
+  g_assert_no_error (error);
+}
+
+char *
+care_test_make_family_store (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = care_test_make_empty_store (dir);
+  g_autoptr(CareStore) store = care_store_open (path, &error);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  gint64 start = g_get_real_time () / 1000 - 4 * 3600 * 1000;
+  Roster roster = { events, 0, start - 24 * 3600 * 1000 };
+  g_autofree char *body = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (care_store_set_identity (store, "dev-family", "m-family", CARE_ROLE_FAMILY, &error));
+  roster_add (&roster, "member.set", "{\"member\":\"m-carer\",\"name\":\"Aisha Khan\",\"role\":\"carer\",\"active\":true}");
+  roster_add (&roster, "member.set", "{\"member\":\"m-family\",\"name\":\"Elena Evans\",\"role\":\"family\",\"active\":true}");
+  roster_add (&roster, "client.set", "{\"client\":\"c-1\",\"name\":\"Dorothy Evans\",\"address\":\"12 Mill Lane, Hebden Bridge\",\"active\":true}");
+  roster_add (&roster, "careplan.set", "{\"client\":\"c-1\",\"tasks\":["
+              "{\"task\":\"t-med\",\"label\":\"Prompt morning medication\",\"essential\":true},"
+              "{\"task\":\"t-lunch\",\"label\":\"Prepare lunch\",\"essential\":false}]}");
+  roster_add (&roster, "circle.set", "{\"client\":\"c-1\",\"member\":\"m-family\",\"active\":true}");
+  body = g_strdup_printf ("{\"visit\":\"v-fam\",\"client\":\"c-1\",\"service\":\"personal-care\",\"at\":%" G_GINT64_FORMAT "}",
+                          start);
+  remote_add (events, 1, start, "visit.started", body);
+  remote_add (events, 2, start + 60000, "task.answered", "{\"visit\":\"v-fam\",\"task\":\"t-med\",\"done\":true}");
+  remote_add (events, 3, start + 120000, "task.answered", "{\"visit\":\"v-fam\",\"task\":\"t-lunch\",\"done\":true}");
+  remote_add (events, 4, start + 180000, "note.added",
+              "{\"visit\":\"v-fam\",\"note\":\"n-fam\",\"category\":\"wellbeing\",\"readers\":\"family\","
+              "\"text\":\"Dorothy enjoyed her soup and talked about the garden.\"}");
+  g_free (body);
+  body = g_strdup_printf ("{\"visit\":\"v-fam\",\"at\":%" G_GINT64_FORMAT "}", start + 45 * 60000);
+  remote_add (events, 5, start + 45 * 60000, "visit.finished", body);
+  g_assert_true (care_store_apply_page (store, events, "cursor-1", &error));
+  g_assert_no_error (error);
+  return path;
+}
+
 static void
 add_review_body (CareStore  *store,
                  const char *body)

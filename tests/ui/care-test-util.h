@@ -38,6 +38,9 @@ void        care_test_add_review     (CareStore  *store,
 void        care_test_add_timesheet_query (CareStore  *store,
                                            const char *carer,
                                            const char *message);
+/* A family member's store (role family): their client Dorothy Evans, and
+ * a carer's finished visit to her with a note shared with the family. */
+char       *care_test_make_family_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 /* An empty store (first run). */
 char       *care_test_make_empty_store (const char *dir) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -183,6 +183,55 @@ test_later (void)
   door_clear (&d);
 }
 
+/* A family member's device: their client's visit, the shared note, and
+ * "Confirm or dispute" opening the same screen in the family's mode (no
+ * "who is answering", no carer's part); a message to the co-ordinators. */
+static void
+test_family_view (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_family_store (dir);
+  CareWindow *window = care_test_window_new (path, 360, 640);
+  GtkWidget *root = GTK_WIDGET (window);
+  GtkWidget *confirm;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(CareVisitDetail) detail = NULL;
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpstr (care_window_get_view (window), ==, "family");
+  g_assert_true (contains (root, "family-title", "Dorothy Evans"));
+  g_assert_true (contains (root, "family-visit-0", "Aisha Khan"));
+  g_assert_true (contains (root, "family-visit-0", "Dorothy enjoyed her soup"));
+  g_assert_true (contains (root, "family-visit-0", "Tasks done: 2 of 2"));
+  care_test_activate (root, "family-confirm-0");
+  care_test_settle (root);
+  confirm = confirm_window ();
+  g_assert_nonnull (confirm);
+  g_assert_false (care_test_is_visible (care_test_find (confirm, "confirm-by-client")));
+  g_assert_false (care_test_is_visible (care_test_find (confirm, "confirm-nobody-asleep")));
+  care_test_activate (confirm, "confirm-not-right");
+  care_test_set_text (confirm, "confirm-dispute-text", "Mum says lunch was cold.");
+  care_test_activate (confirm, "confirm-send-dispute");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  care_test_settle (root);
+  g_assert_true (contains (root, "family-visit-0", "Disputed by the family: Mum says lunch was cold."));
+  care_test_set_text (root, "family-message", "Please call me about next week.");
+  care_test_activate (root, "family-send");
+  g_assert_true (contains (root, "family-status", "goes to the co-ordinators"));
+  care_test_window_destroy (window);
+
+  store = care_store_open (path, &error);
+  g_assert_no_error (error);
+  detail = care_store_get_visit (store, "v-fam", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (detail->verified, ==, "disputed");
+  g_assert_cmpstr (detail->verified_by, ==, "family");
+  outbox = care_store_list_outbox (store, 10, &error);
+  g_assert_cmpuint (outbox->len, ==, 2);
+  g_assert_cmpint (((CareEvent *) outbox->pdata[1])->type, ==, CARE_EVENT_MESSAGE_SENT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,5 +241,6 @@ main (int   argc,
   g_test_add_func ("/ui/confirm/not-right", test_not_right);
   g_test_add_func ("/ui/confirm/nobody", test_nobody);
   g_test_add_func ("/ui/confirm/later", test_later);
+  g_test_add_func ("/ui/family/view", test_family_view);
   return g_test_run ();
 }

@@ -163,6 +163,20 @@ test_coordinator_screens (gconstpointer data)
   care_test_window_destroy (window);
 }
 
+/* A family member's device: their client's visits. */
+static void
+test_family_screens (gconstpointer data)
+{
+  guint i = GPOINTER_TO_UINT (data);
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_family_store (dir);
+  CareWindow *window = care_test_window_new (path, sizes[i].width, sizes[i].height);
+
+  g_assert_cmpstr (care_window_get_view (window), ==, "family");
+  save (window, "family", sizes[i].name);
+  care_test_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -176,6 +190,11 @@ main (int   argc,
 
       g_test_add_data_func (name, GUINT_TO_POINTER (i), test_screens);
       g_test_add_data_func (coordinator, GUINT_TO_POINTER (i), test_coordinator_screens);
+      {
+        g_autofree char *family = g_strdup_printf ("/ui/screenshots/family/%s", sizes[i].name);
+
+        g_test_add_data_func (family, GUINT_TO_POINTER (i), test_family_screens);
+      }
     }
   return g_test_run ();
 }

@@ -1,0 +1,227 @@
+/* care-family-page.c: what a member of a client's family circle sees.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The family device holds only what the co-op's scope sends it (its
+ * clients' visits, the notes shared with the family, the carers' names;
+ * docs/family.md), so the page lists what the store has. A visit is
+ * confirmed or disputed in the same screen the client sees at the door
+ * (CareConfirmWindow, in its family mode).
+ */
+#include "care-config.h"
+
+#include <glib/gi18n.h>
+
+#include "care-confirm-window.h"
+#include "care-family-page.h"
+#include "care-ui-util.h"
+
+#define DAYS_SHOWN 60
+
+struct _CareFamilyPage
+{
+  AdwBin parent_instance;
+
+  GtkLabel *title_label;
+  GtkListBox *visits_list;
+  GtkEntry *message_entry;
+  GtkLabel *status_label;
+
+  CareStore *store;
+};
+
+G_DEFINE_FINAL_TYPE (CareFamilyPage, care_family_page, ADW_TYPE_BIN)
+
+/* The first client of the circle (messages are about them). */
+static char *
+circle_client (CareFamilyPage *self)
+{
+  g_autoptr(GPtrArray) clients = care_store_list_clients (self->store, NULL, NULL);
+
+  return clients != NULL && clients->len > 0 ? g_strdup (g_ptr_array_index (clients, 0)) : NULL;
+}
+
+static GtkWidget *
+visit_row (CareFamilyPage         *self,
+           const CareVisitSummary *s,
+           guint                   index,
+           GTimeZone              *tz)
+{
+  g_autoptr(CareVisitDetail) d = care_store_get_visit (self->store, s->visit, NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  g_autofree char *day = care_format_date (s->started_at, tz);
+  g_autofree char *from = care_format_time (s->started_at, tz);
+  g_autofree char *to = s->finished_at > 0 ? care_format_time (s->finished_at, tz) : NULL;
+  g_autofree char *title = NULL, *name = g_strdup_printf ("family-visit-%u", index);
+  g_autofree char *button_name = g_strdup_printf ("family-confirm-%u", index);
+  guint done = 0, not_done = 0;
+  GtkWidget *button;
+
+  gtk_widget_set_name (box, name);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  /* Translators: "Mon 1 Dec: Ana Lima, 09:02 to 09:41". */
+  title = to != NULL ? g_strdup_printf (_("%s: %s, %s to %s"), day, s->carer_name ? s->carer_name : "", from, to)
+                     : g_strdup_printf (_("%s: %s, from %s"), day, s->carer_name ? s->carer_name : "", from);
+  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (title, "heading"));
+  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (s->client_name, "dim-label"));
+  for (guint i = 0; d != NULL && i < d->tasks->len; i++)
+    {
+      const CareTaskState *t = g_ptr_array_index (d->tasks, i);
+
+      done += t->answer == 1;
+      not_done += t->answer == 0;
+    }
+  if (d != NULL && d->tasks->len > 0)
+    {
+      g_autofree char *tasks = g_strdup_printf (_("Tasks done: %u of %u"), done, d->tasks->len);
+
+      gtk_box_append (GTK_BOX (box), care_label_new_wrapped (tasks, NULL));
+    }
+  for (guint i = 0; d != NULL && i < d->notes->len; i++)
+    {
+      const CareNote *n = g_ptr_array_index (d->notes, i);
+
+      if (!n->retracted)
+        gtk_box_append (GTK_BOX (box), care_label_new_wrapped (n->text, NULL));
+    }
+  if (d != NULL && d->verified != NULL)
+    {
+      g_autofree char *said = care_verification_sentence (d->verified, d->verified_by, d->verified_reason,
+                                                          d->verified_text);
+
+      gtk_box_append (GTK_BOX (box), care_label_new_wrapped (said, "caption-heading"));
+    }
+  if (d != NULL && d->dispute_answer != NULL)
+    {
+      g_autofree char *answer = g_strdup_printf (_("The co-ordinator answered: %s"), d->dispute_answer);
+
+      gtk_box_append (GTK_BOX (box), care_label_new_wrapped (answer, NULL));
+    }
+  button = gtk_button_new_with_label (_("Confirm or dispute"));
+  gtk_widget_set_name (button, button_name);
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "family.confirm");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", s->visit);
+  gtk_widget_set_visible (button, s->finished_at > 0);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
+void
+care_family_page_refresh (CareFamilyPage *self)
+{
+  CareVisitFilter filter = { 0 };
+  g_autoptr(GTimeZone) tz = care_store_get_timezone (self->store);
+  g_autoptr(GPtrArray) visits = NULL;
+  g_autofree char *client = circle_client (self);
+  g_autofree char *client_name = client ? care_store_get_client_name (self->store, client) : NULL;
+  g_autofree char *title = NULL;
+  guint shown = 0;
+
+  filter.review = -1;
+  filter.from = care_store_now (self->store) - (gint64) DAYS_SHOWN * 24 * 3600 * 1000;
+  filter.limit = 50;
+  visits = care_store_list_visits (self->store, &filter, NULL);
+  title = client_name ? g_strdup_printf (_("Visits to %s"), client_name) : g_strdup (_("Visits"));
+  gtk_label_set_label (self->title_label, title);
+  care_clear_container (GTK_WIDGET (self->visits_list));
+  for (guint i = 0; visits != NULL && i < visits->len; i++)
+    {
+      const CareVisitSummary *s = g_ptr_array_index (visits, i);
+
+      if (s->visit != NULL && s->started_at > 0)
+        gtk_list_box_append (self->visits_list, visit_row (self, s, shown++, tz));
+    }
+  if (shown == 0)
+    gtk_list_box_append (self->visits_list,
+                         care_label_new_wrapped (_("No visits yet. They appear here once a carer's "
+                                                   "tablet has sent them to the co-op."), "dim-label"));
+}
+
+static void
+confirm_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CareFamilyPage *self = CARE_FAMILY_PAGE (widget);
+  CareConfirmWindow *confirm = care_confirm_window_new (self->store, g_variant_get_string (parameter, NULL), TRUE,
+                                                        GTK_WINDOW (gtk_widget_get_root (widget)));
+
+  g_signal_connect_object (confirm, "destroy", G_CALLBACK (care_family_page_refresh), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (confirm));
+}
+
+static void
+send_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CareFamilyPage *self = CARE_FAMILY_PAGE (widget);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->message_entry))));
+  g_autofree char *client = circle_client (self);
+  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*text == '\0')
+    {
+      gtk_label_set_label (self->status_label, _("Write the message first."));
+      return;
+    }
+  if (client == NULL)
+    {
+      gtk_label_set_label (self->status_label, _("This device has no client yet: sync it first."));
+      return;
+    }
+  message = care_store_send_message (self->store, client, text, &error);
+  if (message == NULL)
+    {
+      gtk_label_set_label (self->status_label, error->message);
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->message_entry), "");
+  gtk_label_set_label (self->status_label, _("Saved on this device: it goes to the co-ordinators."));
+}
+
+static void
+care_family_page_dispose (GObject *object)
+{
+  g_clear_object (&CARE_FAMILY_PAGE (object)->store);
+  gtk_widget_dispose_template (GTK_WIDGET (object), CARE_TYPE_FAMILY_PAGE);
+  G_OBJECT_CLASS (care_family_page_parent_class)->dispose (object);
+}
+
+static void
+care_family_page_class_init (CareFamilyPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = care_family_page_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-family-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, visits_list);
+  gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, message_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, status_label);
+  gtk_widget_class_install_action (widget_class, "family.confirm", "s", confirm_action);
+  gtk_widget_class_install_action (widget_class, "family.send", NULL, send_action);
+}
+
+static void
+care_family_page_init (CareFamilyPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+care_family_page_new (CareStore *store)
+{
+  CareFamilyPage *self = g_object_new (CARE_TYPE_FAMILY_PAGE, NULL);
+
+  self->store = g_object_ref (store);
+  care_family_page_refresh (self);
+  return GTK_WIDGET (self);
+}
