@@ -457,11 +457,11 @@ care_push_request_free (CarePushRequest *request)
   g_free (request);
 }
 
-/* The keys of a pushed record ("l": its link, when sent). */
+/* Whether o has only the members known names. */
 static gboolean
-envelope_is_known (JsonObject *o)
+keys_are (JsonObject         *o,
+          const char * const *known)
 {
-  static const char *known[] = { "i", "h", "w", "a", "t", "b", "l", NULL };
   JsonObjectIter iter;
   const char *name;
   JsonNode *member;
@@ -471,6 +471,15 @@ envelope_is_known (JsonObject *o)
     if (!g_strv_contains (known, name))
       return FALSE;
   return TRUE;
+}
+
+/* The keys of a pushed record ("l": its link, when sent). */
+static gboolean
+envelope_is_known (JsonObject *o)
+{
+  static const char *known[] = { "i", "h", "w", "a", "t", "b", "l", NULL };
+
+  return keys_are (o, known);
 }
 
 static CareEvent *
@@ -1079,21 +1088,6 @@ expand_value_v2 (JsonNode *node,
   return json_node_ref (node);
 }
 
-static gboolean
-keys_are (JsonObject         *o,
-          const char * const *known)
-{
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
-
-  json_object_iter_init (&iter, o);
-  while (json_object_iter_next (&iter, &name, &member))
-    if (!g_strv_contains (known, name))
-      return FALSE;
-  return TRUE;
-}
-
 /* One record of a protocol-2 batch. The envelope (ids, clock and visit
  * chains) failing is the whole batch's failure (FALSE, error set); the
  * record itself failing validation is entry->message. */
@@ -1245,12 +1239,7 @@ care_pull_request_encode (const char *cursor,
                           gint64      acked_seq,
                           guint       limit)
 {
-  g_autoptr(GString) out = g_string_new ("{\"c\":");
-
-  care_json_append_string (out, cursor ? cursor : "");
-  g_string_append_printf (out, ",\"k\":%" G_GINT64_FORMAT ",\"n\":%u}", acked_seq,
-                          limit ? limit : CARE_DEFAULT_PULL);
-  return g_string_free_to_bytes (g_steal_pointer (&out));
+  return care_pull_request_encode_wait (cursor, acked_seq, limit, 0);
 }
 
 GBytes *

@@ -765,12 +765,7 @@ care_sync_client_pull_async (CareSyncClient      *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GBytes) body = NULL;
-
-  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
-  body = care_pull_request_encode (cursor, device_acked_seq, MIN (limit ? limit : CARE_DEFAULT_PULL, CARE_MAX_PULL));
-  start_request (self, OP_PULL, "/v1/pull", body, NULL, cancellable, callback, user_data,
-                 care_sync_client_pull_async);
+  care_sync_client_pull_live_async (self, cursor, device_acked_seq, limit, 0, cancellable, callback, user_data);
 }
 
 void

@@ -78,6 +78,32 @@ make (gint64      seq,
 }
 
 static void
+assert_same_events (GPtrArray       *events,
+                    CarePushRequest *req)
+{
+  g_assert_cmpuint (req->entries->len, ==, events->len);
+  for (guint i = 0; i < events->len; i++)
+    {
+      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
+      CareEvent *a = g_ptr_array_index (events, i), *b = entry->event;
+      g_autofree char *ja = care_json_object_to_string (a->body);
+      g_autofree char *jb = NULL;
+
+      g_assert_null (entry->message);
+      g_assert_nonnull (b);
+      jb = care_json_object_to_string (b->body);
+      g_assert_cmpstr (a->id, ==, b->id);
+      g_assert_cmpstr (a->id, ==, entry->id);
+      g_assert_cmpint (a->seq, ==, b->seq);
+      g_assert_cmpstr (a->author, ==, b->author);
+      g_assert_cmpint (a->hlc, ==, b->hlc);
+      g_assert_cmpint (a->wall, ==, b->wall);
+      g_assert_cmpint (a->type, ==, b->type);
+      g_assert_cmpstr (ja, ==, jb);
+    }
+}
+
+static void
 test_push_roundtrip (void)
 {
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
@@ -100,24 +126,7 @@ test_push_roundtrip (void)
   req = care_push_request_decode (root, "d-1", &error);
   g_assert_no_error (error);
   g_assert_cmpint (req->first_seq, ==, 7);
-  g_assert_cmpuint (req->entries->len, ==, 3);
-  for (guint i = 0; i < 3; i++)
-    {
-      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
-      CareEvent *a = g_ptr_array_index (events, i), *b = entry->event;
-      g_autofree char *ja = care_json_object_to_string (a->body);
-      g_autofree char *jb = NULL;
-
-      g_assert_nonnull (b);
-      jb = care_json_object_to_string (b->body);
-      g_assert_cmpstr (a->id, ==, b->id);
-      g_assert_cmpint (a->seq, ==, b->seq);
-      g_assert_cmpstr (a->author, ==, b->author);
-      g_assert_cmpint (a->hlc, ==, b->hlc);
-      g_assert_cmpint (a->wall, ==, b->wall);
-      g_assert_cmpint (a->type, ==, b->type);
-      g_assert_cmpstr (ja, ==, jb);
-    }
+  assert_same_events (events, req);
 }
 
 static void
@@ -241,32 +250,6 @@ test_pull_received (void)
 }
 
 /* ---- protocol 2 ---- */
-
-static void
-assert_same_events (GPtrArray       *events,
-                    CarePushRequest *req)
-{
-  g_assert_cmpuint (req->entries->len, ==, events->len);
-  for (guint i = 0; i < events->len; i++)
-    {
-      CarePushEntry *entry = g_ptr_array_index (req->entries, i);
-      CareEvent *a = g_ptr_array_index (events, i), *b = entry->event;
-      g_autofree char *ja = care_json_object_to_string (a->body);
-      g_autofree char *jb = NULL;
-
-      g_assert_null (entry->message);
-      g_assert_nonnull (b);
-      jb = care_json_object_to_string (b->body);
-      g_assert_cmpstr (a->id, ==, b->id);
-      g_assert_cmpstr (a->id, ==, entry->id);
-      g_assert_cmpint (a->seq, ==, b->seq);
-      g_assert_cmpstr (a->author, ==, b->author);
-      g_assert_cmpint (a->hlc, ==, b->hlc);
-      g_assert_cmpint (a->wall, ==, b->wall);
-      g_assert_cmpint (a->type, ==, b->type);
-      g_assert_cmpstr (ja, ==, jb);
-    }
-}
 
 static CarePushRequest *
 decode_v2 (GBytes  *wire,
