@@ -10,6 +10,7 @@
 
 #include "care-chain.h"
 #include "care-protocol.h"
+#include "care-sign.h"
 
 G_DEFINE_QUARK (care-sync-error-quark, care_sync_error)
 
@@ -388,12 +389,30 @@ node_is_bool (JsonNode *node)
 GBytes *
 care_push_request_encode (GPtrArray *events)
 {
+  return care_push_request_encode_signed (events, NULL, NULL);
+}
+
+GBytes *
+care_push_request_encode_signed (GPtrArray  *events,
+                                 const char *signature,
+                                 const char *sign_key)
+{
   g_autoptr(GString) out = g_string_sized_new (256 + events->len * 200);
   const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
   gint64 prev_hlc = 0;
 
   g_string_append_printf (out, "{\"s\":%" G_GINT64_FORMAT ",\"a\":", first ? first->seq : 1);
   care_json_append_string (out, first ? first->author : "");
+  if (signature != NULL)
+    {
+      g_string_append (out, ",\"g\":");
+      care_json_append_string (out, signature);
+    }
+  if (sign_key != NULL)
+    {
+      g_string_append (out, ",\"gk\":");
+      care_json_append_string (out, sign_key);
+    }
   g_string_append (out, ",\"e\":[");
   for (guint i = 0; i < events->len; i++)
     {
@@ -454,6 +473,7 @@ care_push_request_free (CarePushRequest *request)
     return;
   g_clear_pointer (&request->entries, g_ptr_array_unref);
   g_free (request->signature);
+  g_free (request->sign_key);
   g_free (request);
 }
 
@@ -602,6 +622,10 @@ care_push_request_decode (JsonNode   *root,
   if (g != NULL && !node_is_string (g))
     return bad_request (error, "The push's signature (\"g\") is not text."), NULL;
   request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
+  g = json_object_get_member (o, "gk");
+  if (g != NULL && (!node_is_string (g) || !care_sign_key_is_valid (json_node_get_string (g))))
+    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key."), NULL;
+  request->sign_key = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
   request->first_seq = json_node_get_int (s);
   if (request->first_seq > G_MAXINT64 / 2)
     return bad_request (error, "The first sequence number is out of range."), NULL;
@@ -930,6 +954,14 @@ GBytes *
 care_push_request_encode_v2 (GPtrArray  *events,
                              const char *signature)
 {
+  return care_push_request_encode_v2_signed (events, signature, NULL);
+}
+
+GBytes *
+care_push_request_encode_v2_signed (GPtrArray  *events,
+                                    const char *signature,
+                                    const char *sign_key)
+{
   g_autoptr(GString) out = g_string_sized_new (256 + events->len * 120);
   const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
   const char *prev_visit = NULL;
@@ -941,6 +973,11 @@ care_push_request_encode_v2 (GPtrArray  *events,
     {
       g_string_append (out, ",\"g\":");
       care_json_append_string (out, signature);
+    }
+  if (sign_key != NULL)
+    {
+      g_string_append (out, ",\"gk\":");
+      care_json_append_string (out, sign_key);
     }
   g_string_append (out, ",\"e\":[");
   for (guint i = 0; i < events->len; i++)
@@ -1189,7 +1226,7 @@ care_push_request_decode_v2 (JsonNode   *root,
                              const char *device,
                              GError    **error)
 {
-  static const char *known[] = { "s", "a", "g", "e", NULL };
+  static const char *known[] = { "s", "a", "g", "gk", "e", NULL };
   g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
   JsonObject *o = json_node_get_object (root);
   JsonNode *s = json_object_get_member (o, "s");
@@ -1202,7 +1239,7 @@ care_push_request_decode_v2 (JsonNode   *root,
   guint n;
 
   if (!keys_are (o, known))
-    return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g and e are used."), NULL;
+    return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g, gk and e are used."), NULL;
   if (!check_batch (s, a, e, error))
     return NULL;
   if (json_node_get_int (s) > G_MAXINT64 / 2)
@@ -1213,6 +1250,10 @@ care_push_request_decode_v2 (JsonNode   *root,
   n = json_array_get_length (events);
   request->first_seq = json_node_get_int (s);
   request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
+  g = json_object_get_member (o, "gk");
+  if (g != NULL && (!node_is_string (g) || !care_sign_key_is_valid (json_node_get_string (g))))
+    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key."), NULL;
+  request->sign_key = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
   request->entries = g_ptr_array_new_full (n, push_entry_free);
   for (guint i = 0; i < n; i++)
     {

@@ -95,10 +95,16 @@ typedef struct
   gint64 first_seq;
   GPtrArray *entries;  /* CarePushEntry, in request order */
   char *signature;     /* "g": the device's signature of the head it extends; NULL: none */
+  char *sign_key;      /* "gk": the device's public signing key, to register; NULL: not sent */
 } CarePushRequest;
 
 /* events: CareEvent, consecutive seqs, all from one device. */
 GBytes          *care_push_request_encode  (GPtrArray  *events) G_GNUC_WARN_UNUSED_RESULT;
+/* With the batch's signature "g" and the signing key "gk" to register
+ * (each NULL: left out); docs/verifying-records.md. */
+GBytes          *care_push_request_encode_signed (GPtrArray  *events,
+                                                  const char *signature,
+                                                  const char *sign_key) G_GNUC_WARN_UNUSED_RESULT;
 /* device: the authenticated device, which becomes every event's device.
  * Fails only when the batch as a whole is malformed or too large; entries
  * that do not decode are returned with event == NULL. */
@@ -113,6 +119,10 @@ void             care_push_request_free    (CarePushRequest *request);
  * cannot imply them). signature: NULL or the batch's "g". */
 GBytes          *care_push_request_encode_v2 (GPtrArray  *events,
                                               const char *signature) G_GNUC_WARN_UNUSED_RESULT;
+/* With the signing key "gk" to register too (NULL: left out). */
+GBytes          *care_push_request_encode_v2_signed (GPtrArray  *events,
+                                                     const char *signature,
+                                                     const char *sign_key) G_GNUC_WARN_UNUSED_RESULT;
 /* Strict: an envelope that does not decode (ids, clock and visit chains,
  * compact values, unknown keys) fails the whole batch; a record that
  * decodes but does not validate is returned with event == NULL. */

@@ -15,7 +15,9 @@
 #include <string.h>
 #include <libsoup/soup.h>
 
+#include "care-chain.h"
 #include "care-protocol.h"
+#include "care-sign.h"
 #include "care-sync-client.h"
 
 struct _CareSyncClient
@@ -32,6 +34,8 @@ struct _CareSyncClient
   char *storage;         /* sent as Carelog-Storage */
   int protocol;          /* the version requests are made in */
   SoupSession *live_session;  /* live pulls: made on first use, a timeout past their wait */
+  char *signing_key;     /* the device's Ed25519 private key; NULL: pushes are not signed */
+  gboolean sign_key_sent; /* the public key went with a push this client made */
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncClient, care_sync_client, G_TYPE_OBJECT)
@@ -264,6 +268,9 @@ care_sync_client_finalize (GObject *object)
   if (self->key != NULL)
     memset (self->key, 0, strlen (self->key));
   g_free (self->key);
+  if (self->signing_key != NULL)
+    memset (self->signing_key, 0, strlen (self->signing_key));
+  g_free (self->signing_key);
   G_OBJECT_CLASS (care_sync_client_parent_class)->finalize (object);
 }
 
@@ -327,6 +334,18 @@ care_sync_client_set_storage (CareSyncClient *self,
   g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
   g_free (self->storage);
   self->storage = g_strdup (storage);
+}
+
+void
+care_sync_client_set_signing_key (CareSyncClient *self,
+                                  const char     *signing_key)
+{
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  if (self->signing_key != NULL)
+    memset (self->signing_key, 0, strlen (self->signing_key));
+  g_free (self->signing_key);
+  self->signing_key = g_strdup (signing_key);
+  self->sign_key_sent = FALSE;
 }
 
 guint
@@ -661,6 +680,9 @@ send_cb (GObject      *source,
           }
         r->bytes_sent = req->bytes_sent;
         r->bytes_received = g_bytes_get_size (raw);
+        /* The server has the public key now (it went with every push
+         * until one was answered). */
+        self->sign_key_sent = self->signing_key != NULL;
         g_task_return_pointer (task, r, (GDestroyNotify) care_push_result_free);
       }
       break;
@@ -742,7 +764,23 @@ care_sync_client_push_async (CareSyncClient      *self,
 
   g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
   g_return_if_fail (events != NULL && events->len > 0);
-  body = self->protocol == 2 ? care_push_request_encode_v2 (events, NULL) : care_push_request_encode (events);
+  if (self->signing_key != NULL && self->device != NULL)
+    {
+      /* The batch signs the head of the chain it extends: its last record
+       * (docs/verifying-records.md). The public key goes with each push
+       * until one is answered, so a tablet enrolled before signing existed
+       * registers it at its next sync. */
+      const CareEvent *last = g_ptr_array_index (events, events->len - 1);
+      g_autofree char *hash = care_event_hash (last);
+      g_autofree char *head = care_chain_head_message (self->device, last->seq, hash);
+      g_autofree char *signature = care_sign (self->signing_key, head);
+      g_autofree char *public_key = self->sign_key_sent ? NULL : care_sign_public_key (self->signing_key);
+
+      body = self->protocol == 2 ? care_push_request_encode_v2_signed (events, signature, public_key)
+                                 : care_push_request_encode_signed (events, signature, public_key);
+    }
+  else
+    body = self->protocol == 2 ? care_push_request_encode_v2 (events, NULL) : care_push_request_encode (events);
   start_request (self, OP_PUSH, "/v1/push", body, events, cancellable, callback, user_data,
                  care_sync_client_push_async);
 }

@@ -183,6 +183,11 @@ char           *care_sync_certificate_pin (GTlsCertificate *certificate) G_GNUC_
 void            care_sync_client_set_storage (CareSyncClient *self,
                                               const char     *storage);
 
+/* The device's Ed25519 private key (care-sign.h): every push is then
+ * signed, and the first one registers the public key. */
+void            care_sync_client_set_signing_key (CareSyncClient *self,
+                                                  const char     *signing_key);
+
 /* The co-op's retention period for carers' tablets in days, from the last
  * pull's Carelog-Retention-Days header (docs/privacy.md); 0 when not said. */
 guint           care_sync_client_get_retention_days (CareSyncClient *self);

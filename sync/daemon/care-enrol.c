@@ -7,6 +7,7 @@
 
 #include "care-enrol.h"
 #include "care-key-store.h"
+#include "care-sign.h"
 #include "care-storage.h"
 
 typedef struct
@@ -76,6 +77,7 @@ enrolled_cb (GObject      *source,
   EnrolData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   const char *device = care_store_get_device (data->store);
+  g_autofree char *signing = NULL, *secret = NULL;
 
   data->enrolment = care_sync_client_enrol_finish (data->client, result, &error);
   if (data->enrolment == NULL)
@@ -95,8 +97,17 @@ enrolled_cb (GObject      *source,
                                "for a code for the member this tablet belongs to");
       return;
     }
+  /* The signing key pair is made now and kept with the device key; its
+   * public half goes to the co-op with the first push (care-sign.h). */
+  signing = care_sign_key_new (&error);
+  if (signing == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  secret = care_sign_join_secret (data->enrolment->key, signing);
   care_key_store_save_async (care_store_get_path (data->store), data->enrolment->device,
-                             data->enrolment->key, g_task_get_cancellable (task),
+                             secret, g_task_get_cancellable (task),
                              key_saved_cb, g_object_ref (task));
 }
 
@@ -151,6 +162,33 @@ care_enrol_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+typedef struct
+{
+  GTask *task;
+  CareSyncClient *client;
+} KeySave;
+
+static void
+signing_key_saved_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  KeySave *save = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Without the saved key the tablet would sign with one it then loses:
+   * it pushes unsigned until the key can be kept. */
+  if (!care_key_store_save_finish (result, &error))
+    {
+      g_warning ("The tablet's signing key could not be kept, so its records are sent unsigned for now: %s",
+                 error->message);
+      care_sync_client_set_signing_key (save->client, NULL);
+    }
+  g_task_return_pointer (save->task, save->client, g_object_unref);
+  g_object_unref (save->task);
+  g_free (save);
+}
+
 static void
 key_found_cb (GObject      *source,
               GAsyncResult *result,
@@ -159,16 +197,19 @@ key_found_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   CareStore *store = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = care_key_store_lookup_finish (result, &error);
+  g_autofree char *secret = care_key_store_lookup_finish (result, &error);
+  g_autofree char *key = NULL, *signing = NULL;
   g_autofree char *url = NULL;
   g_autofree char *pin = NULL;
-  CareSyncClient *client;
+  g_autoptr(CareSyncClient) client = NULL;
+  KeySave *save;
 
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  care_sign_split_secret (secret, &key, &signing);
   url = care_store_get_meta (store, "server_url");
   if (key == NULL || url == NULL || *url == '\0')
     {
@@ -179,7 +220,28 @@ key_found_cb (GObject      *source,
   pin = care_store_get_meta (store, "server_pin");
   client = care_sync_client_new (url, pin && *pin ? pin : NULL, care_store_get_device (store), key);
   care_sync_client_set_storage (client, care_storage_detect (care_store_get_path (store)));
-  g_task_return_pointer (task, client, g_object_unref);
+  if (signing != NULL)
+    {
+      care_sync_client_set_signing_key (client, signing);
+      g_task_return_pointer (task, g_steal_pointer (&client), g_object_unref);
+      return;
+    }
+  /* Enrolled before signing keys existed: make one now and keep it with
+   * the device key; the next push registers its public half. */
+  signing = care_sign_key_new (NULL);
+  if (signing == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&client), g_object_unref);
+      return;
+    }
+  g_free (secret);
+  secret = care_sign_join_secret (key, signing);
+  care_sync_client_set_signing_key (client, signing);
+  save = g_new0 (KeySave, 1);
+  save->client = g_steal_pointer (&client);
+  save->task = g_object_ref (task);
+  care_key_store_save_async (care_store_get_path (store), care_store_get_device (store), secret,
+                             g_task_get_cancellable (task), signing_key_saved_cb, save);
 }
 
 void

@@ -21,7 +21,7 @@ for f in "$@" "$src"/app/*.h "$src"/sync/common/*.h "$build/care-config.h"; do
   [ "$f" -nt "$bin" ] && rebuild=1
 done
 if [ $rebuild = 1 ]; then
-  pkgs="glib-2.0 gobject-2.0 gio-2.0 json-glib-1.0 sqlite3 libsoup-3.0"
+  pkgs="glib-2.0 gobject-2.0 gio-2.0 json-glib-1.0 sqlite3 libsoup-3.0 nettle hogweed"
   # shellcheck disable=SC2046
   if ! clang -g -O1 -fsanitize=fuzzer,address -w -DG_LOG_USE_STRUCTURED=1 \
       -I"$build" -I"$src/app" -I"$src/sync/common" $(pkg-config --cflags $pkgs) \

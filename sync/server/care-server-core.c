@@ -16,6 +16,7 @@
 
 #include "care-chain.h"
 #include "care-rules.h"
+#include "care-sign.h"
 #include "care-server-core.h"
 
 /* The visit records the rules read, per record type: a busy visit's notes
@@ -160,6 +161,12 @@ typedef struct
    * judged (what a refusal logs). */
   char *head;
   char *hash;
+  /* Per entry of the request: its hash (NULL: not past acked_seq, or did
+   * not decode) and why its link is refused (NULL: it holds). */
+  GPtrArray *hashes;
+  const char **link_refusals;
+  guint index;                  /* the entry being judged */
+  gboolean unsigned_batch;      /* the signature did not hold: every new record is refused */
 } Push;
 
 static void
@@ -170,6 +177,8 @@ push_clear (Push *p)
   g_clear_pointer (&p->subject_history, g_ptr_array_unref);
   g_clear_pointer (&p->head, g_free);
   g_clear_pointer (&p->hash, g_free);
+  g_clear_pointer (&p->hashes, g_ptr_array_unref);
+  g_clear_pointer (&p->link_refusals, g_free);
 }
 
 /* The records about subject of the given types (from the cache when it
@@ -391,33 +400,85 @@ static const char UNLINKED_MESSAGE[] =
   "This record follows one the co-op could not read, so the co-op cannot check that it belongs after it. "
   "Tell your co-ordinator; nothing the tablet holds is lost.";
 
-/* The chain (app/care-chain.h): a linked record's link must be the hash of
- * the device's record before it, as the co-op holds it (or, for a refused
- * one, as the tablet sent it); without "l" it is that hash. Sets p->hash;
- * returns the refusal's message, or NULL when the link holds. A record
- * without a link is from before the chain. */
-static const char *
-check_link (Push          *p,
-            CarePushEntry *entry)
-{
-  CareEvent *e = entry->event;
-  const char *refusal = NULL;
+static const char SIGNATURE_MESSAGE[] =
+  "The co-op could not check this tablet's signature on these records, so it did not take them. "
+  "Tell your co-ordinator; nothing the tablet holds is lost.";
 
-  g_clear_pointer (&p->hash, g_free);
-  if (e == NULL)
-    return NULL;
-  if (entry->linked && e->link == NULL)
+/* The chain (app/care-chain.h), for the entries past acked_seq k, in
+ * order: a linked record's link must be the hash of the device's record
+ * before it, as the co-op holds it (or, for a refused one, as the tablet
+ * sent it); without "l" it is that hash. A record without a link is from
+ * before the chain. Fills p->hashes and p->link_refusals. */
+static void
+link_entries (Push  *p,
+              gint64 k)
+{
+  GPtrArray *entries = p->job->request->entries;
+  g_autofree char *head = g_strdup (p->head);
+
+  p->hashes = g_ptr_array_new_full (entries->len, g_free);
+  p->link_refusals = g_new0 (const char *, entries->len);
+  for (guint i = 0; i < entries->len; i++)
     {
-      if (p->head != NULL)
-        e->link = g_strdup (p->head);
-      else
-        refusal = UNLINKED_MESSAGE;
+      CarePushEntry *entry = entries->pdata[i];
+      CareEvent *e = entry->event;
+
+      if (entry->seq <= k)
+        {
+          g_ptr_array_add (p->hashes, NULL);
+          continue;
+        }
+      if (e != NULL && entry->linked && e->link == NULL)
+        {
+          if (head != NULL)
+            e->link = g_strdup (head);
+          else
+            p->link_refusals[i] = UNLINKED_MESSAGE;
+        }
+      else if (e != NULL && e->link != NULL && head != NULL && strcmp (e->link, head) != 0)
+        p->link_refusals[i] = LINK_MESSAGE;
+      /* A refused record's hash is what the tablet's next one links to. */
+      g_free (head);
+      head = e != NULL ? care_event_hash (e) : NULL;
+      g_ptr_array_add (p->hashes, g_strdup (head));
     }
-  else if (e->link != NULL && p->head != NULL && strcmp (e->link, p->head) != 0)
-    refusal = LINK_MESSAGE;
-  /* A refused record's hash is what the tablet's next one links to. */
-  p->hash = care_event_hash (e);
-  return refusal;
+}
+
+/* Device signatures (app/care-sign.h): a tablet that registered a signing
+ * key signs the head of the chain each push extends (its last record);
+ * the first push that carries a key ("gk") registers it. FALSE when the
+ * batch must be refused: unsigned, or the signature does not hold. */
+static gboolean
+check_signature (Push                *p,
+                 const CareDeviceRow *row,
+                 gboolean            *ok)
+{
+  CarePushRequest *req = p->job->request;
+  const char *key = row->sign_key;
+  const char *hash = NULL;
+  gint64 seq = 0;
+  g_autofree char *head = NULL;
+
+  *ok = TRUE;
+  if (key == NULL && req->sign_key != NULL)
+    {
+      if (!vt (p)->tx_set_sign_key (p->tx, p->job->device, req->sign_key))
+        return (*ok = FALSE);
+      key = req->sign_key;
+    }
+  for (guint i = 0; i < req->entries->len; i++)
+    if (((CarePushEntry *) req->entries->pdata[i])->seq > p->auth.acked_seq)
+      {
+        hash = p->hashes->pdata[i];
+        seq = ((CarePushEntry *) req->entries->pdata[i])->seq;
+      }
+  if (key == NULL || seq == 0)
+    return TRUE;
+  head = hash != NULL ? care_chain_head_message (p->job->device, seq, hash) : NULL;
+  if (head == NULL || req->signature == NULL || !care_sign_verify (key, head, req->signature))
+    return FALSE;
+  *ok = vt (p)->tx_add_signature (p->tx, p->job->device, seq, hash, req->signature, p->received);
+  return TRUE;
 }
 
 /* One record of the push, whose seq is past the device's last one. */
@@ -429,8 +490,12 @@ push_entry (Push          *p,
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
   const char *code;
-  const char *link_refusal = check_link (p, entry);
+  const char *link_refusal = p->link_refusals[p->index];
 
+  g_free (p->hash);
+  p->hash = g_strdup (p->hashes->pdata[p->index]);
+  if (p->unsigned_batch)
+    link_refusal = SIGNATURE_MESSAGE;
   if (stored != NULL)
     {
       if (g_strcmp0 (stored->device, p->job->device) != 0)
@@ -482,11 +547,21 @@ push_one (Push *p)
       job->expected_seq = k + 1;
       return vt (p)->tx_update_device (p->tx, job->device, k, p->received, 0, p->head);
     }
+  link_entries (p, k);
+  {
+    gboolean ok;
+
+    p->unsigned_batch = !check_signature (p, row, &ok);
+    if (!ok)
+      return FALSE;
+  }
   for (guint i = 0; i < req->entries->len; i++)
     {
       CarePushEntry *entry = g_ptr_array_index (req->entries, i);
       g_autoptr(CareEvent) stored = entry->id != NULL ? vt (p)->tx_event (p->tx, entry->id) : NULL;
       gboolean ok = TRUE;
+
+      p->index = i;
 
       if (entry->seq <= k)
         {

@@ -946,6 +946,37 @@ sqlite_tx_record_hash (CareServerTx *tx,
 }
 
 static gboolean
+sqlite_tx_set_sign_key (CareServerTx *tx,
+                        const char   *device,
+                        const char   *sign_key)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "UPDATE devices SET sign_key = ?2 WHERE device = ?1 AND sign_key IS NULL");
+
+  bind_text (s, 1, device);
+  bind_text (s, 2, sign_key);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+static gboolean
+sqlite_tx_add_signature (CareServerTx *tx,
+                         const char   *device,
+                         gint64        seq,
+                         const char   *head,
+                         const char   *signature,
+                         gint64        at)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "INSERT OR REPLACE INTO signatures (device, seq, head, signature, at)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5)");
+
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, seq);
+  bind_text (s, 3, head);
+  bind_text (s, 4, signature);
+  sqlite3_bind_int64 (s, 5, at);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+static gboolean
 sqlite_tx_reject (CareServerTx *tx,
                   const char   *device,
                   gint64        seq,
@@ -2063,6 +2094,8 @@ static const CareServerStoreVTable sqlite_vtable = {
   .tx_insert = sqlite_tx_insert,
   .tx_reject = sqlite_tx_reject,
   .tx_record_hash = sqlite_tx_record_hash,
+  .tx_set_sign_key = sqlite_tx_set_sign_key,
+  .tx_add_signature = sqlite_tx_add_signature,
   .tx_update_device = sqlite_tx_update_device,
   .pull = sqlite_pull,
   .touch = sqlite_touch,

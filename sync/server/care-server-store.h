@@ -197,6 +197,18 @@ struct _CareServerStoreVTable
   char     *(*tx_record_hash) (CareServerTx *tx,
                                const char   *device,
                                gint64        seq);
+  /* Registers the device's Ed25519 public key (it has none yet). */
+  gboolean  (*tx_set_sign_key) (CareServerTx *tx,
+                                const char   *device,
+                                const char   *sign_key);
+  /* Keeps a push's signature of the head it extended: the device's
+   * record seq, whose hash is head. */
+  gboolean  (*tx_add_signature) (CareServerTx *tx,
+                                 const char   *device,
+                                 gint64        seq,
+                                 const char   *head,
+                                 const char   *signature,
+                                 gint64        at);
   /* Appends the complete pull response body to out; sent_pos is the
    * position the page ends at (the one its returned cursor carries). */
   gboolean  (*pull)          (CareServerStore *self,

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "care-chain.h"
+#include "care-sign.h"
 #include "care-store.h"
 #include "test-util.h"
 
@@ -239,6 +240,54 @@ test_pull_checks_chain (void)
   test_dir_free (g_steal_pointer (&dir));
 }
 
+/* Ed25519: RFC 8032's first test vector, then what a signature covers. */
+static void
+test_signatures (void)
+{
+  guint8 priv[32];
+  g_autofree char *rfc_key = NULL, *rfc_public = NULL, *rfc_signature = NULL;
+  g_autofree char *key = care_sign_key_new (NULL);
+  g_autofree char *public_key = care_sign_public_key (key);
+  g_autofree char *head = care_chain_head_message ("d-AbCdEfGhIjKl", 7, CARE_CHAIN_START);
+  g_autofree char *signature = care_sign (key, head);
+  g_autofree char *other_head = care_chain_head_message ("d-AbCdEfGhIjKl", 8, CARE_CHAIN_START);
+  g_autofree char *other_key = care_sign_key_new (NULL);
+  g_autofree char *other_public = care_sign_public_key (other_key);
+  g_autofree char *secret = care_sign_join_secret ("device-key", key);
+  g_autofree char *device_key = NULL, *signing = NULL;
+
+  /* RFC 8032 section 7.1, TEST 1 (the empty message). */
+  for (guint i = 0; i < 32; i++)
+    {
+      static const char hex[] = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+      priv[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) * 16 + g_ascii_xdigit_value (hex[2 * i + 1]));
+    }
+  rfc_key = care_base64url_encode (priv, sizeof priv);
+  rfc_public = care_sign_public_key (rfc_key);
+  rfc_signature = care_sign (rfc_key, "");
+  g_assert_cmpstr (rfc_public, ==, "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+  g_assert_cmpstr (rfc_signature, ==,
+                   "5VZDAMNgrHKQhuLMgG6CioSHfx645dl02HPgZSJJAVVfuIIVkKM7rMYeOXAc-bRr0lv18FlbviRlUUFDjnoQCw");
+
+  g_assert_cmpuint (strlen (public_key), ==, CARE_SIGN_KEY_LEN);
+  g_assert_cmpuint (strlen (signature), ==, CARE_SIGNATURE_LEN);
+  g_assert_true (care_sign_verify (public_key, head, signature));
+  g_assert_false (care_sign_verify (public_key, other_head, signature));
+  g_assert_false (care_sign_verify (other_public, head, signature));
+  g_assert_false (care_sign_verify (public_key, head, "not a signature"));
+  g_assert_false (care_sign_verify ("not a key", head, signature));
+
+  care_sign_split_secret (secret, &device_key, &signing);
+  g_assert_cmpstr (device_key, ==, "device-key");
+  g_assert_cmpstr (signing, ==, key);
+  g_clear_pointer (&device_key, g_free);
+  g_clear_pointer (&signing, g_free);
+  care_sign_split_secret ("old-key", &device_key, &signing);
+  g_assert_cmpstr (device_key, ==, "old-key");
+  g_assert_null (signing);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -248,5 +297,6 @@ main (int    argc,
   g_test_add_func ("/app/chain/hash-is-of-content", test_hash_is_of_content);
   g_test_add_func ("/app/chain/own-records", test_own_chain);
   g_test_add_func ("/app/chain/pull-checks-chain", test_pull_checks_chain);
+  g_test_add_func ("/app/chain/signatures", test_signatures);
   return g_test_run ();
 }

@@ -8,7 +8,10 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "care-chain.h"
+#include "care-sign.h"
 #include "server-fixture.h"
 
 typedef struct
@@ -205,6 +208,92 @@ test_coop_chain (Fixture      *fx,
     }
 }
 
+/* One number from the co-op database (read with SQLite itself). */
+static char *
+db_text (ServerFixture *f,
+         const char    *sql,
+         const char    *device)
+{
+  g_autofree char *path = g_build_filename (f->data, "carelog.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+  char *out = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &s, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (s, 1, device, -1, SQLITE_STATIC);
+  if (sqlite3_step (s) == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL)
+    out = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return out;
+}
+
+/* A tablet with a signing key registers it with its first push and signs
+ * every push; the co-op keeps the signatures, and refuses a batch signed
+ * with another key, or not signed at all, with code "link". */
+static void
+test_signatures (Fixture      *fx,
+                 gconstpointer data)
+{
+  g_autoptr(TestDevice) d = device_enrol (&fx->f, "m-carer");
+  g_autofree char *key = care_sign_key_new (NULL);
+  g_autofree char *public_key = care_sign_public_key (key);
+  g_autofree char *other = care_sign_key_new (NULL);
+  g_autofree char *head = g_strdup (CARE_CHAIN_START);
+  g_autofree char *registered = NULL, *signatures = NULL, *last_head = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) forged = NULL;
+  g_autoptr(GPtrArray) bare = NULL;
+  g_autoptr(GPtrArray) third = NULL;
+  g_autoptr(CarePushResult) r = NULL;
+  g_autoptr(CarePushResult) r2 = NULL;
+  g_autofree char *saved_head = NULL;
+
+  care_sync_client_set_signing_key (d->client, key);
+  first = linked_batch (d, &head, 3);
+  push_accepted (d, first);
+  second = linked_batch (d, &head, 2);
+  push_accepted (d, second);
+  registered = db_text (&fx->f, "SELECT sign_key FROM devices WHERE device = ?1", d->device);
+  g_assert_cmpstr (registered, ==, public_key);
+  signatures = db_text (&fx->f, "SELECT count(*) FROM signatures WHERE device = ?1", d->device);
+  g_assert_cmpstr (signatures, ==, "2");
+  last_head = db_text (&fx->f, "SELECT head FROM signatures WHERE device = ?1 ORDER BY seq DESC", d->device);
+  g_assert_cmpstr (last_head, ==, head);
+
+  /* Signed with another key (the registered one cannot be replaced). */
+  saved_head = g_strdup (head);
+  care_sync_client_set_signing_key (d->client, other);
+  forged = linked_batch (d, &head, 2);
+  r = push (d, forged);
+  g_assert_cmpstr (code_of (r, 0), ==, "link");
+  g_assert_cmpstr (code_of (r, 1), ==, "link");
+  g_assert_nonnull (strstr (((CarePushItem *) r->items->pdata[0])->reason, "signature"));
+
+  /* Not signed at all. */
+  care_sync_client_set_signing_key (d->client, NULL);
+  bare = linked_batch (d, &head, 1);
+  r2 = push (d, bare);
+  g_assert_cmpstr (code_of (r2, 0), ==, "link");
+
+  /* Signed with the tablet's key again, the chain goes on through the
+   * refused records. */
+  care_sync_client_set_signing_key (d->client, key);
+  third = linked_batch (d, &head, 1);
+  push_accepted (d, third);
+  g_clear_pointer (&registered, g_free);
+  registered = db_text (&fx->f, "SELECT sign_key FROM devices WHERE device = ?1", d->device);
+  g_assert_cmpstr (registered, ==, public_key);
+
+  /* Revoking keeps the public key, to check what it sent before. */
+  g_free (fixture_admin (&fx->f, TRUE, "device", "revoke", fx->f.data, d->device, NULL));
+  g_clear_pointer (&registered, g_free);
+  registered = db_text (&fx->f, "SELECT sign_key FROM devices WHERE device = ?1", d->device);
+  g_assert_cmpstr (registered, ==, public_key);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -213,5 +302,6 @@ main (int    argc,
   g_test_add ("/server/chain/links", Fixture, NULL, setup, test_links, teardown);
   g_test_add ("/server/chain/before-the-chain", Fixture, NULL, setup, test_before_the_chain, teardown);
   g_test_add ("/server/chain/coop", Fixture, NULL, setup, test_coop_chain, teardown);
+  g_test_add ("/server/chain/signatures", Fixture, NULL, setup, test_signatures, teardown);
   return g_test_run ();
 }
