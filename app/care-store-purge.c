@@ -39,6 +39,9 @@ static const char SQL_PURGEABLE_SCHEDULES[] =
   " AND NOT EXISTS (SELECT 1 FROM events o WHERE o.subject = s.schedule"
   "   AND (o.sync != 1 OR o.received_at IS NULL OR o.received_at >= ?1))"
   " ORDER BY s.start LIMIT ?2";
+/* The chain goes on across what retention removes (care-verify.h). */
+static const char SQL_KEEP_HASHES[] =
+  "INSERT OR IGNORE INTO purged (device, seq, hash) SELECT device, seq, hash FROM events WHERE subject = ?";
 static const char SQL_DELETE_EVENTS[] = "DELETE FROM events WHERE subject = ?";
 static const char SQL_DELETE_ANSWERS[] =
   "DELETE FROM answers WHERE review IN (SELECT review FROM reviews WHERE visit = ?)";
@@ -102,7 +105,7 @@ purge_locked (CareStore *self,
     {
       const char *visit = visits->pdata[i];
 
-      if (!run_with_id (self, SQL_DELETE_EVENTS, visit, error)
+      if (!run_with_id (self, SQL_KEEP_HASHES, visit, error) || !run_with_id (self, SQL_DELETE_EVENTS, visit, error)
           || !run_with_id (self, SQL_DELETE_ANSWERS, visit, error)
           || !run_with_id (self, SQL_DELETE_REVIEWS, visit, error))
         return FALSE;
@@ -119,7 +122,7 @@ purge_locked (CareStore *self,
     {
       const char *schedule = schedules->pdata[i];
 
-      if (!run_with_id (self, SQL_DELETE_EVENTS, schedule, error)
+      if (!run_with_id (self, SQL_KEEP_HASHES, schedule, error) || !run_with_id (self, SQL_DELETE_EVENTS, schedule, error)
           || !run_with_id (self, SQL_DELETE_SCHEDULE, schedule, error)
           || !run_with_id (self, SQL_DELETE_SCHEDULE_ROW, schedule, error))
         return FALSE;

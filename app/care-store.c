@@ -154,6 +154,10 @@ static const char *migrations[] = {
   "DROP TRIGGER events_immutable;"
   "CREATE TRIGGER events_immutable BEFORE UPDATE OF id, device, seq, author, hlc, wall, type,"
   "  subject, body, link, hash ON events BEGIN SELECT RAISE (ABORT, 'care-log records are never changed'); END;",
+  /* 8: the hashes of records retention removed (no care data: device,
+   * sequence and hash), so the chain can still be followed across them. */
+  "CREATE TABLE purged (device TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT,"
+  "  PRIMARY KEY (device, seq)) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);

@@ -261,6 +261,12 @@ CareStore  *care_store_open_sibling       (CareStore *self,
                                            GError   **error) G_GNUC_WARN_UNUSED_RESULT;
 const char *care_store_get_path           (CareStore *self);
 /* Full PRAGMA integrity_check. */
+/* Feeds every record, and what this device knows of its own chain, to a
+ * verifier (care-verify.h). */
+typedef struct _CareVerifier CareVerifier;
+gboolean    care_store_feed_verifier      (CareStore    *self,
+                                           CareVerifier *verifier,
+                                           GError      **error);
 gboolean    care_store_verify             (CareStore *self,
                                            GError   **error);
 int         care_store_get_schema_version (CareStore *self);

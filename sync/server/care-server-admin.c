@@ -50,6 +50,7 @@ static const char usage_text[] =
   "  carelog-server device revoke DIR DEVICE [--retire | --erase]   (retire: deliver, then erase; the default)\n"
   "  carelog-server device list DIR\n"
   "  carelog-server rejections DIR [DEVICE]   (the records the co-op refused, with the reasons)\n"
+  "  carelog-server verify DIR   (recompute every chain and signature; names the first record that is wrong)\n"
   "  carelog-server export-client DIR CLIENT FILE   (everything held about one client, JSON lines)\n"
   "  carelog-server require-encryption DIR [yes|no]   (refuse tablets whose data folder is not encrypted)\n"
   "  carelog-server retention DIR [DAYS]   (how long carers' tablets keep delivered visits; default 14)\n"
@@ -1456,6 +1457,43 @@ cmd_device (int argc, char **argv)
   return usage ();
 }
 
+/* ---- verification (docs/verifying-records.md) ---- */
+
+static void
+print_report (const CareVerifyReport *report)
+{
+  g_print ("%" G_GUINT64_FORMAT " records of %u devices checked (%" G_GUINT64_FORMAT " in a chain, the others "
+           "from before the chain); %" G_GUINT64_FORMAT " device signatures hold.\n",
+           report->records, report->devices, report->linked, report->signatures);
+}
+
+static int
+cmd_verify (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(CareVerifier) verifier = care_verifier_new ();
+  CareVerifyReport report = { 0 };
+  gboolean ok;
+
+  if (argc != 2)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (!store->vtable->feed_verifier (store, verifier, &error))
+    return fail (error);
+  ok = care_verifier_finish (verifier, &report);
+  print_report (&report);
+  if (!ok)
+    g_printerr ("carelog-server: %" G_GUINT64_FORMAT " problems; the first: %s\n", report.problems,
+                report.first_problem);
+  else
+    g_print ("Every chain and signature holds.\n");
+  care_verify_report_clear (&report);
+  return ok ? 0 : 1;
+}
+
 /* ---- refusals ---- */
 
 static int
@@ -1680,6 +1718,7 @@ care_server_main (int    argc,
     { "rota", cmd_rota },
     { "device", cmd_device },
     { "rejections", cmd_rejections },
+    { "verify", cmd_verify },
     { "backup", cmd_backup },
     { "retention", cmd_retention },
     { "require-encryption", cmd_require_encryption },

@@ -1444,6 +1444,67 @@ out:
   return result;
 }
 
+/* ---- verification (app/care-verify.h) ---- */
+
+static gboolean
+sqlite_feed_verifier (CareServerStore *store,
+                      CareVerifier    *v,
+                      GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, error);
+  sqlite3_stmt *s;
+  g_autofree char *coop_head_hash = NULL;
+  gboolean ok;
+
+  if (conn == NULL)
+    return FALSE;
+  ok = exec (conn, "BEGIN", error);
+  /* Every device's records are all here; its row says its latest. */
+  s = stmt (conn, "SELECT device, sign_key, acked_seq, head FROM devices");
+  while (ok && sqlite3_step (s) == SQLITE_ROW)
+    {
+      const char *device = (const char *) sqlite3_column_text (s, 0);
+
+      care_verifier_expect_all (v, device);
+      if (sqlite3_column_type (s, 1) != SQLITE_NULL)
+        care_verifier_add_key (v, device, (const char *) sqlite3_column_text (s, 1));
+      if (sqlite3_column_type (s, 3) != SQLITE_NULL)
+        care_verifier_set_head (v, device, sqlite3_column_int64 (s, 2), (const char *) sqlite3_column_text (s, 3));
+    }
+  sqlite3_reset (s);
+  care_verifier_expect_all (v, CARE_COOP_DEVICE);
+  coop_head_hash = meta_get (conn, "coop_head");
+  if (coop_head_hash != NULL)
+    {
+      g_autofree char *seq = meta_get (conn, "coop_seq");
+
+      care_verifier_set_head (v, CARE_COOP_DEVICE, seq ? g_ascii_strtoll (seq, NULL, 10) : 0, coop_head_hash);
+    }
+  s = stmt (conn, "SELECT device, seq, hash FROM rejections WHERE hash IS NOT NULL");
+  while (ok && sqlite3_step (s) == SQLITE_ROW)
+    care_verifier_add_known (v, (const char *) sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1),
+                             (const char *) sqlite3_column_text (s, 2));
+  sqlite3_reset (s);
+  s = stmt (conn, "SELECT device, seq, head, signature FROM signatures");
+  while (ok && sqlite3_step (s) == SQLITE_ROW)
+    care_verifier_add_signature (v, (const char *) sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1),
+                                 (const char *) sqlite3_column_text (s, 2), (const char *) sqlite3_column_text (s, 3));
+  sqlite3_reset (s);
+  s = stmt (conn, "SELECT " EVENT_COLUMNS ", hash FROM events ORDER BY device, seq");
+  while (ok && sqlite3_step (s) == SQLITE_ROW)
+    {
+      g_autoptr(CareEvent) e = event_from_row (s, 0);
+
+      care_verifier_add_record (v, e, (const char *) sqlite3_column_text (s, 10));
+    }
+  sqlite3_reset (s);
+  if (ok)
+    exec (conn, "COMMIT", NULL);
+  g_async_queue_push (self->readers, conn);
+  return ok;
+}
+
 /* ---- administration ---- */
 
 /* The link of the co-op's next record: meta "coop_head", the hash of its
@@ -2096,6 +2157,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .tx_record_hash = sqlite_tx_record_hash,
   .tx_set_sign_key = sqlite_tx_set_sign_key,
   .tx_add_signature = sqlite_tx_add_signature,
+  .feed_verifier = sqlite_feed_verifier,
   .tx_update_device = sqlite_tx_update_device,
   .pull = sqlite_pull,
   .touch = sqlite_touch,

@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "care-event.h"
+#include "care-verify.h"
 #include "care-protocol.h"
 
 G_BEGIN_DECLS
@@ -309,6 +310,13 @@ struct _CareServerStoreVTable
   gboolean  (*is_assigned)   (CareServerStore *self,
                               const char      *client,
                               const char      *carer);
+  /* Feeds everything the co-op holds about its chains to a verifier
+   * (app/care-verify.h): each device's key and latest record, refused
+   * records' hashes, signatures, and every record in (device, seq) order.
+   * It reads one snapshot; the server may be running. */
+  gboolean  (*feed_verifier) (CareServerStore *self,
+                              CareVerifier    *verifier,
+                              GError         **error);
   /* Whether MEMBER exists and has not been deactivated. */
   gboolean  (*member_is_active) (CareServerStore *self,
                                  const char      *member);

@@ -14,6 +14,7 @@
 
 #include "care-chain.h"
 #include "care-sign.h"
+#include "care-verify.h"
 #include "care-store.h"
 #include "test-util.h"
 
@@ -288,6 +289,118 @@ test_signatures (void)
   g_assert_null (signing);
 }
 
+/* A copy of the store at path, changed by sql (the store's triggers
+ * dropped first: whoever tampers with the file can), then verified. */
+static char *
+verify_tampered (const char *dir,
+                 const char *path,
+                 const char *name,
+                 const char *sql,
+                 gboolean   *ok)
+{
+  g_autofree char *copy = g_strdup_printf ("%s/%s.db", dir, name);
+  g_autofree char *contents = NULL;
+  g_autofree char *script = g_strconcat ("DROP TRIGGER events_immutable; DROP TRIGGER events_append_only;", sql, NULL);
+  gsize len = 0;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(CareVerifier) verifier = care_verifier_new ();
+  g_autoptr(GError) error = NULL;
+  CareVerifyReport report = { 0 };
+  char *problem;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  g_assert_cmpint (sqlite3_open (copy, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, script, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+  store = care_store_open (copy, &error);
+  g_assert_no_error (error);
+  g_assert_true (care_store_feed_verifier (store, verifier, &error));
+  g_assert_no_error (error);
+  *ok = care_verifier_finish (verifier, &report);
+  problem = g_steal_pointer (&report.first_problem);
+  g_test_message ("%s: %s", name, problem ? problem : "no problem");
+  return problem;
+}
+
+/* On a tablet: one byte changed, a record deleted, two swapped, the latest
+ * deleted: each is found, naming the record. */
+static void
+test_verify_tablet (void)
+{
+  g_autofree char *dir = test_dir_new ();
+  g_autofree char *path = g_build_filename (dir, "t.db", NULL);
+  TestClock clock = { G_GINT64_CONSTANT (1790000000000) };
+  g_autoptr(CareStore) store = test_store_open (dir, "t", CARE_ROLE_CARER, &clock);
+  g_autoptr(CareVerifier) verifier = care_verifier_new ();
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  CareVerifyReport report = { 0 };
+  g_autofree char *third = NULL, *fourth = NULL;
+  gboolean ok;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *entry = g_strdup_printf ("h%u", i + 1);
+
+      add_hours (store, entry);
+      clock.now += 1000;
+    }
+  events = care_store_read_unsent (store, 0, 10, &error);
+  third = g_strdup (((CareEvent *) events->pdata[2])->id);
+  fourth = g_strdup (((CareEvent *) events->pdata[3])->id);
+  g_assert_true (care_store_feed_verifier (store, verifier, &error));
+  g_assert_true (care_verifier_finish (verifier, &report));
+  g_assert_cmpuint (report.records, ==, 5);
+  g_assert_cmpuint (report.linked, ==, 5);
+  care_verify_report_clear (&report);
+  g_clear_object (&store);
+
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE events SET body = replace (body, '20', '21') WHERE id = '%s'", third);
+    g_autofree char *problem = verify_tampered (dir, path, "byte", sql, &ok);
+
+    g_assert_false (ok);
+    g_assert_nonnull (strstr (problem, third));
+    g_assert_nonnull (strstr (problem, "altered"));
+  }
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE events SET body = replace (body, '20', '22'), hash = NULL"
+                                            " WHERE id = '%s'", third);
+    g_autofree char *problem = verify_tampered (dir, path, "byte-and-hash", sql, &ok);
+
+    g_assert_false (ok);
+    g_assert_nonnull (strstr (problem, third));
+    g_assert_nonnull (strstr (problem, "does not follow"));
+  }
+  {
+    g_autofree char *sql = g_strdup_printf ("DELETE FROM events WHERE id = '%s'", third);
+    g_autofree char *problem = verify_tampered (dir, path, "delete", sql, &ok);
+
+    g_assert_false (ok);
+    g_assert_nonnull (strstr (problem, "number 3 is missing"));
+  }
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE events SET seq = seq + 1000 WHERE id IN ('%s', '%s');"
+                                            "UPDATE events SET seq = CASE WHEN seq = 1003 THEN 4 ELSE 3 END"
+                                            " WHERE seq > 1000", third, fourth);
+    g_autofree char *problem = verify_tampered (dir, path, "swap", sql, &ok);
+
+    g_assert_false (ok);
+    g_assert_true (strstr (problem, third) != NULL || strstr (problem, fourth) != NULL);
+  }
+  {
+    g_autofree char *problem = verify_tampered (dir, path, "delete-last", "DELETE FROM events WHERE seq = 5", &ok);
+
+    g_assert_false (ok);
+    g_assert_nonnull (strstr (problem, "number 5"));
+  }
+  test_dir_free (g_steal_pointer (&dir));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -298,5 +411,6 @@ main (int    argc,
   g_test_add_func ("/app/chain/own-records", test_own_chain);
   g_test_add_func ("/app/chain/pull-checks-chain", test_pull_checks_chain);
   g_test_add_func ("/app/chain/signatures", test_signatures);
+  g_test_add_func ("/app/chain/verify-tablet", test_verify_tablet);
   return g_test_run ();
 }

@@ -111,6 +111,12 @@ def scenario_offline():
                    and tablet.daemon.prop('RecordsPending') == 0)
         check_converged(server, tablet)
         check(tablet.daemon.prop('LastSync') > 0, 'LastSync is set')
+        # The tablet made a signing key, registered it and signed its pushes;
+        # the co-op's chains and signatures hold (docs/verifying-records.md).
+        out = server.run('verify')
+        log(out.strip())
+        check('Every chain and signature holds' in out, 'carelog-server verify: %s' % out)
+        check(not out.split('); ')[1].startswith('0 device signatures'), 'the pushes were signed: %s' % out)
     except Exception:
         world.failed = True
         raise

@@ -43,10 +43,7 @@ run_admin_v (ServerFixture *f,
   if (must_succeed && !g_spawn_check_wait_status (status, NULL))
     g_error ("carelog-server %s failed: %s", (char *) argv->pdata[1], err);
   if (!must_succeed && g_spawn_check_wait_status (status, NULL))
-    {
-      g_free (out);
-      return NULL;
-    }
+    return NULL;
   return must_succeed ? g_steal_pointer (&out) : g_strconcat (out, err, NULL);
 }
 

@@ -294,6 +294,131 @@ test_signatures (Fixture      *fx,
   g_assert_cmpstr (registered, ==, public_key);
 }
 
+/* Runs SQL on a copy of the co-op database in a directory of its own. */
+static char *
+tampered_copy (ServerFixture *f,
+               const char    *name,
+               const char    *sql)
+{
+  g_autofree char *from = g_build_filename (f->data, "carelog.db", NULL);
+  char *dir = g_build_filename (f->tmp, name, NULL);
+  g_autofree char *to = g_build_filename (dir, "carelog.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (to, contents, len, NULL));
+  g_assert_cmpint (sqlite3_open (to, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+  return dir;
+}
+
+/* carelog-server verify recomputes every chain and signature, and names
+ * the first record that was altered, removed or moved. */
+static void
+test_verify (Fixture      *fx,
+             gconstpointer data)
+{
+  g_autoptr(TestDevice) d = device_enrol (&fx->f, "m-carer");
+  g_autofree char *key = care_sign_key_new (NULL);
+  g_autofree char *head = g_strdup (CARE_CHAIN_START);
+  g_autoptr(GPtrArray) first = NULL, second = NULL;
+  g_autofree char *out = NULL;
+  const char *third_id, *fourth_id, *last_id;
+  struct
+  {
+    const char *name;
+    const char *sql;
+    const char *expect;
+  } cases[] = {
+    /* One byte of one record's body. */
+    { "byte", "UPDATE events SET body = replace (body, '\"minutes\":20', '\"minutes\":21') WHERE id = '{A}'",
+      "was altered" },
+    /* The same, with its stored hash removed: the next record's link shows it. */
+    { "byte-and-hash", "UPDATE events SET body = replace (body, '\"minutes\":20', '\"minutes\":29'),"
+                       " hash = NULL WHERE id = '{A}'", "altered" },
+    /* One record deleted. */
+    { "delete", "DELETE FROM events WHERE id = '{A}'", "number 3 is missing" },
+    /* Two records swapped (their sequence numbers exchanged). */
+    { "swap", "UPDATE events SET seq = -seq WHERE id = '{A}' OR id = '{B}';"
+              " UPDATE events SET seq = CASE WHEN -seq = 3 THEN 4 ELSE 3 END WHERE seq < 0", "altered" },
+  };
+
+  care_sync_client_set_signing_key (d->client, key);
+  first = linked_batch (d, &head, 3);
+  push_accepted (d, first);
+  second = linked_batch (d, &head, 3);
+  push_accepted (d, second);
+  third_id = ((CareEvent *) first->pdata[2])->id;
+  fourth_id = ((CareEvent *) second->pdata[0])->id;
+  last_id = ((CareEvent *) second->pdata[2])->id;
+
+  /* While the server runs. */
+  out = fixture_admin (&fx->f, TRUE, "verify", fx->f.data, NULL);
+  g_assert_nonnull (strstr (out, "Every chain and signature holds"));
+  g_assert_nonnull (strstr (out, "2 device signatures hold"));
+  /* The copies below are of the database file alone. */
+  fixture_stop (&fx->f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) sql = g_string_new (cases[i].sql);
+      g_autofree char *dir = NULL;
+      g_autofree char *result = NULL;
+
+      g_string_replace (sql, "{A}", third_id, 0);
+      g_string_replace (sql, "{B}", fourth_id, 0);
+      dir = tampered_copy (&fx->f, cases[i].name, sql->str);
+      result = fixture_admin (&fx->f, FALSE, "verify", dir, NULL);
+
+      g_test_message ("%s: %s", cases[i].name, result);
+      g_assert_nonnull (result);
+      g_assert_nonnull (strstr (result, cases[i].expect));
+      /* It names the record: by id, or (deleted) by its number. */
+      if (i == 2)
+        g_assert_nonnull (strstr (result, d->device));
+      else if (i == 3)
+        g_assert_true (strstr (result, third_id) != NULL || strstr (result, fourth_id) != NULL);
+      else
+        g_assert_nonnull (strstr (result, third_id));
+    }
+
+  /* The last record deleted: the device's row still says what it was. */
+  {
+    g_autofree char *sql = g_strdup_printf ("DELETE FROM events WHERE id = '%s'", last_id);
+    g_autofree char *dir = tampered_copy (&fx->f, "delete-last", sql);
+    g_autofree char *result = fixture_admin (&fx->f, FALSE, "verify", dir, NULL);
+
+    g_assert_nonnull (result);
+    g_assert_nonnull (strstr (result, "to its latest, number 6, are missing"));
+  }
+  /* A co-op record altered (the roster): the co-op's chain shows it. */
+  {
+    g_autofree char *dir = tampered_copy (&fx->f, "roster",
+                                          "UPDATE events SET body = replace (body, 'Anna Rossi', 'Anna Rosso'),"
+                                          " hash = NULL WHERE device = 'coop' AND body LIKE '%Anna Rossi%'");
+    g_autofree char *result = fixture_admin (&fx->f, FALSE, "verify", dir, NULL);
+
+    g_assert_nonnull (result);
+    g_assert_nonnull (strstr (result, "device coop"));
+  }
+  /* A signature altered. */
+  {
+    g_autofree char *dir = tampered_copy (&fx->f, "signature",
+                                          "UPDATE signatures SET signature = (SELECT signature FROM signatures"
+                                          " ORDER BY seq LIMIT 1) WHERE seq = 6");
+    g_autofree char *result = fixture_admin (&fx->f, FALSE, "verify", dir, NULL);
+
+    g_assert_nonnull (result);
+    g_assert_nonnull (strstr (result, "does not hold"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -303,5 +428,6 @@ main (int    argc,
   g_test_add ("/server/chain/before-the-chain", Fixture, NULL, setup, test_before_the_chain, teardown);
   g_test_add ("/server/chain/coop", Fixture, NULL, setup, test_coop_chain, teardown);
   g_test_add ("/server/chain/signatures", Fixture, NULL, setup, test_signatures, teardown);
+  g_test_add ("/server/chain/verify", Fixture, NULL, setup, test_verify, teardown);
   return g_test_run ();
 }
