@@ -571,20 +571,17 @@ care_lock_get_pin_path (CareLock *self)
 }
 
 static void
-set_pin_done_cb (GtkWidget *page)
+set_pin_done_cb (CareLockPage *page,
+                 CareLock     *self)
 {
-  GtkRoot *root = gtk_widget_get_root (page);
-  CareLock *self = g_object_get_data (G_OBJECT (page), "care-lock");
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (page));
 
-  if (self != NULL)
-    {
-      self->last_input = boot_time_us ();
-      if (care_pin_is_set (self->pin_path))
-        arm_idle (self, self->idle_seconds);
-      else
-        g_clear_handle_id (&self->idle_source, g_source_remove);
-      update_actions (self);
-    }
+  self->last_input = boot_time_us ();
+  if (care_pin_is_set (self->pin_path))
+    arm_idle (self, self->idle_seconds);
+  else
+    g_clear_handle_id (&self->idle_source, g_source_remove);
+  update_actions (self);
   if (GTK_IS_WINDOW (root))
     gtk_window_destroy (GTK_WINDOW (root));
 }
@@ -602,10 +599,9 @@ care_lock_show_set_pin (CareLock *self)
   g_return_val_if_fail (self->window != NULL && !self->locked, NULL);
 
   page = care_lock_page_new (MODE_SET, self->pin_path);
-  /* The page outlives no lock: a weak pointer would do, but the dialog is
-   * modal and destroyed with the window. */
-  g_object_set_data (G_OBJECT (page), "care-lock", self);
-  g_signal_connect (page, "done", G_CALLBACK (set_pin_done_cb), NULL);
+  /* Disconnected if the lock goes first (its window is being destroyed,
+   * and the dialog with it). */
+  g_signal_connect_object (page, "done", G_CALLBACK (set_pin_done_cb), self, 0);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (page));
