@@ -392,15 +392,14 @@ care_push_request_encode (GPtrArray *events)
   return care_push_request_encode_signed (events, NULL, NULL);
 }
 
-GBytes *
-care_push_request_encode_signed (GPtrArray  *events,
-                                 const char *signature,
-                                 const char *sign_key)
+/* The start of a push batch of either version, up to its records:
+ * {"s":…,"a":…[,"g":…][,"gk":…],"e":[ */
+static void
+append_batch_head (GString         *out,
+                   const CareEvent *first,
+                   const char      *signature,
+                   const char      *sign_key)
 {
-  g_autoptr(GString) out = g_string_sized_new (256 + events->len * 200);
-  const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
-  gint64 prev_hlc = 0;
-
   g_string_append_printf (out, "{\"s\":%" G_GINT64_FORMAT ",\"a\":", first ? first->seq : 1);
   care_json_append_string (out, first ? first->author : "");
   if (signature != NULL)
@@ -414,6 +413,18 @@ care_push_request_encode_signed (GPtrArray  *events,
       care_json_append_string (out, sign_key);
     }
   g_string_append (out, ",\"e\":[");
+}
+
+GBytes *
+care_push_request_encode_signed (GPtrArray  *events,
+                                 const char *signature,
+                                 const char *sign_key)
+{
+  g_autoptr(GString) out = g_string_sized_new (256 + events->len * 200);
+  const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
+  gint64 prev_hlc = 0;
+
+  append_batch_head (out, first, signature, sign_key);
   for (guint i = 0; i < events->len; i++)
     {
       const CareEvent *e = g_ptr_array_index (events, i);
@@ -570,18 +581,26 @@ decode_push_event (JsonNode   *node,
   return g_steal_pointer (&event);
 }
 
-/* What a push batch of either version must have: "s", "a", and "e" with
- * 1 to CARE_MAX_BATCH records. */
+/* What a push batch of either version must have: "s" (the first sequence
+ * number), "a", and "e" with 1 to CARE_MAX_BATCH records; and may have:
+ * "g" (the signature of the head it extends) and "gk" (the device's
+ * public signing key). Fills request's first_seq, signature and sign_key. */
 static gboolean
-check_batch (JsonNode  *s,
-             JsonNode  *a,
-             JsonNode  *e,
-             GError   **error)
+decode_batch_head (JsonObject      *o,
+                   CarePushRequest *request,
+                   GError         **error)
 {
+  JsonNode *s = json_object_get_member (o, "s");
+  JsonNode *a = json_object_get_member (o, "a");
+  JsonNode *e = json_object_get_member (o, "e");
+  JsonNode *g = json_object_get_member (o, "g");
+  JsonNode *gk = json_object_get_member (o, "gk");
   guint n;
 
   if (!node_is_int (s) || json_node_get_int (s) < 1)
     return bad_request (error, "The push needs \"s\", the first sequence number (1 or more).");
+  if (json_node_get_int (s) > G_MAXINT64 / 2)
+    return bad_request (error, "The first sequence number is out of range.");
   if (!node_is_string (a))
     return bad_request (error, "The push needs \"a\", the author's member id, as text.");
   if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
@@ -596,6 +615,13 @@ check_batch (JsonNode  *s,
                    n, CARE_MAX_BATCH);
       return FALSE;
     }
+  if (g != NULL && (!node_is_string (g) || strlen (json_node_get_string (g)) > 1024))
+    return bad_request (error, "The push's signature (\"g\") is not text of at most 1024 characters.");
+  if (gk != NULL && (!node_is_string (gk) || !care_sign_key_is_valid (json_node_get_string (gk))))
+    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key.");
+  request->first_seq = json_node_get_int (s);
+  request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
+  request->sign_key = gk != NULL ? g_strdup (json_node_get_string (gk)) : NULL;
   return TRUE;
 }
 
@@ -606,29 +632,14 @@ care_push_request_decode (JsonNode   *root,
 {
   g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
   JsonObject *o = json_node_get_object (root);
-  JsonNode *s = json_object_get_member (o, "s");
-  JsonNode *a = json_object_get_member (o, "a");
-  JsonNode *e = json_object_get_member (o, "e");
-  JsonNode *g;
   JsonArray *events;
   gint64 hlc = 0;
   guint n;
 
-  if (!check_batch (s, a, e, error))
+  if (!decode_batch_head (o, request, error))
     return NULL;
-  events = json_node_get_array (e);
+  events = json_object_get_array_member (o, "e");
   n = json_array_get_length (events);
-  g = json_object_get_member (o, "g");
-  if (g != NULL && !node_is_string (g))
-    return bad_request (error, "The push's signature (\"g\") is not text."), NULL;
-  request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
-  g = json_object_get_member (o, "gk");
-  if (g != NULL && (!node_is_string (g) || !care_sign_key_is_valid (json_node_get_string (g))))
-    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key."), NULL;
-  request->sign_key = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
-  request->first_seq = json_node_get_int (s);
-  if (request->first_seq > G_MAXINT64 / 2)
-    return bad_request (error, "The first sequence number is out of range."), NULL;
   request->entries = g_ptr_array_new_full (n, push_entry_free);
   for (guint i = 0; i < n; i++)
     {
@@ -645,7 +656,7 @@ care_push_request_decode (JsonNode   *root,
           if (node_is_string (idn) && id != NULL)
             entry->id = g_strdup (id);
         }
-      entry->event = decode_push_event (node, device, json_node_get_string (a),
+      entry->event = decode_push_event (node, device, json_object_get_string_member (o, "a"),
                                         entry->seq, i == 0, &hlc, &local);
       if (entry->event == NULL)
         entry->message = g_strdup (local->message);
@@ -967,19 +978,7 @@ care_push_request_encode_v2_signed (GPtrArray  *events,
   const char *prev_visit = NULL;
   gint64 prev_hlc = 0, prev_ms = 0;
 
-  g_string_append_printf (out, "{\"s\":%" G_GINT64_FORMAT ",\"a\":", first ? first->seq : 1);
-  care_json_append_string (out, first ? first->author : "");
-  if (signature != NULL)
-    {
-      g_string_append (out, ",\"g\":");
-      care_json_append_string (out, signature);
-    }
-  if (sign_key != NULL)
-    {
-      g_string_append (out, ",\"gk\":");
-      care_json_append_string (out, sign_key);
-    }
-  g_string_append (out, ",\"e\":[");
+  append_batch_head (out, first, signature, sign_key);
   for (guint i = 0; i < events->len; i++)
     {
       const CareEvent *e = g_ptr_array_index (events, i);
@@ -1229,10 +1228,6 @@ care_push_request_decode_v2 (JsonNode   *root,
   static const char *known[] = { "s", "a", "g", "gk", "e", NULL };
   g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
   JsonObject *o = json_node_get_object (root);
-  JsonNode *s = json_object_get_member (o, "s");
-  JsonNode *a = json_object_get_member (o, "a");
-  JsonNode *g = json_object_get_member (o, "g");
-  JsonNode *e = json_object_get_member (o, "e");
   g_autofree char *prev_visit = NULL;
   JsonArray *events;
   gint64 hlc = 0, prev_ms = 0;
@@ -1240,20 +1235,10 @@ care_push_request_decode_v2 (JsonNode   *root,
 
   if (!keys_are (o, known))
     return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g, gk and e are used."), NULL;
-  if (!check_batch (s, a, e, error))
+  if (!decode_batch_head (o, request, error))
     return NULL;
-  if (json_node_get_int (s) > G_MAXINT64 / 2)
-    return bad_request (error, "The first sequence number is out of range."), NULL;
-  if (g != NULL && (!node_is_string (g) || strlen (json_node_get_string (g)) > 1024))
-    return bad_request (error, "The push's signature (\"g\") is not text of at most 1024 characters."), NULL;
-  events = json_node_get_array (e);
+  events = json_object_get_array_member (o, "e");
   n = json_array_get_length (events);
-  request->first_seq = json_node_get_int (s);
-  request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
-  g = json_object_get_member (o, "gk");
-  if (g != NULL && (!node_is_string (g) || !care_sign_key_is_valid (json_node_get_string (g))))
-    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key."), NULL;
-  request->sign_key = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
   request->entries = g_ptr_array_new_full (n, push_entry_free);
   for (guint i = 0; i < n; i++)
     {
@@ -1261,7 +1246,7 @@ care_push_request_decode_v2 (JsonNode   *root,
 
       entry->seq = request->first_seq + i;
       g_ptr_array_add (request->entries, entry);
-      if (!decode_push_entry_v2 (json_array_get_element (events, i), entry, device, json_node_get_string (a),
+      if (!decode_push_entry_v2 (json_array_get_element (events, i), entry, device, json_object_get_string_member (o, "a"),
                                  i == 0, &hlc, &prev_ms, &prev_visit, error))
         return NULL;
       /* Linked as in protocol 1: it carries "l", or follows a linked record

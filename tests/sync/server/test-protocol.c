@@ -152,6 +152,38 @@ test_push_bad_entries (void)
     }
 }
 
+/* Both versions read a batch's head (s, a, e, g, gk) with the same rules:
+ * a signature longer than 1,024 characters or a signing key that is not
+ * an Ed25519 public key is refused whichever version carries it (protocol
+ * 1 took a signature of any length before the head had one decoder). */
+static void
+test_batch_head_both_versions (void)
+{
+  g_autofree char *long_g = g_strnfill (1025, 'A');
+  const char *record_v1 = "{\"i\":\"x\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}";
+  const char *record_v2 = "{\"i\":\"x\",\"h\":1,\"t\":\"hours.added\",\"b\":{}}";
+  g_autofree char *long_head = g_strdup_printf ("\"g\":\"%s\"", long_g);
+  const char *heads[] = { long_head, "\"gk\":\"not-a-key\"", "\"s\":0", NULL };
+
+  for (guint h = 0; heads[h] != NULL; h++)
+    for (guint v = 1; v <= 2; v++)
+      {
+        const char *extra = heads[h];
+        g_autofree char *body = g_str_has_prefix (extra, "\"s\"")
+                                ? g_strdup_printf ("{%s,\"a\":\"m\",\"e\":[%s]}", extra, v == 1 ? record_v1 : record_v2)
+                                : g_strdup_printf ("{\"s\":1,\"a\":\"m\",%s,\"e\":[%s]}", extra, v == 1 ? record_v1 : record_v2);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) root = care_protocol_parse_object (body, strlen (body), &error);
+        g_autoptr(CarePushRequest) req = NULL;
+
+        g_assert_no_error (error);
+        req = v == 1 ? care_push_request_decode (root, "d-1", &error)
+                     : care_push_request_decode_v2 (root, "d-1", &error);
+        g_assert_null (req);
+        g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST);
+      }
+}
+
 static void
 test_json_checks (void)
 {
@@ -503,6 +535,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/enrolment-line", test_enrolment_line);
   g_test_add_func ("/protocol/push/roundtrip", test_push_roundtrip);
   g_test_add_func ("/protocol/push/bad-entries", test_push_bad_entries);
+  g_test_add_func ("/protocol/push/batch-head", test_batch_head_both_versions);
   g_test_add_func ("/protocol/json-checks", test_json_checks);
   g_test_add_func ("/protocol/gzip-cap", test_gzip_cap);
   g_test_add_func ("/protocol/pull-request", test_pull_request);
