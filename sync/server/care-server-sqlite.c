@@ -1023,8 +1023,11 @@ sqlite_tx_update_device (CareServerTx *tx,
 /* No echo: a device is never sent its own records (?4); it has them, and
  * learns when they reached the co-op from the push answer's "q". */
 #define NOT_OWN " AND device <> ?4"
+/* What a pull page says of each record, whatever the scope (build_records
+ * reads these columns by position). */
+#define PULL_SELECT "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events"
 #define PULL_ALL_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1" \
+  PULL_SELECT " WHERE pos > ?1" \
   NOT_OWN " ORDER BY pos LIMIT ?2"
 /* Who may read a note record (note.added, and the corrections and
  * withdrawals of it): the readers its note.added says, "team" when it says
@@ -1064,10 +1067,10 @@ sqlite_tx_update_device (CareServerTx *tx,
   "     AND" NOTE_READERS " = 'family')" \
   " OR (type = 'member.set' AND carer IN (SELECT carer FROM visits WHERE client IN" FAMILY_CLIENTS ")))"
 #define PULL_FAMILY_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received FROM events WHERE pos > ?1 AND" \
+  PULL_SELECT " WHERE pos > ?1 AND" \
   FAMILY_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
 #define PULL_CARER_SQL \
-  "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events WHERE pos > ?1 AND" \
+  PULL_SELECT " WHERE pos > ?1 AND" \
   CARER_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
 
 static Conn *

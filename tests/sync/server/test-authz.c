@@ -411,6 +411,8 @@ test_family_scope (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) view = NULL;
   g_autoptr(GPtrArray) other_view = NULL;
+  g_autoptr(GPtrArray) coordinator_view = NULL;
+  g_autoptr(GHashTable) links = NULL;
   g_autofree char *visit = NULL, *other = NULL;
   TestDevice *family, *stranger;
   g_autoptr(GHashTable) seen = NULL;
@@ -435,6 +437,15 @@ test_family_scope (void)
   add_note (m.devices[CARER], visit, "n-coord", "coordinators");
   add_note (m.devices[SUPERVISOR], visit, "n-super-family", "family");
 
+  coordinator_view = pull_all (m.devices[SUPERVISOR]->client, 0, &error);
+  g_assert_no_error (error);
+  links = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < coordinator_view->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (coordinator_view, i);
+
+      g_hash_table_insert (links, e->id, e->link);
+    }
   view = pull_all (family->client, 0, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < view->len; i++)
@@ -444,6 +455,9 @@ test_family_scope (void)
       const char *v = json_object_get_string_member_with_default (e->body, "visit", NULL);
 
       g_test_message ("family receives %s", care_event_type_to_string (e->type));
+      /* Each record comes with the chain link the co-ordinator's pull
+       * gives it: the scopes differ in which records, not in what. */
+      g_assert_cmpstr (e->link, ==, g_hash_table_lookup (links, e->id));
       g_assert_true (client == NULL || g_str_equal (client, "c-1"));
       g_assert_true (v == NULL || g_str_equal (v, visit));
       g_assert_cmpint (e->type, !=, CARE_EVENT_REVIEW_ADDED);
