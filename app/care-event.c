@@ -38,6 +38,8 @@ typedef enum
   F_OUTCOME,
   F_BY,
   F_NO_CONFIRM,
+  F_RESOLUTION,
+  F_SEQ,       /* integer >= 1 */
 } FieldKind;
 
 typedef struct
@@ -64,6 +66,10 @@ static gboolean check_visit_cancelled (JsonObject *body, GError **error);
 static gboolean check_review_added (JsonObject *body, GError **error);
 static gboolean check_visit_verified (JsonObject *body, GError **error);
 static gboolean check_hours_added (JsonObject *body, GError **error);
+static gboolean check_refusal_resolved (JsonObject *body, GError **error);
+
+/* Any record a tablet writes may say which refused record it corrects. */
+static const Field corrects_field = { "corrects", F_ID, TRUE };
 
 static const TypeInfo types[CARE_EVENT_N_TYPES] = {
   [CARE_EVENT_VISIT_STARTED] = { "visit.started", FALSE, { "visit" },
@@ -121,6 +127,12 @@ static const TypeInfo types[CARE_EVENT_N_TYPES] = {
     { { "visit", F_ID }, { "message", F_TEXT } } },
   [CARE_EVENT_MESSAGE_SENT] = { "message.sent", FALSE, { "message" },
     { { "message", F_ID }, { "client", F_ID }, { "text", F_TEXT } } },
+  /* Written by the co-op only (hence "roster": no tablet may push it). */
+  [CARE_EVENT_REFUSAL_RESOLVED] = { "refusal.resolved", TRUE, { "device" },
+    { { "device", F_ID }, { "member", F_ID }, { "seq", F_SEQ }, { "refused", F_ID, TRUE },
+      { "outcome", F_RESOLUTION }, { "correction", F_ID, TRUE }, { "reason", F_TEXT, TRUE },
+      { "released", F_ANY, TRUE } },
+    check_refusal_resolved },
 };
 
 static const char *categories[] = {
@@ -131,6 +143,8 @@ static const char *roles[] = { "carer", "supervisor", "administrator", "family",
 static const char *outcomes[] = { "confirmed", "disputed", "not-possible", NULL };
 static const char *answered_by[] = { "client", "family", NULL };
 static const char *no_confirm_reasons[] = { "asleep", "declined", "unable", NULL };
+static const char *resolutions[] = { "corrected", "accepted", "dismissed", NULL };
+static const char *release_outcomes[] = { "accepted", "refused", "held", NULL };
 static const char *actions[] = { "approve", "query", "flag", "withdrawn", NULL };
 static const char *amend_fields[] = { "started_at", "finished_at", "service", NULL };
 /* In CareReaders order. */
@@ -479,6 +493,12 @@ check_field (const Field *f,
       return check_enum (f->name, node, answered_by, error);
     case F_NO_CONFIRM:
       return check_enum (f->name, node, no_confirm_reasons, error);
+    case F_RESOLUTION:
+      return check_enum (f->name, node, resolutions, error);
+    case F_SEQ:
+      if (!node_is_int (node) || json_node_get_int (node) < 1)
+        return invalid (error, _("The field “%s” must be a sequence number, 1 or more."), f->name);
+      return TRUE;
     case F_TASKS:
       return check_tasks (f->name, node, error);
     case F_ANY:
@@ -548,6 +568,62 @@ check_visit_verified (JsonObject *body,
     return invalid (error, _("A confirmation or a dispute needs “by” (client or family) and no “reason”."));
   if (g_str_equal (outcome, "disputed") && g_strstrip (text)[0] == '\0')
     return invalid (error, _("The field “text” is needed when something is not right: say what."));
+  return TRUE;
+}
+
+/* What became of the records held behind a refused one when it was put
+ * right: [{"id", "seq", "outcome": accepted|refused|held, "c", "m"}]. */
+static gboolean
+check_refusal_resolved (JsonObject *body,
+                        GError    **error)
+{
+  JsonNode *node = json_object_get_member (body, "released");
+  JsonArray *released = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  const char *outcome = json_object_get_string_member (body, "outcome");
+
+  if (g_str_equal (outcome, "corrected") != json_object_has_member (body, "correction"))
+    return invalid (error, _("A refusal put right by a correction names the correction, and only then."));
+  if (node != NULL && released == NULL)
+    return invalid (error, _("The field “released” must be a list."));
+  for (guint i = 0; released != NULL && i < json_array_get_length (released); i++)
+    {
+      JsonNode *item = json_array_get_element (released, i);
+      JsonObject *r = JSON_NODE_HOLDS_OBJECT (item) ? json_node_get_object (item) : NULL;
+      static const Field id = { "id", F_ID }, seq = { "seq", F_SEQ }, m = { "m", F_TEXT, TRUE }, c = { "c", F_ID, TRUE };
+      JsonNode *n;
+
+      if (r == NULL || json_object_get_size (r) > 5 || !json_object_has_member (r, "outcome")
+          || !check_enum ("outcome", json_object_get_member (r, "outcome"), release_outcomes, error))
+        return invalid (error, _("Released record %u must be an object with id, seq and outcome."), i + 1);
+      if (!json_object_has_member (r, "id") || !check_field (&id, json_object_get_member (r, "id"), error)
+          || !json_object_has_member (r, "seq") || !check_field (&seq, json_object_get_member (r, "seq"), error)
+          || ((n = json_object_get_member (r, "m")) != NULL && !check_field (&m, n, error))
+          || ((n = json_object_get_member (r, "c")) != NULL && !check_field (&c, n, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+care_event_corrects (const CareEvent *event)
+{
+  if (event->body == NULL || care_event_type_is_roster (event->type))
+    return NULL;
+  return json_object_get_string_member_with_default (event->body, "corrects", NULL);
+}
+
+gboolean
+care_event_check_correction (const CareEvent *correction,
+                             const CareEvent *refused,
+                             GError         **error)
+{
+  if (correction->type != refused->type)
+    return invalid (error, _("A correction is a record of the same kind as the refused one (%s)."),
+                    care_event_type_to_string (refused->type));
+  if (g_strcmp0 (correction->device, refused->device) != 0 || g_strcmp0 (correction->author, refused->author) != 0)
+    return invalid (error, _("Only the tablet that wrote a refused record can correct it."));
+  if (g_strcmp0 (care_event_get_subject (correction), care_event_get_subject (refused)) != 0)
+    return invalid (error, _("A correction is about the same visit or entry as the refused record."));
   return TRUE;
 }
 
@@ -667,6 +743,8 @@ find_field (const TypeInfo *info,
   for (guint i = 0; i < G_N_ELEMENTS (info->fields) && info->fields[i].name != NULL; i++)
     if (g_str_equal (info->fields[i].name, name))
       return &info->fields[i];
+  if (!info->roster && g_str_equal (name, corrects_field.name))
+    return &corrects_field;
   return NULL;
 }
 

@@ -110,6 +110,7 @@ typedef enum
   CARE_EVENT_VISIT_VERIFIED,
   CARE_EVENT_DISPUTE_ANSWERED,
   CARE_EVENT_MESSAGE_SENT,
+  CARE_EVENT_REFUSAL_RESOLVED,
   CARE_EVENT_N_TYPES,
   CARE_EVENT_INVALID = -1,
 } CareEventType;
@@ -225,6 +226,20 @@ CareReaders   care_note_readers           (const CareEvent *note_added);
 const char   *care_event_get_subject      (const CareEvent *event);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEvent, care_event_free)
+
+/* A correction of a record the co-op refused (docs/sync-protocol.md,
+ * "Refused records"): a new record of the same type about the same
+ * subject, from the same device, whose body says "corrects": the refused
+ * record's id. Any record a tablet writes may carry it. NULL: not a
+ * correction. */
+const char   *care_event_corrects         (const CareEvent *event);
+/* Whether correction may put right refused (same type, subject, device
+ * and author); on FALSE, error says why in a sentence. Applied by the
+ * tablet's store and by the server, before the rules judge correction
+ * against the history without refused. */
+gboolean      care_event_check_correction (const CareEvent *correction,
+                                           const CareEvent *refused,
+                                           GError         **error);
 
 /* The care-log rule for changing a task's answer: on a finished visit, a
  * task.answered that changes the task's earlier answer (done ↔ not done)

@@ -439,10 +439,34 @@ judge_hours_correction (const CareEvent       *event,
   return CARE_VERDICT_ACCEPT;
 }
 
+static CareVerdict judge (const CareEvent *event, const CareRuleContext *context, GError **error);
+
+/* A correction is judged as if the record it corrects had never been
+ * written: the co-op never took that one. */
 CareVerdict
 care_rules_judge (const CareEvent       *event,
                   const CareRuleContext *context,
                   GError               **error)
+{
+  const char *corrects = care_event_corrects (event);
+  g_autoptr(GPtrArray) history = NULL;
+  CareRuleContext without;
+
+  if (corrects == NULL || context->history == NULL)
+    return judge (event, context, error);
+  history = g_ptr_array_new ();
+  for (guint i = 0; i < context->history->len; i++)
+    if (g_strcmp0 (((CareEvent *) context->history->pdata[i])->id, corrects) != 0)
+      g_ptr_array_add (history, context->history->pdata[i]);
+  without = *context;
+  without.history = history;
+  return judge (event, &without, error);
+}
+
+static CareVerdict
+judge (const CareEvent       *event,
+       const CareRuleContext *context,
+       GError               **error)
 {
   g_auto(VisitFacts) all = { 0 };
   g_auto(VisitFacts) had = { 0 };

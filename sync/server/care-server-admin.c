@@ -23,6 +23,7 @@
 #include "care-server.h"
 #include "care-private.h"
 #include "care-server-admin.h"
+#include "care-server-core.h"
 
 static const char usage_text[] =
   "Usage:\n"
@@ -49,7 +50,9 @@ static const char usage_text[] =
   "  carelog-server device enrol DIR MEMBER [--expires HOURS] [--url URL] [--pin PIN]\n"
   "  carelog-server device revoke DIR DEVICE [--retire | --erase]   (retire: deliver, then erase; the default)\n"
   "  carelog-server device list DIR\n"
-  "  carelog-server rejections DIR [DEVICE]   (the records the co-op refused, with the reasons)\n"
+  "  carelog-server rejections DIR [DEVICE] [--open]   (the records the co-op refused or holds, with the reasons)\n"
+  "  carelog-server rejections accept DIR DEVICE SEQ --reason TEXT [--by MEMBER]   (take a refused record as sent)\n"
+  "  carelog-server rejections dismiss DIR DEVICE SEQ --reason TEXT [--by MEMBER]  (leave it out for good)\n"
   "  carelog-server verify DIR   (recompute every chain and signature; names the first record that is wrong)\n"
   "  carelog-server export-client DIR CLIENT FILE   (everything held about one client, JSON lines)\n"
   "  carelog-server require-encryption DIR [yes|no]   (refuse tablets whose data folder is not encrypted)\n"
@@ -1496,13 +1499,81 @@ cmd_verify (int argc, char **argv)
 
 /* ---- refusals ---- */
 
+/* Where a refusal stands, for people. */
+static const char *
+refusal_state (const CareRejection *r)
+{
+  if (g_strcmp0 (r->state, "held") == 0)
+    return "held";
+  if (g_strcmp0 (r->state, "open") == 0)
+    return "open";
+  return r->state != NULL ? r->state : "open";
+}
+
+/* A co-ordinator's answer to a refused record: accept or dismiss. */
+static int
+cmd_rejections_answer (gboolean accept, int argc, char **argv)
+{
+  g_autofree char *reason = NULL, *by = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, NULL, NULL },
+    { "by", 0, 0, G_OPTION_ARG_STRING, &by, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  CareRole role = CARE_ROLE_INVALID;
+  gint64 seq;
+  char *end = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return fail (error);
+  if (argc != 4)
+    return usage ();
+  seq = g_ascii_strtoll (argv[3], &end, 10);
+  if (end == argv[3] || *end != '\0' || seq < 1)
+    {
+      g_printerr ("carelog-server: SEQ is the refused record's number on its tablet, as "
+                  "“carelog-server rejections %s %s” lists it.\n", argv[1], argv[2]);
+      return 1;
+    }
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (by != NULL && (!store->vtable->member_exists (store, by, &role, NULL)
+                     || (role != CARE_ROLE_SUPERVISOR && role != CARE_ROLE_ADMINISTRATOR)))
+    {
+      g_printerr ("carelog-server: --by names the co-ordinator who answers: %s is not a supervisor or an "
+                  "administrator of this co-op.\n", by);
+      return 1;
+    }
+  if (!care_server_core_resolve_refusal (store, argv[2], seq, accept, reason, by, &error))
+    return fail (error);
+  g_print (accept ? "Accepted record %s of tablet %s: it is in the care log now, and the tablet is told at its "
+                    "next sync. Records held behind it were judged again (carelog-server rejections %s %s).\n"
+                  : "Dismissed record %s of tablet %s: it stays out of the care log, and the tablet is told at its "
+                    "next sync. Records held behind it were judged again (carelog-server rejections %s %s).\n",
+           argv[3], argv[2], argv[1], argv[2]);
+  return 0;
+}
+
 static int
 cmd_rejections (int argc, char **argv)
 {
+  gboolean open_only = FALSE;
+  GOptionEntry entries[] = {
+    { "open", 0, 0, G_OPTION_ARG_NONE, &open_only, NULL, NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(CareServerStore) store = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  guint shown = 0;
 
+  if (argc >= 2 && (g_str_equal (argv[1], "accept") || g_str_equal (argv[1], "dismiss")))
+    return cmd_rejections_answer (g_str_equal (argv[1], "accept"), argc - 1, argv + 1);
+  if (!parse_options (entries, &argc, &argv, &error))
+    return fail (error);
   if (argc != 2 && argc != 3)
     return usage ();
   store = open_store (argv[1], &error);
@@ -1511,21 +1582,31 @@ cmd_rejections (int argc, char **argv)
   list = store->vtable->list_rejections (store, argc == 3 ? argv[2] : NULL, &error);
   if (list == NULL)
     return fail (error);
-  if (list->len == 0)
-    {
-      g_print ("The co-op has refused no records%s%s.\n", argc == 3 ? " from " : "", argc == 3 ? argv[2] : "");
-      return 0;
-    }
-  g_print ("%-20s %-22s %-16s %6s %-9s %-38s  %s\n", "WHEN", "DEVICE", "MEMBER", "SEQ", "CODE", "RECORD", "REASON");
   for (guint i = 0; i < list->len; i++)
     {
       CareRejection *r = g_ptr_array_index (list, i);
       g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (r->at / 1000);
       g_autofree char *when = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%SZ") : g_strdup ("?");
+      const char *state = refusal_state (r);
 
-      g_print ("%-20s %-22s %-16s %6" G_GINT64_FORMAT " %-9s %-38s  %s\n", when, r->device,
-               r->member ? r->member : "?", r->seq, r->code, r->id ? r->id : "(none)", r->message);
+      if (open_only && !g_str_equal (state, "open") && !g_str_equal (state, "held"))
+        continue;
+      if (shown++ == 0)
+        g_print ("%-20s %-22s %-16s %6s %-9s %-9s %-38s  %s\n", "WHEN", "DEVICE", "MEMBER", "SEQ", "CODE", "STATE",
+                 "RECORD", "REASON");
+      g_print ("%-20s %-22s %-16s %6" G_GINT64_FORMAT " %-9s %-9s %-38s  %s", when, r->device,
+               r->member ? r->member : "?", r->seq, r->code, state, r->id ? r->id : "(none)", r->message);
+      if (g_str_equal (state, "held"))
+        g_print (" [behind %s]", r->behind);
+      else if (r->resolution != NULL)
+        g_print (" [%s: %s%s%s]", state, r->resolution, r->resolved_by ? ", by " : "",
+                 r->resolved_by ? r->resolved_by : "");
+      g_print ("\n");
     }
+  if (shown == 0)
+    g_print ("The co-op has %s records%s%s.\n", open_only ? "no refused records waiting for an answer, and no held"
+                                                            : "refused no", argc == 3 ? " from " : "",
+             argc == 3 ? argv[2] : "");
   return 0;
 }
 

@@ -167,6 +167,10 @@ typedef struct
   const char **link_refusals;
   guint index;                  /* the entry being judged */
   gboolean unsigned_batch;      /* the signature did not hold: every new record is refused */
+  /* The record being judged (NULL: it did not decode), kept with its
+   * refusal; and the refused record it is held behind (NULL: none). */
+  const CareEvent *judged;
+  const char *behind;
 } Push;
 
 static void
@@ -246,7 +250,11 @@ refuse (Push       *p,
   g_string_append_c (item, '}');
   append_result (p->job, item->str);
   p->job->rejected++;
-  return vt (p)->tx_reject (p->tx, p->job->device, seq, id, p->hash, code, message, p->received);
+  /* A refused correction holds nothing back: the record it corrects does. */
+  return vt (p)->tx_reject (p->tx, p->job->device, seq, id, p->hash, code, message, p->received, p->judged,
+                            p->judged != NULL && care_event_corrects (p->judged) == NULL
+                              ? care_event_get_subject (p->judged) : NULL,
+                            p->behind);
 }
 
 static void
@@ -481,6 +489,168 @@ check_signature (Push                *p,
   return TRUE;
 }
 
+/* ---- refused records put right (docs/sync-protocol.md, "Refused records") ---- */
+
+static const char HELD_MESSAGE[] =
+  "Held: the co-op refused an earlier record of this visit from this tablet. This one is kept, safe, and is "
+  "taken as soon as that one is corrected, or accepted or dismissed by a co-ordinator.";
+
+/* The verdict on a valid record received at received (NULL: accepted):
+ * its times, then the rules; a record about a subject with an open
+ * refusal (waits) is held behind it unless it is refused for itself: its
+ * own time, or its writer's rights (anything else it says may depend on
+ * the refused record). */
+static const char *
+decide (Push                *p,
+        const CareEvent     *e,
+        gint64               received,
+        const CareRejection *waits,
+        char               **message)
+{
+  g_autoptr(GError) error = NULL;
+  const char *code;
+
+  if (!care_event_check_times (e, received, &error))
+    {
+      *message = g_strdup (error->message);
+      return "time";
+    }
+  code = judge (p, e, message);
+  if (waits != NULL && (code == NULL || !g_str_equal (code, "forbidden")))
+    {
+      g_free (*message);
+      *message = g_strdup (HELD_MESSAGE);
+      return "held";
+    }
+  return code;
+}
+
+/* Whether a correction may put right the refusal it names; on FALSE,
+ * message says why. */
+static gboolean
+correctable (const CareEvent     *correction,
+             const CareRejection *refused,
+             char               **message)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (refused == NULL || refused->record == NULL)
+    *message = g_strdup_printf ("This record corrects %s, but the co-op refused no such record from this tablet.",
+                                care_event_corrects (correction));
+  else if (g_strcmp0 (refused->state, "open") != 0)
+    *message = g_strdup_printf ("This record corrects %s, which is %s already: write a new record instead.",
+                                refused->id,
+                                g_strcmp0 (refused->state, "held") == 0 ? "held behind an earlier refused record"
+                                                                        : "put right");
+  else if (!care_event_check_correction (correction, refused->record, &error))
+    *message = g_strdup (error->message);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* Judges a held record again, now that the refusal it waited behind was
+ * put right; adds what became of it to released. */
+static gboolean
+release_one (Push          *p,
+             CareRejection *held,
+             CareRejection *root,
+             JsonArray     *released)
+{
+  const CareEvent *e = held->record;
+  const char *corrects = care_event_corrects (e);
+  g_autoptr(CareRejection) open = NULL;
+  g_autoptr(JsonObject) item = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *code = NULL;
+  const char *outcome;
+
+  json_object_set_string_member (item, "id", e->id);
+  json_object_set_int_member (item, "seq", held->seq);
+  if (corrects != NULL && g_strcmp0 (corrects, root->id) == 0)
+    {
+      /* A correction refused earlier, now superseded by the resolution. */
+      code = "superseded";
+      message = g_strdup ("An earlier correction of a record that has since been put right: it was not taken.");
+      outcome = "refused";
+      if (!vt (p)->tx_resolve_refusal (p->tx, p->job->device, held->seq, "dismissed", message, root->id,
+                                       p->received))
+        return FALSE;
+    }
+  else
+    {
+      if (!vt (p)->tx_resolve_refusal (p->tx, p->job->device, held->seq, "released", NULL, root->id,
+                                       p->received))
+        return FALSE;
+      open = vt (p)->tx_open_refusal (p->tx, p->job->device, held->subject);
+      code = decide (p, e, held->at, open, &message);
+      outcome = code == NULL ? "accepted" : g_str_equal (code, "held") ? "held" : "refused";
+      if (code == NULL)
+        {
+          if (!vt (p)->tx_insert (p->tx, e, p->received))
+            return FALSE;
+          remember (p, e);
+        }
+      else if (!vt (p)->tx_reject (p->tx, p->job->device, held->seq, e->id, NULL, code, message, p->received, e,
+                                   held->subject, open != NULL ? open->id : NULL))
+        return FALSE;
+    }
+  json_object_set_string_member (item, "outcome", outcome);
+  if (code != NULL)
+    {
+      json_object_set_string_member (item, "c", code);
+      json_object_set_string_member (item, "m", message);
+    }
+  json_array_add_object_element (released, g_steal_pointer (&item));
+  return TRUE;
+}
+
+/* Records that a refusal was put right (outcome: corrected by correction,
+ * accepted or dismissed by a co-ordinator, who said reason), releases the
+ * records held behind it, and tells the device in a refusal.resolved. */
+static gboolean
+resolve_refusal (Push          *p,
+                 CareRejection *root,
+                 const char    *outcome,
+                 const char    *correction,
+                 const char    *reason,
+                 const char    *by,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) held = vt (p)->tx_held_behind (p->tx, p->job->device, root->id);
+  g_autoptr(JsonObject) body = json_object_new ();
+  JsonArray *released = json_array_new ();
+
+  if (!vt (p)->tx_resolve_refusal (p->tx, p->job->device, root->seq, outcome,
+                                   correction != NULL ? correction : reason, by, p->received))
+    {
+      json_array_unref (released);
+      return FALSE;
+    }
+  for (guint i = 0; i < held->len; i++)
+    if (!release_one (p, held->pdata[i], root, released))
+      {
+        json_array_unref (released);
+        return FALSE;
+      }
+  json_object_set_string_member (body, "device", p->job->device);
+  json_object_set_string_member (body, "member", p->auth.member);
+  json_object_set_int_member (body, "seq", root->seq);
+  if (root->id != NULL)
+    json_object_set_string_member (body, "refused", root->id);
+  json_object_set_string_member (body, "outcome", outcome);
+  if (correction != NULL)
+    json_object_set_string_member (body, "correction", correction);
+  if (reason != NULL)
+    json_object_set_string_member (body, "reason", reason);
+  if (json_array_get_length (released) > 0)
+    json_object_set_array_member (body, "released", released);
+  else
+    json_array_unref (released);
+  return vt (p)->tx_append_server_record (p->tx, CARE_EVENT_REFUSAL_RESOLVED, body, by, error);
+}
+
 /* One record of the push, whose seq is past the device's last one. */
 static gboolean
 push_entry (Push          *p,
@@ -489,6 +659,8 @@ push_entry (Push          *p,
 {
   g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(CareRejection) refused = NULL;
+  g_autoptr(CareRejection) waits = NULL;
   const char *code;
   const char *link_refusal = p->link_refusals[p->index];
 
@@ -507,13 +679,26 @@ push_entry (Push          *p,
     }
   if (entry->event == NULL)
     return refuse (p, entry->seq, entry->id, "invalid", entry->message);
+  p->judged = entry->event;
   if (link_refusal != NULL)
     return refuse (p, entry->seq, entry->id, "link", link_refusal);
   if (skip_rules ())
     goto accept;
-  if (!care_event_check_times (entry->event, p->received, &error))
-    return refuse (p, entry->seq, entry->id, "time", error->message);
-  code = judge (p, entry->event, &message);
+  /* A correction puts right an open refusal of this device. */
+  if (care_event_corrects (entry->event) != NULL)
+    {
+      refused = vt (p)->tx_refusal (p->tx, p->job->device, 0, care_event_corrects (entry->event));
+      if (!correctable (entry->event, refused, &message))
+        return refuse (p, entry->seq, entry->id, "invalid", message);
+      /* Refused itself, it waits behind the record it corrects, closed
+       * when that one is put right. */
+      p->behind = refused->id;
+    }
+  else if (care_event_get_subject (entry->event) != NULL)
+    waits = vt (p)->tx_open_refusal (p->tx, p->job->device, care_event_get_subject (entry->event));
+  code = decide (p, entry->event, p->received, waits, &message);
+  if (code != NULL && g_str_equal (code, "held"))
+    p->behind = waits->id;
   if (code != NULL)
     return refuse (p, entry->seq, entry->id, code, message);
 accept:
@@ -522,6 +707,8 @@ accept:
   remember (p, entry->event);
   append_result (p->job, "0");
   p->job->accepted++;
+  if (refused != NULL && !resolve_refusal (p, refused, "corrected", entry->event->id, NULL, p->auth.member, NULL))
+    return FALSE;
   return TRUE;
 }
 
@@ -578,6 +765,8 @@ push_one (Push *p)
         {
           k = entry->seq;
           ok = push_entry (p, entry, stored);
+          p->judged = NULL;
+          p->behind = NULL;
           /* The chain goes on from this record, accepted or refused. */
           g_free (p->head);
           p->head = g_steal_pointer (&p->hash);
@@ -626,5 +815,92 @@ care_server_core_push (CareServerStore *store,
                      "The co-op server could not save the records (%s); they were not stored. Try again later.",
                      error ? error->message : "unknown error");
       }
+  return ok;
+}
+
+gboolean
+care_server_core_resolve_refusal (CareServerStore *store,
+                                  const char      *device,
+                                  gint64           seq,
+                                  gboolean         accept,
+                                  const char      *reason,
+                                  const char      *by,
+                                  GError         **error)
+{
+  g_autoptr(GError) local = NULL;
+  CareServerTx *tx;
+  g_autoptr(CareDeviceRow) row = NULL;
+  g_autoptr(CareRejection) refused = NULL;
+  g_autoptr(CareEvent) taken = NULL;
+  g_autoptr(CarePushJob) job = g_new0 (CarePushJob, 1);
+  Push p = { .store = store, .received = now_ms () };
+  gboolean ok = FALSE;
+
+  if (reason == NULL || *reason == '\0' || !care_text_is_clean (reason) || g_utf8_strlen (reason, -1) > 2000)
+    {
+      g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                           "Say why, in a few words (--reason): the carer sees it.");
+      return FALSE;
+    }
+  tx = store->vtable->tx_begin (store, &local);
+  if (tx == NULL)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database cannot be written: %s",
+                   local->message);
+      return FALSE;
+    }
+  p.tx = tx;
+  job->device = g_strdup (device);
+  job->results = g_string_new (NULL);
+  p.job = job;
+  row = store->vtable->tx_device (tx, device);
+  refused = row != NULL ? store->vtable->tx_refusal (tx, device, seq, NULL) : NULL;
+  if (row == NULL)
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "The co-op has no tablet %s.", device);
+  else if (refused == NULL)
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                 "The co-op refused no record %" G_GINT64_FORMAT " from tablet %s: see carelog-server rejections.",
+                 seq, device);
+  else if (g_strcmp0 (refused->state, "open") != 0)
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                 g_strcmp0 (refused->state, "held") == 0
+                   ? "This record is held behind an earlier refused record of the same visit (%s): answer that one."
+                   : "This refusal was already put right (%s).",
+                 g_strcmp0 (refused->state, "held") == 0 ? refused->behind : refused->state);
+  else if (accept && (refused->record == NULL
+                      || !(g_str_equal (refused->code, "time") || g_str_equal (refused->code, "invalid")
+                           || g_str_equal (refused->code, "forbidden"))))
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                 "A record refused with code %s cannot be accepted (%s): dismiss it, and ask the carer to write "
+                 "it again if it is needed.", refused->code,
+                 refused->record == NULL ? "the co-op could not read it" : "its id or its place in the tablet's "
+                                                                          "records is in question");
+  else if (accept && (taken = store->vtable->tx_event (tx, refused->id)) != NULL)
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                 "Another record already has this record's id: it cannot be accepted; dismiss it.");
+  else
+    {
+      p.auth.member = g_strdup (row->member);
+      p.auth.member_name = g_strdup (row->member_name);
+      p.auth.role = row->role;
+      p.auth.acked_seq = row->acked_seq;
+      p.auth.scope_version = row->scope_version;
+      p.auth.pulled_pos = row->pulled_pos;
+      ok = (!accept || store->vtable->tx_insert (tx, refused->record, p.received))
+           && resolve_refusal (&p, refused, accept ? "accepted" : "dismissed", NULL, reason, by, &local);
+      if (!ok)
+        g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database could not record the "
+                     "answer (%s); nothing changed.", local != NULL ? local->message : "store error");
+    }
+  if (ok)
+    {
+      ok = store->vtable->tx_commit (tx, &local);
+      if (!ok)
+        g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database could not record the "
+                     "answer (%s); nothing changed.", local != NULL ? local->message : "store error");
+    }
+  else
+    store->vtable->tx_rollback (tx);
+  push_clear (&p);
   return ok;
 }

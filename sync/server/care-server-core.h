@@ -95,6 +95,23 @@ gboolean care_server_core_push           (CareServerStore *store,
                                           CarePushJob    **jobs,
                                           guint            n_jobs);
 
+/* A co-ordinator's answer to a refused record (docs/sync-protocol.md,
+ * "Refused records"): accept stores it as the tablet sent it (only a
+ * record refused for its time, its content or its writer's rights, whose
+ * id is still free); dismiss leaves it out for good. Either way the
+ * records held behind it are judged again, and the device is told in a
+ * refusal.resolved record. reason: the co-ordinator's words (required);
+ * by: who answers (a member id). On FALSE, error says why in a sentence
+ * (CARE_SERVER_ERROR_INVALID: the answer does not apply; _IO: the store
+ * failed, nothing changed). */
+gboolean care_server_core_resolve_refusal (CareServerStore *store,
+                                           const char      *device,
+                                           gint64           seq,
+                                           gboolean         accept,
+                                           const char      *reason,
+                                           const char      *by,
+                                           GError         **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareServerAuth, care_server_auth_clear)
 
 G_END_DECLS

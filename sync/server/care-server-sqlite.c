@@ -24,7 +24,7 @@
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -136,6 +136,20 @@ static const char *schema[] = {
   "ALTER TABLE devices ADD COLUMN sign_key TEXT;"
   "CREATE TABLE signatures (device TEXT NOT NULL, seq INTEGER NOT NULL, head TEXT NOT NULL,"
   "  signature TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (device, seq));",
+  /* 6: refused records put right (docs/sync-protocol.md, "Refused
+   * records"): a refused record as the tablet sent it (NULL when it did not
+   * decode), what it is about, and where it stands: open, held (waiting
+   * behind the refused record "behind"), or resolved (corrected, accepted,
+   * dismissed, released) with who resolved it, when and why. Refusals
+   * logged before this stay open without a record: they can be dismissed. */
+  "ALTER TABLE rejections ADD COLUMN record TEXT;"
+  "ALTER TABLE rejections ADD COLUMN subject TEXT;"
+  "ALTER TABLE rejections ADD COLUMN state TEXT NOT NULL DEFAULT 'open';"
+  "ALTER TABLE rejections ADD COLUMN behind TEXT;"
+  "ALTER TABLE rejections ADD COLUMN resolution TEXT;"
+  "ALTER TABLE rejections ADD COLUMN resolved_by TEXT;"
+  "ALTER TABLE rejections ADD COLUMN resolved_at INTEGER;"
+  "CREATE INDEX rejections_open ON rejections (device, subject, seq) WHERE state IN ('open', 'held');",
 };
 
 /* ---- helpers ---- */
@@ -464,6 +478,9 @@ resolve (Conn            *conn,
       break;
     case CARE_EVENT_CIRCLE_SET:
       *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (body_string (b, "member"));
+      break;
+    case CARE_EVENT_REFUSAL_RESOLVED:
       *carer = g_strdup (body_string (b, "member"));
       break;
     case CARE_EVENT_ASSIGNMENT_SET:
@@ -977,18 +994,28 @@ sqlite_tx_add_signature (CareServerTx *tx,
 }
 
 static gboolean
-sqlite_tx_reject (CareServerTx *tx,
-                  const char   *device,
-                  gint64        seq,
-                  const char   *id,
-                  const char   *hash,
-                  const char   *code,
-                  const char   *message,
-                  gint64        at)
+sqlite_tx_reject (CareServerTx    *tx,
+                  const char      *device,
+                  gint64           seq,
+                  const char      *id,
+                  const char      *hash,
+                  const char      *code,
+                  const char      *message,
+                  gint64           at,
+                  const CareEvent *record,
+                  const char      *subject,
+                  const char      *behind)
 {
-  sqlite3_stmt *s = stmt (tx->conn, "INSERT INTO rejections (device, seq, id, code, message, at, hash)"
-                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  sqlite3_stmt *s = stmt (tx->conn, "INSERT INTO rejections (device, seq, id, code, message, at, hash, record,"
+                                    " subject, state, behind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  g_autofree char *text = NULL;
 
+  if (record != NULL)
+    {
+      g_autoptr(JsonNode) node = care_event_to_json (record);
+
+      text = json_to_string (node, FALSE);
+    }
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, seq);
   bind_text (s, 3, id);
@@ -996,6 +1023,117 @@ sqlite_tx_reject (CareServerTx *tx,
   bind_text (s, 5, message);
   sqlite3_bind_int64 (s, 6, at);
   bind_text (s, 7, hash);
+  bind_text (s, 8, text);
+  bind_text (s, 9, subject);
+  bind_text (s, 10, behind != NULL ? "held" : "open");
+  bind_text (s, 11, behind);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+#define REJECTION_COLUMNS \
+  "r.device, d.member, r.seq, r.id, r.code, r.message, r.at, r.record, r.subject, r.state, r.behind," \
+  " r.resolution, r.resolved_by, r.resolved_at FROM rejections r LEFT JOIN devices d ON d.device = r.device"
+
+static CareRejection *
+rejection_from_row (sqlite3_stmt *s)
+{
+  CareRejection *r = g_new0 (CareRejection, 1);
+
+  r->device = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  r->member = g_strdup ((const char *) sqlite3_column_text (s, 1));
+  r->seq = sqlite3_column_int64 (s, 2);
+  r->id = g_strdup ((const char *) sqlite3_column_text (s, 3));
+  r->code = g_strdup ((const char *) sqlite3_column_text (s, 4));
+  r->message = g_strdup ((const char *) sqlite3_column_text (s, 5));
+  r->at = sqlite3_column_int64 (s, 6);
+  if (sqlite3_column_type (s, 7) != SQLITE_NULL)
+    {
+      g_autoptr(JsonNode) node = json_from_string ((const char *) sqlite3_column_text (s, 7), NULL);
+
+      /* Kept as the co-op decoded it: it decodes again. */
+      r->record = node != NULL ? care_event_from_json (node, NULL) : NULL;
+    }
+  r->subject = g_strdup ((const char *) sqlite3_column_text (s, 8));
+  r->state = g_strdup ((const char *) sqlite3_column_text (s, 9));
+  r->behind = g_strdup ((const char *) sqlite3_column_text (s, 10));
+  r->resolution = g_strdup ((const char *) sqlite3_column_text (s, 11));
+  r->resolved_by = g_strdup ((const char *) sqlite3_column_text (s, 12));
+  r->resolved_at = sqlite3_column_int64 (s, 13);
+  return r;
+}
+
+static CareRejection *
+sqlite_tx_open_refusal (CareServerTx *tx,
+                        const char   *device,
+                        const char   *subject)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT " REJECTION_COLUMNS " WHERE r.device = ?1 AND r.subject = ?2"
+                                    " AND r.state = 'open' ORDER BY r.seq LIMIT 1");
+  CareRejection *r = NULL;
+
+  bind_text (s, 1, device);
+  bind_text (s, 2, subject);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    r = rejection_from_row (s);
+  sqlite3_reset (s);
+  return r;
+}
+
+static CareRejection *
+sqlite_tx_refusal (CareServerTx *tx,
+                   const char   *device,
+                   gint64        seq,
+                   const char   *id)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT " REJECTION_COLUMNS " WHERE r.device = ?1"
+                                    " AND ((?2 > 0 AND r.seq = ?2) OR (?2 = 0 AND r.id = ?3))"
+                                    " ORDER BY r.at DESC LIMIT 1");
+  CareRejection *r = NULL;
+
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, seq);
+  bind_text (s, 3, id);
+  if (sqlite3_step (s) == SQLITE_ROW)
+    r = rejection_from_row (s);
+  sqlite3_reset (s);
+  return r;
+}
+
+static GPtrArray *
+sqlite_tx_held_behind (CareServerTx *tx,
+                       const char   *device,
+                       const char   *id)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "SELECT " REJECTION_COLUMNS " WHERE r.device = ?1 AND r.behind = ?2"
+                                    " AND r.state = 'held' ORDER BY r.seq");
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_rejection_free);
+
+  bind_text (s, 1, device);
+  bind_text (s, 2, id);
+  while (sqlite3_step (s) == SQLITE_ROW)
+    g_ptr_array_add (out, rejection_from_row (s));
+  sqlite3_reset (s);
+  return out;
+}
+
+static gboolean
+sqlite_tx_resolve_refusal (CareServerTx *tx,
+                           const char   *device,
+                           gint64        seq,
+                           const char   *state,
+                           const char   *resolution,
+                           const char   *resolved_by,
+                           gint64        at)
+{
+  sqlite3_stmt *s = stmt (tx->conn, "UPDATE rejections SET state = ?3, resolution = ?4, resolved_by = ?5,"
+                                    " resolved_at = ?6 WHERE device = ?1 AND seq = ?2");
+
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, seq);
+  bind_text (s, 3, state);
+  bind_text (s, 4, resolution);
+  bind_text (s, 5, resolved_by);
+  sqlite3_bind_int64 (s, 6, at);
   return sqlite3_step (s) == SQLITE_DONE;
 }
 
@@ -1055,11 +1193,12 @@ sqlite_tx_update_device (CareServerTx *tx,
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
   " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3)" \
   " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND carer = ?3" \
-  "     AND" NOTE_READERS " IN ('team', 'family')))"
+  "     AND" NOTE_READERS " IN ('team', 'family'))" \
+  " OR (type = 'refusal.resolved' AND carer = ?3))"
 /* A family member's circle (kept with the assignments, see apply ()). */
 #define FAMILY_CLIENTS " (SELECT client FROM assignments WHERE carer = ?3 AND active = 1)"
 #define FAMILY_SCOPE \
-  " (author = ?3 OR (type = 'circle.set' AND carer = ?3)" \
+  " (author = ?3 OR (type IN ('circle.set', 'refusal.resolved') AND carer = ?3)" \
   " OR (type IN ('client.set', 'careplan.set', 'visit.started', 'task.answered', 'visit.finished'," \
   "              'visit.amended', 'visit.cancelled', 'visit.verified', 'dispute.answered')" \
   "     AND client IN" FAMILY_CLIENTS ")" \
@@ -1484,7 +1623,9 @@ sqlite_feed_verifier (CareServerStore *store,
 
       care_verifier_set_head (v, CARE_COOP_DEVICE, seq ? g_ascii_strtoll (seq, NULL, 10) : 0, coop_head_hash);
     }
-  s = stmt (conn, "SELECT device, seq, hash FROM rejections WHERE hash IS NOT NULL");
+  /* A refused record released later is a stored record. */
+  s = stmt (conn, "SELECT r.device, r.seq, r.hash FROM rejections r WHERE r.hash IS NOT NULL"
+                  " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.device = r.device AND e.seq = r.seq)");
   while (ok && sqlite3_step (s) == SQLITE_ROW)
     care_verifier_add_known (v, (const char *) sqlite3_column_text (s, 0), sqlite3_column_int64 (s, 1),
                              (const char *) sqlite3_column_text (s, 2));
@@ -1570,6 +1711,16 @@ append_in_transaction (Conn           *conn,
       || !meta_set (conn, "coop_head", head))
     return sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
   return TRUE;
+}
+
+static gboolean
+sqlite_tx_append_server_record (CareServerTx  *tx,
+                                CareEventType  type,
+                                JsonObject    *body,
+                                const char    *author,
+                                GError       **error)
+{
+  return append_in_transaction (tx->conn, type, body, author, error);
 }
 
 static gboolean
@@ -1977,23 +2128,11 @@ sqlite_list_rejections (CareServerStore *store,
   sqlite3_stmt *s;
 
   g_mutex_lock (&self->write_lock);
-  s = stmt (self->writer, "SELECT r.device, d.member, r.seq, r.id, r.code, r.message, r.at FROM rejections r"
-                          " LEFT JOIN devices d ON d.device = r.device WHERE ?1 IS NULL OR r.device = ?1"
+  s = stmt (self->writer, "SELECT " REJECTION_COLUMNS " WHERE ?1 IS NULL OR r.device = ?1"
                           " ORDER BY r.at, r.device, r.seq");
   bind_text (s, 1, device);
   while (sqlite3_step (s) == SQLITE_ROW)
-    {
-      CareRejection *r = g_new0 (CareRejection, 1);
-
-      r->device = g_strdup ((const char *) sqlite3_column_text (s, 0));
-      r->member = g_strdup ((const char *) sqlite3_column_text (s, 1));
-      r->seq = sqlite3_column_int64 (s, 2);
-      r->id = g_strdup ((const char *) sqlite3_column_text (s, 3));
-      r->code = g_strdup ((const char *) sqlite3_column_text (s, 4));
-      r->message = g_strdup ((const char *) sqlite3_column_text (s, 5));
-      r->at = sqlite3_column_int64 (s, 6);
-      g_ptr_array_add (out, r);
-    }
+    g_ptr_array_add (out, rejection_from_row (s));
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
   return out;
@@ -2178,6 +2317,11 @@ static const CareServerStoreVTable sqlite_vtable = {
   .export_client = sqlite_export_client,
   .list_devices = sqlite_list_devices,
   .list_rejections = sqlite_list_rejections,
+  .tx_open_refusal = sqlite_tx_open_refusal,
+  .tx_refusal = sqlite_tx_refusal,
+  .tx_held_behind = sqlite_tx_held_behind,
+  .tx_resolve_refusal = sqlite_tx_resolve_refusal,
+  .tx_append_server_record = sqlite_tx_append_server_record,
   .get_meta = sqlite_get_meta,
   .set_meta = sqlite_set_meta,
   .checkpoint = sqlite_checkpoint,
@@ -2457,6 +2601,12 @@ care_rejection_free (CareRejection *rejection)
   g_free (rejection->id);
   g_free (rejection->code);
   g_free (rejection->message);
+  g_clear_pointer (&rejection->record, care_event_free);
+  g_free (rejection->subject);
+  g_free (rejection->state);
+  g_free (rejection->behind);
+  g_free (rejection->resolution);
+  g_free (rejection->resolved_by);
   g_free (rejection);
 }
 

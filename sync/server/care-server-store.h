@@ -123,6 +123,20 @@ typedef struct
   char *code;
   char *message;
   gint64 at;
+  /* Refused records put right (docs/sync-protocol.md, "Refused records"):
+   * the record as the tablet sent it (NULL: it did not decode, or was
+   * refused before the co-op kept refused records), what it is about, its
+   * state ("open", "held" behind the refused record "behind", or resolved:
+   * "corrected", "accepted", "dismissed", "released"), and for a resolved
+   * one how (the correction's id or the co-ordinator's reason), by whom
+   * and when. */
+  CareEvent *record;
+  char *subject;
+  char *state;
+  char *behind;
+  char *resolution;
+  char *resolved_by;
+  gint64 resolved_at;
 } CareRejection;
 
 struct _CareServerStoreVTable
@@ -176,7 +190,10 @@ struct _CareServerStoreVTable
                               gint64           received);
   /* Logs a refusal in the co-op's rejections log; hash: the refused
    * record's (the device's chain goes through it), NULL when it did not
-   * decode. */
+   * decode; record: the record itself (NULL: it did not decode); subject:
+   * what later records it holds back are about (NULL: it holds none back);
+   * behind: the refused record this one is held behind (state "held"),
+   * NULL for an open refusal. */
   gboolean  (*tx_reject)     (CareServerTx    *tx,
                               const char      *device,
                               gint64           seq,
@@ -184,7 +201,38 @@ struct _CareServerStoreVTable
                               const char      *hash,
                               const char      *code,
                               const char      *message,
-                              gint64           at);
+                              gint64           at,
+                              const CareEvent *record,
+                              const char      *subject,
+                              const char      *behind);
+  /* The device's earliest open refusal about subject (a record it must
+   * put right before its later records about subject are taken), or NULL. */
+  CareRejection *(*tx_open_refusal) (CareServerTx *tx,
+                                     const char   *device,
+                                     const char   *subject);
+  /* The device's refusal of its record seq (or, seq 0, of the record id). */
+  CareRejection *(*tx_refusal) (CareServerTx *tx,
+                                const char   *device,
+                                gint64        seq,
+                                const char   *id);
+  /* The device's records held behind its refused record id, seq order. */
+  GPtrArray *(*tx_held_behind) (CareServerTx *tx,
+                                const char   *device,
+                                const char   *id);
+  /* Sets where a refusal stands (state as CareRejection says). */
+  gboolean  (*tx_resolve_refusal) (CareServerTx *tx,
+                                   const char   *device,
+                                   gint64        seq,
+                                   const char   *state,
+                                   const char   *resolution,
+                                   const char   *resolved_by,
+                                   gint64        at);
+  /* A co-op record (like append_server_record), inside tx. */
+  gboolean  (*tx_append_server_record) (CareServerTx  *tx,
+                                        CareEventType  type,
+                                        JsonObject    *body,
+                                        const char    *author,
+                                        GError       **error);
   /* The device's last accepted sequence, contact time, refusals and chain
    * head (the hash of its record acked_seq; NULL: unknown). */
   gboolean  (*tx_update_device) (CareServerTx *tx,
@@ -368,5 +416,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDeviceRow, care_device_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushJob, care_push_job_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDeviceInfo, care_device_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareEnrolResult, care_enrol_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareRejection, care_rejection_free)
 
 G_END_DECLS
