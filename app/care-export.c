@@ -259,6 +259,10 @@ sync_name (CareSyncState sync)
       return "synced";
     case CARE_SYNC_QUARANTINED:
       return "quarantined";
+    case CARE_SYNC_SET_ASIDE:
+      return "put-right";
+    case CARE_SYNC_HELD:
+      return "held";
     default:
       return "unknown";
   }

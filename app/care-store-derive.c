@@ -33,6 +33,9 @@ static const char SQL_INSERT_EVENT[] =
   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_VISIT_EVENTS[] =
   "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? ORDER BY hlc, device, seq";
+/* Without the records put right (SYNC_SET_ASIDE): what the visit is. */
+static const char SQL_VISIT_EVENTS_COUNTED[] =
+  "SELECT " EVENT_COLUMNS " FROM events WHERE subject = ? AND sync != 3 ORDER BY hlc, device, seq";
 static const char SQL_ALL_EVENTS[] = "SELECT " EVENT_COLUMNS " FROM events ORDER BY pos";
 
 #define LWW_WHERE(t) " WHERE (excluded.hlc, excluded.device, excluded.seq) > (" t ".hlc, " t ".device, " t ".seq)"
@@ -282,6 +285,89 @@ add_answer (CareStore       *self,
   return care_store_run (self, stmt, error);
 }
 
+/* The co-op's answer about one of this tablet's records. */
+static const char SQL_RESOLVE_OWN[] =
+  "UPDATE events SET sync = ?2, sync_code = ?3, sync_reason = ?4 WHERE id = ?1 AND device = ?5";
+static const char SQL_VISIT_OF_OWN[] =
+  "SELECT json_extract (body, '$.visit') FROM events WHERE id = ?1 AND device = ?2";
+
+static gboolean
+resolve_own (CareStore  *self,
+             const char *id,
+             int         sync,
+             const char *code,
+             const char *reason,
+             CareDirty  *dirty,
+             GError    **error)
+{
+  g_autoptr(CareStmt) update = care_store_stmt (self, SQL_RESOLVE_OWN, error);
+  g_autoptr(CareStmt) visit = NULL;
+  int rc;
+
+  if (update == NULL || id == NULL)
+    return update != NULL;
+  care_store_bind_text (update, 1, id);
+  sqlite3_bind_int (update, 2, sync);
+  care_store_bind_text (update, 3, code);
+  care_store_bind_text (update, 4, reason);
+  care_store_bind_text (update, 5, self->device);
+  if (!care_store_run (self, update, error))
+    return FALSE;
+  /* What the visit is may have changed: a record counts again, or not. */
+  visit = care_store_stmt (self, SQL_VISIT_OF_OWN, error);
+  if (visit == NULL)
+    return FALSE;
+  care_store_bind_text (visit, 1, id);
+  care_store_bind_text (visit, 2, self->device);
+  if ((rc = care_store_step (self, visit, error)) == 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    mark (dirty->visits, (const char *) sqlite3_column_text (visit, 0));
+  return TRUE;
+}
+
+/* refusal.resolved (docs/sync-protocol.md, "Refused records"): what became
+ * of a refused record of this tablet's, and of those held behind it. Other
+ * devices' answers are kept as records only. */
+static gboolean
+apply_resolution (CareStore       *self,
+                  const CareEvent *event,
+                  CareDirty       *dirty,
+                  GError         **error)
+{
+  const char *outcome = body_str (event, "outcome");
+  JsonNode *node = json_object_get_member (event->body, "released");
+  JsonArray *released = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  gboolean ok;
+
+  if (self->device == NULL || g_strcmp0 (body_str (event, "device"), self->device) != 0)
+    return TRUE;
+  if (g_strcmp0 (outcome, "accepted") == 0)
+    ok = resolve_own (self, body_str (event, "refused"), SYNC_SYNCED, NULL, NULL, dirty, error);
+  else
+    ok = resolve_own (self, body_str (event, "refused"), SYNC_SET_ASIDE, outcome,
+                      g_strcmp0 (outcome, "corrected") == 0 ? body_str (event, "correction") : body_str (event, "reason"),
+                      dirty, error);
+  for (guint i = 0; ok && released != NULL && i < json_array_get_length (released); i++)
+    {
+      JsonObject *r = json_array_get_object_element (released, i);
+      const char *id = json_object_get_string_member (r, "id");
+      const char *how = json_object_get_string_member (r, "outcome");
+      const char *code = json_object_get_string_member_with_default (r, "c", NULL);
+      const char *message = json_object_get_string_member_with_default (r, "m", NULL);
+
+      if (g_str_equal (how, "accepted"))
+        ok = resolve_own (self, id, SYNC_SYNCED, NULL, NULL, dirty, error);
+      else if (g_str_equal (how, "held"))
+        ok = resolve_own (self, id, SYNC_HELD, "held", message, dirty, error);
+      else if (g_strcmp0 (code, "superseded") == 0)
+        ok = resolve_own (self, id, SYNC_SET_ASIDE, "corrected", message, dirty, error);
+      else
+        ok = resolve_own (self, id, SYNC_QUARANTINED, code, message, dirty, error);
+    }
+  return ok;
+}
+
 static gboolean
 derive_event (CareStore       *self,
               const CareEvent *event,
@@ -326,6 +412,8 @@ derive_event (CareStore       *self,
       mark (dirty->visits, body_str (event, "visit"));
       mark (dirty->schedules, body_str (event, "schedule"));
       break;
+    case CARE_EVENT_REFUSAL_RESOLVED:
+      return apply_resolution (self, event, dirty, error);
     default:
       mark (dirty->visits, body_str (event, "visit"));
       break;
@@ -460,7 +548,10 @@ load_subject_events (CareStore  *self,
                      GArray     *syncs,
                      GError    **error)
 {
-  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_VISIT_EVENTS, error);
+  /* Asked with their sync states: for people, every record; else what
+   * counts (the fold, the rules). */
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, syncs != NULL ? SQL_VISIT_EVENTS : SQL_VISIT_EVENTS_COUNTED,
+                                              error);
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
   int rc;
 

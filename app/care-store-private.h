@@ -39,6 +39,13 @@ struct _CareStore
 #define SYNC_LOCAL 0
 #define SYNC_SYNCED 1
 #define SYNC_QUARANTINED 2
+/* Refused records put right (docs/sync-protocol.md, "Refused records"):
+ * set aside (corrected, or dismissed by a co-ordinator: sync_code says
+ * which, sync_reason the correction's id or the co-ordinator's words), and
+ * held by the co-op behind an earlier refused record of the same visit.
+ * A set-aside record no longer counts in the visit it is about. */
+#define SYNC_SET_ASIDE 3
+#define SYNC_HELD 4
 
 /* Visit base states as stored in visits.base. */
 #define BASE_SCHEDULED 0
@@ -59,7 +66,7 @@ care_stmt_release (CareStmt *stmt)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStmt, care_stmt_release)
 
-#define CARE_STORE_SCHEMA_VERSION 8
+#define CARE_STORE_SCHEMA_VERSION 9
 
 /* care-store.c: statements and errors. */
 /* The SQL of one schema migration (1..CARE_STORE_SCHEMA_VERSION). */

@@ -23,7 +23,7 @@
   "v.vkey, v.visit, v.schedule, v.client, c.name, c.address, v.carer, m.name, v.service," \
   " v.planned_start, v.planned_minutes, v.started_at, v.finished_at, v.recorded_started_at," \
   " v.recorded_finished_at, v.base, v.review, v.open_query, v.flags," \
-  " (SELECT max(CASE e.sync WHEN 2 THEN 2 WHEN 0 THEN 1 ELSE 0 END) FROM events e" \
+  " (SELECT max(CASE e.sync WHEN 2 THEN 2 WHEN 4 THEN 2 WHEN 0 THEN 1 ELSE 0 END) FROM events e" \
   "   WHERE v.visit IS NOT NULL AND e.subject = v.visit)," \
   " v.has_location, v.lat, v.lon, v.accuracy," \
   " (SELECT json_extract (e.body, '$.message') FROM events e WHERE v.review = 0 AND v.visit IS NOT NULL" \
@@ -136,10 +136,10 @@ static const char SQL_CLIENT_NAME[] = "SELECT name FROM clients WHERE client = ?
 static const char SQL_CLIENT_ADDRESS[] = "SELECT address FROM clients WHERE client = ?";
 static const char SQL_MEMBER_NAME[] = "SELECT name FROM members WHERE member = ?";
 static const char SQL_OUTBOX_COUNTS[] =
-  "SELECT coalesce(sum(sync = 0), 0), coalesce(sum(sync = 2), 0), coalesce(sum(sync = 1), 0),"
+  "SELECT coalesce(sum(sync = 0), 0), coalesce(sum(sync IN (2, 4)), 0), coalesce(sum(sync = 1), 0),"
   " coalesce(max(seq), 0) FROM events WHERE device = ?";
 static const char SQL_OUTBOX[] =
-  "SELECT " EVENT_COLUMNS " FROM events WHERE device = ? AND sync != 1 ORDER BY seq LIMIT ?";
+  "SELECT " EVENT_COLUMNS " FROM events WHERE device = ? AND sync NOT IN (1, 3) ORDER BY seq LIMIT ?";
 
 /* Summaries --------------------------------------------------------------- */
 
@@ -532,8 +532,19 @@ fill_tasks (CareStore       *self,
 static CareSyncState
 sync_state (int sync)
 {
-  return sync == SYNC_LOCAL ? CARE_SYNC_LOCAL : sync == SYNC_QUARANTINED ? CARE_SYNC_QUARANTINED
-                                                                          : CARE_SYNC_SYNCED;
+  switch (sync)
+    {
+    case SYNC_LOCAL:
+      return CARE_SYNC_LOCAL;
+    case SYNC_QUARANTINED:
+      return CARE_SYNC_QUARANTINED;
+    case SYNC_SET_ASIDE:
+      return CARE_SYNC_SET_ASIDE;
+    case SYNC_HELD:
+      return CARE_SYNC_HELD;
+    default:
+      return CARE_SYNC_SYNCED;
+    }
 }
 
 static void
@@ -825,7 +836,9 @@ care_store_get_visit (CareStore  *self,
 {
   g_autoptr(CareVisitDetail) d = g_new0 (CareVisitDetail, 1);
   g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) live = NULL;
   g_autoptr(GArray) syncs = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GArray) live_syncs = NULL;
   g_autoptr(GError) local = NULL;
   g_autofree char *schedule_key = g_strconcat ("schedule:", visit, NULL);
 
@@ -848,11 +861,21 @@ care_store_get_visit (CareStore  *self,
                             : load_schedule_events (self, d->summary.schedule, syncs, error);
   if (events == NULL)
     return NULL;
-  fill_tasks (self, d, events);
-  if (d->summary.visit != NULL && !fill_notes (self, d, events, syncs, error))
+  /* The history shows every record, put right or not; the tasks, notes
+   * and the client's word only what counts. */
+  live = g_ptr_array_new ();
+  live_syncs = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; i < events->len; i++)
+    if (g_array_index (syncs, int, i) != SYNC_SET_ASIDE)
+      {
+        g_ptr_array_add (live, events->pdata[i]);
+        g_array_append_val (live_syncs, g_array_index (syncs, int, i));
+      }
+  fill_tasks (self, d, live);
+  if (d->summary.visit != NULL && !fill_notes (self, d, live, live_syncs, error))
     return NULL;
   fill_history (self, d, events, syncs);
-  fill_verification (d, events);
+  fill_verification (d, live);
   return g_steal_pointer (&d);
 }
 

@@ -30,7 +30,8 @@ static const char SQL_RESET_ACKED[] =
   "UPDATE events SET sync = 0 WHERE device = ? AND seq > ? AND sync = 1";
 static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM events WHERE device = ?";
 static const char SQL_EVENT_SYNC[] = "SELECT sync, sync_reason FROM events WHERE id = ?";
-static const char SQL_QUARANTINE[] = "UPDATE events SET sync = 2, sync_reason = ? WHERE id = ?";
+static const char SQL_QUARANTINE[] =
+  "UPDATE events SET sync = ?3, sync_code = ?4, sync_reason = ?1 WHERE id = ?2 AND device = ?5";
 
 static gint64
 get_int_meta (CareStore  *self,
@@ -227,6 +228,7 @@ care_store_reset_acked (CareStore *self,
 gboolean
 care_store_quarantine (CareStore  *self,
                        const char *event_id,
+                       const char *code,
                        const char *reason,
                        GError    **error)
 {
@@ -237,6 +239,9 @@ care_store_quarantine (CareStore  *self,
     return FALSE;
   care_store_bind_text (stmt, 1, reason ? reason : "");
   care_store_bind_text (stmt, 2, event_id);
+  sqlite3_bind_int (stmt, 3, g_strcmp0 (code, "held") == 0 ? SYNC_HELD : SYNC_QUARANTINED);
+  care_store_bind_text (stmt, 4, code);
+  care_store_bind_text (stmt, 5, self->device);
   if (!care_store_run (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
@@ -277,6 +282,10 @@ care_store_get_event_sync (CareStore  *self,
       return CARE_SYNC_SYNCED;
     case SYNC_QUARANTINED:
       return CARE_SYNC_QUARANTINED;
+    case SYNC_SET_ASIDE:
+      return CARE_SYNC_SET_ASIDE;
+    case SYNC_HELD:
+      return CARE_SYNC_HELD;
     default:
       return CARE_SYNC_LOCAL;
     }

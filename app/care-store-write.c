@@ -644,6 +644,67 @@ new_local_event (CareStore    *self,
   return g_steal_pointer (&event);
 }
 
+/* Refused records put right (docs/sync-protocol.md, "Refused records"). */
+static const char SQL_OWN_EVENT[] =
+  "SELECT " EVENT_COLUMNS ", sync_code FROM events WHERE id = ? AND device = ?";
+/* The refused record, and the corrections of it the co-op refused too,
+ * are set aside once a new correction is written. */
+static const char SQL_SET_ASIDE_CORRECTED[] =
+  "UPDATE events SET sync = 3, sync_code = 'corrected', sync_reason = ?2"
+  " WHERE device = ?3 AND sync IN (2, 3) AND (id = ?1 OR json_extract (body, '$.corrects') = ?1)";
+
+/* A correction names a record of this tablet's that the co-op refused (or
+ * that an earlier correction already tried to put right), not one it holds
+ * behind another. */
+static gboolean
+check_correction (CareStore       *self,
+                  const CareEvent *event,
+                  GError         **error)
+{
+  const char *corrects = care_event_corrects (event);
+  g_autoptr(CareStmt) stmt = NULL;
+  g_autoptr(CareEvent) refused = NULL;
+  int sync = 0, rc;
+
+  if (corrects == NULL)
+    return TRUE;
+  stmt = care_store_stmt (self, SQL_OWN_EVENT, error);
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, corrects);
+  care_store_bind_text (stmt, 2, self->device);
+  if ((rc = care_store_step (self, stmt, error)) == 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    refused = care_store_event_from_row (stmt, 0, &sync);
+  if (refused == NULL || (sync != SYNC_QUARANTINED
+                          && !(sync == SYNC_SET_ASIDE && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 11),
+                                                                    "corrected") == 0)))
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 sync == SYNC_HELD ? _("This record is held until an earlier refused record of the same visit is put "
+                                       "right: correct that one.")
+                                   : _("Only a record the co-op refused can be corrected.")), FALSE;
+  return care_event_check_correction (event, refused, error);
+}
+
+static gboolean
+set_aside_corrected (CareStore       *self,
+                     const CareEvent *event,
+                     GError         **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+
+  if (care_event_corrects (event) == NULL)
+    return TRUE;
+  stmt = care_store_stmt (self, SQL_SET_ASIDE_CORRECTED, error);
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, care_event_corrects (event));
+  care_store_bind_text (stmt, 2, event->id);
+  care_store_bind_text (stmt, 3, self->device);
+  return care_store_run (self, stmt, error);
+}
+
 static CareEvent *
 append_locked (CareStore    *self,
                CareEventType type,
@@ -657,7 +718,10 @@ append_locked (CareStore    *self,
   if (type == CARE_EVENT_REVIEW_ADDED && !fill_saw (self, body, error))
     return NULL;
   event = new_local_event (self, type, body, error);
-  if (event == NULL || !care_event_validate (event, error) || !check_rules (self, event, error))
+  if (event == NULL || !care_event_validate (event, error) || !check_correction (self, event, error))
+    return NULL;
+  /* The refused record stops counting before the correction is judged. */
+  if (!set_aside_corrected (self, event, error) || !check_rules (self, event, error))
     return NULL;
   if (!care_store_insert_event (self, event, SYNC_LOCAL, dirty, &inserted, error)
       || !care_store_derive_flush (self, dirty, error) || !set_own_head (self, event, error))
@@ -826,6 +890,45 @@ care_store_add_note_for (CareStore   *self,
   if (!append_body (self, CARE_EVENT_NOTE_ADDED, body, error))
     return NULL;
   return g_steal_pointer (&note);
+}
+
+CareEvent *
+care_store_correct (CareStore   *self,
+                    const char  *refused_id,
+                    JsonObject  *changes,
+                    GError     **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+  g_autoptr(CareEvent) refused = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  stmt = care_store_stmt (self, SQL_OWN_EVENT, error);
+  if (stmt == NULL)
+    return NULL;
+  care_store_bind_text (stmt, 1, refused_id);
+  care_store_bind_text (stmt, 2, self->device);
+  if ((rc = care_store_step (self, stmt, error)) == 0)
+    return NULL;
+  if (rc != SQLITE_ROW)
+    return fail (error, CARE_STORE_ERROR_NOT_FOUND,
+                 _("This tablet wrote no record %s: give the id of a refused record, as the outbox lists it."),
+                 refused_id), NULL;
+  refused = care_store_event_from_row (stmt, 0, NULL);
+  sqlite3_reset (stmt);
+  json_object_iter_init (&iter, refused->body);
+  while (json_object_iter_next (&iter, &name, &member))
+    json_object_set_member (body, name, json_node_copy (member));
+  json_object_iter_init (&iter, changes);
+  while (json_object_iter_next (&iter, &name, &member))
+    json_object_set_member (body, name, json_node_copy (member));
+  json_object_set_string_member (body, "corrects", care_event_corrects (refused) != NULL
+                                                   ? care_event_corrects (refused) : refused->id);
+  return care_store_append (self, refused->type, body, error);
 }
 
 gboolean

@@ -158,6 +158,9 @@ static const char *migrations[] = {
    * sequence and hash), so the chain can still be followed across them. */
   "CREATE TABLE purged (device TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT,"
   "  PRIMARY KEY (device, seq)) WITHOUT ROWID;",
+  /* 9: refused records put right (care-store-private.h, SYNC_SET_ASIDE): a
+   * sync column like sync and sync_reason, changed as the co-op answers. */
+  "ALTER TABLE events ADD COLUMN sync_code TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);

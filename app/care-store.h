@@ -53,6 +53,8 @@ typedef enum
   CARE_SYNC_LOCAL,         /* only on this tablet */
   CARE_SYNC_SYNCED,        /* acknowledged by the co-op (or came from it) */
   CARE_SYNC_QUARANTINED,   /* refused by the co-op; reason kept */
+  CARE_SYNC_SET_ASIDE,     /* a refused record put right: corrected, or dismissed by a co-ordinator */
+  CARE_SYNC_HELD,          /* held by the co-op behind an earlier refused record of its visit */
 } CareSyncState;
 
 typedef enum
@@ -346,6 +348,15 @@ char       *care_store_add_note_for       (CareStore   *self,
                                            const char  *text,
                                            CareReaders  readers,
                                            GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Puts right a record of this tablet's that the co-op refused
+ * (docs/sync-protocol.md, "Refused records"): a new record of the same
+ * type, with refused_id's body changed by changes (each member replaces
+ * the refused record's), that says "corrects". A correction of a refused
+ * correction corrects the first refused record. Returns the new record. */
+CareEvent  *care_store_correct            (CareStore   *self,
+                                           const char  *refused_id,
+                                           JsonObject  *changes,
+                                           GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    care_store_check_out          (CareStore  *self,
                                            const char *visit,
                                            GError    **error);
@@ -545,8 +556,11 @@ gboolean    care_store_mark_acked_received (CareStore         *self,
 gboolean    care_store_reset_acked        (CareStore *self,
                                            gint64     seq,
                                            GError   **error);
+/* The co-op refused the record (code: its push code, "held" for a record
+ * it holds behind an earlier refused one; NULL: unknown) for reason. */
 gboolean    care_store_quarantine         (CareStore  *self,
                                            const char *event_id,
+                                           const char *code,
                                            const char *reason,
                                            GError    **error);
 /* Applies server records (any device's events, roster records) and sets the

@@ -232,6 +232,10 @@ care_sync_state_label (CareSyncState   sync,
       return _("Reached the co-op");
     case CARE_SYNC_QUARANTINED:
       return _("Refused by the co-op");
+    case CARE_SYNC_SET_ASIDE:
+      return _("Put right");
+    case CARE_SYNC_HELD:
+      return _("Waiting for a refused record to be put right");
     default:
       return "";
     }
@@ -250,7 +254,10 @@ care_sync_state_icon (CareSyncState   sync,
     case CARE_SYNC_SYNCED:
       return "emblem-ok-symbolic";
     case CARE_SYNC_QUARANTINED:
+    case CARE_SYNC_HELD:
       return "dialog-warning-symbolic";
+    case CARE_SYNC_SET_ASIDE:
+      return "edit-undo-symbolic";
     case CARE_SYNC_LOCAL:
     default:
       return "network-transmit-symbolic";

@@ -32,6 +32,9 @@ static const Command commands[] = {
     N_("correct a visit (time as HH:MM or YYYY-MM-DD HH:MM)") },
   { "amend-note", cmd_amend_note, 2, -1, "amend-note NOTE TEXT… --reason TEXT", N_("correct a note") },
   { "retract-note", cmd_retract_note, 1, 1, "retract-note NOTE --reason TEXT", N_("withdraw a note") },
+  { "correct", cmd_correct, 1, -1, "correct RECORD [FIELD=VALUE…]",
+    N_("put right a record the co-op refused: the same record with the fields given changed "
+       "(at=HH:MM or YYYY-MM-DD HH:MM for a time); prints the new record's id") },
   { "hours", cmd_hours, 2, 2, "hours travel|training|other MINUTES [--date YYYY-MM-DD] [--comment TEXT]",
     N_("add manual hours") },
   { "cancel", cmd_cancel, 0, 1, "cancel VISIT --reason TEXT | cancel --schedule ID --reason TEXT",

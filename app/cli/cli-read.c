@@ -431,7 +431,8 @@ cmd_outbox (Cli     *cli,
           JsonNode *node = care_event_to_json (e);
 
           json_object_set_string_member (json_node_get_object (node), "sync",
-                                         sync == CARE_SYNC_QUARANTINED ? "quarantined" : "local");
+                                         sync == CARE_SYNC_QUARANTINED ? "quarantined"
+                                         : sync == CARE_SYNC_HELD ? "held" : "local");
           if (reason != NULL)
             json_object_set_string_member (json_node_get_object (node), "reason", reason);
           json_builder_add_value (b, node);
@@ -456,7 +457,11 @@ cmd_outbox (Cli     *cli,
       g_print ("  #%-5" G_GINT64_FORMAT " %s  %-16s %s\n", e->seq, at,
                care_event_type_to_string (e->type), e->id);
       if (sync == CARE_SYNC_QUARANTINED)
-        g_print (_("         refused by the co-op: %s\n"), reason ? reason : _("no reason given"));
+        g_print (_("         refused by the co-op: %s\n"
+                   "         (put it right with: carelog-cli correct %s ...)\n"),
+                 reason ? reason : _("no reason given"), e->id);
+      else if (sync == CARE_SYNC_HELD)
+        g_print (_("         held by the co-op until an earlier refused record of its visit is put right\n"));
     }
   return TRUE;
 }

@@ -5,6 +5,8 @@
  */
 #include "care-config.h"
 
+#include <string.h>
+
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
@@ -120,6 +122,55 @@ cmd_note (Cli     *cli,
   if (note == NULL)
     return FALSE;
   cli_print_id (cli, "note", note, _("Note added. Saved on this tablet."));
+  return TRUE;
+}
+
+/* FIELD=VALUE: a time for "at" and the other *_at fields (as HH:MM or
+ * YYYY-MM-DD HH:MM), true/false, a whole number, else text. */
+static gboolean
+parse_change (Cli        *cli,
+              const char *arg,
+              JsonObject *changes,
+              GError    **error)
+{
+  const char *eq = strchr (arg, '=');
+  g_autofree char *name = eq != NULL ? g_strndup (arg, eq - arg) : NULL;
+  const char *value = eq != NULL ? eq + 1 : NULL;
+  gint64 number;
+  char *end = NULL;
+
+  if (name == NULL || *name == '\0')
+    return cli_usage_error (error, _("Give each change as FIELD=VALUE, for example at=14:30."));
+  if (g_str_equal (name, "at") || g_str_has_suffix (name, "_at"))
+    {
+      if (!cli_parse_time (cli->store, value, care_store_now (cli->store), &number, error))
+        return FALSE;
+      json_object_set_int_member (changes, name, number);
+    }
+  else if (g_str_equal (value, "true") || g_str_equal (value, "false"))
+    json_object_set_boolean_member (changes, name, g_str_equal (value, "true"));
+  else if ((number = g_ascii_strtoll (value, &end, 10), *value != '\0' && *end == '\0'))
+    json_object_set_int_member (changes, name, number);
+  else
+    json_object_set_string_member (changes, name, value);
+  return TRUE;
+}
+
+gboolean
+cmd_correct (Cli     *cli,
+             GError **error)
+{
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(CareEvent) event = NULL;
+
+  for (guint i = 1; cli->args[i] != NULL; i++)
+    if (!parse_change (cli, cli->args[i], changes, error))
+      return FALSE;
+  event = care_store_correct (cli->store, cli->args[0], changes, error);
+  if (event == NULL)
+    return FALSE;
+  cli_print_id (cli, "record", event->id,
+                _("Correction saved on this tablet; it goes to the co-op at the next sync."));
   return TRUE;
 }
 

@@ -119,9 +119,10 @@ cli_state_name (CareVisitState state)
 const char *
 cli_sync_name (CareSyncState sync)
 {
-  const char *names[] = { "on this tablet only", "reached the co-op", "refused by the co-op" };
+  const char *names[] = { "on this tablet only", "reached the co-op", "refused by the co-op", "put right",
+                          "held by the co-op" };
 
-  return sync <= CARE_SYNC_QUARANTINED ? names[sync] : "?";
+  return sync <= CARE_SYNC_HELD ? names[sync] : "?";
 }
 
 const char *
@@ -249,7 +250,8 @@ cli_summary_to_json (CareStore              *store,
   cli_json_int (b, "started_at", s->started_at);
   cli_json_int (b, "finished_at", s->finished_at);
   cli_json_str (b, "state", cli_state_name (s->state));
-  cli_json_str (b, "sync", s->sync == CARE_SYNC_LOCAL ? "local" : s->sync == CARE_SYNC_SYNCED ? "synced" : "quarantined");
+  cli_json_str (b, "sync", s->sync == CARE_SYNC_LOCAL ? "local" : s->sync == CARE_SYNC_SYNCED ? "synced"
+                           : s->sync == CARE_SYNC_HELD ? "held" : "quarantined");
   cli_json_str (b, "review", cli_review_name (s->review));
   cli_json_str (b, "open_query", s->open_query);
   cli_json_str (b, "open_review", review);

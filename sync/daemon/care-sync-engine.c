@@ -537,7 +537,7 @@ push_handle (GTask  *task,
       if (item->status == CARE_PUSH_REJECTED)
         {
           g_debug ("The co-op refused record %s: %s", item->id, item->reason);
-          if (!care_store_quarantine (self->store, item->id,
+          if (!care_store_quarantine (self->store, item->id, item->code,
                                       item->reason ? item->reason : "Refused by the co-op server",
                                       &error))
             goto store_error;

@@ -401,7 +401,7 @@ test_quarantine (Fixture       *f,
   g_autoptr(CareVisitDetail) d = NULL;
   CareOutboxCounts c;
 
-  g_assert_true (care_store_quarantine (f->store, ((CareEvent *) unsent->pdata[1])->id,
+  g_assert_true (care_store_quarantine (f->store, ((CareEvent *) unsent->pdata[1])->id, "invalid",
                                         "The co-op refused this note", &error));
   g_assert_no_error (error);
   after = care_store_read_unsent (f->store, 0, 10, &error);
@@ -427,7 +427,7 @@ test_quarantine (Fixture       *f,
     g_assert_cmpint (care_store_get_event_sync (f->store, ((CareEvent *) unsent->pdata[0])->id, NULL, &error),
                      ==, CARE_SYNC_SYNCED);
   }
-  g_assert_false (care_store_quarantine (f->store, "no-such-record", "x", &error));
+  g_assert_false (care_store_quarantine (f->store, "no-such-record", "invalid", "x", &error));
   g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_NOT_FOUND);
 }
 

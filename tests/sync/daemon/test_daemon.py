@@ -871,6 +871,78 @@ def scenario_live():
         world.close()
 
 
+def scenario_refused():
+    """Refused records put right (docs/sync-protocol.md, "Refused records"):
+    a check-in at the wrong client is refused, the note and check-out after
+    it are held, not orphaned; the carer corrects the check-in with
+    carelog-cli, and everything reaches the co-op; another refused check-in
+    is dismissed by a co-ordinator, and the tablet leaves it out."""
+    world, server, client, (tablet,) = setup('refused', connectivity='none')
+    try:
+        other = server.client('Mr Elsewhere')     # not this carer's client
+        tablet.daemon.start()
+        visit = tablet.check_in(other)
+        tablet.note(visit)
+        tablet.check_out(visit)
+        tablet.hours(30)
+        wrong = tablet.check_in(other)
+
+        def own(type_):
+            return tablet.store._query('SELECT id, seq, sync, sync_code, sync_reason FROM events'
+                                       ' WHERE device = ? AND type = ? ORDER BY seq',
+                                       (tablet.device_id, type_))
+
+        world.nm.set('full')
+        wait_until('refused and held', lambda: tablet.daemon.prop('RecordsQuarantined') == 4, timeout=10)
+        wait_until('the rest sent', lambda: tablet.daemon.prop('RecordsPending') == 0)
+        started, wrong_started = own('visit.started')
+        check(started[2] == 2 and 'not assigned' in started[4], 'check-in refused with a reason: %s' % (started,))
+        for type_ in ('note.added', 'visit.finished'):
+            row, = own(type_)
+            check(row[2] == 4 and row[3] == 'held', '%s held: %s' % (type_, row))
+        listed = server.run('rejections', tablet.device_id, '--open')
+        log(listed.strip().replace('\n', ' | '))
+        check(listed.count('[behind %s]' % started[0]) == 2 and listed.count('forbidden open') == 2,
+              'the co-op lists 2 open, 2 held behind the first')
+        check(len(server.events(tablet.device_id)) == 1, 'only the hours reached the co-op')
+
+        # The carer puts it right: the same check-in, at her client.
+        out = tablet.cli('correct', started[0], 'client=' + client).stdout
+        log('carelog-cli correct: %s' % out.strip())
+        tablet.daemon.call('SyncNow')
+        wait_until('all delivered', lambda: tablet.daemon.prop('RecordsQuarantined') == 1
+                   and tablet.daemon.prop('RecordsPending') == 0, timeout=10)
+        wait_until('the co-op\'s answer pulled',
+                   lambda: own('visit.finished')[0][2] == 1 and own('note.added')[0][2] == 1, timeout=10)
+        first, _, fixed = own('visit.started')
+        check(first[2] == 3 and first[3] == 'corrected', 'the refused check-in is put right: %s' % (first,))
+        check(fixed[2] == 1, 'the correction reached the co-op: %s' % (fixed,))
+        remote = server.events(tablet.device_id)
+        check(len(remote) == 4, '%d records on the co-op, expected 4 (hours, correction, note, '
+              'check-out, and nothing else)' % len(remote))
+        check(first[0] not in remote, 'the refused check-in is not on the co-op')
+        shown = tablet.cli('--json', 'show', visit).stdout
+        check(json.loads(shown)['summary']['client'] == client, 'the visit is at the corrected client')
+
+        # A co-ordinator dismisses another refused check-in; the tablet
+        # leaves it out of its visits.
+        seq = wrong_started[1]
+        out = server.run('rejections dismiss', tablet.device_id, str(seq),
+                         '--reason', 'Mr Elsewhere is not our client: entered by mistake.')
+        log(out.strip())
+        tablet.daemon.call('SyncNow')
+        wait_until('dismissal pulled', lambda: tablet.daemon.prop('RecordsQuarantined') == 0, timeout=10)
+        row = [r for r in own('visit.started') if r[1] == seq][0]
+        check(row[2] == 3 and row[3] == 'dismissed' and 'by mistake' in row[4], 'dismissed: %s' % (row,))
+        gone = tablet.cli('show', wrong, check=False)
+        check(gone.returncode != 0, 'a dismissed check-in is no visit on the tablet')
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -894,6 +966,7 @@ SCENARIOS = {
     'tls': scenario_tls,
     'protocol-1': scenario_protocol_1,
     'live': scenario_live,
+    'refused': scenario_refused,
 }
 
 if __name__ == '__main__':
