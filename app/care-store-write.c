@@ -40,8 +40,9 @@ static const char SQL_SCHEDULE_ROW[] = "SELECT cancelled, service FROM schedules
 static const char SQL_SCHEDULE_CANCELLATION[] =
   "SELECT author, wall, json_extract (body, '$.reason') FROM events WHERE subject = ?"
   " AND type = 'visit.cancelled' ORDER BY hlc, device, seq LIMIT 1";
+/* (Another visit: a correction of a refused check-in restates its own.) */
 static const char SQL_SCHEDULE_STARTED[] =
-  "SELECT visit FROM visits WHERE schedule = ? AND visit IS NOT NULL LIMIT 1";
+  "SELECT visit FROM visits WHERE schedule = ?1 AND visit IS NOT NULL AND visit IS NOT ?2 LIMIT 1";
 static const char SQL_CLIENT_KNOWN[] =
   "SELECT (SELECT count(*) FROM clients WHERE client = ?), EXISTS (SELECT 1 FROM clients)";
 
@@ -261,6 +262,7 @@ rule_started (CareStore  *self,
       if (started == NULL)
         return FALSE;
       care_store_bind_text (started, 1, schedule);
+      care_store_bind_text (started, 2, body_str (body, "visit"));
       rc = care_store_step (self, started, error);
       if (rc == SQLITE_ROW)
         return fail (error, CARE_STORE_ERROR_RULE,
@@ -893,33 +895,43 @@ care_store_add_note_for (CareStore   *self,
 }
 
 CareEvent *
-care_store_correct (CareStore   *self,
-                    const char  *refused_id,
-                    JsonObject  *changes,
-                    GError     **error)
+care_store_get_own_event (CareStore   *self,
+                          const char  *id,
+                          GError     **error)
 {
   g_autoptr(CareStmt) stmt = NULL;
-  g_autoptr(CareEvent) refused = NULL;
-  g_autoptr(JsonObject) body = json_object_new ();
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
   int rc;
 
   g_return_val_if_fail (CARE_IS_STORE (self), NULL);
   stmt = care_store_stmt (self, SQL_OWN_EVENT, error);
   if (stmt == NULL)
     return NULL;
-  care_store_bind_text (stmt, 1, refused_id);
+  care_store_bind_text (stmt, 1, id);
   care_store_bind_text (stmt, 2, self->device);
   if ((rc = care_store_step (self, stmt, error)) == 0)
     return NULL;
   if (rc != SQLITE_ROW)
     return fail (error, CARE_STORE_ERROR_NOT_FOUND,
                  _("This tablet wrote no record %s: give the id of a refused record, as the outbox lists it."),
-                 refused_id), NULL;
-  refused = care_store_event_from_row (stmt, 0, NULL);
-  sqlite3_reset (stmt);
+                 id), NULL;
+  return care_store_event_from_row (stmt, 0, NULL);
+}
+
+CareEvent *
+care_store_correct (CareStore   *self,
+                    const char  *refused_id,
+                    JsonObject  *changes,
+                    GError     **error)
+{
+  g_autoptr(CareEvent) refused = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  refused = care_store_get_own_event (self, refused_id, error);
+  if (refused == NULL)
+    return NULL;
   json_object_iter_init (&iter, refused->body);
   while (json_object_iter_next (&iter, &name, &member))
     json_object_set_member (body, name, json_node_copy (member));

@@ -353,6 +353,11 @@ char       *care_store_add_note_for       (CareStore   *self,
  * type, with refused_id's body changed by changes (each member replaces
  * the refused record's), that says "corrects". A correction of a refused
  * correction corrects the first refused record. Returns the new record. */
+/* One of this tablet's own records, by id (CARE_STORE_ERROR_NOT_FOUND when
+ * this tablet wrote none). */
+CareEvent  *care_store_get_own_event      (CareStore   *self,
+                                           const char  *id,
+                                           GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 CareEvent  *care_store_correct            (CareStore   *self,
                                            const char  *refused_id,
                                            JsonObject  *changes,

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "care-location.h"
+#include "care-refusal-card.h"
 #include "care-ui-util.h"
 #include "care-confirm-window.h"
 #include "care-task-row.h"
@@ -63,6 +64,7 @@ struct _CareVisitPage
   GtkLabel *checkout_error;
   GtkBox *history_section;
   GtkListBox *history_list;
+  GtkBox *refusals_box;
 
   CareStore *store;
   CareVisitSummary *summary;   /* owned copy of what is shown */
@@ -393,8 +395,23 @@ update_view (CareVisitPage *self)
 
   care_clear_container (GTK_WIDGET (self->notes_box));
   care_clear_container (GTK_WIDGET (self->history_list));
+  care_clear_container (GTK_WIDGET (self->refusals_box));
+  gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), FALSE);
   if (self->detail == NULL)
     return;
+  /* What the co-op refused or holds comes first: it needs the carer. */
+  for (guint i = 0; i < self->detail->history->len; i++)
+    {
+      const CareHistoryEntry *entry = g_ptr_array_index (self->detail->history, i);
+      GtkWidget *card;
+
+      if (entry->sync != CARE_SYNC_QUARANTINED && entry->sync != CARE_SYNC_HELD)
+        continue;
+      card = care_refusal_card_new (self->store, entry, tz);
+      g_signal_connect_object (card, "corrected", G_CALLBACK (written), self, G_CONNECT_SWAPPED);
+      gtk_box_append (self->refusals_box, card);
+      gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), TRUE);
+    }
   update_tasks (self);
   for (guint i = 0; i < self->detail->notes->len; i++)
     gtk_box_append (self->notes_box,
@@ -1022,6 +1039,7 @@ care_visit_page_class_init (CareVisitPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, checkout_error);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, history_section);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, history_list);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, refusals_box);
   gtk_widget_class_bind_template_callback (widget_class, reply_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "visit.check-in", NULL, check_in_action);

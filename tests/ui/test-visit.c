@@ -677,6 +677,89 @@ test_search (void)
   care_test_window_destroy (window);
 }
 
+/* A record the co-op refused shows on its visit with the co-op's words,
+ * and the carer puts it right there: the correction is a new record that
+ * names the refused one, which stops counting; records held behind it say
+ * they wait, and cannot be changed on their own. */
+static void
+test_refused_put_right (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(CareVisitDetail) detail = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
+  g_autoptr(GDateTime) started = NULL;
+  const char *refused = NULL, *held_note = NULL;
+  const CareEvent *correction = NULL;
+  g_autofree char *visit = NULL;
+  CareWindow *window = care_test_window_new (path, 360, 900);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  care_test_activate (root, "visit-row-1");
+  care_test_activate (root, "check-in");
+  visit = g_strdup (care_visit_page_get_visit (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE))));
+  care_test_set_text (root, "note-text", "Cheerful, ate well.");
+  select_category (root, "wellbeing");
+  care_test_activate (root, "add-note");
+  care_test_window_destroy (window);
+
+  /* What the sync daemon writes when the co-op answers. */
+  store = reopen (path);
+  sent = care_store_list_outbox (store, 100, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < sent->len; i++)
+    {
+      CareEvent *e = sent->pdata[i];
+
+      if (e->type == CARE_EVENT_VISIT_STARTED)
+        refused = e->id;
+      else if (e->type == CARE_EVENT_NOTE_ADDED)
+        held_note = e->id;
+    }
+  g_assert_true (care_store_quarantine (store, refused, "time", "The check-in time is more than two days after the "
+                                        "co-op's clock: set the tablet's date and time.", &error));
+  g_assert_true (care_store_quarantine (store, held_note, "held", "Held.", &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  window = care_test_window_new (path, 360, 900);
+  root = GTK_WIDGET (window);
+  care_test_activate (root, "visit-row-1");
+  g_assert_true (label_contains (root, "refusal", "more than two days after"));
+  g_assert_true (label_contains (root, "refusal", "Refused by the co-op"));
+  g_assert_true (label_contains (root, "refusal-held", "Waiting"));
+  g_assert_false (care_test_is_visible (care_find_named (care_test_find (root, "refusal-held"), "refusal-correct")));
+  /* A time that is no time is refused by the card, with a reason. */
+  care_test_set_text (root, "refusal-time", "9h");
+  care_test_activate (root, "refusal-correct");
+  g_assert_true (care_test_is_visible (care_test_find (root, "refusal-error")));
+  care_test_set_text (root, "refusal-time", "09:05");
+  care_test_activate (root, "refusal-correct");
+  g_assert_null (care_find_named (root, "refusal"));          /* put right: no longer asks */
+  g_assert_nonnull (care_find_named (root, "refusal-held"));  /* still waits for the co-op */
+  care_test_window_destroy (window);
+
+  store = reopen (path);
+  g_assert_cmpint (care_store_get_event_sync (store, refused, NULL, NULL), ==, CARE_SYNC_SET_ASIDE);
+  after = care_store_list_outbox (store, 100, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < after->len; i++)
+    if (g_strcmp0 (care_event_corrects (after->pdata[i]), refused) == 0)
+      correction = after->pdata[i];
+  g_assert_nonnull (correction);
+  g_assert_cmpint (correction->type, ==, CARE_EVENT_VISIT_STARTED);
+  detail = care_store_get_visit (store, visit, &error);
+  g_assert_no_error (error);
+  tz = care_store_get_timezone (store);
+  started = g_date_time_to_timezone (g_date_time_new_from_unix_utc (detail->summary.started_at / 1000), tz);
+  g_assert_cmpint (g_date_time_get_hour (started), ==, 9);
+  g_assert_cmpint (g_date_time_get_minute (started), ==, 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -688,6 +771,7 @@ main (int   argc,
   g_test_add_func ("/ui/visit/safeguarding", test_safeguarding);
   g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
   g_test_add_func ("/ui/visit/query-reply", test_query_reply);
+  g_test_add_func ("/ui/visit/refused-put-right", test_refused_put_right);
   g_test_add_func ("/ui/today/days-and-queries", test_days_and_queries);
   g_test_add_func ("/ui/hours/add-entry", test_hours);
   g_test_add_func ("/ui/search/open-hit", test_search);
