@@ -24,7 +24,7 @@
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -150,6 +150,12 @@ static const char *schema[] = {
   "ALTER TABLE rejections ADD COLUMN resolved_by TEXT;"
   "ALTER TABLE rejections ADD COLUMN resolved_at INTEGER;"
   "CREATE INDEX rejections_open ON rejections (device, subject, seq) WHERE state IN ('open', 'held');",
+  /* 7: whether a carer has visited a client before (a family circle's
+   * scope grows at the first visit) without reading every visit: without
+   * it each check-in scanned the visits table, and ingest slowed as the
+   * co-op's history grew (bench-server: 12,600 events/s at 50,000 records,
+   * 2,100 at 250,000). */
+  "CREATE INDEX visits_client_carer ON visits (client, carer);",
 };
 
 /* ---- helpers ---- */
@@ -518,9 +524,10 @@ apply (Conn            *conn,
        * (it receives the carer's name), so its cursors are no longer valid. */
       s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE role = 'family'"
                       " AND member IN (SELECT carer FROM assignments WHERE client = ?1 AND active = 1)"
-                      " AND (SELECT count(*) FROM visits WHERE client = ?1 AND carer = ?2) = 1");
+                      " AND NOT EXISTS (SELECT 1 FROM visits WHERE client = ?1 AND carer = ?2 AND visit <> ?3)");
       bind_text (s, 1, client);
       bind_text (s, 2, carer);
+      bind_text (s, 3, body_string (b, "visit"));
       break;
     case CARE_EVENT_REVIEW_ADDED:
       s = stmt (conn, "INSERT OR IGNORE INTO reviews (review, visit, client, carer, action) VALUES (?1, ?2, ?3, ?4, ?5)");
