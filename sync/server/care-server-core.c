@@ -588,7 +588,7 @@ release_one (Push          *p,
       outcome = code == NULL ? "accepted" : g_str_equal (code, "held") ? "held" : "refused";
       if (code == NULL)
         {
-          if (!vt (p)->tx_insert (p->tx, e, p->received))
+          if (!vt (p)->tx_insert (p->tx, e, p->received, NULL))
             return FALSE;
           remember (p, e);
         }
@@ -702,7 +702,8 @@ push_entry (Push          *p,
   if (code != NULL)
     return refuse (p, entry->seq, entry->id, code, message);
 accept:
-  if (!vt (p)->tx_insert (p->tx, entry->event, p->received))
+  /* The hash link_entries computed for the chain. */
+  if (!vt (p)->tx_insert (p->tx, entry->event, p->received, p->hash))
     return FALSE;
   remember (p, entry->event);
   append_result (p->job, "0");
@@ -886,7 +887,7 @@ care_server_core_resolve_refusal (CareServerStore *store,
       p.auth.acked_seq = row->acked_seq;
       p.auth.scope_version = row->scope_version;
       p.auth.pulled_pos = row->pulled_pos;
-      ok = (!accept || store->vtable->tx_insert (tx, refused->record, p.received))
+      ok = (!accept || store->vtable->tx_insert (tx, refused->record, p.received, NULL))
            && resolve_refusal (&p, refused, accept ? "accepted" : "dismissed", NULL, reason, by, &local);
       if (!ok)
         g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database could not record the "

@@ -610,10 +610,12 @@ insert_event (Conn            *conn,
               const CareEvent *e,
               const char      *client,
               const char      *carer,
-              gint64           received)
+              gint64           received,
+              const char      *known_hash)
 {
   g_autofree char *body = care_json_object_to_string (e->body);
-  g_autofree char *hash = e->link != NULL ? care_event_hash (e) : NULL;
+  g_autofree char *computed = e->link != NULL && known_hash == NULL ? care_event_hash (e) : NULL;
+  const char *hash = e->link == NULL ? NULL : known_hash != NULL ? known_hash : computed;
   sqlite3_stmt *s = stmt (conn, "INSERT INTO events (id, device, seq, author, hlc, wall, type, client, carer, body, received,"
                                 " subject, link, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
 
@@ -918,12 +920,13 @@ sqlite_tx_review (CareServerTx *tx,
 static gboolean
 sqlite_tx_insert (CareServerTx    *tx,
                   const CareEvent *event,
-                  gint64           received)
+                  gint64           received,
+                  const char      *hash)
 {
   g_autofree char *client = NULL, *carer = NULL;
 
   resolve (tx->conn, event, &client, &carer);
-  return insert_event (tx->conn, event, client, carer, received);
+  return insert_event (tx->conn, event, client, carer, received, hash);
 }
 
 /* The hash of a device's record seq: from its stored hash, recomputed
@@ -1714,7 +1717,7 @@ append_in_transaction (Conn           *conn,
   resolve (conn, e, &client, &carer);
   next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
   head = care_event_hash (e);
-  if (!insert_event (conn, e, client, carer, e->wall) || !meta_set (conn, "coop_seq", next)
+  if (!insert_event (conn, e, client, carer, e->wall, head) || !meta_set (conn, "coop_seq", next)
       || !meta_set (conn, "coop_head", head))
     return sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
   return TRUE;

@@ -184,10 +184,13 @@ struct _CareServerStoreVTable
                               const char      *review,
                               char           **action,
                               char           **carer);
-  /* Stores an accepted record (received: the server's clock, ms). */
+  /* Stores an accepted record (received: the server's clock, ms; hash:
+   * its hash when the caller has it, else NULL: computed when the record
+   * has a link). */
   gboolean  (*tx_insert)     (CareServerTx    *tx,
                               const CareEvent *event,
-                              gint64           received);
+                              gint64           received,
+                              const char      *hash);
   /* Logs a refusal in the co-op's rejections log; hash: the refused
    * record's (the device's chain goes through it), NULL when it did not
    * decode; record: the record itself (NULL: it did not decode); subject:
