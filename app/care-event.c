@@ -67,6 +67,7 @@ static gboolean check_review_added (JsonObject *body, GError **error);
 static gboolean check_visit_verified (JsonObject *body, GError **error);
 static gboolean check_hours_added (JsonObject *body, GError **error);
 static gboolean check_refusal_resolved (JsonObject *body, GError **error);
+static gboolean check_client_readership (JsonObject *body, GError **error);
 
 /* Any record a tablet writes may say which refused record it corrects. */
 static const Field corrects_field = { "corrects", F_ID, TRUE };
@@ -133,6 +134,11 @@ static const TypeInfo types[CARE_EVENT_N_TYPES] = {
       { "outcome", F_RESOLUTION }, { "correction", F_ID, TRUE }, { "reason", F_TEXT, TRUE },
       { "released", F_ANY, TRUE } },
     check_refusal_resolved },
+  /* The client's standing choice of who may read notes of each category,
+   * set with a co-ordinator: {"client", "readers": {category: readers}}. */
+  [CARE_EVENT_CLIENT_READERSHIP] = { "client.readership", TRUE, { "client" },
+    { { "client", F_ID }, { "readers", F_ANY } },
+    check_client_readership },
 };
 
 static const char *categories[] = {
@@ -172,6 +178,37 @@ care_readers_from_string (const char *name)
     if (g_str_equal (readers[i], name))
       return (CareReaders) i;
   return CARE_READERS_INVALID;
+}
+
+/* How widely a note is read: co-ordinators only < the care team < the
+ * family too. */
+static int
+readers_width (CareReaders r)
+{
+  return r == CARE_READERS_COORDINATORS ? 0 : r == CARE_READERS_TEAM ? 1 : 2;
+}
+
+CareReaders
+care_readers_effective (CareReaders note,
+                        CareReaders choice)
+{
+  if (choice == CARE_READERS_INVALID || readers_width (note) <= readers_width (choice))
+    return note;
+  return choice;
+}
+
+CareReaders
+care_readership_choice (JsonObject *readership_body,
+                        const char *category)
+{
+  JsonObject *chosen = readership_body != NULL
+                       ? json_object_get_object_member (readership_body, "readers") : NULL;
+  const char *name;
+
+  if (chosen == NULL || category == NULL || !json_object_has_member (chosen, category))
+    return CARE_READERS_INVALID;
+  name = json_object_get_string_member_with_default (chosen, category, NULL);
+  return name != NULL ? care_readers_from_string (name) : CARE_READERS_INVALID;
 }
 
 CareReaders
@@ -599,6 +636,29 @@ check_refusal_resolved (JsonObject *body,
           || !json_object_has_member (r, "seq") || !check_field (&seq, json_object_get_member (r, "seq"), error)
           || ((n = json_object_get_member (r, "m")) != NULL && !check_field (&m, n, error))
           || ((n = json_object_get_member (r, "c")) != NULL && !check_field (&c, n, error)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_client_readership (JsonObject *body,
+                         GError    **error)
+{
+  JsonNode *node = json_object_get_member (body, "readers");
+  JsonObject *readers_of = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonObjectIter iter;
+  const char *category;
+  JsonNode *value;
+
+  if (readers_of == NULL)
+    return invalid (error, _("The field “readers” must map note categories to who reads them."));
+  json_object_iter_init (&iter, readers_of);
+  while (json_object_iter_next (&iter, &category, &value))
+    {
+      if (!in_list (category, categories))
+        return invalid (error, _("“%s” is not a note category."), care_text_is_clean (category) ? category : "?");
+      if (!check_enum (category, value, readers, error))
         return FALSE;
     }
   return TRUE;

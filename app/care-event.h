@@ -111,6 +111,7 @@ typedef enum
   CARE_EVENT_DISPUTE_ANSWERED,
   CARE_EVENT_MESSAGE_SENT,
   CARE_EVENT_REFUSAL_RESOLVED,
+  CARE_EVENT_CLIENT_READERSHIP,
   CARE_EVENT_N_TYPES,
   CARE_EVENT_INVALID = -1,
 } CareEventType;
@@ -216,6 +217,18 @@ const char   *care_readers_to_string      (CareReaders readers);
 CareReaders   care_readers_from_string    (const char *name);
 /* A note.added's readers (the default when it says none). */
 CareReaders   care_note_readers           (const CareEvent *note_added);
+/* The client's standing choice (client.readership, docs/family.md) for
+ * notes of category: who may read them at most; CARE_READERS_INVALID when
+ * the client made none for it (then a note's own readers apply). */
+CareReaders   care_readership_choice      (JsonObject *readership_body,
+                                           const char *category);
+/* Who reads a note: its own readers, narrowed to the client's choice for
+ * its category (choice CARE_READERS_INVALID: none). Narrowest first:
+ * co-ordinators only, the care team, shared with the family. The server's
+ * scope applies the same rule in its query (care-server-sqlite.c,
+ * NOTE_READERS). */
+CareReaders   care_readers_effective      (CareReaders note,
+                                           CareReaders choice);
 
 /* The body's id that the event is about, used for scoping and indexing:
  * the visit for every visit-scoped record (notes, tasks, amendments, a

@@ -49,6 +49,11 @@ static const char SQL_SET_CLIENT[] =
   " ON CONFLICT (client) DO UPDATE SET name = excluded.name, address = excluded.address,"
   " active = excluded.active, hlc = excluded.hlc, device = excluded.device, seq = excluded.seq"
   LWW_WHERE ("clients");
+static const char SQL_SET_READERSHIP[] =
+  "INSERT INTO readership (client, readers, hlc, device, seq) VALUES (?, ?, ?, ?, ?)"
+  " ON CONFLICT (client) DO UPDATE SET readers = excluded.readers,"
+  " hlc = excluded.hlc, device = excluded.device, seq = excluded.seq"
+  LWW_WHERE ("readership");
 static const char SQL_SET_CAREPLAN[] =
   "INSERT INTO careplans (client, tasks, hlc, device, seq) VALUES (?, ?, ?, ?, ?)"
   " ON CONFLICT (client) DO UPDATE SET tasks = excluded.tasks,"
@@ -114,13 +119,14 @@ static const char SQL_DELETE_NOTE_FTS[] = "DELETE FROM notes_fts WHERE rowid = ?
 static const char SQL_CLEAR_DERIVED[] =
   "DELETE FROM members; DELETE FROM clients; DELETE FROM careplans; DELETE FROM assignments;"
   "DELETE FROM schedules; DELETE FROM visits; DELETE FROM notes; DELETE FROM notes_fts;"
-  "DELETE FROM hours_entries; DELETE FROM reviews; DELETE FROM answers;";
+  "DELETE FROM hours_entries; DELETE FROM reviews; DELETE FROM answers; DELETE FROM readership;";
 
 /* The canonical dump used by the convergence tests. */
 static const char *dump_queries[] = {
   "SELECT member, name, role, active FROM members ORDER BY member",
   "SELECT client, name, address, active FROM clients ORDER BY client",
   "SELECT client, tasks FROM careplans ORDER BY client",
+  "SELECT client, readers FROM readership ORDER BY client",
   "SELECT client, carer, active FROM assignments ORDER BY client, carer",
   "SELECT schedule, client, carer, start, minutes, service, cancelled FROM schedules ORDER BY schedule",
   "SELECT vkey, visit, schedule, client, carer, service, planned_start, planned_minutes, started_at,"
@@ -245,6 +251,25 @@ lww_set (CareStore       *self,
   if (!care_store_run (self, stmt, error))
     return -1;
   return sqlite3_changes (self->db) > 0;
+}
+
+static gboolean
+set_readership (CareStore       *self,
+                const CareEvent *event,
+                GError         **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_SET_READERSHIP, error);
+  g_autoptr(JsonNode) readers = NULL;
+  g_autofree char *text = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  readers = json_node_copy (json_object_get_member (event->body, "readers"));
+  text = json_to_string (readers, FALSE);
+  care_store_bind_text (stmt, 1, body_str (event, "client"));
+  care_store_bind_text (stmt, 2, text);
+  bind_lww (stmt, 3, event);
+  return care_store_run (self, stmt, error);
 }
 
 static gboolean
@@ -414,6 +439,8 @@ derive_event (CareStore       *self,
       break;
     case CARE_EVENT_REFUSAL_RESOLVED:
       return apply_resolution (self, event, dirty, error);
+    case CARE_EVENT_CLIENT_READERSHIP:
+      return set_readership (self, event, error);
     default:
       mark (dirty->visits, body_str (event, "visit"));
       break;

@@ -66,7 +66,7 @@ care_stmt_release (CareStmt *stmt)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareStmt, care_stmt_release)
 
-#define CARE_STORE_SCHEMA_VERSION 9
+#define CARE_STORE_SCHEMA_VERSION 10
 
 /* care-store.c: statements and errors. */
 /* The SQL of one schema migration (1..CARE_STORE_SCHEMA_VERSION). */

@@ -392,6 +392,62 @@ rule_cancelled (CareStore  *self,
   return TRUE;
 }
 
+static const char SQL_READERSHIP[] = "SELECT readers FROM readership WHERE client = ?";
+static const char SQL_CLIENT_OF_VISIT[] = "SELECT client FROM visits WHERE visit = ?";
+
+CareReaders
+care_store_get_client_readers (CareStore  *self,
+                               const char *client,
+                               const char *category)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_READERSHIP, NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), CARE_READERS_INVALID);
+  if (stmt == NULL || client == NULL)
+    return CARE_READERS_INVALID;
+  care_store_bind_text (stmt, 1, client);
+  if (care_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return CARE_READERS_INVALID;
+  node = json_from_string ((const char *) sqlite3_column_text (stmt, 0), NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return CARE_READERS_INVALID;
+  {
+    g_autoptr(JsonObject) body = json_object_new ();
+
+    json_object_set_member (body, "readers", g_steal_pointer (&node));
+    return care_readership_choice (body, category);
+  }
+}
+
+/* A note is read by no more people than the client chose for its
+ * category (the co-op's scope narrows it anyway; the tablet says so
+ * before it is written). */
+static gboolean
+rule_note_readers (CareStore  *self,
+                   JsonObject *body,
+                   GError    **error)
+{
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_CLIENT_OF_VISIT, error);
+  CareReaders readers = care_readers_from_string (body_str (body, "readers"));
+  CareReaders choice;
+
+  if (stmt == NULL)
+    return FALSE;
+  care_store_bind_text (stmt, 1, body_str (body, "visit"));
+  if (care_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return TRUE;
+  choice = care_store_get_client_readers (self, (const char *) sqlite3_column_text (stmt, 0),
+                                          body_str (body, "category"));
+  if (care_readers_effective (readers, choice) != readers)
+    return fail (error, CARE_STORE_ERROR_RULE,
+                 choice == CARE_READERS_COORDINATORS
+                   ? _("The client chose that notes of this kind are read by the co-ordinators only.")
+                   : _("The client chose that notes of this kind stay within the care team: they are not "
+                       "shared with the family.")), FALSE;
+  return TRUE;
+}
+
 /* Only an approval can be withdrawn. */
 static gboolean
 rule_withdrawn (CareStore  *self,
@@ -544,6 +600,8 @@ check_rules (CareStore       *self,
       return rule_cancelled (self, body, error);
     case CARE_EVENT_REVIEW_ADDED:
       return g_strcmp0 (body_str (body, "action"), "withdrawn") != 0 || rule_withdrawn (self, body, error);
+    case CARE_EVENT_NOTE_ADDED:
+      return rule_note_readers (self, body, error);
     default:
       return TRUE;
     }

@@ -161,6 +161,10 @@ static const char *migrations[] = {
   /* 9: refused records put right (care-store-private.h, SYNC_SET_ASIDE): a
    * sync column like sync and sync_reason, changed as the co-op answers. */
   "ALTER TABLE events ADD COLUMN sync_code TEXT;",
+  /* 10: each client's standing choice of who reads notes of each category
+   * (client.readership, docs/family.md), latest by (hlc, device, seq). */
+  "CREATE TABLE readership (client TEXT PRIMARY KEY NOT NULL, readers TEXT NOT NULL,"
+  "  hlc INTEGER NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);

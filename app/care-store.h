@@ -358,6 +358,11 @@ char       *care_store_add_note_for       (CareStore   *self,
 CareEvent  *care_store_get_own_event      (CareStore   *self,
                                            const char  *id,
                                            GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The client's standing choice of who may read notes of category
+ * (docs/family.md); CARE_READERS_INVALID when the client made none. */
+CareReaders care_store_get_client_readers (CareStore   *self,
+                                           const char  *client,
+                                           const char  *category);
 CareEvent  *care_store_correct            (CareStore   *self,
                                            const char  *refused_id,
                                            JsonObject  *changes,

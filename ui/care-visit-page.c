@@ -57,6 +57,7 @@ struct _CareVisitPage
   GtkLabel *note_amend_error;
   GtkDropDown *category_dropdown;
   GtkDropDown *readers_dropdown;
+  GtkLabel *readers_hint;
   GtkTextView *note_text;
   GtkRevealer *safeguarding_revealer;
   GtkLabel *note_error;
@@ -614,6 +615,26 @@ selected_category (CareVisitPage *self)
   return categories[selected - 1].id;
 }
 
+/* The client's standing choice for the chosen category (docs/family.md):
+ * the note starts with it, and the carer sees it as she writes. */
+static void
+category_changed_cb (CareVisitPage *self)
+{
+  const char *category = selected_category (self);
+  CareReaders choice = self->store != NULL && self->summary != NULL && category != NULL
+                       ? care_store_get_client_readers (self->store, self->summary->client, category)
+                       : CARE_READERS_INVALID;
+  g_autofree char *hint = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->readers_hint), choice != CARE_READERS_INVALID);
+  if (choice == CARE_READERS_INVALID)
+    return;
+  gtk_drop_down_set_selected (self->readers_dropdown, choice);
+  hint = g_strdup_printf (_("The client chose who reads notes of this kind: %s. The co-op keeps to it."),
+                          care_note_readers_label (care_readers_to_string (choice)));
+  gtk_label_set_label (self->readers_hint, hint);
+}
+
 static CareReaders
 selected_readers (CareVisitPage *self)
 {
@@ -1032,6 +1053,8 @@ care_visit_page_class_init (CareVisitPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_error);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, readers_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, readers_hint);
+  gtk_widget_class_bind_template_callback (widget_class, category_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_text);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, safeguarding_revealer);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_error);

@@ -39,6 +39,8 @@ static const char usage_text[] =
   "  carelog-server member deactivate DIR MEMBER\n"
   "  carelog-server client add DIR CLIENT --name NAME --address ADDRESS [--task ID:LABEL[:essential]]...\n"
   "  carelog-server client deactivate DIR CLIENT   (also cancels the client's future rota)\n"
+  "  carelog-server client readership DIR CLIENT [CATEGORY=team|coordinators|family|default]...\n"
+  "                 (who may read the client's notes of each category, as the client chose)\n"
   "  carelog-server careplan set DIR CLIENT --task ID:LABEL[:essential]...\n"
   "  carelog-server assign DIR CLIENT CARER [--remove [--cancel-rota]]\n"
   "  carelog-server circle DIR CLIENT MEMBER [--remove]   (link a family member to one more client, or unlink)\n"
@@ -518,6 +520,73 @@ client_deactivate (const char *dir,
   return 0;
 }
 
+/* The client's standing choice of who reads notes of each category
+ * (docs/family.md): shown, or changed category by category. */
+static int
+client_readership (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = open_store (argv[0], &error);
+  g_autoptr(GPtrArray) latest = NULL;
+  g_autoptr(JsonObject) body = json_object_new ();
+  JsonObject *chosen = json_object_new ();
+  guint n;
+
+  json_object_set_string_member (body, "client", argv[1]);
+  json_object_set_object_member (body, "readers", chosen);
+  if (store == NULL)
+    return fail (error);
+  if (!store->vtable->client_exists (store, argv[1]))
+    {
+      g_printerr ("carelog-server: there is no client %s (“client add” first).\n", argv[1]);
+      return 1;
+    }
+  latest = store->vtable->client_records (store, CARE_EVENT_CLIENT_READERSHIP, argv[1], "client");
+  if (latest != NULL && latest->len > 0)
+    {
+      JsonObject *before = json_object_get_object_member (latest->pdata[0], "readers");
+      JsonObjectIter iter;
+      const char *category;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, before);
+      while (json_object_iter_next (&iter, &category, &value))
+        json_object_set_member (chosen, category, json_node_copy (value));
+    }
+  for (int i = 2; i < argc; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (argv[i], "=", 2);
+
+      if (g_strv_length (pair) != 2)
+        {
+          g_printerr ("carelog-server: give each choice as CATEGORY=READERS, for example medication=family.\n");
+          return 1;
+        }
+      if (g_str_equal (pair[1], "default"))
+        json_object_remove_member (chosen, pair[0]);
+      else
+        json_object_set_string_member (chosen, pair[0], pair[1]);
+    }
+  if (argc > 2 && !append (store, CARE_EVENT_CLIENT_READERSHIP, body, &error))
+    return fail (error);
+  n = json_object_get_size (chosen);
+  g_print (n == 0 ? "Client %s made no choice: each note is read as its writer chose (the care team by default).\n"
+                  : "Client %s chose who reads their notes:\n", argv[1]);
+  {
+    JsonObjectIter iter;
+    const char *category;
+    JsonNode *value;
+
+    json_object_iter_init (&iter, chosen);
+    while (json_object_iter_next (&iter, &category, &value))
+      g_print ("  %-14s %s\n", category,
+               g_str_equal (json_node_get_string (value), "family") ? "the care team and the family"
+               : g_str_equal (json_node_get_string (value), "team") ? "the care team (not the family)"
+                                                                      : "the co-ordinators only");
+  }
+  return 0;
+}
+
 static int
 cmd_client (int argc, char **argv)
 {
@@ -535,6 +604,8 @@ cmd_client (int argc, char **argv)
   g_autoptr(JsonObject) plan = json_object_new ();
   JsonArray *task_array;
 
+  if (argc >= 4 && g_str_equal (argv[1], "readership"))
+    return client_readership (argc - 2, argv + 2);
   if (!parse_options (entries, &argc, &argv, &error))
     return fail (error);
   if (argc == 4 && g_str_equal (argv[1], "deactivate") && name == NULL && address == NULL && tasks == NULL)

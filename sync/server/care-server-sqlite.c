@@ -24,7 +24,7 @@
 #include "care-server-journal.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -156,6 +156,11 @@ static const char *schema[] = {
    * co-op's history grew (bench-server: 12,600 events/s at 50,000 records,
    * 2,100 at 250,000). */
   "CREATE INDEX visits_client_carer ON visits (client, carer);",
+  /* 8: each client's standing choice of who may read notes of each
+   * category (client.readership, docs/family.md): the scope narrows a
+   * note's readers to it (NOTE_READERS). */
+  "CREATE TABLE readership (client TEXT NOT NULL, category TEXT NOT NULL, readers TEXT NOT NULL,"
+  "  PRIMARY KEY (client, category));",
 };
 
 /* ---- helpers ---- */
@@ -489,6 +494,9 @@ resolve (Conn            *conn,
     case CARE_EVENT_REFUSAL_RESOLVED:
       *carer = g_strdup (body_string (b, "member"));
       break;
+    case CARE_EVENT_CLIENT_READERSHIP:
+      *client = g_strdup (body_string (b, "client"));
+      break;
     case CARE_EVENT_ASSIGNMENT_SET:
     case CARE_EVENT_SCHEDULE_SET:
       *client = g_strdup (body_string (b, "client"));
@@ -590,6 +598,34 @@ apply (Conn            *conn,
                         " OR member IN (SELECT carer FROM assignments WHERE client = ?2 AND active = 1)");
         bind_text (s, 1, carer);
         bind_text (s, 2, client);
+      }
+      break;
+    case CARE_EVENT_CLIENT_READERSHIP:
+      {
+        JsonObject *chosen = json_object_get_object_member (b, "readers");
+        JsonObjectIter iter;
+        const char *category;
+        JsonNode *value;
+
+        s = stmt (conn, "DELETE FROM readership WHERE client = ?1");
+        bind_text (s, 1, client);
+        if (sqlite3_step (s) != SQLITE_DONE)
+          return FALSE;
+        json_object_iter_init (&iter, chosen);
+        while (json_object_iter_next (&iter, &category, &value))
+          {
+            s = stmt (conn, "INSERT INTO readership (client, category, readers) VALUES (?1, ?2, ?3)");
+            bind_text (s, 1, client);
+            bind_text (s, 2, category);
+            bind_text (s, 3, json_node_get_string (value));
+            if (sqlite3_step (s) != SQLITE_DONE)
+              return FALSE;
+          }
+        /* What the client's circle and carers receive changed (more or
+         * less): their cursors start again. */
+        s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1"
+                        " WHERE member IN (SELECT carer FROM assignments WHERE client = ?1)");
+        bind_text (s, 1, client);
       }
       break;
     case CARE_EVENT_SCHEDULE_SET:
@@ -1179,9 +1215,16 @@ sqlite_tx_update_device (CareServerTx *tx,
   NOT_OWN " ORDER BY pos LIMIT ?2"
 /* Who may read a note record (note.added, and the corrections and
  * withdrawals of it): the readers its note.added says, "team" when it says
- * none (care_note_readers); NULL when the co-op has no such note. */
+ * none (care_note_readers), narrowed to the client's standing choice for
+ * the note's category when there is one (care_readers_effective: the
+ * narrower of the two, co-ordinators < team < family); NULL when the co-op
+ * has no such note. */
+#define READERS_WIDTH(x) " CASE " x " WHEN 'coordinators' THEN 0 WHEN 'team' THEN 1 ELSE 2 END"
 #define NOTE_READERS \
-  " (SELECT coalesce (json_extract (n.body, '$.readers'), 'team') FROM events n" \
+  " (SELECT CASE min (" READERS_WIDTH ("coalesce (json_extract (n.body, '$.readers'), 'team')") "," \
+  "   coalesce ((SELECT" READERS_WIDTH ("r.readers") " FROM readership r WHERE r.client = events.client" \
+  "              AND r.category = json_extract (n.body, '$.category')), 2))" \
+  "   WHEN 0 THEN 'coordinators' WHEN 1 THEN 'team' ELSE 'family' END FROM events n" \
   "   WHERE n.subject = events.subject AND n.type = 'note.added'" \
   "   AND json_extract (n.body, '$.note') = json_extract (events.body, '$.note'))"
 /* The members a carer works with (docs/privacy.md): herself, the co-op's
@@ -1199,7 +1242,7 @@ sqlite_tx_update_device (CareServerTx *tx,
   "   OR carer IN" CARER_COCARERS "))"
 #define CARER_SCOPE \
   " (author = ?3 OR" CARER_MEMBERS \
-  " OR (type IN ('client.set', 'careplan.set', 'schedule.set')" \
+  " OR (type IN ('client.set', 'careplan.set', 'schedule.set', 'client.readership')" \
   "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
   " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3)" \
   " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND carer = ?3" \
@@ -1209,7 +1252,8 @@ sqlite_tx_update_device (CareServerTx *tx,
 #define FAMILY_CLIENTS " (SELECT client FROM assignments WHERE carer = ?3 AND active = 1)"
 #define FAMILY_SCOPE \
   " (author = ?3 OR (type IN ('circle.set', 'refusal.resolved') AND carer = ?3)" \
-  " OR (type IN ('client.set', 'careplan.set', 'visit.started', 'task.answered', 'visit.finished'," \
+  " OR (type IN ('client.set', 'careplan.set', 'client.readership', 'visit.started', 'task.answered'," \
+  "              'visit.finished'," \
   "              'visit.amended', 'visit.cancelled', 'visit.verified', 'dispute.answered')" \
   "     AND client IN" FAMILY_CLIENTS ")" \
   " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND client IN" FAMILY_CLIENTS \

@@ -760,6 +760,68 @@ test_refused_put_right (void)
   g_assert_cmpint (g_date_time_get_minute (started), ==, 5);
 }
 
+/* The client's standing choice of who reads notes of each kind: the note
+ * starts with it, the carer sees it, and a wider choice is refused with a
+ * reason before anything is written. */
+static void
+test_readership (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = reopen (path);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autoptr(JsonNode) body = json_from_string ("{\"client\":\"c-1\",\"readers\":{\"medication\":\"family\","
+                                               "\"personal-care\":\"team\"}}", NULL);
+  g_autoptr(GPtrArray) types = NULL;
+  g_autofree char *joined = NULL;
+  CareEvent *choice = care_event_new ();
+  CareWindow *window;
+  GtkWidget *root;
+
+  choice->id = g_strdup ("01a24700-0000-7000-8000-000000000001");
+  choice->device = g_strdup ("coop");
+  choice->seq = 900;
+  choice->author = g_strdup ("m-sup");
+  choice->wall = g_get_real_time () / 1000;
+  choice->hlc = choice->wall << 16;
+  choice->type = CARE_EVENT_CLIENT_READERSHIP;
+  choice->body = json_node_dup_object (body);
+  g_ptr_array_add (page, choice);
+  g_assert_true (care_store_apply_page (store, page, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (care_store_get_client_readers (store, "c-1", "medication"), ==, CARE_READERS_FAMILY);
+  g_assert_cmpint (care_store_get_client_readers (store, "c-1", "wellbeing"), ==, CARE_READERS_INVALID);
+  g_clear_object (&store);
+
+  window = care_test_window_new (path, 360, 900);
+  root = GTK_WIDGET (window);
+  care_test_activate (root, "visit-row-1");      /* Dorothy Evans, c-1 */
+  care_test_activate (root, "check-in");
+  select_category (root, "medication");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers"))), ==,
+                    CARE_READERS_FAMILY);
+  g_assert_true (label_contains (root, "note-readers-hint", "Shared with the family"));
+  select_category (root, "personal-care");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers"))), ==,
+                    CARE_READERS_TEAM);
+  select_category (root, "wellbeing");
+  g_assert_false (care_test_is_visible (care_test_find (root, "note-readers-hint")));
+  /* Wider than the client chose: refused, with the reason, nothing written. */
+  select_category (root, "personal-care");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers")), CARE_READERS_FAMILY);
+  care_test_set_text (root, "note-text", "Helped with a shower.");
+  care_test_activate (root, "add-note");
+  g_assert_true (label_contains (root, "note-error", "not shared with the family"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers")), CARE_READERS_TEAM);
+  care_test_activate (root, "add-note");
+  g_assert_true (label_contains (root, "notes-box", "Helped with a shower."));
+  care_test_window_destroy (window);
+  types = outbox_types (path);
+  joined = join_types (types);
+  g_assert_cmpstr (joined, ==, "visit.started note.added");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -772,6 +834,7 @@ main (int   argc,
   g_test_add_func ("/ui/visit/unscheduled", test_unscheduled);
   g_test_add_func ("/ui/visit/query-reply", test_query_reply);
   g_test_add_func ("/ui/visit/refused-put-right", test_refused_put_right);
+  g_test_add_func ("/ui/visit/readership", test_readership);
   g_test_add_func ("/ui/today/days-and-queries", test_days_and_queries);
   g_test_add_func ("/ui/hours/add-entry", test_hours);
   g_test_add_func ("/ui/search/open-hit", test_search);
