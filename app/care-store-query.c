@@ -91,6 +91,12 @@ static const char SQL_SCHEDULE_EVENTS[] =
   " ORDER BY hlc, device, seq";
 static const char SQL_NOTES_OF_VISIT[] =
   "SELECT note, category, text, retracted, author, created_at FROM notes WHERE visit = ? ORDER BY created_at, note";
+static const char SQL_MESSAGES[] =
+  "SELECT e.id, json_extract (e.body, '$.client'), c.name, e.author, m.name, e.wall,"
+  " json_extract (e.body, '$.text') FROM events e"
+  " LEFT JOIN clients c ON c.client = json_extract (e.body, '$.client')"
+  " LEFT JOIN members m ON m.member = e.author"
+  " WHERE e.type = 'message.sent' ORDER BY e.wall DESC LIMIT ?";
 static const char SQL_SEARCH[] =
   "SELECT n.note, n.visit, c.name, n.category,"
   " snippet(notes_fts, 0, '[', ']', '…', 12), n.created_at"
@@ -1482,4 +1488,50 @@ care_store_list_outbox (CareStore *self,
   if (rc == 0)
     return NULL;
   return g_steal_pointer (&events);
+}
+
+void
+care_family_message_free (CareFamilyMessage *message)
+{
+  if (message == NULL)
+    return;
+  g_free (message->id);
+  g_free (message->client);
+  g_free (message->client_name);
+  g_free (message->author);
+  g_free (message->author_name);
+  g_free (message->text);
+  g_free (message);
+}
+
+GPtrArray *
+care_store_list_messages (CareStore  *self,
+                          guint       limit,
+                          GError    **error)
+{
+  g_autoptr(CareStmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_family_message_free);
+  int rc;
+
+  g_return_val_if_fail (CARE_IS_STORE (self), NULL);
+  stmt = care_store_stmt (self, SQL_MESSAGES, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, (int) MIN (limit, G_MAXINT));
+  while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      CareFamilyMessage *m = g_new0 (CareFamilyMessage, 1);
+
+      m->id = care_store_column_dup (stmt, 0);
+      m->client = care_store_column_dup (stmt, 1);
+      m->client_name = care_store_column_dup (stmt, 2);
+      m->author = care_store_column_dup (stmt, 3);
+      m->author_name = care_store_column_dup (stmt, 4);
+      m->wall = sqlite3_column_int64 (stmt, 5);
+      m->text = care_store_column_dup (stmt, 6);
+      g_ptr_array_add (out, m);
+    }
+  if (rc == 0)
+    return NULL;
+  return g_steal_pointer (&out);
 }

@@ -164,7 +164,9 @@ static const char *migrations[] = {
   /* 10: each client's standing choice of who reads notes of each category
    * (client.readership, docs/family.md), latest by (hlc, device, seq). */
   "CREATE TABLE readership (client TEXT PRIMARY KEY NOT NULL, readers TEXT NOT NULL,"
-  "  hlc INTEGER NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;",
+  "  hlc INTEGER NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;"
+  /* and the families' messages, newest first, without reading the log. */
+  "CREATE INDEX events_messages ON events (wall) WHERE type = 'message.sent';",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARE_STORE_SCHEMA_VERSION + 1);

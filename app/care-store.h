@@ -600,6 +600,27 @@ void care_week_hours_free    (CareWeekHours *week);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareVisitSummary, care_visit_summary_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareVisitDetail, care_visit_detail_free)
+
+/* A family member's message to the co-ordinators (message.sent). */
+typedef struct
+{
+  char *id;
+  char *client;
+  char *client_name;       /* NULL when this device does not know the client */
+  char *author;
+  char *author_name;       /* NULL when this device does not know the member */
+  gint64 wall;
+  char *text;
+} CareFamilyMessage;
+
+void care_family_message_free (CareFamilyMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareFamilyMessage, care_family_message_free)
+
+/* The families' messages this device holds, newest first, at most limit
+ * (CareFamilyMessage). */
+GPtrArray  *care_store_list_messages      (CareStore  *self,
+                                           guint       limit,
+                                           GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareNoteHit, care_note_hit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareWeekHours, care_week_hours_free)
 

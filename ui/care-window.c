@@ -23,6 +23,7 @@
 #include "care-review-page.h"
 #include "care-timesheet-page.h"
 #include "care-family-page.h"
+#include "care-messages-page.h"
 #include "care-window.h"
 #include "care-lock-page.h"
 #include "care-pin.h"
@@ -58,6 +59,7 @@ struct _CareWindow
   guint tick_id;
   gboolean workspaces_added;
   CareFamilyPage *family_page;   /* a family member's device only */
+  CareMessagesPage *messages_page; /* a co-ordinator's only */
   gboolean wide;
   GtkWidget *title_ref;       /* the window title, kept while swapped out */
   GtkWidget *header_switcher; /* the views in the header, on wide windows */
@@ -227,6 +229,9 @@ add_role_workspaces (CareWindow *self)
   adw_view_stack_set_visible_child_name (self->view_stack, "review");
   care_window_add_workspace (self, care_timesheet_page_new (self), "timesheets",
                              _("Timesheets"), "x-office-spreadsheet-symbolic");
+  self->messages_page = CARE_MESSAGES_PAGE (care_messages_page_new (self->store));
+  care_window_add_workspace (self, GTK_WIDGET (self->messages_page), "messages",
+                             _("Messages"), "mail-unread-symbolic");
 }
 
 static void
@@ -243,6 +248,8 @@ refresh_pages (CareWindow *self)
   view = adw_view_stack_get_visible_child_name (self->view_stack);
   if (g_strcmp0 (view, "hours") == 0)
     care_hours_page_refresh (self->hours_page);
+  if (g_strcmp0 (view, "messages") == 0 && self->messages_page != NULL)
+    care_messages_page_refresh (self->messages_page);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "visit") == 0)
     care_visit_page_reload (self->visit_page);
 }

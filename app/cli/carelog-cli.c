@@ -52,6 +52,8 @@ static const Command commands[] = {
     N_("answer a visit's dispute; the family reads it (co-ordinators)") },
   { "message", cmd_message, 2, -1, "message CLIENT TEXT…",
     N_("a family member's message to the co-ordinators about their client") },
+  { "messages", cmd_messages, 0, 0, "messages",
+    N_("the families' messages to the co-ordinators, newest first (co-ordinators)") },
   { "clients", cmd_clients, 0, 0, "clients [--carer MEMBER]",
     N_("the clients this carer is assigned to (all clients for a supervisor), with id, name and address") },
   { "today", cmd_today, 0, 0, "today [--date YYYY-MM-DD] [--carer MEMBER]", N_("list a day's visits") },

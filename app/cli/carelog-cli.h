@@ -85,6 +85,7 @@ gboolean cmd_task (Cli *cli, GError **error);
 gboolean cmd_note (Cli *cli, GError **error);
 gboolean cmd_check_out (Cli *cli, GError **error);
 gboolean cmd_correct (Cli *cli, GError **error);
+gboolean cmd_messages (Cli *cli, GError **error);
 gboolean cmd_amend_visit (Cli *cli, GError **error);
 gboolean cmd_amend_note (Cli *cli, GError **error);
 gboolean cmd_retract_note (Cli *cli, GError **error);

@@ -94,3 +94,49 @@ cmd_message (Cli     *cli,
   cli_print_id (cli, "message", message, _("Message saved on this device: it goes to the co-ordinators."));
   return TRUE;
 }
+
+gboolean
+cmd_messages (Cli     *cli,
+              GError **error)
+{
+  g_autoptr(GPtrArray) messages = care_store_list_messages (cli->store, 200, error);
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (messages == NULL)
+    return FALSE;
+  if (cli->json)
+    {
+      b = json_builder_new ();
+      json_builder_begin_array (b);
+    }
+  for (guint i = 0; i < messages->len; i++)
+    {
+      CareFamilyMessage *m = messages->pdata[i];
+      g_autofree char *at = cli_format_time (cli->store, m->wall, "%a %d %b %H:%M");
+
+      if (cli->json)
+        {
+          json_builder_begin_object (b);
+          cli_json_str (b, "message", m->id);
+          cli_json_str (b, "client", m->client);
+          cli_json_str (b, "client_name", m->client_name);
+          cli_json_str (b, "from", m->author);
+          cli_json_str (b, "from_name", m->author_name);
+          cli_json_int (b, "at", m->wall);
+          cli_json_str (b, "text", m->text);
+          json_builder_end_object (b);
+        }
+      else
+        /* Translators: "Mon 30 Nov 14:05  Elena Gallo about Dorothy Evans", then the message. */
+        g_print (_("%s  %s about %s\n    %s\n"), at, m->author_name ? m->author_name : m->author,
+                 m->client_name ? m->client_name : m->client, m->text);
+    }
+  if (cli->json)
+    {
+      json_builder_end_array (b);
+      cli_print_json (b);
+    }
+  else if (messages->len == 0)
+    g_print (_("No messages from families.\n"));
+  return TRUE;
+}

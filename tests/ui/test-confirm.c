@@ -232,6 +232,76 @@ test_family_view (void)
   g_assert_cmpint (((CareEvent *) outbox->pdata[1])->type, ==, CARE_EVENT_MESSAGE_SENT);
 }
 
+static CareEvent *
+coop_record (const char *id,
+             const char *device,
+             gint64      seq,
+             const char *author,
+             const char *type,
+             const char *body)
+{
+  g_autoptr(JsonNode) node = json_from_string (body, NULL);
+  CareEvent *e = care_event_new ();
+
+  e->id = g_strdup (id);
+  e->device = g_strdup (device);
+  e->seq = seq;
+  e->author = g_strdup (author);
+  e->wall = g_get_real_time () / 1000 - 600000 + seq;
+  e->hlc = e->wall << 16;
+  e->type = care_event_type_from_string (type);
+  e->body = json_node_dup_object (node);
+  return e;
+}
+
+/* A co-ordinator reads the families' messages on their own page: who
+ * wrote, about which client, the words, newest first. */
+static void
+test_messages (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_supervisor_store (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = care_store_open (path, &error);
+  g_autoptr(GPtrArray) clients = care_store_list_clients (store, NULL, &error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autofree char *first = NULL, *second = NULL, *heading = NULL;
+  g_autofree char *client_name = NULL, *row0 = NULL, *row1 = NULL;
+  CareWindow *window;
+  GtkWidget *root;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (clients->len, >, 0);
+  client_name = care_store_get_client_name (store, clients->pdata[0]);
+  g_ptr_array_add (page, coop_record ("01a24800-0000-7000-8000-000000000001", "coop", 901, "coop", "member.set",
+                                      "{\"member\":\"m-elena\",\"name\":\"Elena Gallo\",\"role\":\"family\","
+                                      "\"active\":true}"));
+  first = g_strdup_printf ("{\"message\":\"msg-1\",\"client\":\"%s\",\"text\":\"Mum seemed tired on Sunday.\"}",
+                           (char *) clients->pdata[0]);
+  second = g_strdup_printf ("{\"message\":\"msg-2\",\"client\":\"%s\",\"text\":\"Thank you for the birthday "
+                            "card.\"}", (char *) clients->pdata[0]);
+  g_ptr_array_add (page, coop_record ("01a24800-0000-7000-8000-000000000002", "d-elena", 1, "m-elena", "message.sent",
+                                      first));
+  g_ptr_array_add (page, coop_record ("01a24800-0000-7000-8000-000000000003", "d-elena", 2, "m-elena", "message.sent",
+                                      second));
+  g_assert_true (care_store_apply_page (store, page, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  window = care_test_window_new (path, 800, 900);
+  root = GTK_WIDGET (window);
+  care_window_set_view (window, "messages");
+  care_test_settle (root);
+  g_assert_false (care_test_is_visible (care_test_find (root, "messages-empty")));
+  heading = g_strdup_printf ("Elena Gallo about %s", client_name);
+  row0 = care_test_text_of (care_test_find (root, "message-0"));
+  row1 = care_test_text_of (care_test_find (root, "message-1"));
+  g_assert_nonnull (strstr (row0, "Thank you for the birthday card."));
+  g_assert_nonnull (strstr (row0, heading));
+  g_assert_nonnull (strstr (row1, "Mum seemed tired on Sunday."));
+  care_test_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -242,5 +312,6 @@ main (int   argc,
   g_test_add_func ("/ui/confirm/nobody", test_nobody);
   g_test_add_func ("/ui/confirm/later", test_later);
   g_test_add_func ("/ui/family/view", test_family_view);
+  g_test_add_func ("/ui/family/messages", test_messages);
   return g_test_run ();
 }
