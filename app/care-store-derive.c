@@ -253,23 +253,30 @@ lww_set (CareStore       *self,
   return sqlite3_changes (self->db) > 0;
 }
 
-static gboolean
-set_readership (CareStore       *self,
-                const CareEvent *event,
-                GError         **error)
+/* A client's record whose body member (a list or an object) is kept as
+ * JSON text, the latest by (hlc, device, seq); 1 when it changed what is
+ * kept, 0 when an older record lost, -1 on error. */
+static int
+set_client_json (CareStore       *self,
+                 const char      *sql,
+                 const CareEvent *event,
+                 const char      *member,
+                 GError         **error)
 {
-  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_SET_READERSHIP, error);
-  g_autoptr(JsonNode) readers = NULL;
+  g_autoptr(CareStmt) stmt = care_store_stmt (self, sql, error);
+  g_autoptr(JsonNode) value = NULL;
   g_autofree char *text = NULL;
 
   if (stmt == NULL)
-    return FALSE;
-  readers = json_node_copy (json_object_get_member (event->body, "readers"));
-  text = json_to_string (readers, FALSE);
+    return -1;
+  value = json_node_copy (json_object_get_member (event->body, member));
+  text = json_to_string (value, FALSE);
   care_store_bind_text (stmt, 1, body_str (event, "client"));
   care_store_bind_text (stmt, 2, text);
   bind_lww (stmt, 3, event);
-  return care_store_run (self, stmt, error);
+  if (!care_store_run (self, stmt, error))
+    return -1;
+  return sqlite3_changes (self->db) > 0;
 }
 
 static gboolean
@@ -278,22 +285,11 @@ set_careplan (CareStore       *self,
               CareDirty       *dirty,
               GError         **error)
 {
-  g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_SET_CAREPLAN, error);
-  g_autoptr(JsonNode) tasks = NULL;
-  g_autofree char *text = NULL;
+  int changed = set_client_json (self, SQL_SET_CAREPLAN, event, "tasks", error);
 
-  if (stmt == NULL)
-    return FALSE;
-  tasks = json_node_copy (json_object_get_member (event->body, "tasks"));
-  text = json_to_string (tasks, FALSE);
-  care_store_bind_text (stmt, 1, body_str (event, "client"));
-  care_store_bind_text (stmt, 2, text);
-  bind_lww (stmt, 3, event);
-  if (!care_store_run (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) > 0)
+  if (changed > 0)
     mark (dirty->clients, body_str (event, "client"));
-  return TRUE;
+  return changed >= 0;
 }
 
 static gboolean
@@ -440,7 +436,7 @@ derive_event (CareStore       *self,
     case CARE_EVENT_REFUSAL_RESOLVED:
       return apply_resolution (self, event, dirty, error);
     case CARE_EVENT_CLIENT_READERSHIP:
-      return set_readership (self, event, error);
+      return set_client_json (self, SQL_SET_READERSHIP, event, "readers", error) >= 0;
     default:
       mark (dirty->visits, body_str (event, "visit"));
       break;

@@ -32,9 +32,9 @@ message_row_new (const CareFamilyMessage *m,
                  guint                    index,
                  GTimeZone               *tz)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   g_autofree char *name = g_strdup_printf ("message-%u", index);
+  GtkWidget *box;
+  GtkWidget *row = care_list_row_new (name, &box);
   g_autofree char *when = care_format_time (m->wall, tz);
   /* Translators: "Elena Gallo about Dorothy Evans". */
   g_autofree char *who = g_strdup_printf (_("%s about %s"), m->author_name != NULL ? m->author_name : m->author,
@@ -42,18 +42,11 @@ message_row_new (const CareFamilyMessage *m,
   GtkWidget *heading = care_label_new_wrapped (who, "heading");
   GtkWidget *text = care_label_new_wrapped (m->text, NULL);
 
-  gtk_widget_set_name (row, name);
   gtk_widget_set_name (text, "message-text");
   gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_top (box, 10);
-  gtk_widget_set_margin_bottom (box, 10);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
   gtk_box_append (GTK_BOX (box), heading);
   gtk_box_append (GTK_BOX (box), text);
   gtk_box_append (GTK_BOX (box), care_label_new_wrapped (when, "dim-label"));
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }
 

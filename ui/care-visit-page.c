@@ -230,21 +230,15 @@ history_row_new (const CareHistoryEntry *entry,
                  guint                   index,
                  GTimeZone              *tz)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   g_autofree char *name = g_strdup_printf ("history-%u", index);
+  GtkWidget *box;
+  GtkWidget *row = care_list_row_new (name, &box);
   g_autofree char *time = care_format_time (entry->wall, tz);
   g_autofree char *meta = g_strdup_printf ("%s · %s", time,
                                            care_sync_state_label (entry->sync, CARE_REVIEW_NONE));
   GtkWidget *description = care_label_new_wrapped (entry->description != NULL ? entry->description : "", NULL);
 
-  gtk_widget_set_name (row, name);
   gtk_widget_set_name (description, "history-description");
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
   gtk_box_append (GTK_BOX (box), description);
   if (entry->reason != NULL && *entry->reason)
     {
@@ -255,7 +249,6 @@ history_row_new (const CareHistoryEntry *entry,
       gtk_box_append (GTK_BOX (box), label);
     }
   gtk_box_append (GTK_BOX (box), care_label_new_wrapped (meta, "dim-label"));
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
   return row;
 }
 
