@@ -24,6 +24,7 @@ struct _CareFamilyPage
   AdwBin parent_instance;
 
   GtkLabel *title_label;
+  GtkLabel *readership_label;
   GtkListBox *visits_list;
   GtkEntry *message_entry;
   GtkLabel *status_label;
@@ -111,6 +112,41 @@ visit_row (CareFamilyPage         *self,
   return box;
 }
 
+/* The client's standing choices, as the family reads them: which kinds of
+ * note are shared with them, which stay with the care team. */
+static void
+show_readership (CareFamilyPage *self,
+                 const char     *client)
+{
+  guint n;
+  const CareChoice *categories = care_note_categories (&n);
+  g_autoptr(GString) shared = g_string_new (NULL);
+  g_autoptr(GString) kept = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; client != NULL && i < n; i++)
+    {
+      CareReaders choice = care_store_get_client_readers (self->store, client, categories[i].id);
+      GString *list = choice == CARE_READERS_FAMILY ? shared : choice != CARE_READERS_INVALID ? kept : NULL;
+
+      if (list != NULL)
+        {
+          g_autofree char *label = g_utf8_strdown (care_note_category_label (categories[i].id), -1);
+
+          g_string_append_printf (list, "%s%s", list->len > 0 ? ", " : "", label);
+        }
+    }
+  if (shared->len > 0 && kept->len > 0)
+    text = g_strdup_printf (_("As the client chose, notes about %s are shared with you; notes about %s are not."),
+                            shared->str, kept->str);
+  else if (shared->len > 0)
+    text = g_strdup_printf (_("As the client chose, notes about %s are shared with you."), shared->str);
+  else if (kept->len > 0)
+    text = g_strdup_printf (_("As the client chose, notes about %s are not shared with you."), kept->str);
+  gtk_label_set_label (self->readership_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->readership_label), text != NULL);
+}
+
 void
 care_family_page_refresh (CareFamilyPage *self)
 {
@@ -128,6 +164,7 @@ care_family_page_refresh (CareFamilyPage *self)
   visits = care_store_list_visits (self->store, &filter, NULL);
   title = client_name ? g_strdup_printf (_("Visits to %s"), client_name) : g_strdup (_("Visits"));
   gtk_label_set_label (self->title_label, title);
+  show_readership (self, client);
   care_clear_container (GTK_WIDGET (self->visits_list));
   for (guint i = 0; visits != NULL && i < visits->len; i++)
     {
@@ -203,6 +240,7 @@ care_family_page_class_init (CareFamilyPageClass *klass)
   object_class->dispose = care_family_page_dispose;
   gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-family-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, readership_label);
   gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, visits_list);
   gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, message_entry);
   gtk_widget_class_bind_template_child (widget_class, CareFamilyPage, status_label);

@@ -302,6 +302,34 @@ test_messages (void)
   care_test_window_destroy (window);
 }
 
+/* The family reads the client's standing choices on their page. */
+static void
+test_family_readership (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_family_store (dir);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareStore) store = care_store_open (path, &error);
+  g_autoptr(GPtrArray) clients = care_store_list_clients (store, NULL, &error);
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autofree char *body = NULL, *text = NULL;
+  CareWindow *window;
+
+  g_assert_no_error (error);
+  body = g_strdup_printf ("{\"client\":\"%s\",\"readers\":{\"medication\":\"family\",\"personal-care\":\"team\"}}",
+                          (char *) clients->pdata[0]);
+  g_ptr_array_add (page, coop_record ("01a24900-0000-7000-8000-000000000001", "coop", 950, "coop",
+                                      "client.readership", body));
+  g_assert_true (care_store_apply_page (store, page, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  window = care_test_window_new (path, 800, 900);
+  text = care_test_text_of (care_test_find (GTK_WIDGET (window), "family-readership"));
+  g_assert_nonnull (strstr (text, "medication are shared with you"));
+  g_assert_nonnull (strstr (text, "personal care are not"));
+  care_test_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -313,5 +341,6 @@ main (int   argc,
   g_test_add_func ("/ui/confirm/later", test_later);
   g_test_add_func ("/ui/family/view", test_family_view);
   g_test_add_func ("/ui/family/messages", test_messages);
+  g_test_add_func ("/ui/family/readership", test_family_readership);
   return g_test_run ();
 }
