@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 import uuid
+import json
+import shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (World, BUILD, log, program, print_figure)  # noqa: E402
@@ -35,6 +37,21 @@ from harness import (World, BUILD, log, program, print_figure)  # noqa: E402
 RUNS = int(os.environ.get('CARELOG_BENCH_RUNS', '3'))
 VISITS = int(os.environ.get('CARELOG_BENCH_VISITS', '10000'))
 RELAYED_RUNS = int(os.environ.get('CARELOG_BENCH_RELAYED_RUNS', '1'))
+# A folder with PouchDB's node modules (see bench_pouchdb.js): PouchDB's
+# replication of the same visits is then measured in the same run.
+POUCHDB_DIR = os.environ.get('CARELOG_POUCHDB_DIR')
+
+
+def bench_pouchdb(adapter):
+    """One PouchDB replication of the same visits; its figures, or None."""
+    env = dict(os.environ, VISITS=str(VISITS), NODE_PATH=os.path.join(POUCHDB_DIR, 'node_modules'),
+               POUCH_ADAPTER=adapter)
+    r = subprocess.run(['node', os.path.join(os.path.dirname(os.path.abspath(__file__)), 'bench_pouchdb.js')],
+                       env=env, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        log('PouchDB run failed: %s' % r.stderr[-400:])
+        return None
+    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 def summary(name, values, unit, fmt='%.1f'):
@@ -135,10 +152,16 @@ def main():
         return 0
     print('1..1', flush=True)
     print('# load average at the start: %.1f (%d CPUs)' % (os.getloadavg()[0], os.cpu_count()))
-    direct, baseline, relayed = [], [], []
+    direct, baseline, relayed, pouch, pouch_memory = [], [], [], [], []
+    with_pouch = POUCHDB_DIR is not None and shutil.which('node') is not None
     for _ in range(RUNS):
         direct.append(bench_once(False))
         baseline.append(bench_sqlite(direct[-1]['records']))
+        if with_pouch:
+            for adapter, into in (('leveldb', pouch), ('memory', pouch_memory)):
+                figures = bench_pouchdb(adapter)
+                if figures is not None:
+                    into.append(figures)
     for _ in range(RELAYED_RUNS):
         relayed.append(bench_once(True))
     records = direct[0]['records']
@@ -152,6 +175,20 @@ def main():
     print('# against the issue\'s figure (6.5 s median): %.1f times faster; target < 1300 ms: %s'
           % (6.5 / statistics.median(r['seconds'] for r in direct),
              'met' if statistics.median(r['seconds'] for r in direct) < 1.3 else 'MISSED'))
+    if pouch:
+        summary('PouchDB 9 + express-pouchdb, LevelDB: replicate up and back', [p['sync_ms'] for p in pouch], 'ms',
+                '%.0f')
+        summary('  of which up', [p['push_ms'] for p in pouch], 'ms', '%.0f')
+        summary('  bytes a visit, both ways', [p['bytes'] / VISITS for p in pouch], 'B')
+        print('# Carelog against PouchDB (LevelDB), medians: %.2f of its time'
+              % (statistics.median(r['seconds'] for r in direct) * 1000 / statistics.median(p['sync_ms'] for p in pouch)))
+    if pouch_memory:
+        summary('PouchDB, both sides in memory: up and back', [p['sync_ms'] for p in pouch_memory], 'ms', '%.0f')
+        print('# Carelog against PouchDB (memory), medians: %.2f of its time'
+              % (statistics.median(r['seconds'] for r in direct) * 1000
+                 / statistics.median(p['sync_ms'] for p in pouch_memory)))
+    elif POUCHDB_DIR is None:
+        print('# PouchDB not measured: set CARELOG_POUCHDB_DIR (see bench_pouchdb.js)')
     if relayed:
         summary('requests (push and pull, via relay)', [r['requests'] for r in relayed], '', '%.0f')
         summary('bytes a visit up (requests, headers included)', [r['up'] for r in relayed], 'B')
