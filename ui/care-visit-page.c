@@ -17,6 +17,7 @@
 #include "care-refusal-card.h"
 #include "care-ui-util.h"
 #include "care-confirm-window.h"
+#include "care-history-row.h"
 #include "care-task-row.h"
 #include "care-visit-page.h"
 
@@ -66,6 +67,7 @@ struct _CareVisitPage
   GtkBox *history_section;
   GtkListBox *history_list;
   GtkBox *refusals_box;
+  GListStore *history;         /* CareHistoryItem, bound to history_list */
 
   CareStore *store;
   CareVisitSummary *summary;   /* owned copy of what is shown */
@@ -226,30 +228,10 @@ note_card_new (CareVisitPage  *self,
 }
 
 static GtkWidget *
-history_row_new (const CareHistoryEntry *entry,
-                 guint                   index,
-                 GTimeZone              *tz)
+history_row_create (gpointer item,
+                    gpointer user_data)
 {
-  g_autofree char *name = g_strdup_printf ("history-%u", index);
-  GtkWidget *box;
-  GtkWidget *row = care_list_row_new (name, &box);
-  g_autofree char *time = care_format_time (entry->wall, tz);
-  g_autofree char *meta = g_strdup_printf ("%s · %s", time,
-                                           care_sync_state_label (entry->sync, CARE_REVIEW_NONE));
-  GtkWidget *description = care_label_new_wrapped (entry->description != NULL ? entry->description : "", NULL);
-
-  gtk_widget_set_name (description, "history-description");
-  gtk_box_append (GTK_BOX (box), description);
-  if (entry->reason != NULL && *entry->reason)
-    {
-      g_autofree char *reason = g_strdup_printf (_("Reason: %s"), entry->reason);
-      GtkWidget *label = care_label_new_wrapped (reason, NULL);
-
-      gtk_widget_set_name (label, "history-reason");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (meta, "dim-label"));
-  return row;
+  return care_history_row_new (CARE_HISTORY_ITEM (item));
 }
 
 /* Showing */
@@ -388,11 +370,13 @@ update_view (CareVisitPage *self)
     adw_action_row_set_subtitle (self->location_row, _("Unavailable"));
 
   care_clear_container (GTK_WIDGET (self->notes_box));
-  care_clear_container (GTK_WIDGET (self->history_list));
   care_clear_container (GTK_WIDGET (self->refusals_box));
   gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), FALSE);
   if (self->detail == NULL)
-    return;
+    {
+      g_list_store_remove_all (self->history);
+      return;
+    }
   /* What the co-op refused or holds comes first: it needs the carer. */
   for (guint i = 0; i < self->detail->history->len; i++)
     {
@@ -412,9 +396,14 @@ update_view (CareVisitPage *self)
                     note_card_new (self, g_ptr_array_index (self->detail->notes, i), i, tz));
   if (self->detail->notes->len == 0)
     gtk_box_append (self->notes_box, care_label_new_wrapped (_("No notes yet."), "dim-label"));
-  for (guint i = 0; i < self->detail->history->len; i++)
-    gtk_list_box_append (self->history_list,
-                         history_row_new (g_ptr_array_index (self->detail->history, i), i, tz));
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < self->detail->history->len; i++)
+      g_ptr_array_add (items, care_history_item_new (g_ptr_array_index (self->detail->history, i), tz));
+    g_list_store_splice (self->history, 0, g_list_model_get_n_items (G_LIST_MODEL (self->history)),
+                         items->pdata, items->len);
+  }
 }
 
 static void
@@ -996,6 +985,7 @@ care_visit_page_finalize (GObject *object)
   g_free (self->amend_note);
   g_free (self->not_done_task);
   g_clear_pointer (&self->task_rows, g_ptr_array_unref);
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (care_visit_page_parent_class)->finalize (object);
 }
 
@@ -1103,6 +1093,9 @@ care_visit_page_init (CareVisitPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->task_rows = g_ptr_array_new ();
+  self->history = g_list_store_new (CARE_TYPE_HISTORY_ITEM);
+  gtk_list_box_bind_model (self->history_list, G_LIST_MODEL (self->history),
+                           history_row_create, NULL, NULL);
   choices = care_note_categories (&n);
   gtk_drop_down_set_model (self->category_dropdown,
                            choices_model (choices, n, _("Choose a category")));
