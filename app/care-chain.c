@@ -22,6 +22,16 @@ append_string (GString    *out,
   g_string_append_c (out, '"');
   for (const guchar *p = (const guchar *) s; *p != '\0'; p++)
     {
+      const guchar *run = p;
+
+      /* Characters that need no escape go in one append, not one by one:
+       * every record's hash goes through here. */
+      while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case '"': g_string_append (out, "\\\""); break;

@@ -227,6 +227,16 @@ care_json_append_string (GString    *out,
   g_string_append_c (out, '"');
   for (const unsigned char *p = (const unsigned char *) s; *p; p++)
     {
+      const unsigned char *run = p;
+
+      /* Characters that need no escape go in one append, not one by one
+       * (the server builds every stored body with this). */
+      while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case '"':

@@ -184,6 +184,28 @@ test_batch_head_both_versions (void)
       }
 }
 
+/* A string's JSON: runs of plain characters copied whole, each character
+ * that needs it escaped, in every position (first, last, twice in a row). */
+static void
+test_json_string (void)
+{
+  static const struct { const char *in, *out; } cases[] = {
+    { "", "\"\"" },
+    { "plain words \xc3\xa9", "\"plain words \xc3\xa9\"" },
+    { "\"quoted\"", "\"\\\"quoted\\\"\"" },
+    { "a\\b\n\nc", "\"a\\\\b\\n\\nc\"" },
+    { "\x01tab\there\x1f", "\"\\u0001tab\\u0009here\\u001f\"" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new ("x");
+
+      care_json_append_string (out, cases[i].in);
+      g_assert_cmpstr (out->str + 1, ==, cases[i].out);
+    }
+}
+
 static void
 test_json_checks (void)
 {
@@ -537,6 +559,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/push/bad-entries", test_push_bad_entries);
   g_test_add_func ("/protocol/push/batch-head", test_batch_head_both_versions);
   g_test_add_func ("/protocol/json-checks", test_json_checks);
+  g_test_add_func ("/protocol/json-string", test_json_string);
   g_test_add_func ("/protocol/gzip-cap", test_gzip_cap);
   g_test_add_func ("/protocol/pull-request", test_pull_request);
   g_test_add_func ("/protocol/pull-received", test_pull_received);
