@@ -66,6 +66,20 @@ hash_children (const guint8 left[H],
   g_checksum_get_digest (sha, out, &out_len);
 }
 
+/* The step both algorithms share after hashing a left sibling: "if
+ * LSB(fn) is not set, right-shift both fn and sn equally until either
+ * LSB(fn) is set or fn is 0". */
+static void
+climb_right_edge (guint64 *fn,
+                  guint64 *sn)
+{
+  while (*fn != 0 && (*fn & 1) == 0)
+    {
+      *fn >>= 1;
+      *sn >>= 1;
+    }
+}
+
 GBytes *
 care_log_proof_decode (const char *text,
                        GError    **error)
@@ -127,12 +141,7 @@ care_log_verify_inclusion (const guint8  leaf_hash[H],
       if ((fn & 1) == 1 || fn == sn)
         {
           hash_children (p, r, r);
-          if ((fn & 1) == 0)
-            while (fn != 0 && (fn & 1) == 0)
-              {
-                fn >>= 1;
-                sn >>= 1;
-              }
+          climb_right_edge (&fn, &sn);
         }
       else
         hash_children (r, p, r);
@@ -206,12 +215,7 @@ care_log_verify_consistency (guint64       old_size,
         {
           hash_children (c, fr, fr);
           hash_children (c, sr, sr);
-          if ((fn & 1) == 0)
-            while (fn != 0 && (fn & 1) == 0)
-              {
-                fn >>= 1;
-                sn >>= 1;
-              }
+          climb_right_edge (&fn, &sn);
         }
       else
         hash_children (sr, c, sr);
