@@ -649,6 +649,15 @@ care_store_chain_hash (CareStore  *self,
   return care_event_hash (event);
 }
 
+char *
+care_store_own_record_hash (CareStore *self,
+                            gint64     seq)
+{
+  if (self->device == NULL || seq <= 0)
+    return NULL;
+  return care_store_chain_hash (self, self->device, seq, NULL);
+}
+
 /* The link of this device's record after seq: meta "chain_head" holds
  * "SEQ HASH" of its latest record (which retention may have purged since);
  * else the stored record's hash. NULL: the previous record is gone and was

@@ -289,6 +289,10 @@ gboolean    care_store_set_meta           (CareStore  *self,
                                            const char *key,
                                            const char *value,
                                            GError    **error);
+/* The hash of this device's own record seq (app/care-chain.h); NULL when
+ * the store no longer holds it (retention) or holds no such record. */
+char       *care_store_own_record_hash    (CareStore  *self,
+                                           gint64      seq) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Retention on a carer's tablet (care-store-purge.c, docs/privacy.md). */
 #define CARE_STORE_RETENTION_DAYS 14

@@ -1464,6 +1464,7 @@ static const struct
   { CARE_SYNC_ERROR_REMOVED, "removed" },
   { CARE_SYNC_ERROR_RETIRED, "retired" },
   { CARE_SYNC_ERROR_UNENCRYPTED, "unencrypted" },
+  { CARE_SYNC_ERROR_LOG, "log" },
 };
 
 const char *

@@ -46,6 +46,8 @@ typedef enum
   OP_PUSH,
   OP_PULL,
   OP_ERASED,
+  OP_LOG,
+  OP_COSIGN,
 } Op;
 
 typedef struct
@@ -427,7 +429,7 @@ start_request_full (CareSyncClient     *self,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (op != OP_ENROL && (self->device == NULL || self->key == NULL))
+  if (op != OP_ENROL && op != OP_LOG && op != OP_COSIGN && (self->device == NULL || self->key == NULL))
     {
       g_task_return_new_error (task, CARE_SYNC_ERROR, CARE_SYNC_ERROR_UNAUTHORIZED,
                                "This tablet is not enrolled with a co-op yet.");
@@ -468,7 +470,7 @@ start_request_full (CareSyncClient     *self,
       g_snprintf (seq, sizeof seq, "%" G_GINT64_FORMAT, ((CareEvent *) g_ptr_array_index (events, 0))->seq);
       soup_message_headers_replace (headers, CARE_FIRST_SEQ_HEADER, seq);
     }
-  if (op != OP_ENROL)
+  if (op != OP_ENROL && op != OP_COSIGN && self->device != NULL && self->key != NULL)
     {
       g_autofree char *auth = g_strdup_printf ("Carelog %s:%s", self->device, self->key);
 
@@ -706,7 +708,11 @@ send_cb (GObject      *source,
       }
       break;
     case OP_ERASED:
+    case OP_COSIGN:
       g_task_return_boolean (task, TRUE);
+      break;
+    case OP_LOG:
+      g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify) json_node_unref);
       break;
     default:
       g_assert_not_reached ();
@@ -892,4 +898,62 @@ care_pull_result_free (CarePullResult *result)
   g_clear_pointer (&result->records, g_ptr_array_unref);
   g_free (result->next_cursor);
   g_free (result);
+}
+
+void
+care_sync_client_log_async (CareSyncClient      *self,
+                            gint64               from,
+                            const char          *hash,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  g_string_append_printf (text, "{\"from\":%" G_GINT64_FORMAT, MAX (from, 0));
+  if (hash != NULL)
+    {
+      g_string_append (text, ",\"hash\":");
+      care_json_append_string (text, hash);
+    }
+  g_string_append_c (text, '}');
+  body = g_bytes_new (text->str, text->len);
+  start_request (self, OP_LOG, "/v1/log", body, NULL, cancellable, callback, user_data,
+                 care_sync_client_log_async);
+}
+
+JsonNode *
+care_sync_client_log_finish (CareSyncClient *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+care_sync_client_cosign_async (CareSyncClient      *self,
+                               JsonNode            *cosignature,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autofree char *text = json_to_string (cosignature, FALSE);
+  gsize len = strlen (text);
+  g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&text), len);
+
+  g_return_if_fail (CARE_IS_SYNC_CLIENT (self));
+  start_request (self, OP_COSIGN, "/v1/log/cosign", body, NULL, cancellable, callback, user_data,
+                 care_sync_client_cosign_async);
+}
+
+gboolean
+care_sync_client_cosign_finish (CareSyncClient *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -36,6 +36,7 @@ typedef enum
   CARE_SYNC_ERROR_REMOVED,        /* revoked with erase: erase the co-op's care data now */
   CARE_SYNC_ERROR_RETIRED,        /* revoked with retire: deliver what is left, then erase */
   CARE_SYNC_ERROR_UNENCRYPTED,    /* the co-op requires an encrypted data folder */
+  CARE_SYNC_ERROR_LOG,            /* the co-op's log contradicts what this device saw: rewritten or forked */
 } CareSyncError;
 
 /* What a co-ordinator hands over, one line:
@@ -166,6 +167,29 @@ CarePullResult *care_sync_client_pull_finish  (CareSyncClient *self,
 
 /* A revoked tablet tells the co-op it has erased its care records
  * (POST /v1/erased, after CARE_SYNC_ERROR_REMOVED or _RETIRED). */
+/* The co-op log (POST /v1/log): the latest signed checkpoint, a
+ * consistency proof from `from` (the size of the checkpoint last kept; 0:
+ * none) and an inclusion proof for the record with hash `hash` (NULL:
+ * none). Works without enrolment (a witness). The answer's object. */
+void            care_sync_client_log_async   (CareSyncClient      *self,
+                                              gint64               from,
+                                              const char          *hash,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+JsonNode       *care_sync_client_log_finish  (CareSyncClient *self,
+                                              GAsyncResult   *result,
+                                              GError        **error);
+/* A witness's cosignature (POST /v1/log/cosign). */
+void            care_sync_client_cosign_async  (CareSyncClient      *self,
+                                                JsonNode            *cosignature,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean        care_sync_client_cosign_finish (CareSyncClient *self,
+                                                GAsyncResult   *result,
+                                                GError        **error);
+
 void            care_sync_client_confirm_erased_async  (CareSyncClient      *self,
                                                         GCancellable        *cancellable,
                                                         GAsyncReadyCallback  callback,

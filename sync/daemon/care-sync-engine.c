@@ -8,6 +8,8 @@
 #include "care-config.h"
 #include "care-sync-engine.h"
 
+#include "care-log-answer.h"
+
 /* Records per push request: large enough that 10,000 records take ten
  * requests and gzip finds the repetition between records, small enough for
  * the server's batch limit and a slow uplink. */
@@ -54,6 +56,7 @@ typedef struct
   GArray *receipts;         /* CareReceipt: learnt, not yet in the store */
   gint64 acks_flushed;      /* monotonic µs of the last store update */
   char *cursor;
+  char *log_hash;           /* the record whose inclusion this round asks proof of */
 } Round;
 
 G_DEFINE_FINAL_TYPE (CareSyncEngine, care_sync_engine, G_TYPE_OBJECT)
@@ -69,6 +72,7 @@ typedef struct _Flight Flight;
 static void flight_free (Flight *flight);
 static void push_next (GTask *task);
 static void pull_next (GTask *task);
+static void log_next (GTask *task);
 
 static void
 round_free (Round *round)
@@ -77,6 +81,7 @@ round_free (Round *round)
   g_clear_error (&round->halt_error);
   g_clear_pointer (&round->receipts, g_array_unref);
   g_free (round->cursor);
+  g_free (round->log_hash);
   g_free (round);
 }
 
@@ -217,6 +222,99 @@ server_is_older (CareSyncEngine *self,
 
 /* Pull -------------------------------------------------------------------- */
 
+/* The co-op log ---------------------------------------------------------- */
+
+/* After a round that moved records (or before any checkpoint is kept): the
+ * co-op's latest checkpoint must extend the one this tablet kept, and its
+ * log must hold this tablet's latest delivered record (docs/sync-protocol.md,
+ * "The co-op log"). A contradiction fails the round, and every later one,
+ * with CARE_SYNC_ERROR_LOG: the kept checkpoint stays as it was. */
+static void
+log_ready_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autoptr(JsonNode) root = care_sync_client_log_finish (self->client, result, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareLogAnswer) answer = NULL;
+  g_autoptr(CareCheckpoint) last = NULL;
+  g_autofree char *kept = care_store_get_meta (self->store, "log.checkpoint");
+  g_autofree char *pinned = care_store_get_meta (self->store, "log.key");
+  g_autofree char *checkpoint = NULL;
+  CareCheckpointStep step;
+  gboolean included;
+
+  round->report.requests++;
+  /* A co-op server from before the log, or one that cannot answer now:
+   * the records are delivered; the next round asks again. */
+  if (root == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  answer = care_log_answer_decode (root, &error);
+  last = kept != NULL ? care_checkpoint_from_string (kept, NULL) : NULL;
+  if (answer == NULL
+      || !care_log_answer_check (answer, last, pinned, round->log_hash, &step, &included, &error))
+    {
+      if (error->code == CARE_SYNC_ERROR_LOG)
+        {
+          g_warning ("The co-op's log contradicts this tablet's kept checkpoint");
+          care_store_set_meta (self->store, "log.alarm", error->message, NULL);
+        }
+      fail (task, g_steal_pointer (&error));
+      return;
+    }
+  if (step == CARE_CHECKPOINT_NEW_EPOCH)
+    g_message ("The co-op declared a new epoch of its log (a restore from a backup): %s", answer->checkpoint->epoch);
+  checkpoint = care_checkpoint_to_string (answer->checkpoint);
+  if ((pinned == NULL && !care_store_set_meta (self->store, "log.key", answer->checkpoint->key, &error))
+      || !care_store_set_meta (self->store, "log.checkpoint", checkpoint, &error))
+    {
+      store_failed (task, g_steal_pointer (&error));
+      return;
+    }
+  if (included)
+    {
+      g_autofree char *receipt = care_log_answer_receipt (answer, round->log_hash);
+
+      care_store_set_meta (self->store, "log.receipt", receipt, NULL);
+    }
+  if (answer->cosigned != NULL)
+    {
+      g_autofree char *cosigned = care_checkpoint_to_string (answer->cosigned);
+
+      care_store_set_meta (self->store, "log.cosigned", cosigned, NULL);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+log_next (GTask *task)
+{
+  CareSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  g_autofree char *kept = care_store_get_meta (self->store, "log.checkpoint");
+  g_autoptr(CareCheckpoint) last = kept != NULL ? care_checkpoint_from_string (kept, NULL) : NULL;
+  CareOutboxCounts counts = { 0 };
+
+  if (care_sync_client_get_protocol (self->client) < 2
+      || (last != NULL && round->report.pushed == 0 && round->report.pulled == 0))
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_clear_pointer (&round->log_hash, g_free);
+  if (round->report.pushed > 0 && care_store_get_outbox_counts (self->store, &counts, NULL))
+    round->log_hash = care_store_own_record_hash (self->store, counts.acked_seq);
+  care_sync_client_log_async (self->client, last != NULL ? (gint64) last->size : 0, round->log_hash,
+                              g_task_get_cancellable (task), log_ready_cb, task);
+}
+
 static void
 pull_ready_cb (GObject      *source,
                GAsyncResult *result,
@@ -326,7 +424,7 @@ pull_ready_cb (GObject      *source,
   if (page->more && page->records->len > 0)
     pull_next (g_steal_pointer (&task));
   else
-    g_task_return_boolean (task, TRUE);
+    log_next (g_steal_pointer (&task));
 }
 
 static void

@@ -23,6 +23,8 @@
 #include "care-server.h"
 #include "care-private.h"
 #include "care-server-admin.h"
+#include "care-server-ledger.h"
+#include "care-server-witness.h"
 #include "care-server-core.h"
 
 static const char usage_text[] =
@@ -55,7 +57,10 @@ static const char usage_text[] =
   "  carelog-server rejections DIR [DEVICE] [--open]   (the records the co-op refused or holds, with the reasons)\n"
   "  carelog-server rejections accept DIR DEVICE SEQ --reason TEXT [--by MEMBER]   (take a refused record as sent)\n"
   "  carelog-server rejections dismiss DIR DEVICE SEQ --reason TEXT [--by MEMBER]  (leave it out for good)\n"
-  "  carelog-server verify DIR   (recompute every chain and signature; names the first record that is wrong)\n"
+  "  carelog-server verify DIR   (recompute every chain and signature; names the first record that is wrong)\n"  "  carelog-server checkpoint DIR   (sign a checkpoint of the co-op log now and print it)\n"
+  "  carelog-server witnesses DIR | witnesses add DIR NAME KEY   (who cosigns the co-op's checkpoints)\n"
+  "  carelog-server witness init WDIR | witness watch WDIR URL [--pin PIN] [--once] [--every SECONDS]\n"
+  "                 (be another co-op's witness: check its log only grows, and cosign it)\n"
   "  carelog-server export-client DIR CLIENT FILE   (everything held about one client, JSON lines)\n"
   "  carelog-server require-encryption DIR [yes|no]   (refuse tablets whose data folder is not encrypted)\n"
   "  carelog-server retention DIR [DAYS]   (how long carers' tablets keep delivered visits; default 14)\n"
@@ -274,6 +279,7 @@ cmd_serve (int argc, char **argv)
   options.body_memory = (guint) body_memory;
   options.anonymous_rate = anonymous_rate;
   options.anonymous_burst = (guint) anonymous_burst;
+  options.data_dir = argv[1];
   server = care_server_new (store, &options);
   if (!care_server_start (server, &url, &pin, &error))
     return fail (error);
@@ -1547,6 +1553,8 @@ cmd_verify (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(CareServerStore) store = NULL;
   g_autoptr(CareVerifier) verifier = care_verifier_new ();
+  g_autoptr(CareLedger) ledger = NULL;
+  g_autoptr(GString) log_report = g_string_new (NULL);
   CareVerifyReport report = { 0 };
   gboolean ok;
 
@@ -1565,7 +1573,67 @@ cmd_verify (int argc, char **argv)
   else
     g_print ("Every chain and signature holds.\n");
   care_verify_report_clear (&report);
+  /* The co-op log: its latest checkpoint still holds over what is stored. */
+  ledger = care_ledger_new (store, argv[1], &error);
+  if (ledger == NULL)
+    return fail (error);
+  if (!care_ledger_verify (ledger, log_report, &error))
+    {
+      g_printerr ("carelog-server: %s\n", error->message);
+      ok = FALSE;
+    }
+  else
+    g_print ("%s", log_report->str);
   return ok ? 0 : 1;
+}
+
+/* ---- the co-op log ---- */
+
+/* Signs a checkpoint now (when the log grew) and prints it. */
+static int
+cmd_checkpoint (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(CareLedger) ledger = NULL;
+  g_autoptr(CareCheckpoint) cp = NULL;
+  g_autofree char *text = NULL;
+
+  if (argc != 2)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL || (ledger = care_ledger_new (store, argv[1], &error)) == NULL
+      || (cp = care_ledger_checkpoint (ledger, &error)) == NULL)
+    return fail (error);
+  text = care_checkpoint_to_string (cp);
+  g_print ("%s\n", text);
+  return 0;
+}
+
+/* The co-op's witnesses: list, or register one. */
+static int
+cmd_witnesses (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autofree char *list = NULL;
+
+  if (argc == 5 && g_str_equal (argv[1], "add"))
+    {
+      store = open_store (argv[2], &error);
+      if (store == NULL || !care_ledger_add_witness (store, argv[3], argv[4], &error))
+        return fail (error);
+      g_print ("Witness “%s” registered: its cosignatures now go with the co-op's checkpoints.\n", argv[3]);
+      return 0;
+    }
+  if (argc != 2)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  list = store->vtable->get_meta (store, "log.witnesses");
+  g_print ("%s", list != NULL && list[0] != '\0' ? list : "No witness is registered.\n");
+  return 0;
 }
 
 /* ---- refusals ---- */
@@ -1876,6 +1944,9 @@ care_server_main (int    argc,
     { "require-encryption", cmd_require_encryption },
     { "export-client", cmd_export_client },
     { "restore", cmd_restore },
+    { "checkpoint", cmd_checkpoint },
+    { "witnesses", cmd_witnesses },
+    { "witness", care_server_witness_main },
   };
 
   if (argc < 2)

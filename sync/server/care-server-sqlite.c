@@ -22,9 +22,10 @@
 #include "care-chain.h"
 #include "care-server-core.h"
 #include "care-server-journal.h"
+#include "care-server-log.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 #define BUSY_TIMEOUT_MS 10000
 
 G_DEFINE_QUARK (care-server-error-quark, care_server_error)
@@ -161,6 +162,13 @@ static const char *schema[] = {
    * note's readers to it (NOTE_READERS). */
   "CREATE TABLE readership (client TEXT NOT NULL, category TEXT NOT NULL, readers TEXT NOT NULL,"
   "  PRIMARY KEY (client, category));",
+  /* 9: the co-op log (docs/verifying-records.md, "The co-op log"): every
+   * record the co-op stores, in the order it stored them, by its hash;
+   * leaf idx - 1 of the Merkle tree. Only hashes: erasing a client's
+   * records leaves the log whole. Filled from the stored records by
+   * backfill_log when a co-op upgrades. */
+  "CREATE TABLE log (idx INTEGER PRIMARY KEY, hash TEXT NOT NULL);"
+  "CREATE INDEX log_hash ON log (hash);",
 };
 
 /* ---- helpers ---- */
@@ -641,6 +649,21 @@ apply (Conn            *conn,
   return sqlite3_step (s) == SQLITE_DONE;
 }
 
+/* Appends a stored record to the co-op log, in the same transaction. A
+ * record from before the chain has no stored hash; its hash is still
+ * defined (app/care-chain.h). */
+static gboolean
+log_append (Conn            *conn,
+            const CareEvent *e,
+            const char      *hash)
+{
+  g_autofree char *computed = hash == NULL ? care_event_hash (e) : NULL;
+  sqlite3_stmt *s = stmt (conn, "INSERT INTO log (hash) VALUES (?1)");
+
+  bind_text (s, 1, hash != NULL ? hash : computed);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
 static gboolean
 insert_event (Conn            *conn,
               const CareEvent *e,
@@ -670,6 +693,8 @@ insert_event (Conn            *conn,
   bind_text (s, 13, e->link);
   bind_text (s, 14, hash);
   if (sqlite3_step (s) != SQLITE_DONE)
+    return FALSE;
+  if (!log_append (conn, e, hash))
     return FALSE;
   return apply (conn, e, client, carer);
 }
@@ -2333,6 +2358,9 @@ sqlite_close (CareServerStore *store)
   g_free (self);
 }
 
+static GBytes *sqlite_log_leaves (CareServerStore *store, guint64 *size, GError **error);
+static gboolean sqlite_log_find (CareServerStore *store, const char *hash, guint64 *index);
+
 static const CareServerStoreVTable sqlite_vtable = {
   .close = sqlite_close,
   .lookup_device = sqlite_lookup_device,
@@ -2382,7 +2410,105 @@ static const CareServerStoreVTable sqlite_vtable = {
   .backup = sqlite_backup,
   .is_assigned = sqlite_is_assigned,
   .member_is_active = sqlite_member_is_active,
+  .log_leaves = sqlite_log_leaves,
+  .log_find = sqlite_log_find,
 };
+
+/* A co-op that upgrades to the co-op log (migration 9) starts it with
+ * every record it holds, in the order it stored them. */
+static gboolean
+backfill_log (Conn *conn)
+{
+  sqlite3_stmt *s = stmt (conn, "SELECT " EVENT_COLUMNS ", hash FROM events ORDER BY pos");
+  g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (s, 10) != SQLITE_NULL)
+        g_ptr_array_add (hashes, g_strdup ((const char *) sqlite3_column_text (s, 10)));
+      else
+        {
+          g_autoptr(CareEvent) e = event_from_row (s, 0);
+
+          g_ptr_array_add (hashes, care_event_hash (e));
+        }
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  for (guint i = 0; i < hashes->len; i++)
+    {
+      s = stmt (conn, "INSERT INTO log (hash) VALUES (?1)");
+      bind_text (s, 1, g_ptr_array_index (hashes, i));
+      if (sqlite3_step (s) != SQLITE_DONE)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The co-op log's leaves, in one snapshot: SHA-256(0x00 || record hash),
+ * 32 bytes each (docs/verifying-records.md). */
+static GBytes *
+sqlite_log_leaves (CareServerStore *store,
+                   guint64         *size,
+                   GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, error);
+  g_autoptr(GByteArray) leaves = NULL;
+  sqlite3_stmt *s;
+  int rc;
+
+  *size = 0;
+  if (conn == NULL)
+    return NULL;
+  leaves = g_byte_array_new ();
+  s = stmt (conn, "SELECT hash FROM log ORDER BY idx");
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      guint8 raw[CARE_LOG_HASH_SIZE], leaf[CARE_LOG_HASH_SIZE];
+
+      if (!care_base64url_decode ((const char *) sqlite3_column_text (s, 0), raw, sizeof raw))
+        memset (raw, 0, sizeof raw);   /* a damaged row: the root will not match, verify says so */
+      care_log_leaf_hash (raw, sizeof raw, leaf);
+      g_byte_array_append (leaves, leaf, sizeof leaf);
+    }
+  sqlite3_reset (s);
+  g_async_queue_push (self->readers, conn);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                           "The co-op server cannot read its log just now; try again in a minute.");
+      return NULL;
+    }
+  *size = leaves->len / CARE_LOG_HASH_SIZE;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&leaves));
+}
+
+/* The position in the co-op log of the record with this hash; FALSE when
+ * the log holds no such record. */
+static gboolean
+sqlite_log_find (CareServerStore *store,
+                 const char      *hash,
+                 guint64         *index)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, NULL);
+  sqlite3_stmt *s;
+  gboolean found;
+
+  if (conn == NULL)
+    return FALSE;
+  s = stmt (conn, "SELECT min(idx) FROM log WHERE hash = ?1");
+  bind_text (s, 1, hash);
+  found = sqlite3_step (s) == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL;
+  if (found)
+    *index = (guint64) sqlite3_column_int64 (s, 0) - 1;
+  sqlite3_reset (s);
+  g_async_queue_push (self->readers, conn);
+  return found;
+}
 
 static gboolean
 migrate (Conn       *conn,
@@ -2411,6 +2537,13 @@ migrate (Conn       *conn,
         exec (conn, "ROLLBACK", NULL);
         return FALSE;
       }
+  if (version > 0 && version < 9 && !backfill_log (conn))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                   "Could not start the co-op log from the stored records: %s", sqlite3_errmsg (conn->db));
+      exec (conn, "ROLLBACK", NULL);
+      return FALSE;
+    }
   if (version == 0)
     {
       g_autofree char *epoch = new_epoch ();

@@ -371,6 +371,16 @@ struct _CareServerStoreVTable
   /* Whether MEMBER exists and has not been deactivated. */
   gboolean  (*member_is_active) (CareServerStore *self,
                                  const char      *member);
+  /* The co-op log (docs/verifying-records.md): its leaf hashes in one
+   * snapshot, 32 bytes each (size: how many), and where a record (by its
+   * hash) is in it. Records are appended to it by tx_insert and
+   * append_server_record(s), in their transaction. */
+  GBytes   *(*log_leaves)    (CareServerStore *self,
+                              guint64         *size,
+                              GError         **error);
+  gboolean  (*log_find)      (CareServerStore *self,
+                              const char      *hash,
+                              guint64         *index);
 };
 
 struct _CareServerStore

@@ -38,7 +38,9 @@
 #include "care-protocol.h"
 #include "care-id.h"
 #include "care-server.h"
+#include "care-chain.h"
 #include "care-server-core.h"
+#include "care-server-ledger.h"
 
 #define MAX_GROUP 64
 /* How long a pipelined push that arrived before the one ahead of it waits
@@ -64,6 +66,8 @@ typedef enum
   JOB_ENROL,
   JOB_TOUCH,
   JOB_ERASED,
+  JOB_LOG,      /* the co-op log: checkpoint and proofs (anonymous or a device) */
+  JOB_COSIGN,   /* a witness's cosignature */
   JOB_STOP,
 } JobKind;
 
@@ -131,6 +135,8 @@ typedef struct _Job
   char *name;
   char *storage;          /* Carelog-Storage, as the tablet said */
   RawBody *raw;
+  gint64 log_from;        /* POST /v1/log: the size the asker saw last */
+  char *log_hash;         /* POST /v1/log: the record to prove included */
   /* out */
   GString *body;
   GError *error;
@@ -153,7 +159,9 @@ struct _CareServer
   GObject parent_instance;
 
   CareServerStore *store;
+  CareLedger *ledger;
   CareServerOptions options;
+  char *data_dir;
   char *listen;
   char *cert_path;
   char *key_path;
@@ -223,6 +231,7 @@ job_free (Job *job)
   g_free (job->code);
   g_free (job->name);
   g_free (job->storage);
+  g_free (job->log_hash);
   g_clear_pointer (&job->raw, raw_body_free);
   if (job->body)
     g_string_free (job->body, TRUE);
@@ -570,6 +579,16 @@ build_answer (Job *job)
           g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT "}", job->version, now_ms ());
           detail = g_strdup ("revoked tablet confirmed its erasure");
           break;
+        case JOB_LOG:
+          /* The ledger's answer is an object: the envelope's members go first. */
+          g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",", job->version, now_ms ());
+          g_string_append_len (body, job->body->str + 1, job->body->len - 1);
+          detail = g_strdup ("co-op log");
+          break;
+        case JOB_COSIGN:
+          g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT "}", job->version, now_ms ());
+          detail = g_strdup ("witness cosigned");
+          break;
         default:
           g_assert_not_reached ();
         }
@@ -805,6 +824,31 @@ decoder_func (gpointer data,
         break;
       g_thread_pool_push (self->readers, job, NULL);
       return;
+    case JOB_LOG:
+      {
+        JsonObject *o = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+        JsonNode *from = o ? json_object_get_member (o, "from") : NULL;
+        JsonNode *hash = o ? json_object_get_member (o, "hash") : NULL;
+
+        if (o == NULL || (from != NULL && (json_node_get_value_type (from) != G_TYPE_INT64
+                                           || json_node_get_int (from) < 0))
+            || (hash != NULL && (json_node_get_value_type (hash) != G_TYPE_STRING
+                                 || !care_hash_is_valid (json_node_get_string (hash)))))
+          {
+            g_set_error_literal (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                                 "Ask the co-op log with a JSON object: \"from\", the size of the last "
+                                 "checkpoint you kept (a whole number), and \"hash\", a record's hash (43 "
+                                 "characters), both optional.");
+            break;
+          }
+        job->log_from = from ? json_node_get_int (from) : 0;
+        job->log_hash = hash ? g_strdup (json_node_get_string (hash)) : NULL;
+        g_thread_pool_push (self->readers, job, NULL);
+        return;
+      }
+    case JOB_COSIGN:
+      care_ledger_cosign (self->ledger, root, &job->error);
+      break;
     case JOB_ERASED:
       /* A revoked tablet's last word (docs/privacy.md): the body says nothing. */
       g_async_queue_push (self->write_queue, job);
@@ -1001,6 +1045,12 @@ reader_func (gpointer data,
   Job *touch;
   gint64 sent_pos = 0;
 
+  if (job->kind == JOB_LOG)
+    {
+      job->body = care_ledger_answer (self->ledger, job->log_from, job->log_hash, &job->error);
+      finish_job (job);
+      return;
+    }
   if (job->body != NULL)
     g_string_truncate (job->body, 0);
   else
@@ -1360,6 +1410,8 @@ begin_request (CareServer *self,
   gboolean is_pull = g_str_equal (path, "/v1/pull");
   gboolean is_enrol = g_str_equal (path, "/v1/enrol");
   gboolean is_erased = g_str_equal (path, "/v1/erased");
+  gboolean is_log = g_str_equal (path, "/v1/log");
+  gboolean is_cosign = g_str_equal (path, "/v1/log/cosign");
   HeaderCheck check = { 0 };
   guint64 length = 0;
   g_autoptr(Job) job = NULL;
@@ -1414,7 +1466,7 @@ begin_request (CareServer *self,
       respond (req, 200, body, FALSE);
       return;
     }
-  if (!is_push && !is_pull && !is_enrol && !is_erased)
+  if (!is_push && !is_pull && !is_enrol && !is_erased && !is_log && !is_cosign)
     {
       if (anonymous_allowed (self, req))
         respond_error (req, NULL, 404, "not-found",
@@ -1446,7 +1498,15 @@ begin_request (CareServer *self,
   job->gzip_ok = accepts_gzip (req);
   job->storage = storage_said (req);
 
-  if (is_enrol)
+  if (is_cosign || (is_log && request_header (req, "Authorization") == NULL))
+    {
+      /* The co-op log is public (hashes only): anyone may read and check
+       * it, as often as the anonymous rate allows; a witness cosigns. */
+      job->kind = is_log ? JOB_LOG : JOB_COSIGN;
+      if (!anonymous_allowed (self, req))
+        return;
+    }
+  else if (is_enrol)
     {
       job->kind = JOB_ENROL;
       wait = take_token (self->enrol_buckets, req->conn->where, self->options.enrolments_per_minute / 60.0,
@@ -1462,7 +1522,7 @@ begin_request (CareServer *self,
     }
   else
     {
-      job->kind = is_push ? JOB_PUSH : is_pull ? JOB_PULL : JOB_ERASED;
+      job->kind = is_push ? JOB_PUSH : is_pull ? JOB_PULL : is_log ? JOB_LOG : JOB_ERASED;
       if (!parse_authorization (req, &job->device, &job->key))
         {
           refuse_anonymous (self, req, NULL, 401, "unauthorized",
@@ -1778,7 +1838,9 @@ care_server_finalize (GObject *object)
   CareServer *self = (CareServer *) object;
 
   care_server_stop (self);
+  g_clear_pointer (&self->ledger, care_ledger_free);
   g_clear_pointer (&self->store, care_server_store_close);
+  g_free (self->data_dir);
   g_clear_pointer (&self->device_buckets, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
   g_clear_pointer (&self->pushes_coming, g_hash_table_unref);
@@ -1847,6 +1909,8 @@ care_server_new (CareServerStore         *store,
   self->cert_path = g_strdup (options->cert_path);
   self->key_path = g_strdup (options->key_path);
   self->public_url = g_strdup (options->public_url);
+  self->data_dir = g_strdup (options->data_dir);
+  o->data_dir = self->data_dir;
   o->listen = self->listen;
   o->cert_path = self->cert_path;
   o->key_path = self->key_path;
@@ -2038,6 +2102,12 @@ care_server_start (CareServer *self,
 
   if (address == NULL)
     return FALSE;
+  if (self->ledger == NULL)
+    {
+      self->ledger = care_ledger_new (self->store, self->data_dir, error);
+      if (self->ledger == NULL)
+        return FALSE;
+    }
   g_free (self->retention_days);
   self->retention_days = self->store->vtable->get_meta (self->store, "retention_days");
   {

@@ -30,6 +30,7 @@ typedef struct
   guint body_memory;         /* MiB: request bodies held at once, in all */
   double anonymous_rate;     /* per address: requests without a valid key, per second */
   guint anonymous_burst;
+  const char *data_dir;      /* the co-op's directory: the co-op log key (DIR/log.key) */
 } CareServerOptions;
 
 #define CARE_SERVER_DEFAULT_RATE                         20

@@ -1,0 +1,440 @@
+/* care-server-ledger.c: the co-op log as the server publishes it.
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "care-config.h"
+
+#include "care-server-ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "care-chain.h"
+#include "care-log-verify.h"
+#include "care-private.h"
+#include "care-protocol.h"
+#include "care-server-log.h"
+#include "care-sign.h"
+#include "care-sync-client.h"
+
+#define KEY_FILE "log.key"
+#define META_CHECKPOINT "log.checkpoint"
+#define META_COSIGNED "log.cosigned"
+#define META_WITNESSES "log.witnesses"
+#define MIN_CHECKPOINT_GAP_MS 1000
+#define MAX_WITNESSES 16
+
+struct _CareLedger
+{
+  CareServerStore *store;
+  char *private_key;
+  char *public_key;
+  GMutex lock;
+};
+
+static gint64
+now_ms (void)
+{
+  return g_get_real_time () / 1000;
+}
+
+static char *
+load_or_make_key (const char *dir,
+                  GError    **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) local = NULL;
+  int fd;
+
+  /* A server without a directory (an embedded one) signs with a key of
+   * its own lifetime. */
+  if (dir == NULL)
+    return care_sign_key_new (error);
+  path = g_build_filename (dir, KEY_FILE, NULL);
+  if (g_file_get_contents (path, &text, NULL, &local))
+    {
+      g_strstrip (text);
+      if (care_sign_public_key (text) == NULL)
+        {
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                       "%s is not a co-op log key; restore it from the co-op's backup of its data directory.",
+                       path);
+          return NULL;
+        }
+      g_free (care_sign_public_key (text));
+      return g_steal_pointer (&text);
+    }
+  if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot read the co-op log key %s: %s", path,
+                   local->message);
+      return NULL;
+    }
+  key = care_sign_key_new (error);
+  if (key == NULL)
+    return NULL;
+  fd = care_private_open (path, O_WRONLY | O_CREAT | O_EXCL, error);
+  if (fd < 0)
+    return NULL;
+  if (write (fd, key, strlen (key)) != (ssize_t) strlen (key) || fsync (fd) != 0)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot write the co-op log key %s: %s", path,
+                   g_strerror (errno));
+      close (fd);
+      g_unlink (path);
+      return NULL;
+    }
+  close (fd);
+  return g_steal_pointer (&key);
+}
+
+CareLedger *
+care_ledger_new (CareServerStore *store,
+                 const char      *dir,
+                 GError         **error)
+{
+  g_autofree char *key = load_or_make_key (dir, error);
+  CareLedger *self;
+
+  if (key == NULL)
+    return NULL;
+  self = g_new0 (CareLedger, 1);
+  self->store = store;
+  self->public_key = care_sign_public_key (key);
+  self->private_key = g_steal_pointer (&key);
+  g_mutex_init (&self->lock);
+  return self;
+}
+
+void
+care_ledger_free (CareLedger *self)
+{
+  if (self == NULL)
+    return;
+  if (self->private_key != NULL)
+    memset (self->private_key, 0, strlen (self->private_key));
+  g_free (self->private_key);
+  g_free (self->public_key);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+const char *
+care_ledger_public_key (CareLedger *self)
+{
+  return self->public_key;
+}
+
+static CareCheckpoint *
+stored_checkpoint (CareLedger *self,
+                   const char *meta)
+{
+  g_autofree char *text = self->store->vtable->get_meta (self->store, meta);
+
+  return text != NULL ? care_checkpoint_from_string (text, NULL) : NULL;
+}
+
+/* Under the lock: the latest checkpoint, made anew over `leaves` when the
+ * log grew and the latest is more than a second old. */
+static CareCheckpoint *
+checkpoint_locked (CareLedger   *self,
+                   const guint8 *leaves,
+                   guint64       size,
+                   GError      **error)
+{
+  g_autoptr(CareCheckpoint) last = stored_checkpoint (self, META_CHECKPOINT);
+  g_autoptr(CareCheckpoint) cp = NULL;
+  g_autofree char *epoch = self->store->vtable->get_meta (self->store, "epoch");
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+
+  if (last != NULL && g_strcmp0 (last->epoch, epoch) == 0 && g_strcmp0 (last->key, self->public_key) == 0
+      && (last->size == size || (last->size < size && now_ms () - last->time < MIN_CHECKPOINT_GAP_MS)))
+    return g_steal_pointer (&last);
+  cp = g_new0 (CareCheckpoint, 1);
+  cp->witnesses = g_ptr_array_new ();
+  cp->key = g_strdup (self->public_key);
+  cp->epoch = g_strdup (epoch != NULL ? epoch : "0");
+  cp->size = size;
+  care_log_root (leaves, size, cp->root);
+  cp->time = MAX (now_ms (), last != NULL ? last->time + 1 : 0);
+  message = care_checkpoint_message (cp);
+  cp->sig = care_sign (self->private_key, message);
+  text = care_checkpoint_to_string (cp);
+  if (!self->store->vtable->set_meta (self->store, META_CHECKPOINT, text, error))
+    return NULL;
+  return g_steal_pointer (&cp);
+}
+
+CareCheckpoint *
+care_ledger_checkpoint (CareLedger *self,
+                        GError    **error)
+{
+  g_autoptr(GBytes) leaves = NULL;
+  guint64 size;
+  CareCheckpoint *cp;
+
+  leaves = self->store->vtable->log_leaves (self->store, &size, error);
+  if (leaves == NULL)
+    return NULL;
+  g_mutex_lock (&self->lock);
+  cp = checkpoint_locked (self, g_bytes_get_data (leaves, NULL), size, error);
+  g_mutex_unlock (&self->lock);
+  return cp;
+}
+
+GString *
+care_ledger_answer (CareLedger *self,
+                    gint64      from,
+                    const char *hash,
+                    GError    **error)
+{
+  g_autoptr(GBytes) leaves = NULL;
+  g_autoptr(CareCheckpoint) cp = NULL;
+  g_autoptr(CareCheckpoint) cosigned = NULL;
+  g_autofree char *cp_text = NULL;
+  const guint8 *data;
+  guint64 size, index;
+  GString *out;
+
+  leaves = self->store->vtable->log_leaves (self->store, &size, error);
+  if (leaves == NULL)
+    return NULL;
+  data = g_bytes_get_data (leaves, NULL);
+  g_mutex_lock (&self->lock);
+  cp = checkpoint_locked (self, data, size, error);
+  g_mutex_unlock (&self->lock);
+  if (cp == NULL)
+    return NULL;
+  /* The checkpoint may be up to a second older than the leaves read. */
+  size = MIN (size, cp->size);
+  out = g_string_new ("{\"checkpoint\":");
+  cp_text = care_checkpoint_to_string (cp);
+  g_string_append (out, cp_text);
+  cosigned = stored_checkpoint (self, META_COSIGNED);
+  if (cosigned != NULL && g_strcmp0 (cosigned->epoch, cp->epoch) == 0 && cosigned->size <= cp->size)
+    {
+      g_autofree char *text = care_checkpoint_to_string (cosigned);
+
+      g_string_append (out, ",\"cosigned\":");
+      g_string_append (out, text);
+    }
+  if (from > 0 && (guint64) from < cp->size)
+    {
+      g_autoptr(GBytes) proof = care_log_consistency_proof (data, cp->size, (guint64) from);
+      g_autofree char *text = care_log_proof_encode (proof);
+
+      g_string_append (out, ",\"consistency\":");
+      care_json_append_string (out, text);
+    }
+  if (hash != NULL && self->store->vtable->log_find (self->store, hash, &index) && index < cp->size)
+    {
+      g_autoptr(GBytes) proof = care_log_inclusion_proof (data, cp->size, index);
+      g_autofree char *text = care_log_proof_encode (proof);
+
+      g_string_append_printf (out, ",\"inclusion\":{\"index\":%" G_GUINT64_FORMAT ",\"proof\":", index);
+      care_json_append_string (out, text);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, '}');
+  return out;
+}
+
+/* The registered witnesses: one "NAME KEY" per line. */
+static char *
+witness_name (CareServerStore *store,
+              const char      *key)
+{
+  g_autofree char *text = store->vtable->get_meta (store, META_WITNESSES);
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *space = strchr (lines[i], ' ');
+
+      if (space != NULL && g_str_equal (space + 1, key))
+        return g_strndup (lines[i], space - lines[i]);
+    }
+  return NULL;
+}
+
+gboolean
+care_ledger_add_witness (CareServerStore *store,
+                         const char      *name,
+                         const char      *key,
+                         GError         **error)
+{
+  g_autofree char *text = store->vtable->get_meta (store, META_WITNESSES);
+  g_autofree char *known = NULL;
+  g_autoptr(GString) out = g_string_new (text);
+
+  if (name == NULL || name[0] == '\0' || strlen (name) > 64 || strpbrk (name, " \n\t") != NULL)
+    {
+      g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                           "A witness's name is one word of at most 64 characters (for example the other co-op's "
+                           "or the commissioner's short name).");
+      return FALSE;
+    }
+  if (key == NULL || !care_sign_key_is_valid (key))
+    {
+      g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                           "That is not a witness key: give the 43-character key that “carelog-server witness "
+                           "--show-key” printed on the witness's machine.");
+      return FALSE;
+    }
+  known = witness_name (store, key);
+  if (known != NULL)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_EXISTS,
+                   "That key is already registered, for witness “%s”.", known);
+      return FALSE;
+    }
+  if (out->len > 0 && out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  g_string_append_printf (out, "%s %s\n", name, key);
+  return store->vtable->set_meta (store, META_WITNESSES, out->str, error);
+}
+
+static const char *
+body_string (JsonObject *o,
+             const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  return n != NULL && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
+}
+
+gboolean
+care_ledger_cosign (CareLedger *self,
+                    JsonNode   *body,
+                    GError    **error)
+{
+  g_autoptr(CareCheckpoint) latest = NULL;
+  g_autoptr(CareCheckpoint) cosigned = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *text = NULL;
+  const char *key, *sig, *root;
+  JsonObject *o;
+  JsonNode *size;
+  gboolean ok;
+
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                           "A cosignature is a JSON object with key, sig, size and root.");
+      return FALSE;
+    }
+  o = json_node_get_object (body);
+  key = body_string (o, "key");
+  sig = body_string (o, "sig");
+  root = body_string (o, "root");
+  size = json_object_get_member (o, "size");
+  if (key == NULL || sig == NULL || root == NULL || size == NULL
+      || json_node_get_value_type (size) != G_TYPE_INT64)
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                           "A cosignature is a JSON object with key, sig, size and root.");
+      return FALSE;
+    }
+  name = witness_name (self->store, key);
+  if (name == NULL)
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_FORBIDDEN,
+                           "This witness key is not registered with the co-op: ask its administrator to run "
+                           "“carelog-server witness-add”.");
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  /* Only the co-op's latest checkpoint can be cosigned: the witness read
+   * it a moment ago. */
+  latest = stored_checkpoint (self, META_CHECKPOINT);
+  if (latest == NULL || (guint64) json_node_get_int (size) != latest->size)
+    ok = FALSE;
+  else
+    {
+      g_autofree char *latest_root = care_base64url_encode (latest->root, sizeof latest->root);
+
+      ok = g_str_equal (latest_root, root);
+    }
+  if (!ok)
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                           "That is not the co-op's latest checkpoint; read it again and cosign that.");
+      return FALSE;
+    }
+  message = care_checkpoint_cosign_message (latest);
+  if (!care_sign_verify (key, message, sig))
+    {
+      g_mutex_unlock (&self->lock);
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_FORBIDDEN,
+                           "The witness's signature does not hold for the co-op's latest checkpoint.");
+      return FALSE;
+    }
+  cosigned = stored_checkpoint (self, META_COSIGNED);
+  if (cosigned == NULL || cosigned->size != latest->size || g_strcmp0 (cosigned->epoch, latest->epoch) != 0
+      || memcmp (cosigned->root, latest->root, sizeof latest->root) != 0)
+    {
+      g_clear_pointer (&cosigned, care_checkpoint_free);
+      cosigned = care_checkpoint_copy (latest);
+    }
+  if (cosigned->witnesses->len < MAX_WITNESSES)
+    care_checkpoint_add_cosignature (cosigned, name, key, sig);
+  text = care_checkpoint_to_string (cosigned);
+  ok = self->store->vtable->set_meta (self->store, META_COSIGNED, text, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+gboolean
+care_ledger_verify (CareLedger *self,
+                    GString    *report,
+                    GError    **error)
+{
+  g_autoptr(GBytes) leaves = NULL;
+  g_autoptr(CareCheckpoint) latest = stored_checkpoint (self, META_CHECKPOINT);
+  g_autoptr(GError) local = NULL;
+  guint8 root[32];
+  guint64 size;
+
+  leaves = self->store->vtable->log_leaves (self->store, &size, error);
+  if (leaves == NULL)
+    return FALSE;
+  if (latest == NULL)
+    {
+      g_string_append_printf (report, "The co-op log holds %" G_GUINT64_FORMAT " records; no checkpoint was "
+                              "signed yet.\n", size);
+      return TRUE;
+    }
+  if (!care_checkpoint_verify (latest, self->public_key, &local))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "The co-op's latest checkpoint: %s",
+                   local->message);
+      return FALSE;
+    }
+  if (latest->size > size)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "The co-op log holds %" G_GUINT64_FORMAT " records, fewer than the %" G_GUINT64_FORMAT
+                   " its latest checkpoint signed: records were removed from it.", size, latest->size);
+      return FALSE;
+    }
+  care_log_root (g_bytes_get_data (leaves, NULL), latest->size, root);
+  if (memcmp (root, latest->root, sizeof root) != 0)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                   "The co-op log's first %" G_GUINT64_FORMAT " records no longer give the root its checkpoint "
+                   "signed: the log was altered.", latest->size);
+      return FALSE;
+    }
+  g_string_append_printf (report, "The co-op log holds %" G_GUINT64_FORMAT " records; its latest checkpoint (%"
+                          G_GUINT64_FORMAT " records) holds.\n", size, latest->size);
+  return TRUE;
+}
