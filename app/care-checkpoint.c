@@ -362,10 +362,9 @@ care_checkpoint_follows (const CareCheckpoint *last,
       || !care_log_verify_consistency (last->size, last->root, next->size, next->root, proof, &local))
     {
       g_set_error (error, checkpoint_error_quark (), 0,
-                   _("The co-op's log of %" G_GUINT64_FORMAT " records is not an extension of the %"
-                     G_GUINT64_FORMAT " records it signed on %s (%s): its history was rewritten or forked. "
-                     "Tell the co-op's administrator."),
-                   next->size, last->size, when, local != NULL ? local->message : _("no proof was sent"));
+                   _("The co-op's log of %" G_GUINT64_FORMAT " records does not begin with the %"
+                     G_GUINT64_FORMAT " records it signed on %s: its history was rewritten or forked. "
+                     "Tell the co-op's administrator."), next->size, last->size, when);
       return FALSE;
     }
   *step = CARE_CHECKPOINT_EXTENDS;

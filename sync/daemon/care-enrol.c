@@ -314,6 +314,9 @@ care_sync_error_to_sentence (const GError *error)
       case CARE_SYNC_ERROR_BAD_REQUEST:
         return g_strdup ("The co-op server did not understand this tablet: update Carelog, or "
                          "tell your co-ordinator");
+      case CARE_SYNC_ERROR_LOG:
+        /* Says what was found, and whom to tell. */
+        return g_strdup (error->message);
       case CARE_SYNC_ERROR_CURSOR_INVALID:
       case CARE_SYNC_ERROR_SERVER_BEHIND:
       case CARE_SYNC_ERROR_SERVER:

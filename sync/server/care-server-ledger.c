@@ -141,11 +141,13 @@ stored_checkpoint (CareLedger *self,
 }
 
 /* Under the lock: the latest checkpoint, made anew over `leaves` when the
- * log grew and the latest is more than a second old. */
+ * log grew and the latest is more than a second old, or does not cover
+ * leaf `needed` (a tablet asking for the receipt of what it just pushed). */
 static CareCheckpoint *
 checkpoint_locked (CareLedger   *self,
                    const guint8 *leaves,
                    guint64       size,
+                   guint64       needed,
                    GError      **error)
 {
   g_autoptr(CareCheckpoint) last = stored_checkpoint (self, META_CHECKPOINT);
@@ -155,7 +157,8 @@ checkpoint_locked (CareLedger   *self,
   g_autofree char *text = NULL;
 
   if (last != NULL && g_strcmp0 (last->epoch, epoch) == 0 && g_strcmp0 (last->key, self->public_key) == 0
-      && (last->size == size || (last->size < size && now_ms () - last->time < MIN_CHECKPOINT_GAP_MS)))
+      && (last->size == size
+          || (last->size < size && needed < last->size && now_ms () - last->time < MIN_CHECKPOINT_GAP_MS)))
     return g_steal_pointer (&last);
   cp = g_new0 (CareCheckpoint, 1);
   cp->witnesses = g_ptr_array_new ();
@@ -184,7 +187,7 @@ care_ledger_checkpoint (CareLedger *self,
   if (leaves == NULL)
     return NULL;
   g_mutex_lock (&self->lock);
-  cp = checkpoint_locked (self, g_bytes_get_data (leaves, NULL), size, error);
+  cp = checkpoint_locked (self, g_bytes_get_data (leaves, NULL), size, 0, error);
   g_mutex_unlock (&self->lock);
   return cp;
 }
@@ -200,15 +203,17 @@ care_ledger_answer (CareLedger *self,
   g_autoptr(CareCheckpoint) cosigned = NULL;
   g_autofree char *cp_text = NULL;
   const guint8 *data;
-  guint64 size, index;
+  guint64 size, index = 0;
+  gboolean found;
   GString *out;
 
   leaves = self->store->vtable->log_leaves (self->store, &size, error);
   if (leaves == NULL)
     return NULL;
   data = g_bytes_get_data (leaves, NULL);
+  found = hash != NULL && self->store->vtable->log_find (self->store, hash, &index) && index < size;
   g_mutex_lock (&self->lock);
-  cp = checkpoint_locked (self, data, size, error);
+  cp = checkpoint_locked (self, data, size, found ? index : 0, error);
   g_mutex_unlock (&self->lock);
   if (cp == NULL)
     return NULL;
@@ -233,7 +238,7 @@ care_ledger_answer (CareLedger *self,
       g_string_append (out, ",\"consistency\":");
       care_json_append_string (out, text);
     }
-  if (hash != NULL && self->store->vtable->log_find (self->store, hash, &index) && index < cp->size)
+  if (found && index < cp->size)
     {
       g_autoptr(GBytes) proof = care_log_inclusion_proof (data, cp->size, index);
       g_autofree char *text = care_log_proof_encode (proof);

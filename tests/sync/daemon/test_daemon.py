@@ -8,6 +8,7 @@
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -943,6 +944,86 @@ def scenario_refused():
         world.close()
 
 
+def witness(*args):
+    return subprocess.run([program('sync/server/carelog-server'), 'witness'] + list(args),
+                          capture_output=True, text=True, timeout=60)
+
+
+def scenario_log():
+    """The co-op log (docs/verifying-records.md, "The co-op log"): the tablet
+    keeps the co-op's signed checkpoint and a receipt proving its latest
+    delivered record is in the log; a witness checks and cosigns; then the
+    co-op's server rewrites one old record (content, stored hash and log
+    leaf) and signs a new checkpoint over it: the tablet's next sync and the
+    witness both catch it, and verify names the record."""
+    world, server, client, (tablet,) = setup('log', connectivity='full',
+                                             daemon_env={'CARELOG_SYNC_PERIOD': '1'})
+    try:
+        wdir = os.path.join(world.tmp, 'witness')
+        r = witness('init', wdir)
+        check(r.returncode == 0, 'witness init: %s' % r.stderr)
+        server.run('witnesses add', 'commissioner', r.stdout.strip())
+        url = 'http://127.0.0.1:%d' % server.port
+        tablet.daemon.start()
+        made = tablet.make_records(6, client)
+        wait_until('all on the server', lambda: all_on_server(server, tablet, made), timeout=15)
+        wait_until('a receipt kept', lambda: tablet.store.meta('log.receipt') is not None, timeout=15)
+        receipt = json.loads(tablet.store.meta('log.receipt'))
+        kept = json.loads(tablet.store.meta('log.checkpoint'))
+        head = server._query('SELECT hash FROM events WHERE device = ? ORDER BY seq DESC LIMIT 1',
+                             (tablet.device_id,))[0][0]
+        check(receipt['hash'] == head, 'the receipt is for the tablet\'s latest record: %s' % receipt)
+        index = server._query('SELECT idx - 1 FROM log WHERE hash = ?', (head,))[0][0]
+        check(receipt['index'] == index and receipt['size'] <= kept['size'], 'receipt %s, log index %d'
+              % (receipt, index))
+        check(tablet.store.meta('log.key') == kept['key'], 'the co-op log key is pinned')
+        log('tablet keeps checkpoint of %d records and a receipt for leaf %d' % (kept['size'], index))
+
+        r = witness('watch', wdir, url, '--once')
+        check(r.returncode == 0 and 'cosigned' in r.stdout, 'witness: %s%s' % (r.stdout, r.stderr))
+        more = tablet.make_records(2, client)
+        wait_until('cosigned checkpoint on the tablet',
+                   lambda: 'commissioner' in (tablet.store.meta('log.cosigned') or ''), timeout=15)
+        wait_until('all on the server', lambda: all_on_server(server, tablet, made + more), timeout=15)
+        wait_until('checkpoint covers them', lambda: json.loads(tablet.store.meta('log.checkpoint'))['size']
+                   == server._query('SELECT count(*) FROM log')[0][0], timeout=15)
+
+        # The co-op's server rewrites the tablet's first record and republishes.
+        server.stop()
+        first_id, old_hash = server._query('SELECT id, hash FROM events WHERE device = ? AND seq = 1',
+                                           (tablet.device_id,))[0]
+        forged = 'F' * 43
+        db = sqlite3.connect(os.path.join(server.dir, 'carelog.db'))
+        db.execute("UPDATE events SET body = replace(body, '\"', '\"') || '', wall = wall + 60000, hash = ?"
+                   " WHERE id = ?", (forged, first_id))
+        db.execute('UPDATE log SET hash = ? WHERE hash = ?', (forged, old_hash))
+        db.execute("DELETE FROM meta WHERE key IN ('log.checkpoint', 'log.cosigned')")
+        db.commit()
+        db.close()
+        server.start()
+        world.proxy.upstream_port = server.port
+        tablet.make_records(1, client)
+        wait_until('the tablet catches the rewrite',
+                   lambda: 'rewritten' in (tablet.store.meta('log.alarm') or ''), timeout=20)
+        log('tablet: %s' % tablet.store.meta('log.alarm'))
+        wait_until('the tablet says so', lambda: 'rewritten' in tablet.daemon.prop('LastError'), timeout=10)
+        check(json.loads(tablet.store.meta('log.checkpoint'))['size'] >= kept['size'],
+              'the kept checkpoint stays the co-op\'s earlier word')
+        r = witness('watch', wdir, 'http://127.0.0.1:%d' % server.port, '--once')
+        check(r.returncode == 1 and 'ALARM' in r.stderr and 'rewritten' in r.stderr,
+              'witness: rc %d %s%s' % (r.returncode, r.stdout, r.stderr))
+        log('witness: %s' % r.stderr.strip())
+        out = server.run('verify', check=False)
+        r = subprocess.run([program('sync/server/carelog-server'), 'verify', server.dir], capture_output=True,
+                           text=True, timeout=60)
+        check(r.returncode == 1 and first_id in r.stderr, 'verify names the record: %s' % r.stderr)
+    except Exception:
+        world.failed = True
+        raise
+    finally:
+        world.close()
+
+
 SCENARIOS = {
     'service': scenario_service,
     'offline': scenario_offline,
@@ -967,6 +1048,7 @@ SCENARIOS = {
     'protocol-1': scenario_protocol_1,
     'live': scenario_live,
     'refused': scenario_refused,
+    'log': scenario_log,
 }
 
 if __name__ == '__main__':
