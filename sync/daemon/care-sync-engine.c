@@ -269,7 +269,22 @@ log_ready_cb (GObject      *source,
       return;
     }
   if (step == CARE_CHECKPOINT_NEW_EPOCH)
-    g_message ("The co-op declared a new epoch of its log (a restore from a backup): %s", answer->checkpoint->epoch);
+    {
+      /* Declared, never silent: the tablet keeps a line for each restore
+       * it saw (epoch, size of the log it restarted from, when). */
+      g_autofree char *seen = care_store_get_meta (self->store, "log.restores");
+      g_autofree char *line = g_strdup_printf ("%s%s %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                                               seen != NULL ? seen : "", answer->checkpoint->epoch,
+                                               answer->checkpoint->size, answer->checkpoint->time);
+
+      g_message ("The co-op declared a new epoch of its log (a restore from a backup): %s",
+                 answer->checkpoint->epoch);
+      if (!care_store_set_meta (self->store, "log.restores", line, &error))
+        {
+          store_failed (task, g_steal_pointer (&error));
+          return;
+        }
+    }
   checkpoint = care_checkpoint_to_string (answer->checkpoint);
   if ((pinned == NULL && !care_store_set_meta (self->store, "log.key", answer->checkpoint->key, &error))
       || !care_store_set_meta (self->store, "log.checkpoint", checkpoint, &error))

@@ -1547,24 +1547,22 @@ print_report (const CareVerifyReport *report)
            report->records, report->devices, report->linked, report->signatures);
 }
 
-static int
-cmd_verify (int argc, char **argv)
+/* Every chain and signature, and the co-op log's latest checkpoint, as
+ * `verify` prints them; FALSE when something does not hold. */
+static gboolean
+check_all (const char      *dir,
+           CareServerStore *store,
+           GError         **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CareServerStore) store = NULL;
   g_autoptr(CareVerifier) verifier = care_verifier_new ();
   g_autoptr(CareLedger) ledger = NULL;
   g_autoptr(GString) log_report = g_string_new (NULL);
+  g_autoptr(GError) local = NULL;
   CareVerifyReport report = { 0 };
   gboolean ok;
 
-  if (argc != 2)
-    return usage ();
-  store = open_store (argv[1], &error);
-  if (store == NULL)
-    return fail (error);
-  if (!store->vtable->feed_verifier (store, verifier, &error))
-    return fail (error);
+  if (!store->vtable->feed_verifier (store, verifier, error))
+    return FALSE;
   ok = care_verifier_finish (verifier, &report);
   print_report (&report);
   if (!ok)
@@ -1574,17 +1572,39 @@ cmd_verify (int argc, char **argv)
     g_print ("Every chain and signature holds.\n");
   care_verify_report_clear (&report);
   /* The co-op log: its latest checkpoint still holds over what is stored. */
-  ledger = care_ledger_new (store, argv[1], &error);
+  ledger = care_ledger_new (store, dir, error);
   if (ledger == NULL)
-    return fail (error);
-  if (!care_ledger_verify (ledger, log_report, &error))
+    return FALSE;
+  if (!care_ledger_verify (ledger, log_report, &local))
     {
-      g_printerr ("carelog-server: %s\n", error->message);
+      g_printerr ("carelog-server: %s\n", local->message);
       ok = FALSE;
     }
   else
     g_print ("%s", log_report->str);
-  return ok ? 0 : 1;
+  if (!ok)
+    g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "");
+  return ok;
+}
+
+static int
+cmd_verify (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+
+  if (argc != 2)
+    return usage ();
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    return fail (error);
+  if (!check_all (argv[1], store, &error))
+    {
+      if (error->message[0] != '\0')
+        return fail (error);
+      return 1;
+    }
+  return 0;
 }
 
 /* ---- the co-op log ---- */
@@ -1897,6 +1917,9 @@ cmd_restore (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(CareLedger) ledger = NULL;
+  g_autoptr(CareCheckpoint) cp = NULL;
   int lock;
 
   if (argc != 3)
@@ -1909,10 +1932,28 @@ cmd_restore (int argc, char **argv)
       close (lock);
       return fail (error);
     }
-  close (lock);
   g_print ("Restored %s from %s. Devices will re-send what the backup lacks and download again.\n",
            argv[1], argv[2]);
   g_print ("%s", summary);
+  /* The restored records are checked before anyone syncs with them, and
+   * the co-op log's new epoch is declared at once in a signed checkpoint
+   * (docs/verifying-records.md, "Restores"). */
+  store = open_store (argv[1], &error);
+  if (store == NULL)
+    {
+      close (lock);
+      return fail (error);
+    }
+  if (!check_all (argv[1], store, &error) && error->message[0] != '\0')
+    g_printerr ("carelog-server: %s\n", error->message);
+  g_clear_error (&error);
+  ledger = care_ledger_new (store, argv[1], &error);
+  cp = ledger != NULL ? care_ledger_checkpoint (ledger, &error) : NULL;
+  close (lock);
+  if (cp == NULL)
+    return fail (error);
+  g_print ("The co-op log goes on in a new epoch (%s) from the backup's %" G_GUINT64_FORMAT " records: tablets "
+           "and witnesses see the restore declared in its signed checkpoint.\n", cp->epoch, cp->size);
   g_print ("Records the co-op itself wrote after the backup (members, clients, rota, reviews) are not in it: "
            "make those changes again.\n");
   return 0;

@@ -1698,7 +1698,10 @@ sqlite_feed_verifier (CareServerStore *store,
   coop_head_hash = meta_get (conn, "coop_head");
   if (coop_head_hash != NULL)
     {
-      g_autofree char *seq = meta_get (conn, "coop_seq");
+      /* The number of the record coop_head is the hash of; a restore moves
+       * coop_seq (the numbering) on past it. */
+      g_autofree char *head_seq = meta_get (conn, "coop_head_seq");
+      g_autofree char *seq = head_seq != NULL ? g_steal_pointer (&head_seq) : meta_get (conn, "coop_seq");
 
       care_verifier_set_head (v, CARE_COOP_DEVICE, seq ? g_ascii_strtoll (seq, NULL, 10) : 0, coop_head_hash);
     }
@@ -1787,7 +1790,7 @@ append_in_transaction (Conn           *conn,
   next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
   head = care_event_hash (e);
   if (!insert_event (conn, e, client, carer, e->wall, head) || !meta_set (conn, "coop_seq", next)
-      || !meta_set (conn, "coop_head", head))
+      || !meta_set (conn, "coop_head", head) || !meta_set (conn, "coop_head_seq", next))
     return sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the co-op record");
   return TRUE;
 }
@@ -2714,7 +2717,7 @@ care_server_sqlite_restore (const char *dir,
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GString) report = g_string_new (NULL);
   g_autofree char *epoch = new_epoch ();
-  g_autofree char *seq_text = NULL, *next = NULL, *at = NULL;
+  g_autofree char *seq_text = NULL, *next = NULL, *at = NULL, *head_seq = NULL;
   gint64 coop_seq;
 
   from = conn_open (path, FALSE, TRUE, error);
@@ -2736,6 +2739,14 @@ care_server_sqlite_restore (const char *dir,
   if (!exec (to, "PRAGMA journal_mode=WAL", error) || !exec (to, "BEGIN IMMEDIATE", error))
     return FALSE;
   seq_text = meta_get (to, "coop_seq");
+  /* The co-op's chain head stays the backup's latest record. */
+  head_seq = meta_get (to, "coop_head_seq");
+  if (head_seq == NULL && seq_text != NULL && !meta_set (to, "coop_head_seq", seq_text))
+    {
+      sql_failed (to, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot finish the restore");
+      exec (to, "ROLLBACK", NULL);
+      return FALSE;
+    }
   coop_seq = restored_coop_seq (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0, journal);
   next = g_strdup_printf ("%" G_GINT64_FORMAT, coop_seq);
   at = g_strdup_printf ("%" G_GINT64_FORMAT, now_ms ());

@@ -321,14 +321,31 @@ def scenario_restore():
         wait_until('second batch synced', lambda: all_on_server(server, tablet, first + second),
                    timeout=15)
         wait_until('acknowledged', lambda: tablet.daemon.prop('RecordsPending') == 0)
+        wait_until('checkpoint kept', lambda: tablet.store.meta('log.checkpoint') is not None)
+        before = json.loads(tablet.store.meta('log.checkpoint'))
         server.stop()
-        server.restore(backup)
+        out = server.run('restore', backup)
+        check('Every chain and signature holds' in out and 'new epoch' in out,
+              'restore checks the restored records and declares the epoch: %s' % out)
         check(server.count(tablet.device_id)[0] == first, 'the restore lost the second batch')
         server.start()
         # No local write, no user action: the periodic round notices.
         wait_until('re-sent', lambda: all_on_server(server, tablet, first + second), timeout=20)
         wait_until('acknowledged', lambda: tablet.daemon.prop('RecordsPending') == 0)
         check_converged(server, tablet)
+        # The co-op log: the restore is a declared new epoch, which the tablet
+        # takes as such (no alarm) and keeps a line for; the re-sent records
+        # are in the new epoch's log, with a receipt.
+        wait_until('the new epoch kept', lambda: json.loads(tablet.store.meta('log.checkpoint'))['epoch']
+                   != before['epoch'], timeout=15)
+        check(tablet.store.meta('log.alarm') is None, 'no alarm: %s' % tablet.store.meta('log.alarm'))
+        restores = tablet.store.meta('log.restores') or ''
+        check(json.loads(tablet.store.meta('log.checkpoint'))['epoch'] in restores,
+              'the tablet keeps the declared restore: %r' % restores)
+        head = server._query('SELECT hash FROM events WHERE device = ? ORDER BY seq DESC LIMIT 1',
+                             (tablet.device_id,))[0][0]
+        wait_until('a receipt in the new epoch', lambda: json.loads(tablet.store.meta('log.receipt'))['hash']
+                   == head, timeout=15)
     except Exception:
         world.failed = True
         raise
