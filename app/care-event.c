@@ -71,6 +71,9 @@ static gboolean check_client_readership (JsonObject *body, GError **error);
 
 /* Any record a tablet writes may say which refused record it corrects. */
 static const Field corrects_field = { "corrects", F_ID, TRUE };
+/* ... and that record's hash (app/care-chain.h), so that a correction
+ * names what it corrects beyond doubt (docs/verifying-records.md). */
+static const Field corrects_hash_field = { "corrects_hash", F_ID, TRUE };
 
 static const TypeInfo types[CARE_EVENT_N_TYPES] = {
   [CARE_EVENT_VISIT_STARTED] = { "visit.started", FALSE, { "visit" },
@@ -684,6 +687,15 @@ care_event_check_correction (const CareEvent *correction,
     return invalid (error, _("Only the tablet that wrote a refused record can correct it."));
   if (g_strcmp0 (care_event_get_subject (correction), care_event_get_subject (refused)) != 0)
     return invalid (error, _("A correction is about the same visit or entry as the refused record."));
+  if (json_object_has_member (correction->body, "corrects_hash"))
+    {
+      const char *said = json_object_get_string_member_with_default (correction->body, "corrects_hash", NULL);
+      g_autofree char *hash = care_event_hash (refused);
+
+      if (said == NULL || !care_hash_is_valid (said) || !g_str_equal (said, hash))
+        return invalid (error, _("This correction names the refused record by a hash that is not that record's: "
+                                 "the record it corrects is not the one this tablet wrote."));
+    }
   return TRUE;
 }
 
@@ -805,6 +817,8 @@ find_field (const TypeInfo *info,
       return &info->fields[i];
   if (!info->roster && g_str_equal (name, corrects_field.name))
     return &corrects_field;
+  if (!info->roster && g_str_equal (name, corrects_hash_field.name))
+    return &corrects_hash_field;
   return NULL;
 }
 

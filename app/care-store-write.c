@@ -992,6 +992,7 @@ care_store_correct (CareStore   *self,
 {
   g_autoptr(CareEvent) refused = NULL;
   g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *hash = NULL;
   JsonObjectIter iter;
   const char *name;
   JsonNode *member;
@@ -1007,6 +1008,18 @@ care_store_correct (CareStore   *self,
     json_object_set_member (body, name, json_node_copy (member));
   json_object_set_string_member (body, "corrects", care_event_corrects (refused) != NULL
                                                    ? care_event_corrects (refused) : refused->id);
+  /* ... by id and by hash (docs/verifying-records.md, "Corrections"). */
+  if (care_event_corrects (refused) != NULL)
+    {
+      g_autoptr(CareEvent) root = care_store_get_own_event (self, care_event_corrects (refused), error);
+
+      if (root == NULL)
+        return NULL;
+      hash = care_event_hash (root);
+    }
+  else
+    hash = care_event_hash (refused);
+  json_object_set_string_member (body, "corrects_hash", hash);
   return care_store_append (self, refused->type, body, error);
 }
 

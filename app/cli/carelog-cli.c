@@ -69,6 +69,8 @@ static const Command commands[] = {
   { "export-hours", cmd_export_hours, 0, 0,
     "export-hours [--from DATE] [--to DATE] [--carer M] [--approved-only] [--output FILE]", N_("hours as CSV") },
   { "verify", cmd_verify, 0, 0, "verify", N_("run the full integrity check") },
+  { "verify-export", cmd_verify_export, 1, 1, "verify-export FILE [--coop-key KEY]",
+    N_("check an exported visit against the co-op's signed log (no care log needed)") },
   { "enrol", cmd_enrol, 1, 1, "enrol LINE [--device-name NAME]", N_("enrol this profile with a co-op (runs carelog-syncd)") },
   { "sync", cmd_sync, 0, 0, "sync", N_("sync once now (runs carelog-syncd)") },
 };
@@ -94,7 +96,7 @@ static const StringOption string_options[] = {
   OPT ("--date", date), OPT ("--week", week), OPT ("--carer", carer), OPT ("--client", client),
   OPT ("--comment", comment), OPT ("--message", message), OPT ("--role", role), OPT ("--from", from),
   OPT ("--to", to), OPT ("--output", output), OPT ("--device-name", device_name),
-  OPT ("--review", review), OPT ("--readers", readers), OPT ("--by", by),
+  OPT ("--review", review), OPT ("--readers", readers), OPT ("--by", by), OPT ("--coop-key", coop_key),
 };
 
 /* Options go anywhere on the line, as --name VALUE or --name=VALUE;
@@ -145,7 +147,7 @@ cli_clear (Cli *cli)
   char **strings[] = { &cli->profile, &cli->store_path, &cli->reason, &cli->schedule, &cli->service,
                        &cli->location, &cli->date, &cli->week, &cli->carer, &cli->client, &cli->comment,
                        &cli->message, &cli->role, &cli->from, &cli->to, &cli->output, &cli->device_name,
-                       &cli->review, &cli->readers, &cli->by };
+                       &cli->review, &cli->readers, &cli->by, &cli->coop_key };
 
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);
@@ -240,7 +242,8 @@ run (Cli     *cli,
                               command->usage);
     }
   cli->args = (char **) positional->pdata + 1;
-  if (command->func != cmd_enrol && command->func != cmd_sync && !open_store (cli, command->func == cmd_demo, error))
+  if (command->func != cmd_enrol && command->func != cmd_sync && command->func != cmd_verify_export
+      && !open_store (cli, command->func == cmd_demo, error))
     return FALSE;
   if (cli->profile == NULL && cli->store_path == NULL)
     cli->profile = g_strdup (g_getenv ("CARELOG_PROFILE") ? g_getenv ("CARELOG_PROFILE") : "default");

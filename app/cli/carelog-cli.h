@@ -37,6 +37,7 @@ typedef struct
   char *review;
   char *readers;
   char *by;
+  char *coop_key;
   char **args;          /* positional arguments after the command */
   CareStore *store;
 } Cli;
@@ -101,6 +102,7 @@ gboolean cmd_week (Cli *cli, GError **error);
 gboolean cmd_outbox (Cli *cli, GError **error);
 gboolean cmd_search (Cli *cli, GError **error);
 gboolean cmd_verify (Cli *cli, GError **error);
+gboolean cmd_verify_export (Cli *cli, GError **error);
 gboolean cmd_export_visits (Cli *cli, GError **error);
 gboolean cmd_export_hours (Cli *cli, GError **error);
 gboolean cmd_enrol (Cli *cli, GError **error);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "care-verify.h"
+#include "care-export-verify.h"
 #include "care-words.h"
 #include "carelog-cli.h"
 
@@ -537,3 +538,29 @@ cmd_verify (Cli     *cli,
   return TRUE;
 }
 
+
+/* An exported visit, checked without the co-op (docs/verifying-records.md,
+ * "Checking an exported visit"). */
+gboolean
+cmd_verify_export (Cli     *cli,
+                   GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autoptr(GError) local = NULL;
+
+  if (!json_parser_load_from_mapped_file (parser, cli->args[0], &local))
+    {
+      g_set_error (error, CLI_ERROR, 1, _("%s cannot be read as JSON: %s"), cli->args[0], local->message);
+      return FALSE;
+    }
+  if (!care_export_verify (json_parser_get_root (parser), cli->coop_key, report, &local))
+    {
+      g_print ("%s", report->str);
+      g_set_error (error, CLI_ERROR, 1, _("The export does not hold: %s"), local->message);
+      return FALSE;
+    }
+  g_print ("%s", report->str);
+  cli_print_done (cli, _("Every record of the export holds."));
+  return TRUE;
+}

@@ -57,7 +57,8 @@ static const char usage_text[] =
   "  carelog-server rejections DIR [DEVICE] [--open]   (the records the co-op refused or holds, with the reasons)\n"
   "  carelog-server rejections accept DIR DEVICE SEQ --reason TEXT [--by MEMBER]   (take a refused record as sent)\n"
   "  carelog-server rejections dismiss DIR DEVICE SEQ --reason TEXT [--by MEMBER]  (leave it out for good)\n"
-  "  carelog-server verify DIR   (recompute every chain and signature; names the first record that is wrong)\n"  "  carelog-server checkpoint DIR   (sign a checkpoint of the co-op log now and print it)\n"
+  "  carelog-server verify DIR   (recompute every chain and signature; names the first record that is wrong)\n"  "  carelog-server checkpoint DIR   (sign a checkpoint of the co-op log now and print it)\n"  "  carelog-server export-visit DIR VISIT FILE.json [--csv FILE.csv]   (a visit with its proofs, for a\n"
+  "                 third party: check it with carelog-cli verify-export FILE.json)\n"
   "  carelog-server witnesses DIR | witnesses add DIR NAME KEY   (who cosigns the co-op's checkpoints)\n"
   "  carelog-server witness init WDIR | witness watch WDIR URL [--pin PIN] [--once] [--every SECONDS]\n"
   "                 (be another co-op's witness: check its log only grows, and cosign it)\n"
@@ -1630,6 +1631,63 @@ cmd_checkpoint (int argc, char **argv)
   return 0;
 }
 
+/* An export: readable by this user only, never written over a file,
+ * synced. */
+static gboolean
+write_private_file (const char *path,
+                    const char *text,
+                    GError    **error)
+{
+  gsize len = strlen (text);
+  int fd = care_private_open (path, O_WRONLY | O_EXCL, error);
+
+  if (fd < 0)
+    return FALSE;
+  if (write (fd, text, len) != (ssize_t) len || fsync (fd) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "%s could not be written (%s); it is incomplete, delete it.", path, g_strerror (errno));
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/* One visit with what a third party needs to check it. */
+static int
+cmd_export_visit (int argc, char **argv)
+{
+  g_autofree char *csv_path = NULL;
+  GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_path, NULL, NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareServerStore) store = NULL;
+  g_autoptr(CareLedger) ledger = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GString) csv = NULL;
+  g_autofree char *text = NULL;
+
+  if (!parse_options (entries, &argc, &argv, &error))
+    return fail (error);
+  if (argc != 4)
+    return usage ();
+  csv = csv_path != NULL ? g_string_new (NULL) : NULL;
+  store = open_store (argv[1], &error);
+  if (store == NULL || (ledger = care_ledger_new (store, argv[1], &error)) == NULL
+      || !care_ledger_export_visit (ledger, argv[2], &json, csv, &error))
+    return fail (error);
+  text = json_to_string (json, TRUE);
+  if (!write_private_file (argv[3], text, &error)
+      || (csv != NULL && !write_private_file (csv_path, csv->str, &error)))
+    return fail (error);
+  g_print ("Visit %s written to %s%s%s, with what anyone needs to check it: carelog-cli verify-export %s\n",
+           argv[2], argv[3], csv != NULL ? " and " : "", csv != NULL ? csv_path : "", argv[3]);
+  return 0;
+}
+
 /* The co-op's witnesses: list, or register one. */
 static int
 cmd_witnesses (int argc, char **argv)
@@ -1986,6 +2044,7 @@ care_server_main (int    argc,
     { "export-client", cmd_export_client },
     { "restore", cmd_restore },
     { "checkpoint", cmd_checkpoint },
+    { "export-visit", cmd_export_visit },
     { "witnesses", cmd_witnesses },
     { "witness", care_server_witness_main },
   };

@@ -443,3 +443,221 @@ care_ledger_verify (CareLedger *self,
                           G_GUINT64_FORMAT " records) holds.\n", size, latest->size);
   return TRUE;
 }
+
+/* ---- exports ---- */
+
+static void
+csv_field (GString    *out,
+           const char *text,
+           gboolean    last)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text != NULL ? text : ""; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append (out, last ? "\"\r\n" : "\",");
+}
+
+typedef struct
+{
+  CareEvent *event;
+  char *hash;
+  guint64 index;
+} Entry;
+
+static gboolean
+in_visit (GPtrArray  *history,
+          const char *device,
+          gint64      seq)
+{
+  for (guint i = 0; i < history->len; i++)
+    {
+      CareStoredEvent *st = g_ptr_array_index (history, i);
+
+      if (st->event->seq == seq && g_str_equal (st->event->device, device))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+care_ledger_export_visit (CareLedger *self,
+                          const char *visit,
+                          JsonNode  **json,
+                          GString    *csv,
+                          GError    **error)
+{
+  CareServerStore *store = self->store;
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GBytes) leaves = NULL;
+  g_autoptr(CareCheckpoint) cp = NULL;
+  g_autoptr(CareCheckpoint) cosigned = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree Entry *entries = NULL;
+  g_autofree char *cp_root = NULL;
+  CareServerTx *tx;
+  const guint8 *data;
+  guint64 size, needed = 0;
+
+  tx = store->vtable->tx_begin (store, error);
+  if (tx == NULL)
+    return FALSE;
+  history = store->vtable->tx_history (tx, visit, ~0u);
+  store->vtable->tx_rollback (tx);
+  if (history->len == 0)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND, "The co-op holds no records of visit %s.",
+                   visit);
+      return FALSE;
+    }
+  leaves = store->vtable->log_leaves (store, &size, error);
+  if (leaves == NULL)
+    return FALSE;
+  data = g_bytes_get_data (leaves, NULL);
+  entries = g_new0 (Entry, history->len);
+  for (guint i = 0; i < history->len; i++)
+    {
+      CareStoredEvent *st = g_ptr_array_index (history, i);
+
+      entries[i].event = st->event;
+      entries[i].hash = care_event_hash (st->event);
+      if (!store->vtable->log_find (store, entries[i].hash, &entries[i].index) || entries[i].index >= size)
+        {
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                       "Record %s of visit %s is not in the co-op log as it is stored now: it was altered. Run "
+                       "“carelog-server verify”.", st->event->id, visit);
+          for (guint j = 0; j <= i; j++)
+            g_free (entries[j].hash);
+          return FALSE;
+        }
+      needed = MAX (needed, entries[i].index);
+    }
+  g_mutex_lock (&self->lock);
+  cp = checkpoint_locked (self, data, size, needed, error);
+  g_mutex_unlock (&self->lock);
+  if (cp == NULL)
+    {
+      for (guint j = 0; j < history->len; j++)
+        g_free (entries[j].hash);
+      return FALSE;
+    }
+  cp_root = care_base64url_encode (cp->root, sizeof cp->root);
+  cosigned = stored_checkpoint (self, META_COSIGNED);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "carelog-visit-proof:1");
+  json_builder_set_member_name (b, "visit");
+  json_builder_add_string_value (b, visit);
+  json_builder_set_member_name (b, "checkpoint");
+  json_builder_add_value (b, care_checkpoint_to_json (cp));
+  if (cosigned != NULL && g_strcmp0 (cosigned->epoch, cp->epoch) == 0 && cosigned->size <= cp->size
+      && cosigned->witnesses->len > 0)
+    {
+      json_builder_set_member_name (b, "cosigned");
+      json_builder_add_value (b, care_checkpoint_to_json (cosigned));
+      if (cosigned->size > 0 && cosigned->size < cp->size)
+        {
+          g_autoptr(GBytes) proof = care_log_consistency_proof (data, cp->size, cosigned->size);
+          g_autofree char *text = care_log_proof_encode (proof);
+
+          json_builder_set_member_name (b, "cosigned_consistency");
+          json_builder_add_string_value (b, text);
+        }
+    }
+  if (csv != NULL)
+    g_string_append (csv, "visit,record,device,seq,type,wall,author,hash,link,leaf_index,inclusion_proof,"
+                          "signed_seq,signed_head,signature,device_key,checkpoint_epoch,checkpoint_size,"
+                          "checkpoint_root,checkpoint_time,checkpoint_key,checkpoint_sig,record_json\r\n");
+  json_builder_set_member_name (b, "records");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < history->len; i++)
+    {
+      Entry *e = &entries[i];
+      g_autoptr(GBytes) proof = care_log_inclusion_proof (data, cp->size, e->index);
+      g_autofree char *proof_text = care_log_proof_encode (proof);
+      g_autofree char *head = NULL, *sig = NULL, *record_text = NULL;
+      g_autoptr(CareDeviceRow) device = NULL;
+      g_autoptr(JsonNode) record = care_event_to_json (e->event);
+      gint64 head_seq = 0;
+      gboolean signed_here = FALSE;
+
+      if (store->vtable->signed_head_after (store, e->event->device, e->event->seq, &head_seq, &head, &sig)
+          && (device = store->vtable->lookup_device (store, e->event->device, NULL)) != NULL
+          && device->sign_key != NULL)
+        {
+          /* Only when the chain from the record to the signed head runs
+           * through this visit's records: an export carries no other
+           * client's care. */
+          signed_here = TRUE;
+          for (gint64 seq = e->event->seq + 1; seq <= head_seq && signed_here; seq++)
+            signed_here = in_visit (history, e->event->device, seq);
+        }
+      record_text = json_to_string (record, FALSE);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "record");
+      json_builder_add_value (b, g_steal_pointer (&record));
+      json_builder_set_member_name (b, "hash");
+      json_builder_add_string_value (b, e->hash);
+      json_builder_set_member_name (b, "index");
+      json_builder_add_int_value (b, (gint64) e->index);
+      json_builder_set_member_name (b, "inclusion");
+      json_builder_add_string_value (b, proof_text);
+      if (signed_here)
+        {
+          json_builder_set_member_name (b, "signature");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "seq");
+          json_builder_add_int_value (b, head_seq);
+          json_builder_set_member_name (b, "head");
+          json_builder_add_string_value (b, head);
+          json_builder_set_member_name (b, "sig");
+          json_builder_add_string_value (b, sig);
+          json_builder_set_member_name (b, "key");
+          json_builder_add_string_value (b, device->sign_key);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
+      if (csv != NULL)
+        {
+          g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, e->event->seq);
+          g_autofree char *wall = g_strdup_printf ("%" G_GINT64_FORMAT, e->event->wall);
+          g_autofree char *index = g_strdup_printf ("%" G_GUINT64_FORMAT, e->index);
+          g_autofree char *hseq = signed_here ? g_strdup_printf ("%" G_GINT64_FORMAT, head_seq) : NULL;
+          g_autofree char *cps = g_strdup_printf ("%" G_GUINT64_FORMAT, cp->size);
+          g_autofree char *cpt = g_strdup_printf ("%" G_GINT64_FORMAT, cp->time);
+
+          csv_field (csv, visit, FALSE);
+          csv_field (csv, e->event->id, FALSE);
+          csv_field (csv, e->event->device, FALSE);
+          csv_field (csv, seq, FALSE);
+          csv_field (csv, care_event_type_to_string (e->event->type), FALSE);
+          csv_field (csv, wall, FALSE);
+          csv_field (csv, e->event->author, FALSE);
+          csv_field (csv, e->hash, FALSE);
+          csv_field (csv, e->event->link, FALSE);
+          csv_field (csv, index, FALSE);
+          csv_field (csv, proof_text, FALSE);
+          csv_field (csv, hseq, FALSE);
+          csv_field (csv, signed_here ? head : NULL, FALSE);
+          csv_field (csv, signed_here ? sig : NULL, FALSE);
+          csv_field (csv, signed_here ? device->sign_key : NULL, FALSE);
+          csv_field (csv, cp->epoch, FALSE);
+          csv_field (csv, cps, FALSE);
+          csv_field (csv, cp_root, FALSE);
+          csv_field (csv, cpt, FALSE);
+          csv_field (csv, cp->key, FALSE);
+          csv_field (csv, cp->sig, FALSE);
+          csv_field (csv, record_text, TRUE);
+        }
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  for (guint j = 0; j < history->len; j++)
+    g_free (entries[j].hash);
+  *json = json_builder_get_root (b);
+  return TRUE;
+}

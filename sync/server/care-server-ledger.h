@@ -56,6 +56,20 @@ gboolean        care_ledger_add_witness   (CareServerStore *store,
                                            const char      *key,
                                            GError         **error);
 
+/* `carelog-server export-visit`: the visit's records with what a third
+ * party needs to check them (docs/verifying-records.md, "Checking an
+ * exported visit"): a fresh signed checkpoint, each record's hash, leaf
+ * index and inclusion proof, the device's signature over a head at or
+ * after it when the chain to that head runs through this visit's records,
+ * and the latest cosigned checkpoint with a consistency proof to the
+ * checkpoint. json: format carelog-visit-proof:1; csv (may be NULL): one
+ * row per record with the same. */
+gboolean        care_ledger_export_visit  (CareLedger      *self,
+                                           const char      *visit,
+                                           JsonNode       **json,
+                                           GString         *csv,
+                                           GError         **error);
+
 /* For `verify`: the latest checkpoint's root is recomputed from the stored
  * log and its signature checked; every stored record is in the log.
  * Sentences for the administrator go to report; FALSE on a problem

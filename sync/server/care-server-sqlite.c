@@ -2363,6 +2363,8 @@ sqlite_close (CareServerStore *store)
 
 static GBytes *sqlite_log_leaves (CareServerStore *store, guint64 *size, GError **error);
 static gboolean sqlite_log_find (CareServerStore *store, const char *hash, guint64 *index);
+static gboolean sqlite_signed_head_after (CareServerStore *store, const char *device, gint64 seq,
+                                          gint64 *head_seq, char **head, char **signature);
 
 static const CareServerStoreVTable sqlite_vtable = {
   .close = sqlite_close,
@@ -2415,6 +2417,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .member_is_active = sqlite_member_is_active,
   .log_leaves = sqlite_log_leaves,
   .log_find = sqlite_log_find,
+  .signed_head_after = sqlite_signed_head_after,
 };
 
 /* A co-op that upgrades to the co-op log (migration 9) starts it with
@@ -2508,6 +2511,36 @@ sqlite_log_find (CareServerStore *store,
   found = sqlite3_step (s) == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL;
   if (found)
     *index = (guint64) sqlite3_column_int64 (s, 0) - 1;
+  sqlite3_reset (s);
+  g_async_queue_push (self->readers, conn);
+  return found;
+}
+
+static gboolean
+sqlite_signed_head_after (CareServerStore *store,
+                          const char      *device,
+                          gint64           seq,
+                          gint64          *head_seq,
+                          char           **head,
+                          char           **signature)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, NULL);
+  sqlite3_stmt *s;
+  gboolean found;
+
+  if (conn == NULL)
+    return FALSE;
+  s = stmt (conn, "SELECT seq, head, signature FROM signatures WHERE device = ?1 AND seq >= ?2 ORDER BY seq LIMIT 1");
+  bind_text (s, 1, device);
+  sqlite3_bind_int64 (s, 2, seq);
+  found = sqlite3_step (s) == SQLITE_ROW;
+  if (found)
+    {
+      *head_seq = sqlite3_column_int64 (s, 0);
+      *head = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      *signature = g_strdup ((const char *) sqlite3_column_text (s, 2));
+    }
   sqlite3_reset (s);
   g_async_queue_push (self->readers, conn);
   return found;

@@ -381,6 +381,14 @@ struct _CareServerStoreVTable
   gboolean  (*log_find)      (CareServerStore *self,
                               const char      *hash,
                               guint64         *index);
+  /* The first signature device made over a head at or after seq (table
+   * signatures): its seq, the head hash and the signature. FALSE: none. */
+  gboolean  (*signed_head_after) (CareServerStore *self,
+                                  const char      *device,
+                                  gint64           seq,
+                                  gint64          *head_seq,
+                                  char           **head,
+                                  char           **signature);
 };
 
 struct _CareServerStore

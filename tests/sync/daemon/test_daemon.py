@@ -996,6 +996,46 @@ def scenario_log():
         check(tablet.store.meta('log.key') == kept['key'], 'the co-op log key is pinned')
         log('tablet keeps checkpoint of %d records and a receipt for leaf %d' % (kept['size'], index))
 
+        # An exported visit carries what a third party needs; anyone checks
+        # it with carelog-cli verify-export, without the co-op.
+        second = tablet.visits[1]
+        export = os.path.join(world.tmp, 'visit.json')
+        csv_path = os.path.join(world.tmp, 'visit.csv')
+        server.run('export-visit', second, export, '--csv', csv_path)
+        check(os.stat(export).st_mode & 0o777 == 0o600, 'the export is private to its user')
+        with open(csv_path, newline='') as f:
+            rows = f.read().strip().split('\r\n')
+        check(len(rows) == 4 and rows[0].startswith('visit,record,device'), 'CSV: %s' % rows[:2])
+        r = tablet.cli('verify-export', export, '--coop-key', kept['key'], check=False)
+        check(r.returncode == 0 and r.stdout.count('signed by device') == 3, 'verify-export: %s%s'
+              % (r.stdout, r.stderr))
+        log(r.stdout.strip().split('\n')[1])
+        with open(export) as f:
+            doc = json.load(f)
+        # One changed byte of a record, another record's proof, a forged
+        # checkpoint key: each is caught and named.
+        for damage, expected in (('note', 'was altered'), ('proof', 'is not in the co-op'),
+                                 ('key', 'another key')):
+            bad = json.loads(json.dumps(doc))
+            if damage == 'note':
+                bad['records'][1]['record']['body']['text'] += '.'
+            elif damage == 'proof':
+                bad['records'][0]['inclusion'] = bad['records'][2]['inclusion']
+            else:
+                bad['checkpoint']['key'] = r'F274uPYOLnfEpVHA3lnOSg15UMLe9ZeaSIeHfkatZr4'
+            path = os.path.join(world.tmp, 'bad-%s.json' % damage)
+            with open(path, 'w') as f:
+                json.dump(bad, f)
+            r = tablet.cli('verify-export', path, '--coop-key', kept['key'], check=False)
+            check(r.returncode == 1 and expected in r.stderr, '%s: %s' % (damage, r.stderr))
+        # The first visit's chain to its signed record runs through the second
+        # visit's records: the export carries no signature rather than them.
+        first_export = os.path.join(world.tmp, 'first.json')
+        server.run('export-visit', tablet.visits[0], first_export)
+        r = tablet.cli('verify-export', first_export, check=False)
+        check(r.returncode == 0 and 'no device signature' in r.stdout and 'check with the co-op' in r.stdout,
+              'first visit: %s%s' % (r.stdout, r.stderr))
+
         r = witness('watch', wdir, url, '--once')
         check(r.returncode == 0 and 'cosigned' in r.stdout, 'witness: %s%s' % (r.stdout, r.stderr))
         more = tablet.make_records(2, client)

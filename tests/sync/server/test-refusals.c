@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "care-chain.h"
 #include "server-fixture.h"
 
 typedef struct
@@ -341,6 +342,13 @@ test_forged (Refusals     *r,
 
   forged = push_expect (r->super, device_event (r->super, "refusal.resolved", forged_body), "forbidden");
   other = push_expect (carer2, visit_event (carer2, "visit.finished", "v-5", more), "invalid");
+  /* A correction names the refused record by id and by hash
+   * (corrects_hash): a hash that is not that record's is refused. */
+  {
+    g_autofree char *wrong_hash = g_strdup_printf ("%s,\"corrects_hash\":\"%s\"", more, CARE_CHAIN_START);
+
+    g_free (push_expect (r->carer, visit_event (r->carer, "visit.finished", "v-5", wrong_hash), "invalid"));
+  }
   listed = fixture_admin (&r->f, TRUE, "rejections", r->f.data, r->carer->device, "--open", NULL);
   g_assert_nonnull (strstr (listed, bad));
   device_free (carer2);
