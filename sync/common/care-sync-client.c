@@ -957,3 +957,10 @@ care_sync_client_cosign_finish (CareSyncClient *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+gboolean
+care_sync_client_has_signing_key (CareSyncClient *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_CLIENT (self), FALSE);
+  return self->signing_key != NULL;
+}

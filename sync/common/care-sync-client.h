@@ -211,6 +211,7 @@ void            care_sync_client_set_storage (CareSyncClient *self,
  * signed, and the first one registers the public key. */
 void            care_sync_client_set_signing_key (CareSyncClient *self,
                                                   const char     *signing_key);
+gboolean        care_sync_client_has_signing_key (CareSyncClient *self);
 
 /* The co-op's retention period for carers' tablets in days, from the last
  * pull's Carelog-Retention-Days header (docs/privacy.md); 0 when not said. */

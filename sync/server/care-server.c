@@ -55,6 +55,8 @@
  * administration: connections never take the last ones. */
 #define RESERVED_FDS 48
 #define WATCHDOG_PERIOD_MS 250
+/* The co-op log is signed at least this often while it grows. */
+#define LOG_CHECKPOINT_PERIOD_US (60 * G_USEC_PER_SEC)
 /* Requests of one device between their headers and their answer: a tablet
  * syncs with one or two at a time (and one waiting for live updates). */
 #define MAX_IN_FLIGHT_PER_DEVICE 4
@@ -898,6 +900,7 @@ static gpointer
 checkpoint_thread (gpointer data)
 {
   CareServer *self = data;
+  gint64 next_log_checkpoint = g_get_monotonic_time () + LOG_CHECKPOINT_PERIOD_US;
 
   g_mutex_lock (&self->stop_lock);
   while (!self->stopping)
@@ -906,6 +909,17 @@ checkpoint_thread (gpointer data)
 
       g_mutex_unlock (&self->stop_lock);
       self->store->vtable->checkpoint (self->store);
+      /* The co-op log's checkpoints at a steady pace, whoever asks (a new
+       * one only when the log grew). */
+      if (g_get_monotonic_time () >= next_log_checkpoint && self->ledger != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(CareCheckpoint) cp = care_ledger_checkpoint (self->ledger, &error);
+
+          if (cp == NULL)
+            g_warning ("Could not sign a checkpoint of the co-op log: %s", error->message);
+          next_log_checkpoint = g_get_monotonic_time () + LOG_CHECKPOINT_PERIOD_US;
+        }
       g_mutex_lock (&self->stop_lock);
       while (!self->stopping && g_cond_wait_until (&self->stop_cond, &self->stop_lock, until))
         ;

@@ -6,6 +6,8 @@
  * 1. Ingest: 50 devices push 100-event batches concurrently (real client,
  *    gzip, plain HTTP on loopback): events/s, p50/p99 push latency, bytes
  *    per record on the wire.
+ * 1b. The rule book's cost, and the tamper-evident log's (chains,
+ *    signatures, the co-op log), each as a ratio in the same run.
  * 2. A supervisor's initial sync of 1,000,000 events (pages of 5000).
  * Prints medians over several runs. The machine is shared: figures are
  * noisy when other builds run.
@@ -16,11 +18,16 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "care-chain.h"
+#include "care-sign.h"
 #include "server-fixture.h"
 
 #define MAX_DEVICES 50
 static guint N_DEVICES = MAX_DEVICES;
 #define BATCH 100
+
+static GHashTable *chain_heads;   /* bench_chain: TestDevice → its chain head */
+static void link_batch (GHashTable *heads, TestDevice *d, GPtrArray *batch);
 
 static GPtrArray *
 typical_batch (TestDevice *d)
@@ -144,7 +151,15 @@ bench_ingest (ServerFixture *f,
       p->device = devices[i];
       p->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
       for (guint b = 0; b < batches_per_device; b++)
-        g_ptr_array_add (p->batches, typical_batch (devices[i]));
+        {
+          GPtrArray *batch = typical_batch (devices[i]);
+
+          /* bench_chain's chained devices sign (their client has a key)
+           * and link their records. */
+          if (chain_heads != NULL && care_sync_client_has_signing_key (devices[i]->client))
+            link_batch (chain_heads, devices[i], batch);
+          g_ptr_array_add (p->batches, batch);
+        }
     }
   t0 = g_get_monotonic_time ();
   run.running = N_DEVICES;
@@ -212,6 +227,90 @@ bench_rules (const char * const *args,
   g_array_unref (rw);
   g_array_unref (rn);
   g_array_unref (lat);
+}
+
+/* Links a device's batch into its chain (app/care-chain.h), as a tablet
+ * does: each record's link is the hash of the one before. */
+static void
+link_batch (GHashTable *heads,
+            TestDevice *d,
+            GPtrArray  *batch)
+{
+  for (guint i = 0; i < batch->len; i++)
+    {
+      CareEvent *e = g_ptr_array_index (batch, i);
+      const char *head = g_hash_table_lookup (heads, d);
+
+      g_free (e->link);
+      e->link = g_strdup (head != NULL ? head : CARE_CHAIN_START);
+      g_hash_table_insert (heads, d, care_event_hash (e));
+    }
+}
+
+/* What the tamper-evident log costs (issue 12): push throughput and bytes
+ * per record of tablets that chain and sign their records, against tablets
+ * that do neither (records "before the chain"), on one server; and the
+ * chained tablets' throughput on a server that keeps no co-op log
+ * (CARELOG_BENCH_SKIP_LOG, test builds only). Runs alternate. */
+static void
+bench_chain (const char * const *args,
+             guint               runs)
+{
+  ServerFixture f, nolog;
+  TestDevice *plain[MAX_DEVICES], *chained[MAX_DEVICES], *bare[MAX_DEVICES];
+  const char *skip[] = { "CARELOG_BENCH_SKIP_LOG=1", NULL };
+  g_autoptr(GHashTable) heads = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GArray) rp = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rc = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rb = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) lat = g_array_new (FALSE, FALSE, sizeof (double));
+  double bytes_plain = 0, bytes_chained = 0, bytes_bare = 0, mp, mc, mb;
+
+  fixture_setup (&f);
+  fixture_start (&f, args, NULL);
+  fixture_setup (&nolog);
+  fixture_start (&nolog, args, skip);
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      g_autofree char *key = care_sign_key_new (NULL);
+
+      plain[i] = device_enrol (&f, "m-carer");
+      chained[i] = device_enrol (&f, "m-carer");
+      bare[i] = device_enrol (&nolog, "m-carer");
+      care_sync_client_set_signing_key (chained[i]->client, key);
+      care_sync_client_set_signing_key (bare[i]->client, key);
+    }
+  chain_heads = heads;
+  for (guint r = 0; r < runs; r++)
+    {
+      double a, b, c;
+
+      bench_ingest (&nolog, bare, 10, &c, lat, &bytes_bare);
+      bench_ingest (&f, plain, 10, &a, lat, &bytes_plain);
+      bench_ingest (&f, chained, 10, &b, lat, &bytes_chained);
+      g_array_append_val (rb, c);
+      g_array_append_val (rp, a);
+      g_array_append_val (rc, b);
+      g_print ("# chain run %u: %.0f events/s plain, %.0f chained and signed, %.0f chained and signed without "
+               "the co-op log\n", r + 1, a, b, c);
+    }
+  chain_heads = NULL;
+  mb = bench_percentile (rb, 0.5);
+  mp = bench_percentile (rp, 0.5);
+  mc = bench_percentile (rc, 0.5);
+  g_print ("# push throughput, %u devices x 100-event batches: median %.0f events/s with chains and signatures, "
+           "%.0f without (ratio %.2f); with the co-op log %.0f, without it %.0f (ratio %.2f)\n",
+           N_DEVICES, mc, mp, mc / mp, mc, mb, mc / mb);
+  g_print ("# wire size of a typical batch (gzip): %.1f bytes per record chained and signed, %.1f without "
+           "(ratio %.2f)\n", bytes_chained, bytes_plain, bytes_chained / bytes_plain);
+  for (guint i = 0; i < N_DEVICES; i++)
+    {
+      device_free (plain[i]);
+      device_free (chained[i]);
+      device_free (bare[i]);
+    }
+  fixture_teardown (&f);
+  fixture_teardown (&nolog);
 }
 
 static void
@@ -322,6 +421,7 @@ main (int argc, char **argv)
     N_DEVICES = CLAMP (atoi (g_getenv ("CARELOG_BENCH_DEVICES")), 1, MAX_DEVICES);
   g_print ("1..1\n");
   bench_rules (args, runs);
+  bench_chain (args, runs);
   if (g_getenv ("CARELOG_BENCH_ONLY_RULES") != NULL)
     {
       g_print ("ok 1 /bench/server\n");

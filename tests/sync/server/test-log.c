@@ -10,8 +10,13 @@
 
 #include <string.h>
 
+#include "care-chain.h"
+#include "care-checkpoint.h"
+#include "care-log-answer.h"
 #include "care-log-verify.h"
 #include "care-server-log.h"
+#include "care-sign.h"
+#include "care-sync-client.h"
 
 #define H CARE_LOG_HASH_SIZE
 #define MAX_LEAVES 40
@@ -323,6 +328,196 @@ test_decode_fuzz (void)
   g_rand_free (rand);
 }
 
+/* A checkpoint over the first `size` of leaves, signed with key. */
+static CareCheckpoint *
+sign_checkpoint (const char   *key,
+                 const guint8 *leaves,
+                 guint64       size,
+                 const char   *epoch)
+{
+  CareCheckpoint *cp = g_new0 (CareCheckpoint, 1);
+  g_autofree char *message = NULL;
+
+  cp->witnesses = g_ptr_array_new ();
+  cp->key = care_sign_public_key (key);
+  cp->epoch = g_strdup (epoch);
+  cp->size = size;
+  care_log_root (leaves, size, cp->root);
+  cp->time = 1796400000000 + (gint64) size;
+  message = care_checkpoint_message (cp);
+  cp->sig = care_sign (key, message);
+  return cp;
+}
+
+/* A record hash whose leaf is leaves[i] (make_leaves hashes text; here the
+ * leaves are made from record hashes, as the co-op's are). */
+static guint8 *
+record_leaves (guint64 n,
+               char  **hashes)
+{
+  guint8 *leaves = g_malloc0 (MAX (n, 1) * H);
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint8 raw[H];
+
+      for (int b = 0; b < H; b++)
+        raw[b] = (guint8) g_random_int ();
+      hashes[i] = care_base64url_encode (raw, H);
+      care_log_leaf_hash (raw, H, leaves + i * H);
+    }
+  return leaves;
+}
+
+static char *
+answer_text (const CareCheckpoint *cp,
+             const guint8         *leaves,
+             guint64               from,
+             guint64               index)
+{
+  g_autoptr(GString) out = g_string_new ("{\"v\":2,\"t\":1,\"checkpoint\":");
+  g_autofree char *cp_text = care_checkpoint_to_string (cp);
+  g_autoptr(GBytes) consistency = care_log_consistency_proof (leaves, cp->size, from);
+  g_autoptr(GBytes) inclusion = care_log_inclusion_proof (leaves, cp->size, index);
+  g_autofree char *c = care_log_proof_encode (consistency);
+  g_autofree char *p = care_log_proof_encode (inclusion);
+
+  g_string_append_printf (out, "%s,\"consistency\":\"%s\",\"inclusion\":{\"index\":%" G_GUINT64_FORMAT
+                          ",\"proof\":\"%s\"}}", cp_text, c, index, p);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+answer_holds (const char           *text,
+              const CareCheckpoint *last,
+              const char           *pinned,
+              const char           *head,
+              gboolean             *included,
+              GError              **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(CareLogAnswer) answer = NULL;
+  CareCheckpointStep step;
+
+  *included = FALSE;
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return FALSE;
+  answer = care_log_answer_decode (json_parser_get_root (parser), error);
+  return answer != NULL && care_log_answer_check (answer, last, pinned, head, &step, included, error);
+}
+
+/* The answer a tablet or witness checks (sync/common/care-log-answer.c):
+ * a true one holds; a checkpoint signed by another key, one that does not
+ * extend the kept one (a rewritten leaf), a shrunk log and a wrong
+ * inclusion proof are each refused as CARE_SYNC_ERROR_LOG; and 20,000
+ * random mutations of the text never crash it, and never make it accept
+ * another checkpoint than the true one. */
+static void
+test_answer (void)
+{
+  g_autofree char *key = care_sign_key_new (NULL);
+  g_autofree char *other = care_sign_key_new (NULL);
+  g_autofree char *pinned = care_sign_public_key (key);
+  char *hashes[MAX_LEAVES] = { NULL };
+  g_autofree guint8 *leaves = record_leaves (MAX_LEAVES, hashes);
+  g_autoptr(CareCheckpoint) last = sign_checkpoint (key, leaves, 20, "e1");
+  g_autoptr(CareCheckpoint) next = sign_checkpoint (key, leaves, 33, "e1");
+  g_autofree char *good = answer_text (next, leaves, 20, 31);
+  g_autoptr(GError) error = NULL;
+  gboolean included;
+
+  g_assert_true (answer_holds (good, last, pinned, hashes[31], &included, &error));
+  g_assert_no_error (error);
+  g_assert_true (included);
+
+  /* Another key than the pinned one. */
+  {
+    g_autoptr(CareCheckpoint) forged = sign_checkpoint (other, leaves, 33, "e1");
+    g_autofree char *text = answer_text (forged, leaves, 20, 31);
+
+    g_assert_false (answer_holds (text, last, pinned, hashes[31], &included, &error));
+    g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_LOG);
+    g_clear_error (&error);
+  }
+  /* One old leaf rewritten, the log signed again. */
+  {
+    g_autofree guint8 *rewritten = g_memdup2 (leaves, MAX_LEAVES * H);
+    g_autoptr(CareCheckpoint) forged = NULL;
+    g_autofree char *text = NULL;
+
+    rewritten[5 * H] ^= 1;
+    forged = sign_checkpoint (key, rewritten, 33, "e1");
+    text = answer_text (forged, rewritten, 20, 31);
+    g_assert_false (answer_holds (text, last, pinned, hashes[31], &included, &error));
+    g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_LOG);
+    g_assert_nonnull (strstr (error->message, "rewritten"));
+    g_clear_error (&error);
+  }
+  /* A shrunk log, and the same size with another root. */
+  {
+    g_autoptr(CareCheckpoint) shrunk = sign_checkpoint (key, leaves, 12, "e1");
+    g_autofree char *text = answer_text (shrunk, leaves, 0, 3);
+
+    g_assert_false (answer_holds (text, last, pinned, NULL, &included, &error));
+    g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_LOG);
+    g_clear_error (&error);
+  }
+  /* An inclusion proof for another record than the one asked about. */
+  g_assert_false (answer_holds (good, last, pinned, hashes[30], &included, &error));
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_LOG);
+  g_clear_error (&error);
+  /* A declared new epoch is taken without a consistency proof. */
+  {
+    g_autoptr(CareCheckpoint) restored = sign_checkpoint (key, leaves, 12, "e2");
+    g_autofree char *text = answer_text (restored, leaves, 0, 3);
+
+    g_assert_true (answer_holds (text, last, pinned, NULL, &included, &error));
+    g_assert_no_error (error);
+  }
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      g_autoptr(GString) text = g_string_new (good);
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      g_autoptr(CareLogAnswer) answer = NULL;
+      guint n = g_random_int_range (1, 4);
+      CareCheckpointStep step;
+
+      for (guint k = 0; k < n; k++)
+        {
+          guint pos = g_random_int_range (0, text->len);
+
+          switch (g_random_int_range (0, 3))
+            {
+            case 0:
+              text->str[pos] = (char) g_random_int_range (32, 127);
+              break;
+            case 1:
+              g_string_erase (text, pos, 1);
+              break;
+            default:
+              g_string_insert_c (text, pos, "0123456789\",:{}[]-_aAzZ"[g_random_int_range (0, 25)]);
+              break;
+            }
+        }
+      if (!json_parser_load_from_data (parser, text->str, -1, NULL))
+        continue;
+      answer = care_log_answer_decode (json_parser_get_root (parser), NULL);
+      if (answer == NULL)
+        continue;
+      if (care_log_answer_check (answer, last, pinned, hashes[31], &step, &included, NULL))
+        {
+          /* Whatever still passes says exactly what the true answer says. */
+          g_assert_cmpuint (answer->checkpoint->size, ==, next->size);
+          g_assert_cmpmem (answer->checkpoint->root, H, next->root, H);
+          g_assert_cmpstr (answer->checkpoint->epoch, ==, next->epoch);
+          g_assert_cmpint (answer->checkpoint->time, ==, next->time);
+        }
+    }
+  for (guint i = 0; i < MAX_LEAVES; i++)
+    g_free (hashes[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -331,5 +526,6 @@ main (int argc, char **argv)
   g_test_add_func ("/log/inclusion", test_inclusion);
   g_test_add_func ("/log/consistency", test_consistency);
   g_test_add_func ("/log/decode-fuzz", test_decode_fuzz);
+  g_test_add_func ("/log/answer", test_answer);
   return g_test_run ();
 }
