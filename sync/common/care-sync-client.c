@@ -588,6 +588,12 @@ decode_enrolment (CareSyncClient *self,
   e->pin = g_strdup (self->pin);
   e->timezone = g_strdup (json_object_get_string_member_with_default (o, "tz", "UTC"));
   e->server_time = json_object_get_int_member_with_default (o, "t", 0);
+  {
+    const char *lk = json_object_get_string_member_with_default (o, "lk", NULL);
+
+    if (lk != NULL && care_sign_key_is_valid (lk))
+      e->log_key = g_strdup (lk);
+  }
   return g_steal_pointer (&e);
 }
 
@@ -744,6 +750,14 @@ care_sync_client_enrol_async (CareSyncClient      *self,
       g_string_append (body, ",\"device\":");
       care_json_append_string (body, self->device);
     }
+  /* The signing key's public half is registered with the enrolment. */
+  if (self->signing_key != NULL)
+    {
+      g_autofree char *public_key = care_sign_public_key (self->signing_key);
+
+      g_string_append (body, ",\"gk\":");
+      care_json_append_string (body, public_key);
+    }
   g_string_append_c (body, '}');
   bytes = g_string_free_to_bytes (g_steal_pointer (&body));
   start_request (self, OP_ENROL, "/v1/enrol", bytes, NULL, cancellable, callback, user_data,
@@ -878,6 +892,7 @@ care_enrolment_free (CareEnrolment *enrolment)
   g_free (enrolment->url);
   g_free (enrolment->pin);
   g_free (enrolment->timezone);
+  g_free (enrolment->log_key);
   g_free (enrolment);
 }
 

@@ -60,6 +60,7 @@ typedef struct
   char *pin;
   char *timezone;   /* the co-op's time zone */
   gint64 server_time;
+  char *log_key;    /* the co-op log key (its checkpoints' signer), or NULL from an older server */
 } CareEnrolment;
 
 typedef enum

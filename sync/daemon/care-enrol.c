@@ -16,6 +16,7 @@ typedef struct
   CareSyncClient *client;
   CareEnrolment *enrolment;
   gboolean taking_back;   /* the profile holds records: enrol it again under its device id */
+  char *signing;          /* the signing key made for this enrolment */
 } EnrolData;
 
 static void
@@ -23,6 +24,7 @@ enrol_data_free (EnrolData *data)
 {
   g_clear_object (&data->store);
   g_clear_object (&data->client);
+  g_free (data->signing);
   g_clear_pointer (&data->enrolment, care_enrolment_free);
   g_free (data);
 }
@@ -37,6 +39,8 @@ write_identity (CareStore      *store,
     { "server_pin", enrolment->pin ? enrolment->pin : "" },
     { "member_name", enrolment->member_name },
     { "timezone", enrolment->timezone },
+    /* The co-op log key, pinned at enrolment (docs/verifying-records.md). */
+    { "log.key", enrolment->log_key },
   };
 
   /* The store refuses a second identity when it holds records of the
@@ -77,7 +81,7 @@ enrolled_cb (GObject      *source,
   EnrolData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   const char *device = care_store_get_device (data->store);
-  g_autofree char *signing = NULL, *secret = NULL;
+  g_autofree char *secret = NULL;
 
   data->enrolment = care_sync_client_enrol_finish (data->client, result, &error);
   if (data->enrolment == NULL)
@@ -97,15 +101,9 @@ enrolled_cb (GObject      *source,
                                "for a code for the member this tablet belongs to");
       return;
     }
-  /* The signing key pair is made now and kept with the device key; its
-   * public half goes to the co-op with the first push (care-sign.h). */
-  signing = care_sign_key_new (&error);
-  if (signing == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  secret = care_sign_join_secret (data->enrolment->key, signing);
+  /* The signing key pair was made for this enrolment, its public half
+   * registered with it (care-sign.h); it is kept with the device key. */
+  secret = care_sign_join_secret (data->enrolment->key, data->signing);
   care_key_store_save_async (care_store_get_path (data->store), data->enrolment->device,
                              secret, g_task_get_cancellable (task),
                              key_saved_cb, g_object_ref (task));
@@ -150,6 +148,16 @@ care_enrol_async (CareStore           *store,
   /* (/proc and /sys are in memory: this does not wait on the disk.) */
   care_sync_client_set_storage (data->client, care_storage_detect (care_store_get_path (store)));
   g_task_set_task_data (task, data, (GDestroyNotify) enrol_data_free);
+  /* The signing key pair is made now: its public half is registered with
+   * the enrolment itself, so no one else holding the device key can
+   * register theirs first (docs/verifying-records.md). */
+  data->signing = care_sign_key_new (&error);
+  if (data->signing == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  care_sync_client_set_signing_key (data->client, data->signing);
   care_sync_client_enrol_async (data->client, parsed->code,
                                 device_name && *device_name ? device_name : g_get_host_name (),
                                 cancellable, enrolled_cb, g_object_ref (task));

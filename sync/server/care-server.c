@@ -39,6 +39,7 @@
 #include "care-id.h"
 #include "care-server.h"
 #include "care-chain.h"
+#include "care-sign.h"
 #include "care-server-core.h"
 #include "care-server-ledger.h"
 
@@ -137,6 +138,7 @@ typedef struct _Job
   char *name;
   char *storage;          /* Carelog-Storage, as the tablet said */
   RawBody *raw;
+  char *sign_key;         /* POST /v1/enrol: the tablet's signing public key */
   gint64 log_from;        /* POST /v1/log: the size the asker saw last */
   char *log_hash;         /* POST /v1/log: the record to prove included */
   /* out */
@@ -234,6 +236,7 @@ job_free (Job *job)
   g_free (job->name);
   g_free (job->storage);
   g_free (job->log_hash);
+  g_free (job->sign_key);
   g_clear_pointer (&job->raw, raw_body_free);
   if (job->body)
     g_string_free (job->body, TRUE);
@@ -574,6 +577,9 @@ build_answer (Job *job)
           care_json_append_string (body, care_role_to_string (job->enrol->role));
           g_string_append (body, ",\"tz\":");
           care_json_append_string (body, job->enrol->timezone ? job->enrol->timezone : "UTC");
+          /* The co-op log key, for the tablet to pin now. */
+          g_string_append (body, ",\"lk\":");
+          care_json_append_string (body, care_ledger_public_key (job->server->ledger));
           g_string_append_c (body, '}');
           detail = g_strdup_printf ("enrolled %s for %s", job->enrol->device, job->enrol->member);
           break;
@@ -635,6 +641,29 @@ compare_pushes (gconstpointer a,
     return c;
   return x->push->request->first_seq < y->push->request->first_seq ? -1
          : x->push->request->first_seq > y->push->request->first_seq;
+}
+
+/* Writer: a device's first signing key (never replaced). */
+static void
+register_sign_key (CareServer *self,
+                   const char *device,
+                   const char *sign_key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CareDeviceRow) row = NULL;
+  CareServerTx *tx = self->store->vtable->tx_begin (self->store, &error);
+
+  if (tx == NULL)
+    return;
+  row = self->store->vtable->tx_device (tx, device);
+  if (row == NULL || row->sign_key != NULL || !self->store->vtable->tx_set_sign_key (tx, device, sign_key))
+    {
+      self->store->vtable->tx_rollback (tx);
+      return;
+    }
+  if (!self->store->vtable->tx_commit (tx, &error))
+    g_warning ("Could not register a tablet's signing key at enrolment; it registers it at its first push: %s",
+               error->message);
 }
 
 static gpointer
@@ -750,6 +779,10 @@ writer_thread (gpointer data)
             case JOB_ENROL:
               job->enrol = self->store->vtable->enrol (self->store, job->code, job->name, job->device,
                                                        &job->error);
+              /* Its signing key, registered with the enrolment (a tablet
+               * taken back under its device id keeps the key it had). */
+              if (job->enrol != NULL && job->sign_key != NULL)
+                register_sign_key (self, job->enrol->device, job->sign_key);
               if (job->enrol != NULL && job->storage != NULL)
                 self->store->vtable->set_device_storage (self->store, job->enrol->device, job->storage);
               finish_job (job);
@@ -861,6 +894,7 @@ decoder_func (gpointer data,
         JsonNode *code = json_object_get_member (o, "code");
         JsonNode *name = json_object_get_member (o, "name");
         JsonNode *device = json_object_get_member (o, "device");
+        JsonNode *gk = json_object_get_member (o, "gk");
 
         if (code == NULL || json_node_get_value_type (code) != G_TYPE_STRING
             || strlen (json_node_get_string (code)) == 0 || strlen (json_node_get_string (code)) > 64)
@@ -883,6 +917,14 @@ decoder_func (gpointer data,
                                  "The enrolment's \"device\" must be a device id this co-op gave the tablet (\"d-\" and 12 characters).");
             break;
           }
+        if (gk != NULL && (json_node_get_value_type (gk) != G_TYPE_STRING
+                           || !care_sign_key_is_valid (json_node_get_string (gk))))
+          {
+            g_set_error_literal (&job->error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
+                                 "The enrolment's \"gk\" must be the tablet's Ed25519 public key (43 characters).");
+            break;
+          }
+        job->sign_key = gk ? g_strdup (json_node_get_string (gk)) : NULL;
         job->code = g_strdup (json_node_get_string (code));
         job->name = g_strdup (name ? json_node_get_string (name) : NULL);
         g_free (job->device);

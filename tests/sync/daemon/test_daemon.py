@@ -981,6 +981,11 @@ def scenario_log():
         check(r.returncode == 0, 'witness init: %s' % r.stderr)
         server.run('witnesses add', 'commissioner', r.stdout.strip())
         url = 'http://127.0.0.1:%d' % server.port
+        # Enrolment registered the tablet's signing key and pinned the co-op
+        # log key, before anything was pushed.
+        check(server._query('SELECT sign_key FROM devices WHERE device = ?', (tablet.device_id,))[0][0],
+              'the signing key is registered at enrolment')
+        check(tablet.store.meta('log.key') is not None, 'the co-op log key is pinned at enrolment')
         tablet.daemon.start()
         made = tablet.make_records(6, client)
         wait_until('all on the server', lambda: all_on_server(server, tablet, made), timeout=15)
