@@ -33,7 +33,8 @@ struct _CareLedger
   CareServerStore *store;
   char *private_key;
   char *public_key;
-  GMutex lock;
+  GMutex lock;           /* the tree, and making checkpoints */
+  CareLogTree *tree;     /* the log as far as read, grown from the store */
 };
 
 static gint64
@@ -109,6 +110,7 @@ care_ledger_new (CareServerStore *store,
   self->public_key = care_sign_public_key (key);
   self->private_key = g_steal_pointer (&key);
   g_mutex_init (&self->lock);
+  self->tree = care_log_tree_new ();
   return self;
 }
 
@@ -121,6 +123,7 @@ care_ledger_free (CareLedger *self)
     memset (self->private_key, 0, strlen (self->private_key));
   g_free (self->private_key);
   g_free (self->public_key);
+  g_clear_pointer (&self->tree, care_log_tree_free);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -143,13 +146,29 @@ stored_checkpoint (CareLedger *self,
 /* Under the lock: the latest checkpoint, made anew over `leaves` when the
  * log grew and the latest is more than a second old, or does not cover
  * leaf `needed` (a tablet asking for the receipt of what it just pushed). */
+/* Under the lock: the tree grown by what the store appended since. */
+static gboolean
+refresh_locked (CareLedger *self,
+                GError    **error)
+{
+  guint64 from = care_log_tree_size (self->tree), size;
+  g_autoptr(GBytes) leaves = self->store->vtable->log_leaves (self->store, from, &size, error);
+  const guint8 *data;
+
+  if (leaves == NULL)
+    return FALSE;
+  data = g_bytes_get_data (leaves, NULL);
+  for (guint64 i = 0; i < size - from; i++)
+    care_log_tree_append (self->tree, data + i * CARE_LOG_HASH_SIZE);
+  return TRUE;
+}
+
 static CareCheckpoint *
 checkpoint_locked (CareLedger   *self,
-                   const guint8 *leaves,
-                   guint64       size,
                    guint64       needed,
                    GError      **error)
 {
+  guint64 size = care_log_tree_size (self->tree);
   g_autoptr(CareCheckpoint) last = stored_checkpoint (self, META_CHECKPOINT);
   g_autoptr(CareCheckpoint) cp = NULL;
   g_autofree char *epoch = self->store->vtable->get_meta (self->store, "epoch");
@@ -165,7 +184,7 @@ checkpoint_locked (CareLedger   *self,
   cp->key = g_strdup (self->public_key);
   cp->epoch = g_strdup (epoch != NULL ? epoch : "0");
   cp->size = size;
-  care_log_root (leaves, size, cp->root);
+  care_log_tree_root (self->tree, size, cp->root);
   cp->time = MAX (now_ms (), last != NULL ? last->time + 1 : 0);
   message = care_checkpoint_message (cp);
   cp->sig = care_sign (self->private_key, message);
@@ -179,15 +198,11 @@ CareCheckpoint *
 care_ledger_checkpoint (CareLedger *self,
                         GError    **error)
 {
-  g_autoptr(GBytes) leaves = NULL;
-  guint64 size;
-  CareCheckpoint *cp;
+  CareCheckpoint *cp = NULL;
 
-  leaves = self->store->vtable->log_leaves (self->store, &size, error);
-  if (leaves == NULL)
-    return NULL;
   g_mutex_lock (&self->lock);
-  cp = checkpoint_locked (self, g_bytes_get_data (leaves, NULL), size, 0, error);
+  if (refresh_locked (self, error))
+    cp = checkpoint_locked (self, 0, error);
   g_mutex_unlock (&self->lock);
   return cp;
 }
@@ -198,27 +213,27 @@ care_ledger_answer (CareLedger *self,
                     const char *hash,
                     GError    **error)
 {
-  g_autoptr(GBytes) leaves = NULL;
   g_autoptr(CareCheckpoint) cp = NULL;
   g_autoptr(CareCheckpoint) cosigned = NULL;
+  g_autoptr(GBytes) consistency = NULL;
+  g_autoptr(GBytes) inclusion = NULL;
   g_autofree char *cp_text = NULL;
-  const guint8 *data;
-  guint64 size, index = 0;
+  guint64 index = 0;
   gboolean found;
   GString *out;
 
-  leaves = self->store->vtable->log_leaves (self->store, &size, error);
-  if (leaves == NULL)
-    return NULL;
-  data = g_bytes_get_data (leaves, NULL);
-  found = hash != NULL && self->store->vtable->log_find (self->store, hash, &index) && index < size;
+  found = hash != NULL && self->store->vtable->log_find (self->store, hash, &index);
   g_mutex_lock (&self->lock);
-  cp = checkpoint_locked (self, data, size, found ? index : 0, error);
+  if (refresh_locked (self, error))
+    cp = checkpoint_locked (self, found ? index : 0, error);
+  /* The checkpoint may be up to a second older than the tree. */
+  if (cp != NULL && from > 0 && (guint64) from < cp->size)
+    consistency = care_log_tree_consistency_proof (self->tree, cp->size, (guint64) from);
+  if (cp != NULL && found && index < cp->size)
+    inclusion = care_log_tree_inclusion_proof (self->tree, cp->size, index);
   g_mutex_unlock (&self->lock);
   if (cp == NULL)
     return NULL;
-  /* The checkpoint may be up to a second older than the leaves read. */
-  size = MIN (size, cp->size);
   out = g_string_new ("{\"checkpoint\":");
   cp_text = care_checkpoint_to_string (cp);
   g_string_append (out, cp_text);
@@ -230,18 +245,16 @@ care_ledger_answer (CareLedger *self,
       g_string_append (out, ",\"cosigned\":");
       g_string_append (out, text);
     }
-  if (from > 0 && (guint64) from < cp->size)
+  if (consistency != NULL)
     {
-      g_autoptr(GBytes) proof = care_log_consistency_proof (data, cp->size, (guint64) from);
-      g_autofree char *text = care_log_proof_encode (proof);
+      g_autofree char *text = care_log_proof_encode (consistency);
 
       g_string_append (out, ",\"consistency\":");
       care_json_append_string (out, text);
     }
-  if (found && index < cp->size)
+  if (inclusion != NULL)
     {
-      g_autoptr(GBytes) proof = care_log_inclusion_proof (data, cp->size, index);
-      g_autofree char *text = care_log_proof_encode (proof);
+      g_autofree char *text = care_log_proof_encode (inclusion);
 
       g_string_append_printf (out, ",\"inclusion\":{\"index\":%" G_GUINT64_FORMAT ",\"proof\":", index);
       care_json_append_string (out, text);
@@ -409,7 +422,8 @@ care_ledger_verify (CareLedger *self,
   guint8 root[32];
   guint64 size;
 
-  leaves = self->store->vtable->log_leaves (self->store, &size, error);
+  /* Read whole again, not the tree this process keeps. */
+  leaves = self->store->vtable->log_leaves (self->store, 0, &size, error);
   if (leaves == NULL)
     return FALSE;
   if (latest == NULL)
@@ -492,15 +506,16 @@ care_ledger_export_visit (CareLedger *self,
 {
   CareServerStore *store = self->store;
   g_autoptr(GPtrArray) history = NULL;
-  g_autoptr(GBytes) leaves = NULL;
+  g_autoptr(GPtrArray) proofs = NULL;
+  g_autoptr(GBytes) cosigned_proof = NULL;
   g_autoptr(CareCheckpoint) cp = NULL;
-  g_autoptr(CareCheckpoint) cosigned = NULL;
+  g_autoptr(CareCheckpoint) cosigned = stored_checkpoint (self, META_COSIGNED);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree Entry *entries = NULL;
   g_autofree char *cp_root = NULL;
   CareServerTx *tx;
-  const guint8 *data;
-  guint64 size, needed = 0;
+  guint64 size, needed = 0, cosigned_size = cosigned != NULL && cosigned->witnesses->len > 0 ? cosigned->size : 0;
+  gboolean ok;
 
   tx = store->vtable->tx_begin (store, error);
   if (tx == NULL)
@@ -513,10 +528,12 @@ care_ledger_export_visit (CareLedger *self,
                    visit);
       return FALSE;
     }
-  leaves = store->vtable->log_leaves (store, &size, error);
-  if (leaves == NULL)
+  g_mutex_lock (&self->lock);
+  ok = refresh_locked (self, error);
+  size = care_log_tree_size (self->tree);
+  g_mutex_unlock (&self->lock);
+  if (!ok)
     return FALSE;
-  data = g_bytes_get_data (leaves, NULL);
   entries = g_new0 (Entry, history->len);
   for (guint i = 0; i < history->len; i++)
     {
@@ -536,7 +553,16 @@ care_ledger_export_visit (CareLedger *self,
       needed = MAX (needed, entries[i].index);
     }
   g_mutex_lock (&self->lock);
-  cp = checkpoint_locked (self, data, size, needed, error);
+  cp = checkpoint_locked (self, needed, error);
+  if (cp != NULL)
+    {
+      /* The proofs, under the same lock: against this checkpoint. */
+      proofs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      for (guint i = 0; i < history->len; i++)
+        g_ptr_array_add (proofs, care_log_tree_inclusion_proof (self->tree, cp->size, entries[i].index));
+      if (cosigned_size > 0 && cosigned_size < cp->size)
+        cosigned_proof = care_log_tree_consistency_proof (self->tree, cp->size, cosigned_size);
+    }
   g_mutex_unlock (&self->lock);
   if (cp == NULL)
     {
@@ -545,7 +571,6 @@ care_ledger_export_visit (CareLedger *self,
       return FALSE;
     }
   cp_root = care_base64url_encode (cp->root, sizeof cp->root);
-  cosigned = stored_checkpoint (self, META_COSIGNED);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "format");
@@ -559,10 +584,9 @@ care_ledger_export_visit (CareLedger *self,
     {
       json_builder_set_member_name (b, "cosigned");
       json_builder_add_value (b, care_checkpoint_to_json (cosigned));
-      if (cosigned->size > 0 && cosigned->size < cp->size)
+      if (cosigned_proof != NULL)
         {
-          g_autoptr(GBytes) proof = care_log_consistency_proof (data, cp->size, cosigned->size);
-          g_autofree char *text = care_log_proof_encode (proof);
+          g_autofree char *text = care_log_proof_encode (cosigned_proof);
 
           json_builder_set_member_name (b, "cosigned_consistency");
           json_builder_add_string_value (b, text);
@@ -577,8 +601,7 @@ care_ledger_export_visit (CareLedger *self,
   for (guint i = 0; i < history->len; i++)
     {
       Entry *e = &entries[i];
-      g_autoptr(GBytes) proof = care_log_inclusion_proof (data, cp->size, e->index);
-      g_autofree char *proof_text = care_log_proof_encode (proof);
+      g_autofree char *proof_text = care_log_proof_encode (g_ptr_array_index (proofs, i));
       g_autofree char *head = NULL, *sig = NULL, *record_text = NULL;
       g_autoptr(CareDeviceRow) device = NULL;
       g_autoptr(JsonNode) record = care_event_to_json (e->event);

@@ -58,31 +58,96 @@ split_point (guint64 n)
   return k;
 }
 
-/* MTH(D[n]) for n >= 1 */
+/* The tree keeps, for each level k, the hash of every complete subtree of
+ * 2^k leaves that starts at a multiple of 2^k (level 0: the leaves). Every
+ * subtree the RFC's recursions below meet whose size is a power of two is
+ * such a subtree (the recursion only ever splits at powers of two), so its
+ * hash is looked up rather than computed again: a head or a proof costs
+ * O(log² n) hashes instead of O(n). */
+#define LEVELS 64
+
+struct _CareLogTree
+{
+  guint64 size;
+  GByteArray *levels[LEVELS];
+};
+
+CareLogTree *
+care_log_tree_new (void)
+{
+  CareLogTree *t = g_new0 (CareLogTree, 1);
+
+  t->levels[0] = g_byte_array_new ();
+  return t;
+}
+
+void
+care_log_tree_free (CareLogTree *t)
+{
+  if (t == NULL)
+    return;
+  for (guint k = 0; k < LEVELS; k++)
+    if (t->levels[k] != NULL)
+      g_byte_array_unref (t->levels[k]);
+  g_free (t);
+}
+
+guint64
+care_log_tree_size (CareLogTree *t)
+{
+  return t->size;
+}
+
+void
+care_log_tree_append (CareLogTree  *t,
+                      const guint8  leaf[H])
+{
+  guint8 node[H];
+
+  g_byte_array_append (t->levels[0], leaf, H);
+  t->size++;
+  /* Each completed pair at a level makes one node above it. */
+  for (guint k = 0; k + 1 < LEVELS && t->levels[k]->len / H % 2 == 0; k++)
+    {
+      const guint8 *pair = t->levels[k]->data + t->levels[k]->len - 2 * H;
+
+      care_log_node_hash (pair, pair + H, node);
+      if (t->levels[k + 1] == NULL)
+        t->levels[k + 1] = g_byte_array_new ();
+      g_byte_array_append (t->levels[k + 1], node, H);
+    }
+}
+
+/* MTH(D[offset : offset + n]) for n >= 1 */
 static void
-mth (const guint8 *leaves,
-     guint64       n,
-     guint8        out[H])
+mth (CareLogTree *t,
+     guint64      offset,
+     guint64      n,
+     guint8       out[H])
 {
   guint64 k;
   guint8 left[H], right[H];
 
-  if (n == 1)
+  if ((n & (n - 1)) == 0)
     {
-      memcpy (out, leaves, H);
+      guint level = (guint) g_bit_nth_lsf (n, -1);
+
+      g_assert (offset % n == 0 && t->levels[level] != NULL && (offset / n + 1) * H <= t->levels[level]->len);
+      memcpy (out, t->levels[level]->data + offset / n * H, H);
       return;
     }
   k = split_point (n);
-  mth (leaves, k, left);
-  mth (leaves + k * H, n - k, right);
+  mth (t, offset, k, left);
+  mth (t, offset + k, n - k, right);
   care_log_node_hash (left, right, out);
 }
 
 void
-care_log_root (const guint8 *leaves,
-               guint64       size,
-               guint8        out[H])
+care_log_tree_root (CareLogTree *t,
+                    guint64      size,
+                    guint8       out[H])
 {
+  g_return_if_fail (size <= t->size);
   if (size == 0)
     {
       g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
@@ -91,26 +156,28 @@ care_log_root (const guint8 *leaves,
       g_checksum_get_digest (sha, out, &out_len);
       return;
     }
-  mth (leaves, size, out);
+  mth (t, 0, size, out);
 }
 
 static void
-append_mth (GByteArray   *proof,
-            const guint8 *leaves,
-            guint64       n)
+append_mth (GByteArray  *proof,
+            CareLogTree *t,
+            guint64      offset,
+            guint64      n)
 {
   guint8 hash[H];
 
-  mth (leaves, n, hash);
+  mth (t, offset, n, hash);
   g_byte_array_append (proof, hash, H);
 }
 
-/* PATH(m, D[n]) */
+/* PATH(m, D[offset : offset + n]) */
 static void
-path (GByteArray   *proof,
-      const guint8 *leaves,
-      guint64       n,
-      guint64       m)
+path (GByteArray  *proof,
+      CareLogTree *t,
+      guint64      offset,
+      guint64      n,
+      guint64      m)
 {
   guint64 k;
 
@@ -119,14 +186,96 @@ path (GByteArray   *proof,
   k = split_point (n);
   if (m < k)
     {
-      path (proof, leaves, k, m);
-      append_mth (proof, leaves + k * H, n - k);
+      path (proof, t, offset, k, m);
+      append_mth (proof, t, offset + k, n - k);
     }
   else
     {
-      path (proof, leaves + k * H, n - k, m - k);
-      append_mth (proof, leaves, k);
+      path (proof, t, offset + k, n - k, m - k);
+      append_mth (proof, t, offset, k);
     }
+}
+
+GBytes *
+care_log_tree_inclusion_proof (CareLogTree *t,
+                               guint64      size,
+                               guint64      index)
+{
+  GByteArray *proof;
+
+  if (index >= size || size > t->size)
+    return NULL;
+  proof = g_byte_array_new ();
+  path (proof, t, 0, size, index);
+  return g_byte_array_free_to_bytes (proof);
+}
+
+/* SUBPROOF(m, D[offset : offset + n], b) */
+static void
+subproof (GByteArray  *proof,
+          CareLogTree *t,
+          guint64      offset,
+          guint64      n,
+          guint64      m,
+          gboolean     whole)
+{
+  guint64 k;
+
+  if (m == n)
+    {
+      if (!whole)
+        append_mth (proof, t, offset, n);
+      return;
+    }
+  k = split_point (n);
+  if (m <= k)
+    {
+      subproof (proof, t, offset, k, m, whole);
+      append_mth (proof, t, offset + k, n - k);
+    }
+  else
+    {
+      subproof (proof, t, offset + k, n - k, m - k, FALSE);
+      append_mth (proof, t, offset, k);
+    }
+}
+
+GBytes *
+care_log_tree_consistency_proof (CareLogTree *t,
+                                 guint64      size,
+                                 guint64      old_size)
+{
+  GByteArray *proof;
+
+  if (old_size > size || size > t->size)
+    return NULL;
+  proof = g_byte_array_new ();
+  if (old_size > 0 && old_size < size)
+    subproof (proof, t, 0, size, old_size, TRUE);
+  return g_byte_array_free_to_bytes (proof);
+}
+
+/* ---- over a plain array of leaves ---- */
+
+static CareLogTree *
+tree_of (const guint8 *leaves,
+         guint64       size)
+{
+  CareLogTree *t = care_log_tree_new ();
+
+  for (guint64 i = 0; i < size; i++)
+    care_log_tree_append (t, leaves + i * H);
+  return t;
+}
+
+void
+care_log_root (const guint8 *leaves,
+               guint64       size,
+               guint8        out[H])
+{
+  g_autoptr(CareLogTree) t = tree_of (leaves, size);
+
+  care_log_tree_root (t, size, out);
 }
 
 GBytes *
@@ -134,42 +283,12 @@ care_log_inclusion_proof (const guint8 *leaves,
                           guint64       size,
                           guint64       index)
 {
-  GByteArray *proof;
+  g_autoptr(CareLogTree) t = NULL;
 
   if (index >= size)
     return NULL;
-  proof = g_byte_array_new ();
-  path (proof, leaves, size, index);
-  return g_byte_array_free_to_bytes (proof);
-}
-
-/* SUBPROOF(m, D[n], b) */
-static void
-subproof (GByteArray   *proof,
-          const guint8 *leaves,
-          guint64       n,
-          guint64       m,
-          gboolean      whole)
-{
-  guint64 k;
-
-  if (m == n)
-    {
-      if (!whole)
-        append_mth (proof, leaves, n);
-      return;
-    }
-  k = split_point (n);
-  if (m <= k)
-    {
-      subproof (proof, leaves, k, m, whole);
-      append_mth (proof, leaves + k * H, n - k);
-    }
-  else
-    {
-      subproof (proof, leaves + k * H, n - k, m - k, FALSE);
-      append_mth (proof, leaves, k);
-    }
+  t = tree_of (leaves, size);
+  return care_log_tree_inclusion_proof (t, size, index);
 }
 
 GBytes *
@@ -177,14 +296,12 @@ care_log_consistency_proof (const guint8 *leaves,
                             guint64       size,
                             guint64       old_size)
 {
-  GByteArray *proof;
+  g_autoptr(CareLogTree) t = NULL;
 
   if (old_size > size)
     return NULL;
-  proof = g_byte_array_new ();
-  if (old_size > 0 && old_size < size)
-    subproof (proof, leaves, size, old_size, TRUE);
-  return g_byte_array_free_to_bytes (proof);
+  t = tree_of (leaves, size);
+  return care_log_tree_consistency_proof (t, size, old_size);
 }
 
 char *

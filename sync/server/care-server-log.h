@@ -51,6 +51,29 @@ GBytes *care_log_consistency_proof  (const guint8 *leaves,
                                      guint64       size,
                                      guint64       old_size);
 
+/* The same over a tree kept as it grows: every complete aligned subtree's
+ * hash is kept (64 bytes a leaf in all), so a head or a proof costs
+ * O(log² n) hashes. The server keeps one per process
+ * (care-server-ledger.c); sizes above may be any up to the tree's. */
+typedef struct _CareLogTree CareLogTree;
+
+CareLogTree *care_log_tree_new               (void);
+void         care_log_tree_free              (CareLogTree  *tree);
+guint64      care_log_tree_size              (CareLogTree  *tree);
+void         care_log_tree_append            (CareLogTree  *tree,
+                                              const guint8  leaf[CARE_LOG_HASH_SIZE]);
+void         care_log_tree_root              (CareLogTree  *tree,
+                                              guint64       size,
+                                              guint8        out[CARE_LOG_HASH_SIZE]);
+GBytes      *care_log_tree_inclusion_proof   (CareLogTree  *tree,
+                                              guint64       size,
+                                              guint64       index);
+GBytes      *care_log_tree_consistency_proof (CareLogTree  *tree,
+                                              guint64       size,
+                                              guint64       old_size);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareLogTree, care_log_tree_free)
+
 /* A proof as it travels: unpadded base64url of the concatenated hashes. */
 char   *care_log_proof_encode       (GBytes       *proof);
 

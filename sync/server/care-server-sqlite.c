@@ -2378,7 +2378,7 @@ sqlite_close (CareServerStore *store)
   g_free (self);
 }
 
-static GBytes *sqlite_log_leaves (CareServerStore *store, guint64 *size, GError **error);
+static GBytes *sqlite_log_leaves (CareServerStore *store, guint64 from, guint64 *size, GError **error);
 static gboolean sqlite_log_find (CareServerStore *store, const char *hash, guint64 *index);
 static gboolean sqlite_signed_head_after (CareServerStore *store, const char *device, gint64 seq,
                                           gint64 *head_seq, char **head, char **signature);
@@ -2474,6 +2474,7 @@ backfill_log (Conn *conn)
  * 32 bytes each (docs/verifying-records.md). */
 static GBytes *
 sqlite_log_leaves (CareServerStore *store,
+                   guint64          from,
                    guint64         *size,
                    GError         **error)
 {
@@ -2487,7 +2488,8 @@ sqlite_log_leaves (CareServerStore *store,
   if (conn == NULL)
     return NULL;
   leaves = g_byte_array_new ();
-  s = stmt (conn, "SELECT hash FROM log ORDER BY idx");
+  s = stmt (conn, "SELECT hash FROM log WHERE idx > ?1 ORDER BY idx");
+  sqlite3_bind_int64 (s, 1, (gint64) from);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       guint8 raw[CARE_LOG_HASH_SIZE], leaf[CARE_LOG_HASH_SIZE];
@@ -2505,7 +2507,7 @@ sqlite_log_leaves (CareServerStore *store,
                            "The co-op server cannot read its log just now; try again in a minute.");
       return NULL;
     }
-  *size = leaves->len / CARE_LOG_HASH_SIZE;
+  *size = from + leaves->len / CARE_LOG_HASH_SIZE;
   return g_byte_array_free_to_bytes (g_steal_pointer (&leaves));
 }
 

@@ -371,11 +371,13 @@ struct _CareServerStoreVTable
   /* Whether MEMBER exists and has not been deactivated. */
   gboolean  (*member_is_active) (CareServerStore *self,
                                  const char      *member);
-  /* The co-op log (docs/verifying-records.md): its leaf hashes in one
-   * snapshot, 32 bytes each (size: how many), and where a record (by its
-   * hash) is in it. Records are appended to it by tx_insert and
-   * append_server_record(s), in their transaction. */
+  /* The co-op log (docs/verifying-records.md): its leaf hashes from leaf
+   * `from` on, in one snapshot, 32 bytes each (*size: the log's size, so
+   * size - from of them), and where a record (by its hash) is in it.
+   * Records are appended to it by tx_insert and append_server_record(s),
+   * in their transaction. */
   GBytes   *(*log_leaves)    (CareServerStore *self,
+                              guint64          from,
                               guint64         *size,
                               GError         **error);
   gboolean  (*log_find)      (CareServerStore *self,
