@@ -10,6 +10,9 @@
 
 #include "care-verify.h"
 #include "care-export-verify.h"
+#include "care-checkpoint.h"
+#include "care-chain.h"
+#include "care-log-verify.h"
 #include "care-words.h"
 #include "carelog-cli.h"
 
@@ -510,6 +513,80 @@ cmd_search (Cli     *cli,
   return TRUE;
 }
 
+/* What this device kept of the co-op log (docs/verifying-records.md): the
+ * co-op's latest checkpoint, signed with the key pinned at enrolment, and
+ * the receipt that its latest delivered record is in that log. */
+static gboolean
+verify_log_receipt (Cli     *cli,
+                    GError **error)
+{
+  g_autofree char *kept = care_store_get_meta (cli->store, "log.checkpoint");
+  g_autofree char *key = care_store_get_meta (cli->store, "log.key");
+  g_autofree char *receipt_text = care_store_get_meta (cli->store, "log.receipt");
+  g_autofree char *alarm = care_store_get_meta (cli->store, "log.alarm");
+  g_autoptr(CareCheckpoint) cp = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *line = NULL;
+
+  if (kept == NULL)
+    return TRUE;
+  cp = care_checkpoint_from_string (kept, &local);
+  if (cp == NULL || !care_checkpoint_verify (cp, key, &local))
+    {
+      g_set_error (error, CLI_ERROR, 1, _("The co-op checkpoint this device kept does not hold: %s"),
+                   local->message);
+      return FALSE;
+    }
+  if (receipt_text != NULL)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      JsonObject *o = NULL;
+      const char *hash = NULL, *proof_text = NULL;
+      g_autoptr(GBytes) proof = NULL;
+      guint8 raw[32], leaf[32];
+      gint64 index = -1, size = -1;
+
+      if (json_parser_load_from_data (parser, receipt_text, -1, NULL)
+          && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          o = json_node_get_object (json_parser_get_root (parser));
+          hash = json_object_get_string_member_with_default (o, "hash", NULL);
+          proof_text = json_object_get_string_member_with_default (o, "proof", NULL);
+          index = json_object_get_int_member_with_default (o, "index", -1);
+          size = json_object_get_int_member_with_default (o, "size", -1);
+        }
+      /* The receipt was checked against the checkpoint of its time; the
+       * kept one is that one or a later one that extends it. */
+      if (hash == NULL || proof_text == NULL || index < 0 || size != (gint64) cp->size
+          || !care_base64url_decode (hash, raw, sizeof raw)
+          || (proof = care_log_proof_decode (proof_text, NULL)) == NULL)
+        line = g_strdup_printf (_("The co-op's checkpoint holds (its log of %" G_GUINT64_FORMAT " records); this "
+                                  "device's receipt is for an earlier checkpoint."), cp->size);
+      else
+        {
+          care_log_verify_leaf_hash (raw, sizeof raw, leaf);
+          if (!care_log_verify_inclusion (leaf, (guint64) index, cp->size, proof, cp->root, &local))
+            {
+              g_set_error (error, CLI_ERROR, 1, _("This device's receipt from the co-op does not hold: %s"),
+                           local->message);
+              return FALSE;
+            }
+          line = g_strdup_printf (_("The co-op's checkpoint holds, and so does its receipt: this device's latest "
+                                    "delivered record is record %" G_GINT64_FORMAT " of the co-op's log of %"
+                                    G_GUINT64_FORMAT "."), index + 1, cp->size);
+        }
+    }
+  else
+    line = g_strdup_printf (_("The co-op's checkpoint holds (its log of %" G_GUINT64_FORMAT " records)."), cp->size);
+  cli_print_done (cli, line);
+  if (alarm != NULL)
+    {
+      g_set_error (error, CLI_ERROR, 1, "%s", alarm);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 cmd_verify (Cli     *cli,
             GError **error)
@@ -534,6 +611,8 @@ cmd_verify (Cli     *cli,
     }
   care_verify_report_clear (&report);
   cli_print_done (cli, summary);
+  if (!verify_log_receipt (cli, error))
+    return FALSE;
   cli_print_done (cli, _("The care log passed the full integrity check, and every chain holds."));
   return TRUE;
 }

@@ -999,6 +999,8 @@ def scenario_log():
         check(receipt['index'] == index and receipt['size'] <= kept['size'], 'receipt %s, log index %d'
               % (receipt, index))
         check(tablet.store.meta('log.key') == kept['key'], 'the co-op log key is pinned')
+        r = tablet.cli('verify', check=False)
+        check(r.returncode == 0 and 'receipt' in r.stdout, 'carelog-cli verify: %s%s' % (r.stdout, r.stderr))
         log('tablet keeps checkpoint of %d records and a receipt for leaf %d' % (kept['size'], index))
 
         # An exported visit carries what a third party needs; anyone checks
@@ -1069,6 +1071,9 @@ def scenario_log():
                    lambda: 'rewritten' in (tablet.store.meta('log.alarm') or ''), timeout=20)
         log('tablet: %s' % tablet.store.meta('log.alarm'))
         wait_until('the tablet says so', lambda: 'rewritten' in tablet.daemon.prop('LastError'), timeout=10)
+        r = tablet.cli('verify', check=False)
+        check(r.returncode == 1 and 'rewritten' in r.stderr, 'carelog-cli verify keeps saying so: %s%s'
+              % (r.stdout, r.stderr))
         check(json.loads(tablet.store.meta('log.checkpoint'))['size'] >= kept['size'],
               'the kept checkpoint stays the co-op\'s earlier word')
         r = witness('watch', wdir, 'http://127.0.0.1:%d' % server.port, '--once')
