@@ -113,7 +113,8 @@ cut (GBytes *proof,
   const guint8 *data = g_bytes_get_data (proof, &length);
   g_autofree guint8 *copy = g_malloc0 (length + H + 1);
 
-  memcpy (copy, data, length);
+  if (length > 0)
+    memcpy (copy, data, length);
   if (delta > 0)
     memset (copy + length, 0x5a, H);
   return g_bytes_new (copy, length + delta * H);
@@ -496,7 +497,11 @@ test_answer (void)
               g_string_erase (text, pos, 1);
               break;
             default:
-              g_string_insert_c (text, pos, "0123456789\",:{}[]-_aAzZ"[g_random_int_range (0, 25)]);
+              {
+                static const char alphabet[] = "0123456789\",:{}[]-_aAzZ";
+
+                g_string_insert_c (text, pos, alphabet[g_random_int_range (0, sizeof alphabet - 1)]);
+              }
               break;
             }
         }
