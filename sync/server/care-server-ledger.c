@@ -175,6 +175,17 @@ checkpoint_locked (CareLedger   *self,
   g_autofree char *message = NULL;
   g_autofree char *text = NULL;
 
+  /* Another server process over the same database signed a larger one
+   * since this one read the log: read on, and never sign a smaller log
+   * after a larger one (a tablet would take it for a shrunk history). */
+  if (last != NULL && g_strcmp0 (last->epoch, epoch) == 0 && last->size > size)
+    {
+      if (!refresh_locked (self, error))
+        return NULL;
+      size = care_log_tree_size (self->tree);
+      if (last->size >= size)
+        return g_steal_pointer (&last);
+    }
   if (last != NULL && g_strcmp0 (last->epoch, epoch) == 0 && g_strcmp0 (last->key, self->public_key) == 0
       && (last->size == size
           || (last->size < size && needed < last->size && now_ms () - last->time < MIN_CHECKPOINT_GAP_MS)))
@@ -554,7 +565,8 @@ care_ledger_export_visit (CareLedger *self,
     }
   g_mutex_lock (&self->lock);
   cp = checkpoint_locked (self, needed, error);
-  if (cp != NULL)
+  size = care_log_tree_size (self->tree);
+  if (cp != NULL && cp->size <= size)
     {
       /* The proofs, under the same lock: against this checkpoint. */
       proofs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -564,6 +576,12 @@ care_ledger_export_visit (CareLedger *self,
         cosigned_proof = care_log_tree_consistency_proof (self->tree, cp->size, cosigned_size);
     }
   g_mutex_unlock (&self->lock);
+  if (cp != NULL && cp->size > size)
+    {
+      g_clear_pointer (&cp, care_checkpoint_free);
+      g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_BUSY,
+                           "The co-op log grew while the export was made; run the command again.");
+    }
   if (cp == NULL)
     {
       for (guint j = 0; j < history->len; j++)
