@@ -8,6 +8,7 @@
 #include "care-checkpoint.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "care-chain.h"
@@ -341,8 +342,8 @@ care_checkpoint_follows (const CareCheckpoint *last,
   if (next->size < last->size)
     {
       g_set_error (error, checkpoint_error_quark (), 0,
-                   _("The co-op's log shrank from %" G_GUINT64_FORMAT " records (its checkpoint of %s) to %"
-                     G_GUINT64_FORMAT " without declaring a restore: records were removed from the co-op's "
+                   _("The co-op's log shrank from %" PRIu64 " records (its checkpoint of %s) to %"
+                     PRIu64 " without declaring a restore: records were removed from the co-op's "
                      "history. Tell the co-op's administrator."), last->size, when, next->size);
       return FALSE;
     }
@@ -351,7 +352,7 @@ care_checkpoint_follows (const CareCheckpoint *last,
       if (memcmp (next->root, last->root, sizeof next->root) != 0)
         {
           g_set_error (error, checkpoint_error_quark (), 0,
-                       _("The co-op's log of %" G_GUINT64_FORMAT " records no longer has the root it signed on "
+                       _("The co-op's log of %" PRIu64 " records no longer has the root it signed on "
                          "%s: its history was rewritten. Tell the co-op's administrator."), last->size, when);
           return FALSE;
         }
@@ -362,8 +363,8 @@ care_checkpoint_follows (const CareCheckpoint *last,
       || !care_log_verify_consistency (last->size, last->root, next->size, next->root, proof, &local))
     {
       g_set_error (error, checkpoint_error_quark (), 0,
-                   _("The co-op's log of %" G_GUINT64_FORMAT " records does not begin with the %"
-                     G_GUINT64_FORMAT " records it signed on %s: its history was rewritten or forked. "
+                   _("The co-op's log of %" PRIu64 " records does not begin with the %"
+                     PRIu64 " records it signed on %s: its history was rewritten or forked. "
                      "Tell the co-op's administrator."), next->size, last->size, when);
       return FALSE;
     }

@@ -8,6 +8,7 @@
 #include "care-export-verify.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "care-chain.h"
@@ -112,8 +113,8 @@ check_signature (GArray      *items,
       if (next == NULL || g_strcmp0 (next->event->link, cur->hash) != 0)
         {
           g_set_error (error, export_error_quark (), 0,
-                       _("Record %s: the chain from it to the signed record number %" G_GINT64_FORMAT
-                         " is broken at number %" G_GINT64_FORMAT "."), item->event->id, head_seq, seq);
+                       _("Record %s: the chain from it to the signed record number %" PRId64
+                         " is broken at number %" PRId64 "."), item->event->id, head_seq, seq);
           return FALSE;
         }
       cur = next;
@@ -122,7 +123,7 @@ check_signature (GArray      *items,
   if (!g_str_equal (cur->hash, head) || !care_sign_verify (key, message, signature))
     {
       g_set_error (error, export_error_quark (), 0,
-                   _("Record %s: the device's signature over record number %" G_GINT64_FORMAT " does not hold."),
+                   _("Record %s: the device's signature over record number %" PRId64 " does not hold."),
                    item->event->id, head_seq);
       return FALSE;
     }
@@ -160,7 +161,7 @@ care_export_verify (JsonNode   *root,
       return FALSE;
     }
   cp_when = when (cp->time);
-  g_string_append_printf (report, _("The co-op's checkpoint holds: its log had %" G_GUINT64_FORMAT " records on %s "
+  g_string_append_printf (report, _("The co-op's checkpoint holds: its log had %" PRIu64 " records on %s "
                                     "(epoch %s), signed with key %s%s.\n"),
                           cp->size, cp_when, cp->epoch, cp->key,
                           coop_key != NULL ? _(", the key you gave")
@@ -184,7 +185,7 @@ care_export_verify (JsonNode   *root,
         {
           CareCosignature *c = g_ptr_array_index (cosigned->witnesses, i);
 
-          g_string_append_printf (report, _("Witness “%s” (key %s) cosigned the co-op's log of %" G_GUINT64_FORMAT
+          g_string_append_printf (report, _("Witness “%s” (key %s) cosigned the co-op's log of %" PRIu64
                                             " records, which the checkpoint extends.\n"),
                                   c->name, c->key, cosigned->size);
         }
@@ -249,8 +250,8 @@ care_export_verify (JsonNode   *root,
                        local->message);
           return FALSE;
         }
-      g_string_append_printf (line, _("Record %s (%s, device %s, number %" G_GINT64_FORMAT "): unaltered, "
-                                      "record %" G_GINT64_FORMAT " of the co-op's signed log"),
+      g_string_append_printf (line, _("Record %s (%s, device %s, number %" PRId64 "): unaltered, "
+                                      "record %" PRId64 " of the co-op's signed log"),
                               item->event->id, care_event_type_to_string (item->event->type), item->event->device,
                               item->event->seq, index + 1);
       if (sig != NULL)

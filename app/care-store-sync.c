@@ -10,6 +10,7 @@
  */
 #include "care-config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -320,7 +321,7 @@ check_chain (CareStore       *self,
     return TRUE;
 changed:
   g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_CHAIN,
-               _("The co-op sent record %s (%s, number %" G_GINT64_FORMAT ") in a form that contradicts the "
+               _("The co-op sent record %s (%s, number %" PRId64 ") in a form that contradicts the "
                  "records this device already holds: the co-op's copy was changed after this device received "
                  "it. Nothing was taken from the co-op; tell your co-ordinator and keep this device as it is."),
                event->id, event->device, event->seq);

@@ -5,6 +5,8 @@
  */
 #include "care-config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 
@@ -560,7 +562,7 @@ verify_log_receipt (Cli     *cli,
       if (hash == NULL || proof_text == NULL || index < 0 || size != (gint64) cp->size
           || !care_base64url_decode (hash, raw, sizeof raw)
           || (proof = care_log_proof_decode (proof_text, NULL)) == NULL)
-        line = g_strdup_printf (_("The co-op's checkpoint holds (its log of %" G_GUINT64_FORMAT " records); this "
+        line = g_strdup_printf (_("The co-op's checkpoint holds (its log of %" PRIu64 " records); this "
                                   "device's receipt is for an earlier checkpoint."), cp->size);
       else
         {
@@ -572,12 +574,12 @@ verify_log_receipt (Cli     *cli,
               return FALSE;
             }
           line = g_strdup_printf (_("The co-op's checkpoint holds, and so does its receipt: this device's latest "
-                                    "delivered record is record %" G_GINT64_FORMAT " of the co-op's log of %"
-                                    G_GUINT64_FORMAT "."), index + 1, cp->size);
+                                    "delivered record is record %" PRId64 " of the co-op's log of %"
+                                    PRIu64 "."), index + 1, cp->size);
         }
     }
   else
-    line = g_strdup_printf (_("The co-op's checkpoint holds (its log of %" G_GUINT64_FORMAT " records)."), cp->size);
+    line = g_strdup_printf (_("The co-op's checkpoint holds (its log of %" PRIu64 " records)."), cp->size);
   cli_print_done (cli, line);
   if (alarm != NULL)
     {
@@ -600,11 +602,11 @@ cmd_verify (Cli     *cli,
     return FALSE;
   /* The chains (docs/verifying-records.md): every record's hash and link. */
   ok = care_verifier_finish (verifier, &report);
-  summary = g_strdup_printf (_("%" G_GUINT64_FORMAT " records of %u devices checked, %" G_GUINT64_FORMAT
+  summary = g_strdup_printf (_("%" PRIu64 " records of %u devices checked, %" PRIu64
                                " of them in a chain."), report.records, report.devices, report.linked);
   if (!ok)
     {
-      g_set_error (error, CLI_ERROR, 1, _("%s %" G_GUINT64_FORMAT " problems; the first: %s"), summary,
+      g_set_error (error, CLI_ERROR, 1, _("%s %" PRIu64 " problems; the first: %s"), summary,
                    report.problems, report.first_problem);
       care_verify_report_clear (&report);
       return FALSE;
