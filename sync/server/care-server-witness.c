@@ -245,6 +245,12 @@ witness_watch (const char *dir,
       g_printerr ("carelog-server: the co-op's address must be https:// (plain http only on loopback).\n");
       return 2;
     }
+  if (g_str_has_prefix (url, "https://") && (pin == NULL || !g_str_has_prefix (pin, "sha256/")))
+    {
+      g_printerr ("carelog-server: give --pin sha256/…: the co-op's certificate pin, as its “carelog-server "
+                  "serve” prints it and its enrolment lines carry.\n");
+      return 2;
+    }
   client = care_sync_client_new (url, pin, NULL, NULL);
   care_sync_client_set_protocol (client, 2);
   g_unix_signal_add (SIGTERM, quit_cb, &stop);
