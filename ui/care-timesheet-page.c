@@ -20,6 +20,7 @@
 #include "care-ui-util.h"
 #include "care-timesheet.h"
 #include "care-timesheet-page.h"
+#include "care-timesheet-row.h"
 #include "care-window.h"
 
 typedef struct
@@ -59,6 +60,7 @@ struct _CareTimesheetPage
   GtkWidget *period_dropdown;
   GtkWidget *export_hours;
   GtkWidget *export_visits;
+  GListStore *weeks;           /* CareTimesheetItem: the week's timesheets */
 };
 
 G_DEFINE_FINAL_TYPE (CareTimesheetPage, care_timesheet_page, ADW_TYPE_BIN)
@@ -222,222 +224,6 @@ write_export (CareStore *store,
 
 /* Rows ------------------------------------------------------------------- */
 
-static void approve_week_cb (GtkButton         *button,
-                             CareTimesheetPage *self);
-static void approve_anyway_cb (GtkButton         *button,
-                               CareTimesheetPage *self);
-static void withdraw_week_cb (GtkButton         *button,
-                              CareTimesheetPage *self);
-static void send_query_cb   (GtkButton         *button,
-                             CareTimesheetPage *self);
-
-static void
-toggle_query_cb (GtkToggleButton *toggle,
-                 GtkRevealer     *revealer)
-{
-  gtk_revealer_set_reveal_child (revealer, gtk_toggle_button_get_active (toggle));
-}
-
-/* A toggle that reveals an entry and a button sending its text (a query,
- * a withdrawal's reason). */
-typedef struct
-{
-  const char *toggle_name, *toggle_label;
-  const char *entry_name, *placeholder, *entry_a11y;
-  const char *send_name, *send_label, *send_class, *a11y;
-  GCallback send_cb;
-} MessageRow;
-
-static void
-add_message_row (CareTimesheetPage *self,
-                 GtkWidget         *row,
-                 const char        *carer,
-                 const MessageRow  *m)
-{
-  GtkWidget *toggle = gtk_toggle_button_new_with_label (m->toggle_label);
-  GtkWidget *revealer = gtk_revealer_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *send = gtk_button_new_with_label (m->send_label);
-
-  gtk_widget_set_name (toggle, m->toggle_name);
-  gtk_widget_set_halign (toggle, GTK_ALIGN_START);
-  gtk_widget_set_size_request (toggle, -1, 44);
-  care_set_accessible_label (toggle, m->a11y);
-  gtk_widget_set_name (entry, m->entry_name);
-  gtk_widget_set_hexpand (entry, TRUE);
-  /* It grows to fill the row; a small natural minimum lets a phone fit it. */
-  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
-  gtk_widget_set_size_request (entry, -1, 44);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), m->placeholder);
-  care_set_accessible_label (entry, m->entry_a11y);
-  gtk_widget_set_name (send, m->send_name);
-  gtk_widget_set_size_request (send, -1, 44);
-  if (m->send_class != NULL)
-    gtk_widget_add_css_class (send, m->send_class);
-  care_set_accessible_label (send, m->a11y);
-  g_object_set_data_full (G_OBJECT (send), "carer", g_strdup (carer), g_free);
-  g_object_set_data (G_OBJECT (send), "entry", entry);
-  g_signal_connect (send, "clicked", m->send_cb, self);
-  g_signal_connect (toggle, "toggled", G_CALLBACK (toggle_query_cb), revealer);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), send);
-  gtk_revealer_set_child (GTK_REVEALER (revealer), box);
-  gtk_box_append (GTK_BOX (row), toggle);
-  gtk_box_append (GTK_BOX (row), revealer);
-}
-
-static GtkWidget *
-build_row (CareTimesheetPage   *self,
-           const CareWeekHours *week,
-           const char          *name)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *title = gtk_label_new (name);
-  GtkWidget *days = gtk_flow_box_new ();
-  g_autofree char *total = care_format_minutes (week->total_minutes);
-  g_autofree char *planned = care_format_minutes (week->planned_minutes);
-  g_autofree char *summary = g_strdup_printf (_("%s worked of %s planned · %s"), total, planned,
-                                              care_review_state_label (week->review));
-  GtkWidget *summary_label = gtk_label_new (summary);
-  static const char *const day_names[] = {
-    N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"),
-  };
-
-  gtk_widget_set_margin_start (row, 12);
-  gtk_widget_set_margin_end (row, 12);
-  gtk_widget_set_margin_top (row, 8);
-  gtk_widget_set_margin_bottom (row, 8);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (summary_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (summary_label), TRUE);
-  gtk_widget_add_css_class (summary_label, "dim-label");
-  if (week->total_minutes != week->planned_minutes)
-    gtk_widget_add_css_class (summary_label, "warning");
-
-  {
-    GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-
-    gtk_widget_set_hexpand (text, TRUE);
-    gtk_box_append (GTK_BOX (text), title);
-    gtk_box_append (GTK_BOX (text), summary_label);
-    gtk_box_append (GTK_BOX (top), text);
-  }
-  if (week->review != CARE_REVIEW_APPROVED)
-    {
-      g_autofree char *button_name = g_strdup_printf ("approve-week-%s", week->carer);
-      g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s"), name);
-      GtkWidget *approve = gtk_button_new_with_label (_("Approve week"));
-
-      gtk_widget_set_name (approve, button_name);
-      gtk_widget_add_css_class (approve, "suggested-action");
-      gtk_widget_set_valign (approve, GTK_ALIGN_CENTER);
-      gtk_widget_set_size_request (approve, -1, 44);
-      care_set_accessible_label (approve, a11y);
-      g_object_set_data_full (G_OBJECT (approve), "carer", g_strdup (week->carer), g_free);
-      g_signal_connect (approve, "clicked", G_CALLBACK (approve_week_cb), self);
-      gtk_box_append (GTK_BOX (top), approve);
-    }
-  gtk_box_append (GTK_BOX (row), top);
-
-  if (week->review == CARE_REVIEW_CHANGED)
-    {
-      g_autofree char *changed_name = g_strdup_printf ("week-changed-%s", week->carer);
-      GtkWidget *changed = care_label_new_wrapped (_("Changed after approval: a record that makes this week "
-                                                     "(hours added, a time corrected…) came after the "
-                                                     "approval. Check it, then approve again."), "warning");
-
-      gtk_widget_set_name (changed, changed_name);
-      gtk_box_append (GTK_BOX (row), changed);
-    }
-
-  /* Before approving: what the supervisor should know (open queries,
-   * exceptions nobody has reviewed, days still to come). */
-  if (week->review != CARE_REVIEW_APPROVED)
-    {
-      g_autofree char *revealer_name = g_strdup_printf ("approve-warnings-%s", week->carer);
-      g_autofree char *text_name = g_strdup_printf ("approve-warnings-text-%s", week->carer);
-      g_autofree char *anyway_name = g_strdup_printf ("approve-anyway-%s", week->carer);
-      g_autofree char *a11y = g_strdup_printf (_("Approve the timesheet of %s all the same"), name);
-      GtkWidget *revealer = gtk_revealer_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *text = care_label_new_wrapped ("", "warning");
-      GtkWidget *anyway = gtk_button_new_with_label (_("Approve all the same"));
-
-      gtk_widget_set_name (revealer, revealer_name);
-      gtk_widget_set_name (text, text_name);
-      gtk_widget_set_name (anyway, anyway_name);
-      gtk_widget_set_halign (anyway, GTK_ALIGN_START);
-      gtk_widget_set_size_request (anyway, -1, 44);
-      care_set_accessible_label (anyway, a11y);
-      g_object_set_data_full (G_OBJECT (anyway), "carer", g_strdup (week->carer), g_free);
-      g_signal_connect (anyway, "clicked", G_CALLBACK (approve_anyway_cb), self);
-      gtk_box_append (GTK_BOX (box), text);
-      gtk_box_append (GTK_BOX (box), anyway);
-      gtk_revealer_set_child (GTK_REVEALER (revealer), box);
-      gtk_box_append (GTK_BOX (row), revealer);
-    }
-
-  /* An approval can be withdrawn, with a reason the carer sees. */
-  if (week->review == CARE_REVIEW_APPROVED || week->review == CARE_REVIEW_CHANGED)
-    {
-      g_autofree char *toggle_name = g_strdup_printf ("withdraw-week-toggle-%s", week->carer);
-      g_autofree char *entry_name = g_strdup_printf ("withdraw-reason-%s", week->carer);
-      g_autofree char *send_name = g_strdup_printf ("withdraw-week-%s", week->carer);
-      g_autofree char *a11y = g_strdup_printf (_("Withdraw the approval of the timesheet of %s"), name);
-      const MessageRow withdraw = {
-        toggle_name, _("Withdraw approval…"), entry_name, _("Why? e.g. “Travel on Tuesday was not agreed”"),
-        _("Why the approval is withdrawn"), send_name, _("Withdraw"), "destructive-action", a11y,
-        G_CALLBACK (withdraw_week_cb),
-      };
-
-      add_message_row (self, row, week->carer, &withdraw);
-    }
-
-  /* A query about the week, with a message the carer sees on their hours. */
-  if (week->review != CARE_REVIEW_APPROVED)
-    {
-      g_autofree char *toggle_name = g_strdup_printf ("query-week-%s", week->carer);
-      g_autofree char *entry_name = g_strdup_printf ("week-message-%s", week->carer);
-      g_autofree char *send_name = g_strdup_printf ("send-week-query-%s", week->carer);
-      g_autofree char *a11y = g_strdup_printf (_("Ask %s about this timesheet"), name);
-      const MessageRow query = {
-        toggle_name, _("Query…"), entry_name, _("e.g. “Tuesday's travel is missing”"),
-        _("Message to the carer about this timesheet"), send_name, _("Send query"), NULL, a11y,
-        G_CALLBACK (send_query_cb),
-      };
-
-      add_message_row (self, row, week->carer, &query);
-    }
-
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (days), GTK_SELECTION_NONE);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (days), 3); /* 4 overflowed 360 px */
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (days), 7);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (days), TRUE);
-  for (guint d = 0; d < 7; d++)
-    {
-      const CareDayHours *h = &week->days[d];
-      gint64 manual = h->travel_minutes + h->training_minutes + h->other_minutes;
-      g_autofree char *visits = care_format_minutes (h->visit_minutes);
-      /* Travel, training and other time each by its name, as the carer's
-       * hours page shows them. */
-      g_autofree char *kinds = care_format_day_hours (h, "\n");
-      g_autofree char *text = manual > 0
-                                ? g_strdup_printf ("%s\n%s", _(day_names[d]), kinds)
-                                : g_strdup_printf ("%s\n%s", _(day_names[d]), visits);
-      GtkWidget *label = gtk_label_new (text);
-
-      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
-      gtk_widget_add_css_class (label, "caption");
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_flow_box_append (GTK_FLOW_BOX (days), label);
-    }
-  gtk_box_append (GTK_BOX (row), days);
-  return row;
-}
-
 /* Callbacks -------------------------------------------------------------- */
 
 static void
@@ -448,7 +234,6 @@ week_read_cb (GObject      *source,
   g_autoptr(CareTimesheetPage) self = user_data;
   g_autoptr(GError) error = NULL;
   WeekData *data = care_reader_run_finish (CARE_READER (source), result, &error);
-  GtkWidget *child;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -458,18 +243,15 @@ week_read_cb (GObject      *source,
       gtk_label_set_text (GTK_LABEL (self->status), error->message);
       return;
     }
-  while ((child = gtk_widget_get_first_child (self->list)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
+  g_list_store_remove_all (self->weeks);
   for (guint i = 0; i < data->weeks->len; i++)
     {
-      GtkWidget *row = gtk_list_box_row_new ();
+      g_autoptr(CareTimesheetItem) item = NULL;
 
-      /* A row holds its own buttons; the row itself does nothing when tapped. */
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row),
-                                  build_row (self, g_ptr_array_index (data->weeks, i),
-                                             g_ptr_array_index (data->names, i)));
-      gtk_list_box_append (GTK_LIST_BOX (self->list), row);
+      /* The item takes the week. */
+      item = care_timesheet_item_new (g_steal_pointer (&g_ptr_array_index (data->weeks, i)),
+                                      g_ptr_array_index (data->names, i));
+      g_list_store_append (self->weeks, item);
     }
   if (data->weeks->len == 0)
     {
@@ -566,17 +348,15 @@ approve_week (CareTimesheetPage *self,
 /* Approves at once when there is nothing to warn about; otherwise shows
  * the warnings under the row with "Approve all the same". */
 static void
-approve_week_cb (GtkButton         *button,
-                 CareTimesheetPage *self)
+approve_cb (CareTimesheetRow  *row,
+            CareTimesheetPage *self)
 {
-  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
+  CareTimesheetItem *item = care_timesheet_row_get_item (row);
+  const char *carer = care_timesheet_item_get_carer (item);
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) warnings = care_store_week_approval_warnings (self->store, carer, self->iso_year,
                                                               self->iso_week, &error);
-  g_autofree char *revealer_name = g_strdup_printf ("approve-warnings-%s", carer);
-  g_autofree char *text_name = g_strdup_printf ("approve-warnings-text-%s", carer);
   g_autoptr(GString) text = g_string_new (_("Before you approve:"));
-  GtkWidget *revealer, *label;
 
   if (warnings == NULL)
     {
@@ -590,33 +370,27 @@ approve_week_cb (GtkButton         *button,
     }
   for (guint i = 0; warnings[i] != NULL; i++)
     g_string_append_printf (text, "\n• %s", warnings[i]);
-  revealer = care_find_named (self->list, revealer_name);
-  label = care_find_named (self->list, text_name);
-  if (revealer == NULL || label == NULL)
-    return;
-  gtk_label_set_text (GTK_LABEL (label), text->str);
-  gtk_revealer_set_reveal_child (GTK_REVEALER (revealer), TRUE);
+  care_timesheet_item_set_warnings (item, text->str);
 }
 
 static void
-approve_anyway_cb (GtkButton         *button,
+approve_anyway_cb (CareTimesheetRow  *row,
                    CareTimesheetPage *self)
 {
-  approve_week (self, g_object_get_data (G_OBJECT (button), "carer"));
+  approve_week (self, care_timesheet_item_get_carer (care_timesheet_row_get_item (row)));
 }
 
-/* A review of the week with the entry's text as its message (a query, or
- * a withdrawal's reason): refused with empty_hint when there is none. */
+/* A review of the week with the row's message (a query, or a withdrawal's
+ * reason): refused with empty_hint when there is none. */
 static void
 send_week_review (CareTimesheetPage *self,
-                  GtkButton         *button,
+                  CareTimesheetRow  *row,
+                  const char        *message,
                   const char        *action,
                   const char        *empty_hint,
                   const char        *done)
 {
-  const char *carer = g_object_get_data (G_OBJECT (button), "carer");
-  GtkWidget *entry = g_object_get_data (G_OBJECT (button), "entry");
-  g_autofree char *message = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  const char *carer = care_timesheet_item_get_carer (care_timesheet_row_get_item (row));
   g_autofree char *week = week_id (self->iso_year, self->iso_week);
   g_autoptr(GError) error = NULL;
   g_autofree char *review = NULL;
@@ -624,7 +398,6 @@ send_week_review (CareTimesheetPage *self,
   if (*message == '\0')
     {
       toast (self, empty_hint);
-      gtk_widget_grab_focus (entry);
       return;
     }
   review = care_store_add_review (self->store, action, NULL, carer, week, message, &error);
@@ -640,19 +413,35 @@ send_week_review (CareTimesheetPage *self,
 }
 
 static void
-withdraw_week_cb (GtkButton         *button,
-                  CareTimesheetPage *self)
+withdraw_cb (CareTimesheetRow  *row,
+             const char        *message,
+             CareTimesheetPage *self)
 {
-  send_week_review (self, button, "withdrawn", _("Write why you withdraw the approval: the carer sees it."),
+  send_week_review (self, row, message, "withdrawn", _("Write why you withdraw the approval: the carer sees it."),
                     _("Approval withdrawn: the timesheet can be approved again"));
 }
 
 static void
-send_query_cb (GtkButton         *button,
-               CareTimesheetPage *self)
+query_cb (CareTimesheetRow  *row,
+          const char        *message,
+          CareTimesheetPage *self)
 {
-  send_week_review (self, button, "query", _("Write what the carer should check before sending the query."),
+  send_week_review (self, row, message, "query", _("Write what the carer should check before sending the query."),
                     _("Query sent: it reaches the carer's tablet at the next sync"));
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  CareTimesheetPage *self = user_data;
+  GtkWidget *row = care_timesheet_row_new (item);
+
+  g_signal_connect (row, "approve", G_CALLBACK (approve_cb), self);
+  g_signal_connect (row, "approve-anyway", G_CALLBACK (approve_anyway_cb), self);
+  g_signal_connect (row, "withdraw", G_CALLBACK (withdraw_cb), self);
+  g_signal_connect (row, "query", G_CALLBACK (query_cb), self);
+  return row;
 }
 
 static void
@@ -870,6 +659,8 @@ build (CareTimesheetPage *self)
   care_set_accessible_label (self->list, _("Timesheets"));
   gtk_widget_set_margin_bottom (self->list, 12);
   gtk_widget_set_valign (self->list, GTK_ALIGN_START);
+  self->weeks = g_list_store_new (CARE_TYPE_TIMESHEET_ITEM);
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->weeks), create_row, self, NULL);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
@@ -896,6 +687,7 @@ care_timesheet_page_dispose (GObject *object)
     g_cancellable_cancel (self->lifetime);
   g_clear_object (&self->lifetime);
   G_OBJECT_CLASS (care_timesheet_page_parent_class)->dispose (object);
+  g_clear_object (&self->weeks);
 }
 
 static void
