@@ -18,6 +18,7 @@
 #include "care-rules.h"
 #include "care-sign.h"
 #include "care-server-core.h"
+#include "care-server-sql.h"
 
 /* The visit records the rules read, per record type: a busy visit's notes
  * and task answers are read only when the rules need them. */
@@ -904,4 +905,172 @@ care_server_core_resolve_refusal (CareServerStore *store,
     store->vtable->tx_rollback (tx);
   push_clear (&p);
   return ok;
+}
+
+/* ---- the derived tables ---- */
+
+static const char *
+body_string (JsonObject *body,
+             const char *name)
+{
+  JsonNode *n = json_object_get_member (body, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static gboolean
+lookup_pair (const CareServerSql *sql,
+             gpointer             conn,
+             const char          *query,
+             const char          *key,
+             char               **a,
+             char               **b)
+{
+  return key != NULL && sql->pair (conn, query, key, a, b);
+}
+
+void
+care_server_core_resolve (const CareServerSql *sql,
+                          gpointer             conn,
+                          const CareEvent     *e,
+                          char               **client,
+                          char               **carer)
+{
+  JsonObject *b = e->body;
+
+  *client = NULL;
+  *carer = NULL;
+  switch (e->type)
+    {
+    case CARE_EVENT_VISIT_STARTED:
+      *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_TASK_ANSWERED:
+    case CARE_EVENT_NOTE_ADDED:
+    case CARE_EVENT_VISIT_FINISHED:
+    case CARE_EVENT_VISIT_AMENDED:
+    case CARE_EVENT_NOTE_AMENDED:
+    case CARE_EVENT_NOTE_RETRACTED:
+    case CARE_EVENT_VISIT_VERIFIED:
+    case CARE_EVENT_DISPUTE_ANSWERED:
+      if (!lookup_pair (sql, conn, CARE_SQL_VISIT, body_string (b, "visit"), client, carer))
+        *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_VISIT_CANCELLED:
+      if (!lookup_pair (sql, conn, CARE_SQL_VISIT, body_string (b, "visit"), client, carer)
+          && !lookup_pair (sql, conn, CARE_SQL_SCHEDULE, body_string (b, "schedule"), client, carer))
+        *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_QUERY_ANSWERED:
+      if (!lookup_pair (sql, conn, CARE_SQL_VISIT, body_string (b, "visit"), client, carer)
+          && !lookup_pair (sql, conn, CARE_SQL_REVIEW, body_string (b, "review"), client, carer))
+        *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_REVIEW_ADDED:
+      if (!lookup_pair (sql, conn, CARE_SQL_VISIT, body_string (b, "visit"), client, carer))
+        *carer = g_strdup (body_string (b, "carer"));
+      break;
+    case CARE_EVENT_HOURS_ADDED:
+      *carer = g_strdup (e->author);
+      break;
+    case CARE_EVENT_MEMBER_SET:
+    case CARE_EVENT_REFUSAL_RESOLVED:
+      *carer = g_strdup (body_string (b, "member"));
+      break;
+    case CARE_EVENT_CLIENT_SET:
+    case CARE_EVENT_CAREPLAN_SET:
+    case CARE_EVENT_MESSAGE_SENT:
+    case CARE_EVENT_CLIENT_READERSHIP:
+      *client = g_strdup (body_string (b, "client"));
+      break;
+    case CARE_EVENT_CIRCLE_SET:
+      *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (body_string (b, "member"));
+      break;
+    case CARE_EVENT_ASSIGNMENT_SET:
+    case CARE_EVENT_SCHEDULE_SET:
+      *client = g_strdup (body_string (b, "client"));
+      *carer = g_strdup (body_string (b, "carer"));
+      break;
+    case CARE_EVENT_N_TYPES:
+    case CARE_EVENT_INVALID:
+    default:
+      break;
+    }
+}
+
+#define RUN(query, ...) \
+  G_STMT_START { \
+    const char *params_[] = { __VA_ARGS__ }; \
+    if (!sql->exec (conn, query, G_N_ELEMENTS (params_), params_)) \
+      return FALSE; \
+  } G_STMT_END
+
+gboolean
+care_server_core_apply (const CareServerSql *sql,
+                        gpointer             conn,
+                        const CareEvent     *e,
+                        const char          *client,
+                        const char          *carer)
+{
+  JsonObject *b = e->body;
+
+  switch (e->type)
+    {
+    case CARE_EVENT_VISIT_STARTED:
+      RUN (CARE_SQL_VISIT_ADD, body_string (b, "visit"), client, carer);
+      RUN (CARE_SQL_VISIT_BUMP_FAMILY, client, carer, body_string (b, "visit"));
+      break;
+    case CARE_EVENT_REVIEW_ADDED:
+      RUN (CARE_SQL_REVIEW_ADD, body_string (b, "review"), body_string (b, "visit"), client, carer,
+           body_string (b, "action"));
+      break;
+    case CARE_EVENT_MEMBER_SET:
+      {
+        const char *role = body_string (b, "role");
+
+        if (g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "administrator") == 0)
+          RUN (CARE_SQL_MEMBER_BUMP_CARERS, body_string (b, "member"));
+        RUN (CARE_SQL_MEMBER_SET, body_string (b, "member"), body_string (b, "name"), role,
+             json_object_get_boolean_member_with_default (b, "active", TRUE) ? "1" : "0");
+      }
+      break;
+    case CARE_EVENT_CLIENT_SET:
+      RUN (CARE_SQL_CLIENT_SET, client, body_string (b, "name"), body_string (b, "address"),
+           json_object_get_boolean_member_with_default (b, "active", TRUE) ? "1" : "0");
+      break;
+    /* A family member's circle is kept beside the carers' assignments: the
+     * same "may this member see and write about this client" question. */
+    case CARE_EVENT_CIRCLE_SET:
+    case CARE_EVENT_ASSIGNMENT_SET:
+      RUN (CARE_SQL_ASSIGNMENT_SET, client, carer,
+           json_object_get_boolean_member_with_default (b, "active", TRUE) ? "1" : "0");
+      RUN (CARE_SQL_ASSIGNMENT_BUMP, carer, client);
+      break;
+    case CARE_EVENT_CLIENT_READERSHIP:
+      {
+        JsonObject *chosen = json_object_get_object_member (b, "readers");
+        JsonObjectIter iter;
+        const char *category;
+        JsonNode *value;
+
+        RUN (CARE_SQL_READERSHIP_CLEAR, client);
+        json_object_iter_init (&iter, chosen);
+        while (json_object_iter_next (&iter, &category, &value))
+          RUN (CARE_SQL_READERSHIP_ADD, client, category, json_node_get_string (value));
+        /* What the client's circle and carers receive changed (more or
+         * less): their cursors start again. */
+        RUN (CARE_SQL_READERSHIP_BUMP, client);
+      }
+      break;
+    case CARE_EVENT_SCHEDULE_SET:
+      RUN (CARE_SQL_SCHEDULE_SET, body_string (b, "schedule"), client, carer);
+      break;
+    default:
+      break;
+    }
+  return TRUE;
 }

@@ -112,6 +112,43 @@ gboolean care_server_core_resolve_refusal (CareServerStore *store,
                                            const char      *by,
                                            GError         **error);
 
+
+/* The derived tables (visits, reviews, assignments, schedules, members,
+ * clients, readership) that the rules and the scopes read, kept by the core
+ * through the store's SQL runner over care-server-sql.h's statements: the
+ * rules of what a record changes live once, whatever the store. */
+typedef struct
+{
+  /* Runs one statement with n text parameters (NULL: SQL NULL). */
+  gboolean (*exec) (gpointer            conn,
+                    const char         *sql,
+                    guint               n,
+                    const char * const *params);
+  /* The first row's two text columns of a query with one parameter;
+   * FALSE: no row. */
+  gboolean (*pair) (gpointer            conn,
+                    const char         *sql,
+                    const char         *param,
+                    char              **a,
+                    char              **b);
+} CareServerSql;
+
+/* The client a record is about and the carer it concerns, as far as the
+ * co-op knows (either may be NULL): the events table's client and carer
+ * columns, which the scopes read. */
+void     care_server_core_resolve        (const CareServerSql *sql,
+                                          gpointer             conn,
+                                          const CareEvent     *e,
+                                          char               **client,
+                                          char               **carer);
+/* Updates the derived tables for a record just stored (client and carer
+ * as resolved); FALSE when the store failed. */
+gboolean care_server_core_apply          (const CareServerSql *sql,
+                                          gpointer             conn,
+                                          const CareEvent     *e,
+                                          const char          *client,
+                                          const char          *carer);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareServerAuth, care_server_auth_clear)
 
 G_END_DECLS

@@ -23,6 +23,7 @@
 #include "care-server-core.h"
 #include "care-server-journal.h"
 #include "care-server-log.h"
+#include "care-server-sql.h"
 #include "care-server-store.h"
 
 #define SCHEMA_VERSION 9
@@ -276,6 +277,19 @@ sql_failed (Conn       *conn,
   return FALSE;
 }
 
+/* least (a, b): PostgreSQL's, which the shared SQL uses (care-server-sql.h). */
+static void
+sql_least (sqlite3_context *ctx,
+           int              argc,
+           sqlite3_value  **argv)
+{
+  int smaller = sqlite3_value_numeric_type (argv[1]) != SQLITE_NULL
+                && (sqlite3_value_numeric_type (argv[0]) == SQLITE_NULL
+                    || sqlite3_value_int64 (argv[1]) < sqlite3_value_int64 (argv[0]));
+
+  sqlite3_result_value (ctx, argv[smaller ? 1 : 0]);
+}
+
 static void
 conn_free (Conn *conn)
 {
@@ -315,6 +329,7 @@ conn_open (const char *path,
       return NULL;
     }
   sqlite3_busy_timeout (conn->db, BUSY_TIMEOUT_MS);
+  sqlite3_create_function (conn->db, "least", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_least, NULL, NULL);
   sqlite3_exec (conn->db, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-32000;"
                 "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
   return conn;
@@ -416,19 +431,34 @@ body_string (JsonObject *body,
   return json_node_get_string (n);
 }
 
+/* The core's SQL runner (care_server_core_apply, _resolve) on a connection. */
 static gboolean
-lookup_pair (Conn       *conn,
-             const char *sql,
-             const char *key,
-             char      **a,
-             char      **b)
+sql_exec (gpointer            data,
+          const char         *sql,
+          guint               n,
+          const char * const *params)
 {
-  sqlite3_stmt *s;
+  sqlite3_stmt *s = stmt (data, sql);
 
-  if (key == NULL)
+  if (s == NULL)
     return FALSE;
-  s = stmt (conn, sql);
-  bind_text (s, 1, key);
+  for (guint i = 0; i < n; i++)
+    bind_text (s, (int) i + 1, params[i]);
+  return sqlite3_step (s) == SQLITE_DONE;
+}
+
+static gboolean
+sql_pair (gpointer    data,
+          const char *sql,
+          const char *param,
+          char      **a,
+          char      **b)
+{
+  sqlite3_stmt *s = stmt (data, sql);
+
+  if (s == NULL)
+    return FALSE;
+  bind_text (s, 1, param);
   if (sqlite3_step (s) != SQLITE_ROW)
     return FALSE;
   *a = g_strdup ((const char *) sqlite3_column_text (s, 0));
@@ -437,216 +467,15 @@ lookup_pair (Conn       *conn,
   return TRUE;
 }
 
-#define VISIT_SQL "SELECT client, carer FROM visits WHERE visit = ?1"
-#define SCHEDULE_SQL "SELECT client, carer FROM schedules WHERE schedule = ?1"
-#define REVIEW_SQL "SELECT client, carer FROM reviews WHERE review = ?1"
+static const CareServerSql sqlite_sql = { sql_exec, sql_pair };
 
-/* The client an event is about and the carer it concerns, as far as the
- * server knows; either may be NULL. */
 static void
 resolve (Conn            *conn,
          const CareEvent *e,
          char           **client,
          char           **carer)
 {
-  JsonObject *b = e->body;
-
-  *client = NULL;
-  *carer = NULL;
-  switch (e->type)
-    {
-    case CARE_EVENT_VISIT_STARTED:
-      *client = g_strdup (body_string (b, "client"));
-      *carer = g_strdup (e->author);
-      break;
-    case CARE_EVENT_TASK_ANSWERED:
-    case CARE_EVENT_NOTE_ADDED:
-    case CARE_EVENT_VISIT_FINISHED:
-    case CARE_EVENT_VISIT_AMENDED:
-    case CARE_EVENT_NOTE_AMENDED:
-    case CARE_EVENT_NOTE_RETRACTED:
-    case CARE_EVENT_VISIT_VERIFIED:
-    case CARE_EVENT_DISPUTE_ANSWERED:
-      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer))
-        *carer = g_strdup (e->author);
-      break;
-    case CARE_EVENT_VISIT_CANCELLED:
-      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer)
-          && !lookup_pair (conn, SCHEDULE_SQL, body_string (b, "schedule"), client, carer))
-        *carer = g_strdup (e->author);
-      break;
-    case CARE_EVENT_QUERY_ANSWERED:
-      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer)
-          && !lookup_pair (conn, REVIEW_SQL, body_string (b, "review"), client, carer))
-        *carer = g_strdup (e->author);
-      break;
-    case CARE_EVENT_REVIEW_ADDED:
-      if (!lookup_pair (conn, VISIT_SQL, body_string (b, "visit"), client, carer))
-        *carer = g_strdup (body_string (b, "carer"));
-      break;
-    case CARE_EVENT_HOURS_ADDED:
-      *carer = g_strdup (e->author);
-      break;
-    case CARE_EVENT_MEMBER_SET:
-      *carer = g_strdup (body_string (b, "member"));
-      break;
-    case CARE_EVENT_CLIENT_SET:
-    case CARE_EVENT_CAREPLAN_SET:
-    case CARE_EVENT_MESSAGE_SENT:
-      *client = g_strdup (body_string (b, "client"));
-      break;
-    case CARE_EVENT_CIRCLE_SET:
-      *client = g_strdup (body_string (b, "client"));
-      *carer = g_strdup (body_string (b, "member"));
-      break;
-    case CARE_EVENT_REFUSAL_RESOLVED:
-      *carer = g_strdup (body_string (b, "member"));
-      break;
-    case CARE_EVENT_CLIENT_READERSHIP:
-      *client = g_strdup (body_string (b, "client"));
-      break;
-    case CARE_EVENT_ASSIGNMENT_SET:
-    case CARE_EVENT_SCHEDULE_SET:
-      *client = g_strdup (body_string (b, "client"));
-      *carer = g_strdup (body_string (b, "carer"));
-      break;
-    case CARE_EVENT_N_TYPES:
-    case CARE_EVENT_INVALID:
-    default:
-      break;
-    }
-}
-
-/* Side tables that resolve() and authorisation read. */
-static gboolean
-apply (Conn            *conn,
-       const CareEvent *e,
-       const char      *client,
-       const char      *carer)
-{
-  JsonObject *b = e->body;
-  sqlite3_stmt *s = NULL;
-
-  switch (e->type)
-    {
-    case CARE_EVENT_VISIT_STARTED:
-      s = stmt (conn, "INSERT OR IGNORE INTO visits (visit, client, carer) VALUES (?1, ?2, ?3)");
-      bind_text (s, 1, body_string (b, "visit"));
-      bind_text (s, 2, client);
-      bind_text (s, 3, carer);
-      if (sqlite3_step (s) != SQLITE_DONE)
-        return FALSE;
-      /* A carer's first visit to a client: the family circle's scope grew
-       * (it receives the carer's name), so its cursors are no longer valid. */
-      s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE role = 'family'"
-                      " AND member IN (SELECT carer FROM assignments WHERE client = ?1 AND active = 1)"
-                      " AND NOT EXISTS (SELECT 1 FROM visits WHERE client = ?1 AND carer = ?2 AND visit <> ?3)");
-      bind_text (s, 1, client);
-      bind_text (s, 2, carer);
-      bind_text (s, 3, body_string (b, "visit"));
-      break;
-    case CARE_EVENT_REVIEW_ADDED:
-      s = stmt (conn, "INSERT OR IGNORE INTO reviews (review, visit, client, carer, action) VALUES (?1, ?2, ?3, ?4, ?5)");
-      bind_text (s, 1, body_string (b, "review"));
-      bind_text (s, 2, body_string (b, "visit"));
-      bind_text (s, 3, client);
-      bind_text (s, 4, carer);
-      bind_text (s, 5, body_string (b, "action"));
-      break;
-    case CARE_EVENT_MEMBER_SET:
-      /* A member who becomes a co-ordinator is in every carer's scope from
-       * now on, records from before included: their cursors start again. */
-      {
-        const char *role = body_string (b, "role");
-
-        if (g_strcmp0 (role, "supervisor") == 0 || g_strcmp0 (role, "administrator") == 0)
-          {
-            s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE role = 'carer'"
-                            " AND EXISTS (SELECT 1 FROM members WHERE member = ?1 AND role = 'carer')");
-            bind_text (s, 1, body_string (b, "member"));
-            if (sqlite3_step (s) != SQLITE_DONE)
-              return FALSE;
-          }
-      }
-      s = stmt (conn, "INSERT INTO members (member, name, role, active) VALUES (?1, ?2, ?3, ?4)"
-                      " ON CONFLICT (member) DO UPDATE SET name = excluded.name, role = excluded.role,"
-                      " active = excluded.active");
-      bind_text (s, 1, body_string (b, "member"));
-      bind_text (s, 2, body_string (b, "name"));
-      bind_text (s, 3, body_string (b, "role"));
-      sqlite3_bind_int (s, 4, json_object_get_boolean_member_with_default (b, "active", TRUE));
-      break;
-    case CARE_EVENT_CLIENT_SET:
-      s = stmt (conn, "INSERT INTO clients (client, name, address, active) VALUES (?1, ?2, ?3, ?4)"
-                      " ON CONFLICT (client) DO UPDATE SET name = excluded.name, address = excluded.address,"
-                      " active = excluded.active");
-      bind_text (s, 1, client);
-      bind_text (s, 2, body_string (b, "name"));
-      bind_text (s, 3, body_string (b, "address"));
-      sqlite3_bind_int (s, 4, json_object_get_boolean_member_with_default (b, "active", TRUE));
-      break;
-    /* A family member's circle is kept beside the carers' assignments: the
-     * same "may this member see and write about this client" question. */
-    case CARE_EVENT_CIRCLE_SET:
-    case CARE_EVENT_ASSIGNMENT_SET:
-      {
-        gboolean active = json_object_get_boolean_member_with_default (b, "active", TRUE);
-
-        s = stmt (conn, "INSERT INTO assignments (client, carer, active) VALUES (?1, ?2, ?3)"
-                        " ON CONFLICT (client, carer) DO UPDATE SET active = excluded.active");
-        bind_text (s, 1, client);
-        bind_text (s, 2, carer);
-        sqlite3_bind_int (s, 3, active);
-        if (sqlite3_step (s) != SQLITE_DONE)
-          return FALSE;
-        /* The carer's scope grew, and so did that of the carers she now
-         * shares the client with (they receive her name): cursors from
-         * before are no longer valid. */
-        s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1 WHERE member = ?1"
-                        " OR member IN (SELECT carer FROM assignments WHERE client = ?2 AND active = 1)");
-        bind_text (s, 1, carer);
-        bind_text (s, 2, client);
-      }
-      break;
-    case CARE_EVENT_CLIENT_READERSHIP:
-      {
-        JsonObject *chosen = json_object_get_object_member (b, "readers");
-        JsonObjectIter iter;
-        const char *category;
-        JsonNode *value;
-
-        s = stmt (conn, "DELETE FROM readership WHERE client = ?1");
-        bind_text (s, 1, client);
-        if (sqlite3_step (s) != SQLITE_DONE)
-          return FALSE;
-        json_object_iter_init (&iter, chosen);
-        while (json_object_iter_next (&iter, &category, &value))
-          {
-            s = stmt (conn, "INSERT INTO readership (client, category, readers) VALUES (?1, ?2, ?3)");
-            bind_text (s, 1, client);
-            bind_text (s, 2, category);
-            bind_text (s, 3, json_node_get_string (value));
-            if (sqlite3_step (s) != SQLITE_DONE)
-              return FALSE;
-          }
-        /* What the client's circle and carers receive changed (more or
-         * less): their cursors start again. */
-        s = stmt (conn, "UPDATE members SET scope_version = scope_version + 1"
-                        " WHERE member IN (SELECT carer FROM assignments WHERE client = ?1)");
-        bind_text (s, 1, client);
-      }
-      break;
-    case CARE_EVENT_SCHEDULE_SET:
-      s = stmt (conn, "INSERT INTO schedules (schedule, client, carer) VALUES (?1, ?2, ?3)"
-                      " ON CONFLICT (schedule) DO UPDATE SET client = excluded.client, carer = excluded.carer");
-      bind_text (s, 1, body_string (b, "schedule"));
-      bind_text (s, 2, client);
-      bind_text (s, 3, carer);
-      break;
-    default:
-      return TRUE;
-    }
-  return sqlite3_step (s) == SQLITE_DONE;
+  care_server_core_resolve (&sqlite_sql, conn, e, client, carer);
 }
 
 /* Appends a stored record to the co-op log, in the same transaction. A
@@ -713,7 +542,7 @@ insert_event (Conn            *conn,
     return FALSE;
   if (!log_append (conn, e, hash))
     return FALSE;
-  return apply (conn, e, client, carer);
+  return care_server_core_apply (&sqlite_sql, conn, e, client, carer);
 }
 
 /* ---- devices ---- */
@@ -1246,68 +1075,6 @@ sqlite_tx_update_device (CareServerTx *tx,
 
 /* ---- pull ---- */
 
-/* No echo: a device is never sent its own records (?4); it has them, and
- * learns when they reached the co-op from the push answer's "q". */
-#define NOT_OWN " AND device <> ?4"
-/* What a pull page says of each record, whatever the scope (build_records
- * reads these columns by position). */
-#define PULL_SELECT "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events"
-#define PULL_ALL_SQL \
-  PULL_SELECT " WHERE pos > ?1" \
-  NOT_OWN " ORDER BY pos LIMIT ?2"
-/* Who may read a note record (note.added, and the corrections and
- * withdrawals of it): the readers its note.added says, "team" when it says
- * none (care_note_readers), narrowed to the client's standing choice for
- * the note's category when there is one (care_readers_effective: the
- * narrower of the two, co-ordinators < team < family); NULL when the co-op
- * has no such note. */
-#define READERS_WIDTH(x) " CASE " x " WHEN 'coordinators' THEN 0 WHEN 'team' THEN 1 ELSE 2 END"
-#define NOTE_READERS \
-  " (SELECT CASE min (" READERS_WIDTH ("coalesce (json_extract (n.body, '$.readers'), 'team')") "," \
-  "   coalesce ((SELECT" READERS_WIDTH ("r.readers") " FROM readership r WHERE r.client = events.client" \
-  "              AND r.category = json_extract (n.body, '$.category')), 2))" \
-  "   WHEN 0 THEN 'coordinators' WHEN 1 THEN 'team' ELSE 'family' END FROM events n" \
-  "   WHERE n.subject = events.subject AND n.type = 'note.added'" \
-  "   AND json_extract (n.body, '$.note') = json_extract (events.body, '$.note'))"
-/* The members a carer works with (docs/privacy.md): herself, the co-op's
- * co-ordinators (supervisors and administrators, by their current role or
- * the record's), and the carers assigned to a client she is assigned to.
- * Not the rest of the co-op, and never a family member. */
-#define CARER_COCARERS \
-  " (SELECT a2.carer FROM assignments a1 JOIN assignments a2 ON a2.client = a1.client AND a2.active = 1" \
-  "   JOIN members m ON m.member = a2.carer AND m.role = 'carer'" \
-  "   WHERE a1.carer = ?3 AND a1.active = 1)"
-#define CARER_MEMBERS \
-  " (type = 'member.set' AND (carer = ?3" \
-  "   OR json_extract (body, '$.role') IN ('supervisor', 'administrator')" \
-  "   OR carer IN (SELECT member FROM members WHERE role IN ('supervisor', 'administrator'))" \
-  "   OR carer IN" CARER_COCARERS "))"
-#define CARER_SCOPE \
-  " (author = ?3 OR" CARER_MEMBERS \
-  " OR (type IN ('client.set', 'careplan.set', 'schedule.set', 'client.readership')" \
-  "     AND client IN (SELECT client FROM assignments WHERE carer = ?3 AND active = 1))" \
-  " OR (type IN ('assignment.set', 'review.added', 'schedule.set') AND carer = ?3)" \
-  " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND carer = ?3" \
-  "     AND" NOTE_READERS " IN ('team', 'family'))" \
-  " OR (type = 'refusal.resolved' AND carer = ?3))"
-/* A family member's circle (kept with the assignments, see apply ()). */
-#define FAMILY_CLIENTS " (SELECT client FROM assignments WHERE carer = ?3 AND active = 1)"
-#define FAMILY_SCOPE \
-  " (author = ?3 OR (type IN ('circle.set', 'refusal.resolved') AND carer = ?3)" \
-  " OR (type IN ('client.set', 'careplan.set', 'client.readership', 'visit.started', 'task.answered'," \
-  "              'visit.finished'," \
-  "              'visit.amended', 'visit.cancelled', 'visit.verified', 'dispute.answered')" \
-  "     AND client IN" FAMILY_CLIENTS ")" \
-  " OR (type IN ('note.added', 'note.amended', 'note.retracted') AND client IN" FAMILY_CLIENTS \
-  "     AND" NOTE_READERS " = 'family')" \
-  " OR (type = 'member.set' AND carer IN (SELECT carer FROM visits WHERE client IN" FAMILY_CLIENTS ")))"
-#define PULL_FAMILY_SQL \
-  PULL_SELECT " WHERE pos > ?1 AND" \
-  FAMILY_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
-#define PULL_CARER_SQL \
-  PULL_SELECT " WHERE pos > ?1 AND" \
-  CARER_SCOPE NOT_OWN " ORDER BY pos LIMIT ?2"
-
 static Conn *
 reader_get (SqliteStore *self,
             GError     **error)
@@ -1374,8 +1141,8 @@ build_records (Conn         *conn,
                gint64       *last,
                gboolean     *more)
 {
-  sqlite3_stmt *s = stmt (conn, kind == CARE_SCOPE_COOP ? PULL_ALL_SQL
-                                : kind == CARE_SCOPE_FAMILY ? PULL_FAMILY_SQL : PULL_CARER_SQL);
+  sqlite3_stmt *s = stmt (conn, kind == CARE_SCOPE_COOP ? CARE_SQL_PULL_ALL
+                                : kind == CARE_SCOPE_FAMILY ? CARE_SQL_PULL_FAMILY : CARE_SQL_PULL_CARER);
   guint n = 0;
 
   sqlite3_bind_int64 (s, 1, pos);
@@ -1908,7 +1675,7 @@ sqlite_schedule_client (CareServerStore *store,
   char *client = NULL;
 
   g_mutex_lock (&self->write_lock);
-  lookup_pair (self->writer, SCHEDULE_SQL, schedule, &client, &carer);
+  sql_pair (self->writer, CARE_SQL_SCHEDULE, schedule, &client, &carer);
   g_mutex_unlock (&self->write_lock);
   return client;
 }
@@ -1979,9 +1746,7 @@ sqlite_export_client (CareServerStore *store,
     return FALSE;
   /* One snapshot: the server may go on writing while this reads. */
   exec (conn, "BEGIN", NULL);
-  s = stmt (conn, "SELECT id, device, seq, author, hlc, wall, type, body, received FROM events"
-                  " WHERE client = ?1 OR json_extract (body, '$.visit') IN (SELECT visit FROM visits WHERE client = ?1)"
-                  " ORDER BY pos");
+  s = stmt (conn, CARE_SQL_EXPORT_CLIENT);
   bind_text (s, 1, client);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
@@ -2192,8 +1957,7 @@ sqlite_list_devices (CareServerStore *store,
       if (info->role == CARE_ROLE_CARER || info->role == CARE_ROLE_FAMILY)
         {
           count_carer = stmt (self->writer, info->role == CARE_ROLE_FAMILY
-                                            ? "SELECT count(*) FROM events WHERE pos > ?1 AND" FAMILY_SCOPE NOT_OWN
-                                            : "SELECT count(*) FROM events WHERE pos > ?1 AND" CARER_SCOPE NOT_OWN);
+                                            ? CARE_SQL_PENDING_FAMILY : CARE_SQL_PENDING_CARER);
           sqlite3_bind_int64 (count_carer, 1, pulled);
           bind_text (count_carer, 3, info->member);
           bind_text (count_carer, 4, info->device);
@@ -2203,7 +1967,7 @@ sqlite_list_devices (CareServerStore *store,
         }
       else
         {
-          count_all = stmt (self->writer, "SELECT count(*) FROM events WHERE pos > ?1" NOT_OWN);
+          count_all = stmt (self->writer, CARE_SQL_PENDING_ALL);
           sqlite3_bind_int64 (count_all, 1, pulled);
           bind_text (count_all, 4, info->device);
           if (sqlite3_step (count_all) == SQLITE_ROW)
