@@ -26,10 +26,12 @@
 #include "care-server-ledger.h"
 #include "care-server-witness.h"
 #include "care-server-core.h"
+#include "care-server-pg.h"
 
 static const char usage_text[] =
   "Usage:\n"
-  "  carelog-server init DIR [--timezone ZONE]\n"
+  "  carelog-server init DIR [--timezone ZONE] [--store postgresql://USER@HOST/DATABASE]\n"
+  "                 (the co-op in SQLite in DIR, or in an empty PostgreSQL database: DIR keeps its settings)\n"
   "  carelog-server serve DIR --listen ADDR:PORT --cert FILE --key FILE [--public-url URL]\n"
   "                 [--rate N] [--burst N] [--enrolments-per-minute N] | --insecure-http (loopback only)\n"
   "                 [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N]\n"
@@ -65,8 +67,8 @@ static const char usage_text[] =
   "  carelog-server export-client DIR CLIENT FILE   (everything held about one client, JSON lines)\n"
   "  carelog-server require-encryption DIR [yes|no]   (refuse tablets whose data folder is not encrypted)\n"
   "  carelog-server retention DIR [DAYS]   (how long carers' tablets keep delivered visits; default 14)\n"
-  "  carelog-server backup DIR FILE\n"
-  "  carelog-server restore DIR FILE   (with the server stopped)\n"
+  "  carelog-server backup DIR FILE   (SQLite: a copy of the database; PostgreSQL: pg_dump's custom format)\n"
+  "  carelog-server restore DIR FILE   (with the co-op's servers stopped)\n"
   "  carelog-server help | --help | -h\n";
 
 static int
@@ -139,6 +141,10 @@ static CareServerStore *
 open_store (const char *dir,
             GError    **error)
 {
+  g_autofree char *url = care_server_pg_url (dir);
+
+  if (url != NULL)
+    return care_server_pg_open (dir, url, FALSE, NULL, error);
   return care_server_sqlite_open (dir, FALSE, NULL, error);
 }
 
@@ -175,9 +181,10 @@ check_timezone (const char *name,
 static int
 cmd_init (int argc, char **argv)
 {
-  g_autofree char *tz = NULL;
+  g_autofree char *tz = NULL, *store_url = NULL;
   GOptionEntry entries[] = {
     { "timezone", 0, 0, G_OPTION_ARG_STRING, &tz, NULL, NULL },
+    { "store", 0, 0, G_OPTION_ARG_STRING, &store_url, NULL, NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -189,10 +196,22 @@ cmd_init (int argc, char **argv)
     return usage ();
   if (!check_timezone (tz ? tz : "UTC", &error))
     return fail (error);
-  store = care_server_sqlite_open (argv[1], TRUE, tz ? tz : "UTC", &error);
+  if (store_url != NULL && !care_server_pg_is_url (store_url))
+    {
+      g_printerr ("carelog-server: --store takes a PostgreSQL URL (postgresql://USER@HOST/DATABASE); "
+                  "without it the co-op is kept in SQLite in %s.\n", argv[1]);
+      return 2;
+    }
+  if (store_url != NULL)
+    store = care_server_pg_open (argv[1], store_url, TRUE, tz ? tz : "UTC", &error);
+  else
+    store = care_server_sqlite_open (argv[1], TRUE, tz ? tz : "UTC", &error);
   if (store == NULL)
     return fail (error);
-  g_print ("Created a co-op database in %s.\n", argv[1]);
+  if (store_url != NULL)
+    g_print ("Created a co-op in the PostgreSQL database; %s keeps its settings.\n", argv[1]);
+  else
+    g_print ("Created a co-op database in %s.\n", argv[1]);
   return 0;
 }
 
@@ -1978,6 +1997,7 @@ cmd_restore (int argc, char **argv)
   g_autoptr(CareServerStore) store = NULL;
   g_autoptr(CareLedger) ledger = NULL;
   g_autoptr(CareCheckpoint) cp = NULL;
+  g_autofree char *url = NULL;
   int lock;
 
   if (argc != 3)
@@ -1985,7 +2005,9 @@ cmd_restore (int argc, char **argv)
   lock = lock_dir (argv[1], &error);
   if (lock < 0)
     return fail (error);
-  if (!care_server_sqlite_restore (argv[1], argv[2], &summary, &error))
+  url = care_server_pg_url (argv[1]);
+  if (url != NULL ? !care_server_pg_restore (argv[1], url, argv[2], &summary, &error)
+                  : !care_server_sqlite_restore (argv[1], argv[2], &summary, &error))
     {
       close (lock);
       return fail (error);

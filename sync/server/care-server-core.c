@@ -19,6 +19,7 @@
 #include "care-sign.h"
 #include "care-server-core.h"
 #include "care-server-sql.h"
+#include "care-server-journal.h"
 
 /* The visit records the rules read, per record type: a busy visit's notes
  * and task answers are read only when the rules need them. */
@@ -1005,7 +1006,7 @@ care_server_core_resolve (const CareServerSql *sql,
 #define RUN(query, ...) \
   G_STMT_START { \
     const char *params_[] = { __VA_ARGS__ }; \
-    if (!sql->exec (conn, query, G_N_ELEMENTS (params_), params_)) \
+    if (sql->exec (conn, query, G_N_ELEMENTS (params_), params_) < 0) \
       return FALSE; \
   } G_STMT_END
 
@@ -1073,4 +1074,135 @@ care_server_core_apply (const CareServerSql *sql,
       break;
     }
   return TRUE;
+}
+
+/* ---- restore ---- */
+
+/* The co-op's own numbering after a restore. Tablets may hold records the
+ * co-op wrote after the backup, with the numbers that follow the backup's;
+ * a new record with one of those numbers would be skipped by every tablet
+ * as "already seen". So the numbering goes on from the restore's time in
+ * microseconds (the server never hands out a million numbers a second),
+ * and at least 2^32 past where the previous restore started it (a clock
+ * set back, or two restores in a row). */
+static gint64
+restored_coop_seq (gint64     backup_seq,
+                   GPtrArray *journal)
+{
+  gint64 next = MAX (backup_seq, g_get_real_time ());
+
+  for (guint i = 0; i < journal->len; i++)
+    {
+      CareJournalEntry *e = g_ptr_array_index (journal, i);
+
+      if (e->kind == CARE_JOURNAL_RESTORED && e->coop_seq < G_MAXINT64 - (G_GINT64_CONSTANT (1) << 32))
+        next = MAX (next, e->coop_seq + (G_GINT64_CONSTANT (1) << 32));
+    }
+  return next;
+}
+
+static gboolean
+row_found (const CareServerSql *sql,
+           gpointer             conn,
+           const char          *query,
+           const char          *value)
+{
+  g_autofree char *a = NULL, *b = NULL;
+
+  return sql->pair (conn, query, value, &a, &b);
+}
+
+/* Tablets enrolled after the backup come back with the key they hold and
+ * nothing acknowledged (so they send everything again); tablets revoked
+ * after it are revoked again. */
+static gboolean
+readmit_devices (const CareServerSql *sql,
+                 gpointer             conn,
+                 GPtrArray           *journal,
+                 GString             *summary)
+{
+  guint readmitted = 0, revoked = 0;
+
+  for (guint i = 0; i < journal->len; i++)
+    {
+      CareJournalEntry *e = g_ptr_array_index (journal, i);
+      char at[24];
+
+      g_snprintf (at, sizeof at, "%" G_GINT64_FORMAT, MAX (e->at, 1));
+      if (e->kind == CARE_JOURNAL_ENROLLED
+          && !row_found (sql, conn, "SELECT device, device FROM devices WHERE device = ?1", e->device))
+        {
+          RUN ("INSERT INTO devices (device, member, name, key_hash, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)",
+               e->device, e->member, e->name ? e->name : "", e->key_hash, at);
+          readmitted++;
+          if (!row_found (sql, conn, "SELECT member, member FROM members WHERE member = ?1", e->member))
+            g_string_append_printf (summary,
+                                    "Tablet %s (“%s”) belongs to member %s, who is not in the backup: add them again "
+                                    "with “carelog-server member add DIR %s …” and the tablet sends its records by itself.\n",
+                                    e->device, e->name ? e->name : "", e->member, e->member);
+        }
+      else if (e->kind == CARE_JOURNAL_REVOKED)
+        {
+          const char *params[] = { e->device, at, e->mode };
+          gint64 changed = sql->exec (conn, "UPDATE devices SET revoked = ?2, revoke_mode = ?3"
+                                            " WHERE device = ?1 AND revoked = 0", 3, params);
+
+          if (changed < 0)
+            return FALSE;
+          revoked += (guint) changed;
+        }
+    }
+  if (readmitted > 0)
+    g_string_append_printf (summary, "%u tablet(s) enrolled after the backup are known again; they send what the "
+                            "backup lacks by themselves.\n", readmitted);
+  if (revoked > 0)
+    g_string_append_printf (summary, "%u tablet(s) revoked after the backup are revoked again.\n", revoked);
+  return TRUE;
+}
+
+#define META_GET "SELECT value, value FROM meta WHERE key = ?1"
+#define META_SET "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+
+gboolean
+care_server_core_restored (const CareServerSql *sql,
+                           gpointer             conn,
+                           const char          *dir,
+                           GString             *summary,
+                           GError             **error)
+{
+  g_autoptr(GPtrArray) journal = care_server_journal_read (dir, error);
+  g_autofree char *seq_text = NULL, *head_seq = NULL, *unused = NULL, *unused2 = NULL;
+  g_autofree char *uuid = care_server_uuid7 ();
+  g_autofree char *epoch = g_strndup (uuid + 28, 8);   /* its last 32 bits are random */
+  char next[24], at[24];
+  gint64 coop_seq;
+
+  if (journal == NULL)
+    return FALSE;
+  sql->pair (conn, META_GET, "coop_seq", &seq_text, &unused);
+  /* The co-op's chain head stays the backup's latest record. */
+  if (!sql->pair (conn, META_GET, "coop_head_seq", &head_seq, &unused2) && seq_text != NULL)
+    {
+      const char *params[] = { "coop_head_seq", seq_text };
+
+      if (sql->exec (conn, META_SET, 2, params) < 0)
+        goto failed;
+    }
+  coop_seq = restored_coop_seq (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0, journal);
+  g_snprintf (next, sizeof next, "%" G_GINT64_FORMAT, coop_seq);
+  g_snprintf (at, sizeof at, "%" G_GINT64_FORMAT, now_ms ());
+  {
+    const char *p1[] = { "epoch", epoch }, *p2[] = { "coop_seq", next }, *p3[] = { "restored_at", at };
+
+    if (sql->exec (conn, META_SET, 2, p1) < 0 || sql->exec (conn, META_SET, 2, p2) < 0
+        || sql->exec (conn, META_SET, 2, p3) < 0 || !readmit_devices (sql, conn, journal, summary))
+      goto failed;
+  }
+  /* Journalled before the commit: the next restore starts past this one. */
+  return care_server_journal_restored (dir, coop_seq, now_ms (), error);
+
+failed:
+  g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                       "Cannot finish the restore: the co-op database could not be written.");
+  return FALSE;
 }

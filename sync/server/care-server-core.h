@@ -119,8 +119,9 @@ gboolean care_server_core_resolve_refusal (CareServerStore *store,
  * rules of what a record changes live once, whatever the store. */
 typedef struct
 {
-  /* Runs one statement with n text parameters (NULL: SQL NULL). */
-  gboolean (*exec) (gpointer            conn,
+  /* Runs one statement with n text parameters (NULL: SQL NULL); returns
+   * the number of rows it changed, -1 when it failed. */
+  gint64   (*exec) (gpointer            conn,
                     const char         *sql,
                     guint               n,
                     const char * const *params);
@@ -148,6 +149,20 @@ gboolean care_server_core_apply          (const CareServerSql *sql,
                                           const CareEvent     *e,
                                           const char          *client,
                                           const char          *carer);
+
+/* A restore's recovery rules, whatever the store (docs/sync-protocol.md,
+ * "Recovery"), inside the transaction in which the store has just put the
+ * backup's data in place: a new epoch (every cursor is answered
+ * "cursor-invalid"), the co-op's own numbering moved past anything a tablet
+ * may hold, and from DIR's device journal the tablets enrolled after the
+ * backup re-admitted and those revoked after it revoked again. summary gets
+ * sentences for the administrator. The restore is journalled before the
+ * caller commits. */
+gboolean care_server_core_restored       (const CareServerSql *sql,
+                                          gpointer             conn,
+                                          const char          *dir,
+                                          GString             *summary,
+                                          GError             **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareServerAuth, care_server_auth_clear)
 

@@ -432,19 +432,20 @@ body_string (JsonObject *body,
 }
 
 /* The core's SQL runner (care_server_core_apply, _resolve) on a connection. */
-static gboolean
+static gint64
 sql_exec (gpointer            data,
           const char         *sql,
           guint               n,
           const char * const *params)
 {
-  sqlite3_stmt *s = stmt (data, sql);
+  Conn *conn = data;
+  sqlite3_stmt *s = stmt (conn, sql);
 
   if (s == NULL)
-    return FALSE;
+    return -1;
   for (guint i = 0; i < n; i++)
     bind_text (s, (int) i + 1, params[i]);
-  return sqlite3_step (s) == SQLITE_DONE;
+  return sqlite3_step (s) == SQLITE_DONE ? sqlite3_changes64 (conn->db) : -1;
 }
 
 static gboolean
@@ -2432,29 +2433,6 @@ care_server_sqlite_open (const char *dir,
   return &self->parent;
 }
 
-/* The co-op's own numbering after a restore. Tablets may hold records the
- * co-op wrote after the backup, with the numbers that follow the backup's;
- * a new record with one of those numbers would be skipped by every tablet
- * as "already seen". So the numbering goes on from the restore's time in
- * microseconds (the server never hands out a million numbers a second),
- * and at least 2^32 past where the previous restore started it (a clock
- * set back, or two restores in a row). */
-static gint64
-restored_coop_seq (gint64     backup_seq,
-                   GPtrArray *journal)
-{
-  gint64 next = MAX (backup_seq, g_get_real_time ());
-
-  for (guint i = 0; i < journal->len; i++)
-    {
-      CareJournalEntry *e = g_ptr_array_index (journal, i);
-
-      if (e->kind == CARE_JOURNAL_RESTORED && e->coop_seq < G_MAXINT64 - (G_GINT64_CONSTANT (1) << 32))
-        next = MAX (next, e->coop_seq + (G_GINT64_CONSTANT (1) << 32));
-    }
-  return next;
-}
-
 static gboolean
 row_found (Conn       *conn,
            const char *sql,
@@ -2469,58 +2447,6 @@ row_found (Conn       *conn,
   return found;
 }
 
-/* Tablets enrolled after the backup come back with the key they hold and
- * nothing acknowledged (so they send everything again); tablets revoked
- * after it are revoked again. */
-static gboolean
-readmit_devices (Conn       *conn,
-                 GPtrArray  *journal,
-                 GString    *summary)
-{
-  guint readmitted = 0, revoked = 0;
-
-  for (guint i = 0; i < journal->len; i++)
-    {
-      CareJournalEntry *e = g_ptr_array_index (journal, i);
-      sqlite3_stmt *s;
-
-      if (e->kind == CARE_JOURNAL_ENROLLED
-          && !row_found (conn, "SELECT 1 FROM devices WHERE device = ?1", e->device))
-        {
-          s = stmt (conn, "INSERT INTO devices (device, member, name, key_hash, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)");
-          bind_text (s, 1, e->device);
-          bind_text (s, 2, e->member);
-          bind_text (s, 3, e->name ? e->name : "");
-          bind_text (s, 4, e->key_hash);
-          sqlite3_bind_int64 (s, 5, e->at);
-          if (sqlite3_step (s) != SQLITE_DONE)
-            return FALSE;
-          readmitted++;
-          if (!row_found (conn, "SELECT 1 FROM members WHERE member = ?1", e->member))
-            g_string_append_printf (summary,
-                                    "Tablet %s (“%s”) belongs to member %s, who is not in the backup: add them again "
-                                    "with “carelog-server member add DIR %s …” and the tablet sends its records by itself.\n",
-                                    e->device, e->name ? e->name : "", e->member, e->member);
-        }
-      else if (e->kind == CARE_JOURNAL_REVOKED)
-        {
-          s = stmt (conn, "UPDATE devices SET revoked = ?2, revoke_mode = ?3 WHERE device = ?1 AND revoked = 0");
-          bind_text (s, 1, e->device);
-          sqlite3_bind_int64 (s, 2, MAX (e->at, 1));
-          bind_text (s, 3, e->mode);
-          if (sqlite3_step (s) != SQLITE_DONE)
-            return FALSE;
-          revoked += sqlite3_changes (conn->db);
-        }
-    }
-  if (readmitted > 0)
-    g_string_append_printf (summary, "%u tablet(s) enrolled after the backup are known again; they send what the "
-                            "backup lacks by themselves.\n", readmitted);
-  if (revoked > 0)
-    g_string_append_printf (summary, "%u tablet(s) revoked after the backup are revoked again.\n", revoked);
-  return TRUE;
-}
-
 gboolean
 care_server_sqlite_restore (const char *dir,
                             const char *path,
@@ -2532,9 +2458,6 @@ care_server_sqlite_restore (const char *dir,
   g_autoptr(Conn) to = NULL;
   g_autoptr(GPtrArray) journal = NULL;
   g_autoptr(GString) report = g_string_new (NULL);
-  g_autofree char *epoch = new_epoch ();
-  g_autofree char *seq_text = NULL, *next = NULL, *at = NULL, *head_seq = NULL;
-  gint64 coop_seq;
 
   from = conn_open (path, FALSE, TRUE, error);
   if (from == NULL)
@@ -2544,6 +2467,8 @@ care_server_sqlite_restore (const char *dir,
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s is not a Carelog co-op backup.", path);
       return FALSE;
     }
+  /* A journal that cannot be read stops the restore before it replaces
+   * anything. */
   journal = care_server_journal_read (dir, error);
   if (journal == NULL)
     return FALSE;
@@ -2554,27 +2479,7 @@ care_server_sqlite_restore (const char *dir,
     return FALSE;
   if (!exec (to, "PRAGMA journal_mode=WAL", error) || !exec (to, "BEGIN IMMEDIATE", error))
     return FALSE;
-  seq_text = meta_get (to, "coop_seq");
-  /* The co-op's chain head stays the backup's latest record. */
-  head_seq = meta_get (to, "coop_head_seq");
-  if (head_seq == NULL && seq_text != NULL && !meta_set (to, "coop_head_seq", seq_text))
-    {
-      sql_failed (to, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot finish the restore");
-      exec (to, "ROLLBACK", NULL);
-      return FALSE;
-    }
-  coop_seq = restored_coop_seq (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0, journal);
-  next = g_strdup_printf ("%" G_GINT64_FORMAT, coop_seq);
-  at = g_strdup_printf ("%" G_GINT64_FORMAT, now_ms ());
-  if (!meta_set (to, "epoch", epoch) || !meta_set (to, "coop_seq", next) || !meta_set (to, "restored_at", at)
-      || !readmit_devices (to, journal, report))
-    {
-      sql_failed (to, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot finish the restore");
-      exec (to, "ROLLBACK", NULL);
-      return FALSE;
-    }
-  /* Journalled before the commit: the next restore starts past this one. */
-  if (!care_server_journal_restored (dir, coop_seq, now_ms (), error) || !exec (to, "COMMIT", error))
+  if (!care_server_core_restored (&sqlite_sql, to, dir, report, error) || !exec (to, "COMMIT", error))
     {
       exec (to, "ROLLBACK", NULL);
       return FALSE;

@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "care-id.h"
+#include "pg-cluster.h"
 #include "server-fixture.h"
 
 static char *
@@ -63,6 +64,36 @@ fixture_admin (ServerFixture *f,
   return run_admin_v (f, must_succeed, argv);
 }
 
+/* CARELOG_TEST_STORE=postgresql: each fixture's co-op in a database of its
+ * own, in one throwaway cluster per test process (stopped when it ends). */
+static PgCluster *pg_cluster;
+static guint pg_databases;
+
+gboolean
+fixture_on_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("CARELOG_TEST_STORE"), "postgresql") == 0;
+}
+
+char *
+fixture_new_database (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *conninfo = NULL;
+  char *url = NULL;
+
+  if (pg_cluster == NULL)
+    {
+      pg_cluster = pg_cluster_start (&error);
+      g_assert_no_error (error);
+    }
+  name = g_strdup_printf ("coop%u", ++pg_databases);
+  conninfo = pg_cluster_create_db (pg_cluster, name, &url, &error);
+  g_assert_no_error (error);
+  return url;
+}
+
 void
 fixture_setup (ServerFixture *f)
 {
@@ -78,7 +109,14 @@ fixture_setup (ServerFixture *f)
   f->tmp = g_dir_make_tmp ("carelog-server-test-XXXXXX", &error);
   g_assert_no_error (error);
   f->data = g_build_filename (f->tmp, "coop", NULL);
-  g_free (fixture_admin (f, TRUE, "init", f->data, "--timezone", "Europe/Rome", NULL));
+  if (fixture_on_postgresql ())
+    {
+      g_autofree char *url = fixture_new_database ();
+
+      g_free (fixture_admin (f, TRUE, "init", f->data, "--timezone", "Europe/Rome", "--store", url, NULL));
+    }
+  else
+    g_free (fixture_admin (f, TRUE, "init", f->data, "--timezone", "Europe/Rome", NULL));
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     g_free (fixture_admin (f, TRUE, "member", "add", f->data, members[i][0], "--name", members[i][1],
                            "--role", members[i][2], NULL));

@@ -39,6 +39,10 @@ typedef struct
  * c-1), m-carer2 (carer, assigned c-2), m-super (supervisor), m-admin
  * (administrator); clients c-1, c-2 with care plans. */
 void         fixture_setup      (ServerFixture *f);
+/* Whether the co-ops are in PostgreSQL (CARELOG_TEST_STORE=postgresql), and
+ * a new empty database there (a postgresql:// URL). */
+gboolean     fixture_on_postgresql (void);
+char        *fixture_new_database  (void);
 void         fixture_teardown   (ServerFixture *f);
 /* Starts "carelog-server serve" with extra arguments (NULL-terminated) and
  * environment variables ("NAME=value", NULL-terminated). Plain HTTP on
