@@ -16,6 +16,8 @@
 #
 # Runs with /usr/bin/python3 (Debian's, with python3-dbusmock).
 
+import csv
+import io
 import json
 import os
 import random
@@ -489,6 +491,37 @@ def cursor_position(cursor):
 
 # The co-op server -----------------------------------------------------------------
 
+# CARELOG_TEST_STORE=postgresql: each Server's co-op in PostgreSQL, in a
+# throwaway cluster of its own (docs/deployment.md, "When one machine is not
+# enough").
+ON_POSTGRESQL = os.environ.get('CARELOG_TEST_STORE') == 'postgresql'
+
+
+class PgCluster:
+    """A throwaway PostgreSQL cluster with one database per name
+    (tests/sync/server/pg-cluster-run): stopped when closed, or when this
+    process dies (its standard input ends)."""
+
+    def __init__(self, *names):
+        self.proc = subprocess.Popen([program('tests/sync/server/pg-cluster-run')] + list(names),
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.urls = [self.proc.stdout.readline().strip() for _ in names]
+        if not all(self.urls):
+            raise TestFailure('the PostgreSQL cluster did not start')
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.stdin.close()
+            self.proc.wait()
+
+
+def _psql_value(text):
+    """psql --csv gives text; numbers come back as numbers, as from SQLite."""
+    if text == '':
+        return None
+    return int(text) if re.fullmatch(r'-?\d+', text) else text
+
+
 class Server:
     """carelog-server on 127.0.0.1, port 0, plain HTTP (loopback only)."""
 
@@ -499,7 +532,12 @@ class Server:
         self.port = None
         self.log_path = os.path.join(world.tmp, 'server-%s.log' % name)
         self.ids = 0
-        self.run('init', '--timezone', 'Europe/London')
+        self.pg = None
+        if ON_POSTGRESQL:
+            self.pg = PgCluster('coop')
+            self.run('init', '--timezone', 'Europe/London', '--store', self.pg.urls[0])
+        else:
+            self.run('init', '--timezone', 'Europe/London')
 
     def run(self, command, *args, check=True):
         """carelog-server COMMAND [SUB] DIR ARGS...: the data directory comes
@@ -582,8 +620,25 @@ class Server:
     def restore(self, path):
         self.run('restore', path)
 
+    def close(self):
+        self.stop()
+        if self.pg is not None:
+            self.pg.close()
+
     # What the server holds, read directly from its database (read-only)
     def _query(self, sql, args=()):
+        if self.pg is not None:
+            # Parameters as psql variables, quoted by psql (:'pN').
+            n = iter(range(1, len(args) + 1))
+            text = re.sub(r'\?', lambda m: ":'p%d'" % next(n), sql)
+            variables = []
+            for i, a in enumerate(args):
+                variables += ['-v', 'p%d=%s' % (i + 1, a)]
+            r = subprocess.run(['psql', '-X', '-q', '--csv', '-t', '-d', self.pg.urls[0]] + variables,
+                               input=text, capture_output=True, text=True, timeout=60)
+            if r.returncode != 0:
+                raise TestFailure('psql: %s' % r.stderr)
+            return [tuple(_psql_value(v) for v in row) for row in csv.reader(io.StringIO(r.stdout))]
         db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.dir, 'carelog.db'), uri=True,
                              timeout=5)
         try:
@@ -713,7 +768,7 @@ class World:
         if self.proxy:
             self.proxy.close()
         if self.server:
-            self.server.stop()
+            self.server.close()
         if self.nm.proc.poll() is None:
             self.nm.stop()
         self.session_bus.stop()
