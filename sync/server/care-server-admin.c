@@ -106,14 +106,19 @@ usage (void)
   return 2;
 }
 
+/* serve holds DIR/serve.lock while it runs, restore while it restores. A
+ * co-op in PostgreSQL may be served by several processes from one data
+ * directory (shared: docs/deployment.md); restore still needs them all
+ * stopped. */
 static int
 lock_dir (const char *dir,
+          gboolean    shared,
           GError    **error)
 {
   g_autofree char *path = g_build_filename (dir, "serve.lock", NULL);
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
-  if (fd < 0 || flock (fd, LOCK_EX | LOCK_NB) != 0)
+  if (fd < 0 || flock (fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_BUSY,
                    "A carelog-server is already serving %s; stop it first.", dir);
@@ -261,7 +266,7 @@ cmd_serve (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(CareServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autofree char *url = NULL, *pin = NULL;
+  g_autofree char *url = NULL, *pin = NULL, *pg_url = NULL;
   CareServerStore *store;
   CareServerOptions options = { 0 };
   int lock;
@@ -277,7 +282,8 @@ cmd_serve (int argc, char **argv)
                   "--body-memory at least 4 (MiB, one largest request).\n");
       return 2;
     }
-  lock = lock_dir (argv[1], &error);
+  pg_url = care_server_pg_url (argv[1]);
+  lock = lock_dir (argv[1], pg_url != NULL, &error);
   if (lock < 0)
     return fail (error);
   store = open_store (argv[1], &error);
@@ -2002,7 +2008,7 @@ cmd_restore (int argc, char **argv)
 
   if (argc != 3)
     return usage ();
-  lock = lock_dir (argv[1], &error);
+  lock = lock_dir (argv[1], FALSE, &error);
   if (lock < 0)
     return fail (error);
   url = care_server_pg_url (argv[1]);

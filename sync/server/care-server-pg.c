@@ -56,12 +56,20 @@ typedef struct
   char *url;
   GAsyncQueue *pool;
   char *epoch;
+  /* Other processes' commits (watch): a listening connection's thread. */
+  char *token;                       /* this process's, in its notifications */
+  GMutex watch_lock;
+  void (*changed) (gpointer data);
+  gpointer changed_data;
+  GThread *listener;
+  gint stop_listening;
 } PgStore;
 
 struct _CareServerTx
 {
   PgStore *store;
   Conn *conn;
+  gint64 first_pos;                 /* the first position it had */
   gint64 next_pos, next_idx;        /* the next record's position and log index */
   gint64 saved_pos, saved_idx;      /* at the push's savepoint */
 };
@@ -577,7 +585,7 @@ tx_open (PgStore *self,
   tx = g_new0 (CareServerTx, 1);
   tx->store = self;
   tx->conn = conn;
-  tx->next_pos = get_i64 (r, 0, 0) + 1;
+  tx->next_pos = tx->first_pos = get_i64 (r, 0, 0) + 1;
   tx->next_idx = get_i64 (r, 0, 1) + 1;
   return tx;
 }
@@ -587,7 +595,13 @@ tx_close (CareServerTx *tx,
           gboolean      commit,
           GError      **error)
 {
-  gboolean done = commit ? exec (tx->conn, "COMMIT", error) : FALSE;
+  gboolean done;
+
+  /* The other server processes' waiting pulls look again once this
+   * commits (a notification is delivered at the commit, or not at all). */
+  if (commit && tx->next_pos > tx->first_pos)
+    ok (Q (tx->conn, "SELECT pg_notify ('carelog_records', ?1)", tx->store->token));
+  done = commit ? exec (tx->conn, "COMMIT", error) : FALSE;
 
   if (!done)
     exec (tx->conn, "ROLLBACK", NULL);
@@ -1814,11 +1828,96 @@ pg_signed_head_after (CareServerStore *store,
   return TRUE;
 }
 
+/* ---- other processes' commits ---- */
+
+static gpointer
+listen_thread (gpointer data)
+{
+  PgStore *self = data;
+  g_autoptr(Conn) conn = NULL;
+
+  while (!g_atomic_int_get (&self->stop_listening))
+    {
+      PGnotify *n;
+      GPollFD fd = { 0 };
+
+      if (conn == NULL || PQstatus (conn->pg) != CONNECTION_OK)
+        {
+          g_clear_pointer (&conn, conn_free);
+          conn = conn_open (self->url, NULL);
+          if (conn == NULL || !exec (conn, "LISTEN carelog_records", NULL))
+            {
+              g_clear_pointer (&conn, conn_free);
+              g_usleep (G_USEC_PER_SEC);
+              continue;
+            }
+          /* Whatever was missed while not listening: look again. */
+          g_mutex_lock (&self->watch_lock);
+          if (self->changed != NULL)
+            self->changed (self->changed_data);
+          g_mutex_unlock (&self->watch_lock);
+        }
+      fd.fd = PQsocket (conn->pg);
+      fd.events = G_IO_IN;
+      if (g_poll (&fd, 1, 250) <= 0)
+        continue;
+      if (!PQconsumeInput (conn->pg))
+        continue;
+      while ((n = PQnotifies (conn->pg)) != NULL)
+        {
+          gboolean mine = g_strcmp0 (n->extra, self->token) == 0;
+
+          PQfreemem (n);
+          if (mine)
+            continue;
+          g_mutex_lock (&self->watch_lock);
+          if (self->changed != NULL)
+            self->changed (self->changed_data);
+          g_mutex_unlock (&self->watch_lock);
+        }
+    }
+  return NULL;
+}
+
+static void
+stop_listening (PgStore *self)
+{
+  if (self->listener == NULL)
+    return;
+  g_atomic_int_set (&self->stop_listening, 1);
+  g_thread_join (self->listener);
+  self->listener = NULL;
+}
+
+static void
+pg_watch (CareServerStore *store,
+          void           (*changed) (gpointer data),
+          gpointer         data)
+{
+  PgStore *self = (PgStore *) store;
+
+  g_mutex_lock (&self->watch_lock);
+  self->changed = changed;
+  self->changed_data = data;
+  g_mutex_unlock (&self->watch_lock);
+  if (changed == NULL)
+    stop_listening (self);
+  else if (self->listener == NULL)
+    {
+      g_atomic_int_set (&self->stop_listening, 0);
+      self->listener = g_thread_new ("carelog-listen", listen_thread, self);
+    }
+}
+
 static void
 pg_close (CareServerStore *store)
 {
   PgStore *self = (PgStore *) store;
   Conn *conn;
+
+  stop_listening (self);
+  g_mutex_clear (&self->watch_lock);
+  g_free (self->token);
 
   while ((conn = g_async_queue_try_pop (self->pool)) != NULL)
     conn_free (conn);
@@ -1881,6 +1980,7 @@ static const CareServerStoreVTable pg_vtable = {
   .log_leaves = pg_log_leaves,
   .log_find = pg_log_find,
   .signed_head_after = pg_signed_head_after,
+  .watch = pg_watch,
 };
 
 /* ---- migrations ---- */
@@ -2027,6 +2127,8 @@ care_server_pg_open (const char *dir,
   self->dir = g_strdup (dir);
   self->url = g_strdup (url);
   self->pool = g_async_queue_new ();
+  self->token = care_server_random_token (12);
+  g_mutex_init (&self->watch_lock);
   self->epoch = meta_get (conn, "epoch");
   if (self->epoch == NULL)
     {

@@ -391,6 +391,14 @@ struct _CareServerStoreVTable
                                   gint64          *head_seq,
                                   char           **head,
                                   char           **signature);
+  /* Several server processes over one database (docs/deployment.md):
+   * changed is called, from a thread of the store's, when another process
+   * committed records, so that this one's waiting pulls look again.
+   * changed NULL: no more calls (returns once none is under way). NULL
+   * entry: the store has one serving process (SQLite). */
+  void      (*watch)         (CareServerStore *self,
+                              void           (*changed) (gpointer data),
+                              gpointer         data);
 };
 
 struct _CareServerStore

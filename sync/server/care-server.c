@@ -1032,6 +1032,13 @@ wake_waiters (CareServer *self)
     g_thread_pool_push (self->readers, g_ptr_array_index (woken, i), NULL);
 }
 
+/* The store's thread: another server process committed records. */
+static void
+records_elsewhere (gpointer data)
+{
+  wake_waiters (data);
+}
+
 /* Event thread: the device made another request; its waiting pull is
  * answered with what it has (an empty page), so it does not hold one of
  * the device's requests under way. */
@@ -2227,6 +2234,8 @@ care_server_start (CareServer *self,
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);
   self->wait_timer = g_thread_new ("carelog-waits", wait_timer_thread, self);
+  if (self->store->vtable->watch != NULL)
+    self->store->vtable->watch (self->store, records_elsewhere, self);
   self->decoders = g_thread_pool_new (decoder_func, self, 2, FALSE, NULL);
   self->checkpointer = g_thread_new ("carelog-checkpoint", checkpoint_thread, self);
   self->watchdog = g_thread_new ("carelog-watchdog", watchdog_thread, self);
@@ -2296,6 +2305,8 @@ care_server_stop (CareServer *self)
   /* Waiting pulls are answered with what they have; none waits again. */
   if (self->wait_timer != NULL)
     {
+      if (self->store->vtable->watch != NULL)
+        self->store->vtable->watch (self->store, NULL, NULL);
       g_autoptr(GList) left = NULL;
 
       g_mutex_lock (&self->wait_lock);

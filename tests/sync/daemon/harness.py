@@ -168,6 +168,12 @@ class FaultProxy:
 
     def __init__(self, upstream_port):
         self.upstream_port = upstream_port
+        # A load balancer's part (docs/deployment.md): a function giving the
+        # ports of several servers; each connection goes to the next one
+        # that accepts it, as a balancer with health checks would.
+        self.upstreams = None
+        self.turn = 0
+        self.connections = {}       # upstream port -> connections made to it
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(('127.0.0.1', 0))
@@ -228,6 +234,22 @@ class FaultProxy:
             except OSError:
                 return
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _connect_upstream(self):
+        ports = [p for p in self.upstreams() if p] if self.upstreams else [self.upstream_port]
+        with self.lock:
+            self.turn += 1
+            turn = self.turn
+        for k in range(len(ports)):
+            port = ports[(turn + k) % len(ports)]
+            try:
+                upstream = socket.create_connection(('127.0.0.1', port))
+            except OSError:
+                continue
+            with self.lock:
+                self.connections[port] = self.connections.get(port, 0) + 1
+            return upstream
+        return None
 
     def _next_fault(self, path):
         with self.lock:
@@ -302,9 +324,8 @@ class FaultProxy:
                         self.requests.append((now, path, len(head) + len(body), 0, 'refused'))
                     return
                 if upstream is None:
-                    try:
-                        upstream = socket.create_connection(('127.0.0.1', self.upstream_port))
-                    except OSError:
+                    upstream = self._connect_upstream()
+                    if upstream is None:
                         with self.lock:
                             self.requests.append((now, path, len(head) + len(body), 0, 'down'))
                         return
@@ -613,6 +634,20 @@ class Server:
             # Devices talk to the server through the relay.
             line = re.sub(r'http://127\.0\.0\.1:\d+', 'http://127.0.0.1:%d' % self.world.proxy.port, line)
         return line
+
+    def alongside(self, name):
+        """Another carelog-server serve process for the same co-op (same data
+        directory and PostgreSQL database): several processes behind a load
+        balancer."""
+        other = Server.__new__(Server)
+        other.world = self.world
+        other.dir = self.dir
+        other.proc = None
+        other.port = None
+        other.log_path = os.path.join(self.world.tmp, 'server-%s.log' % name)
+        other.ids = 1000000
+        other.pg = None
+        return other
 
     def backup(self, path):
         self.run('backup', path)

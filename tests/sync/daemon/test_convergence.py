@@ -28,6 +28,10 @@
 # full check: about 30 s here, a minute on a loaded CI machine. Longer runs:
 # raise either, or CARELOG_CONVERGENCE_ROUNDS=N to repeat with seeds seed,
 # seed+1, ...
+# CARELOG_CONVERGENCE_SERVERS=2 (with CARELOG_TEST_STORE=postgresql): two
+# carelog-server processes on one database behind a balancing relay; a
+# server fault kills one of them, so pushes die with it mid-way and the
+# tablets carry on through the other.
 
 import os
 import random
@@ -66,7 +70,8 @@ def derived_state(path):
 
 
 class Run:
-    def __init__(self, seed, steps, phases):
+    def __init__(self, seed, steps, phases, servers=1):
+        self.n_servers = servers
         self.seed = seed
         self.steps = steps
         self.phases = phases
@@ -82,6 +87,9 @@ class Run:
     def setup(self):
         rng, world = self.rng, self.world
         server = self.server = world.start_server()
+        self.servers = [server] + [server.alongside('coop%d' % i).start() for i in range(1, self.n_servers)]
+        if self.n_servers > 1:
+            world.proxy.upstreams = lambda: [s.port for s in self.servers if s.proc is not None]
         self.clients = [server.client('Client %d' % i, tasks=('t-1:Prompt medication:essential',
                                                              't-2:Prepare lunch'))
                         for i in range(4)]
@@ -105,8 +113,8 @@ class Run:
         for d in self.devices:
             d.enrol(server)
             d.daemon.start()
-        log('seed %d: %d carers, 1 supervisor, %d steps, batch %s, page %s'
-            % (self.seed, n, self.steps, env['CARELOG_SYNC_BATCH'], env['CARELOG_SYNC_PAGE']))
+        log('seed %d: %d carers, 1 supervisor, %d steps, batch %s, page %s, %d server process(es)'
+            % (self.seed, n, self.steps, env['CARELOG_SYNC_BATCH'], env['CARELOG_SYNC_PAGE'], self.n_servers))
         # Carers need their clients (with care plans) before visiting them.
         for d in self.carers:
             wait_until('%s has its clients' % d.name,
@@ -160,11 +168,12 @@ class Run:
             d.daemon.start()
 
     def kill_server(self):
-        if self.server.proc is not None:
-            self.server.stop(signal.SIGKILL)
+        server = self.rng.choice(self.servers)
+        if server.proc is not None:
+            server.stop(signal.SIGKILL)
             self.fault('server killed')
         else:
-            self.server.start()
+            server.start()
 
     def toggle_network(self):
         state = self.rng.choice(('none', 'portal', 'limited', 'full', 'full'))
@@ -210,8 +219,9 @@ class Run:
     def quiet(self):
         world = self.world
         world.proxy.random_faults = None
-        if self.server.proc is None:
-            self.server.start()
+        for server in self.servers:
+            if server.proc is None:
+                server.start()
         world.nm.set('full', metered=False)
         for d in self.devices:
             if not d.daemon.alive():
@@ -261,6 +271,12 @@ class Run:
                               % (len(device_records), len(union)))
         log('server holds exactly the union: %d records from %d devices'
             % (len(union), len(self.devices)))
+        if self.n_servers > 1:
+            used = self.world.proxy.connections
+            if len(used) < 2:
+                raise TestFailure('the relay used only one server process: %s' % used)
+            log('connections per server process (by port, restarts change it): %s'
+                % ', '.join(str(n) for n in sorted(used.values(), reverse=True)))
 
         # Each device's view equals the server's view of its scope.
         self.checks += 1
@@ -297,6 +313,8 @@ class Run:
             log('FAILED with seed %d (replay: CARELOG_CONVERGENCE_SEED=%d)' % (self.seed, self.seed))
             raise
         finally:
+            for server in getattr(self, 'servers', [])[1:]:
+                server.stop()
             self.world.close()
 
 
@@ -310,13 +328,14 @@ def main():
     steps = int(os.environ.get('CARELOG_CONVERGENCE_STEPS', '400'))
     phases = int(os.environ.get('CARELOG_CONVERGENCE_PHASES', '2'))
     rounds = int(os.environ.get('CARELOG_CONVERGENCE_ROUNDS', '1'))
+    servers = int(os.environ.get('CARELOG_CONVERGENCE_SERVERS', '1'))
     print('1..%d' % rounds, flush=True)
     status = 0
     for i in range(rounds):
         s = seed + i
         start = time.monotonic()
         try:
-            Run(s, steps, phases).run()
+            Run(s, steps, phases, servers).run()
             print('ok %d /daemon/convergence seed=%d # %.1f s' % (i + 1, s, time.monotonic() - start),
                   flush=True)
         except Exception as e:  # noqa: BLE001

@@ -339,9 +339,10 @@ client_for (ServerFixture *f,
   return care_sync_client_new (f->url, f->pin, device, key);
 }
 
-TestDevice *
-device_enrol (ServerFixture *f,
-              const char    *member)
+static TestDevice *
+enrol_at (ServerFixture *f,
+          ServerFixture *via,
+          const char    *member)
 {
   g_autofree char *out = fixture_admin (f, TRUE, "device", "enrol", f->data, member, NULL);
   g_autofree char *first = g_strndup (out, strcspn (out, "\n"));
@@ -351,9 +352,10 @@ device_enrol (ServerFixture *f,
   TestDevice *d;
 
   g_assert_no_error (error);
-  g_assert_cmpstr (line->url, ==, f->url);
+  if (via == NULL)
+    g_assert_cmpstr (line->url, ==, f->url);
   d = g_new0 (TestDevice, 1);
-  d->client = care_sync_client_new (line->url, line->pin, NULL, NULL);
+  d->client = care_sync_client_new (via != NULL ? via->url : line->url, line->pin, NULL, NULL);
   e = sync_enrol (d->client, line->code, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (e->member, ==, member);
@@ -363,6 +365,21 @@ device_enrol (ServerFixture *f,
   d->next_seq = 1;
   d->hlc = (g_get_real_time () / 1000) << 16;
   return d;
+}
+
+TestDevice *
+device_enrol (ServerFixture *f,
+              const char    *member)
+{
+  return enrol_at (f, NULL, member);
+}
+
+TestDevice *
+device_enrol_via (ServerFixture *f,
+                  ServerFixture *via,
+                  const char    *member)
+{
+  return enrol_at (f, via, member);
 }
 
 void

@@ -60,6 +60,11 @@ char        *fixture_admin      (ServerFixture *f,
 
 TestDevice  *device_enrol       (ServerFixture *f,
                                  const char    *member);
+/* The same, the code made on f's data directory and redeemed through
+ * another server process of the co-op (via). */
+TestDevice  *device_enrol_via   (ServerFixture *f,
+                                 ServerFixture *via,
+                                 const char    *member);
 void         device_free        (TestDevice *d);
 CareSyncClient *client_for      (ServerFixture *f,
                                  const char    *device,

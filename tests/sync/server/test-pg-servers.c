@@ -1,0 +1,285 @@
+/* test-pg-servers.c: two carelog-server processes over one PostgreSQL
+ * database (docs/deployment.md, "When one machine is not enough";
+ * docs/sync-protocol.md, "Positions with several server processes").
+ *
+ * Copyright 2026 The Carelog developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs with CARELOG_TEST_STORE=postgresql (meson's test-pg-servers).
+ */
+#include "care-config.h"
+
+#include <string.h>
+
+#include "server-fixture.h"
+
+/* A second serve process of the fixture's co-op (same data directory,
+ * same database). */
+/* The office tablet pulls as fast as it can. */
+static const char *const unlimited[] = { "--rate", "1000", "--burst", "2000", NULL };
+
+static void
+start_alongside (ServerFixture *f,
+                 ServerFixture *other)
+{
+  memset (other, 0, sizeof *other);
+  other->data = g_strdup (f->data);
+  fixture_start (other, unlimited, NULL);
+}
+
+static void
+stop_alongside (ServerFixture *other)
+{
+  fixture_stop (other);
+  g_clear_pointer (&other->data, g_free);
+}
+
+static GPtrArray *
+hours (TestDevice *d,
+       guint       n)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *entry = g_uuid_string_random ();
+      g_autofree char *body = g_strdup_printf ("{\"entry\":\"%s\",\"kind\":\"travel\",\"date\":\"2026-11-23\","
+                                               "\"minutes\":%u}", entry, 5 + i % 50);
+
+      g_ptr_array_add (events, device_event (d, "hours.added", body));
+    }
+  return events;
+}
+
+/* ---- a live pull on one process is woken by a commit on the other ---- */
+
+typedef struct
+{
+  CarePullResult *result;
+  GError *error;
+  gboolean done;
+} Pending;
+
+static void
+pulled_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      data)
+{
+  Pending *p = data;
+
+  p->result = care_sync_client_pull_finish (CARE_SYNC_CLIENT (source), res, &p->error);
+  p->done = TRUE;
+}
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_live_wake (void)
+{
+  ServerFixture f, b;
+  TestDevice *office = NULL;
+  TestDevice *carer = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(CarePullResult) first = NULL;
+  g_autoptr(GError) error = NULL;
+  Pending p = { 0 };
+  gboolean waited = FALSE;
+  gint64 pushed_at;
+
+  if (!fixture_on_postgresql ())
+    {
+      g_test_skip ("needs CARELOG_TEST_STORE=postgresql");
+      return;
+    }
+  fixture_setup (&f);
+  fixture_start (&f, unlimited, NULL);
+  start_alongside (&f, &b);
+  office = device_enrol_via (&f, &f, "m-super");
+  carer = device_enrol_via (&f, &b, "m-carer");
+  /* The office tablet has everything, then waits on process A. */
+  first = sync_pull (office->client, "", 0, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_false (first->more);
+  care_sync_client_pull_live_async (office->client, first->next_cursor, 0, 1000, CARE_MAX_WAIT, NULL,
+                                    pulled_cb, &p);
+  /* Half a second for the wait to be registered on A (were it not yet,
+   * the pull would find the records at once: the test would not fail,
+   * only check less). */
+  g_timeout_add_once (500, set_true, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (p.done);
+  /* The carer's records reach process B. */
+  events = hours (carer, 3);
+  pushed_at = g_get_monotonic_time ();
+  push_accepted (carer, events);
+  /* A's waiting pull answers with them: B's commit woke it. Without that
+   * it would answer only at the end of its wait (CARE_MAX_WAIT, 120 s),
+   * with the same records read again then: so what tells the two apart is
+   * that it answered before its wait was half over. */
+  while (!p.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (g_get_monotonic_time () - pushed_at, <, CARE_MAX_WAIT / 2 * G_USEC_PER_SEC);
+  g_assert_no_error (p.error);
+  g_assert_cmpuint (p.result->records->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (((CareEvent *) g_ptr_array_index (p.result->records, i))->id, ==,
+                     ((CareEvent *) g_ptr_array_index (events, i))->id);
+  care_pull_result_free (p.result);
+  device_free (office);
+  device_free (carer);
+  stop_alongside (&b);
+  fixture_teardown (&f);
+}
+
+/* ---- concurrent pushes through both, pulls racing them ---- */
+
+#define WRITERS 4
+#define BATCHES 25
+#define PER_BATCH 8
+
+typedef struct
+{
+  TestDevice *device;
+  guint sent;              /* batches pushed and answered */
+  gboolean busy;
+  GPtrArray *ids;          /* every id pushed */
+} Writer;
+
+typedef struct
+{
+  Writer writers[WRITERS];
+  guint running;
+} Race;
+
+static void push_next (Writer *w);
+
+static void
+pushed_cb (GObject      *source,
+           GAsyncResult *res,
+           gpointer      data)
+{
+  Writer *w = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePushResult) r = care_sync_client_push_finish (CARE_SYNC_CLIENT (source), res, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < r->items->len; i++)
+    g_assert_cmpint (((CarePushItem *) g_ptr_array_index (r->items, i))->status, ==, CARE_PUSH_ACCEPTED);
+  w->sent++;
+  w->busy = FALSE;
+  push_next (w);
+}
+
+static void
+push_next (Writer *w)
+{
+  g_autoptr(GPtrArray) events = NULL;
+
+  if (w->sent == BATCHES)
+    return;
+  events = hours (w->device, PER_BATCH);
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (w->ids, g_strdup (((CareEvent *) g_ptr_array_index (events, i))->id));
+  w->busy = TRUE;
+  care_sync_client_push_async (w->device->client, events, NULL, pushed_cb, w);
+}
+
+static gboolean
+race_done (Race *race)
+{
+  for (guint i = 0; i < WRITERS; i++)
+    if (race->writers[i].sent < BATCHES)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_positions_race (void)
+{
+  ServerFixture f, b;
+  ServerFixture *via[2] = { &f, &b };
+  TestDevice *office = NULL;
+  CareSyncClient *office_b = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = g_strdup ("");
+  Race race = { 0 };
+  guint pulls = 0, pushed = 0;
+  gboolean finished = FALSE;
+
+  if (!fixture_on_postgresql ())
+    {
+      g_test_skip ("needs CARELOG_TEST_STORE=postgresql");
+      return;
+    }
+  fixture_setup (&f);
+  fixture_start (&f, unlimited, NULL);
+  start_alongside (&f, &b);
+  office = device_enrol_via (&f, &f, "m-super");
+  office_b = client_for (&b, office->device, office->key);
+  for (guint i = 0; i < WRITERS; i++)
+    {
+      race.writers[i].device = device_enrol_via (&f, via[i % 2], i % 2 ? "m-carer2" : "m-carer");
+      race.writers[i].ids = g_ptr_array_new_with_free_func (g_free);
+    }
+  for (guint i = 0; i < WRITERS; i++)
+    push_next (&race.writers[i]);
+  /* The office tablet pulls small pages, alternately from each process,
+   * while the writers push; one more round after the last push. Every
+   * record must arrive exactly once: a page that ended past a record that
+   * committed later with a smaller position would skip it for good. */
+  while (!finished)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CarePullResult) r = NULL;
+      gboolean done_before = race_done (&race);
+
+      r = sync_pull (pulls++ % 2 ? office_b : office->client, cursor, 0, 7, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < r->records->len; i++)
+        {
+          CareEvent *e = g_ptr_array_index (r->records, i);
+
+          if (g_str_equal (e->device, CARE_COOP_DEVICE))
+            continue;
+          g_assert_false (g_hash_table_contains (seen, e->id));
+          g_hash_table_add (seen, g_strdup (e->id));
+        }
+      g_free (cursor);
+      cursor = g_strdup (r->next_cursor);
+      finished = done_before && !r->more;
+    }
+  for (guint i = 0; i < WRITERS; i++)
+    {
+      Writer *w = &race.writers[i];
+
+      pushed += w->ids->len;
+      for (guint j = 0; j < w->ids->len; j++)
+        if (!g_hash_table_contains (seen, g_ptr_array_index (w->ids, j)))
+          g_error ("record %s (writer %u) was never pulled", (char *) g_ptr_array_index (w->ids, j), i);
+      g_ptr_array_unref (w->ids);
+      device_free (w->device);
+    }
+  g_assert_cmpuint (pushed, ==, WRITERS * BATCHES * PER_BATCH);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, pushed);
+  g_test_message ("%u records through two processes, %u pages pulled while they were pushed", pushed, pulls);
+  g_clear_object (&office_b);
+  device_free (office);
+  stop_alongside (&b);
+  fixture_teardown (&f);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pg/two-servers/live-wake", test_live_wake);
+  g_test_add_func ("/pg/two-servers/positions-race", test_positions_race);
+  return g_test_run ();
+}
