@@ -324,7 +324,9 @@ log_next (GTask *task)
       return;
     }
   g_clear_pointer (&round->log_hash, g_free);
-  if (round->report.pushed > 0 && care_store_get_outbox_counts (self->store, &counts, NULL))
+  /* The receipt is renewed against each new checkpoint, so the one kept
+   * always matches the kept checkpoint. */
+  if (care_store_get_outbox_counts (self->store, &counts, NULL) && counts.acked_seq > 0)
     round->log_hash = care_store_own_record_hash (self->store, counts.acked_seq);
   care_sync_client_log_async (self->client, last != NULL ? (gint64) last->size : 0, round->log_hash,
                               g_task_get_cancellable (task), log_ready_cb, task);
