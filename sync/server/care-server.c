@@ -2305,10 +2305,10 @@ care_server_stop (CareServer *self)
   /* Waiting pulls are answered with what they have; none waits again. */
   if (self->wait_timer != NULL)
     {
-      if (self->store->vtable->watch != NULL)
-        self->store->vtable->watch (self->store, NULL, NULL);
       g_autoptr(GList) left = NULL;
 
+      if (self->store->vtable->watch != NULL)
+        self->store->vtable->watch (self->store, NULL, NULL);
       g_mutex_lock (&self->wait_lock);
       self->waiting_closed = TRUE;
       g_cond_signal (&self->wait_cond);
