@@ -213,6 +213,13 @@ cmd_init (int argc, char **argv)
     store = care_server_sqlite_open (argv[1], TRUE, tz ? tz : "UTC", &error);
   if (store == NULL)
     return fail (error);
+  /* The co-op log key, made now so that every server process signs with it. */
+  {
+    g_autoptr(CareLedger) ledger = care_ledger_new (store, argv[1], &error);
+
+    if (ledger == NULL)
+      return fail (error);
+  }
   if (store_url != NULL)
     g_print ("Created a co-op in the PostgreSQL database; %s keeps its settings.\n", argv[1]);
   else

@@ -22,6 +22,7 @@
 #include "care-sync-client.h"
 
 #define KEY_FILE "log.key"
+#define META_KEY "log.key"
 #define META_CHECKPOINT "log.checkpoint"
 #define META_COSIGNED "log.cosigned"
 #define META_WITNESSES "log.witnesses"
@@ -43,56 +44,47 @@ now_ms (void)
   return g_get_real_time () / 1000;
 }
 
+/* The co-op log key is kept in the co-op's database (meta log.key), so
+ * that a backup, a restore, a move to PostgreSQL and every server process
+ * over one database sign with the same key. A data directory from before
+ * (DIR/log.key) has its key taken in. */
 static char *
-load_or_make_key (const char *dir,
-                  GError    **error)
+load_or_make_key (CareServerStore *store,
+                  const char      *dir,
+                  GError         **error)
 {
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *stored = store->vtable->get_meta (store, META_KEY);
+  g_autofree char *path = dir != NULL ? g_build_filename (dir, KEY_FILE, NULL) : NULL;
   g_autofree char *key = NULL;
-  g_autoptr(GError) local = NULL;
-  int fd;
+  g_autofree char *public_key = NULL;
 
-  /* A server without a directory (an embedded one) signs with a key of
-   * its own lifetime. */
-  if (dir == NULL)
-    return care_sign_key_new (error);
-  path = g_build_filename (dir, KEY_FILE, NULL);
-  if (g_file_get_contents (path, &text, NULL, &local))
+  if (stored != NULL)
     {
-      g_strstrip (text);
-      if (care_sign_public_key (text) == NULL)
+      public_key = care_sign_public_key (stored);
+      if (public_key == NULL)
         {
-          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
-                       "%s is not a co-op log key; restore it from the co-op's backup of its data directory.",
-                       path);
+          g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
+                               "The co-op log key in the database is damaged; restore the database from a backup.");
           return NULL;
         }
-      g_free (care_sign_public_key (text));
-      return g_steal_pointer (&text);
+      return g_steal_pointer (&stored);
     }
-  if (!g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+  if (path != NULL && g_file_get_contents (path, &key, NULL, NULL))
     {
-      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot read the co-op log key %s: %s", path,
-                   local->message);
-      return NULL;
+      g_strstrip (key);
+      public_key = care_sign_public_key (key);
+      if (public_key == NULL)
+        g_clear_pointer (&key, g_free);
     }
-  key = care_sign_key_new (error);
-  if (key == NULL)
+  if (key == NULL && (key = care_sign_key_new (error)) == NULL)
     return NULL;
-  fd = care_private_open (path, O_WRONLY | O_CREAT | O_EXCL, error);
-  if (fd < 0)
+  if (!store->vtable->set_meta (store, META_KEY, key, error))
     return NULL;
-  if (write (fd, key, strlen (key)) != (ssize_t) strlen (key) || fsync (fd) != 0)
-    {
-      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot write the co-op log key %s: %s", path,
-                   g_strerror (errno));
-      close (fd);
-      g_unlink (path);
-      return NULL;
-    }
-  close (fd);
-  return g_steal_pointer (&key);
+  if (path != NULL)
+    g_unlink (path);
+  /* Two processes starting at once on a co-op without a key: both use
+   * whichever was stored last. */
+  return store->vtable->get_meta (store, META_KEY);
 }
 
 CareLedger *
@@ -100,7 +92,7 @@ care_ledger_new (CareServerStore *store,
                  const char      *dir,
                  GError         **error)
 {
-  g_autofree char *key = load_or_make_key (dir, error);
+  g_autofree char *key = load_or_make_key (store, dir, error);
   CareLedger *self;
 
   if (key == NULL)
