@@ -5,7 +5,7 @@
  *
  * The store appends every record it stores to the co-op log
  * (CareServerStoreVTable.log_leaves). This signs checkpoints over it with
- * the co-op's log key (DIR/log.key, made at first use, 0600), answers
+ * the co-op's log key (kept in the database, meta log.key), answers
  * `POST /v1/log` (the latest checkpoint, a consistency proof from the size
  * a tablet or witness last saw, an inclusion proof for one record), takes
  * the cosignatures of the co-op's registered witnesses, and checks the log
