@@ -69,6 +69,8 @@ static const char usage_text[] =
   "  carelog-server retention DIR [DAYS]   (how long carers' tablets keep delivered visits; default 14)\n"
   "  carelog-server backup DIR FILE   (SQLite: a copy of the database; PostgreSQL: pg_dump's custom format)\n"
   "  carelog-server restore DIR FILE   (with the co-op's servers stopped)\n"
+  "  carelog-server migrate-store DIR postgresql://USER@HOST/DATABASE   (move a co-op from SQLite into an\n"
+  "                 empty PostgreSQL database, with the server stopped; tablets carry on)\n"
   "  carelog-server help | --help | -h\n";
 
 static int
@@ -2002,6 +2004,31 @@ cmd_backup (int argc, char **argv)
   return 0;
 }
 
+/* ---- moving a co-op to PostgreSQL ---- */
+
+static int
+cmd_migrate_store (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  int lock;
+
+  if (argc != 3 || !care_server_pg_is_url (argv[2]))
+    return usage ();
+  lock = lock_dir (argv[1], FALSE, &error);
+  if (lock < 0)
+    return fail (error);
+  if (!care_server_pg_migrate_store (argv[1], argv[2], &summary, &error))
+    {
+      close (lock);
+      return fail (error);
+    }
+  close (lock);
+  g_print ("%s", summary);
+  g_print ("Start the server again: tablets carry on where they were.\n");
+  return 0;
+}
+
 static int
 cmd_restore (int argc, char **argv)
 {
@@ -2078,6 +2105,7 @@ care_server_main (int    argc,
     { "require-encryption", cmd_require_encryption },
     { "export-client", cmd_export_client },
     { "restore", cmd_restore },
+    { "migrate-store", cmd_migrate_store },
     { "checkpoint", cmd_checkpoint },
     { "export-visit", cmd_export_visit },
     { "witnesses", cmd_witnesses },

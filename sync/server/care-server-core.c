@@ -1076,6 +1076,130 @@ care_server_core_apply (const CareServerSql *sql,
   return TRUE;
 }
 
+/* ---- pull ---- */
+
+static gboolean
+parse_cursor (const char *cursor,
+              const char *epoch,
+              gint64     *pos,
+              gint64     *scope)
+{
+  g_auto(GStrv) parts = NULL;
+  char *end;
+
+  *pos = 0;
+  *scope = -1;
+  if (cursor == NULL || *cursor == '\0')
+    return TRUE;
+  parts = g_strsplit (cursor, ".", 5);
+  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "1") || !g_str_equal (parts[1], epoch))
+    return FALSE;
+  *pos = g_ascii_strtoll (parts[2], &end, 10);
+  if (*end != '\0' || *pos < 0 || parts[2][0] == '\0')
+    return FALSE;
+  *scope = g_ascii_strtoll (parts[3], &end, 10);
+  return *end == '\0' && parts[3][0] != '\0' && *scope >= 0;
+}
+
+gboolean
+care_server_core_pull_begin (const CareDeviceRow   *row,
+                             const char            *key,
+                             const CarePullRequest *request,
+                             const char            *epoch,
+                             gint64                 max_pos,
+                             CareServerAuth        *auth,
+                             CareScope             *scope,
+                             gint64                *pos,
+                             GString               *out,
+                             GError               **error)
+{
+  gint64 cursor_scope;
+
+  if (!care_server_core_check_device (row, key, FALSE, auth, error))
+    return FALSE;
+  *scope = care_server_core_scope (auth);
+  if (request->acked_seq > auth->acked_seq)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND,
+                   "The co-op server has records from this tablet only up to number %" G_GINT64_FORMAT
+                   " but the tablet had sent up to %" G_GINT64_FORMAT " (the server was restored from a backup): "
+                   "the tablet sends the missing records again.", auth->acked_seq, request->acked_seq);
+      return FALSE;
+    }
+  if (!parse_cursor (request->cursor, epoch, pos, &cursor_scope) || *pos > max_pos
+      || (cursor_scope >= 0 && cursor_scope != scope->version))
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID,
+                           "The tablet's download position is no longer valid (the server was restored, or this "
+                           "member's clients changed): the tablet downloads the co-op's records again from the start.");
+      return FALSE;
+    }
+  g_string_append_printf (out, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT ",\"r\":[",
+                          now_ms (), auth->acked_seq);
+  return TRUE;
+}
+
+void
+care_server_core_pull_end (GString         *out,
+                           const char      *epoch,
+                           const CareScope *scope,
+                           gint64           last,
+                           gboolean         more)
+{
+  g_autofree char *next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, epoch, last,
+                                           scope->version);
+
+  g_string_append (out, "],\"c\":");
+  care_json_append_string (out, next);
+  g_string_append_printf (out, ",\"m\":%s}", more ? "true" : "false");
+}
+
+/* ---- co-op records ---- */
+
+CareEvent *
+care_server_core_coop_record (CareEventType  type,
+                              JsonObject    *body,
+                              const char    *author,
+                              const char    *coop_seq,
+                              GError       **error)
+{
+  g_autoptr(CareEvent) e = care_event_new ();
+  g_autoptr(GError) local = NULL;
+
+  e->id = care_server_uuid7 ();
+  e->device = g_strdup (CARE_COOP_DEVICE);
+  e->seq = (coop_seq ? g_ascii_strtoll (coop_seq, NULL, 10) : 0) + 1;
+  e->author = g_strdup (author ? author : CARE_COOP_DEVICE);
+  e->wall = now_ms ();
+  e->hlc = e->wall << 16;
+  e->type = type;
+  e->body = json_object_ref (body);
+  if (!care_event_validate (e, &local))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s", local->message);
+      return NULL;
+    }
+  return g_steal_pointer (&e);
+}
+
+void
+care_server_core_keep_latest (GHashTable *seen,
+                              const char *body,
+                              const char *key,
+                              GPtrArray  *out)
+{
+  g_autoptr(JsonNode) root = json_from_string (body, NULL);
+  const char *value;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  value = body_string (json_node_get_object (root), key);
+  if (value == NULL || g_hash_table_contains (seen, value))
+    return;
+  g_hash_table_add (seen, g_strdup (value));
+  g_ptr_array_add (out, json_object_ref (json_node_get_object (root)));
+}
+
 /* ---- restore ---- */
 
 /* The co-op's own numbering after a restore. Tablets may hold records the
@@ -1172,8 +1296,7 @@ care_server_core_restored (const CareServerSql *sql,
 {
   g_autoptr(GPtrArray) journal = care_server_journal_read (dir, error);
   g_autofree char *seq_text = NULL, *head_seq = NULL, *unused = NULL, *unused2 = NULL;
-  g_autofree char *uuid = care_server_uuid7 ();
-  g_autofree char *epoch = g_strndup (uuid + 28, 8);   /* its last 32 bits are random */
+  g_autofree char *epoch = care_server_store_new_epoch ();
   char next[24], at[24];
   gint64 coop_seq;
 

@@ -150,6 +150,45 @@ gboolean care_server_core_apply          (const CareServerSql *sql,
                                           const char          *client,
                                           const char          *carer);
 
+/* A pull page (docs/sync-protocol.md, "Pull"), around the store's query:
+ * begin authenticates the device from its row (read in the page's
+ * snapshot), refuses a tablet ahead of the co-op (server-behind) and a
+ * cursor that is not valid for this epoch, position (at most max_pos, the
+ * snapshot's highest) and scope version, then writes the page's head into
+ * out; *scope and *pos say what to read. The scope's member is owned by
+ * auth. end writes the page's cursor (ending at last) and tail. */
+gboolean care_server_core_pull_begin     (const CareDeviceRow   *row,
+                                          const char            *key,
+                                          const CarePullRequest *request,
+                                          const char            *epoch,
+                                          gint64                 max_pos,
+                                          CareServerAuth        *auth,
+                                          CareScope             *scope,
+                                          gint64                *pos,
+                                          GString               *out,
+                                          GError               **error);
+void     care_server_core_pull_end       (GString               *out,
+                                          const char            *epoch,
+                                          const CareScope       *scope,
+                                          gint64                 last,
+                                          gboolean               more);
+
+/* A new co-op record (device "coop", the next of coop_seq, the co-op's
+ * clock), validated like any record; the store adds its link and stores
+ * it. NULL with CARE_SERVER_ERROR_INVALID: the body is not a valid one. */
+CareEvent *care_server_core_coop_record  (CareEventType          type,
+                                          JsonObject            *body,
+                                          const char            *author,
+                                          const char            *coop_seq,
+                                          GError               **error);
+
+/* client_records: reading bodies newest first, keeps one per distinct
+ * value of KEY (the first seen), in out. */
+void     care_server_core_keep_latest    (GHashTable            *seen,
+                                          const char            *body,
+                                          const char            *key,
+                                          GPtrArray             *out);
+
 /* A restore's recovery rules, whatever the store (docs/sync-protocol.md,
  * "Recovery"), inside the transaction in which the store has just put the
  * backup's data in place: a new epoch (every cursor is answered

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
@@ -127,36 +128,6 @@ static gint64
 now_ms (void)
 {
   return g_get_real_time () / 1000;
-}
-
-static void
-fill_random (void  *buf,
-             gsize  len)
-{
-  guint8 *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = getrandom (p, len, 0);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          g_error ("getrandom failed: %s", g_strerror (errno));
-        }
-      p += n;
-      len -= (gsize) n;
-    }
-}
-
-static char *
-new_epoch (void)
-{
-  guint8 b[4];
-
-  fill_random (b, sizeof b);
-  return g_strdup_printf ("%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
 }
 
 /* A number as a text parameter, in a caller's buffer. */
@@ -476,18 +447,6 @@ insert_event (CareServerTx    *tx,
 
 /* ---- devices ---- */
 
-static const char *const revoke_modes[] = { [CARE_REVOKE_ERASE] = "erase", [CARE_REVOKE_RETIRE] = "retire" };
-
-static CareRevokeMode
-revoke_mode_from_string (const char *mode)
-{
-  if (g_strcmp0 (mode, revoke_modes[CARE_REVOKE_ERASE]) == 0)
-    return CARE_REVOKE_ERASE;
-  if (g_strcmp0 (mode, revoke_modes[CARE_REVOKE_RETIRE]) == 0)
-    return CARE_REVOKE_RETIRE;
-  return CARE_REVOKE_REFUSE;
-}
-
 #define DEVICE_SQL \
   "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role, m.active, m.scope_version," \
   " d.pulled_pos, d.revoke_mode, d.head, d.sign_key FROM devices d JOIN members m ON m.member = d.member" \
@@ -512,7 +471,7 @@ read_device (Conn       *conn,
   row->member_active = get_i64 (r, 0, 6) != 0;
   row->scope_version = get_i64 (r, 0, 7);
   row->pulled_pos = get_i64 (r, 0, 8);
-  row->revoke_mode = revoke_mode_from_string (peek_text (r, 0, 9));
+  row->revoke_mode = care_revoke_mode_from_string (peek_text (r, 0, 9));
   row->head = get_text (r, 0, 10);
   row->sign_key = get_text (r, 0, 11);
   return row;
@@ -939,29 +898,6 @@ pg_tx_update_device (CareServerTx *tx,
 
 /* ---- pull ---- */
 
-static gboolean
-parse_cursor (const char *cursor,
-              const char *epoch,
-              gint64     *pos,
-              gint64     *scope)
-{
-  g_auto(GStrv) parts = NULL;
-  char *end;
-
-  *pos = 0;
-  *scope = -1;
-  if (cursor == NULL || *cursor == '\0')
-    return TRUE;
-  parts = g_strsplit (cursor, ".", 5);
-  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "1") || !g_str_equal (parts[1], epoch))
-    return FALSE;
-  *pos = g_ascii_strtoll (parts[2], &end, 10);
-  if (*end != '\0' || *pos < 0 || parts[2][0] == '\0')
-    return FALSE;
-  *scope = g_ascii_strtoll (parts[3], &end, 10);
-  return *end == '\0' && parts[3][0] != '\0' && *scope >= 0;
-}
-
 static gint64
 max_position (Conn *conn)
 {
@@ -1031,43 +967,20 @@ pull_in_transaction (PgStore               *self,
 {
   g_auto(CareServerAuth) auth = { 0 };
   g_autoptr(CareDeviceRow) row = read_device (conn, device);
-  gint64 pos, scope, max_pos, last = 0;
-  gboolean whole, more = FALSE;
+  gint64 pos, max_pos = max_position (conn), last = 0;
+  gboolean whole, more = FALSE, begun;
   CareScope scope_of;
-  g_autofree char *next = NULL;
 
-  if (!care_server_core_check_device (row, key, FALSE, &auth, error))
-    return FALSE;
+  begun = care_server_core_pull_begin (row, key, request, self->epoch, max_pos, &auth, &scope_of, &pos, out, error);
   *server_acked = auth.acked_seq;
-  scope_of = care_server_core_scope (&auth);
+  if (!begun)
+    return FALSE;
   whole = scope_of.kind == CARE_SCOPE_COOP;
-  if (request->acked_seq > auth.acked_seq)
-    {
-      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND,
-                   "The co-op server has records from this tablet only up to number %" G_GINT64_FORMAT
-                   " but the tablet had sent up to %" G_GINT64_FORMAT " (the server was restored from a backup): "
-                   "the tablet sends the missing records again.", auth.acked_seq, request->acked_seq);
-      return FALSE;
-    }
-  max_pos = max_position (conn);
-  if (!parse_cursor (request->cursor, self->epoch, &pos, &scope) || pos > max_pos
-      || (scope >= 0 && scope != scope_of.version))
-    {
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID,
-                           "The tablet's download position is no longer valid (the server was restored, or this "
-                           "member's clients changed): the tablet downloads the co-op's records again from the start.");
-      return FALSE;
-    }
-  g_string_append_printf (out, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT ",\"r\":[",
-                          now_ms (), auth.acked_seq);
   if (!build_records (conn, device, scope_of.kind, whole ? NULL : scope_of.member, pos, request->limit, max_pos,
                       out, &last, &more))
     return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "The co-op database cannot be read");
   *sent_pos = last;
-  next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, self->epoch, last, scope_of.version);
-  g_string_append (out, "],\"c\":");
-  care_json_append_string (out, next);
-  g_string_append_printf (out, ",\"m\":%s}", more ? "true" : "false");
+  care_server_core_pull_end (out, self->epoch, &scope_of, last, more);
   return TRUE;
 }
 
@@ -1126,17 +1039,6 @@ pg_touch (CareServerStore *store,
 
 /* ---- enrolment ---- */
 
-static char *
-normalise_code (const char *code)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = code; *p; p++)
-    if (g_ascii_isalnum (*p))
-      g_string_append_c (out, g_ascii_toupper (*p));
-  return g_string_free (out, FALSE);
-}
-
 static CareEnrolResult *
 enrol_in_transaction (PgStore    *self,
                       Conn       *conn,
@@ -1145,8 +1047,7 @@ enrol_in_transaction (PgStore    *self,
                       const char *device,
                       GError    **error)
 {
-  g_autofree char *norm = normalise_code (code);
-  g_autofree char *hash = care_server_sha256_hex (norm);
+  g_autofree char *hash = care_server_store_code_hash (code);
   g_autoptr(CareEnrolResult) result = g_new0 (CareEnrolResult, 1);
   g_autofree char *key_hash = NULL;
   g_autoptr(PGresult) r = Q (conn, "SELECT e.member, e.expires, e.used, m.name, m.role, m.active FROM enrolments e"
@@ -1311,24 +1212,12 @@ append_in_transaction (CareServerTx  *tx,
                        const char    *author,
                        GError       **error)
 {
-  g_autoptr(CareEvent) e = care_event_new ();
-  g_autofree char *seq_text = NULL, *client = NULL, *carer = NULL, *next = NULL, *head = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autofree char *seq_text = meta_get (tx->conn, "coop_seq");
+  g_autoptr(CareEvent) e = care_server_core_coop_record (type, body, author, seq_text, error);
+  g_autofree char *client = NULL, *carer = NULL, *next = NULL, *head = NULL;
 
-  seq_text = meta_get (tx->conn, "coop_seq");
-  e->id = care_server_uuid7 ();
-  e->device = g_strdup (CARE_COOP_DEVICE);
-  e->seq = (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0) + 1;
-  e->author = g_strdup (author ? author : CARE_COOP_DEVICE);
-  e->wall = now_ms ();
-  e->hlc = e->wall << 16;
-  e->type = type;
-  e->body = json_object_ref (body);
-  if (!care_event_validate (e, &local))
-    {
-      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s", local->message);
-      return FALSE;
-    }
+  if (e == NULL)
+    return FALSE;
   e->link = coop_head (tx->conn);
   care_server_core_resolve (&pg_sql, tx->conn, e, &client, &carer);
   next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
@@ -1414,22 +1303,7 @@ pg_client_records (CareServerStore *store,
                               client, care_event_type_to_string (type));
 
   for (int i = 0; r != NULL && i < PQntuples (r); i++)
-    {
-      g_autoptr(JsonNode) root = json_from_string (peek_text (r, i, 0), NULL);
-      JsonNode *member;
-      const char *value;
-
-      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-        continue;
-      member = json_object_get_member (json_node_get_object (root), key);
-      if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
-        continue;
-      value = json_node_get_string (member);
-      if (g_hash_table_contains (seen, value))
-        continue;
-      g_hash_table_add (seen, g_strdup (value));
-      g_ptr_array_add (out, json_object_ref (json_node_get_object (root)));
-    }
+    care_server_core_keep_latest (seen, peek_text (r, i, 0), key, out);
   return out;
 }
 
@@ -1534,29 +1408,17 @@ pg_create_enrolment (CareServerStore *store,
                      gint64           expires,
                      GError         **error)
 {
-  static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  guint8 raw[16];
-  GString *code = g_string_new (NULL);
-  g_autofree char *norm = NULL, *hash = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *code = care_server_store_new_enrolment_code (&hash);
   Num c, e;
 
-  fill_random (raw, sizeof raw);
-  for (guint i = 0; i < sizeof raw; i++)
-    {
-      if (i > 0 && i % 4 == 0)
-        g_string_append_c (code, '-');
-      g_string_append_c (code, alphabet[raw[i] & 31]);
-    }
-  norm = normalise_code (code->str);
-  hash = care_server_sha256_hex (norm);
   if (!ok (QS ((PgStore *) store, "INSERT INTO enrolments (code_hash, member, created, expires) VALUES (?1, ?2, ?3, ?4)",
                hash, member, num (c, now_ms ()), num (e, expires))))
     {
       g_set_error_literal (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the enrolment code.");
-      g_string_free (code, TRUE);
       return NULL;
     }
-  return g_string_free (code, FALSE);
+  return g_steal_pointer (&code);
 }
 
 static gboolean
@@ -1571,14 +1433,14 @@ pg_revoke_device (CareServerStore *store,
 
   g_return_val_if_fail (mode == CARE_REVOKE_ERASE || mode == CARE_REVOKE_RETIRE, FALSE);
   r = QS (self, "UPDATE devices SET revoked = ?2, revoke_mode = ?3 WHERE device = ?1 AND revoked = 0",
-          device, num (n, now_ms ()), revoke_modes[mode]);
+          device, num (n, now_ms ()), care_revoke_mode_to_string (mode));
   if (r == NULL || g_strcmp0 (PQcmdTuples (r), "1") != 0)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_NOT_FOUND,
                    "There is no enrolled, unrevoked device “%s”; see “carelog-server device list”.", device);
       return FALSE;
     }
-  if (!care_server_journal_revoked (self->dir, device, revoke_modes[mode], now_ms (), error))
+  if (!care_server_journal_revoked (self->dir, device, care_revoke_mode_to_string (mode), now_ms (), error))
     {
       g_prefix_error (error, "Device %s is revoked, but a restore from an older backup would let it in again: ", device);
       return FALSE;
@@ -1653,7 +1515,7 @@ pg_list_devices (CareServerStore *store,
       info->last_contact = get_i64 (r, i, 6);
       info->acked_seq = get_i64 (r, i, 7);
       info->rejected = get_i64 (r, i, 9);
-      info->revoke_mode = revoke_mode_from_string (peek_text (r, i, 10));
+      info->revoke_mode = care_revoke_mode_from_string (peek_text (r, i, 10));
       info->erased = get_i64 (r, i, 11);
       info->storage = get_text (r, i, 12);
       params[0] = num (pulled, get_i64 (r, i, 8));
@@ -2044,7 +1906,7 @@ migrate (Conn       *conn,
       goto failed;
   if (version == 0)
     {
-      g_autofree char *epoch = new_epoch ();
+      g_autofree char *epoch = care_server_store_new_epoch ();
 
       if (!meta_set (conn, "epoch", epoch) || !meta_set (conn, "timezone", timezone ? timezone : "UTC")
           || !meta_set (conn, "coop_seq", "0"))
@@ -2199,5 +2061,159 @@ care_server_pg_restore (const char *dir,
     }
   if (summary != NULL)
     *summary = g_string_free (g_steal_pointer (&report), FALSE);
+  return TRUE;
+}
+
+/* ---- moving a co-op from SQLite ---- */
+
+/* Every table of the co-op, in an order the copy can follow. */
+static const char *const coop_tables[] = {
+  "meta", "members", "clients", "assignments", "schedules", "visits", "reviews", "devices", "enrolments",
+  "rejections", "signatures", "readership", "events", "log",
+};
+
+/* Copies one table's rows, column by column by name, inside the open
+ * transaction. */
+static gboolean
+copy_table (sqlite3    *from,
+            Conn       *to,
+            const char *table,
+            guint64    *rows,
+            GError    **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT * FROM \"%s\"", table);
+  g_autoptr(GString) insert = g_string_new (NULL);
+  sqlite3_stmt *s = NULL;
+  int n, rc;
+  g_autofree const char **params = NULL;
+
+  if (sqlite3_prepare_v2 (from, select, -1, &s, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot read table %s of the SQLite co-op: %s",
+                   table, sqlite3_errmsg (from));
+      return FALSE;
+    }
+  n = sqlite3_column_count (s);
+  g_string_printf (insert, "INSERT INTO \"%s\" (", table);
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (insert, "%s\"%s\"", i ? ", " : "", sqlite3_column_name (s, i));
+  g_string_append (insert, ") VALUES (");
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (insert, "%s$%d", i ? ", " : "", i + 1);
+  g_string_append_c (insert, ')');
+  {
+    g_autoptr(PGresult) prep = PQprepare (to->pg, table, insert->str, n, NULL);
+
+    if (PQresultStatus (prep) != PGRES_COMMAND_OK)
+      {
+        g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot copy table %s: %s", table,
+                     PQerrorMessage (to->pg));
+        sqlite3_finalize (s);
+        return FALSE;
+      }
+  }
+  params = g_new0 (const char *, n);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      g_autoptr(PGresult) r = NULL;
+
+      for (int i = 0; i < n; i++)
+        params[i] = (const char *) sqlite3_column_text (s, i);
+      r = PQexecPrepared (to->pg, table, n, params, NULL, NULL, 0);
+      if (PQresultStatus (r) != PGRES_COMMAND_OK)
+        {
+          g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot copy table %s: %s", table,
+                       PQerrorMessage (to->pg));
+          sqlite3_finalize (s);
+          return FALSE;
+        }
+      (*rows)++;
+    }
+  sqlite3_finalize (s);
+  if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot read table %s of the SQLite co-op: %s",
+                   table, sqlite3_errmsg (from));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+care_server_pg_migrate_store (const char *dir,
+                              const char *url,
+                              char      **summary,
+                              GError    **error)
+{
+  g_autofree char *path = g_build_filename (dir, "carelog.db", NULL);
+  g_autofree char *ini = g_build_filename (dir, STORE_FILE, NULL);
+  g_autofree char *kept = g_build_filename (dir, "carelog.db.before-postgresql", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *text = NULL;
+  g_autoptr(Conn) conn = NULL;
+  sqlite3 *from = NULL;
+  guint64 rows = 0;
+  gboolean copied = TRUE;
+
+  if (g_file_test (ini, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_EXISTS, "The co-op in %s is already in PostgreSQL.", dir);
+      return FALSE;
+    }
+  /* The SQLite co-op at this version's schema first (its numbered
+   * migrations), so that both have the same tables. */
+  {
+    CareServerStore *sqlite = care_server_sqlite_open (dir, FALSE, NULL, error);
+
+    if (sqlite == NULL)
+      return FALSE;
+    care_server_store_close (sqlite);
+  }
+  conn = conn_open (url, error);
+  if (conn == NULL || !migrate (conn, TRUE, NULL, error))
+    return FALSE;
+  if (sqlite3_open_v2 (path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot open %s: %s", path, sqlite3_errmsg (from));
+      sqlite3_close (from);
+      return FALSE;
+    }
+  /* One transaction on each side: all of it is copied, or none. The new
+   * database's own settings (epoch, numbering) give way to the co-op's. */
+  sqlite3_exec (from, "BEGIN", NULL, NULL, NULL);
+  if (!exec (conn, "BEGIN", error) || !exec (conn, "SELECT pg_advisory_xact_lock (" WRITE_LOCK ")", error)
+      || !exec (conn, "DELETE FROM meta", error))
+    copied = FALSE;
+  for (guint i = 0; copied && i < G_N_ELEMENTS (coop_tables); i++)
+    copied = copy_table (from, conn, coop_tables[i], &rows, error);
+  if (copied)
+    {
+      Num v;
+
+      copied = meta_set (conn, "schema", num (v, G_N_ELEMENTS (migrations)))
+               && exec (conn, "COMMIT", error);
+    }
+  sqlite3_exec (from, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (from);
+  if (!copied)
+    {
+      exec (conn, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  g_key_file_set_string (kf, "store", "postgres", url);
+  text = g_key_file_to_data (kf, NULL, NULL);
+  if (!g_file_set_contents_full (ini, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, CARE_PRIVATE_FILE_MODE, error))
+    return FALSE;
+  /* The SQLite file is kept aside (it holds care records: delete it once
+   * the co-op runs on PostgreSQL). */
+  if (g_rename (path, kept) != 0)
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot rename %s: %s", path, g_strerror (errno));
+      return FALSE;
+    }
+  if (summary != NULL)
+    *summary = g_strdup_printf ("Copied %" G_GUINT64_FORMAT " rows of the co-op into PostgreSQL; %s now names "
+                                "that database, and the SQLite file is kept as %s until you delete it.\n",
+                                rows, ini, kept);
   return TRUE;
 }

@@ -34,4 +34,14 @@ gboolean         care_server_pg_restore (const char *dir,
                                          char      **summary,
                                          GError    **error);
 
+/* Moves the SQLite co-op in DIR into an empty PostgreSQL database (every
+ * table, in one transaction: positions, epoch, chains and the co-op log
+ * unchanged, so tablets carry on), then names it in DIR/store.ini and keeps
+ * the SQLite file aside as carelog.db.before-postgresql. The server must
+ * be stopped. */
+gboolean         care_server_pg_migrate_store (const char *dir,
+                                               const char *url,
+                                               char      **summary,
+                                               GError    **error);
+
 G_END_DECLS

@@ -29,8 +29,6 @@
 #define SCHEMA_VERSION 9
 #define BUSY_TIMEOUT_MS 10000
 
-G_DEFINE_QUARK (care-server-error-quark, care_server_error)
-
 typedef struct
 {
   sqlite3 *db;
@@ -178,86 +176,6 @@ static gint64
 now_ms (void)
 {
   return g_get_real_time () / 1000;
-}
-
-static void
-fill_random (void  *buf,
-             gsize  len)
-{
-  guint8 *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = getrandom (p, len, 0);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          g_error ("getrandom failed: %s", g_strerror (errno));
-        }
-      p += n;
-      len -= (gsize) n;
-    }
-}
-
-char *
-care_server_random_token (gsize n_bytes)
-{
-  g_autofree guint8 *raw = g_malloc (n_bytes);
-  g_autofree char *b64 = NULL;
-  GString *out;
-
-  fill_random (raw, n_bytes);
-  b64 = g_base64_encode (raw, n_bytes);
-  out = g_string_new (NULL);
-  for (const char *p = b64; *p && *p != '='; p++)
-    g_string_append_c (out, *p == '+' ? '-' : *p == '/' ? '_' : *p);
-  return g_string_free (out, FALSE);
-}
-
-#define DEVICE_ID_RANDOM_BYTES 9
-
-char *
-care_server_new_device_id (void)
-{
-  g_autofree char *rnd = care_server_random_token (DEVICE_ID_RANDOM_BYTES);
-
-  return g_strdup_printf ("d-%s", rnd);
-}
-
-gboolean
-care_server_device_id_is_valid (const char *device)
-{
-  if (device == NULL || !g_str_has_prefix (device, "d-")
-      || strlen (device) != 2 + DEVICE_ID_RANDOM_BYTES / 3 * 4)
-    return FALSE;
-  for (const char *p = device + 2; *p; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-      return FALSE;
-  return TRUE;
-}
-
-char *
-care_server_uuid7 (void)
-{
-  guint8 b[16];
-  guint64 ms = (guint64) now_ms ();
-
-  fill_random (b, sizeof b);
-  for (int i = 0; i < 6; i++)
-    b[i] = (guint8) (ms >> (8 * (5 - i)));
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  return g_strdup_printf ("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
-}
-
-char *
-care_server_sha256_hex (const char *text)
-{
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
 
 static gboolean
@@ -409,28 +327,6 @@ meta_set (Conn       *conn,
   return sqlite3_step (s) == SQLITE_DONE;
 }
 
-static char *
-new_epoch (void)
-{
-  guint8 b[4];
-
-  fill_random (b, sizeof b);
-  return g_strdup_printf ("%02x%02x%02x%02x", b[0], b[1], b[2], b[3]);
-}
-
-/* ---- reading bodies ---- */
-
-static const char *
-body_string (JsonObject *body,
-             const char *name)
-{
-  JsonNode *n = json_object_get_member (body, name);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (n);
-}
-
 /* The core's SQL runner (care_server_core_apply, _resolve) on a connection. */
 static gint64
 sql_exec (gpointer            data,
@@ -548,18 +444,6 @@ insert_event (Conn            *conn,
 
 /* ---- devices ---- */
 
-static const char *const revoke_modes[] = { [CARE_REVOKE_ERASE] = "erase", [CARE_REVOKE_RETIRE] = "retire" };
-
-static CareRevokeMode
-revoke_mode_from_string (const char *mode)
-{
-  if (g_strcmp0 (mode, revoke_modes[CARE_REVOKE_ERASE]) == 0)
-    return CARE_REVOKE_ERASE;
-  if (g_strcmp0 (mode, revoke_modes[CARE_REVOKE_RETIRE]) == 0)
-    return CARE_REVOKE_RETIRE;
-  return CARE_REVOKE_REFUSE;
-}
-
 #define DEVICE_SQL \
   "SELECT d.key_hash, d.revoked, d.acked_seq, m.member, m.name, m.role, m.active, m.scope_version," \
   " d.pulled_pos, d.revoke_mode, d.head, d.sign_key FROM devices d JOIN members m ON m.member = d.member" \
@@ -588,26 +472,11 @@ read_device (Conn       *conn,
   row->member_active = sqlite3_column_int (s, 6) != 0;
   row->scope_version = sqlite3_column_int64 (s, 7);
   row->pulled_pos = sqlite3_column_int64 (s, 8);
-  row->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 9));
+  row->revoke_mode = care_revoke_mode_from_string ((const char *) sqlite3_column_text (s, 9));
   row->head = g_strdup ((const char *) sqlite3_column_text (s, 10));
   row->sign_key = g_strdup ((const char *) sqlite3_column_text (s, 11));
   sqlite3_reset (s);
   return row;
-}
-
-/* Authentication is the core's (care_server_core_check_device); the store
- * only reads the row. */
-static gboolean
-authenticate (Conn           *conn,
-              const char     *device,
-              const char     *key,
-              gboolean        pushing,
-              CareServerAuth *auth,
-              GError        **error)
-{
-  g_autoptr(CareDeviceRow) row = read_device (conn, device);
-
-  return care_server_core_check_device (row, key, pushing, auth, error);
 }
 
 static gboolean
@@ -1087,29 +956,6 @@ reader_get (SqliteStore *self,
   return conn;
 }
 
-static gboolean
-parse_cursor (const char *cursor,
-              const char *epoch,
-              gint64     *pos,
-              gint64     *scope)
-{
-  g_auto(GStrv) parts = NULL;
-  char *end;
-
-  *pos = 0;
-  *scope = -1;
-  if (cursor == NULL || *cursor == '\0')
-    return TRUE;
-  parts = g_strsplit (cursor, ".", 5);
-  if (g_strv_length (parts) != 4 || !g_str_equal (parts[0], "1") || !g_str_equal (parts[1], epoch))
-    return FALSE;
-  *pos = g_ascii_strtoll (parts[2], &end, 10);
-  if (*end != '\0' || *pos < 0 || parts[2][0] == '\0')
-    return FALSE;
-  *scope = g_ascii_strtoll (parts[3], &end, 10);
-  return *end == '\0' && parts[3][0] != '\0' && *scope >= 0;
-}
-
 static gint64
 max_position (Conn *conn)
 {
@@ -1221,36 +1067,17 @@ pull_in_transaction (SqliteStore           *self,
                      GError               **error)
 {
   g_auto(CareServerAuth) auth = { 0 };
-  gint64 pos, scope, max_pos = 0, last = 0;
-  gboolean whole = FALSE, more = FALSE;
+  g_autoptr(CareDeviceRow) row = read_device (conn, device);
+  gint64 pos, max_pos = max_position (conn), last = 0;
+  gboolean whole, more = FALSE, begun;
   CareScope scope_of;
   Prefetch *hit = NULL;
-  g_autofree char *next = NULL;
 
-  if (!authenticate (conn, device, key, FALSE, &auth, error))
-    return FALSE;
+  begun = care_server_core_pull_begin (row, key, request, self->epoch, max_pos, &auth, &scope_of, &pos, out, error);
   *server_acked = auth.acked_seq;
-  scope_of = care_server_core_scope (&auth);
+  if (!begun)
+    return FALSE;
   whole = scope_of.kind == CARE_SCOPE_COOP;
-  if (request->acked_seq > auth.acked_seq)
-    {
-      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER_BEHIND,
-                   "The co-op server has records from this tablet only up to number %" G_GINT64_FORMAT
-                   " but the tablet had sent up to %" G_GINT64_FORMAT " (the server was restored from a backup): "
-                   "the tablet sends the missing records again.", auth.acked_seq, request->acked_seq);
-      return FALSE;
-    }
-  max_pos = max_position (conn);
-  if (!parse_cursor (request->cursor, self->epoch, &pos, &scope) || pos > max_pos
-      || (scope >= 0 && scope != scope_of.version))
-    {
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID,
-                           "The tablet's download position is no longer valid (the server was restored, or this "
-                           "member's clients changed): the tablet downloads the co-op's records again from the start.");
-      return FALSE;
-    }
-  g_string_append_printf (out, "{\"v\":1,\"t\":%" G_GINT64_FORMAT ",\"k\":%" G_GINT64_FORMAT ",\"r\":[",
-                          now_ms (), auth.acked_seq);
   g_mutex_lock (&self->cache_lock);
   if (self->cache != NULL && g_str_equal (self->cache->device, device) && self->cache->pos == pos
       && self->cache->limit == request->limit && self->cache->scope == scope_of.version)
@@ -1278,11 +1105,7 @@ pull_in_transaction (SqliteStore           *self,
       g_thread_pool_push (self->prefetcher, next_page, NULL);
     }
   *sent_pos = last;
-  next = g_strdup_printf ("1.%s.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT, self->epoch, last,
-                          scope_of.version);
-  g_string_append (out, "],\"c\":");
-  care_json_append_string (out, next);
-  g_string_append_printf (out, ",\"m\":%s}", more ? "true" : "false");
+  care_server_core_pull_end (out, self->epoch, &scope_of, last, more);
   return TRUE;
 }
 
@@ -1337,17 +1160,6 @@ sqlite_touch (CareServerStore *store,
 
 /* ---- enrolment ---- */
 
-static char *
-normalise_code (const char *code)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = code; *p; p++)
-    if (g_ascii_isalnum (*p))
-      g_string_append_c (out, g_ascii_toupper (*p));
-  return g_string_free (out, FALSE);
-}
-
 static gboolean row_found (Conn       *conn,
                            const char *sql,
                            const char *value);
@@ -1360,8 +1172,7 @@ enrol_in_transaction (SqliteStore *self,
                       GError     **error)
 {
   Conn *conn = self->writer;
-  g_autofree char *norm = normalise_code (code);
-  g_autofree char *hash = care_server_sha256_hex (norm);
+  g_autofree char *hash = care_server_store_code_hash (code);
   g_autoptr(CareEnrolResult) result = g_new0 (CareEnrolResult, 1);
   g_autofree char *key_hash = NULL;
   sqlite3_stmt *s = stmt (conn, "SELECT e.member, e.expires, e.used, m.name, m.role, m.active FROM enrolments e"
@@ -1551,24 +1362,12 @@ append_in_transaction (Conn           *conn,
                        const char     *author,
                        GError        **error)
 {
-  g_autoptr(CareEvent) e = care_event_new ();
-  g_autofree char *seq_text = NULL, *client = NULL, *carer = NULL, *next = NULL, *head = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autofree char *seq_text = meta_get (conn, "coop_seq");
+  g_autoptr(CareEvent) e = care_server_core_coop_record (type, body, author, seq_text, error);
+  g_autofree char *client = NULL, *carer = NULL, *next = NULL, *head = NULL;
 
-  seq_text = meta_get (conn, "coop_seq");
-  e->id = care_server_uuid7 ();
-  e->device = g_strdup (CARE_COOP_DEVICE);
-  e->seq = (seq_text ? g_ascii_strtoll (seq_text, NULL, 10) : 0) + 1;
-  e->author = g_strdup (author ? author : CARE_COOP_DEVICE);
-  e->wall = now_ms ();
-  e->hlc = e->wall << 16;
-  e->type = type;
-  e->body = json_object_ref (body);
-  if (!care_event_validate (e, &local))
-    {
-      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID, "%s", local->message);
-      return FALSE;
-    }
+  if (e == NULL)
+    return FALSE;
   /* The co-op's own chain: each record links to its previous one. */
   e->link = coop_head (conn);
   resolve (conn, e, &client, &carer);
@@ -1638,7 +1437,6 @@ sqlite_client_records (CareServerStore *store,
   SqliteStore *self = (SqliteStore *) store;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   sqlite3_stmt *s;
 
   g_mutex_lock (&self->write_lock);
@@ -1647,21 +1445,7 @@ sqlite_client_records (CareServerStore *store,
   bind_text (s, 1, client);
   bind_text (s, 2, care_event_type_to_string (type));
   while (sqlite3_step (s) == SQLITE_ROW)
-    {
-      JsonNode *root;
-      const char *value;
-
-      if (!json_parser_load_from_data (parser, (const char *) sqlite3_column_text (s, 0), -1, NULL))
-        continue;
-      root = json_parser_get_root (parser);
-      if (!JSON_NODE_HOLDS_OBJECT (root))
-        continue;
-      value = body_string (json_node_get_object (root), key);
-      if (value == NULL || g_hash_table_contains (seen, value))
-        continue;
-      g_hash_table_add (seen, g_strdup (value));
-      g_ptr_array_add (out, json_object_ref (json_node_get_object (root)));
-    }
+    care_server_core_keep_latest (seen, (const char *) sqlite3_column_text (s, 0), key, out);
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
   return out;
@@ -1803,23 +1587,12 @@ sqlite_create_enrolment (CareServerStore *store,
                          gint64           expires,
                          GError         **error)
 {
-  static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   SqliteStore *self = (SqliteStore *) store;
-  guint8 raw[16];
-  GString *code = g_string_new (NULL);
-  g_autofree char *norm = NULL, *hash = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *code = care_server_store_new_enrolment_code (&hash);
   sqlite3_stmt *s;
   gboolean ok;
 
-  fill_random (raw, sizeof raw);
-  for (guint i = 0; i < sizeof raw; i++)
-    {
-      if (i > 0 && i % 4 == 0)
-        g_string_append_c (code, '-');
-      g_string_append_c (code, alphabet[raw[i] & 31]);
-    }
-  norm = normalise_code (code->str);
-  hash = care_server_sha256_hex (norm);
   g_mutex_lock (&self->write_lock);
   s = stmt (self->writer, "INSERT INTO enrolments (code_hash, member, created, expires) VALUES (?1, ?2, ?3, ?4)");
   bind_text (s, 1, hash);
@@ -1831,12 +1604,7 @@ sqlite_create_enrolment (CareServerStore *store,
     sql_failed (self->writer, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "Cannot store the enrolment code");
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
-  if (!ok)
-    {
-      g_string_free (code, TRUE);
-      return NULL;
-    }
-  return g_string_free (code, FALSE);
+  return ok ? g_steal_pointer (&code) : NULL;
 }
 
 static gboolean
@@ -1854,7 +1622,7 @@ sqlite_revoke_device (CareServerStore *store,
   s = stmt (self->writer, "UPDATE devices SET revoked = ?2, revoke_mode = ?3 WHERE device = ?1 AND revoked = 0");
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, now_ms ());
-  bind_text (s, 3, revoke_modes[mode]);
+  bind_text (s, 3, care_revoke_mode_to_string (mode));
   ok = sqlite3_step (s) == SQLITE_DONE && sqlite3_changes (self->writer->db) == 1;
   sqlite3_reset (s);
   g_mutex_unlock (&self->write_lock);
@@ -1865,7 +1633,7 @@ sqlite_revoke_device (CareServerStore *store,
       return FALSE;
     }
   /* So that a restore from an older backup revokes it again. */
-  if (!care_server_journal_revoked (self->dir, device, revoke_modes[mode], now_ms (), error))
+  if (!care_server_journal_revoked (self->dir, device, care_revoke_mode_to_string (mode), now_ms (), error))
     {
       g_prefix_error (error, "Device %s is revoked, but a restore from an older backup would let it in again: ", device);
       return FALSE;
@@ -1952,7 +1720,7 @@ sqlite_list_devices (CareServerStore *store,
       info->last_contact = sqlite3_column_int64 (s, 6);
       info->acked_seq = sqlite3_column_int64 (s, 7);
       info->rejected = sqlite3_column_int64 (s, 9);
-      info->revoke_mode = revoke_mode_from_string ((const char *) sqlite3_column_text (s, 10));
+      info->revoke_mode = care_revoke_mode_from_string ((const char *) sqlite3_column_text (s, 10));
       info->erased = sqlite3_column_int64 (s, 11);
       info->storage = g_strdup ((const char *) sqlite3_column_text (s, 12));
       if (info->role == CARE_ROLE_CARER || info->role == CARE_ROLE_FAMILY)
@@ -2366,7 +2134,7 @@ migrate (Conn       *conn,
     }
   if (version == 0)
     {
-      g_autofree char *epoch = new_epoch ();
+      g_autofree char *epoch = care_server_store_new_epoch ();
 
       meta_set (conn, "epoch", epoch);
       meta_set (conn, "timezone", timezone ? timezone : "UTC");
@@ -2487,91 +2255,4 @@ care_server_sqlite_restore (const char *dir,
   if (summary != NULL)
     *summary = g_string_free (g_steal_pointer (&report), FALSE);
   return TRUE;
-}
-
-void
-care_server_store_close (CareServerStore *self)
-{
-  if (self != NULL)
-    self->vtable->close (self);
-}
-
-void
-care_push_job_free (CarePushJob *job)
-{
-  if (job == NULL)
-    return;
-  g_free (job->device);
-  g_free (job->key);
-  g_clear_pointer (&job->request, care_push_request_free);
-  g_clear_error (&job->error);
-  if (job->results)
-    g_string_free (job->results, TRUE);
-  g_free (job);
-}
-
-void
-care_rejection_free (CareRejection *rejection)
-{
-  if (rejection == NULL)
-    return;
-  g_free (rejection->device);
-  g_free (rejection->member);
-  g_free (rejection->id);
-  g_free (rejection->code);
-  g_free (rejection->message);
-  g_clear_pointer (&rejection->record, care_event_free);
-  g_free (rejection->subject);
-  g_free (rejection->state);
-  g_free (rejection->behind);
-  g_free (rejection->resolution);
-  g_free (rejection->resolved_by);
-  g_free (rejection);
-}
-
-void
-care_device_row_free (CareDeviceRow *row)
-{
-  if (row == NULL)
-    return;
-  g_free (row->key_hash);
-  g_free (row->member);
-  g_free (row->member_name);
-  g_free (row->head);
-  g_free (row->sign_key);
-  g_free (row);
-}
-
-void
-care_stored_event_free (CareStoredEvent *stored)
-{
-  if (stored == NULL)
-    return;
-  care_event_free (stored->event);
-  g_free (stored);
-}
-
-void
-care_device_info_free (CareDeviceInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->device);
-  g_free (info->member);
-  g_free (info->name);
-  g_free (info->storage);
-  g_free (info);
-}
-
-void
-care_enrol_result_free (CareEnrolResult *result)
-{
-  if (result == NULL)
-    return;
-  g_free (result->device);
-  g_free (result->key);
-  g_free (result->member);
-  g_free (result->name);
-  g_free (result->timezone);
-  g_free (result);
 }

@@ -442,6 +442,18 @@ char    *care_server_new_device_id      (void) G_GNUC_WARN_UNUSED_RESULT;
 gboolean care_server_device_id_is_valid (const char *device);
 char *care_server_sha256_hex   (const char *text) G_GNUC_WARN_UNUSED_RESULT;
 
+/* For the stores (care-server-store.c). A co-op's epoch (it changes at a
+ * restore: cursors from before are invalid): 8 hex digits. */
+char          *care_server_store_new_epoch          (void) G_GNUC_WARN_UNUSED_RESULT;
+/* "erase", "retire"; NULL for CARE_REVOKE_REFUSE. */
+const char    *care_revoke_mode_to_string           (CareRevokeMode mode);
+CareRevokeMode care_revoke_mode_from_string         (const char    *mode);
+/* An enrolment code as people type it (groups of four), and the hash the
+ * store keeps; the hash of a code as a tablet sends it (case and dashes
+ * do not matter). */
+char          *care_server_store_new_enrolment_code (char         **code_hash) G_GNUC_WARN_UNUSED_RESULT;
+char          *care_server_store_code_hash          (const char    *code) G_GNUC_WARN_UNUSED_RESULT;
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerStore, care_server_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareDeviceRow, care_device_row_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CarePushJob, care_push_job_free)

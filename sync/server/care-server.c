@@ -2307,6 +2307,7 @@ care_server_stop (CareServer *self)
     {
       g_autoptr(GList) left = NULL;
 
+      /* No more wake-ups from the other server processes' commits. */
       if (self->store->vtable->watch != NULL)
         self->store->vtable->watch (self->store, NULL, NULL);
       g_mutex_lock (&self->wait_lock);

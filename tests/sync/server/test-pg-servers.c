@@ -274,6 +274,97 @@ test_positions_race (void)
   fixture_teardown (&f);
 }
 
+/* ---- migrate-store: a co-op moves from SQLite, its tablets carry on ---- */
+
+static char *
+pull_to_end (CareSyncClient *c,
+             const char     *cursor,
+             GPtrArray      *into)
+{
+  g_autofree char *at = g_strdup (cursor);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CarePullResult) r = sync_pull (c, at, 0, 1000, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < r->records->len; i++)
+        g_ptr_array_add (into, g_strdup (((CareEvent *) g_ptr_array_index (r->records, i))->id));
+      g_free (at);
+      at = g_strdup (r->next_cursor);
+      if (!r->more)
+        return g_steal_pointer (&at);
+    }
+}
+
+static void
+test_migrate_store (void)
+{
+  ServerFixture f;
+  TestDevice *carer, *office;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) after = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) more = NULL;
+  g_autofree char *cursor = NULL, *end = NULL, *url = NULL, *out = NULL, *db = NULL, *kept = NULL;
+  g_autoptr(CareSyncClient) again = NULL;
+
+  if (!fixture_on_postgresql ())
+    {
+      g_test_skip ("needs CARELOG_TEST_STORE=postgresql");
+      return;
+    }
+  /* A co-op on SQLite, with a tablet's records and an office tablet that
+   * has downloaded everything. */
+  g_unsetenv ("CARELOG_TEST_STORE");
+  fixture_setup (&f);
+  g_setenv ("CARELOG_TEST_STORE", "postgresql", TRUE);
+  fixture_start (&f, unlimited, NULL);
+  carer = device_enrol (&f, "m-carer");
+  office = device_enrol (&f, "m-super");
+  more = hours (carer, 20);
+  push_accepted (carer, more);
+  cursor = pull_to_end (office->client, "", before);
+  fixture_stop (&f);
+
+  url = fixture_new_database ();
+  out = fixture_admin (&f, TRUE, "migrate-store", f.data, url, NULL);
+  g_test_message ("%s", out);
+  db = g_build_filename (f.data, "carelog.db", NULL);
+  kept = g_build_filename (f.data, "carelog.db.before-postgresql", NULL);
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (kept, G_FILE_TEST_EXISTS));
+  /* The same co-op, now in PostgreSQL: chains, signatures and the co-op
+   * log check out. */
+  g_free (fixture_admin (&f, TRUE, "verify", f.data, NULL));
+
+  fixture_start (&f, unlimited, NULL);
+  g_clear_object (&carer->client);
+  carer->client = client_for (&f, carer->device, carer->key);
+  g_clear_object (&office->client);
+  office->client = client_for (&f, office->device, office->key);
+  /* The carer's tablet goes on numbering where it was; the office tablet
+   * goes on from its cursor (same epoch, same positions) and receives
+   * just the new records. */
+  g_ptr_array_unref (more);
+  more = hours (carer, 5);
+  push_accepted (carer, more);
+  end = pull_to_end (office->client, cursor, after);
+  g_assert_cmpuint (after->len, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpstr (g_ptr_array_index (after, i), ==, ((CareEvent *) g_ptr_array_index (more, i))->id);
+  /* A download from the start finds every record once. */
+  again = client_for (&f, office->device, office->key);
+  g_free (pull_to_end (again, "", fresh));
+  g_assert_cmpuint (fresh->len, ==, before->len + 5);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (fresh, i), ==, g_ptr_array_index (before, i));
+  device_free (carer);
+  device_free (office);
+  fixture_teardown (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -281,5 +372,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/pg/two-servers/live-wake", test_live_wake);
   g_test_add_func ("/pg/two-servers/positions-race", test_positions_race);
+  g_test_add_func ("/pg/migrate-store", test_migrate_store);
   return g_test_run ();
 }
