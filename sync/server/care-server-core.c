@@ -1076,6 +1076,33 @@ care_server_core_apply (const CareServerSql *sql,
   return TRUE;
 }
 
+/* ---- enrolment ---- */
+
+gboolean
+care_server_core_check_enrolment (gboolean  found,
+                                  gint64    expires,
+                                  gint64    used,
+                                  gboolean  member_active,
+                                  gint64    now,
+                                  gboolean  device_known,
+                                  GError  **error)
+{
+  if (!found || used != 0 || expires < now || !member_active)
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
+                           "This enrolment code is unknown, was already used or has expired: ask your co-ordinator for a new one.");
+      return FALSE;
+    }
+  if (device_known)
+    {
+      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
+                           "The co-op already knows this tablet, so it cannot be enrolled again under the same "
+                           "identity: ask your co-ordinator (this tablet keeps everything it holds).");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* ---- pull ---- */
 
 static gboolean

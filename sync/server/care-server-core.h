@@ -150,6 +150,20 @@ gboolean care_server_core_apply          (const CareServerSql *sql,
                                           const char          *client,
                                           const char          *carer);
 
+/* Whether a tablet may enrol with a code (POST /v1/enrol), from the code's
+ * row (found, when it expires and was used, ms; whether its member is
+ * active) and, for a tablet taken back under its own id, whether the co-op
+ * knows that id already (only an unknown id can be taken back: a known one
+ * belongs to an enrolled or revoked tablet). FALSE with
+ * CARE_SYNC_ERROR_ENROLMENT and a sentence. */
+gboolean care_server_core_check_enrolment (gboolean  found,
+                                           gint64    expires,
+                                           gint64    used,
+                                           gboolean  member_active,
+                                           gint64    now,
+                                           gboolean  device_known,
+                                           GError  **error);
+
 /* A pull page (docs/sync-protocol.md, "Pull"), around the store's query:
  * begin authenticates the device from its row (read in the page's
  * snapshot), refuses a tablet ahead of the co-op (server-behind) and a

@@ -1057,23 +1057,17 @@ enrol_in_transaction (PgStore    *self,
   Num n;
   g_autoptr(GError) local = NULL;
 
-  if (r == NULL || PQntuples (r) == 0 || get_i64 (r, 0, 2) != 0 || get_i64 (r, 0, 1) < now
-      || get_i64 (r, 0, 5) == 0)
-    {
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
-                           "This enrolment code is unknown, was already used or has expired: ask your co-ordinator for a new one.");
-      return NULL;
-    }
+  gboolean found = r != NULL && PQntuples (r) > 0;
+
+  if (!care_server_core_check_enrolment (found, found ? get_i64 (r, 0, 1) : 0, found ? get_i64 (r, 0, 2) : 0,
+                                         found && get_i64 (r, 0, 5) != 0, now,
+                                         device != NULL && found_row (conn, "SELECT 1 FROM devices WHERE device = ?1",
+                                                                      device, NULL),
+                                         error))
+    return NULL;
   result->member = get_text (r, 0, 0);
   result->name = get_text (r, 0, 3);
   result->role = care_role_from_string (peek_text (r, 0, 4));
-  if (device != NULL && found_row (conn, "SELECT 1 FROM devices WHERE device = ?1", device, NULL))
-    {
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
-                           "The co-op already knows this tablet, so it cannot be enrolled again under the same "
-                           "identity: ask your co-ordinator (this tablet keeps everything it holds).");
-      return NULL;
-    }
   if (!ok (Q (conn, "UPDATE enrolments SET used = ?2 WHERE code_hash = ?1", hash, num (n, now))))
     return sql_failed (conn, error, CARE_SYNC_ERROR, 0, "Cannot record the enrolment"), NULL;
   result->device = device != NULL ? g_strdup (device) : care_server_new_device_id ();

@@ -1179,28 +1179,23 @@ enrol_in_transaction (SqliteStore *self,
                                 " JOIN members m ON m.member = e.member WHERE e.code_hash = ?1");
   gint64 now = now_ms ();
 
+  gboolean found;
+
   bind_text (s, 1, hash);
-  if (sqlite3_step (s) != SQLITE_ROW || sqlite3_column_int (s, 2) != 0
-      || sqlite3_column_int64 (s, 1) < now || sqlite3_column_int (s, 5) == 0)
+  found = sqlite3_step (s) == SQLITE_ROW;
+  if (!care_server_core_check_enrolment (found, found ? sqlite3_column_int64 (s, 1) : 0,
+                                         found ? sqlite3_column_int64 (s, 2) : 0,
+                                         found && sqlite3_column_int (s, 5) != 0, now,
+                                         device != NULL && row_found (conn, "SELECT 1 FROM devices WHERE device = ?1", device),
+                                         error))
     {
       sqlite3_reset (s);
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
-                           "This enrolment code is unknown, was already used or has expired: ask your co-ordinator for a new one.");
       return NULL;
     }
   result->member = g_strdup ((const char *) sqlite3_column_text (s, 0));
   result->name = g_strdup ((const char *) sqlite3_column_text (s, 3));
   result->role = care_role_from_string ((const char *) sqlite3_column_text (s, 4));
   sqlite3_reset (s);
-  /* Only a device id the co-op does not know can be taken back: one it
-   * knows belongs to an enrolled (or revoked) tablet. */
-  if (device != NULL && row_found (conn, "SELECT 1 FROM devices WHERE device = ?1", device))
-    {
-      g_set_error_literal (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_ENROLMENT,
-                           "The co-op already knows this tablet, so it cannot be enrolled again under the same "
-                           "identity: ask your co-ordinator (this tablet keeps everything it holds).");
-      return NULL;
-    }
   s = stmt (conn, "UPDATE enrolments SET used = ?2 WHERE code_hash = ?1");
   bind_text (s, 1, hash);
   sqlite3_bind_int64 (s, 2, now);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 
 #include "care-chain.h"
 #include "care-sign.h"
@@ -313,6 +314,50 @@ bench_chain (const char * const *args,
   fixture_teardown (&nolog);
 }
 
+/* The same records in a co-op kept in PostgreSQL (CARELOG_TEST_STORE=
+ * postgresql), made by the database itself. */
+static void
+fill_events_pg (const char *data_dir,
+                guint       n)
+{
+  g_autofree char *ini = g_build_filename (data_dir, "store.ini", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *url = NULL;
+  char hlc[24], count[24];
+  const char *params[] = { hlc, count };
+  PGconn *conn;
+  PGresult *r;
+
+  g_assert_true (g_key_file_load_from_file (kf, ini, G_KEY_FILE_NONE, NULL));
+  url = g_key_file_get_string (kf, "store", "postgres", NULL);
+  conn = PQconnectdb (url);
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  g_snprintf (hlc, sizeof hlc, "%" G_GINT64_FORMAT, (gint64) 1763900000000 << 16);
+  g_snprintf (count, sizeof count, "%u", n);
+  r = PQexecParams (conn,
+                    "INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body, received)"
+                    " SELECT mm.m + i + 1,"
+                    "  format ('019a%s-%s-7%s-8%s-%s', lpad (to_hex (i >> 16), 4, '0'), lpad (to_hex (i & 65535), 4, '0'),"
+                    "          lpad (to_hex (i % 4096), 3, '0'), lpad (to_hex ((i * 7) % 4096), 3, '0'), lpad (to_hex (i), 12, '0')),"
+                    "  'd-bulk' || lpad ((i % 50)::text, 2, '0'), i / 50 + 1 + 1000000, 'm-carer', $1::bigint + i,"
+                    "  ($1::bigint + i) >> 16,"
+                    "  CASE i % 5 WHEN 0 THEN 'visit.started' WHEN 4 THEN 'note.added' ELSE 'task.answered' END,"
+                    "  'c-1', 'm-carer',"
+                    "  CASE i % 5"
+                    "   WHEN 0 THEN format ('{\"visit\":\"v-%s\",\"client\":\"c-1\",\"service\":\"personal-care\",\"at\":%s}',"
+                    "                       i / 5, 1763900000000 + i)"
+                    "   WHEN 4 THEN format ('{\"visit\":\"v-%s\",\"note\":\"n-%s\",\"category\":\"wellbeing\","
+                    "                        \"text\":\"In good spirits, ate well.\"}', i / 5, i)"
+                    "   ELSE format ('{\"visit\":\"v-%s\",\"task\":\"t-%s\",\"done\":true}', i / 5, i % 5) END,"
+                    "  0"
+                    " FROM generate_series (0, $2::bigint - 1) i, (SELECT coalesce (max (pos), 0) AS m FROM events) mm",
+                    2, NULL, params, NULL, NULL, 0);
+  if (PQresultStatus (r) != PGRES_COMMAND_OK)
+    g_error ("filling the events: %s", PQerrorMessage (conn));
+  PQclear (r);
+  PQfinish (conn);
+}
+
 static void
 fill_events (const char *data_dir,
              guint       n)
@@ -428,7 +473,11 @@ main (int argc, char **argv)
       return 0;
     }
   fixture_setup (&f);
-  fill_events (f.data, sync_events);
+  if (fixture_on_postgresql ())
+    fill_events_pg (f.data, sync_events);
+  else
+    fill_events (f.data, sync_events);
+  g_print ("# store: %s\n", fixture_on_postgresql () ? g_strcmp0 (g_getenv ("CARELOG_PG_DURABLE"), "1") == 0 ? "PostgreSQL (fsync on)" : "PostgreSQL (fsync off)" : "SQLite");
   fixture_start (&f, args, NULL);
   for (guint i = 0; i < N_DEVICES; i++)
     devices[i] = device_enrol (&f, "m-carer");

@@ -162,9 +162,11 @@ pg_cluster_start (GError **error)
       return NULL;
   }
   /* Only the Unix socket in the folder; no fsync (a test's cluster does not
-   * outlive a crash of the machine). */
-  options = g_strdup_printf ("-k '%s' -c listen_addresses='' -c fsync=off -c full_page_writes=off",
-                             cluster->dir);
+   * outlive a crash of the machine), except for benchmarks
+   * (CARELOG_PG_DURABLE=1: commits on disk, as the SQLite store's are). */
+  options = g_strdup_printf ("-k '%s' -c listen_addresses=''%s", cluster->dir,
+                             g_strcmp0 (g_getenv ("CARELOG_PG_DURABLE"), "1") == 0
+                             ? "" : " -c fsync=off -c full_page_writes=off");
   {
     const char *argv[] = { pg_ctl, "-D", cluster->data, "-l", log, "-o", options,
                            "-w", "-t", "120", "start", NULL };

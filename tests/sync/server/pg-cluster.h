@@ -28,7 +28,8 @@ typedef struct
  * /usr/lib/postgresql/15/bin. */
 const char *pg_cluster_bindir    (void);
 
-/* initdb (trust authentication, superuser "carelog", no fsync) and pg_ctl
+/* initdb (trust authentication, superuser "carelog", no fsync unless
+ * CARELOG_PG_DURABLE=1, for benchmarks) and pg_ctl
  * start; NULL with error when PostgreSQL cannot be started. */
 PgCluster  *pg_cluster_start     (GError   **error);
 
