@@ -314,7 +314,7 @@ log_next (GTask *task)
   Round *round = g_task_get_task_data (task);
   g_autofree char *kept = care_store_get_meta (self->store, "log.checkpoint");
   g_autoptr(CareCheckpoint) last = kept != NULL ? care_checkpoint_from_string (kept, NULL) : NULL;
-  CareOutboxCounts counts = { 0 };
+  gint64 acked = 0, last_seq = 0;
 
   if (care_sync_client_get_protocol (self->client) < 2
       || (last != NULL && round->report.pushed == 0 && round->report.pulled == 0))
@@ -326,8 +326,10 @@ log_next (GTask *task)
   g_clear_pointer (&round->log_hash, g_free);
   /* The receipt is renewed against each new checkpoint, so the one kept
    * always matches the kept checkpoint. */
-  if (care_store_get_outbox_counts (self->store, &counts, NULL) && counts.acked_seq > 0)
-    round->log_hash = care_store_own_record_hash (self->store, counts.acked_seq);
+  /* The acknowledged sequence only (index lookups): counting the outbox
+   * would read every record this tablet wrote. */
+  if (care_store_get_sync_position (self->store, &acked, &last_seq, NULL) && acked > 0)
+    round->log_hash = care_store_own_record_hash (self->store, acked);
   care_sync_client_log_async (self->client, last != NULL ? (gint64) last->size : 0, round->log_hash,
                               g_task_get_cancellable (task), log_ready_cb, task);
 }
