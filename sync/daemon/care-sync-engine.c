@@ -18,7 +18,7 @@
 /* Push requests on their way at once: the tablet reads and encodes the
  * next batch while the server stores one (libsoup's two connections to a
  * host; the server takes a device's batches in sequence order). */
-#define PUSH_PIPELINE 2
+#define PUSH_PIPELINE 4
 /* Recoveries (cursor reset, server behind) allowed per round before the
  * round gives up and is retried later. */
 #define MAX_RECOVERIES 3
@@ -248,6 +248,7 @@ log_ready_cb (GObject      *source,
   gboolean included;
 
   round->report.requests++;
+  g_debug ("The co-op log answered");
   /* A co-op server from before the log, or one that cannot answer now:
    * the records are delivered; the next round asks again. */
   if (root == NULL)
@@ -348,6 +349,7 @@ pull_ready_cb (GObject      *source,
 
   page = care_sync_client_pull_finish (self->client, result, &error);
   round->report.requests++;
+  g_debug ("Pull answered: %u records", page != NULL ? page->records->len : 0);
 
   if (page == NULL)
     {
@@ -591,6 +593,7 @@ push_fill (GTask *task)
       store_failed (task, g_steal_pointer (&error));
       return;
     }
+  g_debug ("Push phase over: acknowledgements stored");
   pull_next (g_object_ref (task));
 }
 

@@ -155,6 +155,21 @@ refresh_locked (CareLedger *self,
   return TRUE;
 }
 
+/* Under the lock: the position of the record with this hash (unpadded
+ * base64url of its SHA-256) in the tree; FALSE when the log holds none. */
+static gboolean
+find_locked (CareLedger *self,
+             const char *hash,
+             guint64    *index)
+{
+  guint8 raw[CARE_LOG_HASH_SIZE], leaf[CARE_LOG_HASH_SIZE];
+
+  if (hash == NULL || !care_base64url_decode (hash, raw, sizeof raw))
+    return FALSE;
+  care_log_leaf_hash (raw, sizeof raw, leaf);
+  return care_log_tree_find (self->tree, leaf, index);
+}
+
 static CareCheckpoint *
 checkpoint_locked (CareLedger   *self,
                    guint64       needed,
@@ -225,10 +240,13 @@ care_ledger_answer (CareLedger *self,
   gboolean found;
   GString *out;
 
-  found = hash != NULL && self->store->vtable->log_find (self->store, hash, &index);
   g_mutex_lock (&self->lock);
+  found = FALSE;
   if (refresh_locked (self, error))
-    cp = checkpoint_locked (self, found ? index : 0, error);
+    {
+      found = find_locked (self, hash, &index);
+      cp = checkpoint_locked (self, found ? index : 0, error);
+    }
   /* The checkpoint may be up to a second older than the tree. */
   if (cp != NULL && from > 0 && (guint64) from < cp->size)
     consistency = care_log_tree_consistency_proof (self->tree, cp->size, (guint64) from);
@@ -483,6 +501,7 @@ typedef struct
   CareEvent *event;
   char *hash;
   guint64 index;
+  gboolean found;
 } Entry;
 
 static gboolean
@@ -531,25 +550,31 @@ care_ledger_export_visit (CareLedger *self,
                    visit);
       return FALSE;
     }
+  entries = g_new0 (Entry, history->len);
+  for (guint i = 0; i < history->len; i++)
+    entries[i].hash = care_event_hash (((CareStoredEvent *) g_ptr_array_index (history, i))->event);
   g_mutex_lock (&self->lock);
   ok = refresh_locked (self, error);
-  size = care_log_tree_size (self->tree);
+  for (guint i = 0; ok && i < history->len; i++)
+    entries[i].found = find_locked (self, entries[i].hash, &entries[i].index);
   g_mutex_unlock (&self->lock);
   if (!ok)
-    return FALSE;
-  entries = g_new0 (Entry, history->len);
+    {
+      for (guint i = 0; i < history->len; i++)
+        g_free (entries[i].hash);
+      return FALSE;
+    }
   for (guint i = 0; i < history->len; i++)
     {
       CareStoredEvent *st = g_ptr_array_index (history, i);
 
       entries[i].event = st->event;
-      entries[i].hash = care_event_hash (st->event);
-      if (!store->vtable->log_find (store, entries[i].hash, &entries[i].index) || entries[i].index >= size)
+      if (!entries[i].found)
         {
           g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_INVALID,
                        "Record %s of visit %s is not in the co-op log as it is stored now: it was altered. Run "
                        "“carelog-server verify”.", st->event->id, visit);
-          for (guint j = 0; j <= i; j++)
+          for (guint j = 0; j < history->len; j++)
             g_free (entries[j].hash);
           return FALSE;
         }

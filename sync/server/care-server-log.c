@@ -70,6 +70,12 @@ struct _CareLogTree
 {
   guint64 size;
   GByteArray *levels[LEVELS];
+  /* Finding a leaf: open addressing over the leaves' first eight bytes
+   * (uniform: they are SHA-256 output), each slot a leaf index + 1 (0:
+   * empty), at most half full: 8 to 16 bytes a leaf. Leaves past the
+   * 4,294,967,294th are still in the tree but not found. */
+  guint32 *slots;
+  guint64 n_slots;              /* a power of two, or 0 */
 };
 
 CareLogTree *
@@ -89,7 +95,71 @@ care_log_tree_free (CareLogTree *t)
   for (guint k = 0; k < LEVELS; k++)
     if (t->levels[k] != NULL)
       g_byte_array_unref (t->levels[k]);
+  g_free (t->slots);
   g_free (t);
+}
+
+static guint64
+leaf_key (const guint8 *leaf)
+{
+  guint64 key;
+
+  memcpy (&key, leaf, sizeof key);
+  return key;
+}
+
+/* Adds leaf `index` to the finder; the first of equal leaves is kept. */
+static void
+finder_add (CareLogTree *t,
+            guint64      index)
+{
+  const guint8 *leaf = t->levels[0]->data + index * H;
+  guint64 mask = t->n_slots - 1;
+
+  if (index >= G_MAXUINT32)
+    return;
+  for (guint64 i = leaf_key (leaf) & mask;; i = (i + 1) & mask)
+    {
+      if (t->slots[i] == 0)
+        {
+          t->slots[i] = (guint32) (index + 1);
+          return;
+        }
+      if (memcmp (t->levels[0]->data + (guint64) (t->slots[i] - 1) * H, leaf, H) == 0)
+        return;
+    }
+}
+
+static void
+finder_grow (CareLogTree *t)
+{
+  if (t->size * 2 <= t->n_slots)
+    return;
+  g_free (t->slots);
+  t->n_slots = MAX (t->n_slots * 2, 1024);
+  while (t->size * 2 > t->n_slots)
+    t->n_slots *= 2;
+  t->slots = g_new0 (guint32, t->n_slots);
+  for (guint64 i = 0; i < t->size; i++)
+    finder_add (t, i);
+}
+
+gboolean
+care_log_tree_find (CareLogTree  *t,
+                    const guint8  leaf[H],
+                    guint64      *index)
+{
+  guint64 mask = t->n_slots - 1;
+
+  if (t->n_slots == 0)
+    return FALSE;
+  for (guint64 i = leaf_key (leaf) & mask; t->slots[i] != 0; i = (i + 1) & mask)
+    if (memcmp (t->levels[0]->data + (guint64) (t->slots[i] - 1) * H, leaf, H) == 0)
+      {
+        *index = (guint64) t->slots[i] - 1;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 guint64
@@ -106,6 +176,10 @@ care_log_tree_append (CareLogTree  *t,
 
   g_byte_array_append (t->levels[0], leaf, H);
   t->size++;
+  if (t->size * 2 > t->n_slots)
+    finder_grow (t);
+  else
+    finder_add (t, t->size - 1);
   /* Each completed pair at a level makes one node above it. */
   for (guint k = 0; k + 1 < LEVELS && t->levels[k]->len / H % 2 == 0; k++)
     {

@@ -53,7 +53,8 @@ GBytes *care_log_consistency_proof  (const guint8 *leaves,
 
 /* The same over a tree kept as it grows: every complete aligned subtree's
  * hash is kept (64 bytes a leaf in all), so a head or a proof costs
- * O(log² n) hashes. The server keeps one per process
+ * O(log² n) hashes, and a leaf is found by its hash (8 to 16 bytes a
+ * leaf more). The server keeps one per process
  * (care-server-ledger.c); sizes above may be any up to the tree's. */
 typedef struct _CareLogTree CareLogTree;
 
@@ -65,6 +66,10 @@ void         care_log_tree_append            (CareLogTree  *tree,
 void         care_log_tree_root              (CareLogTree  *tree,
                                               guint64       size,
                                               guint8        out[CARE_LOG_HASH_SIZE]);
+/* The index of the first leaf equal to `leaf`; FALSE when none is. */
+gboolean     care_log_tree_find              (CareLogTree  *tree,
+                                              const guint8  leaf[CARE_LOG_HASH_SIZE],
+                                              guint64      *index);
 GBytes      *care_log_tree_inclusion_proof   (CareLogTree  *tree,
                                               guint64       size,
                                               guint64       index);

@@ -1652,19 +1652,6 @@ pg_log_leaves (CareServerStore *store,
 }
 
 static gboolean
-pg_log_find (CareServerStore *store,
-             const char      *hash,
-             guint64         *index)
-{
-  g_autoptr(PGresult) r = QS ((PgStore *) store, "SELECT min (idx) FROM log WHERE hash = ?1", hash);
-
-  if (r == NULL || PQntuples (r) == 0 || PQgetisnull (r, 0, 0))
-    return FALSE;
-  *index = (guint64) get_i64 (r, 0, 0) - 1;
-  return TRUE;
-}
-
-static gboolean
 pg_signed_head_after (CareServerStore *store,
                       const char      *device,
                       gint64           seq,
@@ -1834,7 +1821,6 @@ static const CareServerStoreVTable pg_vtable = {
   .is_assigned = pg_is_assigned,
   .member_is_active = pg_member_is_active,
   .log_leaves = pg_log_leaves,
-  .log_find = pg_log_find,
   .signed_head_after = pg_signed_head_after,
   .watch = pg_watch,
 };

@@ -373,16 +373,13 @@ struct _CareServerStoreVTable
                                  const char      *member);
   /* The co-op log (docs/verifying-records.md): its leaf hashes from leaf
    * `from` on, in one snapshot, 32 bytes each (*size: the log's size, so
-   * size - from of them), and where a record (by its hash) is in it.
-   * Records are appended to it by tx_insert and append_server_record(s),
+   * size - from of them). Where a record is in it is found in the tree each
+   * server process keeps (care-server-ledger.c). Records are appended to it by tx_insert and append_server_record(s),
    * in their transaction. */
   GBytes   *(*log_leaves)    (CareServerStore *self,
                               guint64          from,
                               guint64         *size,
                               GError         **error);
-  gboolean  (*log_find)      (CareServerStore *self,
-                              const char      *hash,
-                              guint64         *index);
   /* The first signature device made over a head at or after seq (table
    * signatures): its seq, the head hash and the signature. FALSE: none. */
   gboolean  (*signed_head_after) (CareServerStore *self,

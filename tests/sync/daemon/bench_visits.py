@@ -40,6 +40,12 @@ RELAYED_RUNS = int(os.environ.get('CARELOG_BENCH_RELAYED_RUNS', '1'))
 # A folder with PouchDB's node modules (see bench_pouchdb.js): PouchDB's
 # replication of the same visits is then measured in the same run.
 POUCHDB_DIR = os.environ.get('CARELOG_POUCHDB_DIR')
+# Where the time goes: a folder that receives, for each measured sync, the
+# daemon's debug log (its push timings) and a `perf record` of the server
+# and of the daemon (perf.server.N, perf.daemon.N; read them with
+# `perf report -i`).
+PROFILE_DIR = os.environ.get('CARELOG_BENCH_PROFILE_DIR')
+PROFILED = [0]
 
 
 def bench_pouchdb(adapter):
@@ -74,10 +80,24 @@ def once(world, device, cpu=None):
     server_pid = world.server.proc.pid
     server0 = cpu_seconds(server_pid)
     child0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    argv = [program('sync/daemon/carelog-syncd'), '--profile', device.name, '--once']
+    perf = None
+    if PROFILE_DIR and cpu is not None:
+        PROFILED[0] += 1
+        env['G_MESSAGES_DEBUG'] = 'all'
+        perf = subprocess.Popen(['perf', 'record', '-q', '-F', '2000', '-g', '-p', str(server_pid),
+                                 '-o', os.path.join(PROFILE_DIR, 'perf.server.%d' % PROFILED[0])])
+        argv = ['perf', 'record', '-q', '-F', '2000', '-g',
+                '-o', os.path.join(PROFILE_DIR, 'perf.daemon.%d' % PROFILED[0]), '--'] + argv
+        time.sleep(0.5)
     t0 = time.monotonic()
-    r = subprocess.run([program('sync/daemon/carelog-syncd'), '--profile', device.name, '--once'],
-                       env=env, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
     elapsed = time.monotonic() - t0
+    if perf is not None:
+        perf.send_signal(2)
+        perf.wait()
+        with open(os.path.join(PROFILE_DIR, 'daemon.%d.log' % PROFILED[0]), 'w') as f:
+            f.write(r.stdout + r.stderr)
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if cpu is not None:
         cpu['daemon'] = (child1.ru_utime - child0.ru_utime) + (child1.ru_stime - child0.ru_stime)

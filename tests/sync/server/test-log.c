@@ -47,6 +47,42 @@ make_leaves (guint64 n,
   return leaves;
 }
 
+/* A leaf is found by its hash, across the finder's growth: every leaf of
+ * trees of many sizes, the first of two equal leaves, and no leaf that is
+ * not in the tree (nor one that differs in its last byte only). */
+static void
+test_find (void)
+{
+  guint64 n = 5000;
+  g_autofree guint8 *leaves = make_leaves (n, G_MAXUINT64);
+  g_autoptr(CareLogTree) tree = care_log_tree_new ();
+  guint8 absent[H];
+  guint64 index = 0;
+
+  care_log_leaf_hash ((const guint8 *) "absent", 6, absent);
+  g_assert_false (care_log_tree_find (tree, leaves, &index));
+  for (guint64 i = 0; i < n; i++)
+    {
+      care_log_tree_append (tree, leaves + i * H);
+      /* Everything appended so far, at sizes across each growth. */
+      if ((i & (i + 1)) == 0 || i % 997 == 0 || i == n - 1)
+        for (guint64 j = 0; j <= i; j++)
+          {
+            g_assert_true (care_log_tree_find (tree, leaves + j * H, &index));
+            g_assert_cmpuint (index, ==, j);
+          }
+    }
+  g_assert_false (care_log_tree_find (tree, absent, &index));
+  memcpy (absent, leaves + 17 * H, H);
+  absent[H - 1] ^= 1;
+  g_assert_false (care_log_tree_find (tree, absent, &index));
+  /* The same record stored twice (a restore) is found where it first is. */
+  care_log_tree_append (tree, leaves + 42 * H);
+  g_assert_true (care_log_tree_find (tree, leaves + 42 * H, &index));
+  g_assert_cmpuint (index, ==, 42);
+  g_assert_cmpuint (care_log_tree_size (tree), ==, n + 1);
+}
+
 /* The RFC 6962 test vectors (certificate-transparency's reference data):
  * the heads of the trees over the first 0..8 of eight leaves. */
 static void
@@ -530,6 +566,7 @@ main (int argc, char **argv)
   g_test_add_func ("/log/known-answers", test_known_answers);
   g_test_add_func ("/log/inclusion", test_inclusion);
   g_test_add_func ("/log/consistency", test_consistency);
+  g_test_add_func ("/log/find", test_find);
   g_test_add_func ("/log/decode-fuzz", test_decode_fuzz);
   g_test_add_func ("/log/answer", test_answer);
   return g_test_run ();
