@@ -15,9 +15,11 @@
  * the server's batch limit and a slow uplink. */
 #define PUSH_BATCH 1000
 #define PULL_PAGE 1000
-/* Push requests on their way at once: the tablet reads and encodes the
- * next batch while the server stores one (libsoup's two connections to a
- * host; the server takes a device's batches in sequence order). */
+/* Push batches read and encoded ahead: libsoup sends them on its two
+ * connections to the host, so one is always queued when an answer comes
+ * back, and the server always has the next batch decoded when it commits
+ * one (it takes a device's batches in sequence order). 4 against 2: the
+ * 10,000-visit sync 17% faster (daemon-bench-visits). */
 #define PUSH_PIPELINE 4
 /* Recoveries (cursor reset, server behind) allowed per round before the
  * round gives up and is retried later. */
