@@ -1022,8 +1022,13 @@ care_server_core_apply (const CareServerSql *sql,
   switch (e->type)
     {
     case CARE_EVENT_VISIT_STARTED:
-      RUN (CARE_SQL_VISIT_ADD, body_string (b, "visit"), client, carer);
-      RUN (CARE_SQL_VISIT_BUMP_FAMILY, client, carer, body_string (b, "visit"));
+      {
+        g_autofree char *pair_client = NULL, *pair_carer = NULL;
+
+        RUN (CARE_SQL_VISIT_ADD, body_string (b, "visit"), client, carer);
+        if (sql->pair (conn, CARE_SQL_VISIT_FIRST_OF_PAIR, body_string (b, "visit"), &pair_client, &pair_carer))
+          RUN (CARE_SQL_VISIT_BUMP_FAMILY, pair_client);
+      }
       break;
     case CARE_EVENT_REVIEW_ADDED:
       RUN (CARE_SQL_REVIEW_ADD, body_string (b, "review"), body_string (b, "visit"), client, carer,

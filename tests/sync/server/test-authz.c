@@ -398,6 +398,26 @@ add_note (TestDevice *writer,
   push_accepted (writer, events);
 }
 
+/* A device's cursor after pulling everything from the start. */
+static char *
+end_cursor (CareSyncClient *client)
+{
+  g_autoptr(GError) error = NULL;
+  char *cursor = g_strdup ("");
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(CarePullResult) r = sync_pull (client, cursor, 0, 1000, &error);
+
+      g_assert_no_error (error);
+      g_free (cursor);
+      cursor = g_strdup (r->next_cursor);
+      more = r->more && r->records->len > 0;
+    }
+  return cursor;
+}
+
 /* What a family member's device pulls: its client's visits (check-in and
  * out, the answers, verifications), the notes shared with the family, the
  * names of the carers who visited; nothing of another client, no team or
@@ -489,6 +509,32 @@ test_family_scope (void)
       g_assert_cmpstr (json_object_get_string_member_with_default (e->body, "client", "c-2"), ==, "c-2");
     }
   g_assert_cmpuint (g_hash_table_size (view_of (other_view, other)), ==, 2);   /* start, dispute */
+
+  /* The circle's cursor holds while the carers it knows visit again, and
+   * starts again at a carer's first visit to the client (whose name the
+   * circle then receives, records from before included). */
+  {
+    g_autofree char *cursor = NULL;
+    g_autofree char *again = NULL, *first = NULL;
+    g_autoptr(CarePullResult) page = NULL;
+
+    cursor = end_cursor (family->client);
+    again = make_visit (&m, m.devices[CARER], "c-1");
+    page = sync_pull (family->client, cursor, 0, 1000, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (view_of (page->records, again)), >, 0);
+    g_free (cursor);
+    cursor = g_strdup (page->next_cursor);
+    g_free (fixture_admin (&m.f, TRUE, "assign", m.f.data, "c-1", "m-carer2", NULL));
+    g_free (cursor);
+    cursor = end_cursor (family->client);
+    first = make_visit (&m, m.carer2, "c-1");
+    g_clear_pointer (&page, care_pull_result_free);
+    page = sync_pull (family->client, cursor, 0, 1000, &error);
+    g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID);
+    g_assert_null (page);
+    g_clear_error (&error);
+  }
 
   device_free (m.devices[CARER]);
   device_free (m.devices[SUPERVISOR]);
