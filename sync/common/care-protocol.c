@@ -484,6 +484,8 @@ push_entry_free (gpointer data)
   g_free (entry->id);
   g_clear_pointer (&entry->event, care_event_free);
   g_free (entry->message);
+  g_free (entry->hash);
+  g_free (entry->hash_link);
   g_free (entry);
 }
 

@@ -88,6 +88,11 @@ typedef struct
   /* In the chain: it carried "l", or (without "l") follows a linked record
    * of the batch and links to it; the core fills in event->link then. */
   gboolean linked;
+  /* The record's hash, worked out before the writer takes the batch
+   * (care_server_core_prehash) with the link hash_link (NULL: none); the
+   * writer uses it only when the link it settles on is the same. */
+  char *hash;
+  char *hash_link;
 } CarePushEntry;
 
 typedef struct

@@ -449,8 +449,44 @@ link_entries (Push  *p,
         p->link_refusals[i] = LINK_MESSAGE;
       /* A refused record's hash is what the tablet's next one links to. */
       g_free (head);
-      head = e != NULL ? care_event_hash (e) : NULL;
+      if (e == NULL)
+        head = NULL;
+      else if (entry->hash != NULL && g_strcmp0 (entry->hash_link, e->link) == 0)
+        head = g_strdup (entry->hash);
+      else
+        head = care_event_hash (e);
       g_ptr_array_add (p->hashes, g_strdup (head));
+    }
+}
+
+void
+care_server_core_prehash (CarePushRequest *request)
+{
+  const char *previous = NULL;
+
+  for (guint i = 0; i < request->entries->len; i++)
+    {
+      CarePushEntry *entry = request->entries->pdata[i];
+      CareEvent *e = entry->event;
+      gboolean lent = FALSE;
+
+      if (e == NULL || (entry->linked && e->link == NULL && previous == NULL))
+        {
+          previous = NULL;
+          continue;
+        }
+      /* Linked to the record before it in the batch, as link_entries will
+       * link it when that record follows the co-op's head. */
+      if (entry->linked && e->link == NULL)
+        {
+          e->link = (char *) previous;
+          lent = TRUE;
+        }
+      entry->hash = care_event_hash (e);
+      entry->hash_link = g_strdup (e->link);
+      if (lent)
+        e->link = NULL;
+      previous = entry->hash;
     }
 }
 

@@ -87,6 +87,11 @@ gboolean care_server_core_authenticate   (CareServerStore *store,
                                           CareServerAuth  *auth,
                                           GError         **error);
 
+/* Hashes a decoded push's records as the chain will link them, where that
+ * does not depend on the store (all but a batch's first record without
+ * "l"), so that the writer does not: on the thread that decoded it. */
+void     care_server_core_prehash        (CarePushRequest *request);
+
 /* Group commit of pushes: every job in one transaction, a savepoint per
  * job so that one job's failure leaves the others alone. Fills in each
  * job's answer. Returns FALSE (and sets every job's error) when the commit

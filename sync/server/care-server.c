@@ -177,6 +177,9 @@ struct _CareServer
   GAsyncQueue *write_queue;
   GThreadPool *readers;
   GThreadPool *decoders;
+  /* Answers to stored pushes are built (gzip), sent and freed here, not
+   * on the writer, whose time bounds how fast a co-op takes records. */
+  GThreadPool *finishers;
   GThread *checkpointer;
   GThread *watchdog;
   GMutex stop_lock;
@@ -627,6 +630,13 @@ finish_job (Job *job)
 
 /* ---- worker threads ---- */
 
+static void
+finisher_func (gpointer data,
+               gpointer user_data)
+{
+  finish_job (data);
+}
+
 static void wake_waiters (CareServer *self);
 
 /* A device's batches in sequence order (other devices' in any order). */
@@ -768,7 +778,7 @@ writer_thread (gpointer data)
             }
           if (job->storage != NULL)
             self->store->vtable->set_device_storage (self->store, job->device, job->storage);
-          finish_job (job);
+          g_thread_pool_push (self->finishers, job, NULL);
         }
       for (guint i = 0; i < n; i++)
         {
@@ -844,6 +854,7 @@ decoder_func (gpointer data,
 
         if (request == NULL)
           break;
+        care_server_core_prehash (request);
         job->push = g_new0 (CarePushJob, 1);
         job->push->device = g_strdup (job->device);
         job->push->key = g_strdup (job->key);
@@ -2231,6 +2242,7 @@ care_server_start (CareServer *self,
   if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) == G_SOCKET_FAMILY_IPV6)
     flags |= MHD_USE_IPv6;
 
+  self->finishers = g_thread_pool_new (finisher_func, self, 1, FALSE, NULL);
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);
   self->wait_timer = g_thread_new ("carelog-waits", wait_timer_thread, self);
@@ -2343,6 +2355,11 @@ care_server_stop (CareServer *self)
       g_async_queue_push (self->write_queue, stop);
       g_thread_join (self->writer);
       self->writer = NULL;
+    }
+  if (self->finishers != NULL)
+    {
+      g_thread_pool_free (self->finishers, FALSE, TRUE);
+      self->finishers = NULL;
     }
   /* Every request handed to a thread has been answered by now. Whatever
    * else suspends a connection (a pull waiting for new records) must answer
