@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <nettle/sha2.h>
 
 #include "care-chain.h"
 
@@ -246,64 +247,103 @@ care_event_canonical (const CareEvent *event)
   return g_string_free (out, FALSE);
 }
 
+static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 char *
 care_base64url_encode (const guint8 *data,
                        gsize         len)
 {
-  char *text = g_base64_encode (data, len);
-  char *end = strchr (text, '=');
+  char *text = g_malloc ((len * 4 + 2) / 3 + 1);
+  char *o = text;
+  gsize i = 0;
 
-  if (end != NULL)
-    *end = '\0';
-  g_strdelimit (text, "+", '-');
-  g_strdelimit (text, "/", '_');
+  for (; i + 3 <= len; i += 3)
+    {
+      guint32 v = (guint32) data[i] << 16 | (guint32) data[i + 1] << 8 | data[i + 2];
+
+      *o++ = B64URL[v >> 18];
+      *o++ = B64URL[(v >> 12) & 63];
+      *o++ = B64URL[(v >> 6) & 63];
+      *o++ = B64URL[v & 63];
+    }
+  if (len - i == 1)
+    {
+      *o++ = B64URL[data[i] >> 2];
+      *o++ = B64URL[(data[i] & 3) << 4];
+    }
+  else if (len - i == 2)
+    {
+      guint32 v = (guint32) data[i] << 8 | data[i + 1];
+
+      *o++ = B64URL[v >> 10];
+      *o++ = B64URL[(v >> 4) & 63];
+      *o++ = B64URL[(v & 15) << 2];
+    }
+  *o = '\0';
   return text;
 }
 
+static int
+b64url_value (char c)
+{
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  if (c == '-')
+    return 62;
+  if (c == '_')
+    return 63;
+  return -1;
+}
+
+/* Exactly len bytes in unpadded base64url, spelt canonically: the unused
+ * low bits of the last character are zero (one spelling per value). */
 gboolean
 care_base64url_decode (const char *text,
                        guint8     *out,
                        gsize       len)
 {
-  gsize text_len, decoded_len = 0;
-  g_autofree char *padded = NULL;
-  g_autofree guchar *decoded = NULL;
+  gsize text_len, o = 0;
+  guint32 acc = 0;
+  guint bits = 0;
 
   if (text == NULL)
     return FALSE;
   text_len = strlen (text);
   if (text_len != (len * 4 + 2) / 3)
     return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
-      return FALSE;
-  padded = g_strnfill (text_len + (4 - text_len % 4) % 4, '=');
-  memcpy (padded, text, text_len);
-  g_strdelimit (padded, "-", '+');
-  g_strdelimit (padded, "_", '/');
-  decoded = g_base64_decode (padded, &decoded_len);
-  if (decoded_len != len)
-    return FALSE;
-  memcpy (out, decoded, len);
-  /* Only the canonical spelling (unused low bits zero). */
-  {
-    g_autofree char *again = care_base64url_encode (out, len);
+  for (gsize i = 0; i < text_len; i++)
+    {
+      int v = b64url_value (text[i]);
 
-    return strcmp (again, text) == 0;
-  }
+      if (v < 0)
+        return FALSE;
+      acc = acc << 6 | (guint32) v;
+      bits += 6;
+      if (bits >= 8)
+        {
+          bits -= 8;
+          out[o++] = (guint8) (acc >> bits);
+          acc &= (1u << bits) - 1;
+        }
+    }
+  return o == len && acc == 0;
 }
 
 char *
 care_event_hash (const CareEvent *event)
 {
   g_autofree char *canonical = care_event_canonical (event);
-  g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof digest;
+  struct sha256_ctx sha;
+  guint8 digest[SHA256_DIGEST_SIZE];
 
-  g_checksum_update (sha, (const guchar *) canonical, strlen (canonical));
-  g_checksum_get_digest (sha, digest, &len);
-  return care_base64url_encode (digest, len);
+  sha256_init (&sha);
+  sha256_update (&sha, strlen (canonical), (const guint8 *) canonical);
+  sha256_digest (&sha, sizeof digest, digest);
+  return care_base64url_encode (digest, sizeof digest);
 }
 
 gboolean

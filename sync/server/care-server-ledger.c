@@ -212,6 +212,18 @@ checkpoint_locked (CareLedger   *self,
   return g_steal_pointer (&cp);
 }
 
+gboolean
+care_ledger_refresh (CareLedger *self,
+                     GError    **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = refresh_locked (self, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 CareCheckpoint *
 care_ledger_checkpoint (CareLedger *self,
                         GError    **error)

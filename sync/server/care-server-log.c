@@ -14,6 +14,7 @@
 #include "care-chain.h"
 
 #include <string.h>
+#include <nettle/sha2.h>
 
 #define H CARE_LOG_HASH_SIZE
 
@@ -22,14 +23,13 @@ care_log_leaf_hash (const guint8 *data,
                     gsize         length,
                     guint8        out[H])
 {
-  g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
+  struct sha256_ctx sha;
   const guint8 prefix = 0x00;
-  gsize out_len = H;
 
-  g_checksum_update (sha, &prefix, 1);
-  if (length > 0)
-    g_checksum_update (sha, data, length);
-  g_checksum_get_digest (sha, out, &out_len);
+  sha256_init (&sha);
+  sha256_update (&sha, 1, &prefix);
+  sha256_update (&sha, length, data);
+  sha256_digest (&sha, H, out);
 }
 
 void
@@ -37,14 +37,14 @@ care_log_node_hash (const guint8 left[H],
                     const guint8 right[H],
                     guint8       out[H])
 {
-  g_autoptr(GChecksum) sha = g_checksum_new (G_CHECKSUM_SHA256);
+  struct sha256_ctx sha;
   const guint8 prefix = 0x01;
-  gsize out_len = H;
 
-  g_checksum_update (sha, &prefix, 1);
-  g_checksum_update (sha, left, H);
-  g_checksum_update (sha, right, H);
-  g_checksum_get_digest (sha, out, &out_len);
+  sha256_init (&sha);
+  sha256_update (&sha, 1, &prefix);
+  sha256_update (&sha, H, left);
+  sha256_update (&sha, H, right);
+  sha256_digest (&sha, H, out);
 }
 
 /* The largest power of two strictly below n (n >= 2). */

@@ -67,7 +67,9 @@
 /* ---- pull: what a device receives (care_server_core_scope) ---- */
 
 /* No echo: a device is never sent its own records (?4); it has them, and
- * learns when they reached the co-op from the push answer's "q". */
+ * learns when they reached the co-op from the push answer's "q". Tested
+ * first: after a large push the records since the cursor are mostly the
+ * device's own, and the scope's terms are dearer. */
 #define CARE_SQL_NOT_OWN " AND device <> ?4"
 /* What a pull page says of each record, whatever the scope (the stores
  * read these columns by position). */
@@ -122,13 +124,13 @@
   "     AND" CARE_SQL_NOTE_READERS " = 'family')" \
   " OR (type = 'member.set' AND carer IN (SELECT carer FROM visits WHERE client IN" CARE_SQL_FAMILY_CLIENTS ")))"
 #define CARE_SQL_PULL_FAMILY \
-  CARE_SQL_PULL_SELECT " WHERE pos > ?1 AND" CARE_SQL_FAMILY_SCOPE CARE_SQL_NOT_OWN " ORDER BY pos LIMIT ?2"
+  CARE_SQL_PULL_SELECT " WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_FAMILY_SCOPE " ORDER BY pos LIMIT ?2"
 #define CARE_SQL_PULL_CARER \
-  CARE_SQL_PULL_SELECT " WHERE pos > ?1 AND" CARE_SQL_CARER_SCOPE CARE_SQL_NOT_OWN " ORDER BY pos LIMIT ?2"
+  CARE_SQL_PULL_SELECT " WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_CARER_SCOPE " ORDER BY pos LIMIT ?2"
 /* What a device has still to pull (device list): ?1 where its latest page
  * ended. */
-#define CARE_SQL_PENDING_FAMILY "SELECT count(*) FROM events WHERE pos > ?1 AND" CARE_SQL_FAMILY_SCOPE CARE_SQL_NOT_OWN
-#define CARE_SQL_PENDING_CARER "SELECT count(*) FROM events WHERE pos > ?1 AND" CARE_SQL_CARER_SCOPE CARE_SQL_NOT_OWN
+#define CARE_SQL_PENDING_FAMILY "SELECT count(*) FROM events WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_FAMILY_SCOPE
+#define CARE_SQL_PENDING_CARER "SELECT count(*) FROM events WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_CARER_SCOPE
 #define CARE_SQL_PENDING_ALL "SELECT count(*) FROM events WHERE pos > ?1" CARE_SQL_NOT_OWN
 
 /* Everything about one client (export-client): its roster records and

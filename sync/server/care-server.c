@@ -634,7 +634,14 @@ static void
 finisher_func (gpointer data,
                gpointer user_data)
 {
+  CareServer *self = user_data;
+  gboolean stored = ((Job *) data)->push->accepted > 0;
+
   finish_job (data);
+  /* The tree each process keeps of the co-op log follows the pushes, so
+   * that the tablet's log request that ends its sync finds it grown. */
+  if (stored && self->ledger != NULL && g_thread_pool_unprocessed (self->finishers) == 0)
+    care_ledger_refresh (self->ledger, NULL);
 }
 
 static void wake_waiters (CareServer *self);

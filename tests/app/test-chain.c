@@ -401,12 +401,74 @@ test_verify_tablet (void)
   test_dir_free (g_steal_pointer (&dir));
 }
 
+/* Unpadded base64url against GLib's base64 (RFC 4648 section 5): every
+ * length up to 64 bytes round-trips; and of random strings, exactly those
+ * that are the canonical spelling of some bytes decode (no padding, no
+ * other alphabet, unused low bits zero). */
+static void
+test_base64url (void)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.";
+  guint8 data[64], back[64];
+
+  for (gsize len = 0; len <= sizeof data; len++)
+    for (int round = 0; round < 50; round++)
+      {
+        g_autofree char *text = NULL;
+        g_autofree char *glib = NULL;
+        char *pad;
+
+        for (gsize i = 0; i < len; i++)
+          data[i] = (guint8) g_test_rand_int_range (0, 256);
+        text = care_base64url_encode (data, len);
+        glib = g_base64_encode (data, len);
+        if ((pad = strchr (glib, '=')) != NULL)
+          *pad = '\0';
+        g_strdelimit (glib, "+", '-');
+        g_strdelimit (glib, "/", '_');
+        g_assert_cmpstr (text, ==, glib);
+        g_assert_true (care_base64url_decode (text, back, len));
+        g_assert_cmpmem (back, len, data, len);
+        if (len > 0)
+          g_assert_false (care_base64url_decode (text, back, len - 1));
+      }
+  for (int round = 0; round < 20000; round++)
+    {
+      gsize len = (gsize) g_test_rand_int_range (1, 33);
+      gsize text_len = (len * 4 + 2) / 3;
+      g_autofree char *text = g_malloc0 (text_len + 1);
+      gboolean valid = TRUE;
+
+      for (gsize i = 0; i < text_len; i++)
+        text[i] = alphabet[g_test_rand_int_range (0, g_test_rand_bit () ? 64 : (int) strlen (alphabet))];
+      for (gsize i = 0; i < text_len; i++)
+        valid = valid && strchr (alphabet, text[i]) - alphabet < 64;
+      if (valid)
+        {
+          /* Canonical when re-encoding what GLib decodes gives it back. */
+          g_autofree char *padded = g_strnfill (text_len + (4 - text_len % 4) % 4, '=');
+          g_autofree guchar *decoded = NULL;
+          g_autofree char *again = NULL;
+          gsize decoded_len = 0;
+
+          memcpy (padded, text, text_len);
+          g_strdelimit (padded, "-", '+');
+          g_strdelimit (padded, "_", '/');
+          decoded = g_base64_decode (padded, &decoded_len);
+          again = care_base64url_encode (decoded, decoded_len);
+          valid = decoded_len == len && g_str_equal (again, text);
+        }
+      g_assert_cmpint (care_base64url_decode (text, back, len), ==, valid);
+    }
+}
+
 int
-main (int    argc,
-      char **argv)
+main (int   argc,
+      char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/chain/known-answers", test_known_answers);
+  g_test_add_func ("/app/chain/base64url", test_base64url);
   g_test_add_func ("/app/chain/hash-is-of-content", test_hash_is_of_content);
   g_test_add_func ("/app/chain/own-records", test_own_chain);
   g_test_add_func ("/app/chain/pull-checks-chain", test_pull_checks_chain);

@@ -43,8 +43,9 @@ POUCHDB_DIR = os.environ.get('CARELOG_POUCHDB_DIR')
 # Where the time goes: a folder that receives, for each measured sync, the
 # daemon's debug log (its push timings) and a `perf record` of the server
 # and of the daemon (perf.server.N, perf.daemon.N; read them with
-# `perf report -i`).
+# `perf report -i`; CARELOG_BENCH_PERF=0: the log only).
 PROFILE_DIR = os.environ.get('CARELOG_BENCH_PROFILE_DIR')
+PERF = os.environ.get('CARELOG_BENCH_PERF', '1') != '0'
 PROFILED = [0]
 
 
@@ -85,6 +86,7 @@ def once(world, device, cpu=None):
     if PROFILE_DIR and cpu is not None:
         PROFILED[0] += 1
         env['G_MESSAGES_DEBUG'] = 'all'
+    if PROFILE_DIR and cpu is not None and PERF:
         perf = subprocess.Popen(['perf', 'record', '-q', '-F', '2000', '-g', '-p', str(server_pid),
                                  '-o', os.path.join(PROFILE_DIR, 'perf.server.%d' % PROFILED[0])])
         argv = ['perf', 'record', '-q', '-F', '2000', '-g',
@@ -96,6 +98,7 @@ def once(world, device, cpu=None):
     if perf is not None:
         perf.send_signal(2)
         perf.wait()
+    if PROFILE_DIR and cpu is not None:
         with open(os.path.join(PROFILE_DIR, 'daemon.%d.log' % PROFILED[0]), 'w') as f:
             f.write(r.stdout + r.stderr)
     child1 = resource.getrusage(resource.RUSAGE_CHILDREN)
