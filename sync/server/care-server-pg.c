@@ -1652,6 +1652,43 @@ pg_log_leaves (CareServerStore *store,
 }
 
 static gboolean
+pg_ping (CareServerStore *store,
+         GError         **error)
+{
+  PgStore *self = (PgStore *) store;
+  g_autoptr(GError) local = NULL;
+  Conn *conn = conn_get (self, &local);
+  gboolean ok;
+
+  if (conn == NULL)
+    {
+      local->message[strcspn (local->message, "\n")] = '\0';
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "%s", local->message);
+      return FALSE;
+    }
+  {
+    g_autoptr(PGresult) r = run (conn, "SELECT 1", 0, NULL);
+
+    ok = r != NULL;
+    if (!ok)
+      {
+        /* libpq's first line, without its severity ("FATAL:  …"). */
+        g_autofree char *said = g_strdup (PQerrorMessage (conn->pg));
+        char *line = said;
+
+        line[strcspn (line, "\n")] = '\0';
+        if (g_str_has_prefix (line, "FATAL:") || g_str_has_prefix (line, "ERROR:"))
+          line = g_strchug (line + 6);
+        g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO,
+                     "The co-op's PostgreSQL database does not answer (%s)",
+                     *line != '\0' ? line : "no reason given");
+      }
+  }
+  conn_put (self, conn);
+  return ok;
+}
+
+static gboolean
 pg_signed_head_after (CareServerStore *store,
                       const char      *device,
                       gint64           seq,
@@ -1820,6 +1857,7 @@ static const CareServerStoreVTable pg_vtable = {
   .backup = pg_backup,
   .is_assigned = pg_is_assigned,
   .member_is_active = pg_member_is_active,
+  .ping = pg_ping,
   .log_leaves = pg_log_leaves,
   .signed_head_after = pg_signed_head_after,
   .watch = pg_watch,

@@ -1912,6 +1912,7 @@ sqlite_close (CareServerStore *store)
 }
 
 static GBytes *sqlite_log_leaves (CareServerStore *store, guint64 from, guint64 *size, GError **error);
+static gboolean sqlite_ping (CareServerStore *store, GError **error);
 static gboolean sqlite_signed_head_after (CareServerStore *store, const char *device, gint64 seq,
                                           gint64 *head_seq, char **head, char **signature);
 
@@ -1964,6 +1965,7 @@ static const CareServerStoreVTable sqlite_vtable = {
   .backup = sqlite_backup,
   .is_assigned = sqlite_is_assigned,
   .member_is_active = sqlite_member_is_active,
+  .ping = sqlite_ping,
   .log_leaves = sqlite_log_leaves,
   .signed_head_after = sqlite_signed_head_after,
 };
@@ -1999,6 +2001,28 @@ backfill_log (Conn *conn)
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+sqlite_ping (CareServerStore *store,
+             GError         **error)
+{
+  SqliteStore *self = (SqliteStore *) store;
+  Conn *conn = reader_get (self, error);
+  sqlite3_stmt *s;
+  int rc;
+
+  if (conn == NULL)
+    return FALSE;
+  s = stmt (conn, "SELECT count(*) FROM meta");
+  rc = s != NULL ? sqlite3_step (s) : SQLITE_ERROR;
+  if (rc != SQLITE_ROW)
+    g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database cannot be read: %s",
+                 sqlite3_errmsg (conn->db));
+  if (s != NULL)
+    sqlite3_reset (s);
+  g_async_queue_push (self->readers, conn);
+  return rc == SQLITE_ROW;
 }
 
 /* The co-op log's leaves, in one snapshot: SHA-256(0x00 || record hash),

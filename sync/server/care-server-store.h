@@ -368,6 +368,10 @@ struct _CareServerStoreVTable
   gboolean  (*feed_verifier) (CareServerStore *self,
                               CareVerifier    *verifier,
                               GError         **error);
+  /* Whether the database answers a query now (GET /v1/status, every
+   * second): FALSE with a sentence in error when it does not. */
+  gboolean  (*ping)          (CareServerStore *self,
+                              GError         **error);
   /* Whether MEMBER exists and has not been deactivated. */
   gboolean  (*member_is_active) (CareServerStore *self,
                                  const char      *member);

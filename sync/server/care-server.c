@@ -58,6 +58,7 @@
 #define WATCHDOG_PERIOD_MS 250
 /* The co-op log is signed at least this often while it grows. */
 #define LOG_CHECKPOINT_PERIOD_US (60 * G_USEC_PER_SEC)
+#define STORE_STALE_US (10 * G_USEC_PER_SEC)
 /* Requests of one device between their headers and their answer: a tablet
  * syncs with one or two at a time (and one waiting for live updates). */
 #define MAX_IN_FLIGHT_PER_DEVICE 4
@@ -180,6 +181,12 @@ struct _CareServer
   /* Answers to stored pushes are built (gzip), sent and freed here, not
    * on the writer, whose time bounds how fast a co-op takes records. */
   GThreadPool *finishers;
+  /* The database's health as the checkpoint thread last saw it (it asks
+   * every second): GET /v1/status answers 503 while it did not answer, or
+   * when the last answer is older than STORE_STALE_US (a query hangs). */
+  GMutex health_lock;
+  char *health_error;           /* NULL: it answered */
+  gint64 health_at;             /* monotonic µs of the last answer */
   GThread *checkpointer;
   GThread *watchdog;
   GMutex stop_lock;
@@ -968,6 +975,25 @@ checkpoint_thread (gpointer data)
       gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
 
       g_mutex_unlock (&self->stop_lock);
+      {
+        g_autoptr(GError) error = NULL;
+        gboolean ok = self->store->vtable->ping (self->store, &error);
+
+        g_mutex_lock (&self->health_lock);
+        if (ok != (self->health_error == NULL))
+          {
+            if (ok)
+              g_message ("The co-op database answers again");
+            else
+              g_warning ("%s", error->message);
+          }
+        g_clear_pointer (&self->health_error, g_free);
+        if (ok)
+          self->health_at = g_get_monotonic_time ();
+        else
+          self->health_error = g_strdup (error->message);
+        g_mutex_unlock (&self->health_lock);
+      }
       self->store->vtable->checkpoint (self->store);
       /* The co-op log's checkpoints at a steady pace, whoever asks (a new
        * one only when the log grew). */
@@ -1540,10 +1566,26 @@ begin_request (CareServer *self,
     {
       g_autoptr(GString) body = g_string_new (NULL);
 
+      g_autofree char *unhealthy = NULL;
+
       if (!anonymous_allowed (self, req))
         return;
-      g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",\"versions\":[1,2]}", req->version,
-                              now_ms ());
+      g_mutex_lock (&self->health_lock);
+      if (self->health_error != NULL)
+        unhealthy = g_strdup_printf ("%s. Records cannot be stored or sent by this server process until it "
+                                     "answers again.", self->health_error);
+      else if (g_get_monotonic_time () - self->health_at > STORE_STALE_US)
+        unhealthy = g_strdup ("The co-op database has not answered for more than 10 seconds. Records cannot be "
+                              "stored or sent by this server process until it answers again.");
+      g_mutex_unlock (&self->health_lock);
+      if (unhealthy != NULL)
+        {
+          respond_error (req, NULL, 503, "store", unhealthy, -1, -1);
+          add_header (req, "Retry-After", "5");
+          return;
+        }
+      g_string_append_printf (body, "{\"v\":%d,\"t\":%" G_GINT64_FORMAT ",\"versions\":[1,2],\"store\":\"ok\"}",
+                              req->version, now_ms ());
       respond (req, 200, body, FALSE);
       return;
     }
@@ -1935,6 +1977,8 @@ care_server_finalize (GObject *object)
   g_clear_pointer (&self->per_address, g_hash_table_unref);
   g_clear_pointer (&self->write_queue, g_async_queue_unref);
   g_mutex_clear (&self->stop_lock);
+  g_mutex_clear (&self->health_lock);
+  g_free (self->health_error);
   g_cond_clear (&self->stop_cond);
   g_mutex_clear (&self->dispatch_lock);
   g_mutex_clear (&self->conn_lock);
@@ -1972,6 +2016,7 @@ care_server_init (CareServer *self)
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->write_queue = g_async_queue_new ();
   g_mutex_init (&self->stop_lock);
+  g_mutex_init (&self->health_lock);
   g_cond_init (&self->stop_cond);
   g_mutex_init (&self->dispatch_lock);
   g_mutex_init (&self->conn_lock);
@@ -2249,6 +2294,7 @@ care_server_start (CareServer *self,
   if (g_socket_address_get_family (G_SOCKET_ADDRESS (address)) == G_SOCKET_FAMILY_IPV6)
     flags |= MHD_USE_IPv6;
 
+  self->health_at = g_get_monotonic_time ();
   self->finishers = g_thread_pool_new (finisher_func, self, 1, FALSE, NULL);
   self->writer = g_thread_new ("carelog-writer", writer_thread, self);
   self->readers = g_thread_pool_new (reader_func, self, 2, FALSE, NULL);

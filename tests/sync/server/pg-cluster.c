@@ -108,16 +108,58 @@ start_watchdog (PgCluster *cluster,
                                    &cluster->watchdog, &cluster->watchdog_stdin, NULL, NULL, error);
 }
 
+/* pg_ctl start on the cluster's folder: only the Unix socket in the
+ * folder; no fsync (a test's cluster does not outlive a crash of the
+ * machine), except for benchmarks (CARELOG_PG_DURABLE=1: commits on disk,
+ * as the SQLite store's are). */
+static gboolean
+ctl_start (PgCluster *cluster,
+           GError   **error)
+{
+  g_autofree char *pg_ctl = g_build_filename (pg_cluster_bindir (), "pg_ctl", NULL);
+  g_autofree char *log = g_build_filename (cluster->dir, "server.log", NULL);
+  g_autofree char *options = g_strdup_printf ("-k '%s' -c listen_addresses=''%s", cluster->dir,
+                                              g_strcmp0 (g_getenv ("CARELOG_PG_DURABLE"), "1") == 0
+                                              ? "" : " -c fsync=off -c full_page_writes=off");
+  g_autofree char *pidfile = g_build_filename (cluster->data, "postmaster.pid", NULL);
+  g_autofree char *pidtext = NULL;
+  const char *argv[] = { pg_ctl, "-D", cluster->data, "-l", log, "-o", options, "-w", "-t", "120", "start", NULL };
+
+  if (!run_as (cluster, argv, error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_file_get_contents (log, &text, NULL, NULL))
+        g_prefix_error (error, "%s\n", text);
+      return FALSE;
+    }
+  if (g_file_get_contents (pidfile, &pidtext, NULL, NULL))
+    cluster->pid = (GPid) g_ascii_strtoll (pidtext, NULL, 10);
+  return TRUE;
+}
+
+gboolean
+pg_cluster_pause (PgCluster *cluster,
+                  GError   **error)
+{
+  g_autofree char *pg_ctl = g_build_filename (pg_cluster_bindir (), "pg_ctl", NULL);
+  const char *argv[] = { pg_ctl, "-D", cluster->data, "-m", "fast", "-w", "stop", NULL };
+
+  return run_as (cluster, argv, error);
+}
+
+gboolean
+pg_cluster_resume (PgCluster *cluster,
+                   GError   **error)
+{
+  return ctl_start (cluster, error);
+}
+
 PgCluster *
 pg_cluster_start (GError **error)
 {
   g_autoptr(PgCluster) cluster = g_new0 (PgCluster, 1);
   g_autofree char *initdb = g_build_filename (pg_cluster_bindir (), "initdb", NULL);
-  g_autofree char *pg_ctl = g_build_filename (pg_cluster_bindir (), "pg_ctl", NULL);
-  g_autofree char *log = NULL;
-  g_autofree char *options = NULL;
-  g_autofree char *pidfile = NULL;
-  g_autofree char *pidtext = NULL;
 
   if (!g_file_test (initdb, G_FILE_TEST_IS_EXECUTABLE))
     {
@@ -129,7 +171,6 @@ pg_cluster_start (GError **error)
   if (cluster->dir == NULL)
     return NULL;
   cluster->data = g_build_filename (cluster->dir, "data", NULL);
-  log = g_build_filename (cluster->dir, "server.log", NULL);
 
   /* PostgreSQL refuses to run as root. */
   if (geteuid () == 0)
@@ -161,27 +202,8 @@ pg_cluster_start (GError **error)
     if (!run_as (cluster, argv, error))
       return NULL;
   }
-  /* Only the Unix socket in the folder; no fsync (a test's cluster does not
-   * outlive a crash of the machine), except for benchmarks
-   * (CARELOG_PG_DURABLE=1: commits on disk, as the SQLite store's are). */
-  options = g_strdup_printf ("-k '%s' -c listen_addresses=''%s", cluster->dir,
-                             g_strcmp0 (g_getenv ("CARELOG_PG_DURABLE"), "1") == 0
-                             ? "" : " -c fsync=off -c full_page_writes=off");
-  {
-    const char *argv[] = { pg_ctl, "-D", cluster->data, "-l", log, "-o", options,
-                           "-w", "-t", "120", "start", NULL };
-    if (!run_as (cluster, argv, error))
-      {
-        g_autofree char *text = NULL;
-
-        if (g_file_get_contents (log, &text, NULL, NULL))
-          g_prefix_error (error, "%s\n", text);
-        return NULL;
-      }
-  }
-  pidfile = g_build_filename (cluster->data, "postmaster.pid", NULL);
-  if (g_file_get_contents (pidfile, &pidtext, NULL, NULL))
-    cluster->pid = (GPid) g_ascii_strtoll (pidtext, NULL, 10);
+  if (!ctl_start (cluster, error))
+    return NULL;
   cluster->conninfo = conninfo_for (cluster, "postgres");
   return g_steal_pointer (&cluster);
 }

@@ -41,6 +41,13 @@ char       *pg_cluster_create_db (PgCluster  *cluster,
                                   char      **url,
                                   GError    **error);
 
+/* pg_ctl stop (fast) and start again on the same cluster: the database
+ * unreachable for a while, then back. */
+gboolean    pg_cluster_pause     (PgCluster  *cluster,
+                                  GError    **error);
+gboolean    pg_cluster_resume    (PgCluster  *cluster,
+                                  GError    **error);
+
 /* pg_ctl stop (immediate) and removes the folder; the same happens when
  * the test process dies without calling it. NULL-safe. */
 void        pg_cluster_stop      (PgCluster *cluster);

@@ -95,6 +95,26 @@ fixture_new_database (void)
 }
 
 void
+fixture_pg_pause (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (pg_cluster);
+  pg_cluster_pause (pg_cluster, &error);
+  g_assert_no_error (error);
+}
+
+void
+fixture_pg_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (pg_cluster);
+  pg_cluster_resume (pg_cluster, &error);
+  g_assert_no_error (error);
+}
+
+void
 fixture_setup (ServerFixture *f)
 {
   g_autoptr(GError) error = NULL;

@@ -43,6 +43,10 @@ void         fixture_setup      (ServerFixture *f);
  * a new empty database there (a postgresql:// URL). */
 gboolean     fixture_on_postgresql (void);
 char        *fixture_new_database  (void);
+/* Stops the fixtures' PostgreSQL cluster (every co-op's database
+ * unreachable), and starts it again. */
+void         fixture_pg_pause      (void);
+void         fixture_pg_resume     (void);
 void         fixture_teardown   (ServerFixture *f);
 /* Starts "carelog-server serve" with extra arguments (NULL-terminated) and
  * environment variables ("NAME=value", NULL-terminated). Plain HTTP on

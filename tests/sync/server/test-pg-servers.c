@@ -365,6 +365,63 @@ test_migrate_store (void)
   fixture_teardown (&f);
 }
 
+/* ---- a load balancer's health check sees the database ---- */
+
+/* GET /v1/status until it answers `want` (the server asks its database
+ * every second); the last status. */
+static guint
+status_until (ServerFixture *f,
+              guint          want,
+              char         **body)
+{
+  gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint status = 0;
+
+  while (g_get_monotonic_time () < give_up)
+    {
+      g_clear_pointer (body, g_free);
+      status = raw_request (f, "GET", "/v1/status", NULL, NULL, body);
+      if (status == want)
+        break;
+      g_usleep (G_USEC_PER_SEC / 5);
+    }
+  return status;
+}
+
+static void
+test_status_health (void)
+{
+  ServerFixture f;
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  TestDevice *carer;
+
+  fixture_setup (&f);
+  fixture_start (&f, unlimited, NULL);
+  carer = device_enrol (&f, "m-carer");
+  g_assert_cmpuint (status_until (&f, 200, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "\"store\":\"ok\""));
+
+  /* The database goes away: the process says so, so that HAProxy or nginx
+   * takes it out of the pool, in words an IT person can act on. */
+  fixture_pg_pause ();
+  g_assert_cmpuint (status_until (&f, 503, &body), ==, 503);
+  g_assert_nonnull (strstr (body, "\"error\":\"store\""));
+  g_assert_nonnull (strstr (body, "PostgreSQL"));
+
+  /* Back: the same process answers and stores again, on new connections. */
+  fixture_pg_resume ();
+  g_assert_cmpuint (status_until (&f, 200, &body), ==, 200);
+  before = hours (carer, 3);
+  push_accepted (carer, before);
+  after = pull_all (carer->client, carer->acked, NULL);
+  g_assert_nonnull (after);
+
+  device_free (carer);
+  fixture_teardown (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -373,5 +430,6 @@ main (int    argc,
   g_test_add_func ("/pg/two-servers/live-wake", test_live_wake);
   g_test_add_func ("/pg/two-servers/positions-race", test_positions_race);
   g_test_add_func ("/pg/migrate-store", test_migrate_store);
+  g_test_add_func ("/pg/status-health", test_status_health);
   return g_test_run ();
 }
