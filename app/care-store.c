@@ -31,6 +31,7 @@
 #include <glib/gstdio.h>
 
 #include "care-erase.h"
+#include "care-json.h"
 #include "care-private.h"
 #include "care-store-private.h"
 
@@ -368,7 +369,8 @@ care_store_event_from_row (sqlite3_stmt *stmt,
   event->hlc = sqlite3_column_int64 (stmt, c + 4);
   event->wall = sqlite3_column_int64 (stmt, c + 5);
   event->type = care_event_type_from_string ((const char *) sqlite3_column_text (stmt, c + 6));
-  body = json_from_string ((const char *) sqlite3_column_text (stmt, c + 7), NULL);
+  body = care_json_parse ((const char *) sqlite3_column_text (stmt, c + 7), (gsize) sqlite3_column_bytes (stmt, c + 7),
+                          CARE_JSON_MAX_DEPTH, NULL);
   event->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_dup_object (body)
                                                                : json_object_new ();
   if (sync != NULL)

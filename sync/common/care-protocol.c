@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "care-chain.h"
+#include "care-json.h"
 #include "care-protocol.h"
 #include "care-sign.h"
 
@@ -79,73 +80,30 @@ care_protocol_check_json (const char *data,
   return TRUE;
 }
 
-/* Offset of each "\u0000" escape inside a string, by walking escapes as
- * the parser does (an escaped backslash followed by "u0000" is not one). */
-static gssize
-next_nul_escape (const char *data,
-                 gsize       len,
-                 gsize       from)
-{
-  for (gsize i = from; i + 1 < len; i++)
-    if (data[i] == '\\')
-      {
-        if (data[i + 1] == 'u' && i + 6 <= len && memcmp (data + i + 2, "0000", 4) == 0)
-          return (gssize) i;
-        i++;
-      }
-  return -1;
-}
-
-static gboolean
-has_nul_escape (const char *data,
-                gsize       len)
-{
-  return memchr (data, '\\', len) != NULL && next_nul_escape (data, len, 0) >= 0;
-}
-
-static void
-replace_nul_escapes (char  *data,
-                     gsize  len)
-{
-  gssize at = 0;
-
-  while ((at = next_nul_escape (data, len, (gsize) at)) >= 0)
-    {
-      memcpy (data + at, "\\u001f", 6);
-      at += 6;
-    }
-}
-
 JsonNode *
 care_protocol_parse_object (const char *data,
                             gsize       len,
                             GError    **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local = NULL;
-  g_autofree char *copy = NULL;
   JsonNode *root;
 
   if (len == 0)
     return bad_request (error, "The request body is empty; a JSON object was expected."), NULL;
   if (!care_protocol_check_json (data, len, CARE_MAX_DEPTH, error))
     return NULL;
-  /* JSON-GLib cuts a string at an escaped NUL ("\u0000") and the rest would
-   * vanish unnoticed: read it as another control character instead, which
-   * validation refuses for the one record that carries it. */
-  if (has_nul_escape (data, len))
-    {
-      copy = g_memdup2 (data, len);
-      replace_nul_escapes (copy, len);
-      data = copy;
-    }
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
+  /* An escaped NUL ("\u0000") is read as another control character, which
+   * validation refuses for the one record that carries it (care-json.h). */
+  root = care_json_parse (data, len, CARE_MAX_DEPTH, &local);
+  if (root == NULL)
     return bad_request (error, "The request body is not valid JSON: %s.", local->message), NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return bad_request (error, "The request body must be a JSON object."), NULL;
-  return json_node_ref (root);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      json_node_unref (root);
+      return bad_request (error, "The request body must be a JSON object."), NULL;
+    }
+  json_node_seal (root);
+  return root;
 }
 
 static GBytes *

@@ -18,6 +18,7 @@
 #include "care-chain.h"
 #include "care-protocol.h"
 #include "care-sign.h"
+#include "care-json.h"
 #include "care-sync-client.h"
 
 struct _CareSyncClient
@@ -506,8 +507,7 @@ read_protocol_body (CareSyncClient *self,
   const char *type = soup_message_headers_get_content_type (headers, NULL);
   const char *encoding = soup_message_headers_get_one (headers, "Content-Encoding");
   g_autoptr(GBytes) body = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonObject *o;
 
   /* The version asked, or an older server's 1 (its "version" refusal). */
@@ -523,15 +523,14 @@ read_protocol_body (CareSyncClient *self,
     body = g_bytes_ref (raw);
   else
     goto portal;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL))
-    goto portal;
-  root = json_parser_get_root (parser);
+  root = care_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), CARE_JSON_MAX_DEPTH, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     goto portal;
   o = json_node_get_object (root);
   if (json_object_get_int_member_with_default (o, "v", 0) != g_ascii_strtoll (proto, NULL, 10))
     goto portal;
-  return json_node_ref (root);
+  json_node_seal (root);
+  return g_steal_pointer (&root);
 
 portal:
   g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_PORTAL,
