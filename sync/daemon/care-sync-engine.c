@@ -765,8 +765,16 @@ push_ready_cb (GObject      *source,
         round->halted = TRUE;
       flight_free (head);
     }
+  /* The next batches go out as soon as answers come back, not once every
+   * batch on its way is answered: the server always has one to decode
+   * while it stores another. */
   if (round->flights->length > 0)
-    return;
+    {
+      if (!round->halted)
+        push_fill (task);
+      flush_while_in_flight (self, round);
+      return;
+    }
   if (round->halted)
     {
       round->halted = FALSE;
