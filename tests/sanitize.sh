@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${CARELOG_SANITIZE_BUILD_DIR:-$PWD/_build-sanitize}
-tests=(test-event test-store test-derive test-protocol test-rules test-authz test-authz-property test-log)
+tests=(test-event test-store test-derive test-protocol test-rules test-authz test-authz-property test-log test-json)
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" . -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 else
