@@ -528,6 +528,48 @@ main (int argc, char **argv)
   }
   g_print ("# ingest, %u devices x 100-event batches: median %.0f events/s (target >= 20000)\n",
            N_DEVICES, bench_percentile (rates, 0.5));
+  /* Several server processes over one PostgreSQL database: the same
+   * tablets, half of them through a second process, runs interleaved with
+   * the same through one. */
+  if (fixture_on_postgresql ())
+    {
+      ServerFixture second;
+      CareSyncClient *own[MAX_DEVICES], *other[MAX_DEVICES];
+      GArray *one = g_array_new (FALSE, FALSE, sizeof (double));
+      GArray *two = g_array_new (FALSE, FALSE, sizeof (double));
+      GArray *lat = g_array_new (FALSE, FALSE, sizeof (double));
+
+      fixture_start_alongside (&f, &second, args);
+      for (guint i = 0; i < N_DEVICES; i++)
+        {
+          own[i] = devices[i]->client;
+          other[i] = i % 2 == 1 ? client_for (&second, devices[i]->device, devices[i]->key) : NULL;
+        }
+      for (guint r = 0; r < runs; r++)
+        {
+          double rate;
+
+          bench_ingest (&f, devices, 10, &rate, lat, &bytes_per_event);
+          g_array_append_val (one, rate);
+          for (guint i = 1; i < N_DEVICES; i += 2)
+            devices[i]->client = other[i];
+          bench_ingest (&f, devices, 10, &rate, lat, &bytes_per_event);
+          g_array_append_val (two, rate);
+          for (guint i = 1; i < N_DEVICES; i += 2)
+            devices[i]->client = own[i];
+          g_print ("# ingest run %u: %.0f events/s through one process, %.0f through two\n", r + 1,
+                   g_array_index (one, double, r), rate);
+        }
+      g_print ("# ingest through two server processes (half the tablets each): median %.0f events/s, against %.0f "
+               "through one in the same runs (ratio %.2f)\n", bench_percentile (two, 0.5),
+               bench_percentile (one, 0.5), bench_percentile (two, 0.5) / bench_percentile (one, 0.5));
+      for (guint i = 1; i < N_DEVICES; i += 2)
+        g_object_unref (other[i]);
+      fixture_stop_alongside (&second);
+      g_array_unref (one);
+      g_array_unref (two);
+      g_array_unref (lat);
+    }
   g_print ("# push latency with 50 tablets pushing back to back (queueing included): p50 %.1f ms, p99 %.1f ms\n",
            bench_percentile (latencies, 0.5), bench_percentile (latencies, 0.99));
   g_print ("# wire size of a typical tablet batch (gzip): %.1f bytes per record\n", bytes_per_event);

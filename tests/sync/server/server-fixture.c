@@ -351,6 +351,23 @@ pull_all (CareSyncClient *c,
   return g_steal_pointer (&all);
 }
 
+void
+fixture_start_alongside (ServerFixture      *f,
+                         ServerFixture      *other,
+                         const char * const *args)
+{
+  memset (other, 0, sizeof *other);
+  other->data = g_strdup (f->data);
+  fixture_start (other, args, NULL);
+}
+
+void
+fixture_stop_alongside (ServerFixture *other)
+{
+  fixture_stop (other);
+  g_clear_pointer (&other->data, g_free);
+}
+
 CareSyncClient *
 client_for (ServerFixture *f,
             const char    *device,

@@ -55,6 +55,12 @@ void         fixture_start      (ServerFixture      *f,
                                  const char * const *args,
                                  const char * const *env);
 void         fixture_stop       (ServerFixture *f);
+/* A second serve process of f's co-op (same data directory, same
+ * database: PostgreSQL), and its end. */
+void         fixture_start_alongside (ServerFixture      *f,
+                                      ServerFixture      *other,
+                                      const char * const *args);
+void         fixture_stop_alongside  (ServerFixture      *other);
 /* Runs "carelog-server ARGS..." with the data dir inserted after the
  * command words; returns stdout, asserts success when must_succeed. */
 char        *fixture_admin      (ServerFixture *f,

@@ -13,8 +13,6 @@
 
 #include "server-fixture.h"
 
-/* A second serve process of the fixture's co-op (same data directory,
- * same database). */
 /* The office tablet pulls as fast as it can. */
 static const char *const unlimited[] = { "--rate", "1000", "--burst", "2000", NULL };
 
@@ -22,16 +20,13 @@ static void
 start_alongside (ServerFixture *f,
                  ServerFixture *other)
 {
-  memset (other, 0, sizeof *other);
-  other->data = g_strdup (f->data);
-  fixture_start (other, unlimited, NULL);
+  fixture_start_alongside (f, other, unlimited);
 }
 
 static void
 stop_alongside (ServerFixture *other)
 {
-  fixture_stop (other);
-  g_clear_pointer (&other->data, g_free);
+  fixture_stop_alongside (other);
 }
 
 static GPtrArray *
