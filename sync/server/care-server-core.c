@@ -771,7 +771,7 @@ push_one (Push *p)
   if (req->first_seq > k + 1)
     {
       job->expected_seq = k + 1;
-      return vt (p)->tx_update_device (p->tx, job->device, k, p->received, 0, p->head);
+      return vt (p)->tx_update_device (p->tx, job->device, k, k, p->received, 0, p->head);
     }
   link_entries (p, k);
   {
@@ -815,7 +815,7 @@ push_one (Push *p)
     }
   job->acked_seq = k;
   job->received = p->received;
-  return vt (p)->tx_update_device (p->tx, job->device, k, p->received, job->rejected, p->head);
+  return vt (p)->tx_update_device (p->tx, job->device, p->auth.acked_seq, k, p->received, job->rejected, p->head);
 }
 
 gboolean

@@ -120,6 +120,10 @@ static const char *migrations[] = {
   "  PRIMARY KEY (client, category));"
   "CREATE TABLE log (idx BIGINT PRIMARY KEY, hash" T " NOT NULL);"
   "CREATE INDEX log_hash ON log (hash);",
+  /* 2: each device's latest run of positions that are all its own records
+   * (CARE_SQL_OWN_RANGE), which its pulls start past (SQLite's 11). */
+  "ALTER TABLE devices ADD COLUMN own_from BIGINT NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN own_to BIGINT NOT NULL DEFAULT 0;",
 };
 
 /* ---- helpers ---- */
@@ -884,13 +888,17 @@ pg_tx_resolve_refusal (CareServerTx *tx,
 static gboolean
 pg_tx_update_device (CareServerTx *tx,
                      const char   *device,
+                     gint64        from_seq,
                      gint64        acked_seq,
                      gint64        contact,
                      gint64        rejected,
                      const char   *head)
 {
-  Num s, c, r;
+  Num s, c, r, f;
 
+  if (acked_seq > from_seq
+      && !ok (Q (tx->conn, CARE_SQL_OWN_RANGE, device, num (f, from_seq), num (s, acked_seq))))
+    return FALSE;
   return ok (Q (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3, rejected = rejected + ?4,"
                           " head = ?5 WHERE device = ?1",
                 device, num (s, acked_seq), num (c, contact), num (r, rejected), head));

@@ -74,8 +74,16 @@
 /* What a pull page says of each record, whatever the scope (the stores
  * read these columns by position). */
 #define CARE_SQL_PULL_SELECT "SELECT pos, id, device, seq, author, hlc, wall, type, body, received, link FROM events"
+/* Where a pull starts (?1 the cursor's position, ?4 the device): past the
+ * device's own records when the cursor is inside the run of positions that
+ * are all its own (devices.own_from < pos <= own_to, kept by
+ * CARE_SQL_OWN_RANGE), so that the pull after a large push does not read
+ * every record it sent to find that none is for it. */
+#define CARE_SQL_PULL_FROM \
+  " pos > (SELECT CASE WHEN d.own_from <= ?1 AND ?1 < d.own_to THEN d.own_to ELSE ?1 END" \
+  "        FROM devices d WHERE d.device = ?4)"
 #define CARE_SQL_PULL_ALL \
-  CARE_SQL_PULL_SELECT " WHERE pos > ?1" CARE_SQL_NOT_OWN " ORDER BY pos LIMIT ?2"
+  CARE_SQL_PULL_SELECT " WHERE" CARE_SQL_PULL_FROM CARE_SQL_NOT_OWN " ORDER BY pos LIMIT ?2"
 /* Who may read a note record (note.added, and the corrections and
  * withdrawals of it): the readers its note.added says, "team" when it says
  * none (care_note_readers), narrowed to the client's standing choice for
@@ -124,9 +132,18 @@
   "     AND" CARE_SQL_NOTE_READERS " = 'family')" \
   " OR (type = 'member.set' AND carer IN (SELECT carer FROM visits WHERE client IN" CARE_SQL_FAMILY_CLIENTS ")))"
 #define CARE_SQL_PULL_FAMILY \
-  CARE_SQL_PULL_SELECT " WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_FAMILY_SCOPE " ORDER BY pos LIMIT ?2"
+  CARE_SQL_PULL_SELECT " WHERE" CARE_SQL_PULL_FROM CARE_SQL_NOT_OWN " AND" CARE_SQL_FAMILY_SCOPE " ORDER BY pos LIMIT ?2"
 #define CARE_SQL_PULL_CARER \
-  CARE_SQL_PULL_SELECT " WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_CARER_SCOPE " ORDER BY pos LIMIT ?2"
+  CARE_SQL_PULL_SELECT " WHERE" CARE_SQL_PULL_FROM CARE_SQL_NOT_OWN " AND" CARE_SQL_CARER_SCOPE " ORDER BY pos LIMIT ?2"
+/* After a push stored a device's records with sequences in (?2, ?3]: when
+ * their positions are one unbroken run (no other device's record, no
+ * co-op record between them), the device's run of own positions becomes
+ * it, or grows by it when it follows on. */
+#define CARE_SQL_OWN_RANGE \
+  "UPDATE devices SET own_from = CASE WHEN own_to = r.lo - 1 THEN own_from ELSE r.lo - 1 END, own_to = r.hi" \
+  " FROM (SELECT count(*) AS n, min(pos) AS lo, max(pos) AS hi FROM events" \
+  "       WHERE device = ?1 AND seq > ?2 AND seq <= ?3) AS r" \
+  " WHERE devices.device = ?1 AND r.n > 0 AND r.n = r.hi - r.lo + 1"
 /* What a device has still to pull (device list): ?1 where its latest page
  * ended. */
 #define CARE_SQL_PENDING_FAMILY "SELECT count(*) FROM events WHERE pos > ?1" CARE_SQL_NOT_OWN " AND" CARE_SQL_FAMILY_SCOPE

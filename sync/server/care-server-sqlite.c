@@ -26,7 +26,7 @@
 #include "care-server-sql.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 #define BUSY_TIMEOUT_MS 10000
 
 typedef struct
@@ -173,6 +173,10 @@ static const char *schema[SCHEMA_VERSION] = {
    * commit rewrote about as many of its pages as it stored records, a
    * fifth of the cost of storing a record (issue 13). */
   "DROP INDEX log_hash;",
+  /* 11: each device's latest run of positions that are all its own
+   * records (CARE_SQL_OWN_RANGE), which its pulls start past. */
+  "ALTER TABLE devices ADD COLUMN own_from INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE devices ADD COLUMN own_to INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* ---- helpers ---- */
@@ -932,13 +936,25 @@ sqlite_tx_resolve_refusal (CareServerTx *tx,
 static gboolean
 sqlite_tx_update_device (CareServerTx *tx,
                          const char   *device,
+                         gint64        from_seq,
                          gint64        acked_seq,
                          gint64        contact,
                          gint64        rejected,
                          const char   *head)
 {
-  sqlite3_stmt *s = stmt (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3,"
-                                    " rejected = rejected + ?4, head = ?5 WHERE device = ?1");
+  sqlite3_stmt *s;
+
+  if (acked_seq > from_seq)
+    {
+      s = stmt (tx->conn, CARE_SQL_OWN_RANGE);
+      bind_text (s, 1, device);
+      sqlite3_bind_int64 (s, 2, from_seq);
+      sqlite3_bind_int64 (s, 3, acked_seq);
+      if (sqlite3_step (s) != SQLITE_DONE)
+        return FALSE;
+    }
+  s = stmt (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3,"
+                      " rejected = rejected + ?4, head = ?5 WHERE device = ?1");
 
   bind_text (s, 1, device);
   sqlite3_bind_int64 (s, 2, acked_seq);

@@ -237,9 +237,12 @@ struct _CareServerStoreVTable
                                         const char    *author,
                                         GError       **error);
   /* The device's last accepted sequence, contact time, refusals and chain
-   * head (the hash of its record acked_seq; NULL: unknown). */
+   * head (the hash of its record acked_seq; NULL: unknown); and its run of
+   * own positions (CARE_SQL_OWN_RANGE) by the records of sequences
+   * (from_seq, acked_seq] this push stored. */
   gboolean  (*tx_update_device) (CareServerTx *tx,
                                  const char   *device,
+                                 gint64        from_seq,
                                  gint64        acked_seq,
                                  gint64        contact,
                                  gint64        rejected,
