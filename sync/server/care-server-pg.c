@@ -124,6 +124,10 @@ static const char *migrations[] = {
    * (CARE_SQL_OWN_RANGE), which its pulls start past (SQLite's 11). */
   "ALTER TABLE devices ADD COLUMN own_from BIGINT NOT NULL DEFAULT 0;"
   "ALTER TABLE devices ADD COLUMN own_to BIGINT NOT NULL DEFAULT 0;",
+  /* 3: a record's place in the co-op log is found in each process's
+   * CareLogTree; nothing reads this index and it costs ingest (random keys
+   * dirty about one index page per record per commit). */
+  "DROP INDEX log_hash;",
 };
 
 /* ---- helpers ---- */
@@ -432,19 +436,20 @@ insert_event (CareServerTx    *tx,
   const char *hash = e->link == NULL ? NULL : known_hash != NULL ? known_hash : computed;
   Num pos, seq, hlc, wall, rec, idx;
 
-  if (!ok (Q (tx->conn, "INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body,"
+  /* A record from before the chain has no stored hash; its hash is still
+   * defined (app/care-chain.h). The record and its place in the co-op log
+   * go in one statement: one round trip on the one writer. */
+  log_hash = hash == NULL ? care_event_hash (e) : g_strdup (hash);
+  if (!ok (Q (tx->conn, "WITH l AS (INSERT INTO log (idx, hash) VALUES (?16, ?17))"
+                        " INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body,"
                         " received, subject, link, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
                         " ?13, ?14, ?15)",
               num (pos, tx->next_pos), e->id, e->device, num (seq, e->seq), e->author, num (hlc, e->hlc),
               num (wall, e->wall), care_event_type_to_string (e->type), client, carer, body, num (rec, received),
-              care_event_type_is_roster (e->type) ? NULL : care_event_get_subject (e), e->link, hash)))
+              care_event_type_is_roster (e->type) ? NULL : care_event_get_subject (e), e->link, hash,
+              num (idx, tx->next_idx), log_hash)))
     return FALSE;
   tx->next_pos++;
-  /* A record from before the chain has no stored hash; its hash is still
-   * defined (app/care-chain.h). */
-  log_hash = hash == NULL ? care_event_hash (e) : g_strdup (hash);
-  if (!ok (Q (tx->conn, "INSERT INTO log (idx, hash) VALUES (?1, ?2)", num (idx, tx->next_idx), log_hash)))
-    return FALSE;
   tx->next_idx++;
   return care_server_core_apply (&pg_sql, tx->conn, e, client, carer);
 }
