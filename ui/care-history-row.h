@@ -5,13 +5,13 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "care-item-row.h"
 #include "care-history-item.h"
 
 G_BEGIN_DECLS
 
 #define CARE_TYPE_HISTORY_ROW (care_history_row_get_type ())
-G_DECLARE_FINAL_TYPE (CareHistoryRow, care_history_row, CARE, HISTORY_ROW, GtkListBoxRow)
+G_DECLARE_FINAL_TYPE (CareHistoryRow, care_history_row, CARE, HISTORY_ROW, CareItemRow)
 
 GtkWidget *care_history_row_new (CareHistoryItem *item);
 

@@ -16,9 +16,7 @@
 
 struct _CareTimesheetRow
 {
-  GtkListBoxRow parent_instance;
-
-  CareTimesheetItem *item;
+  CareItemRow parent_instance;
 
   GtkWidget *summary;
   GtkWidget *approve;
@@ -35,13 +33,7 @@ struct _CareTimesheetRow
   GtkWidget *days;
 };
 
-G_DEFINE_FINAL_TYPE (CareTimesheetRow, care_timesheet_row, GTK_TYPE_LIST_BOX_ROW)
-
-enum {
-  PROP_0,
-  PROP_ITEM,
-  N_PROPS
-};
+G_DEFINE_FINAL_TYPE (CareTimesheetRow, care_timesheet_row, CARE_TYPE_ITEM_ROW)
 
 enum {
   SIGNAL_APPROVE,
@@ -51,7 +43,6 @@ enum {
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
@@ -106,8 +97,9 @@ day_label_new (gpointer item,
 static void
 name_widgets (CareTimesheetRow *self)
 {
-  const char *carer = care_timesheet_item_get_carer (self->item);
-  const char *name = care_timesheet_item_get_name (self->item);
+  CareTimesheetItem *item = care_timesheet_row_get_item (self);
+  const char *carer = care_timesheet_item_get_carer (item);
+  const char *name = care_timesheet_item_get_name (item);
   const struct { GtkWidget *widget; const char *prefix; } names[] = {
     { self->approve, "approve-week-" }, { self->changed, "week-changed-" },
     { self->warnings, "approve-warnings-" }, { self->warnings_text, "approve-warnings-text-" },
@@ -141,61 +133,16 @@ static void
 care_timesheet_row_constructed (GObject *object)
 {
   CareTimesheetRow *self = CARE_TIMESHEET_ROW (object);
+  CareTimesheetItem *item = care_timesheet_row_get_item (self);
   gboolean off_plan;
 
   G_OBJECT_CLASS (care_timesheet_row_parent_class)->constructed (object);
   name_widgets (self);
-  g_object_get (self->item, "off-plan", &off_plan, NULL);
+  g_object_get (item, "off-plan", &off_plan, NULL);
   if (off_plan)
     gtk_widget_add_css_class (self->summary, "warning");
-  gtk_flow_box_bind_model (GTK_FLOW_BOX (self->days), care_timesheet_item_get_days (self->item),
+  gtk_flow_box_bind_model (GTK_FLOW_BOX (self->days), care_timesheet_item_get_days (item),
                            day_label_new, NULL, NULL);
-}
-
-static void
-care_timesheet_row_dispose (GObject *object)
-{
-  CareTimesheetRow *self = CARE_TIMESHEET_ROW (object);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_TIMESHEET_ROW);
-  g_clear_object (&self->item);
-  G_OBJECT_CLASS (care_timesheet_row_parent_class)->dispose (object);
-}
-
-static void
-care_timesheet_row_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  CareTimesheetRow *self = CARE_TIMESHEET_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ITEM:
-      g_value_set_object (value, self->item);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_timesheet_row_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  CareTimesheetRow *self = CARE_TIMESHEET_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ITEM:
-      self->item = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -205,14 +152,6 @@ care_timesheet_row_class_init (CareTimesheetRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->constructed = care_timesheet_row_constructed;
-  object_class->dispose = care_timesheet_row_dispose;
-  object_class->get_property = care_timesheet_row_get_property;
-  object_class->set_property = care_timesheet_row_set_property;
-
-  properties[PROP_ITEM] =
-    g_param_spec_object ("item", NULL, NULL, CARE_TYPE_TIMESHEET_ITEM,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_APPROVE] = g_signal_new ("approve", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -253,6 +192,7 @@ care_timesheet_row_init (CareTimesheetRow *self)
 GtkWidget *
 care_timesheet_row_new (CareTimesheetItem *item)
 {
+  g_return_val_if_fail (CARE_IS_TIMESHEET_ITEM (item), NULL);
   return g_object_new (CARE_TYPE_TIMESHEET_ROW, "item", item, NULL);
 }
 
@@ -260,5 +200,5 @@ CareTimesheetItem *
 care_timesheet_row_get_item (CareTimesheetRow *self)
 {
   g_return_val_if_fail (CARE_IS_TIMESHEET_ROW (self), NULL);
-  return self->item;
+  return care_item_row_get_item (CARE_ITEM_ROW (self));
 }

@@ -6,13 +6,13 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "care-item-row.h"
 #include "care-timesheet-item.h"
 
 G_BEGIN_DECLS
 
 #define CARE_TYPE_TIMESHEET_ROW (care_timesheet_row_get_type ())
-G_DECLARE_FINAL_TYPE (CareTimesheetRow, care_timesheet_row, CARE, TIMESHEET_ROW, GtkListBoxRow)
+G_DECLARE_FINAL_TYPE (CareTimesheetRow, care_timesheet_row, CARE, TIMESHEET_ROW, CareItemRow)
 
 /* Signals: "approve", "approve-anyway", and "withdraw" and "query" with
  * the typed message (empty: the entry has the focus again, for the page

@@ -18,6 +18,7 @@
 #include "care-ui-util.h"
 #include "care-confirm-window.h"
 #include "care-history-row.h"
+#include "care-note-card.h"
 #include "care-task-row.h"
 #include "care-visit-page.h"
 
@@ -51,7 +52,7 @@ struct _CareVisitPage
   GtkBox *tasks_box;
   GtkListBox *tasks_list;
   GtkBox *notes_section;
-  GtkBox *notes_box;
+  GtkListBox *notes_list;
   GtkRevealer *note_amend_revealer;
   GtkTextView *note_amend_text;
   GtkEntry *note_amend_reason;
@@ -68,6 +69,7 @@ struct _CareVisitPage
   GtkListBox *history_list;
   GtkBox *refusals_box;
   GListStore *history;         /* CareHistoryItem, bound to history_list */
+  GListStore *notes;           /* CareNoteItem, bound to notes_list */
 
   CareStore *store;
   CareVisitSummary *summary;   /* owned copy of what is shown */
@@ -86,24 +88,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static GtkWidget *
-make_button (const char *label,
-             const char *name,
-             const char *action,
-             const char *target,
-             const char *accessible)
-{
-  GtkWidget *button = gtk_button_new_with_label (label);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_size_request (button, 88, 44);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  if (target != NULL)
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", target);
-  care_set_accessible_label (button, accessible);
-  return button;
-}
 
 static GTimeZone *
 page_timezone (CareVisitPage *self)
@@ -139,92 +123,10 @@ written (CareVisitPage *self)
 /* Builders */
 
 static GtkWidget *
-note_card_new (CareVisitPage  *self,
-               const CareNote *note,
-               guint           index,
-               GTimeZone      *tz)
+note_card_create (gpointer item,
+                  gpointer user_data)
 {
-  GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *category = care_label_new_wrapped (care_note_category_label (note->category), "heading");
-  GtkWidget *text;
-  GtkWidget *readers;
-  GtkWidget *sync;
-  g_autofree char *name = g_strdup_printf ("note-%u", index);
-  g_autofree char *time = care_format_time (note->created_at, tz);
-  g_autofree char *amend_name = g_strdup_printf ("note-amend-%u", index);
-  g_autofree char *amend_a11y = g_strdup_printf (_("Correct the %s note written at %s"),
-                                                 care_note_category_label (note->category), time);
-
-  gtk_widget_set_name (card, name);
-  gtk_widget_add_css_class (card, "card");
-  gtk_widget_add_css_class (card, "note-card");
-  if (note->urgent)
-    gtk_widget_add_css_class (card, "urgent-card");
-
-  gtk_widget_set_hexpand (category, TRUE);
-  gtk_box_append (GTK_BOX (top), category);
-  if (note->urgent)
-    {
-      GtkWidget *tag = gtk_label_new (_("Urgent"));
-
-      gtk_widget_set_name (tag, "urgent-tag");
-      gtk_widget_add_css_class (tag, "urgent-tag");
-      gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-      gtk_box_append (GTK_BOX (top), tag);
-    }
-  gtk_box_append (GTK_BOX (top), care_label_new_wrapped (time, "dim-label"));
-  gtk_box_append (GTK_BOX (card), top);
-  /* Who may read it, as it was written (the carer chose it). */
-  readers = care_label_new_wrapped (care_note_readers_label (care_readers_to_string (note->readers)), "caption");
-  gtk_widget_set_name (readers, "note-read-by");
-  gtk_widget_add_css_class (readers, "dim-label");
-  gtk_box_append (GTK_BOX (card), readers);
-
-  text = care_label_new_wrapped (note->text, NULL);
-  gtk_widget_set_name (text, "note-text");
-  if (note->retracted)
-    {
-      gtk_widget_add_css_class (text, "retracted");
-      gtk_box_append (GTK_BOX (card), care_label_new_wrapped (_("Withdrawn"), "error"));
-    }
-  gtk_box_append (GTK_BOX (card), text);
-
-  /* The history of the note stays readable: every earlier text and why it
-   * was changed. */
-  if (note->versions != NULL && note->versions->len > 1)
-    {
-      GtkWidget *versions = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-
-      gtk_widget_set_name (versions, "note-versions");
-      for (guint i = note->versions->len - 1; i >= 1; i--)
-        {
-          const CareNoteVersion *v = g_ptr_array_index (note->versions, i);
-          const CareNoteVersion *before = g_ptr_array_index (note->versions, i - 1);
-          g_autofree char *at = care_format_time (v->at, tz);
-          g_autofree char *line = g_strdup_printf (_("Corrected at %s: %s"), at,
-                                                   v->reason != NULL ? v->reason : "");
-          g_autofree char *was = g_strdup_printf (_("Before: %s"), before->text);
-
-          gtk_box_append (GTK_BOX (versions), care_label_new_wrapped (line, "caption-heading"));
-          gtk_box_append (GTK_BOX (versions), care_label_new_wrapped (was, "dim-label"));
-        }
-      gtk_box_append (GTK_BOX (card), versions);
-    }
-
-  sync = care_label_new_wrapped (care_sync_state_label (note->sync, CARE_REVIEW_NONE), "caption");
-  gtk_widget_add_css_class (sync, "dim-label");
-  gtk_box_append (GTK_BOX (card), sync);
-
-  if (!note->retracted)
-    {
-      GtkWidget *amend = make_button (_("Correct"), amend_name, "visit.amend-note", note->note,
-                                      amend_a11y);
-
-      gtk_widget_set_halign (amend, GTK_ALIGN_END);
-      gtk_box_append (GTK_BOX (card), amend);
-    }
-  return card;
+  return care_note_card_new (CARE_NOTE_ITEM (item));
 }
 
 static GtkWidget *
@@ -369,12 +271,12 @@ update_view (CareVisitPage *self)
   else
     adw_action_row_set_subtitle (self->location_row, _("Unavailable"));
 
-  care_clear_container (GTK_WIDGET (self->notes_box));
   care_clear_container (GTK_WIDGET (self->refusals_box));
   gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), FALSE);
   if (self->detail == NULL)
     {
       g_list_store_remove_all (self->history);
+      g_list_store_remove_all (self->notes);
       return;
     }
   /* What the co-op refused or holds comes first: it needs the carer. */
@@ -391,11 +293,14 @@ update_view (CareVisitPage *self)
       gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), TRUE);
     }
   update_tasks (self);
-  for (guint i = 0; i < self->detail->notes->len; i++)
-    gtk_box_append (self->notes_box,
-                    note_card_new (self, g_ptr_array_index (self->detail->notes, i), i, tz));
-  if (self->detail->notes->len == 0)
-    gtk_box_append (self->notes_box, care_label_new_wrapped (_("No notes yet."), "dim-label"));
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < self->detail->notes->len; i++)
+      g_ptr_array_add (items, care_note_item_new (g_ptr_array_index (self->detail->notes, i), tz));
+    g_list_store_splice (self->notes, 0, g_list_model_get_n_items (G_LIST_MODEL (self->notes)),
+                         items->pdata, items->len);
+  }
   {
     g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -986,6 +891,7 @@ care_visit_page_finalize (GObject *object)
   g_free (self->not_done_task);
   g_clear_pointer (&self->task_rows, g_ptr_array_unref);
   g_clear_object (&self->history);
+  g_clear_object (&self->notes);
   G_OBJECT_CLASS (care_visit_page_parent_class)->finalize (object);
 }
 
@@ -1029,7 +935,7 @@ care_visit_page_class_init (CareVisitPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, tasks_box);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, tasks_list);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, notes_section);
-  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, notes_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, notes_list);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_revealer);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_text);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, note_amend_reason);
@@ -1096,6 +1002,9 @@ care_visit_page_init (CareVisitPage *self)
   self->history = g_list_store_new (CARE_TYPE_HISTORY_ITEM);
   gtk_list_box_bind_model (self->history_list, G_LIST_MODEL (self->history),
                            history_row_create, NULL, NULL);
+  self->notes = g_list_store_new (CARE_TYPE_NOTE_ITEM);
+  gtk_list_box_bind_model (self->notes_list, G_LIST_MODEL (self->notes),
+                           note_card_create, NULL, NULL);
   choices = care_note_categories (&n);
   gtk_drop_down_set_model (self->category_dropdown,
                            choices_model (choices, n, _("Choose a category")));

@@ -68,6 +68,17 @@ label_contains (GtkWidget  *root,
   return strstr (text, needle) != NULL;
 }
 
+/* The card of the visit's note at @index, in the order written. */
+static GtkWidget *
+note_card (GtkWidget *root,
+           int        index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (care_test_find (root, "notes-list")), index);
+
+  g_assert_nonnull (row);
+  return GTK_WIDGET (row);
+}
+
 static void
 select_category (GtkWidget  *root,
                  const char *id)
@@ -128,8 +139,14 @@ test_whole_visit (void)
   g_assert_true (label_contains (root, "note-error", "Choose a category for the note"));
   select_category (root, "medication");
   care_test_activate (root, "add-note");
-  g_assert_true (label_contains (root, "notes-box", "Took the morning tablets with water."));
-  g_assert_true (label_contains (root, "note-read-by", "Co-ordinators only"));
+  g_assert_true (label_contains (note_card (root, 0), "note-card-text", "Took the morning tablets with water."));
+  g_assert_true (label_contains (note_card (root, 0), "note-read-by", "Co-ordinators only"));
+  /* Bound to the note: no Urgent tag, no corrections yet, and its Correct
+   * button opens this note. */
+  g_assert_false (care_test_is_visible (care_test_find (note_card (root, 0), "urgent-tag")));
+  g_assert_false (care_test_is_visible (care_test_find (note_card (root, 0), "note-versions")));
+  g_assert_true (care_test_is_visible (care_test_find (note_card (root, 0), "note-amend")));
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (care_test_find (root, "notes-list")), 1));
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers"))), ==,
                     CARE_READERS_TEAM);
 
@@ -262,11 +279,12 @@ test_amendment (void)
   g_assert_true (label_contains (root, "history-list", "Reason: Forgot to check out at the door"));
 
   /* A note correction keeps the earlier text visible. */
-  care_test_activate (root, "note-amend-0");
+  care_test_activate (note_card (root, 0), "note-amend");
   care_test_set_text (root, "note-amend-text", "Maria was cheerful and talked about her granddaughter's visit.");
   care_test_set_text (root, "note-amend-reason", "Wrong grandchild");
   care_test_activate (root, "note-amend-save");
-  g_assert_true (label_contains (root, "note-0", "granddaughter"));
+  g_assert_true (label_contains (note_card (root, 0), "note-card-text", "granddaughter"));
+  g_assert_true (care_test_is_visible (care_test_find (note_card (root, 0), "note-versions")));
   g_assert_true (label_contains (root, "note-versions", "Wrong grandchild"));
   g_assert_true (label_contains (root, "note-versions", "Before: Maria was cheerful and talked about her grandson's visit."));
   care_test_window_destroy (window);
@@ -319,8 +337,8 @@ test_safeguarding (void)
   g_clear_pointer (&types, g_ptr_array_unref);
 
   care_test_activate (root, "safeguarding-confirm-button");
-  g_assert_true (label_contains (root, "note-0", "Unexplained bruise"));
-  g_assert_true (care_test_is_visible (care_test_find (care_test_find (root, "note-0"), "urgent-tag")));
+  g_assert_true (label_contains (note_card (root, 0), "note-card-text", "Unexplained bruise"));
+  g_assert_true (care_test_is_visible (care_test_find (note_card (root, 0), "urgent-tag")));
   types = outbox_types (path);
   joined = join_types (types);
   g_assert_cmpstr (joined, ==, "visit.started note.added");
@@ -815,7 +833,7 @@ test_readership (void)
   g_assert_true (label_contains (root, "note-error", "not shared with the family"));
   gtk_drop_down_set_selected (GTK_DROP_DOWN (care_test_find (root, "note-readers")), CARE_READERS_TEAM);
   care_test_activate (root, "add-note");
-  g_assert_true (label_contains (root, "notes-box", "Helped with a shower."));
+  g_assert_true (label_contains (note_card (root, 0), "note-card-text", "Helped with a shower."));
   care_test_window_destroy (window);
   types = outbox_types (path);
   joined = join_types (types);
