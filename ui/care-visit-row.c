@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything the row shows is bound to its item's properties in
- * care-visit-row.ui; the code only holds the item.
+ * care-visit-row.ui; CareItemRow holds the item. The row's accessible
+ * label, which a binding cannot set, is set once when it is made.
  */
 #include "care-config.h"
 
@@ -13,67 +14,19 @@
 
 struct _CareVisitRow
 {
-  GtkListBoxRow parent_instance;
-
-  CareVisitItem *item;
+  CareItemRow parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (CareVisitRow, care_visit_row, GTK_TYPE_LIST_BOX_ROW)
-
-enum {
-  PROP_0,
-  PROP_ITEM,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (CareVisitRow, care_visit_row, CARE_TYPE_ITEM_ROW)
 
 static void
-care_visit_row_dispose (GObject *object)
+care_visit_row_constructed (GObject *object)
 {
   CareVisitRow *self = CARE_VISIT_ROW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_VISIT_ROW);
-  g_clear_object (&self->item);
-  G_OBJECT_CLASS (care_visit_row_parent_class)->dispose (object);
-}
-
-static void
-care_visit_row_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  CareVisitRow *self = CARE_VISIT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ITEM:
-      g_value_set_object (value, self->item);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-care_visit_row_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  CareVisitRow *self = CARE_VISIT_ROW (object);
-
-  switch (prop_id)
-    {
-    case PROP_ITEM:
-      self->item = g_value_dup_object (value);
-      if (self->item != NULL)
-        care_set_accessible_label (GTK_WIDGET (self), care_visit_item_get_accessible_label (self->item));
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  G_OBJECT_CLASS (care_visit_row_parent_class)->constructed (object);
+  care_set_accessible_label (GTK_WIDGET (self),
+                             care_visit_item_get_accessible_label (care_visit_row_get_item (self)));
 }
 
 static void
@@ -82,15 +35,9 @@ care_visit_row_class_init (CareVisitRowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = care_visit_row_dispose;
-  object_class->get_property = care_visit_row_get_property;
-  object_class->set_property = care_visit_row_set_property;
+  object_class->constructed = care_visit_row_constructed;
 
-  properties[PROP_ITEM] =
-    g_param_spec_object ("item", NULL, NULL, CARE_TYPE_VISIT_ITEM,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
+  g_type_ensure (CARE_TYPE_VISIT_ITEM);
   gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-visit-row.ui");
 }
 
@@ -103,6 +50,7 @@ care_visit_row_init (CareVisitRow *self)
 GtkWidget *
 care_visit_row_new (CareVisitItem *item)
 {
+  g_return_val_if_fail (CARE_IS_VISIT_ITEM (item), NULL);
   return g_object_new (CARE_TYPE_VISIT_ROW, "item", item, NULL);
 }
 
@@ -110,6 +58,5 @@ CareVisitItem *
 care_visit_row_get_item (CareVisitRow *self)
 {
   g_return_val_if_fail (CARE_IS_VISIT_ROW (self), NULL);
-
-  return self->item;
+  return care_item_row_get_item (CARE_ITEM_ROW (self));
 }

@@ -5,13 +5,13 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "care-item-row.h"
 #include "care-visit-item.h"
 
 G_BEGIN_DECLS
 
 #define CARE_TYPE_VISIT_ROW (care_visit_row_get_type ())
-G_DECLARE_FINAL_TYPE (CareVisitRow, care_visit_row, CARE, VISIT_ROW, GtkListBoxRow)
+G_DECLARE_FINAL_TYPE (CareVisitRow, care_visit_row, CARE, VISIT_ROW, CareItemRow)
 
 GtkWidget     *care_visit_row_new      (CareVisitItem *item);
 CareVisitItem *care_visit_row_get_item (CareVisitRow *self);
