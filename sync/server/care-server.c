@@ -1571,9 +1571,11 @@ begin_request (CareServer *self,
       if (!anonymous_allowed (self, req))
         return;
       g_mutex_lock (&self->health_lock);
+      /* Anyone may ask: what the database said (its address, its user)
+       * stays in the server's log, where the checkpoint thread wrote it. */
       if (self->health_error != NULL)
-        unhealthy = g_strdup_printf ("%s. Records cannot be stored or sent by this server process until it "
-                                     "answers again.", self->health_error);
+        unhealthy = g_strdup ("This server process cannot reach the co-op database just now (its log says why). "
+                              "Records cannot be stored or sent by this process until it answers again.");
       else if (g_get_monotonic_time () - self->health_at > STORE_STALE_US)
         unhealthy = g_strdup ("The co-op database has not answered for more than 10 seconds. Records cannot be "
                               "stored or sent by this server process until it answers again.");
