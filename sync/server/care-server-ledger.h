@@ -31,9 +31,10 @@ const char     *care_ledger_public_key    (CareLedger      *self);
 
 /* The latest checkpoint; a new one, signed, when the log grew since the
  * last (at most one a second). */
-/* Reads what the store appended to the log since into the tree, so that a
- * tablet's log request after a large push does not (the server calls it
- * after each stored push, off the writer). */
+/* Reads what the store appended to the log since into the tree, once a
+ * log request has read the tree (until then, nothing), so that a tablet's
+ * log request after a large push does not (the server calls it after each
+ * stored push, off the writer). */
 gboolean        care_ledger_refresh       (CareLedger      *self,
                                            GError         **error);
 CareCheckpoint *care_ledger_checkpoint    (CareLedger      *self,

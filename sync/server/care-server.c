@@ -645,8 +645,9 @@ finisher_func (gpointer data,
   gboolean stored = ((Job *) data)->push->accepted > 0;
 
   finish_job (data);
-  /* The tree each process keeps of the co-op log follows the pushes, so
-   * that the tablet's log request that ends its sync finds it grown. */
+  /* The tree each process keeps of the co-op log, once a log request read
+   * it, follows the pushes, so that the tablet's log request that ends its
+   * sync finds it grown. */
   if (stored && self->ledger != NULL && g_thread_pool_unprocessed (self->finishers) == 0)
     care_ledger_refresh (self->ledger, NULL);
 }
