@@ -1,14 +1,20 @@
-/* care-review-detail.c: one visit as a supervisor reviews it.
+/* care-review-detail.c: one visit as a co-ordinator reviews it.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page is a template (care-review-detail.ui) bound to "visit", a
+ * CareReviewVisit made from the summary at once and from the visit's
+ * detail once read off the main thread; its lists are bound to the
+ * template's list boxes here. What stays in code is the review itself.
  */
 #include "care-config.h"
 
 #include <glib/gi18n.h>
 
+#include "care-line-row.h"
 #include "care-review-detail.h"
-#include "care-review-model.h"
+#include "care-review-visit.h"
 #include "care-ui-util.h"
 
 struct _CareReviewDetail
@@ -23,12 +29,17 @@ struct _CareReviewDetail
   GHashTable *names;        /* member id -> name, for the history */
   GCancellable *cancellable;
   gboolean loading;
+  CareReviewVisit *visit;   /* what is shown, made anew at each read */
 
-  GtkWidget *scroller;
-  GtkWidget *clamp;
-  GtkWidget *content;       /* rebuilt for each visit */
-  GtkWidget *message_entry;
-  GtkWidget *action_error;
+  GtkFlowBox *badges;
+  GtkEditable *message_entry;
+  GtkLabel *action_error;
+  GtkListBox *record_list;
+  GtkListBox *times_list;
+  GtkListBox *tasks_list;
+  GtkListBox *notes_list;
+  GtkListBox *words_list;
+  GtkListBox *history_list;
 };
 
 G_DEFINE_FINAL_TYPE (CareReviewDetail, care_review_detail, ADW_TYPE_BIN)
@@ -36,6 +47,7 @@ G_DEFINE_FINAL_TYPE (CareReviewDetail, care_review_detail, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_VISIT,
   N_PROPS
 };
 
@@ -60,86 +72,7 @@ set_loading (CareReviewDetail *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
-static GtkWidget *
-add_group (GtkWidget  *box,
-           const char *title,
-           const char *description)
-{
-  GtkWidget *group = adw_preferences_group_new ();
-
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
-  if (description != NULL)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
-  gtk_box_append (GTK_BOX (box), group);
-  return group;
-}
-
-/* A row with a label and a value typed by people: never parsed as markup. */
-static GtkWidget *
-add_row (GtkWidget  *group,
-         const char *title,
-         const char *value)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value != NULL && *value ? value : "—");
-  gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  return row;
-}
-
-static void
-add_row_take (GtkWidget  *group,
-              const char *title,
-              char       *value)
-{
-  add_row (group, title, value);
-  g_free (value);
-}
-
-static GtkWidget *
-badge (const char *text,
-       const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_widget_add_css_class (label, "caption-heading");
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-  return label;
-}
-
-static GtkWidget *
-action_button (CareReviewDetail *self,
-               const char       *name,
-               const char       *label,
-               const char       *css_class,
-               GCallback         callback)
-{
-  GtkWidget *button = gtk_button_new_with_label (label);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_size_request (button, -1, 44);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (button, css_class);
-  g_signal_connect_swapped (button, "clicked", callback, self);
-  return button;
-}
-
 /* Building the page ------------------------------------------------------ */
-
-static const char *
-person (CareReviewDetail *self,
-        const char       *member)
-{
-  const char *name = self->names != NULL && member != NULL
-                       ? g_hash_table_lookup (self->names, member)
-                       : NULL;
-
-  return name != NULL ? name : member != NULL ? member : "";
-}
 
 static void review_clicked (CareReviewDetail *self,
                             const char       *action);
@@ -168,356 +101,58 @@ withdraw_clicked_cb (CareReviewDetail *self)
   review_clicked (self, "withdrawn");
 }
 
-static void
-build_header (CareReviewDetail       *self,
-              GtkWidget              *box,
-              const CareVisitSummary *s)
+static GtkWidget *
+create_line_row_cb (gpointer item,
+                    gpointer user_data)
 {
-  g_autofree char *title = g_strdup_printf ("%s — %s", s->client_name ? s->client_name : s->client,
-                                            s->carer_name ? s->carer_name : s->carer);
-  GtkWidget *label = gtk_label_new (title);
-  GtkWidget *badges = gtk_flow_box_new ();
-  g_autofree char *state = g_strdup_printf ("%s · %s", care_visit_state_label (s->state),
-                                            care_review_state_label (s->review));
+  return care_line_row_new (item);
+}
 
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "title-2");
-  gtk_widget_set_name (label, "detail-title");
-  gtk_box_append (GTK_BOX (box), label);
+static GtkWidget *
+create_badge_cb (gpointer item,
+                 gpointer user_data)
+{
+  GtkWidget *label = gtk_label_new (care_line_item_get_title (item));
 
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (badges), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (badges), 8);
-  gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (state, "dim-label"));
-  for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
-    if (s->flags & (1u << bit))
-      gtk_flow_box_append (GTK_FLOW_BOX (badges), badge (care_flag_label (bit),
-                                                         care_flag_css_class (bit)));
-  gtk_box_append (GTK_BOX (box), badges);
-
-  if (s->open_query != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Open query: %s"), s->open_query);
-      GtkWidget *query = gtk_label_new (text);
-
-      gtk_label_set_wrap (GTK_LABEL (query), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (query), 0);
-      gtk_widget_add_css_class (query, "warning");
-      gtk_widget_set_name (query, "open-query");
-      gtk_box_append (GTK_BOX (box), query);
-    }
-  /* The carer's answer, at the top where the query was: it waits for the
-   * co-ordinator's look, not at the bottom of the history. */
-  if (s->answer != NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("The carer answered: %s"), s->answer);
-      GtkWidget *answer = gtk_label_new (text);
-
-      gtk_label_set_wrap (GTK_LABEL (answer), TRUE);
-      gtk_label_set_xalign (GTK_LABEL (answer), 0);
-      gtk_widget_add_css_class (answer, "accent");
-      gtk_widget_set_name (answer, "carer-answer");
-      gtk_box_append (GTK_BOX (box), answer);
-    }
+  gtk_widget_add_css_class (label, "caption-heading");
+  if (care_line_item_get_tone (item) != NULL)
+    gtk_widget_add_css_class (label, care_line_item_get_tone (item));
+  return label;
 }
 
 static void
-build_evv (CareReviewDetail       *self,
-           GtkWidget              *box,
-           const CareVisitDetail  *d,
-           const CareVisitSummary *s)
+bind_list (GtkListBox      *list,
+           CareReviewVisit *visit,
+           const char      *property)
 {
-  GtkWidget *group = add_group (box, _("Visit record"),
-                                _("Service, client, date, place, carer and times, as the co-op must keep them"));
-  g_autofree char *location = NULL;
+  g_autoptr(GListModel) model = NULL;
 
-  add_row (group, _("Type of service"), care_service_label (s->service));
-  add_row (group, _("Client"), s->client_name ? s->client_name : s->client);
-  add_row_take (group, _("Date"),
-                care_format_datetime (s->started_at ? s->started_at : s->planned_start,
-                                             self->tz));
-  if (d != NULL && d->has_location)
-    location = g_strdup_printf (_("%s\nRecorded at %.5f, %.5f (within %.0f m)"),
-                                s->client_address ? s->client_address : "", d->lat, d->lon,
-                                d->accuracy_m);
-  else
-    location = g_strdup_printf (_("%s\nThe device did not record a position"),
-                                s->client_address ? s->client_address : "");
-  add_row (group, _("Location"), location);
-  add_row (group, _("Carer"), s->carer_name ? s->carer_name : s->carer);
-  add_row_take (group, _("Start"), care_format_datetime (s->started_at, self->tz));
-  add_row_take (group, _("End"), care_format_datetime (s->finished_at, self->tz));
+  g_object_get (visit, property, &model, NULL);
+  gtk_list_box_bind_model (list, model, create_line_row_cb, NULL, NULL);
 }
 
+/* Shows the visit from its summary, or its detail once read: a new visit
+ * object, and the template's bindings follow. */
 static void
-build_times (CareReviewDetail       *self,
-             GtkWidget              *box,
-             const CareVisitSummary *s)
+show_visit (CareReviewDetail *self)
 {
-  GtkWidget *group = add_group (box, _("Times"), NULL);
-  g_autofree char *planned = NULL;
+  const CareVisitSummary *s = self->item != NULL ? care_review_item_get_summary (self->item) : NULL;
+  g_autoptr(CareReviewVisit) visit = NULL;
+  g_autoptr(GListModel) badges = NULL;
 
-  if (s->planned_start != 0)
-    {
-      g_autofree char *when = care_format_datetime (s->planned_start, self->tz);
-      g_autofree char *length = care_format_minutes (s->planned_minutes);
-
-      planned = g_strdup_printf (_("%s for %s"), when, length);
-    }
-  else
-    {
-      planned = g_strdup (_("Unscheduled visit"));
-    }
-  add_row (group, _("Planned"), planned);
-  add_row_take (group, _("Check-in as recorded"),
-                care_format_datetime (s->recorded_started_at, self->tz));
-  add_row_take (group, _("Check-out as recorded"),
-                care_format_datetime (s->recorded_finished_at, self->tz));
-  if (s->started_at != s->recorded_started_at)
-    add_row_take (group, _("Check-in as amended"),
-                  care_format_datetime (s->started_at, self->tz));
-  if (s->finished_at != s->recorded_finished_at)
-    add_row_take (group, _("Check-out as amended"),
-                  care_format_datetime (s->finished_at, self->tz));
-  if (s->started_at != 0 && s->finished_at > s->started_at)
-    add_row_take (group, _("Length"),
-                  care_format_minutes ((s->finished_at - s->started_at + 30000) / 60000));
-}
-
-static void
-build_tasks (CareReviewDetail      *self,
-             GtkWidget             *box,
-             const CareVisitDetail *d)
-{
-  GtkWidget *group = add_group (box, _("Tasks"), NULL);
-
-  if (d->tasks == NULL || d->tasks->len == 0)
-    {
-      add_row (group, _("No care-plan tasks"), NULL);
-      return;
-    }
-  for (guint i = 0; i < d->tasks->len; i++)
-    {
-      const CareTaskState *t = g_ptr_array_index (d->tasks, i);
-      g_autofree char *title = t->essential ? g_strdup_printf (_("%s (essential)"), t->label)
-                                            : g_strdup (t->label);
-      g_autofree char *answer = NULL;
-
-      if (t->answer == 1)
-        answer = g_strdup (_("Done"));
-      else if (t->answer == 0)
-        answer = g_strdup_printf (_("Not done: %s"), t->reason ? t->reason : "");
-      else
-        answer = g_strdup (_("Not answered"));
-      add_row (group, title, answer);
-    }
-}
-
-/* The client's word on the visit, and a dispute with the carer's and the
- * family's words side by side (docs/family.md). */
-static void
-build_verification (CareReviewDetail      *self,
-                    GtkWidget             *box,
-                    const CareVisitDetail *d)
-{
-  GtkWidget *group = add_group (box, _("The client’s word"), NULL);
-  GtkWidget *row;
-
-  if (d->verified == NULL)
-    {
-      add_row (group, _("Nobody has confirmed or disputed this visit"), NULL);
-      return;
-    }
-  /* Every word on it, in order: the carer's at the door, the family's
-   * later, the co-ordinator's answers, each with who and when. */
-  for (guint i = 0; d->history != NULL && i < d->history->len; i++)
-    {
-      const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
-      g_autofree char *when = NULL, *who = NULL;
-
-      if (h->type != CARE_EVENT_VISIT_VERIFIED && h->type != CARE_EVENT_DISPUTE_ANSWERED)
-        continue;
-      when = care_format_datetime (h->wall, self->tz);
-      /* Translators: who wrote it, then when. */
-      who = g_strdup_printf (_("%s, %s"), person (self, h->author), when);
-      row = add_row (group, h->description, who);
-      gtk_widget_set_name (row, "client-word");
-    }
-  if (d->disputes > 0)
-    {
-      row = add_row (group, d->dispute_open ? _("The dispute is open: answer it so the family knows")
-                                            : _("Answered"),
-                     d->dispute_answer);
-      if (d->dispute_open)
-        gtk_widget_add_css_class (row, "error");
-    }
-}
-
-static void
-build_notes (CareReviewDetail      *self,
-             GtkWidget             *box,
-             const CareVisitDetail *d)
-{
-  GtkWidget *group = add_group (box, _("Care notes"), NULL);
-
-  if (d->notes == NULL || d->notes->len == 0)
-    {
-      add_row (group, _("No notes"), NULL);
-      return;
-    }
-  for (guint i = 0; i < d->notes->len; i++)
-    {
-      const CareNote *n = g_ptr_array_index (d->notes, i);
-      g_autoptr(GString) text = g_string_new (n->retracted ? _("Retracted. ") : "");
-      g_autofree char *when = care_format_datetime (n->created_at, self->tz);
-      /* Translators: a note's heading: its category, who may read it, when it was written. */
-      g_autofree char *title = g_strdup_printf (_("%s%s · %s · %s"), n->urgent ? "⚠ " : "",
-                                                care_note_category_label (n->category),
-                                                care_note_readers_label (care_readers_to_string (n->readers)), when);
-      GtkWidget *row;
-
-      g_string_append (text, n->text ? n->text : "");
-      for (guint v = 1; n->versions != NULL && v < n->versions->len; v++)
-        {
-          const CareNoteVersion *prev = g_ptr_array_index (n->versions, v - 1);
-          const CareNoteVersion *ver = g_ptr_array_index (n->versions, v);
-          g_autofree char *at = care_format_datetime (ver->at, self->tz);
-
-          g_string_append_printf (text, _("\n— Amended %s by %s (%s); before: “%s”"), at,
-                                  person (self, ver->author), ver->reason ? ver->reason : "",
-                                  prev->text ? prev->text : "");
-        }
-      row = add_row (group, title, text->str);
-      if (n->urgent)
-        gtk_widget_add_css_class (row, "error");
-    }
-}
-
-static void
-build_history (CareReviewDetail      *self,
-               GtkWidget             *box,
-               const CareVisitDetail *d)
-{
-  GtkWidget *group = add_group (box, _("History and sync"),
-                                _("When each record was made on the device, and whether it has "
-                                  "reached the co-op"));
-
-  for (guint i = 0; d->history != NULL && i < d->history->len; i++)
-    {
-      const CareHistoryEntry *h = g_ptr_array_index (d->history, i);
-      g_autofree char *at = care_format_datetime (h->wall, self->tz);
-      g_autofree char *received = care_received_label (h->sync, h->received, self->tz);
-      g_autofree char *sub = NULL;
-
-      /* The sync timeline: recorded on the tablet at (its own clock), then
-       * received by the co-op at (the server's clock). */
-      if (h->reason != NULL)
-        sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s\nReason: %s"),
-                               h->device ? h->device : "", at, person (self, h->author),
-                               received, h->reason);
-      else
-        sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s"),
-                               h->device ? h->device : "", at, person (self, h->author),
-                               received);
-      add_row (group, h->description ? h->description : "", sub);
-    }
-}
-
-static void
-build_actions (CareReviewDetail       *self,
-               GtkWidget              *box,
-               const CareVisitSummary *s)
-{
-  GtkWidget *group = add_group (box, _("Review"), NULL);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *approve, *query, *flag;
-
-  if (s->visit == NULL)
-    {
-      add_row (group, _("This visit was never started: there is no record to review yet."), NULL);
-      return;
-    }
-
-  self->message_entry = gtk_entry_new ();
-  gtk_widget_set_name (self->message_entry, "query-message");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (self->message_entry),
-                                  _("Message to the carer, e.g. “Please check the end time”"));
-  care_set_accessible_label (self->message_entry, _("Message for a query or a flag"));
-  gtk_widget_set_size_request (self->message_entry, -1, 44);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->message_entry);
-
-  approve = action_button (self, "approve-button", _("Approve"), "suggested-action",
-                           G_CALLBACK (approve_clicked_cb));
-  query = action_button (self, "query-button", _("Send query"), NULL,
-                         G_CALLBACK (query_clicked_cb));
-  flag = action_button (self, "flag-button", _("Flag"), "destructive-action",
-                        G_CALLBACK (flag_clicked_cb));
-  care_set_accessible_label (approve, _("Approve this visit"));
-  care_set_accessible_label (query, _("Send a query about this visit to the carer"));
-  care_set_accessible_label (flag, _("Flag this visit"));
-  gtk_widget_set_margin_top (buttons, 12);
-  gtk_box_append (GTK_BOX (buttons), approve);
-  gtk_box_append (GTK_BOX (buttons), query);
-  gtk_box_append (GTK_BOX (buttons), flag);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), buttons);
-
-  /* An approval can be withdrawn, with a reason (the message above). */
-  if (s->review == CARE_REVIEW_APPROVED || s->review == CARE_REVIEW_CHANGED)
-    {
-      GtkWidget *withdraw = action_button (self, "withdraw-button", _("Withdraw approval"), NULL,
-                                           G_CALLBACK (withdraw_clicked_cb));
-
-      care_set_accessible_label (withdraw, _("Withdraw the approval of this visit, saying why in the message"));
-      gtk_widget_set_halign (withdraw, GTK_ALIGN_START);
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), withdraw);
-    }
-  if (s->review == CARE_REVIEW_CHANGED)
-    add_row (group, _("Changed after approval: a record the approval did not include came in "
-                      "(see the history). Check it, then approve again."), NULL);
-
-  self->action_error = gtk_label_new (NULL);
-  gtk_widget_set_name (self->action_error, "action-error");
-  gtk_label_set_wrap (GTK_LABEL (self->action_error), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->action_error), 0);
-  gtk_widget_add_css_class (self->action_error, "error");
-  gtk_widget_set_visible (self->action_error, FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->action_error);
-}
-
-static void
-rebuild (CareReviewDetail *self)
-{
-  const CareVisitSummary *s = NULL;
-  GtkWidget *box;
-
-  self->message_entry = NULL;
-  self->action_error = NULL;
-  if (self->detail != NULL)
-    s = &self->detail->summary;
-  else if (self->item != NULL)
-    s = care_review_item_get_summary (self->item);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  if (s != NULL)
-    {
-      build_header (self, box, s);
-      build_actions (self, box, s);
-      build_evv (self, box, self->detail, s);
-      build_times (self, box, s);
-      if (self->detail != NULL)
-        {
-          build_tasks (self, box, self->detail);
-          build_notes (self, box, self->detail);
-          build_verification (self, box, self->detail);
-          build_history (self, box, self->detail);
-        }
-    }
-  self->content = box;
-  adw_clamp_set_child (ADW_CLAMP (self->clamp), box);
+  if (s == NULL && self->detail == NULL)
+    return;
+  visit = care_review_visit_new (s, self->detail, self->names, self->tz);
+  g_object_get (visit, "badges", &badges, NULL);
+  gtk_flow_box_bind_model (self->badges, badges, create_badge_cb, NULL, NULL);
+  bind_list (self->record_list, visit, "record");
+  bind_list (self->times_list, visit, "times");
+  bind_list (self->tasks_list, visit, "tasks");
+  bind_list (self->notes_list, visit, "notes");
+  bind_list (self->words_list, visit, "words");
+  bind_list (self->history_list, visit, "history");
+  g_set_object (&self->visit, visit);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIT]);
 }
 
 /* Reading and writing ---------------------------------------------------- */
@@ -599,7 +234,7 @@ visit_read_cb (GObject      *source,
   self->detail = g_steal_pointer (&loaded->detail);
   self->names = g_steal_pointer (&loaded->names);
   loaded_free (loaded);
-  rebuild (self);
+  show_visit (self);
 }
 
 static void
@@ -610,7 +245,9 @@ load (CareReviewDetail *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->detail, care_visit_detail_free);
-  rebuild (self);
+  gtk_editable_set_text (self->message_entry, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->action_error), FALSE);
+  show_visit (self);
   if (s == NULL || (s->visit == NULL && s->schedule == NULL))
     {
       set_loading (self, FALSE);
@@ -694,7 +331,7 @@ submit_review (CareReviewDetail *self,
                const char       *action)
 {
   const CareVisitSummary *s = self->detail ? &self->detail->summary : NULL;
-  const char *message = gtk_editable_get_text (GTK_EDITABLE (self->message_entry));
+  const char *message = gtk_editable_get_text (self->message_entry);
   g_autoptr(GError) error = NULL;
   g_autofree char *review = NULL;
   g_autofree char *trimmed = g_strstrip (g_strdup (message));
@@ -703,20 +340,20 @@ submit_review (CareReviewDetail *self,
     return;
   if ((g_str_equal (action, "query") || g_str_equal (action, "withdrawn")) && *trimmed == '\0')
     {
-      gtk_label_set_text (GTK_LABEL (self->action_error),
+      gtk_label_set_text (self->action_error,
                           g_str_equal (action, "query")
                             ? _("Write what the carer should check before sending the query.")
                             : _("Write why you withdraw the approval in the message first."));
-      gtk_widget_set_visible (self->action_error, TRUE);
-      gtk_widget_grab_focus (self->message_entry);
+      gtk_widget_set_visible (GTK_WIDGET (self->action_error), TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->message_entry));
       return;
     }
   review = care_store_add_review (self->store, action, s->visit, NULL, NULL,
                                   *trimmed != '\0' ? trimmed : NULL, &error);
   if (review == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (self->action_error), error->message);
-      gtk_widget_set_visible (self->action_error, TRUE);
+      gtk_label_set_text (self->action_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (self->action_error), TRUE);
       return;
     }
   g_signal_emit (self, signals[SIGNAL_REVIEWED], 0, self->item, action);
@@ -742,6 +379,8 @@ care_review_detail_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_REVIEW_DETAIL);
+  g_clear_object (&self->visit);
   G_OBJECT_CLASS (care_review_detail_parent_class)->dispose (object);
 }
 
@@ -772,6 +411,9 @@ care_review_detail_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_VISIT:
+      g_value_set_object (value, self->visit);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -781,6 +423,7 @@ static void
 care_review_detail_class_init (CareReviewDetailClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_review_detail_dispose;
   object_class->finalize = care_review_detail_finalize;
@@ -789,6 +432,10 @@ care_review_detail_class_init (CareReviewDetailClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* What is shown; NULL before the first visit. */
+  properties[PROP_VISIT] =
+    g_param_spec_object ("visit", NULL, NULL, CARE_TYPE_REVIEW_VISIT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A review record was written for the item: (item, action). */
@@ -799,19 +446,28 @@ care_review_detail_class_init (CareReviewDetailClass *klass)
   signals[SIGNAL_TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  g_type_ensure (CARE_TYPE_REVIEW_VISIT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-review-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, badges);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, message_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, action_error);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, record_list);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, times_list);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, tasks_list);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, notes_list);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, words_list);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewDetail, history_list);
+  gtk_widget_class_bind_template_callback (widget_class, approve_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, query_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, flag_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, withdraw_clicked_cb);
 }
 
 static void
 care_review_detail_init (CareReviewDetail *self)
 {
-  self->clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (self->clamp), 720);
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (self->scroller, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), self->clamp);
-  adw_bin_set_child (ADW_BIN (self), self->scroller);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 /* Public API ------------------------------------------------------------- */
@@ -841,8 +497,10 @@ care_review_detail_show (CareReviewDetail *self,
 
   g_set_object (&self->item, item);
   load (self);
+  /* The scrolled window is the bin's child, not a template child: the
+   * template's disposal would unparent it before AdwBin's own. */
   gtk_adjustment_set_value (
-    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
+    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (self)))), 0);
 }
 
 CareReviewItem *

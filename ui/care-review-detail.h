@@ -1,9 +1,9 @@
-/* care-review-detail.h: one visit as a supervisor reviews it.
+/* care-review-detail.h: one visit as a co-ordinator reviews it.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The six EVV elements, tasks, notes with their amendment history, times as
+ * The visit record, tasks, notes with their amendment history, times as
  * recorded and as amended, the sync timeline, and the review actions
  * (approve, query with a message, flag), each a review.added record.
  */
