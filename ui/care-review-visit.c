@@ -343,16 +343,15 @@ make_history (CareReviewVisit       *self,
       g_autofree char *received = care_received_label (h->sync, h->received, tz);
       g_autofree char *sub = NULL;
 
-      /* The sync timeline: recorded on the tablet at (its own clock), then
-       * received by the co-op at (the server's clock). */
+      /* The sync timeline: recorded at (the device's own clock) by whom,
+       * then received by the co-op at (the server's clock). Which device
+       * is an id, not something to show a person. */
       if (h->reason != NULL)
-        sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s\nReason: %s"),
-                               h->device ? h->device : "", at, person (names, h->author),
-                               received, h->reason);
+        sub = g_strdup_printf (_("Recorded at %s by %s · %s\nReason: %s"),
+                               at, person (names, h->author), received, h->reason);
       else
-        sub = g_strdup_printf (_("Recorded on the device %s at %s by %s · %s"),
-                               h->device ? h->device : "", at, person (names, h->author),
-                               received);
+        sub = g_strdup_printf (_("Recorded at %s by %s · %s"),
+                               at, person (names, h->author), received);
       add_line (self, PROP_HISTORY, h->description, sub, NULL, NULL);
     }
 }

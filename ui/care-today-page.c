@@ -5,13 +5,15 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Both lists are GListStores of CareVisitItem bound to their list boxes;
- * a read of the store replaces the items and the rows follow.
+ * The lists are GListStores (CareVisitItem for the visits and the queries,
+ * CareClientItem for the clients) bound to their list boxes; a read of the
+ * store replaces the items and the rows follow.
  */
 #include "care-config.h"
 
 #include <glib/gi18n.h>
 
+#include "care-client-row.h"
 #include "care-today-page.h"
 #include "care-ui-util.h"
 #include "care-visit-row.h"
@@ -34,7 +36,7 @@ struct _CareTodayPage
   CareStore *store;
   GListStore *visits;   /* CareVisitItem, the day's visits in time order */
   GListStore *queries;  /* CareVisitItem, open queries on any day */
-  GPtrArray *clients;   /* char *, ids in list order */
+  GListStore *clients;  /* CareClientItem, the carer's clients */
   int day_offset;       /* the day shown, in days from today */
 };
 
@@ -55,19 +57,14 @@ static GtkWidget *
 create_visit_row_cb (gpointer item,
                      gpointer user_data)
 {
-  GListModel *model = user_data;
-  GtkWidget *row = care_visit_row_new (item);
-  const char *prefix = g_object_get_data (G_OBJECT (model), "row-prefix");
-  guint position = 0;
+  return care_visit_row_new (item);
+}
 
-  /* Rows are named by position, for the tests and the screenshots. */
-  if (g_list_store_find (G_LIST_STORE (model), item, &position))
-    {
-      g_autofree char *name = g_strdup_printf ("%s-%u", prefix, position);
-
-      gtk_widget_set_name (row, name);
-    }
-  return row;
+static GtkWidget *
+create_client_row_cb (gpointer item,
+                      gpointer user_data)
+{
+  return care_client_row_new (item);
 }
 
 static void
@@ -75,50 +72,26 @@ fill_clients (CareTodayPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) clients = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   const char *member = care_store_get_member (self->store);
 
-  care_clear_container (GTK_WIDGET (self->clients_list));
-  g_clear_pointer (&self->clients, g_ptr_array_unref);
-  self->clients = g_ptr_array_new_with_free_func (g_free);
   clients = care_store_list_clients (self->store, member, &error);
   if (clients == NULL)
     {
       gtk_label_set_label (self->error_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      g_list_store_remove_all (self->clients);
       return;
     }
   for (guint i = 0; i < clients->len; i++)
     {
       const char *client = g_ptr_array_index (clients, i);
       g_autofree char *name = care_store_get_client_name (self->store, client);
-      g_autofree char *widget_name = g_strdup_printf ("client-row-%u", i);
-      g_autofree char *accessible = NULL;
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *label = care_label_new_wrapped (name != NULL ? name : client, NULL);
 
-      gtk_widget_set_name (row, widget_name);
-      gtk_widget_set_size_request (row, -1, 52);
-      gtk_widget_set_margin_start (box, 12);
-      gtk_widget_set_margin_end (box, 12);
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-      accessible = g_strdup_printf (_("Start a visit to %s"), name != NULL ? name : client);
-      care_set_accessible_label (row, accessible);
-      gtk_list_box_append (self->clients_list, row);
-      g_ptr_array_add (self->clients, g_strdup (client));
+      g_ptr_array_add (items, care_client_item_new (client, name));
     }
-  if (clients->len == 0)
-    {
-      GtkWidget *label = care_label_new_wrapped (_("No clients are assigned to you yet."), "dim-label");
-
-      gtk_widget_set_margin_top (label, 12);
-      gtk_widget_set_margin_bottom (label, 12);
-      gtk_widget_set_margin_start (label, 12);
-      gtk_list_box_append (self->clients_list, label);
-    }
+  g_list_store_splice (self->clients, 0, g_list_model_get_n_items (G_LIST_MODEL (self->clients)),
+                       items->pdata, items->len);
 }
 
 static void
@@ -137,16 +110,14 @@ static void
 client_activated_cb (CareTodayPage *self,
                      GtkListBoxRow *row)
 {
-  int index = gtk_list_box_row_get_index (row);
-  const char *client;
-  g_autofree char *name = NULL;
+  CareClientItem *item;
 
-  if (self->clients == NULL || index < 0 || (guint) index >= self->clients->len)
+  if (!CARE_IS_CLIENT_ROW (row))
     return;
-  client = g_ptr_array_index (self->clients, index);
-  name = care_store_get_client_name (self->store, client);
+  item = care_client_row_get_item (CARE_CLIENT_ROW (row));
   gtk_revealer_set_reveal_child (self->clients_revealer, FALSE);
-  g_signal_emit (self, signals[SIGNAL_START_VISIT], 0, client, name != NULL ? name : client);
+  g_signal_emit (self, signals[SIGNAL_START_VISIT], 0, care_client_item_get_id (item),
+                 care_client_item_get_name (item));
 }
 
 static void
@@ -211,7 +182,7 @@ care_today_page_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->visits);
   g_clear_object (&self->queries);
-  g_clear_pointer (&self->clients, g_ptr_array_unref);
+  g_clear_object (&self->clients);
   G_OBJECT_CLASS (care_today_page_parent_class)->finalize (object);
 }
 
@@ -244,6 +215,7 @@ care_today_page_class_init (CareTodayPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, unscheduled_button);
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, clients_revealer);
   gtk_widget_class_bind_template_child (widget_class, CareTodayPage, clients_list);
+  gtk_widget_class_bind_template_child (widget_class, CareTodayPage, placeholder);
   gtk_widget_class_bind_template_callback (widget_class, visit_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, client_activated_cb);
   gtk_widget_class_install_action (widget_class, "today.choose-client", NULL, choose_client_action);
@@ -256,21 +228,16 @@ static void
 care_today_page_init (CareTodayPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->placeholder = GTK_LABEL (care_label_new_wrapped (NULL, "dim-label"));
-  gtk_widget_set_margin_top (GTK_WIDGET (self->placeholder), 18);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->placeholder), 18);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->placeholder), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->placeholder), 12);
-  gtk_list_box_set_placeholder (self->visits_list, GTK_WIDGET (self->placeholder));
 
   self->visits = g_list_store_new (CARE_TYPE_VISIT_ITEM);
-  g_object_set_data (G_OBJECT (self->visits), "row-prefix", (gpointer) "visit-row");
   gtk_list_box_bind_model (self->visits_list, G_LIST_MODEL (self->visits),
-                           create_visit_row_cb, self->visits, NULL);
+                           create_visit_row_cb, NULL, NULL);
   self->queries = g_list_store_new (CARE_TYPE_VISIT_ITEM);
-  g_object_set_data (G_OBJECT (self->queries), "row-prefix", (gpointer) "query-row");
   gtk_list_box_bind_model (self->queries_list, G_LIST_MODEL (self->queries),
-                           create_visit_row_cb, self->queries, NULL);
+                           create_visit_row_cb, NULL, NULL);
+  self->clients = g_list_store_new (CARE_TYPE_CLIENT_ITEM);
+  gtk_list_box_bind_model (self->clients_list, G_LIST_MODEL (self->clients),
+                           create_client_row_cb, NULL, NULL);
 }
 
 /* Replaces a list's items with visits read from the store (taking them),

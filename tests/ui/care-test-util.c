@@ -503,12 +503,9 @@ care_test_find (GtkWidget  *root,
   return widget;
 }
 
-void
-care_test_activate (GtkWidget  *root,
-                    const char *name)
+static void
+activate (GtkWidget *widget)
 {
-  GtkWidget *widget = care_test_find (root, name);
-
   g_assert_true (gtk_widget_is_sensitive (widget));
   /* A button's own activation waits 250 ms to show it pressed: click it
    * directly, as a tap does. */
@@ -518,6 +515,36 @@ care_test_activate (GtkWidget  *root,
     g_assert_true (gtk_widget_activate (widget));
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+void
+care_test_activate (GtkWidget  *root,
+                    const char *name)
+{
+  activate (care_test_find (root, name));
+}
+
+GtkWidget *
+care_test_row (GtkWidget  *root,
+               const char *list,
+               int         index)
+{
+  GtkWidget *box = care_test_find (root, list);
+  GtkListBoxRow *row;
+
+  g_assert_true (GTK_IS_LIST_BOX (box));
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (box), index);
+  if (row == NULL)
+    g_error ("The list “%s” has no row %d", list, index);
+  return GTK_WIDGET (row);
+}
+
+void
+care_test_activate_row (GtkWidget  *root,
+                        const char *list,
+                        int         index)
+{
+  activate (care_test_row (root, list, index));
 }
 
 void

@@ -63,6 +63,14 @@ GtkWidget  *care_test_find           (GtkWidget  *root,
 /* Activates the named widget (a button's click, a row's activation). */
 void        care_test_activate       (GtkWidget  *root,
                                       const char *name);
+/* The row at index of the list box named list (fails the test if none),
+ * and its activation. */
+GtkWidget  *care_test_row            (GtkWidget  *root,
+                                      const char *list,
+                                      int         index);
+void        care_test_activate_row   (GtkWidget  *root,
+                                      const char *list,
+                                      int         index);
 void        care_test_set_text       (GtkWidget  *root,
                                       const char *name,
                                       const char *text);

@@ -50,7 +50,7 @@ check_out (Door *d)
   d->path = care_test_make_store (d->dir, FALSE);
   d->window = care_test_window_new (d->path, 360, 640);
   root = GTK_WIDGET (d->window);
-  care_test_activate (root, "visit-row-1");
+  care_test_activate_row (root, "visits-list", 1);
   care_test_activate (root, "check-in");
   care_test_activate (root, "task-done-0");
   care_test_activate (root, "task-done-1");

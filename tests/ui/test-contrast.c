@@ -195,7 +195,7 @@ test_contrast (void)
   GtkWidget *root = GTK_WIDGET (window);
 
   check_screen (window, "Today", failures);
-  care_test_activate (root, "visit-row-0");
+  care_test_activate_row (root, "visits-list", 0);
   check_screen (window, "A finished visit with a query", failures);
   gtk_widget_activate_action (root, "win.back", NULL);
   care_window_set_view (window, "hours");

@@ -26,7 +26,7 @@ test_french (void)
   g_clear_pointer (&text, g_free);
   shot = care_test_screenshot (root, "today-fr-360x640");
 
-  care_test_activate (root, "visit-row-1");
+  care_test_activate_row (root, "visits-list", 1);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (care_test_find (root, "check-in"))), ==, "Arrivée");
   care_test_activate (root, "check-in");
   care_test_activate (root, "check-out");

@@ -153,7 +153,7 @@ test_carer (void)
   assert_idle (window, "Today");
 
   /* A visit in progress shows how long it has run: the minute clock. */
-  care_test_activate (root, "visit-row-1");
+  care_test_activate_row (root, "visits-list", 1);
   care_test_activate (root, "check-in");
   g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
   assert_idle (window, "A visit in progress");

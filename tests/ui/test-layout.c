@@ -216,13 +216,13 @@ test_layout (gconstpointer data)
   care_test_activate (root, "start-unscheduled");
   audit_screen (window, "today, choosing a client");
 
-  care_test_activate (root, "visit-row-1");
+  care_test_activate_row (root, "visits-list", 1);
   audit_screen (window, "visit before check-in");
   care_test_activate (root, "check-in");
   care_test_activate (root, "task-not-done-0");
   audit_screen (window, "visit in progress");
   gtk_widget_activate_action (root, "win.back", NULL);
-  care_test_activate (root, "visit-row-0");
+  care_test_activate_row (root, "visits-list", 0);
   care_test_activate (root, "amend-finish");
   audit_screen (window, "done visit, correcting a time");
 

@@ -126,7 +126,7 @@ check_in (gboolean    wait_for_fix,
   GtkWidget *root = GTK_WIDGET (window);
   CareVisitDetail *detail;
 
-  care_test_activate (root, "visit-row-1");
+  care_test_activate_row (root, "visits-list", 1);
   if (wait_for_fix)
     care_test_wait (has_fix, NULL, 30, "a location fix from the mock GeoClue2");
   care_test_activate (root, "check-in");

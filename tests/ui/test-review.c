@@ -432,6 +432,9 @@ test_review_flow (Fixture      *f,
     if (strstr (text, expect) == NULL)
       g_error ("The visit detail does not show “%s”:\n%s", expect, text);
     g_assert_nonnull (strstr (text, "Not yet at the co-op"));
+    /* No ids on screen: not the tablet's, not the carer's. */
+    g_assert_null (strstr (text, "dev-anna"));
+    g_assert_null (strstr (text, "c-anna"));
   }
   screenshot (f, "review-detail");
   g_assert_cmpuint (check_accessible_labels (find (f, "review-detail")), >=, 4);

@@ -97,7 +97,7 @@ test_screens (gconstpointer data)
   save (window, "today", sizes[i].name);
 
   /* A visit in progress: checked in, one task answered. */
-  care_test_activate (root, "visit-row-1");
+  care_test_activate_row (root, "visits-list", 1);
   g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
   care_test_activate (root, "check-in");
   care_test_activate (root, "task-done-0");
@@ -114,7 +114,7 @@ test_screens (gconstpointer data)
 
   /* The finished visit with a query and a corrected time. */
   gtk_widget_activate_action (root, "win.back", NULL);
-  care_test_activate (root, "visit-row-0");
+  care_test_activate_row (root, "visits-list", 0);
   save (window, "visit-done", sizes[i].name);
 
   /* Hours */
