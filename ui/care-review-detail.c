@@ -476,16 +476,29 @@ GtkWidget *
 care_review_detail_new (CareStore  *store,
                         CareReader *reader)
 {
-  CareReviewDetail *self;
+  GtkWidget *self;
 
   g_return_val_if_fail (CARE_IS_STORE (store), NULL);
   g_return_val_if_fail (CARE_IS_READER (reader), NULL);
 
   self = g_object_new (CARE_TYPE_REVIEW_DETAIL, NULL);
-  self->store = g_object_ref (store);
-  self->reader = g_object_ref (reader);
+  care_review_detail_set_store (CARE_REVIEW_DETAIL (self), store, reader);
+  return self;
+}
+
+void
+care_review_detail_set_store (CareReviewDetail *self,
+                              CareStore        *store,
+                              CareReader       *reader)
+{
+  g_return_if_fail (CARE_IS_REVIEW_DETAIL (self));
+  g_return_if_fail (CARE_IS_STORE (store));
+  g_return_if_fail (CARE_IS_READER (reader));
+
+  g_set_object (&self->store, store);
+  g_set_object (&self->reader, reader);
+  g_clear_pointer (&self->tz, g_time_zone_unref);
   self->tz = care_store_get_timezone (store);
-  return GTK_WIDGET (self);
 }
 
 void

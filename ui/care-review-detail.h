@@ -21,6 +21,10 @@ G_DECLARE_FINAL_TYPE (CareReviewDetail, care_review_detail, CARE, REVIEW_DETAIL,
 
 GtkWidget      *care_review_detail_new      (CareStore  *store,
                                              CareReader *reader) G_GNUC_WARN_UNUSED_RESULT;
+/* The store a detail made by its parent's template reads and writes. */
+void            care_review_detail_set_store (CareReviewDetail *self,
+                                              CareStore        *store,
+                                              CareReader       *reader);
 /* Shows the item's visit; its detail is read off the main thread. */
 void            care_review_detail_show     (CareReviewDetail *self,
                                              CareReviewItem   *item);

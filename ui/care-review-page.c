@@ -1,7 +1,10 @@
-/* care-review-page.c: the supervisor's review workspace.
+/* care-review-page.c: the co-ordinator's review workspace.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page is a template (care-review-page.ui); only the exception chips,
+ * one per exception of the one list, are added here.
  *
  * All reads go through the reader's worker thread; the only writes done
  * here are review records, one small commit each, on the main thread (bulk
@@ -60,8 +63,8 @@ struct _CareReviewPage
   GPtrArray *carer_ids;       /* index in the drop-down - 1 */
   GPtrArray *client_ids;
 
-  GtkWidget *toasts;
   GtkWidget *stack;
+  GtkWidget *chips;
   GtkWidget *carer_dropdown;
   GtkWidget *client_dropdown;
   GtkWidget *period_dropdown;
@@ -107,7 +110,9 @@ toast (CareReviewPage *self,
 {
   AdwToast *t = adw_toast_new (message);
 
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), t);
+  /* The overlay is the bin's child, not a template child: the template's
+   * disposal would unparent it before AdwBin's own. */
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self))), t);
 }
 
 static void
@@ -714,115 +719,10 @@ choices_read_cb (GObject      *source,
 
 /* Building --------------------------------------------------------------- */
 
-static GtkWidget *
-labelled_dropdown (const char *name,
-                   const char *a11y,
-                   const char *const *items)
+/* One chip per exception; the chips are the buttons, not their cells. */
+static void
+add_flag_chips (CareReviewPage *self)
 {
-  GtkWidget *dropdown = gtk_drop_down_new_from_strings (items);
-
-  gtk_widget_set_name (dropdown, name);
-  gtk_widget_set_size_request (dropdown, -1, 44);
-  care_set_accessible_label (dropdown, a11y);
-  return dropdown;
-}
-
-/* A row of controls that scrolls sideways when the window is narrow, so the
- * list keeps the height of the screen. */
-static GtkWidget *
-sideways_row (GtkWidget **box)
-{
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-
-  *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_bottom (*box, 6);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC,
-                                  GTK_POLICY_NEVER);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), *box);
-  return scroller;
-}
-
-static GtkWidget *
-build_filters (CareReviewPage *self)
-{
-  GtkWidget *flow;
-  GtkWidget *row = sideways_row (&flow);
-  const char *const all_carers[] = { _("All carers"), NULL };
-  const char *const all_clients[] = { _("All clients"), NULL };
-  const char *const periods[] = {
-    _("Last 7 days"), _("Today"), _("This week"), _("Last week"), _("Last 30 days"),
-    _("All dates"), _("Chosen dates"), NULL,
-  };
-  const char *const reviews[] = {
-    _("Any review state"), _("Not reviewed"), _("Queried"), _("Approved"), _("Flagged"), NULL,
-  };
-
-  self->carer_dropdown = labelled_dropdown ("carer-filter", _("Carer"), all_carers);
-  self->client_dropdown = labelled_dropdown ("client-filter", _("Client"), all_clients);
-  self->period_dropdown = labelled_dropdown ("period-filter", _("Dates"), periods);
-  self->review_dropdown = labelled_dropdown ("review-filter", _("Review state"), reviews);
-  self->from_entry = gtk_entry_new ();
-  self->to_entry = gtk_entry_new ();
-  gtk_widget_set_name (self->from_entry, "from-date");
-  gtk_widget_set_name (self->to_entry, "to-date");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (self->from_entry), _("From (2026-11-01)"));
-  gtk_entry_set_placeholder_text (GTK_ENTRY (self->to_entry), _("To (2026-11-30)"));
-  care_set_accessible_label (self->from_entry, _("First day, as year-month-day"));
-  care_set_accessible_label (self->to_entry, _("Last day, as year-month-day"));
-  gtk_widget_set_visible (self->from_entry, FALSE);
-  gtk_widget_set_visible (self->to_entry, FALSE);
-  self->first_toggle = gtk_toggle_button_new_with_label (_("Exceptions first"));
-  gtk_widget_set_name (self->first_toggle, "exceptions-first");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->first_toggle), TRUE);
-  care_set_accessible_label (self->first_toggle, _("Show visits with exceptions first"));
-  gtk_widget_set_size_request (self->first_toggle, -1, 44);
-
-  for (GtkWidget **w = (GtkWidget *[]) { self->carer_dropdown, self->client_dropdown,
-                                         self->period_dropdown, self->from_entry, self->to_entry,
-                                         self->review_dropdown, self->first_toggle, NULL };
-       *w != NULL; w++)
-    gtk_box_append (GTK_BOX (flow), *w);
-
-  for (GtkWidget **w = (GtkWidget *[]) { self->carer_dropdown, self->client_dropdown,
-                                         self->period_dropdown, self->review_dropdown, NULL };
-       *w != NULL; w++)
-    g_signal_connect_swapped (*w, "notify::selected", G_CALLBACK (filter_changed_cb), self);
-  g_signal_connect_swapped (self->from_entry, "activate", G_CALLBACK (filter_changed_cb), self);
-  g_signal_connect_swapped (self->to_entry, "activate", G_CALLBACK (filter_changed_cb), self);
-  g_signal_connect_swapped (self->first_toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
-  return row;
-}
-
-/* The exception chips wrap onto as many lines as they need, none clipped
- * off the edge of a narrow window; past the first line they scroll, with
- * a scroll bar that stays in sight, so the list keeps the screen. */
-static GtkWidget *
-build_flag_chips (CareReviewPage *self)
-{
-  GtkWidget *flow = gtk_flow_box_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_overlay_scrolling (GTK_SCROLLED_WINDOW (scroller), FALSE);
-  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 50);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), flow);
-
-  gtk_widget_set_name (flow, "exception-chips");
-  gtk_widget_set_valign (flow, GTK_ALIGN_START);
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), CARE_REVIEW_N_FLAGS + 1);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 6);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 6);
-  gtk_widget_set_margin_bottom (flow, 6);
-  care_set_accessible_label (flow, _("Exceptions"));
-
-  self->any_toggle = gtk_toggle_button_new_with_label (_("Any exception"));
-  gtk_widget_set_name (self->any_toggle, "exceptions-only");
-  care_set_accessible_label (self->any_toggle, _("Show only visits with an exception"));
-  gtk_widget_set_size_request (self->any_toggle, -1, 44);
-  g_signal_connect_swapped (self->any_toggle, "toggled", G_CALLBACK (any_toggled_cb), self);
-  gtk_flow_box_append (GTK_FLOW_BOX (flow), self->any_toggle);
-
   for (guint bit = 0; bit < CARE_REVIEW_N_FLAGS; bit++)
     {
       g_autofree char *name = g_strdup_printf ("flag-%u", bit);
@@ -833,124 +733,11 @@ build_flag_chips (CareReviewPage *self)
       gtk_widget_add_css_class (toggle, care_flag_css_class (bit));
       g_signal_connect_swapped (toggle, "toggled", G_CALLBACK (filter_changed_cb), self);
       self->flag_toggles[bit] = toggle;
-      gtk_flow_box_append (GTK_FLOW_BOX (flow), toggle);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->chips), toggle);
     }
-  /* The chips are the buttons, not their cells. */
-  for (GtkWidget *child = gtk_widget_get_first_child (flow); child != NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (self->chips); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_focusable (child, FALSE);
-  update_counts (self);
-  return scroller;
-}
-
-static GtkWidget *
-build_bulk (CareReviewPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *confirm = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *cancel = gtk_button_new_with_label (_("Cancel"));
-
-  self->bulk_button = gtk_button_new_with_label (_("Approve unremarkable visits…"));
-  gtk_widget_set_name (self->bulk_button, "bulk-approve");
-  gtk_widget_set_halign (self->bulk_button, GTK_ALIGN_START);
-  gtk_widget_set_size_request (self->bulk_button, -1, 44);
-  care_set_accessible_label (self->bulk_button,
-                             _("Approve every finished visit in this list with no exceptions"));
-  g_signal_connect_swapped (self->bulk_button, "clicked", G_CALLBACK (bulk_clicked_cb), self);
-  gtk_box_append (GTK_BOX (box), self->bulk_button);
-
-  self->bulk_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->bulk_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->bulk_label), 0);
-  gtk_widget_set_hexpand (self->bulk_label, TRUE);
-  self->bulk_confirm = gtk_button_new_with_label (_("Approve"));
-  gtk_widget_set_name (self->bulk_confirm, "bulk-confirm");
-  gtk_widget_add_css_class (self->bulk_confirm, "suggested-action");
-  gtk_widget_set_size_request (self->bulk_confirm, -1, 44);
-  gtk_widget_set_size_request (cancel, -1, 44);
-  care_set_accessible_label (cancel, _("Do not approve these visits"));
-  g_signal_connect_swapped (self->bulk_confirm, "clicked", G_CALLBACK (bulk_confirm_cb), self);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (bulk_cancel_cb), self);
-  gtk_box_append (GTK_BOX (confirm), self->bulk_label);
-  gtk_box_append (GTK_BOX (confirm), cancel);
-  gtk_box_append (GTK_BOX (confirm), self->bulk_confirm);
-  self->bulk_revealer = gtk_revealer_new ();
-  gtk_widget_set_name (self->bulk_revealer, "bulk-revealer");
-  gtk_revealer_set_child (GTK_REVEALER (self->bulk_revealer), confirm);
-  gtk_box_append (GTK_BOX (box), self->bulk_revealer);
-  return box;
-}
-
-static void
-build (CareReviewPage *self)
-{
-  GtkWidget *list_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *top = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *detail_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkListItemFactory *factory =
-    gtk_builder_list_item_factory_new_from_resource (NULL, "/coop/carelog/Carelog/care-review-list-item.ui");
-  GtkNoSelection *selection;
-
-  gtk_widget_set_margin_start (top, 12);
-  gtk_widget_set_margin_end (top, 12);
-  gtk_widget_set_margin_top (top, 12);
-  gtk_box_append (GTK_BOX (top), build_filters (self));
-  gtk_box_append (GTK_BOX (top), build_flag_chips (self));
-  gtk_box_append (GTK_BOX (top), build_bulk (self));
-  {
-    GtkWidget *refresh = gtk_button_new_with_label (_("New records have arrived: show them"));
-
-    gtk_widget_set_name (refresh, "refresh-button");
-    gtk_widget_add_css_class (refresh, "suggested-action");
-    gtk_widget_set_halign (refresh, GTK_ALIGN_START);
-    gtk_widget_set_size_request (refresh, -1, 44);
-    g_signal_connect_swapped (refresh, "clicked", G_CALLBACK (refresh_clicked_cb), self);
-    self->refresh_revealer = gtk_revealer_new ();
-    gtk_revealer_set_child (GTK_REVEALER (self->refresh_revealer), refresh);
-    gtk_box_append (GTK_BOX (top), self->refresh_revealer);
-  }
-  self->status = gtk_label_new (NULL);
-  gtk_widget_set_name (self->status, "review-status");
-  gtk_label_set_xalign (GTK_LABEL (self->status), 0);
-  gtk_widget_add_css_class (self->status, "dim-label");
-  gtk_box_append (GTK_BOX (top), self->status);
-  gtk_box_append (GTK_BOX (list_page), top);
-
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
-  self->list_view = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
-  gtk_widget_set_name (self->list_view, "visit-list");
-  gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (self->list_view), TRUE);
-  gtk_list_view_set_show_separators (GTK_LIST_VIEW (self->list_view), TRUE);
-  care_set_accessible_label (self->list_view, _("Visits"));
-  g_signal_connect (self->list_view, "activate", G_CALLBACK (activate_cb), self);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list_view);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (list_page), scroller);
-
-  self->detail = care_review_detail_new (self->store, self->reader);
-  gtk_widget_set_name (self->detail, "review-detail");
-  gtk_widget_set_vexpand (self->detail, TRUE);
-  g_signal_connect_swapped (self->detail, "reviewed", G_CALLBACK (reviewed_cb), self);
-  g_signal_connect_swapped (self->detail, "toast", G_CALLBACK (detail_toast_cb), self);
-  gtk_box_append (GTK_BOX (detail_page), self->detail);
-
-  self->stack = gtk_stack_new ();
-  gtk_widget_set_name (self->stack, "review-stack");
-  gtk_stack_add_named (GTK_STACK (self->stack), list_page, "list");
-  gtk_stack_add_named (GTK_STACK (self->stack), detail_page, "detail");
-  self->toasts = adw_toast_overlay_new ();
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), self->stack);
-  adw_bin_set_child (ADW_BIN (self), self->toasts);
-
-  g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (model_changed_cb), self);
-  g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
-  g_signal_connect_swapped (self->model, "notify::complete", G_CALLBACK (model_changed_cb), self);
-  g_signal_connect_swapped (self->model, "counts-changed", G_CALLBACK (update_counts), self);
-  g_signal_connect_swapped (self->model, "error", G_CALLBACK (model_error_cb), self);
-  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
 
 /* GObject ---------------------------------------------------------------- */
@@ -969,6 +756,7 @@ care_review_page_dispose (GObject *object)
   g_clear_object (&self->sync_monitor);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_REVIEW_PAGE);
   G_OBJECT_CLASS (care_review_page_parent_class)->dispose (object);
 }
 
@@ -1011,6 +799,7 @@ static void
 care_review_page_class_init (CareReviewPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_review_page_dispose;
   object_class->finalize = care_review_page_finalize;
@@ -1023,15 +812,51 @@ care_review_page_class_init (CareReviewPageClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "review.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "review.back", NULL, back_action);
   /* The list's rows are built from care-review-list-item.ui. */
   g_type_ensure (CARE_TYPE_REVIEW_ROW);
   g_type_ensure (CARE_TYPE_REVIEW_ITEM);
+  g_type_ensure (CARE_TYPE_REVIEW_DETAIL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-review-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, carer_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, client_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, period_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, review_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, first_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, chips);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, any_toggle);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, status);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, bulk_button);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, bulk_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, bulk_label);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, bulk_confirm);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, CareReviewPage, refresh_revealer);
+  gtk_widget_class_bind_template_callback (widget_class, filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, any_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bulk_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bulk_confirm_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bulk_cancel_cb);
+  gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reviewed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, detail_toast_cb);
 }
 
 static void
 care_review_page_init (CareReviewPage *self)
 {
+  /* The template's signals (a drop-down's first selection) may come before
+   * the model: filter_changed_cb waits for it. */
+  self->updating_toggles = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->updating_toggles = FALSE;
+  add_flag_chips (self);
   self->cancellable = g_cancellable_new ();
   self->carer_ids = g_ptr_array_new_with_free_func (g_free);
   self->client_ids = g_ptr_array_new_with_free_func (g_free);
@@ -1054,7 +879,19 @@ care_review_page_new_for_store (CareStore  *store,
   self->tz = care_store_get_timezone (store);
   self->model = care_review_model_new (reader);
   care_review_model_set_timezone (self->model, self->tz);
-  build (self);
+  care_review_detail_set_store (CARE_REVIEW_DETAIL (self->detail), store, reader);
+  {
+    g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->model)));
+
+    gtk_list_view_set_model (GTK_LIST_VIEW (self->list_view), GTK_SELECTION_MODEL (selection));
+  }
+  g_signal_connect_swapped (self->model, "items-changed", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::loading", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "notify::complete", G_CALLBACK (model_changed_cb), self);
+  g_signal_connect_swapped (self->model, "counts-changed", G_CALLBACK (update_counts), self);
+  g_signal_connect_swapped (self->model, "error", G_CALLBACK (model_error_cb), self);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
+  update_counts (self);
   care_reader_run_async (self->reader, read_choices, NULL, NULL, (GDestroyNotify) choices_free,
                          self->cancellable, choices_read_cb, g_object_ref (self));
   apply_filter (self);
