@@ -15,6 +15,7 @@
 
 #include "care-confirm-window.h"
 #include "care-family-page.h"
+#include "care-family-row.h"
 #include "care-ui-util.h"
 
 #define DAYS_SHOWN 60
@@ -30,6 +31,7 @@ struct _CareFamilyPage
   GtkLabel *status_label;
 
   CareStore *store;
+  GListStore *visits;   /* CareFamilyItem, the client's recent visits */
 };
 
 G_DEFINE_FINAL_TYPE (CareFamilyPage, care_family_page, ADW_TYPE_BIN)
@@ -44,72 +46,10 @@ circle_client (CareFamilyPage *self)
 }
 
 static GtkWidget *
-visit_row (CareFamilyPage         *self,
-           const CareVisitSummary *s,
-           guint                   index,
-           GTimeZone              *tz)
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  g_autoptr(CareVisitDetail) d = care_store_get_visit (self->store, s->visit, NULL);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  g_autofree char *day = care_format_date (s->started_at, tz);
-  g_autofree char *from = care_format_time (s->started_at, tz);
-  g_autofree char *to = s->finished_at > 0 ? care_format_time (s->finished_at, tz) : NULL;
-  g_autofree char *title = NULL, *name = g_strdup_printf ("family-visit-%u", index);
-  g_autofree char *button_name = g_strdup_printf ("family-confirm-%u", index);
-  guint done = 0, not_done = 0;
-  GtkWidget *button;
-
-  gtk_widget_set_name (box, name);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  /* Translators: "Mon 1 Dec: Ana Lima, 09:02 to 09:41". */
-  title = to != NULL ? g_strdup_printf (_("%s: %s, %s to %s"), day, s->carer_name ? s->carer_name : "", from, to)
-                     : g_strdup_printf (_("%s: %s, from %s"), day, s->carer_name ? s->carer_name : "", from);
-  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (title, "heading"));
-  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (s->client_name, "dim-label"));
-  for (guint i = 0; d != NULL && i < d->tasks->len; i++)
-    {
-      const CareTaskState *t = g_ptr_array_index (d->tasks, i);
-
-      done += t->answer == 1;
-      not_done += t->answer == 0;
-    }
-  if (d != NULL && d->tasks->len > 0)
-    {
-      g_autofree char *tasks = g_strdup_printf (_("Tasks done: %u of %u"), done, d->tasks->len);
-
-      gtk_box_append (GTK_BOX (box), care_label_new_wrapped (tasks, NULL));
-    }
-  for (guint i = 0; d != NULL && i < d->notes->len; i++)
-    {
-      const CareNote *n = g_ptr_array_index (d->notes, i);
-
-      if (!n->retracted)
-        gtk_box_append (GTK_BOX (box), care_label_new_wrapped (n->text, NULL));
-    }
-  if (d != NULL && d->verified != NULL)
-    {
-      g_autofree char *said = care_verification_sentence (d->verified, d->verified_by, d->verified_reason,
-                                                          d->verified_text);
-
-      gtk_box_append (GTK_BOX (box), care_label_new_wrapped (said, "caption-heading"));
-    }
-  if (d != NULL && d->dispute_answer != NULL)
-    {
-      g_autofree char *answer = g_strdup_printf (_("The co-ordinator answered: %s"), d->dispute_answer);
-
-      gtk_box_append (GTK_BOX (box), care_label_new_wrapped (answer, NULL));
-    }
-  button = gtk_button_new_with_label (_("Confirm or dispute"));
-  gtk_widget_set_name (button, button_name);
-  gtk_widget_set_halign (button, GTK_ALIGN_END);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "family.confirm");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", s->visit);
-  gtk_widget_set_visible (button, s->finished_at > 0);
-  gtk_box_append (GTK_BOX (box), button);
-  return box;
+  return care_family_row_new (item);
 }
 
 /* The client's standing choices, as the family reads them: which kinds of
@@ -156,7 +96,7 @@ care_family_page_refresh (CareFamilyPage *self)
   g_autofree char *client = circle_client (self);
   g_autofree char *client_name = client ? care_store_get_client_name (self->store, client) : NULL;
   g_autofree char *title = NULL;
-  guint shown = 0;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   filter.review = -1;
   filter.from = care_store_now (self->store) - (gint64) DAYS_SHOWN * 24 * 3600 * 1000;
@@ -165,18 +105,18 @@ care_family_page_refresh (CareFamilyPage *self)
   title = client_name ? g_strdup_printf (_("Visits to %s"), client_name) : g_strdup (_("Visits"));
   gtk_label_set_label (self->title_label, title);
   show_readership (self, client);
-  care_clear_container (GTK_WIDGET (self->visits_list));
   for (guint i = 0; visits != NULL && i < visits->len; i++)
     {
       const CareVisitSummary *s = g_ptr_array_index (visits, i);
+      g_autoptr(CareVisitDetail) d = NULL;
 
-      if (s->visit != NULL && s->started_at > 0)
-        gtk_list_box_append (self->visits_list, visit_row (self, s, shown++, tz));
+      if (s->visit == NULL || s->started_at <= 0)
+        continue;
+      d = care_store_get_visit (self->store, s->visit, NULL);
+      g_ptr_array_add (items, care_family_item_new (s, d, tz));
     }
-  if (shown == 0)
-    gtk_list_box_append (self->visits_list,
-                         care_label_new_wrapped (_("No visits yet. They appear here once a carer's "
-                                                   "tablet has sent them to the co-op."), "dim-label"));
+  g_list_store_splice (self->visits, 0, g_list_model_get_n_items (G_LIST_MODEL (self->visits)),
+                       items->pdata, items->len);
 }
 
 static void
@@ -227,6 +167,7 @@ static void
 care_family_page_dispose (GObject *object)
 {
   g_clear_object (&CARE_FAMILY_PAGE (object)->store);
+  g_clear_object (&CARE_FAMILY_PAGE (object)->visits);
   gtk_widget_dispose_template (GTK_WIDGET (object), CARE_TYPE_FAMILY_PAGE);
   G_OBJECT_CLASS (care_family_page_parent_class)->dispose (object);
 }
@@ -252,6 +193,8 @@ static void
 care_family_page_init (CareFamilyPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->visits = g_list_store_new (CARE_TYPE_FAMILY_ITEM);
+  gtk_list_box_bind_model (self->visits_list, G_LIST_MODEL (self->visits), create_row_cb, NULL, NULL);
 }
 
 GtkWidget *
