@@ -53,13 +53,10 @@ struct _CareTimesheetPage
   gboolean loading;
   gboolean mapped_once;
 
-  GtkWidget *toasts;
   GtkWidget *week_label;
   GtkWidget *status;
   GtkWidget *list;
   GtkWidget *period_dropdown;
-  GtkWidget *export_hours;
-  GtkWidget *export_visits;
   GListStore *weeks;           /* CareTimesheetItem: the week's timesheets */
 };
 
@@ -79,7 +76,10 @@ static void
 toast (CareTimesheetPage *self,
        const char        *message)
 {
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toasts), adw_toast_new (message));
+  /* The overlay is the bin's child, not a template child: the template's
+   * disposal would unparent it before AdwBin's own. */
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (adw_bin_get_child (ADW_BIN (self))),
+                               adw_toast_new (message));
 }
 
 static void
@@ -470,6 +470,31 @@ start_export (CareTimesheetPage   *self,
   care_timesheet_page_export_async (self, kind, file, self->lifetime, export_done_cb, NULL);
 }
 
+/* Which export a file chooser is for, until it answers. */
+typedef struct
+{
+  CareTimesheetPage *self;   /* a reference */
+  CareTimesheetExport kind;
+} Choosing;
+
+static Choosing *
+choosing_new (CareTimesheetPage   *self,
+              CareTimesheetExport  kind)
+{
+  Choosing *choosing = g_new0 (Choosing, 1);
+
+  choosing->self = g_object_ref (self);
+  choosing->kind = kind;
+  return choosing;
+}
+
+static void
+choosing_free (Choosing *choosing)
+{
+  g_object_unref (choosing->self);
+  g_free (choosing);
+}
+
 #if GTK_CHECK_VERSION(4, 10, 0)
 /* GtkFileDialog is newer than the GTK 4.8 this is built against on Debian
  * 12 (GDK_VERSION_MAX_ALLOWED); on newer GTK it replaces the deprecated
@@ -480,12 +505,12 @@ save_chosen_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(CareTimesheetPage) self = user_data;
+  Choosing *choosing = user_data;
   g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
-  CareTimesheetExport kind = GPOINTER_TO_INT (g_object_get_data (source, "kind"));
 
   if (file != NULL)
-    start_export (self, kind, file);
+    start_export (choosing->self, choosing->kind, file);
+  choosing_free (choosing);
 }
 
 static void
@@ -499,25 +524,22 @@ choose_file (CareTimesheetPage   *self,
 
   gtk_file_dialog_set_title (dialog, title);
   gtk_file_dialog_set_initial_name (dialog, name);
-  g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
   gtk_file_dialog_save (dialog, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL,
-                        save_chosen_cb, g_object_ref (self));
+                        save_chosen_cb, choosing_new (self, kind));
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 #else
 static void
-chooser_response_cb (GtkNativeDialog   *dialog,
-                     int                response,
-                     CareTimesheetPage *self)
+chooser_response_cb (GtkNativeDialog *dialog,
+                     int              response,
+                     Choosing        *choosing)
 {
-  CareTimesheetExport kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "kind"));
-
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
       if (file != NULL)
-        start_export (self, kind, file);
+        start_export (choosing->self, choosing->kind, file);
     }
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
@@ -535,8 +557,8 @@ choose_file (CareTimesheetPage   *self,
                                  GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  g_object_set_data (G_OBJECT (dialog), "kind", GINT_TO_POINTER (kind));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (chooser_response_cb), self, 0);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (chooser_response_cb),
+                         choosing_new (self, kind), (GClosureNotify) choosing_free, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 #endif
@@ -580,99 +602,6 @@ map_cb (CareTimesheetPage *self)
   self->mapped_once = TRUE;
 }
 
-/* Building --------------------------------------------------------------- */
-
-static GtkWidget *
-icon_button (const char *icon,
-             const char *name,
-             const char *a11y)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
-
-  gtk_widget_set_name (button, name);
-  gtk_widget_set_size_request (button, 44, 44);
-  gtk_widget_set_tooltip_text (button, a11y);
-  care_set_accessible_label (button, a11y);
-  return button;
-}
-
-static void
-build (CareTimesheetPage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *nav = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *previous = icon_button ("go-previous-symbolic", "previous-week", _("Previous week"));
-  GtkWidget *next = icon_button ("go-next-symbolic", "next-week", _("Next week"));
-  GtkWidget *exports = gtk_flow_box_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  const char *const periods[] = { _("Export this week"), _("Export this month"), NULL };
-
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 12);
-
-  self->week_label = gtk_label_new (NULL);
-  gtk_widget_set_name (self->week_label, "week-label");
-  gtk_widget_add_css_class (self->week_label, "title-4");
-  gtk_label_set_wrap (GTK_LABEL (self->week_label), TRUE);
-  gtk_label_set_justify (GTK_LABEL (self->week_label), GTK_JUSTIFY_CENTER);
-  gtk_widget_set_hexpand (self->week_label, TRUE);
-  g_signal_connect_swapped (previous, "clicked", G_CALLBACK (previous_cb), self);
-  g_signal_connect_swapped (next, "clicked", G_CALLBACK (next_cb), self);
-  gtk_box_append (GTK_BOX (nav), previous);
-  gtk_box_append (GTK_BOX (nav), self->week_label);
-  gtk_box_append (GTK_BOX (nav), next);
-  gtk_box_append (GTK_BOX (box), nav);
-
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (exports), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (exports), 3);
-  self->period_dropdown = gtk_drop_down_new_from_strings (periods);
-  gtk_widget_set_name (self->period_dropdown, "export-period");
-  gtk_widget_set_size_request (self->period_dropdown, -1, 44);
-  care_set_accessible_label (self->period_dropdown, _("Period to export"));
-  self->export_hours = gtk_button_new_with_label (_("Export approved hours…"));
-  gtk_widget_set_name (self->export_hours, "export-hours");
-  gtk_widget_set_size_request (self->export_hours, -1, 44);
-  care_set_accessible_label (self->export_hours,
-                             _("Export the approved timesheets of the period as CSV for payroll"));
-  self->export_visits = gtk_button_new_with_label (_("Export visits…"));
-  gtk_widget_set_name (self->export_visits, "export-visits");
-  gtk_widget_set_size_request (self->export_visits, -1, 44);
-  care_set_accessible_label (self->export_visits, _("Export the visits of the period, with their review state, as CSV"));
-  g_signal_connect_swapped (self->export_hours, "clicked", G_CALLBACK (export_hours_cb), self);
-  g_signal_connect_swapped (self->export_visits, "clicked", G_CALLBACK (export_visits_cb), self);
-  gtk_flow_box_append (GTK_FLOW_BOX (exports), self->period_dropdown);
-  gtk_flow_box_append (GTK_FLOW_BOX (exports), self->export_hours);
-  gtk_flow_box_append (GTK_FLOW_BOX (exports), self->export_visits);
-  gtk_box_append (GTK_BOX (box), exports);
-
-  self->status = gtk_label_new (NULL);
-  gtk_widget_set_name (self->status, "timesheet-status");
-  gtk_label_set_xalign (GTK_LABEL (self->status), 0);
-  gtk_widget_add_css_class (self->status, "dim-label");
-  gtk_box_append (GTK_BOX (box), self->status);
-
-  self->list = gtk_list_box_new ();
-  gtk_widget_set_name (self->list, "timesheet-list");
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  care_set_accessible_label (self->list, _("Timesheets"));
-  gtk_widget_set_margin_bottom (self->list, 12);
-  gtk_widget_set_valign (self->list, GTK_ALIGN_START);
-  self->weeks = g_list_store_new (CARE_TYPE_TIMESHEET_ITEM);
-  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->weeks), create_row, self, NULL);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->list);
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (box), scroller);
-
-  self->toasts = adw_toast_overlay_new ();
-  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (self->toasts), box);
-  adw_bin_set_child (ADW_BIN (self), self->toasts);
-  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
-}
-
 /* GObject ---------------------------------------------------------------- */
 
 static void
@@ -686,6 +615,7 @@ care_timesheet_page_dispose (GObject *object)
   if (self->lifetime != NULL)
     g_cancellable_cancel (self->lifetime);
   g_clear_object (&self->lifetime);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CARE_TYPE_TIMESHEET_PAGE);
   G_OBJECT_CLASS (care_timesheet_page_parent_class)->dispose (object);
   g_clear_object (&self->weeks);
 }
@@ -724,6 +654,7 @@ static void
 care_timesheet_page_class_init (CareTimesheetPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = care_timesheet_page_dispose;
   object_class->finalize = care_timesheet_page_finalize;
@@ -733,6 +664,16 @@ care_timesheet_page_class_init (CareTimesheetPageClass *klass)
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-timesheet-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CareTimesheetPage, week_label);
+  gtk_widget_class_bind_template_child (widget_class, CareTimesheetPage, status);
+  gtk_widget_class_bind_template_child (widget_class, CareTimesheetPage, list);
+  gtk_widget_class_bind_template_child (widget_class, CareTimesheetPage, period_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, previous_cb);
+  gtk_widget_class_bind_template_callback (widget_class, next_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_hours_cb);
+  gtk_widget_class_bind_template_callback (widget_class, export_visits_cb);
 }
 
 static void
@@ -740,6 +681,10 @@ care_timesheet_page_init (CareTimesheetPage *self)
 {
   self->cancellable = g_cancellable_new ();
   self->lifetime = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->weeks = g_list_store_new (CARE_TYPE_TIMESHEET_ITEM);
+  gtk_list_box_bind_model (GTK_LIST_BOX (self->list), G_LIST_MODEL (self->weeks), create_row, self, NULL);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
 
 /* Public API ------------------------------------------------------------- */
@@ -760,7 +705,6 @@ care_timesheet_page_new_for_store (CareStore  *store,
   self = g_object_new (CARE_TYPE_TIMESHEET_PAGE, NULL);
   self->store = g_object_ref (store);
   self->reader = g_object_ref (reader);
-  build (self);
 
   /* Start on this week, the one whose visits the review list shows; the
    * week before is one tap back. */
