@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-hit-row.h"
 #include "care-search-page.h"
 #include "care-ui-util.h"
 
@@ -24,7 +25,7 @@ struct _CareSearchPage
 
   CareReader *reader;
   GCancellable *cancellable;
-  GPtrArray *hits;     /* CareNoteHit */
+  GListStore *hits;    /* CareHitItem, the results shown */
   gboolean busy;
 };
 
@@ -45,65 +46,26 @@ read_hits (CareStore *store,
   return care_store_search_notes (store, data, MAX_HITS, error);
 }
 
-/* "... the [word] here ..." → escaped markup with the match in bold. */
-static char *
-snippet_markup (const char *snippet)
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  g_autofree char *escaped = g_markup_escape_text (snippet != NULL ? snippet : "", -1);
-  GString *markup = g_string_new (NULL);
-
-  for (const char *p = escaped; *p; p++)
-    {
-      if (*p == '[')
-        g_string_append (markup, "<b>");
-      else if (*p == ']')
-        g_string_append (markup, "</b>");
-      else
-        g_string_append_c (markup, *p);
-    }
-  return g_string_free (markup, FALSE);
+  return care_hit_row_new (item);
 }
 
-static GtkWidget *
-hit_row_new (const CareNoteHit *hit,
-             guint              index,
-             GTimeZone         *tz)
+/* Replaces the results with hits (taking them; NULL: none). */
+static void
+show_hits (CareSearchPage *self,
+           GPtrArray      *hits)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *title, *text;
-  g_autofree char *name = g_strdup_printf ("hit-%u", index);
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (hit->created_at / 1000);
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
-  /* Translators: a date and time in search results, see g_date_time_format() */
-  g_autofree char *when = g_date_time_format (local, _("%e %b, %H:%M"));
-  g_autofree char *title_text = g_strdup_printf ("%s · %s · %s",
-                                                 hit->client_name != NULL ? hit->client_name : "",
-                                                 care_note_category_label (hit->category),
-                                                 g_strstrip (when));
-  g_autofree char *markup = snippet_markup (hit->snippet);
-  g_autofree char *accessible = g_strdup_printf (_("Open the visit: %s"), title_text);
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  gtk_widget_set_name (row, name);
-  gtk_widget_set_size_request (row, -1, 52);
-  gtk_widget_set_margin_top (box, 8);
-  gtk_widget_set_margin_bottom (box, 8);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  title = gtk_label_new (title_text);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_widget_add_css_class (title, "heading");
-  text = gtk_label_new (NULL);
-  gtk_label_set_markup (GTK_LABEL (text), markup);
-  gtk_label_set_xalign (GTK_LABEL (text), 0);
-  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (text), PANGO_WRAP_WORD_CHAR);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  care_set_accessible_label (row, accessible);
-  return row;
+  for (guint i = 0; hits != NULL && i < hits->len; i++)
+    g_ptr_array_add (items, care_hit_item_new (g_ptr_array_index (hits, i), tz));
+  g_list_store_splice (self->hits, 0, g_list_model_get_n_items (G_LIST_MODEL (self->hits)),
+                       items->pdata, items->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->results), items->len > 0);
 }
 
 static void
@@ -114,17 +76,14 @@ hits_ready_cb (GObject      *source,
   g_autoptr(CareSearchPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) hits = care_reader_run_finish (CARE_READER (source), result, &error);
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->busy = FALSE;
-  care_clear_container (GTK_WIDGET (self->results));
-  g_clear_pointer (&self->hits, g_ptr_array_unref);
+  show_hits (self, hits);
   if (hits == NULL)
     {
       gtk_label_set_label (self->status_label, error != NULL ? error->message : "");
-      gtk_widget_set_visible (GTK_WIDGET (self->results), FALSE);
       return;
     }
   if (hits->len == 0)
@@ -137,10 +96,6 @@ hits_ready_cb (GObject      *source,
 
       gtk_label_set_label (self->status_label, status);
     }
-  for (guint i = 0; i < hits->len; i++)
-    gtk_list_box_append (self->results, hit_row_new (g_ptr_array_index (hits, i), i, tz));
-  gtk_widget_set_visible (GTK_WIDGET (self->results), hits->len > 0);
-  self->hits = g_steal_pointer (&hits);
 }
 
 static void
@@ -153,14 +108,13 @@ static void
 row_activated_cb (CareSearchPage *self,
                   GtkListBoxRow  *row)
 {
-  int index = gtk_list_box_row_get_index (row);
-  const CareNoteHit *hit;
+  const char *visit;
 
-  if (self->hits == NULL || index < 0 || (guint) index >= self->hits->len)
+  if (!CARE_IS_HIT_ROW (row))
     return;
-  hit = g_ptr_array_index (self->hits, index);
-  if (hit->visit != NULL)
-    g_signal_emit (self, signals[SIGNAL_OPEN_VISIT], 0, hit->visit);
+  visit = care_hit_item_get_visit (care_hit_row_get_item (CARE_HIT_ROW (row)));
+  if (visit != NULL)
+    g_signal_emit (self, signals[SIGNAL_OPEN_VISIT], 0, visit);
 }
 
 static void
@@ -179,7 +133,7 @@ care_search_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->reader);
-  g_clear_pointer (&self->hits, g_ptr_array_unref);
+  g_clear_object (&self->hits);
   G_OBJECT_CLASS (care_search_page_parent_class)->finalize (object);
 }
 
@@ -209,6 +163,8 @@ static void
 care_search_page_init (CareSearchPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->hits = g_list_store_new (CARE_TYPE_HIT_ITEM);
+  gtk_list_box_bind_model (self->results, G_LIST_MODEL (self->hits), create_row_cb, NULL, NULL);
 }
 
 void
@@ -243,8 +199,7 @@ care_search_page_search (CareSearchPage *self,
   if (self->reader == NULL || *text == '\0')
     {
       self->busy = FALSE;
-      care_clear_container (GTK_WIDGET (self->results));
-      gtk_widget_set_visible (GTK_WIDGET (self->results), FALSE);
+      show_hits (self, NULL);
       gtk_label_set_label (self->status_label,
                            _("Type a word to find it in the care notes on this tablet."));
       return;
@@ -272,5 +227,5 @@ care_search_page_get_n_hits (CareSearchPage *self)
 {
   g_return_val_if_fail (CARE_IS_SEARCH_PAGE (self), 0);
 
-  return self->hits != NULL ? self->hits->len : 0;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->hits));
 }
