@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "care-message-row.h"
 #include "care-messages-page.h"
 #include "care-ui-util.h"
 
@@ -23,31 +24,16 @@ struct _CareMessagesPage
   GtkListBox *messages_list;
 
   CareStore *store;
+  GListStore *messages;   /* CareMessageItem, newest first */
 };
 
 G_DEFINE_FINAL_TYPE (CareMessagesPage, care_messages_page, ADW_TYPE_BIN)
 
 static GtkWidget *
-message_row_new (const CareFamilyMessage *m,
-                 guint                    index,
-                 GTimeZone               *tz)
+create_row_cb (gpointer item,
+               gpointer user_data)
 {
-  g_autofree char *name = g_strdup_printf ("message-%u", index);
-  GtkWidget *box;
-  GtkWidget *row = care_list_row_new (name, &box);
-  g_autofree char *when = care_format_time (m->wall, tz);
-  /* Translators: "Elena Gallo about Dorothy Evans". */
-  g_autofree char *who = g_strdup_printf (_("%s about %s"), m->author_name != NULL ? m->author_name : m->author,
-                                          m->client_name != NULL ? m->client_name : m->client);
-  GtkWidget *heading = care_label_new_wrapped (who, "heading");
-  GtkWidget *text = care_label_new_wrapped (m->text, NULL);
-
-  gtk_widget_set_name (text, "message-text");
-  gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-  gtk_box_append (GTK_BOX (box), heading);
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), care_label_new_wrapped (when, "dim-label"));
-  return row;
+  return care_message_row_new (item);
 }
 
 void
@@ -56,12 +42,13 @@ care_messages_page_refresh (CareMessagesPage *self)
   g_autoptr(GPtrArray) messages = NULL;
   g_autoptr(GTimeZone) tz = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_return_if_fail (CARE_IS_MESSAGES_PAGE (self));
-  care_clear_container (GTK_WIDGET (self->messages_list));
   messages = care_store_list_messages (self->store, MESSAGES_SHOWN, &error);
   if (messages == NULL)
     {
+      g_list_store_remove_all (self->messages);
       gtk_label_set_label (self->empty_label, error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->empty_label), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->messages_list), FALSE);
@@ -69,7 +56,9 @@ care_messages_page_refresh (CareMessagesPage *self)
     }
   tz = care_store_get_timezone (self->store);
   for (guint i = 0; i < messages->len; i++)
-    gtk_list_box_append (self->messages_list, message_row_new (messages->pdata[i], i, tz));
+    g_ptr_array_add (items, care_message_item_new (messages->pdata[i], tz));
+  g_list_store_splice (self->messages, 0, g_list_model_get_n_items (G_LIST_MODEL (self->messages)),
+                       items->pdata, items->len);
   gtk_label_set_label (self->empty_label, _("No messages from families."));
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), messages->len == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->messages_list), messages->len > 0);
@@ -82,6 +71,7 @@ care_messages_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (object), CARE_TYPE_MESSAGES_PAGE);
   g_clear_object (&self->store);
+  g_clear_object (&self->messages);
   G_OBJECT_CLASS (care_messages_page_parent_class)->dispose (object);
 }
 
@@ -102,6 +92,8 @@ static void
 care_messages_page_init (CareMessagesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->messages = g_list_store_new (CARE_TYPE_MESSAGE_ITEM);
+  gtk_list_box_bind_model (self->messages_list, G_LIST_MODEL (self->messages), create_row_cb, NULL, NULL);
 }
 
 GtkWidget *

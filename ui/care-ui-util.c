@@ -397,20 +397,3 @@ care_label_new_wrapped (const char *text,
     gtk_widget_add_css_class (label, css_class);
   return label;
 }
-
-GtkWidget *
-care_list_row_new (const char *name,
-                   GtkWidget **box)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-
-  *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_name (row, name);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-  gtk_widget_set_margin_top (*box, 8);
-  gtk_widget_set_margin_bottom (*box, 8);
-  gtk_widget_set_margin_start (*box, 12);
-  gtk_widget_set_margin_end (*box, 12);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), *box);
-  return row;
-}

@@ -68,10 +68,6 @@ GtkWidget  *care_find_named             (GtkWidget  *root,
 
 /* Removes every child of a GtkBox or GtkListBox. */
 void        care_clear_container        (GtkWidget *container);
-/* A list row that is read, not activated: named, holding a vertical box
- * (returned in *box) with the lists' usual margins. */
-GtkWidget  *care_list_row_new           (const char *name,
-                                         GtkWidget **box);
 
 /* A left-aligned label that wraps (at characters too, for long words), with
  * an optional style class. */

@@ -305,8 +305,8 @@ test_messages (void)
   care_test_settle (root);
   g_assert_false (care_test_is_visible (care_test_find (root, "messages-empty")));
   heading = g_strdup_printf ("Elena Gallo about %s", client_name);
-  row0 = care_test_text_of (care_test_find (root, "message-0"));
-  row1 = care_test_text_of (care_test_find (root, "message-1"));
+  row0 = care_test_text_of (care_test_row (root, "messages-list", 0));
+  row1 = care_test_text_of (care_test_row (root, "messages-list", 1));
   g_assert_nonnull (strstr (row0, "Thank you for the birthday card."));
   g_assert_nonnull (strstr (row0, heading));
   g_assert_nonnull (strstr (row1, "Mum seemed tired on Sunday."));
