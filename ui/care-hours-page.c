@@ -12,6 +12,7 @@
 
 #include "care-hours-entry-row.h"
 #include "care-hours-page.h"
+#include "care-hours-week.h"
 #include "care-query-card.h"
 #include "care-ui-util.h"
 
@@ -23,8 +24,8 @@ struct _CareHoursPage
 
   GtkLabel *error_label;
   GtkFlowBox *flow;
-  GtkBox *this_week_box;
-  GtkBox *last_week_box;
+  CareHoursWeek *this_week;
+  CareHoursWeek *last_week;
   GtkDropDown *kind_dropdown;
   GtkDropDown *day_dropdown;
   GtkSpinButton *hours_spin;
@@ -98,10 +99,10 @@ read_weeks (CareStore *store,
 }
 
 static void
-entry_correct_cb (CareHoursEntryRow *row,
+entry_correct_cb (CareHoursPage     *self,
+                  CareHoursEntryRow *row,
                   int                minutes,
-                  const char        *reason,
-                  CareHoursPage     *self)
+                  const char        *reason)
 {
   const CareHoursEntry *entry = care_hours_entry_row_get_entry (row);
   g_autoptr(GError) error = NULL;
@@ -117,9 +118,9 @@ entry_correct_cb (CareHoursEntryRow *row,
 }
 
 static void
-query_reply_cb (CareQueryCard *card,
-                const char    *text,
-                CareHoursPage *self)
+query_reply_cb (CareHoursPage *self,
+                CareQueryCard *card,
+                const char    *text)
 {
   g_autoptr(GError) error = NULL;
 
@@ -130,126 +131,6 @@ query_reply_cb (CareQueryCard *card,
     }
   care_hours_page_refresh (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
-}
-
-/* The week's manual entries, each correctable. */
-static void
-add_entries (CareHoursPage       *self,
-             GtkBox              *box,
-             const CareWeekHours *week,
-             const char          *prefix)
-{
-  GtkWidget *list;
-  g_autofree char *list_name = g_strdup_printf ("%s-entries", prefix);
-
-  if (week->entries == NULL || week->entries->len == 0)
-    return;
-  gtk_box_append (box, care_label_new_wrapped (_("Travel, training and other time"), "heading"));
-  list = gtk_list_box_new ();
-  gtk_widget_set_name (list, list_name);
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  care_set_accessible_label (list, _("Travel, training and other time"));
-  for (guint i = 0; i < week->entries->len; i++)
-    {
-      GtkWidget *row = care_hours_entry_row_new (g_ptr_array_index (week->entries, i));
-      g_autofree char *name = g_strdup_printf ("%s-entry-%u", prefix, i);
-
-      gtk_widget_set_name (row, name);
-      g_signal_connect_object (row, "correct", G_CALLBACK (entry_correct_cb), self, 0);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
-  gtk_box_append (box, list);
-}
-
-static void
-fill_week (CareHoursPage       *self,
-           GtkBox              *box,
-           const char          *title,
-           const CareWeekHours *week,
-           const char          *prefix)
-{
-  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *list = gtk_list_box_new ();
-  GtkWidget *heading;
-  GtkWidget *review;
-  g_autofree char *heading_text = g_strdup_printf (_("%s (week %d)"), title, week->iso_week);
-  g_autofree char *total = care_format_minutes (week->total_minutes);
-  g_autofree char *total_text = NULL;
-  g_autofree char *list_a11y = g_strdup_printf (_("Hours, %s"), title);
-
-  care_clear_container (GTK_WIDGET (box));
-
-  heading = care_label_new_wrapped (heading_text, "heading");
-  gtk_widget_set_hexpand (heading, TRUE);
-  gtk_box_append (GTK_BOX (header), heading);
-  review = gtk_label_new (care_review_state_label (week->review));
-  gtk_widget_set_name (review, g_strcmp0 (prefix, "this") == 0 ? "this-week-review" : "last-week-review");
-  gtk_widget_add_css_class (review, "caption");
-  if (week->review == CARE_REVIEW_APPROVED)
-    gtk_widget_add_css_class (review, "success");
-  else if (week->review == CARE_REVIEW_QUERIED || week->review == CARE_REVIEW_FLAGGED
-           || week->review == CARE_REVIEW_CHANGED)
-    gtk_widget_add_css_class (review, "warning");
-  else
-    gtk_widget_add_css_class (review, "dim-label");
-  gtk_box_append (GTK_BOX (header), review);
-  gtk_box_append (box, header);
-  /* A query on the timesheet: its question, and the answer box. */
-  if (week->review == CARE_REVIEW_QUERIED && week->review_id != NULL)
-    {
-      GtkWidget *card = care_query_card_new (week->review_id,
-                                             week->review_message != NULL && *week->review_message
-                                             ? week->review_message : _("Please check these hours."));
-
-      g_signal_connect_object (card, "reply", G_CALLBACK (query_reply_cb), self, 0);
-      gtk_box_append (box, card);
-    }
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  care_set_accessible_label (list, list_a11y);
-  for (int d = 0; d < 7; d++)
-    {
-      const CareDayHours *day = &week->days[d];
-      gint64 minutes = day->visit_minutes + day->travel_minutes + day->training_minutes
-                       + day->other_minutes;
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *amount;
-      g_autofree char *name = g_date_valid (&day->date) ? care_format_day (&day->date) : g_strdup ("");
-      g_autofree char *amount_text = care_format_minutes (minutes);
-      g_autofree char *breakdown = care_format_day_hours (day, " · ");
-      g_autofree char *widget_name = g_strdup_printf ("%s-day-%d", prefix, d);
-
-      gtk_widget_set_name (row, widget_name);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), breakdown);
-      amount = gtk_label_new (minutes > 0 ? amount_text : "–");
-      gtk_widget_add_css_class (amount, "numeric");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-    }
-  {
-    GtkWidget *row = adw_action_row_new ();
-    GtkWidget *amount = gtk_label_new (total);
-    g_autofree char *widget_name = g_strdup_printf ("%s-total", prefix);
-
-    gtk_widget_set_name (row, widget_name);
-    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Total"));
-    if (week->planned_minutes > 0)
-      {
-        g_autofree char *planned = care_format_minutes (week->planned_minutes);
-
-        total_text = g_strdup_printf (_("Planned: %s"), planned);
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), total_text);
-      }
-    gtk_widget_add_css_class (amount, "heading");
-    gtk_widget_add_css_class (amount, "numeric");
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
-    gtk_list_box_append (GTK_LIST_BOX (list), row);
-  }
-  gtk_box_append (box, list);
-  add_entries (self, box, week, prefix);
 }
 
 static void
@@ -303,8 +184,8 @@ weeks_ready_cb (GObject      *source,
       gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
       return;
     }
-  fill_week (self, self->this_week_box, _("This week"), weeks->weeks[0], "this");
-  fill_week (self, self->last_week_box, _("Last week"), weeks->weeks[1], "last");
+  care_hours_week_show (self->this_week, weeks->weeks[0]);
+  care_hours_week_show (self->last_week, weeks->weeks[1]);
   weeks_result_free (weeks);
 }
 
@@ -374,6 +255,7 @@ care_hours_page_class_init (CareHoursPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (CARE_TYPE_HOURS_WEEK);
   object_class->dispose = care_hours_page_dispose;
   object_class->finalize = care_hours_page_finalize;
 
@@ -385,8 +267,10 @@ care_hours_page_class_init (CareHoursPageClass *klass)
                                                "/coop/carelog/Carelog/care-hours-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, flow);
-  gtk_widget_class_bind_template_child (widget_class, CareHoursPage, this_week_box);
-  gtk_widget_class_bind_template_child (widget_class, CareHoursPage, last_week_box);
+  gtk_widget_class_bind_template_child (widget_class, CareHoursPage, this_week);
+  gtk_widget_class_bind_template_child (widget_class, CareHoursPage, last_week);
+  gtk_widget_class_bind_template_callback (widget_class, entry_correct_cb);
+  gtk_widget_class_bind_template_callback (widget_class, query_reply_cb);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, day_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CareHoursPage, hours_spin);

@@ -16,6 +16,7 @@ struct _CareLineItem
 
   char *title;
   char *value;
+  char *amount;
   char *tone;
   char *name;
 };
@@ -26,6 +27,9 @@ enum {
   PROP_0,
   PROP_TITLE,
   PROP_VALUE,
+  PROP_HAS_VALUE,
+  PROP_AMOUNT,
+  PROP_HAS_AMOUNT,
   N_PROPS
 };
 
@@ -38,6 +42,7 @@ care_line_item_finalize (GObject *object)
 
   g_free (self->title);
   g_free (self->value);
+  g_free (self->amount);
   g_free (self->tone);
   g_free (self->name);
   G_OBJECT_CLASS (care_line_item_parent_class)->finalize (object);
@@ -59,6 +64,15 @@ care_line_item_get_property (GObject    *object,
     case PROP_VALUE:
       g_value_set_string (value, self->value);
       break;
+    case PROP_HAS_VALUE:
+      g_value_set_boolean (value, self->value != NULL);
+      break;
+    case PROP_AMOUNT:
+      g_value_set_string (value, self->amount);
+      break;
+    case PROP_HAS_AMOUNT:
+      g_value_set_boolean (value, self->amount != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -76,6 +90,13 @@ care_line_item_class_init (CareLineItemClass *klass)
     g_param_spec_string ("title", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_VALUE] =
     g_param_spec_string ("value", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_VALUE] =
+    g_param_spec_boolean ("has-value", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* A figure at the end of the line, e.g. a day's hours. */
+  properties[PROP_AMOUNT] =
+    g_param_spec_string ("amount", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_AMOUNT] =
+    g_param_spec_boolean ("has-amount", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -94,6 +115,23 @@ care_line_item_new (const char *title,
 
   self->title = g_strdup (title != NULL ? title : "");
   self->value = g_strdup (value != NULL && *value != '\0' ? value : "—");
+  self->tone = g_strdup (tone);
+  self->name = g_strdup (name);
+  return self;
+}
+
+CareLineItem *
+care_line_item_new_amount (const char *title,
+                           const char *value,
+                           const char *amount,
+                           const char *tone,
+                           const char *name)
+{
+  CareLineItem *self = g_object_new (CARE_TYPE_LINE_ITEM, NULL);
+
+  self->title = g_strdup (title != NULL ? title : "");
+  self->value = value != NULL && *value != '\0' ? g_strdup (value) : NULL;
+  self->amount = g_strdup (amount);
   self->tone = g_strdup (tone);
   self->name = g_strdup (name);
   return self;

@@ -19,6 +19,13 @@ CareLineItem *care_line_item_new       (const char *title,
                                         const char *value,
                                         const char *tone,
                                         const char *name) G_GNUC_WARN_UNUSED_RESULT;
+/* A line with a figure at its end (amount); value NULL or empty is left
+ * out. */
+CareLineItem *care_line_item_new_amount (const char *title,
+                                         const char *value,
+                                         const char *amount,
+                                         const char *tone,
+                                         const char *name) G_GNUC_WARN_UNUSED_RESULT;
 const char   *care_line_item_get_title (CareLineItem *self);
 const char   *care_line_item_get_tone  (CareLineItem *self);
 const char   *care_line_item_get_name  (CareLineItem *self);

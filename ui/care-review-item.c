@@ -80,18 +80,9 @@ review_label (const CareVisitSummary *s)
 static const char *
 review_class (const CareVisitSummary *s)
 {
-  switch (s->review)
-    {
-    case CARE_REVIEW_APPROVED:
-      return "success";
-    case CARE_REVIEW_QUERIED:
-    case CARE_REVIEW_FLAGGED:
-    case CARE_REVIEW_CHANGED:
-      return "warning";
-    case CARE_REVIEW_NONE:
-    default:
-      return s->answer != NULL ? "accent" : "dim-label";
-    }
+  if (s->review == CARE_REVIEW_NONE && s->answer != NULL)
+    return "accent";
+  return care_review_state_css_class (s->review);
 }
 
 static char *

@@ -198,6 +198,25 @@ care_visit_state_label (CareVisitState state)
     }
 }
 
+/* How a review state looks: approved in green, anything that needs a look
+ * in the warning colour, not reviewed faded. */
+const char *
+care_review_state_css_class (CareReviewState review)
+{
+  switch (review)
+    {
+    case CARE_REVIEW_APPROVED:
+      return "success";
+    case CARE_REVIEW_QUERIED:
+    case CARE_REVIEW_FLAGGED:
+    case CARE_REVIEW_CHANGED:
+      return "warning";
+    case CARE_REVIEW_NONE:
+    default:
+      return "dim-label";
+    }
+}
+
 const char *
 care_visit_state_css_class (CareVisitState state)
 {

@@ -46,6 +46,7 @@ const char *care_sync_state_label       (CareSyncState   sync,
 const char *care_sync_state_icon        (CareSyncState   sync,
                                          CareReviewState review);
 const char *care_review_state_label     (CareReviewState review);
+const char *care_review_state_css_class (CareReviewState review);
 /* The sync timeline's second half for one history record: "Received by the
  * co-op at <time>" when the co-op's receive time is known, "Not yet at the
  * co-op" for a record only on this device, else the sync label. */
