@@ -13,10 +13,10 @@
  * RequestBackground; older portals may return another handle, which is
  * then followed instead.
  *
- * The answer becomes a line in the sync popover (a label named
- * "sync-background", added next to the "Sync now" button): where the portal
- * is missing or refuses, it tells the carer to open Carelog once after
- * switching the tablet on. Nothing here blocks or fails the app.
+ * The answer is kept by the window's sync monitor; the sync indicator's
+ * popover binds a line to it ("sync-background", above "Sync now"): where
+ * the portal is missing or refuses, it tells the carer to open Carelog once
+ * after switching the tablet on. Nothing here blocks or fails the app.
  */
 #include "care-config.h"
 
@@ -31,9 +31,6 @@
 #define PORTAL_BACKGROUND  "org.freedesktop.portal.Background"
 #define PORTAL_REQUEST     "org.freedesktop.portal.Request"
 
-#define STATUS_KEY  "care-background-status"
-#define MESSAGE_KEY "care-background-message"
-#define LABEL_NAME  "sync-background"
 
 typedef struct
 {
@@ -70,36 +67,6 @@ should_ask (void)
   return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
 }
 
-/* The line in the sync popover: created before the "Sync now" button the
- * first time, updated after. FALSE when the popover has no such place. */
-static gboolean
-show_in_sync_area (CareWindow *window,
-                   const char *message)
-{
-  GtkWidget *label = care_find_named (GTK_WIDGET (window), LABEL_NAME);
-  GtkWidget *button, *box;
-
-  if (label == NULL && message == NULL)
-    return TRUE;
-  if (label == NULL)
-    {
-      button = care_find_named (GTK_WIDGET (window), "sync-now");
-      box = button != NULL ? gtk_widget_get_parent (button) : NULL;
-      if (box == NULL || !GTK_IS_BOX (box))
-        return FALSE;
-      label = gtk_label_new (NULL);
-      gtk_widget_set_name (label, LABEL_NAME);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 30);
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_box_insert_child_after (GTK_BOX (box), label, gtk_widget_get_prev_sibling (button));
-    }
-  gtk_label_set_label (GTK_LABEL (label), message != NULL ? message : "");
-  gtk_widget_set_visible (label, message != NULL);
-  return TRUE;
-}
-
 static void
 set_status (CareWindow           *window,
             CareBackgroundStatus  status)
@@ -121,9 +88,9 @@ set_status (CareWindow           *window,
     default:
       break;
     }
-  g_object_set_data (G_OBJECT (window), STATUS_KEY, GINT_TO_POINTER (status));
-  g_object_set_data_full (G_OBJECT (window), MESSAGE_KEY, g_strdup (message), g_free);
-  if (!show_in_sync_area (window, message) && message != NULL && status != CARE_BACKGROUND_GRANTED)
+  if (care_window_get_sync_monitor (window) != NULL)
+    care_sync_monitor_set_background (care_window_get_sync_monitor (window), status, message);
+  else if (message != NULL && status != CARE_BACKGROUND_GRANTED)
     care_window_show_toast (window, message);
 }
 
@@ -294,7 +261,9 @@ care_background_get_status (CareWindow *window)
 {
   g_return_val_if_fail (CARE_IS_WINDOW (window), CARE_BACKGROUND_NOT_NEEDED);
 
-  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (window), STATUS_KEY));
+  if (care_window_get_sync_monitor (window) == NULL)
+    return CARE_BACKGROUND_NOT_NEEDED;
+  return care_sync_monitor_get_background_status (care_window_get_sync_monitor (window));
 }
 
 const char *
@@ -302,5 +271,7 @@ care_background_get_message (CareWindow *window)
 {
   g_return_val_if_fail (CARE_IS_WINDOW (window), NULL);
 
-  return g_object_get_data (G_OBJECT (window), MESSAGE_KEY);
+  if (care_window_get_sync_monitor (window) == NULL)
+    return NULL;
+  return care_sync_monitor_get_background_message (care_window_get_sync_monitor (window));
 }

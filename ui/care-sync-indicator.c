@@ -39,6 +39,14 @@ struct _CareSyncIndicator
 
 G_DEFINE_FINAL_TYPE (CareSyncIndicator, care_sync_indicator, ADW_TYPE_BIN)
 
+enum {
+  PROP_0,
+  PROP_MONITOR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static gboolean
 proxy_available (CareSyncIndicator *self)
 {
@@ -302,6 +310,20 @@ care_sync_indicator_finalize (GObject *object)
 }
 
 static void
+care_sync_indicator_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  CareSyncIndicator *self = CARE_SYNC_INDICATOR (object);
+
+  if (prop_id == PROP_MONITOR)
+    g_value_set_object (value, self->monitor);
+  else
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+}
+
+static void
 care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -309,6 +331,13 @@ care_sync_indicator_class_init (CareSyncIndicatorClass *klass)
 
   object_class->dispose = care_sync_indicator_dispose;
   object_class->finalize = care_sync_indicator_finalize;
+  object_class->get_property = care_sync_indicator_get_property;
+
+  /* The sync monitor shown (care_sync_indicator_set_monitor). */
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL, CARE_TYPE_SYNC_MONITOR,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-sync-indicator.ui");
@@ -397,5 +426,6 @@ care_sync_indicator_set_monitor (CareSyncIndicator *self,
       g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (monitor, "store-changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
     }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
   update (self);
 }

@@ -6,7 +6,9 @@
  * Owns the only proxy for coop.carelog.Carelog.Sync. Widgets observe it:
  * "changed" when the daemon's state (its properties, whether it runs)
  * changes, "store-changed" when the daemon wrote to the store, and the
- * "available" and "progress" properties.
+ * "available" and "progress" properties; and what the Background portal
+ * answered ("background-status", "background-message"), which the sync
+ * indicator shows.
  */
 #include "care-config.h"
 
@@ -25,6 +27,8 @@ struct _CareSyncMonitor
   CareDbusSync *proxy;
   char *progress;
   gboolean available;
+  CareBackgroundStatus background_status;
+  char *background_message;
 };
 
 G_DEFINE_FINAL_TYPE (CareSyncMonitor, care_sync_monitor, G_TYPE_OBJECT)
@@ -33,6 +37,9 @@ enum {
   PROP_0,
   PROP_AVAILABLE,
   PROP_PROGRESS,
+  PROP_BACKGROUND_STATUS,
+  PROP_BACKGROUND_MESSAGE,
+  PROP_HAS_BACKGROUND_MESSAGE,
   N_PROPS
 };
 
@@ -198,6 +205,15 @@ care_sync_monitor_get_property (GObject    *object,
     case PROP_PROGRESS:
       g_value_set_string (value, self->progress);
       break;
+    case PROP_BACKGROUND_STATUS:
+      g_value_set_int (value, self->background_status);
+      break;
+    case PROP_BACKGROUND_MESSAGE:
+      g_value_set_string (value, self->background_message);
+      break;
+    case PROP_HAS_BACKGROUND_MESSAGE:
+      g_value_set_boolean (value, self->background_message != NULL);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -220,6 +236,7 @@ care_sync_monitor_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_free (self->progress);
+  g_free (self->background_message);
   G_OBJECT_CLASS (care_sync_monitor_parent_class)->finalize (object);
 }
 
@@ -238,6 +255,16 @@ care_sync_monitor_class_init (CareSyncMonitorClass *klass)
   properties[PROP_PROGRESS] =
     g_param_spec_string ("progress", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* A CareBackgroundStatus */
+  properties[PROP_BACKGROUND_STATUS] =
+    g_param_spec_int ("background-status", NULL, NULL, 0, G_MAXINT, CARE_BACKGROUND_NOT_NEEDED,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BACKGROUND_MESSAGE] =
+    g_param_spec_string ("background-message", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_HAS_BACKGROUND_MESSAGE] =
+    g_param_spec_boolean ("has-background-message", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CHANGED] =
@@ -334,4 +361,46 @@ care_sync_monitor_enrol_finish (CareSyncMonitor  *self,
     return NULL;
   /* The daemon's Profile property names the profile it enrolled. */
   return care_dbus_sync_dup_profile (self->proxy);
+}
+
+void
+care_sync_monitor_set_background (CareSyncMonitor      *self,
+                                  CareBackgroundStatus  status,
+                                  const char           *message)
+{
+  g_return_if_fail (CARE_IS_SYNC_MONITOR (self));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->background_status != status)
+    {
+      self->background_status = status;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_STATUS]);
+    }
+  if (g_strcmp0 (self->background_message, message) != 0)
+    {
+      gboolean had = self->background_message != NULL;
+
+      g_free (self->background_message);
+      self->background_message = g_strdup (message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND_MESSAGE]);
+      if (had != (message != NULL))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_BACKGROUND_MESSAGE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+CareBackgroundStatus
+care_sync_monitor_get_background_status (CareSyncMonitor *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_MONITOR (self), CARE_BACKGROUND_NOT_NEEDED);
+
+  return self->background_status;
+}
+
+const char *
+care_sync_monitor_get_background_message (CareSyncMonitor *self)
+{
+  g_return_val_if_fail (CARE_IS_SYNC_MONITOR (self), NULL);
+
+  return self->background_message;
 }

@@ -10,6 +10,16 @@
 
 G_BEGIN_DECLS
 
+/* Whether the sync daemon may run while the app is closed (the XDG
+ * Background portal, asked by care-background.c). */
+typedef enum {
+  CARE_BACKGROUND_NOT_NEEDED,  /* outside Flatpak: nothing is asked */
+  CARE_BACKGROUND_ASKING,      /* waiting for the portal's answer */
+  CARE_BACKGROUND_GRANTED,     /* background and autostart allowed */
+  CARE_BACKGROUND_REFUSED,     /* the user or the portal said no */
+  CARE_BACKGROUND_UNAVAILABLE, /* no Background portal on this session */
+} CareBackgroundStatus;
+
 #define CARE_TYPE_SYNC_MONITOR (care_sync_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (CareSyncMonitor, care_sync_monitor, CARE, SYNC_MONITOR, GObject)
 
@@ -23,6 +33,15 @@ gboolean         care_sync_monitor_get_available (CareSyncMonitor *self);
 /* "Sending 3 of 10…" while a sync round runs, else NULL: property
  * "progress". */
 const char      *care_sync_monitor_get_progress  (CareSyncMonitor *self);
+
+/* The portal's answer and the sentence that says what it means (NULL:
+ * nothing to say): properties "background-status", "background-message",
+ * "has-background-message". */
+void             care_sync_monitor_set_background (CareSyncMonitor      *self,
+                                                   CareBackgroundStatus  status,
+                                                   const char           *message);
+CareBackgroundStatus care_sync_monitor_get_background_status  (CareSyncMonitor *self);
+const char          *care_sync_monitor_get_background_message (CareSyncMonitor *self);
 
 void             care_sync_monitor_sync_now      (CareSyncMonitor     *self,
                                                   GCancellable        *cancellable,
