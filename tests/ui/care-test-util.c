@@ -643,3 +643,24 @@ care_test_make_supervisor_store (const char *dir)
   g_assert_no_error (error);
   return path;
 }
+
+guint
+care_test_assert_icons (GtkWidget *root)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (root));
+  guint checked = 0;
+
+  if (GTK_IS_IMAGE (root) && gtk_image_get_storage_type (GTK_IMAGE (root)) == GTK_IMAGE_ICON_NAME)
+    {
+      const char *icon = gtk_image_get_icon_name (GTK_IMAGE (root));
+
+      if (!gtk_icon_theme_has_icon (theme, icon))
+        g_error ("The icon “%s” is not in the icon theme “%s”: a broken image is drawn instead",
+                 icon, gtk_icon_theme_get_theme_name (theme));
+      checked++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    checked += care_test_assert_icons (child);
+  return checked;
+}

@@ -74,6 +74,10 @@ void        care_test_activate_row   (GtkWidget  *root,
 void        care_test_set_text       (GtkWidget  *root,
                                       const char *name,
                                       const char *text);
+/* Fails the test when an image under root (hidden ones and popovers too)
+ * names an icon the icon theme does not have: GTK would draw a broken
+ * image in its place. Returns how many icons were checked. */
+guint       care_test_assert_icons   (GtkWidget  *root);
 /* The visible text of a label, or of all labels under a widget. */
 char       *care_test_text_of        (GtkWidget *widget) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    care_test_is_visible     (GtkWidget *widget);

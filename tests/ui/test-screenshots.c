@@ -31,6 +31,9 @@ save (CareWindow *window,
 {
   AdwStyleManager *style = adw_style_manager_get_default ();
 
+  /* Every icon on the screen is one the theme has (the carers saw a
+   * broken image where an icon was missing). */
+  care_test_assert_icons (GTK_WIDGET (window));
   for (guint dark = 0; dark < 2; dark++)
     {
       g_autofree char *name = g_strdup_printf ("%s%s-%s", screen, dark ? "-dark" : "", size);
@@ -94,6 +97,8 @@ test_screens (gconstpointer data)
   window = care_test_window_new (path, sizes[i].width, sizes[i].height);
   root = GTK_WIDGET (window);
   g_assert_cmpstr (care_window_get_screen (window), ==, "home");
+  /* Today has icons to check (the sync state's, the visits' and more). */
+  g_assert_cmpuint (care_test_assert_icons (root), >, 3);
   save (window, "today", sizes[i].name);
 
   /* A visit in progress: checked in, one task answered. */

@@ -199,6 +199,23 @@ test_states (void)
   care_test_window_destroy (window);
 }
 
+/* The icon each sync state shows next to a visit is in the icon theme. */
+static void
+test_state_icons (void)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  const CareReviewState reviews[] = { CARE_REVIEW_NONE, CARE_REVIEW_QUERIED };
+
+  for (guint r = 0; r < G_N_ELEMENTS (reviews); r++)
+    for (CareSyncState sync = CARE_SYNC_LOCAL; sync <= CARE_SYNC_HELD; sync++)
+      {
+        const char *icon = care_sync_state_icon (sync, reviews[r]);
+
+        if (!gtk_icon_theme_has_icon (theme, icon))
+          g_error ("The sync state %d shows “%s”, which the icon theme does not have", sync, icon);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -209,5 +226,6 @@ main (int   argc,
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
   g_test_add_func ("/ui/sync-indicator/states", test_states);
+  g_test_add_func ("/ui/sync-indicator/state-icons", test_state_icons);
   return g_test_run ();
 }
