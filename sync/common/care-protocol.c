@@ -106,17 +106,21 @@ care_protocol_parse_object (const char *data,
   return root;
 }
 
+/* Runs converter over data into one buffer, which starts at `hint` bytes
+ * (the output's expected size) and doubles from there; the converter
+ * writes into it directly. */
 static GBytes *
 convert_all (GConverter *converter,
              const void *data,
              gsize       len,
              gsize       max_out,
+             gsize       hint,
              GError    **error)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) out = g_byte_array_sized_new (MAX (hint, 4096));
   const guint8 *in = data;
   gsize in_left = len;
-  guint8 buf[65536];
+  gsize used = 0;
 
   for (;;)
     {
@@ -124,25 +128,32 @@ convert_all (GConverter *converter,
       GConverterResult r;
       g_autoptr(GError) local = NULL;
 
-      r = g_converter_convert (converter, in, in_left, buf, sizeof buf,
+      /* At least 64 KiB free for the converter, the array's room doubled
+       * when it has less. */
+      if (out->len - used < 65536)
+        g_byte_array_set_size (out, MAX (used + 65536, MAX (hint, used * 2)));
+      r = g_converter_convert (converter, in, in_left, out->data + used, out->len - used,
                                G_CONVERTER_INPUT_AT_END, &read, &written, &local);
       if (r == G_CONVERTER_ERROR)
         {
-          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-            continue;
+          if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NO_SPACE) && used < max_out)
+            {
+              g_byte_array_set_size (out, out->len * 2);
+              continue;
+            }
           g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST,
                        "The compressed body is damaged: %s.", local->message);
           return NULL;
         }
       in += read;
       in_left -= read;
-      if (out->len + written > max_out)
+      if (used + written > max_out)
         {
           g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
                        "The body is larger than %" G_GSIZE_FORMAT " bytes once decompressed.", max_out);
           return NULL;
         }
-      g_byte_array_append (out, buf, written);
+      used += written;
       if (r == G_CONVERTER_FINISHED)
         break;
       if (read == 0 && written == 0 && in_left == 0)
@@ -152,6 +163,7 @@ convert_all (GConverter *converter,
           return NULL;
         }
     }
+  g_byte_array_set_size (out, used);
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
@@ -162,7 +174,7 @@ care_gzip (const void *data,
 {
   g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, level);
 
-  return convert_all (G_CONVERTER (z), data, len, G_MAXSIZE, NULL);
+  return convert_all (G_CONVERTER (z), data, len, G_MAXSIZE, len / 4, NULL);
 }
 
 GBytes *
@@ -172,8 +184,20 @@ care_gunzip (const void *data,
              GError    **error)
 {
   g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  gsize hint = 0;
 
-  return convert_all (G_CONVERTER (z), data, len, max_out, error);
+  /* A gzip member ends with its size (mod 2^32, little-endian): the buffer
+   * starts there rather than growing to it by copies. Only a hint, and
+   * bounded (max_out, and 64 times the compressed size): a body that
+   * claims more only costs what it really holds. */
+  if (len >= 18)
+    {
+      const guint8 *end = (const guint8 *) data + len - 4;
+
+      hint = (gsize) end[0] | (gsize) end[1] << 8 | (gsize) end[2] << 16 | (gsize) end[3] << 24;
+      hint = MIN (hint, MIN (max_out, len * 64));
+    }
+  return convert_all (G_CONVERTER (z), data, len, max_out, hint, error);
 }
 
 void
