@@ -442,7 +442,7 @@ care_review_detail_class_init (CareReviewDetailClass *klass)
   signals[SIGNAL_REVIEWED] =
     g_signal_new ("reviewed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, CARE_TYPE_REVIEW_ITEM, G_TYPE_STRING);
-  /* Something to tell the supervisor briefly. */
+  /* Something to tell the co-ordinator briefly. */
   signals[SIGNAL_TOAST] =
     g_signal_new ("toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -1,4 +1,4 @@
-/* care-review-item.h: one row of the supervisor's review list.
+/* care-review-item.h: one row of the co-ordinator's review list.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,4 @@
-/* care-review-model.c: the supervisor's visit list, read page by page.
+/* care-review-model.c: the co-ordinator's visit list, read page by page.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later

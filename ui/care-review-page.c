@@ -394,7 +394,7 @@ refresh_clicked_cb (CareReviewPage *self)
 }
 
 /* The sync daemon wrote records to the store: offer to show them rather
- * than moving the list under the supervisor's finger. */
+ * than moving the list under the co-ordinator's finger. */
 static void
 store_changed_cb (CareReviewPage *self)
 {

@@ -1,4 +1,4 @@
-/* care-review-page.h: the supervisor's review workspace.
+/* care-review-page.h: the co-ordinator's review workspace.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,7 @@
  * review state and exceptions, exceptions first, with counts per exception;
  * a visit's detail with approve, query and flag; bulk approval of the
  * unremarkable visits in the list. CareWindow adds it as the "review" view
- * for supervisors (see care-window.h).
+ * for co-ordinators (see care-window.h).
  */
 #pragma once
 

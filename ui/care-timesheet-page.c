@@ -1,5 +1,5 @@
 /* care-timesheet-page.c: timesheets per carer per ISO week, and payroll
- * exports, for supervisors.
+ * exports, for co-ordinators.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later

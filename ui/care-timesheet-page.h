@@ -1,10 +1,10 @@
 /* care-timesheet-page.h: timesheets per carer per ISO week, and payroll
- * exports, for supervisors.
+ * exports, for co-ordinators.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * CareWindow adds it as the "timesheets" view for supervisors (see
+ * CareWindow adds it as the "timesheets" view for co-ordinators (see
  * care-window.h).
  */
 #pragma once

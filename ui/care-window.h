@@ -3,7 +3,7 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A supervisor's or administrator's window adds two workspaces once the
+ * A co-ordinator's or administrator's window adds two workspaces once the
  * store is open: Review (care-review-page.c, the first view) and Timesheets
  * (care-timesheet-page.c). Pages use care_window_get_store(),
  * care_window_get_reader() for reads off the main thread,

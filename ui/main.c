@@ -1,4 +1,4 @@
-/* main.c: carelog, the carer's and supervisor's app.
+/* main.c: carelog, the carer's and co-ordinator's app.
  *
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
