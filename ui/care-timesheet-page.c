@@ -747,6 +747,19 @@ care_timesheet_page_set_week (CareTimesheetPage *self,
 }
 
 void
+care_timesheet_page_get_week (CareTimesheetPage *self,
+                              int               *iso_year,
+                              int               *iso_week)
+{
+  g_return_if_fail (CARE_IS_TIMESHEET_PAGE (self));
+
+  if (iso_year != NULL)
+    *iso_year = self->iso_year;
+  if (iso_week != NULL)
+    *iso_week = self->iso_week;
+}
+
+void
 care_timesheet_page_reload (CareTimesheetPage *self)
 {
   g_return_if_fail (CARE_IS_TIMESHEET_PAGE (self));

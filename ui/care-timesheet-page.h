@@ -32,6 +32,10 @@ GtkWidget *care_timesheet_page_new_for_store (CareStore  *store,
 void       care_timesheet_page_set_week      (CareTimesheetPage *self,
                                               int                iso_year,
                                               int                iso_week);
+/* The ISO week shown; a new page shows the week of the store's today. */
+void       care_timesheet_page_get_week      (CareTimesheetPage *self,
+                                              int               *iso_year,
+                                              int               *iso_week);
 void       care_timesheet_page_reload        (CareTimesheetPage *self);
 /* Writes the export for the chosen period to file, off the main thread
  * (what the Export buttons do after the file chooser). */

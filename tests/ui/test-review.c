@@ -672,6 +672,17 @@ test_timesheet (Fixture      *f,
 
   gtk_window_set_child (GTK_WINDOW (f->window), page);
   gtk_window_present (GTK_WINDOW (f->window));
+  {
+    /* Timesheets open on this week (the store's today), not last week. */
+    g_autoptr(GTimeZone) store_tz = care_store_get_timezone (f->store);
+    g_autoptr(GDateTime) now_utc = g_date_time_new_from_unix_utc (care_store_now (f->store) / 1000);
+    g_autoptr(GDateTime) now = g_date_time_to_timezone (now_utc, store_tz);
+    int shown_year, shown_week;
+
+    care_timesheet_page_get_week (CARE_TIMESHEET_PAGE (page), &shown_year, &shown_week);
+    g_assert_cmpint (shown_year, ==, g_date_time_get_week_numbering_year (now));
+    g_assert_cmpint (shown_week, ==, g_date_time_get_week_of_year (now));
+  }
   care_timesheet_page_set_week (CARE_TIMESHEET_PAGE (page), iso_year, iso_week);
   wait_for (not_loading, page, "the week's timesheets");
   screenshot (f, "review-timesheets");
