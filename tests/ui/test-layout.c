@@ -9,6 +9,7 @@
 
 #include "care-demo.h"
 #include "care-test-util.h"
+#include "care-ui-util.h"
 
 #define MIN_TARGET 44
 
@@ -172,8 +173,50 @@ audit_screen (CareWindow *window,
 static gboolean
 hours_loaded (gpointer data)
 {
-  return care_test_find (data, "this-week")
-         && gtk_widget_get_first_child (care_test_find (data, "this-week")) != NULL;
+  /* The week's total row comes with the week's hours. */
+  return care_find_named (data, "this-total") != NULL;
+}
+
+/* The first row of the list in a drop-down's open popover, or NULL. */
+static GtkWidget *
+first_popup_row (GtkWidget *widget)
+{
+  if (g_strcmp0 (gtk_widget_get_css_name (widget), "row") == 0
+      && GTK_IS_LIST_VIEW (gtk_widget_get_parent (widget)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = first_popup_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+popup_laid_out (gpointer data)
+{
+  GtkWidget *row = first_popup_row (data);
+
+  return row != NULL && gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0;
+}
+
+/* A drop-down's choices are touch targets: rows of 44 px (Adwaita's are
+ * 34). */
+static void
+check_dropdown_rows (GtkWidget  *root,
+                     const char *name)
+{
+  GtkWidget *dropdown = care_test_find (root, name);
+  GtkWidget *popover;
+
+  g_signal_emit_by_name (dropdown, "activate");
+  care_test_wait (popup_laid_out, dropdown, 30, "the drop-down's choices");
+  g_assert_cmpint (gtk_widget_get_height (first_popup_row (dropdown)), >=, 44);
+  popover = gtk_widget_get_ancestor (first_popup_row (dropdown), GTK_TYPE_POPOVER);
+  gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
 static void
@@ -232,6 +275,7 @@ test_layout (gconstpointer data)
   care_window_set_view (window, "hours");
   care_test_wait (hours_loaded, window, 30, "the hours to load");
   audit_screen (window, "hours");
+  check_dropdown_rows (root, "hours-kind");
   care_window_set_view (window, "search");
   audit_screen (window, "search");
   if (sizes[i].text_scale != 1.0)
