@@ -751,6 +751,29 @@ accept:
   return TRUE;
 }
 
+/* Tells the store what the push's records will ask (tx_expect). */
+static void
+expect (Push  *p,
+        gint64 k)
+{
+  GPtrArray *entries = p->job->request->entries;
+  g_autoptr(GPtrArray) ids = g_ptr_array_sized_new (entries->len);
+  g_autoptr(GPtrArray) subjects = g_ptr_array_sized_new (entries->len);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CarePushEntry *entry = entries->pdata[i];
+      const char *subject = entry->event != NULL && entry->seq > k ? care_event_get_subject (entry->event) : NULL;
+
+      if (entry->id != NULL)
+        g_ptr_array_add (ids, entry->id);
+      if (subject != NULL && (subjects->len == 0 || strcmp (subjects->pdata[subjects->len - 1], subject) != 0))
+        g_ptr_array_add (subjects, (gpointer) subject);
+    }
+  vt (p)->tx_expect (p->tx, p->job->device, (const char * const *) ids->pdata, ids->len,
+                     (const char * const *) subjects->pdata, subjects->len);
+}
+
 /* FALSE when the store failed (the savepoint is rolled back). */
 static gboolean
 push_one (Push *p)
@@ -781,6 +804,8 @@ push_one (Push *p)
     if (!ok)
       return FALSE;
   }
+  if (vt (p)->tx_expect != NULL)
+    expect (p, k);
   for (guint i = 0; i < req->entries->len; i++)
     {
       CarePushEntry *entry = g_ptr_array_index (req->entries, i);

@@ -48,6 +48,10 @@ typedef struct
   PGconn *pg;
   GHashTable *prepared;   /* const char *sql → statement name */
   guint n_prepared;
+  /* Writes sent in pipeline mode whose results are not read yet (queue,
+   * flush); failed: one of them failed, so the transaction is aborted. */
+  guint pending;
+  gboolean failed;
 } Conn;
 
 typedef struct
@@ -66,6 +70,23 @@ typedef struct
   gint stop_listening;
 } PgStore;
 
+/* What a write transaction has read or written, so that a push's rows
+ * are read in a few statements (pg_tx_expect) and not one round trip per
+ * record and question. Only complete answers are kept: a key is present
+ * when its whole answer is known (NULL value: known to be absent). The
+ * transaction holds the write lock, so no other writer changes them; its
+ * own writes update them; a rolled-back push forgets them all. */
+typedef struct
+{
+  GHashTable *events;     /* id → CareEvent, or NULL: no such record */
+  GHashTable *history;    /* subject → GPtrArray of CareStoredEvent, every type, position order */
+  char *device;           /* whose open refusals `open` holds */
+  GHashTable *open;       /* subject → the device's earliest open CareRejection, or NULL */
+  GHashTable *visits;     /* visit → char *[2] { client, carer }, or NULL: no such visit */
+  GHashTable *pairs;      /* "client\x1fcarer" → a visit of that pair in the visits table */
+  GHashTable *assigned;   /* "client\x1fcarer" → GINT_TO_POINTER (1 + assigned) */
+} Cache;
+
 struct _CareServerTx
 {
   PgStore *store;
@@ -73,6 +94,7 @@ struct _CareServerTx
   gint64 first_pos;                 /* the first position it had */
   gint64 next_pos, next_idx;        /* the next record's position and log index */
   gint64 saved_pos, saved_idx;      /* at the push's savepoint */
+  Cache cache;
 };
 
 #define T " TEXT COLLATE \"C\""
@@ -256,9 +278,164 @@ conn_put (PgStore *self,
     g_async_queue_push (self->pool, conn);
 }
 
+/* The name of sql's statement on conn, prepared on first use (types:
+ * NULL, or the parameters' type OIDs where PostgreSQL cannot infer them);
+ * NULL when it does not prepare. */
+static const char *
+prepare (Conn               *conn,
+         const char         *sql,
+         int                 n,
+         const unsigned int *types);
+
+/* Ends the pipeline: sends a sync, reads the results of the queued writes
+ * and then of n_keep reads sent after them (into kept, NULL for one that
+ * failed), and leaves pipeline mode. One round trip for all of them. FALSE
+ * when any failed: the transaction is then aborted, and conn->failed stays
+ * set until it is rolled back. */
+static gboolean
+sync_and_read (Conn      *conn,
+               guint      n_keep,
+               PGresult **kept)
+{
+  gboolean good = PQpipelineSync (conn->pg) == 1;
+  guint total = conn->pending + n_keep;
+  PGresult *r;
+
+  for (guint i = 0; i < n_keep; i++)
+    kept[i] = NULL;
+  for (guint i = 0; good && i < total; i++)
+    {
+      /* A statement's result, then NULL. */
+      PGresult *first = PQgetResult (conn->pg);
+      ExecStatusType st = first != NULL ? PQresultStatus (first) : PGRES_FATAL_ERROR;
+
+      while (first != NULL && (r = PQgetResult (conn->pg)) != NULL)
+        PQclear (r);
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        {
+          if (st != PGRES_PIPELINE_ABORTED)
+            g_debug ("SQL failed: %s", PQerrorMessage (conn->pg));
+          conn->failed = TRUE;
+          PQclear (first);
+          if (PQstatus (conn->pg) != CONNECTION_OK)
+            good = FALSE;
+        }
+      else if (i >= conn->pending)
+        kept[i - conn->pending] = first;
+      else
+        PQclear (first);
+    }
+  /* Last, the sync's own result. */
+  while (good && (r = PQgetResult (conn->pg)) != NULL)
+    {
+      ExecStatusType st = PQresultStatus (r);
+
+      PQclear (r);
+      if (st == PGRES_PIPELINE_SYNC)
+        break;
+    }
+  conn->pending = 0;
+  if (!good || PQexitPipelineMode (conn->pg) != 1)
+    conn->failed = TRUE;
+  if (conn->failed)
+    for (guint i = 0; i < n_keep; i++)
+      g_clear_pointer (&kept[i], PQclear);
+  return !conn->failed;
+}
+
+/* Reads the results of the writes queued on conn (queue) and leaves
+ * pipeline mode; FALSE when one failed. */
+static gboolean
+flush (Conn *conn)
+{
+  if (PQpipelineStatus (conn->pg) == PQ_PIPELINE_OFF)
+    return !conn->failed;
+  return sync_and_read (conn, 0, NULL);
+}
+
+/* Enters pipeline mode (queue); FALSE when a queued write failed. */
+static gboolean
+pipeline (Conn *conn)
+{
+  return !conn->failed
+         && (PQpipelineStatus (conn->pg) != PQ_PIPELINE_OFF || PQenterPipelineMode (conn->pg) == 1);
+}
+
+/* Sends a write without waiting for its result (libpq's pipeline mode):
+ * flush reads them, before the next read, savepoint or commit. A push's
+ * inserts cost one round trip instead of one each. */
+static gboolean
+queue (Conn               *conn,
+       const char         *sql,
+       int                 n,
+       const char * const *params)
+{
+  const char *name = prepare (conn, sql, n, NULL);
+
+  if (name == NULL || !pipeline (conn))
+    return FALSE;
+  if (PQsendQueryPrepared (conn->pg, name, n, params, NULL, NULL, 0) != 1)
+    {
+      flush (conn);
+      return FALSE;
+    }
+  /* Bounded, so that neither side's socket buffer fills while the other
+   * waits for it. */
+  return ++conn->pending < 512 || flush (conn);
+}
+
+/* A statement without parameters (SAVEPOINT, ...), queued like a write. */
+static gboolean
+queue_plain (Conn       *conn,
+             const char *sql)
+{
+  if (!pipeline (conn))
+    return FALSE;
+  if (PQsendQueryParams (conn->pg, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
+    {
+      flush (conn);
+      return FALSE;
+    }
+  conn->pending++;
+  return TRUE;
+}
+
+#define QUEUE(conn, sql, ...) \
+  queue (conn, sql, G_N_ELEMENTS (((const char *[]) { __VA_ARGS__ })), (const char *[]) { __VA_ARGS__ })
+
+static const char *
+prepare (Conn               *conn,
+         const char         *sql,
+         int                 n,
+         const unsigned int *types)
+{
+  const char *name = g_hash_table_lookup (conn->prepared, sql);
+  g_autofree char *text = NULL;
+  g_autofree char *new_name = NULL;
+  g_autoptr(PGresult) prep = NULL;
+
+  if (name != NULL)
+    return name;
+  /* Preparing waits for its answer: not inside a pipeline. */
+  if (!flush (conn))
+    return NULL;
+  text = translate (sql);
+  new_name = g_strdup_printf ("s%u", conn->n_prepared++);
+  prep = PQprepare (conn->pg, new_name, text, types != NULL ? n : 0, types);
+  if (PQresultStatus (prep) != PGRES_COMMAND_OK)
+    {
+      g_debug ("SQL does not prepare: %s: %s", PQresultErrorMessage (prep), text);
+      return NULL;
+    }
+  name = new_name;
+  g_hash_table_insert (conn->prepared, (gpointer) sql, g_steal_pointer (&new_name));
+  return name;
+}
+
 /* Runs sql (prepared once per connection) with text parameters; types:
  * NULL, or the parameters' type OIDs where PostgreSQL cannot infer them.
- * Returns the result, or NULL when the statement failed. */
+ * Returns the result, or NULL when the statement failed (or a queued
+ * write before it did). */
 static PGresult *
 run_typed (Conn               *conn,
            const char         *sql,
@@ -266,23 +443,22 @@ run_typed (Conn               *conn,
            const char * const *params,
            const unsigned int *types)
 {
-  const char *name = g_hash_table_lookup (conn->prepared, sql);
+  const char *name = prepare (conn, sql, n, types);
   PGresult *r;
   ExecStatusType st;
 
-  if (name == NULL)
+  if (name == NULL || conn->failed)
+    return NULL;
+  /* After queued writes: sent behind them, one round trip for all. */
+  if (PQpipelineStatus (conn->pg) != PQ_PIPELINE_OFF)
     {
-      g_autofree char *text = translate (sql);
-      g_autofree char *new_name = g_strdup_printf ("s%u", conn->n_prepared++);
-      g_autoptr(PGresult) prep = PQprepare (conn->pg, new_name, text, types != NULL ? n : 0, types);
-
-      if (PQresultStatus (prep) != PGRES_COMMAND_OK)
+      if (PQsendQueryPrepared (conn->pg, name, n, params, NULL, NULL, 0) != 1)
         {
-          g_debug ("SQL does not prepare: %s: %s", PQresultErrorMessage (prep), text);
+          flush (conn);
           return NULL;
         }
-      name = new_name;
-      g_hash_table_insert (conn->prepared, (gpointer) sql, g_steal_pointer (&new_name));
+      sync_and_read (conn, 1, &r);
+      return r;
     }
   r = PQexecPrepared (conn->pg, name, n, params, NULL, NULL, 0);
   st = PQresultStatus (r);
@@ -293,6 +469,33 @@ run_typed (Conn               *conn,
       return NULL;
     }
   return r;
+}
+
+/* Runs n queries in one round trip, each planned for its parameters (for
+ * a query over a list of keys, whose generic plan, made while a table was
+ * small, could scan the whole table ever after); results[i] is NULL when
+ * query i failed. FALSE when any failed. */
+static gboolean
+run_once_many (Conn                      *conn,
+               guint                      n,
+               const char * const        *sqls,
+               const char * const * const *params,
+               const int                 *n_params,
+               PGresult                 **results)
+{
+  if (!pipeline (conn))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *text = translate (sqls[i]);
+
+      if (PQsendQueryParams (conn->pg, text, n_params[i], NULL, params[i], NULL, NULL, 0) != 1)
+        {
+          flush (conn);
+          return FALSE;
+        }
+    }
+  return sync_and_read (conn, n, results);
 }
 
 static PGresult *
@@ -316,20 +519,34 @@ ok (PGresult *r)
   return r != NULL;
 }
 
-/* A statement without parameters (BEGIN, COMMIT, ...). */
+/* A statement without parameters (BEGIN, COMMIT, ...). A COMMIT after a
+ * queued write failed is refused (PostgreSQL would roll back and answer
+ * as if it had committed); a ROLLBACK clears the failure. */
 static gboolean
 exec (Conn       *conn,
       const char *sql,
       GError    **error)
 {
-  g_autoptr(PGresult) r = PQexec (conn->pg, sql);
+  gboolean flushed = flush (conn);
+  gboolean rollback = g_str_has_prefix (sql, "ROLLBACK");
+  g_autoptr(PGresult) r = NULL;
 
-  if (PQresultStatus (r) != PGRES_COMMAND_OK && PQresultStatus (r) != PGRES_TUPLES_OK)
+  if (!flushed && !rollback)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database failed: %s",
                    PQerrorMessage (conn->pg));
       return FALSE;
     }
+  r = PQexec (conn->pg, sql);
+  if ((PQresultStatus (r) != PGRES_COMMAND_OK && PQresultStatus (r) != PGRES_TUPLES_OK)
+      || (g_str_equal (sql, "COMMIT") && g_strcmp0 (PQcmdStatus (r), "COMMIT") != 0))
+    {
+      g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database failed: %s",
+                   PQerrorMessage (conn->pg));
+      return FALSE;
+    }
+  if (rollback)
+    conn->failed = FALSE;
   return TRUE;
 }
 
@@ -420,8 +637,18 @@ event_from_row (const PGresult *r,
   return g_steal_pointer (&e);
 }
 
+static void cache_inserted (CareServerTx    *tx,
+                            const CareEvent *e,
+                            gint64           pos,
+                            gint64           received,
+                            const char      *subject);
+
+static const CareServerSql pg_tx_sql;
+
 /* Stores a record at the transaction's next position, appends it to the
- * co-op log (the next index) and updates the derived tables. */
+ * co-op log (the next index) and updates the derived tables. The writes
+ * are queued (queue): a failure shows at the transaction's next read or
+ * its commit, which then fails. */
 static gboolean
 insert_event (CareServerTx    *tx,
               const CareEvent *e,
@@ -434,24 +661,26 @@ insert_event (CareServerTx    *tx,
   g_autofree char *computed = e->link != NULL && known_hash == NULL ? care_event_hash (e) : NULL;
   g_autofree char *log_hash = NULL;
   const char *hash = e->link == NULL ? NULL : known_hash != NULL ? known_hash : computed;
+  const char *subject = care_event_type_is_roster (e->type) ? NULL : care_event_get_subject (e);
   Num pos, seq, hlc, wall, rec, idx;
 
   /* A record from before the chain has no stored hash; its hash is still
    * defined (app/care-chain.h). The record and its place in the co-op log
-   * go in one statement: one round trip on the one writer. */
+   * go in one statement. */
   log_hash = hash == NULL ? care_event_hash (e) : g_strdup (hash);
-  if (!ok (Q (tx->conn, "WITH l AS (INSERT INTO log (idx, hash) VALUES (?16, ?17))"
+  if (!queue (tx->conn, "WITH l AS (INSERT INTO log (idx, hash) VALUES (?16, ?17))"
                         " INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body,"
                         " received, subject, link, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                        " ?13, ?14, ?15)",
-              num (pos, tx->next_pos), e->id, e->device, num (seq, e->seq), e->author, num (hlc, e->hlc),
-              num (wall, e->wall), care_event_type_to_string (e->type), client, carer, body, num (rec, received),
-              care_event_type_is_roster (e->type) ? NULL : care_event_get_subject (e), e->link, hash,
-              num (idx, tx->next_idx), log_hash)))
+                        " ?13, ?14, ?15)", 17,
+              (const char *[]) { num (pos, tx->next_pos), e->id, e->device, num (seq, e->seq), e->author,
+                                 num (hlc, e->hlc), num (wall, e->wall), care_event_type_to_string (e->type), client,
+                                 carer, body, num (rec, received), subject, e->link, hash, num (idx, tx->next_idx),
+                                 log_hash }))
     return FALSE;
+  cache_inserted (tx, e, tx->next_pos, received, subject);
   tx->next_pos++;
   tx->next_idx++;
-  return care_server_core_apply (&pg_sql, tx->conn, e, client, carer);
+  return care_server_core_apply (&pg_tx_sql, tx, e, client, carer);
 }
 
 /* ---- devices ---- */
@@ -522,6 +751,319 @@ pg_lookup_device (CareServerStore *store,
   return row;
 }
 
+/* ---- what a write transaction knows (Cache) ---- */
+
+static char *
+pair_key (const char *client,
+          const char *carer)
+{
+  return g_strconcat (client != NULL ? client : "", "\x1f", carer != NULL ? carer : "", NULL);
+}
+
+static void
+cache_init (Cache *c)
+{
+  c->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_event_free);
+  c->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  c->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->visits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  c->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->assigned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Forgets everything (a push was rolled back). */
+static void
+cache_forget (Cache *c)
+{
+  g_hash_table_remove_all (c->events);
+  g_hash_table_remove_all (c->history);
+  g_hash_table_remove_all (c->open);
+  g_hash_table_remove_all (c->visits);
+  g_hash_table_remove_all (c->pairs);
+  g_hash_table_remove_all (c->assigned);
+  g_clear_pointer (&c->device, g_free);
+}
+
+static void
+cache_free (Cache *c)
+{
+  g_clear_pointer (&c->events, g_hash_table_unref);
+  g_clear_pointer (&c->history, g_hash_table_unref);
+  g_clear_pointer (&c->open, g_hash_table_unref);
+  g_clear_pointer (&c->visits, g_hash_table_unref);
+  g_clear_pointer (&c->pairs, g_hash_table_unref);
+  g_clear_pointer (&c->assigned, g_hash_table_unref);
+  g_clear_pointer (&c->device, g_free);
+}
+
+static CareStoredEvent *
+stored_new (const CareEvent *e,
+            gint64           pos)
+{
+  CareStoredEvent *stored = g_new0 (CareStoredEvent, 1);
+
+  stored->event = care_event_copy (e);
+  stored->pos = pos;
+  return stored;
+}
+
+/* A record this transaction stored joins what it knows. */
+static void
+cache_inserted (CareServerTx    *tx,
+                const CareEvent *e,
+                gint64           pos,
+                gint64           received,
+                const char      *subject)
+{
+  CareEvent *copy = care_event_copy (e);
+  GPtrArray *history;
+
+  copy->received = received;
+  if (subject != NULL && (history = g_hash_table_lookup (tx->cache.history, subject)) != NULL)
+    g_ptr_array_add (history, stored_new (copy, pos));
+  g_hash_table_replace (tx->cache.events, g_strdup (e->id), copy);
+}
+
+/* A PostgreSQL array literal of strings (a text parameter). */
+static char *
+text_array (const char * const *items,
+            guint               n)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '"');
+      for (const char *c = items[i]; *c; c++)
+        {
+          if (*c == '"' || *c == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *c);
+        }
+      g_string_append_c (out, '"');
+    }
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* The keys of wanted that table does not hold yet, as an array literal;
+ * NULL when it holds them all. */
+static char *
+unknown_keys (GHashTable         *table,
+              const char * const *wanted,
+              guint               n,
+              GPtrArray          *keys)
+{
+  g_ptr_array_set_size (keys, 0);
+  for (guint i = 0; i < n; i++)
+    if (wanted[i] != NULL && !g_hash_table_contains (table, wanted[i]))
+      g_ptr_array_add (keys, (gpointer) wanted[i]);
+  return keys->len > 0 ? text_array ((const char * const *) keys->pdata, keys->len) : NULL;
+}
+
+/* Marks the keys asked for and not found as known to be absent. */
+static void
+absent_keys (GHashTable *table,
+             GPtrArray  *keys)
+{
+  for (guint i = 0; i < keys->len; i++)
+    if (!g_hash_table_contains (table, keys->pdata[i]))
+      g_hash_table_insert (table, g_strdup (keys->pdata[i]), NULL);
+}
+
+/* A list of keys as one parameter (run_once_many). */
+#define ANY_TEXT "ANY (?1::text[])"
+
+enum { WANT_EVENTS, WANT_HISTORY, WANT_OPEN, WANT_VISITS, N_WANT };
+
+/* Reads, in one round trip, what a push of these records will ask: the
+ * stored records with their ids, the histories of their subjects, whether
+ * the device has open refusals about them, and the visits they name. */
+static void
+pg_tx_expect (CareServerTx       *tx,
+              const char         *device,
+              const char * const *ids,
+              guint               n_ids,
+              const char * const *subjects,
+              guint               n_subjects)
+{
+  static const char * const sqls[N_WANT] = {
+    "SELECT " EVENT_COLUMNS " FROM events WHERE id = " ANY_TEXT,
+    /* One index search per subject, whatever the statistics say (a table
+     * that grew since it was last analysed looks small, and = ANY over it
+     * was planned as a scan of the whole table). */
+    "SELECT k.subject, h.* FROM unnest (?1::text[]) AS k (subject) CROSS JOIN LATERAL"
+    " (SELECT pos, " EVENT_COLUMNS " FROM events e WHERE e.subject = k.subject ORDER BY pos) AS h",
+    "SELECT DISTINCT subject FROM rejections WHERE device = ?2 AND state = 'open' AND subject = " ANY_TEXT,
+    "SELECT visit, client, carer FROM visits WHERE visit = " ANY_TEXT,
+  };
+  Cache *c = &tx->cache;
+  GHashTable *tables[N_WANT] = { c->events, c->history, c->open, c->visits };
+  GPtrArray *keys[N_WANT] = { NULL };
+  char *want[N_WANT] = { NULL };
+  const char *params[N_WANT][2];
+  const char * const *param_lists[N_WANT];
+  const char *run_sqls[N_WANT];
+  int n_params[N_WANT], slot[N_WANT];
+  PGresult *results[N_WANT] = { NULL };
+  guint n = 0;
+
+  if (g_strcmp0 (c->device, device) != 0)
+    {
+      g_hash_table_remove_all (c->open);
+      g_free (c->device);
+      c->device = g_strdup (device);
+    }
+  for (guint w = 0; w < N_WANT; w++)
+    {
+      keys[w] = g_ptr_array_new ();
+      want[w] = unknown_keys (tables[w], w == WANT_EVENTS ? ids : subjects, w == WANT_EVENTS ? n_ids : n_subjects,
+                              keys[w]);
+      slot[w] = -1;
+      if (want[w] == NULL)
+        continue;
+      params[w][0] = want[w];
+      params[w][1] = device;
+      param_lists[n] = params[w];
+      n_params[n] = w == WANT_OPEN ? 2 : 1;
+      run_sqls[n] = sqls[w];
+      slot[w] = n++;
+    }
+  if (n > 0 && run_once_many (tx->conn, n, run_sqls, param_lists, n_params, results))
+    {
+      PGresult *r;
+
+      if (slot[WANT_EVENTS] >= 0)
+        {
+          r = results[slot[WANT_EVENTS]];
+          for (int i = 0; i < PQntuples (r); i++)
+            g_hash_table_replace (c->events, get_text (r, i, 0), event_from_row (r, i, 0));
+          absent_keys (c->events, keys[WANT_EVENTS]);
+        }
+      if (slot[WANT_HISTORY] >= 0)
+        {
+          r = results[slot[WANT_HISTORY]];
+          for (guint i = 0; i < keys[WANT_HISTORY]->len; i++)
+            g_hash_table_replace (c->history, g_strdup (keys[WANT_HISTORY]->pdata[i]),
+                                  g_ptr_array_new_with_free_func ((GDestroyNotify) care_stored_event_free));
+          for (int i = 0; i < PQntuples (r); i++)
+            {
+              GPtrArray *history = g_hash_table_lookup (c->history, peek_text (r, i, 0));
+
+              g_ptr_array_add (history, g_new0 (CareStoredEvent, 1));
+              ((CareStoredEvent *) history->pdata[history->len - 1])->pos = get_i64 (r, i, 1);
+              ((CareStoredEvent *) history->pdata[history->len - 1])->event = event_from_row (r, i, 2);
+            }
+        }
+      if (slot[WANT_OPEN] >= 0)
+        {
+          /* Only "none is open" is kept: a subject with an open refusal is
+           * asked again when it matters (rare). */
+          g_autoptr(GHashTable) open = g_hash_table_new (g_str_hash, g_str_equal);
+
+          r = results[slot[WANT_OPEN]];
+          for (int i = 0; i < PQntuples (r); i++)
+            g_hash_table_add (open, (gpointer) peek_text (r, i, 0));
+          for (guint i = 0; i < keys[WANT_OPEN]->len; i++)
+            if (!g_hash_table_contains (open, keys[WANT_OPEN]->pdata[i]))
+              g_hash_table_add (c->open, g_strdup (keys[WANT_OPEN]->pdata[i]));
+        }
+      if (slot[WANT_VISITS] >= 0)
+        {
+          r = results[slot[WANT_VISITS]];
+          for (int i = 0; i < PQntuples (r); i++)
+            {
+              char **pair = g_new0 (char *, 3);
+
+              pair[0] = get_text (r, i, 1);
+              pair[1] = get_text (r, i, 2);
+              g_hash_table_replace (c->visits, get_text (r, i, 0), pair);
+            }
+          absent_keys (c->visits, keys[WANT_VISITS]);
+        }
+    }
+  for (guint w = 0; w < N_WANT; w++)
+    {
+      g_free (want[w]);
+      g_ptr_array_unref (keys[w]);
+    }
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&results[i], PQclear);
+}
+
+/* The derived tables' writes (care_server_core_apply) inside a write
+ * transaction: queued, and what the transaction knows kept true. */
+static gint64
+tx_sql_exec (gpointer            data,
+             const char         *sql,
+             guint               n,
+             const char * const *params)
+{
+  CareServerTx *tx = data;
+
+  if (g_str_equal (sql, CARE_SQL_VISIT_ADD))
+    {
+      char **known = NULL;
+
+      /* Only a visit known to be new is known now (ON CONFLICT DO
+       * NOTHING: a visit keeps its first pair). */
+      if (g_hash_table_lookup_extended (tx->cache.visits, params[0], NULL, (gpointer *) &known) && known == NULL
+          && params[1] != NULL && params[2] != NULL)
+        {
+          char **pair = g_new0 (char *, 3);
+
+          pair[0] = g_strdup (params[1]);
+          pair[1] = g_strdup (params[2]);
+          g_hash_table_replace (tx->cache.visits, g_strdup (params[0]), pair);
+        }
+    }
+  else if (!g_str_equal (sql, CARE_SQL_VISIT_BUMP_FAMILY) && !g_str_equal (sql, CARE_SQL_REVIEW_ADD))
+    /* Anything else may change who is assigned to whom. */
+    g_hash_table_remove_all (tx->cache.assigned);
+  return queue (tx->conn, sql, (int) n, params) ? 0 : -1;
+}
+
+/* The core's lookups inside a write transaction, from what it knows. */
+static gboolean
+tx_sql_pair (gpointer    data,
+             const char *sql,
+             const char *param,
+             char      **a,
+             char      **b)
+{
+  CareServerTx *tx = data;
+  char **pair = NULL;
+
+  if (param != NULL && g_str_equal (sql, CARE_SQL_VISIT)
+      && g_hash_table_lookup_extended (tx->cache.visits, param, NULL, (gpointer *) &pair))
+    {
+      if (pair == NULL)
+        return FALSE;
+      *a = g_strdup (pair[0]);
+      *b = g_strdup (pair[1]);
+      return TRUE;
+    }
+  if (param != NULL && g_str_equal (sql, CARE_SQL_VISIT_FIRST_OF_PAIR)
+      && (pair = g_hash_table_lookup (tx->cache.visits, param)) != NULL)
+    {
+      g_autofree char *key = pair_key (pair[0], pair[1]);
+      const char *other = g_hash_table_lookup (tx->cache.pairs, key);
+      gboolean first;
+
+      /* Another visit of the same pair is in the table: not the first. */
+      if (other != NULL && g_strcmp0 (other, param) != 0)
+        return FALSE;
+      first = sql_pair (tx->conn, sql, param, a, b);
+      g_hash_table_replace (tx->cache.pairs, g_steal_pointer (&key), g_strdup (param));
+      return first;
+    }
+  return sql_pair (tx->conn, sql, param, a, b);
+}
+
+static const CareServerSql pg_tx_sql = { tx_sql_exec, tx_sql_pair };
+
 /* ---- the write transaction ---- */
 
 /* Begins a write transaction: the advisory lock first, then the last
@@ -536,8 +1078,10 @@ tx_open (PgStore *self,
 
   if (conn == NULL)
     return NULL;
-  if (!exec (conn, "BEGIN", error) || !exec (conn, "SELECT pg_advisory_xact_lock (" WRITE_LOCK ")", error))
+  /* One round trip: BEGIN and the lock go with the read. */
+  if (!queue_plain (conn, "BEGIN") || !queue_plain (conn, "SELECT pg_advisory_xact_lock (" WRITE_LOCK ")"))
     {
+      sql_failed (conn, error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "The co-op database cannot be written");
       exec (conn, "ROLLBACK", NULL);
       conn_put (self, conn);
       return NULL;
@@ -555,6 +1099,7 @@ tx_open (PgStore *self,
   tx->conn = conn;
   tx->next_pos = tx->first_pos = get_i64 (r, 0, 0) + 1;
   tx->next_idx = get_i64 (r, 0, 1) + 1;
+  cache_init (&tx->cache);
   return tx;
 }
 
@@ -568,12 +1113,13 @@ tx_close (CareServerTx *tx,
   /* The other server processes' waiting pulls look again once this
    * commits (a notification is delivered at the commit, or not at all). */
   if (commit && tx->next_pos > tx->first_pos)
-    ok (Q (tx->conn, "SELECT pg_notify ('carelog_records', ?1)", tx->store->token));
+    QUEUE (tx->conn, "SELECT pg_notify ('carelog_records', ?1)", tx->store->token);
   done = commit ? exec (tx->conn, "COMMIT", error) : FALSE;
 
   if (!done)
     exec (tx->conn, "ROLLBACK", NULL);
   conn_put (tx->store, tx->conn);
+  cache_free (&tx->cache);
   g_free (tx);
   return done;
 }
@@ -598,10 +1144,12 @@ pg_tx_rollback (CareServerTx *tx)
   tx_close (tx, FALSE, NULL);
 }
 
+/* The savepoint and its release are queued: a failure shows at the
+ * transaction's next read or its commit, which then fails. */
 static void
 pg_tx_savepoint (CareServerTx *tx)
 {
-  exec (tx->conn, "SAVEPOINT job", NULL);
+  queue_plain (tx->conn, "SAVEPOINT job");
   tx->saved_pos = tx->next_pos;
   tx->saved_idx = tx->next_idx;
 }
@@ -610,6 +1158,7 @@ static void
 pg_tx_rollback_savepoint (CareServerTx *tx)
 {
   exec (tx->conn, "ROLLBACK TO job", NULL);
+  cache_forget (&tx->cache);
   /* The log stays dense: what the push took is given back. */
   tx->next_pos = tx->saved_pos;
   tx->next_idx = tx->saved_idx;
@@ -618,7 +1167,7 @@ pg_tx_rollback_savepoint (CareServerTx *tx)
 static void
 pg_tx_release_savepoint (CareServerTx *tx)
 {
-  exec (tx->conn, "RELEASE job", NULL);
+  queue_plain (tx->conn, "RELEASE job");
 }
 
 static CareDeviceRow *
@@ -632,7 +1181,12 @@ static CareEvent *
 pg_tx_event (CareServerTx *tx,
              const char   *id)
 {
-  g_autoptr(PGresult) r = Q (tx->conn, "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1", id);
+  CareEvent *known = NULL;
+  g_autoptr(PGresult) r = NULL;
+
+  if (g_hash_table_lookup_extended (tx->cache.events, id, NULL, (gpointer *) &known))
+    return known != NULL ? care_event_copy (known) : NULL;
+  r = Q (tx->conn, "SELECT " EVENT_COLUMNS " FROM events WHERE id = ?1", id);
 
   return r != NULL && PQntuples (r) > 0 ? event_from_row (r, 0, 0) : NULL;
 }
@@ -642,21 +1196,31 @@ pg_tx_history (CareServerTx *tx,
                const char   *subject,
                guint         types)
 {
-  g_autoptr(PGresult) r = Q (tx->conn, "SELECT pos, " EVENT_COLUMNS " FROM events WHERE subject = ?1 ORDER BY pos",
-                             subject);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) care_stored_event_free);
+  GPtrArray *known = g_hash_table_lookup (tx->cache.history, subject);
+  g_autoptr(PGresult) r = NULL;
 
+  if (known != NULL)
+    {
+      for (guint i = 0; i < known->len; i++)
+        {
+          CareStoredEvent *s = known->pdata[i];
+
+          if (s->event->type >= 0 && (types & (1u << s->event->type)) != 0)
+            g_ptr_array_add (out, stored_new (s->event, s->pos));
+        }
+      return out;
+    }
+  r = Q (tx->conn, "SELECT pos, " EVENT_COLUMNS " FROM events WHERE subject = ?1 ORDER BY pos", subject);
   for (int i = 0; r != NULL && i < PQntuples (r); i++)
     {
       CareEventType type = care_event_type_from_string (peek_text (r, i, 7));
-      CareStoredEvent *stored;
 
       if (type < 0 || (types & (1u << type)) == 0)
         continue;
-      stored = g_new0 (CareStoredEvent, 1);
-      stored->pos = get_i64 (r, i, 0);
-      stored->event = event_from_row (r, i, 1);
-      g_ptr_array_add (out, stored);
+      g_ptr_array_add (out, g_new0 (CareStoredEvent, 1));
+      ((CareStoredEvent *) out->pdata[out->len - 1])->pos = get_i64 (r, i, 0);
+      ((CareStoredEvent *) out->pdata[out->len - 1])->event = event_from_row (r, i, 1);
     }
   return out;
 }
@@ -666,7 +1230,15 @@ pg_tx_is_assigned (CareServerTx *tx,
                    const char   *client,
                    const char   *carer)
 {
-  return is_assigned (tx->conn, client, carer);
+  g_autofree char *key = pair_key (client, carer);
+  int known = GPOINTER_TO_INT (g_hash_table_lookup (tx->cache.assigned, key));
+  gboolean assigned;
+
+  if (known != 0)
+    return known == 2;
+  assigned = is_assigned (tx->conn, client, carer);
+  g_hash_table_replace (tx->cache.assigned, g_steal_pointer (&key), GINT_TO_POINTER (1 + assigned));
+  return assigned;
 }
 
 static char *
@@ -701,7 +1273,7 @@ pg_tx_insert (CareServerTx    *tx,
 {
   g_autofree char *client = NULL, *carer = NULL;
 
-  care_server_core_resolve (&pg_sql, tx->conn, event, &client, &carer);
+  care_server_core_resolve (&pg_tx_sql, tx, event, &client, &carer);
   return insert_event (tx, event, client, carer, received, hash);
 }
 
@@ -758,10 +1330,10 @@ pg_tx_add_signature (CareServerTx *tx,
 {
   Num s, a;
 
-  return ok (Q (tx->conn, "INSERT INTO signatures (device, seq, head, signature, at) VALUES (?1, ?2, ?3, ?4, ?5)"
+  return QUEUE (tx->conn, "INSERT INTO signatures (device, seq, head, signature, at) VALUES (?1, ?2, ?3, ?4, ?5)"
                           " ON CONFLICT (device, seq) DO UPDATE SET head = excluded.head,"
                           " signature = excluded.signature, at = excluded.at",
-                device, num (s, seq), head, signature, num (a, at)));
+                device, num (s, seq), head, signature, num (a, at));
 }
 
 static gboolean
@@ -786,6 +1358,8 @@ pg_tx_reject (CareServerTx    *tx,
 
       text = json_to_string (node, FALSE);
     }
+  /* Which subjects have an open refusal may have changed. */
+  g_hash_table_remove_all (tx->cache.open);
   return ok (Q (tx->conn, "INSERT INTO rejections (device, seq, id, code, message, at, hash, record, subject, state,"
                           " behind) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 device, num (s, seq), id, code, message, num (a, at), hash, text, subject,
@@ -848,6 +1422,8 @@ pg_tx_open_refusal (CareServerTx *tx,
                     const char   *device,
                     const char   *subject)
 {
+  if (g_strcmp0 (tx->cache.device, device) == 0 && g_hash_table_contains (tx->cache.open, subject))
+    return NULL;
   return first_rejection (Q (tx->conn, "SELECT " REJECTION_COLUMNS " WHERE r.device = ?1 AND r.subject = ?2"
                                        " AND r.state = 'open' ORDER BY r.seq LIMIT 1", device, subject));
 }
@@ -885,6 +1461,7 @@ pg_tx_resolve_refusal (CareServerTx *tx,
 {
   Num s, a;
 
+  g_hash_table_remove_all (tx->cache.open);
   return ok (Q (tx->conn, "UPDATE rejections SET state = ?3, resolution = ?4, resolved_by = ?5, resolved_at = ?6"
                           " WHERE device = ?1 AND seq = ?2",
                 device, num (s, seq), state, resolution, resolved_by, num (a, at)));
@@ -901,12 +1478,12 @@ pg_tx_update_device (CareServerTx *tx,
 {
   Num s, c, r, f;
 
-  if (acked_seq > from_seq
-      && !ok (Q (tx->conn, CARE_SQL_OWN_RANGE, device, num (f, from_seq), num (s, acked_seq))))
+  /* Queued: the push's last writes go with the commit. */
+  if (acked_seq > from_seq && !QUEUE (tx->conn, CARE_SQL_OWN_RANGE, device, num (f, from_seq), num (s, acked_seq)))
     return FALSE;
-  return ok (Q (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3, rejected = rejected + ?4,"
+  return QUEUE (tx->conn, "UPDATE devices SET acked_seq = ?2, last_contact = ?3, rejected = rejected + ?4,"
                           " head = ?5 WHERE device = ?1",
-                device, num (s, acked_seq), num (c, contact), num (r, rejected), head));
+                device, num (s, acked_seq), num (c, contact), num (r, rejected), head);
 }
 
 /* ---- pull ---- */
@@ -1226,7 +1803,7 @@ append_in_transaction (CareServerTx  *tx,
   if (e == NULL)
     return FALSE;
   e->link = coop_head (tx->conn);
-  care_server_core_resolve (&pg_sql, tx->conn, e, &client, &carer);
+  care_server_core_resolve (&pg_tx_sql, tx, e, &client, &carer);
   next = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
   head = care_event_hash (e);
   if (!insert_event (tx, e, client, carer, e->wall, head) || !meta_set (tx->conn, "coop_seq", next)
@@ -1832,6 +2409,7 @@ static const CareServerStoreVTable pg_vtable = {
   .tx_release_savepoint = pg_tx_release_savepoint,
   .tx_device = pg_tx_device,
   .tx_event = pg_tx_event,
+  .tx_expect = pg_tx_expect,
   .tx_history = pg_tx_history,
   .tx_is_assigned = pg_tx_is_assigned,
   .tx_schedule_carer = pg_tx_schedule_carer,

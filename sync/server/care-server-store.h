@@ -164,6 +164,17 @@ struct _CareServerStoreVTable
   /* Reads inside the transaction (they see its own writes). */
   CareDeviceRow *(*tx_device) (CareServerTx   *tx,
                                const char     *device);
+  /* Optional: the record ids a push carries and the subjects of its new
+   * records, told before its records are judged, so that a store across a
+   * network reads what tx_event, tx_history, tx_open_refusal and the
+   * visits' lookups will ask in a few statements instead of one round
+   * trip per record (the answers must stay those of the calls). */
+  void      (*tx_expect)     (CareServerTx       *tx,
+                              const char         *device,
+                              const char * const *ids,
+                              guint               n_ids,
+                              const char * const *subjects,
+                              guint               n_subjects);
   /* The stored record with this id, or NULL. */
   CareEvent *(*tx_event)     (CareServerTx    *tx,
                               const char      *id);

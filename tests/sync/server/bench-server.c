@@ -465,6 +465,30 @@ main (int argc, char **argv)
   if (g_getenv ("CARELOG_BENCH_DEVICES"))
     N_DEVICES = CLAMP (atoi (g_getenv ("CARELOG_BENCH_DEVICES")), 1, MAX_DEVICES);
   g_print ("1..1\n");
+  /* CARELOG_BENCH_ONLY_INGEST: the 50-tablet ingest alone, on an empty
+   * co-op (a quick figure while working on the store). */
+  if (g_getenv ("CARELOG_BENCH_ONLY_INGEST") != NULL)
+    {
+      fixture_setup (&f);
+      fixture_start (&f, args, NULL);
+      for (guint i = 0; i < N_DEVICES; i++)
+        devices[i] = device_enrol (&f, "m-carer");
+      for (guint r = 0; r < runs; r++)
+        {
+          double rate;
+
+          bench_ingest (&f, devices, 10, &rate, latencies, &bytes_per_event);
+          g_array_append_val (rates, rate);
+          g_print ("# ingest run %u: %.0f events/s\n", r + 1, rate);
+        }
+      g_print ("# ingest, %u devices x 100-event batches: median %.0f events/s\n", N_DEVICES,
+               bench_percentile (rates, 0.5));
+      g_print ("ok 1 /bench/server\n");
+      for (guint i = 0; i < N_DEVICES; i++)
+        device_free (devices[i]);
+      fixture_teardown (&f);
+      return 0;
+    }
   bench_rules (args, runs);
   bench_chain (args, runs);
   if (g_getenv ("CARELOG_BENCH_ONLY_RULES") != NULL)
