@@ -753,25 +753,26 @@ accept:
 
 /* Tells the store what the push's records will ask (tx_expect). */
 static void
-expect (Push  *p,
-        gint64 k)
+expect (CareServerStore *store,
+        CareServerTx    *tx,
+        CarePushJob     *job)
 {
-  GPtrArray *entries = p->job->request->entries;
+  GPtrArray *entries = job->request->entries;
   g_autoptr(GPtrArray) ids = g_ptr_array_sized_new (entries->len);
   g_autoptr(GPtrArray) subjects = g_ptr_array_sized_new (entries->len);
 
   for (guint i = 0; i < entries->len; i++)
     {
       CarePushEntry *entry = entries->pdata[i];
-      const char *subject = entry->event != NULL && entry->seq > k ? care_event_get_subject (entry->event) : NULL;
+      const char *subject = entry->event != NULL ? care_event_get_subject (entry->event) : NULL;
 
       if (entry->id != NULL)
         g_ptr_array_add (ids, entry->id);
       if (subject != NULL && (subjects->len == 0 || strcmp (subjects->pdata[subjects->len - 1], subject) != 0))
         g_ptr_array_add (subjects, (gpointer) subject);
     }
-  vt (p)->tx_expect (p->tx, p->job->device, (const char * const *) ids->pdata, ids->len,
-                     (const char * const *) subjects->pdata, subjects->len);
+  store->vtable->tx_expect (tx, job->device, (const char * const *) ids->pdata, ids->len,
+                            (const char * const *) subjects->pdata, subjects->len);
 }
 
 /* FALSE when the store failed (the savepoint is rolled back). */
@@ -804,8 +805,6 @@ push_one (Push *p)
     if (!ok)
       return FALSE;
   }
-  if (vt (p)->tx_expect != NULL)
-    expect (p, k);
   for (guint i = 0; i < req->entries->len; i++)
     {
       CarePushEntry *entry = g_ptr_array_index (req->entries, i);
@@ -852,6 +851,10 @@ care_server_core_push (CareServerStore *store,
   CareServerTx *tx = store->vtable->tx_begin (store, &error);
   gboolean ok = tx != NULL;
 
+  /* Everything the group will read, before its first write: a store
+   * across a network then sends the group's writes without waiting. */
+  for (guint i = 0; ok && store->vtable->tx_expect != NULL && i < n_jobs; i++)
+    expect (store, tx, jobs[i]);
   for (guint i = 0; ok && i < n_jobs; i++)
     {
       Push p = { .store = store, .tx = tx, .job = jobs[i], .received = now_ms () };

@@ -52,7 +52,12 @@ typedef struct
    * flush); failed: one of them failed, so the transaction is aborted. */
   guint pending;
   gboolean failed;
+  /* Records to insert, sent as one statement (flush_rows): EVENT_ROW
+   * values each, NULL for SQL NULL. */
+  GPtrArray *rows;
 } Conn;
+
+#define EVENT_ROW 17
 
 typedef struct
 {
@@ -80,8 +85,8 @@ typedef struct
 {
   GHashTable *events;     /* id → CareEvent, or NULL: no such record */
   GHashTable *history;    /* subject → GPtrArray of CareStoredEvent, every type, position order */
-  char *device;           /* whose open refusals `open` holds */
-  GHashTable *open;       /* subject → the device's earliest open CareRejection, or NULL */
+  GHashTable *devices;    /* device → its CareDeviceRow */
+  GHashTable *open;       /* device → the set of subjects it has no open refusal about */
   GHashTable *visits;     /* visit → char *[2] { client, carer }, or NULL: no such visit */
   GHashTable *pairs;      /* "client\x1fcarer" → a visit of that pair in the visits table */
   GHashTable *assigned;   /* "client\x1fcarer" → GINT_TO_POINTER (1 + assigned) */
@@ -211,6 +216,52 @@ translate (const char *sql)
   return g_string_free (out, FALSE);
 }
 
+/* Appends value to a PostgreSQL array literal (NULL: SQL NULL). */
+static void
+array_add (GString    *out,
+           const char *value)
+{
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  if (value == NULL)
+    {
+      g_string_append (out, "NULL");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *c = value; *c; c++)
+    {
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* A PostgreSQL array literal of items[0], items[stride], ... (n of them). */
+static char *
+text_array (const char * const *items,
+            guint               n,
+            guint               stride)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < n; i++)
+    array_add (out, items[i * stride]);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static void
+row_free (gpointer data)
+{
+  char **row = data;
+
+  for (guint i = 0; i < EVENT_ROW; i++)
+    g_free (row[i]);
+  g_free (row);
+}
+
 static void
 conn_free (Conn *conn)
 {
@@ -218,6 +269,7 @@ conn_free (Conn *conn)
     return;
   PQfinish (conn->pg);
   g_hash_table_unref (conn->prepared);
+  g_ptr_array_unref (conn->rows);
   g_free (conn);
 }
 
@@ -236,6 +288,7 @@ conn_open (const char *url,
   Conn *conn = g_new0 (Conn, 1);
 
   conn->prepared = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  conn->rows = g_ptr_array_new_with_free_func (row_free);
   conn->pg = PQconnectdb (url);
   if (PQstatus (conn->pg) != CONNECTION_OK)
     {
@@ -286,6 +339,8 @@ prepare (Conn               *conn,
          const char         *sql,
          int                 n,
          const unsigned int *types);
+
+static gboolean flush_rows (Conn *conn);
 
 /* Ends the pipeline: sends a sync, reads the results of the queued writes
  * and then of n_keep reads sent after them (into kept, NULL for one that
@@ -348,6 +403,8 @@ sync_and_read (Conn      *conn,
 static gboolean
 flush (Conn *conn)
 {
+  if (!flush_rows (conn))
+    return FALSE;
   if (PQpipelineStatus (conn->pg) == PQ_PIPELINE_OFF)
     return !conn->failed;
   return sync_and_read (conn, 0, NULL);
@@ -370,8 +427,13 @@ queue (Conn               *conn,
        int                 n,
        const char * const *params)
 {
-  const char *name = prepare (conn, sql, n, NULL);
+  const char *name;
 
+  /* The buffered records first, for a statement that may read them. */
+  if (conn->rows->len > 0 && (strstr (sql, "events") != NULL || strstr (sql, "log") != NULL)
+      && !flush_rows (conn))
+    return FALSE;
+  name = prepare (conn, sql, n, NULL);
   if (name == NULL || !pipeline (conn))
     return FALSE;
   if (PQsendQueryPrepared (conn->pg, name, n, params, NULL, NULL, 0) != 1)
@@ -384,12 +446,44 @@ queue (Conn               *conn,
   return ++conn->pending < 512 || flush (conn);
 }
 
+/* Queues the buffered records' inserts: the co-op log's entries and the
+ * records, one statement each, whatever their number. */
+static gboolean
+flush_rows (Conn *conn)
+{
+  char *columns[EVENT_ROW];
+  gboolean good;
+
+  if (conn->rows->len == 0)
+    return TRUE;
+  for (guint j = 0; j < EVENT_ROW; j++)
+    {
+      GString *out = g_string_new ("{");
+
+      for (guint i = 0; i < conn->rows->len; i++)
+        array_add (out, ((char **) conn->rows->pdata[i])[j]);
+      g_string_append_c (out, '}');
+      columns[j] = g_string_free (out, FALSE);
+    }
+  g_ptr_array_set_size (conn->rows, 0);
+  good = queue (conn, "INSERT INTO log (idx, hash) SELECT * FROM unnest (?1::bigint[], ?2::text[])", 2,
+                (const char *[]) { columns[15], columns[16] })
+         && queue (conn, "INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body,"
+                         " received, subject, link, hash) SELECT * FROM unnest (?1::bigint[], ?2::text[],"
+                         " ?3::text[], ?4::bigint[], ?5::text[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::text[],"
+                         " ?10::text[], ?11::text[], ?12::bigint[], ?13::text[], ?14::text[], ?15::text[])",
+                   15, (const char * const *) columns);
+  for (guint j = 0; j < EVENT_ROW; j++)
+    g_free (columns[j]);
+  return good;
+}
+
 /* A statement without parameters (SAVEPOINT, ...), queued like a write. */
 static gboolean
 queue_plain (Conn       *conn,
              const char *sql)
 {
-  if (!pipeline (conn))
+  if (!flush_rows (conn) || !pipeline (conn))
     return FALSE;
   if (PQsendQueryParams (conn->pg, sql, 0, NULL, NULL, NULL, NULL, 0) != 1)
     {
@@ -443,11 +537,11 @@ run_typed (Conn               *conn,
            const char * const *params,
            const unsigned int *types)
 {
-  const char *name = prepare (conn, sql, n, types);
+  const char *name;
   PGresult *r;
   ExecStatusType st;
 
-  if (name == NULL || conn->failed)
+  if (!flush_rows (conn) || (name = prepare (conn, sql, n, types)) == NULL || conn->failed)
     return NULL;
   /* After queued writes: sent behind them, one round trip for all. */
   if (PQpipelineStatus (conn->pg) != PQ_PIPELINE_OFF)
@@ -483,7 +577,7 @@ run_once_many (Conn                      *conn,
                const int                 *n_params,
                PGresult                 **results)
 {
-  if (!pipeline (conn))
+  if (!flush_rows (conn) || !pipeline (conn))
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -527,9 +621,14 @@ exec (Conn       *conn,
       const char *sql,
       GError    **error)
 {
-  gboolean flushed = flush (conn);
   gboolean rollback = g_str_has_prefix (sql, "ROLLBACK");
+  gboolean flushed;
   g_autoptr(PGresult) r = NULL;
+
+  /* Records buffered since the savepoint go with what it undoes. */
+  if (rollback)
+    g_ptr_array_set_size (conn->rows, 0);
+  flushed = flush (conn);
 
   if (!flushed && !rollback)
     {
@@ -647,8 +746,8 @@ static const CareServerSql pg_tx_sql;
 
 /* Stores a record at the transaction's next position, appends it to the
  * co-op log (the next index) and updates the derived tables. The writes
- * are queued (queue): a failure shows at the transaction's next read or
- * its commit, which then fails. */
+ * are buffered or queued (flush_rows, queue): a failure shows at the
+ * transaction's next read or its commit, which then fails. */
 static gboolean
 insert_event (CareServerTx    *tx,
               const CareEvent *e,
@@ -665,18 +764,23 @@ insert_event (CareServerTx    *tx,
   Num pos, seq, hlc, wall, rec, idx;
 
   /* A record from before the chain has no stored hash; its hash is still
-   * defined (app/care-chain.h). The record and its place in the co-op log
-   * go in one statement. */
+   * defined (app/care-chain.h). Records are buffered and inserted with
+   * their places in the co-op log in two statements per push (flush_rows). */
   log_hash = hash == NULL ? care_event_hash (e) : g_strdup (hash);
-  if (!queue (tx->conn, "WITH l AS (INSERT INTO log (idx, hash) VALUES (?16, ?17))"
-                        " INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body,"
-                        " received, subject, link, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                        " ?13, ?14, ?15)", 17,
-              (const char *[]) { num (pos, tx->next_pos), e->id, e->device, num (seq, e->seq), e->author,
-                                 num (hlc, e->hlc), num (wall, e->wall), care_event_type_to_string (e->type), client,
-                                 carer, body, num (rec, received), subject, e->link, hash, num (idx, tx->next_idx),
-                                 log_hash }))
-    return FALSE;
+  {
+    char **row = g_new (char *, EVENT_ROW);
+    const char *values[EVENT_ROW] = {
+      num (pos, tx->next_pos), e->id, e->device, num (seq, e->seq), e->author, num (hlc, e->hlc),
+      num (wall, e->wall), care_event_type_to_string (e->type), client, carer, body, num (rec, received), subject,
+      e->link, hash, num (idx, tx->next_idx), log_hash,
+    };
+
+    for (guint i = 0; i < EVENT_ROW; i++)
+      row[i] = g_strdup (values[i]);
+    g_ptr_array_add (tx->conn->rows, row);
+    if (tx->conn->rows->len >= 1000 && !flush_rows (tx->conn))
+      return FALSE;
+  }
   cache_inserted (tx, e, tx->next_pos, received, subject);
   tx->next_pos++;
   tx->next_idx++;
@@ -690,16 +794,35 @@ insert_event (CareServerTx    *tx,
   " d.pulled_pos, d.revoke_mode, d.head, d.sign_key FROM devices d JOIN members m ON m.member = d.member" \
   " WHERE d.device = ?1"
 
+static CareDeviceRow *device_from_row (const PGresult *r);
+
+static CareDeviceRow *
+device_row_copy (const CareDeviceRow *row)
+{
+  CareDeviceRow *copy = g_memdup2 (row, sizeof *row);
+
+  copy->key_hash = g_strdup (row->key_hash);
+  copy->member = g_strdup (row->member);
+  copy->member_name = g_strdup (row->member_name);
+  copy->head = g_strdup (row->head);
+  copy->sign_key = g_strdup (row->sign_key);
+  return copy;
+}
+
 static CareDeviceRow *
 read_device (Conn       *conn,
              const char *device)
 {
   g_autoptr(PGresult) r = Q (conn, DEVICE_SQL, device);
-  CareDeviceRow *row;
 
-  if (r == NULL || PQntuples (r) == 0)
-    return NULL;
-  row = g_new0 (CareDeviceRow, 1);
+  return r != NULL && PQntuples (r) > 0 ? device_from_row (r) : NULL;
+}
+
+static CareDeviceRow *
+device_from_row (const PGresult *r)
+{
+  CareDeviceRow *row = g_new0 (CareDeviceRow, 1);
+
   row->key_hash = get_text (r, 0, 0);
   row->revoked = get_i64 (r, 0, 1) != 0;
   row->acked_seq = get_i64 (r, 0, 2);
@@ -765,7 +888,8 @@ cache_init (Cache *c)
 {
   c->events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_event_free);
   c->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  c->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_device_row_free);
+  c->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   c->visits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   c->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   c->assigned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -777,11 +901,11 @@ cache_forget (Cache *c)
 {
   g_hash_table_remove_all (c->events);
   g_hash_table_remove_all (c->history);
+  g_hash_table_remove_all (c->devices);
   g_hash_table_remove_all (c->open);
   g_hash_table_remove_all (c->visits);
   g_hash_table_remove_all (c->pairs);
   g_hash_table_remove_all (c->assigned);
-  g_clear_pointer (&c->device, g_free);
 }
 
 static void
@@ -789,11 +913,11 @@ cache_free (Cache *c)
 {
   g_clear_pointer (&c->events, g_hash_table_unref);
   g_clear_pointer (&c->history, g_hash_table_unref);
+  g_clear_pointer (&c->devices, g_hash_table_unref);
   g_clear_pointer (&c->open, g_hash_table_unref);
   g_clear_pointer (&c->visits, g_hash_table_unref);
   g_clear_pointer (&c->pairs, g_hash_table_unref);
   g_clear_pointer (&c->assigned, g_hash_table_unref);
-  g_clear_pointer (&c->device, g_free);
 }
 
 static CareStoredEvent *
@@ -824,30 +948,6 @@ cache_inserted (CareServerTx    *tx,
   g_hash_table_replace (tx->cache.events, g_strdup (e->id), copy);
 }
 
-/* A PostgreSQL array literal of strings (a text parameter). */
-static char *
-text_array (const char * const *items,
-            guint               n)
-{
-  GString *out = g_string_new ("{");
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, '"');
-      for (const char *c = items[i]; *c; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, *c);
-        }
-      g_string_append_c (out, '"');
-    }
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
 /* The keys of wanted that table does not hold yet, as an array literal;
  * NULL when it holds them all. */
 static char *
@@ -860,7 +960,7 @@ unknown_keys (GHashTable         *table,
   for (guint i = 0; i < n; i++)
     if (wanted[i] != NULL && !g_hash_table_contains (table, wanted[i]))
       g_ptr_array_add (keys, (gpointer) wanted[i]);
-  return keys->len > 0 ? text_array ((const char * const *) keys->pdata, keys->len) : NULL;
+  return keys->len > 0 ? text_array ((const char * const *) keys->pdata, keys->len, 1) : NULL;
 }
 
 /* Marks the keys asked for and not found as known to be absent. */
@@ -876,7 +976,7 @@ absent_keys (GHashTable *table,
 /* A list of keys as one parameter (run_once_many). */
 #define ANY_TEXT "ANY (?1::text[])"
 
-enum { WANT_EVENTS, WANT_HISTORY, WANT_OPEN, WANT_VISITS, N_WANT };
+enum { WANT_EVENTS, WANT_HISTORY, WANT_OPEN, WANT_VISITS, WANT_DEVICE, N_WANT };
 
 /* Reads, in one round trip, what a push of these records will ask: the
  * stored records with their ids, the histories of their subjects, whether
@@ -898,9 +998,11 @@ pg_tx_expect (CareServerTx       *tx,
     " (SELECT pos, " EVENT_COLUMNS " FROM events e WHERE e.subject = k.subject ORDER BY pos) AS h",
     "SELECT DISTINCT subject FROM rejections WHERE device = ?2 AND state = 'open' AND subject = " ANY_TEXT,
     "SELECT visit, client, carer FROM visits WHERE visit = " ANY_TEXT,
+    DEVICE_SQL,
   };
   Cache *c = &tx->cache;
-  GHashTable *tables[N_WANT] = { c->events, c->history, c->open, c->visits };
+  GHashTable *no_refusal = g_hash_table_lookup (c->open, device);
+  GHashTable *tables[N_WANT];
   GPtrArray *keys[N_WANT] = { NULL };
   char *want[N_WANT] = { NULL };
   const char *params[N_WANT][2];
@@ -910,17 +1012,24 @@ pg_tx_expect (CareServerTx       *tx,
   PGresult *results[N_WANT] = { NULL };
   guint n = 0;
 
-  if (g_strcmp0 (c->device, device) != 0)
+  if (no_refusal == NULL)
     {
-      g_hash_table_remove_all (c->open);
-      g_free (c->device);
-      c->device = g_strdup (device);
+      no_refusal = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (c->open, g_strdup (device), no_refusal);
     }
+  tables[WANT_EVENTS] = c->events;
+  tables[WANT_HISTORY] = c->history;
+  tables[WANT_OPEN] = no_refusal;
+  tables[WANT_VISITS] = c->visits;
+  tables[WANT_DEVICE] = c->devices;
   for (guint w = 0; w < N_WANT; w++)
     {
       keys[w] = g_ptr_array_new ();
-      want[w] = unknown_keys (tables[w], w == WANT_EVENTS ? ids : subjects, w == WANT_EVENTS ? n_ids : n_subjects,
-                              keys[w]);
+      if (w == WANT_DEVICE)
+        want[w] = g_hash_table_contains (c->devices, device) ? NULL : g_strdup (device);
+      else
+        want[w] = unknown_keys (tables[w], w == WANT_EVENTS ? ids : subjects,
+                                w == WANT_EVENTS ? n_ids : n_subjects, keys[w]);
       slot[w] = -1;
       if (want[w] == NULL)
         continue;
@@ -968,7 +1077,7 @@ pg_tx_expect (CareServerTx       *tx,
             g_hash_table_add (open, (gpointer) peek_text (r, i, 0));
           for (guint i = 0; i < keys[WANT_OPEN]->len; i++)
             if (!g_hash_table_contains (open, keys[WANT_OPEN]->pdata[i]))
-              g_hash_table_add (c->open, g_strdup (keys[WANT_OPEN]->pdata[i]));
+              g_hash_table_add (no_refusal, g_strdup (keys[WANT_OPEN]->pdata[i]));
         }
       if (slot[WANT_VISITS] >= 0)
         {
@@ -983,6 +1092,8 @@ pg_tx_expect (CareServerTx       *tx,
             }
           absent_keys (c->visits, keys[WANT_VISITS]);
         }
+      if (slot[WANT_DEVICE] >= 0 && PQntuples (results[slot[WANT_DEVICE]]) > 0)
+        g_hash_table_replace (c->devices, g_strdup (device), device_from_row (results[slot[WANT_DEVICE]]));
     }
   for (guint w = 0; w < N_WANT; w++)
     {
@@ -1019,9 +1130,14 @@ tx_sql_exec (gpointer            data,
           g_hash_table_replace (tx->cache.visits, g_strdup (params[0]), pair);
         }
     }
-  else if (!g_str_equal (sql, CARE_SQL_VISIT_BUMP_FAMILY) && !g_str_equal (sql, CARE_SQL_REVIEW_ADD))
-    /* Anything else may change who is assigned to whom. */
-    g_hash_table_remove_all (tx->cache.assigned);
+  else if (!g_str_equal (sql, CARE_SQL_REVIEW_ADD))
+    {
+      /* Anything else may change a member (role, scope) or who is
+       * assigned to whom. */
+      g_hash_table_remove_all (tx->cache.devices);
+      if (!g_str_equal (sql, CARE_SQL_VISIT_BUMP_FAMILY))
+        g_hash_table_remove_all (tx->cache.assigned);
+    }
   return queue (tx->conn, sql, (int) n, params) ? 0 : -1;
 }
 
@@ -1174,7 +1290,9 @@ static CareDeviceRow *
 pg_tx_device (CareServerTx *tx,
               const char   *device)
 {
-  return read_device (tx->conn, device);
+  CareDeviceRow *known = g_hash_table_lookup (tx->cache.devices, device);
+
+  return known != NULL ? device_row_copy (known) : read_device (tx->conn, device);
 }
 
 static CareEvent *
@@ -1316,6 +1434,10 @@ pg_tx_set_sign_key (CareServerTx *tx,
                     const char   *device,
                     const char   *sign_key)
 {
+  CareDeviceRow *known = g_hash_table_lookup (tx->cache.devices, device);
+
+  if (known != NULL && known->sign_key == NULL)
+    known->sign_key = g_strdup (sign_key);
   return ok (Q (tx->conn, "UPDATE devices SET sign_key = ?2 WHERE device = ?1 AND sign_key IS NULL",
                 device, sign_key));
 }
@@ -1422,7 +1544,9 @@ pg_tx_open_refusal (CareServerTx *tx,
                     const char   *device,
                     const char   *subject)
 {
-  if (g_strcmp0 (tx->cache.device, device) == 0 && g_hash_table_contains (tx->cache.open, subject))
+  GHashTable *no_refusal = g_hash_table_lookup (tx->cache.open, device);
+
+  if (no_refusal != NULL && g_hash_table_contains (no_refusal, subject))
     return NULL;
   return first_rejection (Q (tx->conn, "SELECT " REJECTION_COLUMNS " WHERE r.device = ?1 AND r.subject = ?2"
                                        " AND r.state = 'open' ORDER BY r.seq LIMIT 1", device, subject));
@@ -1478,6 +1602,14 @@ pg_tx_update_device (CareServerTx *tx,
 {
   Num s, c, r, f;
 
+  CareDeviceRow *known = g_hash_table_lookup (tx->cache.devices, device);
+
+  if (known != NULL)
+    {
+      known->acked_seq = acked_seq;
+      g_free (known->head);
+      known->head = g_strdup (head);
+    }
   /* Queued: the push's last writes go with the commit. */
   if (acked_seq > from_seq && !QUEUE (tx->conn, CARE_SQL_OWN_RANGE, device, num (f, from_seq), num (s, acked_seq)))
     return FALSE;
