@@ -10,6 +10,7 @@
 #include "care-config.h"
 
 #include <string.h>
+#include <libpq-fe.h>
 
 #include "server-fixture.h"
 
@@ -421,6 +422,111 @@ test_status_health (void)
   fixture_teardown (&f);
 }
 
+/* ---- a write the database refuses after the store queued it ---- */
+
+/* The co-op database of f (its store.ini), connected as the tests' superuser. */
+static PGconn *
+connect_coop (ServerFixture *f)
+{
+  g_autofree char *path = g_build_filename (f->data, "store.ini", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *url = NULL;
+  PGconn *db;
+
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
+  url = g_key_file_get_string (kf, "store", "postgres", NULL);
+  g_assert_nonnull (url);
+  db = PQconnectdb (url);
+  g_assert_cmpint (PQstatus (db), ==, CONNECTION_OK);
+  return db;
+}
+
+static gint64
+db_count (PGconn     *db,
+          const char *sql,
+          const char *param)
+{
+  PGresult *r = PQexecParams (db, sql, 1, NULL, &param, NULL, NULL, 0);
+  gint64 n;
+
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_TUPLES_OK);
+  n = g_ascii_strtoll (PQgetvalue (r, 0, 0), NULL, 10);
+  PQclear (r);
+  return n;
+}
+
+static void
+db_exec (PGconn     *db,
+         const char *sql)
+{
+  PGresult *r = PQexec (db, sql);
+
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
+  PQclear (r);
+}
+
+/* The store sends a push's inserts without waiting for each (libpq's
+ * pipeline mode) and reads their results at the commit. A write the
+ * database refuses there must fail the whole push: nothing of it stored,
+ * the tablet told to try again, and the same records taken once the
+ * database takes them. (PostgreSQL answers COMMIT on a failed transaction
+ * with a rollback, not an error.) */
+static void
+test_refused_write (void)
+{
+  ServerFixture f;
+  TestDevice *carer;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+  g_autoptr(CarePushResult) refused = NULL;
+  g_autoptr(CarePushResult) taken = NULL;
+  g_autoptr(GError) error = NULL;
+  PGconn *db;
+
+  fixture_setup (&f);
+  fixture_start (&f, unlimited, NULL);
+  carer = device_enrol (&f, "m-carer");
+  first = hours (carer, 3);
+  push_accepted (carer, first);
+  db = connect_coop (&f);
+  g_assert_cmpint (db_count (db, "SELECT count(*) FROM events WHERE device = $1", carer->device), ==, 3);
+
+  /* The database refuses one record of the next push, at its insert. */
+  db_exec (db, "ALTER TABLE events ADD CONSTRAINT test_refuse CHECK (body NOT LIKE '%\"minutes\":77%')");
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *entry = g_uuid_string_random ();
+      g_autofree char *body = g_strdup_printf ("{\"entry\":\"%s\",\"kind\":\"travel\",\"date\":\"2026-11-23\","
+                                               "\"minutes\":%u}", entry, i == 4 ? 77 : 10 + i);
+
+      g_ptr_array_add (batch, device_event (carer, "hours.added", body));
+    }
+  refused = sync_push (carer->client, batch, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_SERVER);
+  g_clear_error (&error);
+  g_assert_cmpint (db_count (db, "SELECT count(*) FROM events WHERE device = $1", carer->device), ==, 3);
+  g_assert_cmpint (db_count (db, "SELECT acked_seq FROM devices WHERE device = $1", carer->device), ==, 3);
+  g_assert_cmpint (db_count (db, "SELECT count(*) FROM log WHERE $1 = $1", "x"), ==,
+                   db_count (db, "SELECT count(*) FROM events WHERE $1 = $1", "x"));
+
+  /* The same process, on the same connections, takes them when it can. */
+  db_exec (db, "ALTER TABLE events DROP CONSTRAINT test_refuse");
+  taken = sync_push (carer->client, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (taken->acked_seq, ==, 9);
+  g_assert_cmpuint (taken->items->len, ==, 6);
+  for (guint i = 0; i < taken->items->len; i++)
+    g_assert_cmpint (((CarePushItem *) taken->items->pdata[i])->status, ==, CARE_PUSH_ACCEPTED);
+  g_assert_cmpint (db_count (db, "SELECT count(*) FROM events WHERE device = $1", carer->device), ==, 9);
+  g_assert_cmpint (db_count (db, "SELECT count(*) FROM log WHERE $1 = $1", "x"), ==,
+                   db_count (db, "SELECT count(*) FROM events WHERE $1 = $1", "x"));
+
+  PQfinish (db);
+  device_free (carer);
+  fixture_teardown (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -430,5 +536,6 @@ main (int    argc,
   g_test_add_func ("/pg/two-servers/positions-race", test_positions_race);
   g_test_add_func ("/pg/migrate-store", test_migrate_store);
   g_test_add_func ("/pg/status-health", test_status_health);
+  g_test_add_func ("/pg/refused-write", test_refused_write);
   return g_test_run ();
 }
