@@ -26,14 +26,41 @@
 #include "care-server-sql.h"
 #include "care-server-store.h"
 
-#define SCHEMA_VERSION 12
+#define SCHEMA_VERSION 13
 #define BUSY_TIMEOUT_MS 10000
 
 typedef struct
 {
   sqlite3 *db;
   GHashTable *stmts;   /* const char *sql → sqlite3_stmt */
+  /* The client and carer of the visit looked up or added last
+   * (CARE_SQL_VISIT): a visit's records come one after another, and each
+   * asked the visits table. Kept within a transaction only (forgotten by
+   * every exec (): BEGIN, COMMIT, ROLLBACK, savepoints). */
+  char *visit;
+  char *visit_client;
+  char *visit_carer;
 } Conn;
+
+static void
+visit_forget (Conn *conn)
+{
+  g_clear_pointer (&conn->visit, g_free);
+  g_clear_pointer (&conn->visit_client, g_free);
+  g_clear_pointer (&conn->visit_carer, g_free);
+}
+
+static void
+visit_remember (Conn       *conn,
+                const char *visit,
+                const char *client,
+                const char *carer)
+{
+  visit_forget (conn);
+  conn->visit = g_strdup (visit);
+  conn->visit_client = g_strdup (client);
+  conn->visit_carer = g_strdup (carer);
+}
 
 typedef struct
 {
@@ -184,6 +211,13 @@ static const char *schema[SCHEMA_VERSION] = {
   "DROP INDEX events_client;"
   "CREATE INDEX events_client_roster ON events (client, type) WHERE client IS NOT NULL"
   "  AND type IN ('client.set', 'client.readership', 'schedule.set');",
+  /* 13: the same index with its condition written as comparisons: SQLite
+   * evaluated 12's "type IN (...)" for every record stored by building a
+   * temporary table of the list (a 4 KiB page zeroed and freed per insert;
+   * callgrind: +35% of insert_event). */
+  "DROP INDEX events_client_roster;"
+  "CREATE INDEX events_client_roster ON events (client, type) WHERE client IS NOT NULL"
+  "  AND (type = 'client.set' OR type = 'client.readership' OR type = 'schedule.set');",
 };
 
 /* ---- helpers ---- */
@@ -230,6 +264,7 @@ conn_free (Conn *conn)
   if (conn == NULL)
     return;
   g_hash_table_unref (conn->stmts);
+  visit_forget (conn);
   sqlite3_close_v2 (conn->db);
   g_free (conn);
 }
@@ -325,6 +360,7 @@ exec (Conn       *conn,
 {
   char *msg = NULL;
 
+  visit_forget (conn);
   if (sqlite3_exec (conn->db, sql, NULL, NULL, &msg) != SQLITE_OK)
     {
       g_set_error (error, CARE_SERVER_ERROR, CARE_SERVER_ERROR_IO, "%s: %s", sql, msg);
@@ -370,12 +406,19 @@ sql_exec (gpointer            data,
 {
   Conn *conn = data;
   sqlite3_stmt *s = stmt (conn, sql);
+  gint64 changes;
 
   if (s == NULL)
     return -1;
   for (guint i = 0; i < n; i++)
     bind_text (s, (int) i + 1, params[i]);
-  return sqlite3_step (s) == SQLITE_DONE ? sqlite3_changes64 (conn->db) : -1;
+  if (sqlite3_step (s) != SQLITE_DONE)
+    return -1;
+  changes = sqlite3_changes64 (conn->db);
+  /* A visit just added: its records that follow find it here. */
+  if (changes == 1 && n == 3 && strcmp (sql, CARE_SQL_VISIT_ADD) == 0)
+    visit_remember (conn, params[0], params[1], params[2]);
+  return changes;
 }
 
 static gboolean
@@ -385,8 +428,17 @@ sql_pair (gpointer    data,
           char      **a,
           char      **b)
 {
-  sqlite3_stmt *s = stmt (data, sql);
+  Conn *conn = data;
+  gboolean visit = strcmp (sql, CARE_SQL_VISIT) == 0;
+  sqlite3_stmt *s;
 
+  if (visit && param != NULL && g_strcmp0 (conn->visit, param) == 0)
+    {
+      *a = g_strdup (conn->visit_client);
+      *b = g_strdup (conn->visit_carer);
+      return TRUE;
+    }
+  s = stmt (conn, sql);
   if (s == NULL)
     return FALSE;
   bind_text (s, 1, param);
@@ -395,6 +447,8 @@ sql_pair (gpointer    data,
   *a = g_strdup ((const char *) sqlite3_column_text (s, 0));
   *b = g_strdup ((const char *) sqlite3_column_text (s, 1));
   sqlite3_reset (s);
+  if (visit)
+    visit_remember (conn, param, *a, *b);
   return TRUE;
 }
 
@@ -1516,7 +1570,7 @@ sqlite_client_records (CareServerStore *store,
   s = stmt (self->writer, type == CARE_EVENT_CLIENT_SET || type == CARE_EVENT_CLIENT_READERSHIP
                           || type == CARE_EVENT_SCHEDULE_SET
                           ? "SELECT body FROM events WHERE client = ?1 AND type = ?2"
-                            " AND type IN ('client.set', 'client.readership', 'schedule.set')"
+                            " AND (type = 'client.set' OR type = 'client.readership' OR type = 'schedule.set')"
                             " ORDER BY hlc DESC, device DESC, seq DESC"
                           : "SELECT body FROM events WHERE client = ?1 AND type = ?2"
                             " ORDER BY hlc DESC, device DESC, seq DESC");

@@ -156,7 +156,7 @@ def bench_sqlite(rows):
                    ' type TEXT NOT NULL, client TEXT, carer TEXT, body TEXT NOT NULL, received INTEGER NOT NULL)')
         db.execute('CREATE UNIQUE INDEX events_device_seq ON events (device, seq)')
         db.execute('CREATE INDEX events_client_roster ON events (client, type) WHERE client IS NOT NULL'
-                   " AND type IN ('client.set', 'client.readership', 'schedule.set')")
+                   " AND (type = 'client.set' OR type = 'client.readership' OR type = 'schedule.set')")
         body = '{"visit":"%s","note":"%s","category":"wellbeing","text":"Cheerful today, ate most of lunch."}'
         data = [(str(uuid.uuid4()), 'd-bench', i + 1, 'm-bench', 1000 + i, 2000 + i, 'note.added', 'c-1',
                  'm-bench', body % (i, i), 3000) for i in range(rows)]
