@@ -9,6 +9,7 @@
 
 #include "care-confirm-window.h"
 #include "care-demo.h"
+#include "care-review-detail.h"
 #include "care-test-util.h"
 #include "care-ui-util.h"
 
@@ -150,7 +151,18 @@ review_loaded (gpointer data)
   return list != NULL && gtk_widget_get_first_child (list) != NULL;
 }
 
-/* The co-ordinator's screens: the visits to review and the timesheets. */
+static gboolean
+detail_loaded (gpointer data)
+{
+  GtkWidget *detail = care_find_named (data, "review-detail");
+  GtkWidget *title = care_find_named (data, "detail-title");
+
+  return detail != NULL && gtk_widget_get_mapped (detail) && !care_review_detail_get_loading (CARE_REVIEW_DETAIL (detail))
+         && title != NULL && *gtk_label_get_text (GTK_LABEL (title)) != '\0';
+}
+
+/* The co-ordinator's screens: the visits to review, one visit's detail
+ * (the first of the list, exceptions first) and the timesheets. */
 static void
 test_coordinator_screens (gconstpointer data)
 {
@@ -163,6 +175,11 @@ test_coordinator_screens (gconstpointer data)
   care_window_set_view (window, "review");
   care_test_wait (review_loaded, window, 30, "the visits to review");
   save (window, "review", sizes[i].name);
+  g_signal_emit_by_name (care_find_named (GTK_WIDGET (window), "visit-list"), "activate", 0);
+  care_test_wait (detail_loaded, window, 30, "the visit's detail");
+  save (window, "review-detail", sizes[i].name);
+  g_assert_true (gtk_widget_activate_action (care_find_named (GTK_WIDGET (window), "review-detail"),
+                                             "review.back", NULL));
   care_window_set_view (window, "timesheets");
   save (window, "timesheets", sizes[i].name);
   care_test_window_destroy (window);
