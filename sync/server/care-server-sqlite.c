@@ -20,6 +20,7 @@
 
 #include "care-private.h"
 #include "care-chain.h"
+#include "care-json.h"
 #include "care-server-core.h"
 #include "care-server-journal.h"
 #include "care-server-log.h"
@@ -703,7 +704,10 @@ event_from_row (sqlite3_stmt *s,
   e->hlc = sqlite3_column_int64 (s, first + 4);
   e->wall = sqlite3_column_int64 (s, first + 5);
   e->type = care_event_type_from_string ((const char *) sqlite3_column_text (s, first + 6));
-  body = json_from_string ((const char *) sqlite3_column_text (s, first + 7), NULL);
+  /* The one-pass reader the tablet's store reads its bodies with (app/
+   * care-json.h): JsonParser took a third of reading a visit's history. */
+  body = care_json_parse ((const char *) sqlite3_column_text (s, first + 7), (gsize) sqlite3_column_bytes (s, first + 7),
+                          CARE_JSON_MAX_DEPTH, NULL);
   e->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_dup_object (body) : json_object_new ();
   e->received = sqlite3_column_int64 (s, first + 8);
   e->link = g_strdup ((const char *) sqlite3_column_text (s, first + 9));
