@@ -41,6 +41,13 @@ typedef struct
   char *visit;
   char *visit_client;
   char *visit_carer;
+  /* The client and carer of the last visit added, and a visit added after
+   * another of the same pair: not its pair's first
+   * (CARE_SQL_VISIT_FIRST_OF_PAIR has no row for it). Kept as long as the
+   * visit above. */
+  char *pair_client;
+  char *pair_carer;
+  char *not_first_visit;
 } Conn;
 
 static void
@@ -49,6 +56,9 @@ visit_forget (Conn *conn)
   g_clear_pointer (&conn->visit, g_free);
   g_clear_pointer (&conn->visit_client, g_free);
   g_clear_pointer (&conn->visit_carer, g_free);
+  g_clear_pointer (&conn->pair_client, g_free);
+  g_clear_pointer (&conn->pair_carer, g_free);
+  g_clear_pointer (&conn->not_first_visit, g_free);
 }
 
 static void
@@ -57,7 +67,9 @@ visit_remember (Conn       *conn,
                 const char *client,
                 const char *carer)
 {
-  visit_forget (conn);
+  g_clear_pointer (&conn->visit, g_free);
+  g_clear_pointer (&conn->visit_client, g_free);
+  g_clear_pointer (&conn->visit_carer, g_free);
   conn->visit = g_strdup (visit);
   conn->visit_client = g_strdup (client);
   conn->visit_carer = g_strdup (carer);
@@ -416,9 +428,25 @@ sql_exec (gpointer            data,
   if (sqlite3_step (s) != SQLITE_DONE)
     return -1;
   changes = sqlite3_changes64 (conn->db);
-  /* A visit just added: its records that follow find it here. */
+  /* A visit just added: its records that follow find it here; when the
+   * visit added before it had the same client and carer, it is not the
+   * pair's first. */
   if (changes == 1 && n == 3 && strcmp (sql, CARE_SQL_VISIT_ADD) == 0)
-    visit_remember (conn, params[0], params[1], params[2]);
+    {
+      gboolean same_pair = conn->pair_client != NULL && g_strcmp0 (conn->pair_client, params[1]) == 0
+                           && g_strcmp0 (conn->pair_carer, params[2]) == 0;
+
+      visit_remember (conn, params[0], params[1], params[2]);
+      g_free (conn->not_first_visit);
+      conn->not_first_visit = same_pair ? g_strdup (params[0]) : NULL;
+      if (!same_pair)
+        {
+          g_free (conn->pair_client);
+          g_free (conn->pair_carer);
+          conn->pair_client = g_strdup (params[1]);
+          conn->pair_carer = g_strdup (params[2]);
+        }
+    }
   return changes;
 }
 
@@ -433,6 +461,9 @@ sql_pair (gpointer    data,
   gboolean visit = strcmp (sql, CARE_SQL_VISIT) == 0;
   sqlite3_stmt *s;
 
+  if (param != NULL && g_strcmp0 (conn->not_first_visit, param) == 0
+      && strcmp (sql, CARE_SQL_VISIT_FIRST_OF_PAIR) == 0)
+    return FALSE;
   if (visit && param != NULL && g_strcmp0 (conn->visit, param) == 0)
     {
       *a = g_strdup (conn->visit_client);
