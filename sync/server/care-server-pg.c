@@ -55,6 +55,7 @@ typedef struct
   /* Records to insert, sent as one statement (flush_rows): EVENT_ROW
    * values each, NULL for SQL NULL. */
   GPtrArray *rows;
+  GPtrArray *visit_rows;  /* the visits table's new rows: visit, client, carer */
 } Conn;
 
 #define EVENT_ROW 17
@@ -155,6 +156,12 @@ static const char *migrations[] = {
    * CareLogTree; nothing reads this index and it costs ingest (random keys
    * dirty about one index page per record per commit). */
   "DROP INDEX log_hash;",
+  /* 4: records are looked up by client only for a client's roster
+   * (pg_client_records); the index of every record by client cost an
+   * entry per visit record (SQLite's 12). */
+  "DROP INDEX events_client;"
+  "CREATE INDEX events_client_roster ON events (client, type) WHERE client IS NOT NULL"
+  "  AND type IN " CARE_SQL_ROSTER_TYPES ";",
 };
 
 /* ---- helpers ---- */
@@ -263,6 +270,29 @@ row_free (gpointer data)
 }
 
 static void
+visit_row_free (gpointer data)
+{
+  char **row = data;
+
+  for (guint i = 0; i < 3; i++)
+    g_free (row[i]);
+  g_free (row);
+}
+
+/* The column j of rows (each an array of strings) as an array literal. */
+static char *
+column_array (GPtrArray *rows,
+              guint      j)
+{
+  GString *out = g_string_new ("{");
+
+  for (guint i = 0; i < rows->len; i++)
+    array_add (out, ((char **) rows->pdata[i])[j]);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+static void
 conn_free (Conn *conn)
 {
   if (conn == NULL)
@@ -270,6 +300,7 @@ conn_free (Conn *conn)
   PQfinish (conn->pg);
   g_hash_table_unref (conn->prepared);
   g_ptr_array_unref (conn->rows);
+  g_ptr_array_unref (conn->visit_rows);
   g_free (conn);
 }
 
@@ -289,6 +320,7 @@ conn_open (const char *url,
 
   conn->prepared = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   conn->rows = g_ptr_array_new_with_free_func (row_free);
+  conn->visit_rows = g_ptr_array_new_with_free_func (visit_row_free);
   conn->pg = PQconnectdb (url);
   if (PQstatus (conn->pg) != CONNECTION_OK)
     {
@@ -430,7 +462,8 @@ queue (Conn               *conn,
   const char *name;
 
   /* The buffered records first, for a statement that may read them. */
-  if (conn->rows->len > 0 && (strstr (sql, "events") != NULL || strstr (sql, "log") != NULL)
+  if ((conn->rows->len > 0 || conn->visit_rows->len > 0)
+      && (strstr (sql, "events") != NULL || strstr (sql, "log") != NULL || strstr (sql, "visits") != NULL)
       && !flush_rows (conn))
     return FALSE;
   name = prepare (conn, sql, n, NULL);
@@ -446,35 +479,41 @@ queue (Conn               *conn,
   return ++conn->pending < 512 || flush (conn);
 }
 
-/* Queues the buffered records' inserts: the co-op log's entries and the
- * records, one statement each, whatever their number. */
+/* Queues the buffered rows' inserts, one statement per table whatever
+ * their number: the co-op log's entries, the records, the new visits. */
 static gboolean
 flush_rows (Conn *conn)
 {
   char *columns[EVENT_ROW];
-  gboolean good;
+  gboolean good = TRUE;
 
-  if (conn->rows->len == 0)
-    return TRUE;
-  for (guint j = 0; j < EVENT_ROW; j++)
+  if (conn->rows->len > 0)
     {
-      GString *out = g_string_new ("{");
-
-      for (guint i = 0; i < conn->rows->len; i++)
-        array_add (out, ((char **) conn->rows->pdata[i])[j]);
-      g_string_append_c (out, '}');
-      columns[j] = g_string_free (out, FALSE);
+      for (guint j = 0; j < EVENT_ROW; j++)
+        columns[j] = column_array (conn->rows, j);
+      g_ptr_array_set_size (conn->rows, 0);
+      good = queue (conn, "INSERT INTO log (idx, hash) SELECT * FROM unnest (?1::bigint[], ?2::text[])", 2,
+                    (const char *[]) { columns[15], columns[16] })
+             && queue (conn, "INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer,"
+                             " body, received, subject, link, hash) SELECT * FROM unnest (?1::bigint[], ?2::text[],"
+                             " ?3::text[], ?4::bigint[], ?5::text[], ?6::bigint[], ?7::bigint[], ?8::text[],"
+                             " ?9::text[], ?10::text[], ?11::text[], ?12::bigint[], ?13::text[], ?14::text[],"
+                             " ?15::text[])",
+                       15, (const char * const *) columns);
+      for (guint j = 0; j < EVENT_ROW; j++)
+        g_free (columns[j]);
     }
-  g_ptr_array_set_size (conn->rows, 0);
-  good = queue (conn, "INSERT INTO log (idx, hash) SELECT * FROM unnest (?1::bigint[], ?2::text[])", 2,
-                (const char *[]) { columns[15], columns[16] })
-         && queue (conn, "INSERT INTO events (pos, id, device, seq, author, hlc, wall, type, client, carer, body,"
-                         " received, subject, link, hash) SELECT * FROM unnest (?1::bigint[], ?2::text[],"
-                         " ?3::text[], ?4::bigint[], ?5::text[], ?6::bigint[], ?7::bigint[], ?8::text[], ?9::text[],"
-                         " ?10::text[], ?11::text[], ?12::bigint[], ?13::text[], ?14::text[], ?15::text[])",
-                   15, (const char * const *) columns);
-  for (guint j = 0; j < EVENT_ROW; j++)
-    g_free (columns[j]);
+  if (good && conn->visit_rows->len > 0)
+    {
+      for (guint j = 0; j < 3; j++)
+        columns[j] = column_array (conn->visit_rows, j);
+      g_ptr_array_set_size (conn->visit_rows, 0);
+      /* CARE_SQL_VISIT_ADD's, for many: a visit keeps its first pair. */
+      good = queue (conn, "INSERT INTO visits (visit, client, carer) SELECT * FROM unnest (?1::text[], ?2::text[],"
+                          " ?3::text[]) ON CONFLICT DO NOTHING", 3, (const char * const *) columns);
+      for (guint j = 0; j < 3; j++)
+        g_free (columns[j]);
+    }
   return good;
 }
 
@@ -627,7 +666,10 @@ exec (Conn       *conn,
 
   /* Records buffered since the savepoint go with what it undoes. */
   if (rollback)
-    g_ptr_array_set_size (conn->rows, 0);
+    {
+      g_ptr_array_set_size (conn->rows, 0);
+      g_ptr_array_set_size (conn->visit_rows, 0);
+    }
   flushed = flush (conn);
 
   if (!flushed && !rollback)
@@ -1129,6 +1171,14 @@ tx_sql_exec (gpointer            data,
           pair[1] = g_strdup (params[2]);
           g_hash_table_replace (tx->cache.visits, g_strdup (params[0]), pair);
         }
+      {
+        char **row = g_new0 (char *, 3);
+
+        for (guint i = 0; i < 3; i++)
+          row[i] = g_strdup (params[i]);
+        g_ptr_array_add (tx->conn->visit_rows, row);
+        return 0;
+      }
     }
   else if (!g_str_equal (sql, CARE_SQL_REVIEW_ADD))
     {
@@ -2014,9 +2064,15 @@ pg_client_records (CareServerStore *store,
   PgStore *self = (PgStore *) store;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(PGresult) r = QS (self, "SELECT body FROM events WHERE client = ?1 AND type = ?2"
-                                    " ORDER BY hlc DESC, device DESC, seq DESC",
-                              client, care_event_type_to_string (type));
+  gboolean roster = type == CARE_EVENT_CLIENT_SET || type == CARE_EVENT_CLIENT_READERSHIP
+                    || type == CARE_EVENT_SCHEDULE_SET;
+  g_autoptr(PGresult) r = roster ? QS (self, "SELECT body FROM events WHERE client = ?1 AND type = ?2"
+                                             " AND type IN " CARE_SQL_ROSTER_TYPES
+                                             " ORDER BY hlc DESC, device DESC, seq DESC",
+                                       client, care_event_type_to_string (type))
+                                 : QS (self, "SELECT body FROM events WHERE client = ?1 AND type = ?2"
+                                             " ORDER BY hlc DESC, device DESC, seq DESC",
+                                       client, care_event_type_to_string (type));
 
   for (int i = 0; r != NULL && i < PQntuples (r); i++)
     care_server_core_keep_latest (seen, peek_text (r, i, 0), key, out);

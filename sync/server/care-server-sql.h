@@ -18,6 +18,11 @@
 #define CARE_SQL_SCHEDULE "SELECT client, carer FROM schedules WHERE schedule = ?1"
 #define CARE_SQL_REVIEW "SELECT client, carer FROM reviews WHERE review = ?1"
 
+/* The roster types a client's records are looked up by (client_records):
+ * the only records the stores index by client. Queries write the index's
+ * condition out, so that the planner can use the partial index. */
+#define CARE_SQL_ROSTER_TYPES "('client.set', 'client.readership', 'schedule.set')"
+
 /* ---- the derived tables (care_server_core_apply) ---- */
 
 #define CARE_SQL_VISIT_ADD \
