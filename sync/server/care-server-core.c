@@ -459,6 +459,13 @@ link_entries (Push  *p,
     }
 }
 
+const char *
+care_server_core_client_records_sql (CareEventType type)
+{
+  return type == CARE_EVENT_CLIENT_SET || type == CARE_EVENT_CLIENT_READERSHIP || type == CARE_EVENT_SCHEDULE_SET
+           ? CARE_SQL_CLIENT_ROSTER : CARE_SQL_CLIENT_RECORDS;
+}
+
 void
 care_server_core_prehash (CarePushRequest *request)
 {

@@ -91,6 +91,9 @@ gboolean care_server_core_authenticate   (CareServerStore *store,
  * does not depend on the store (all but a batch's first record without
  * "l"), so that the writer does not: on the thread that decoded it. */
 void     care_server_core_prehash        (CarePushRequest *request);
+/* The query of a client's latest records of one type (client_records):
+ * CARE_SQL_CLIENT_ROSTER for the roster types, which have an index. */
+const char *care_server_core_client_records_sql (CareEventType type);
 
 /* Group commit of pushes: every job in one transaction, a savepoint per
  * job so that one job's failure leaves the others alone. Fills in each

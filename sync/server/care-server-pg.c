@@ -161,7 +161,7 @@ static const char *migrations[] = {
    * entry per visit record (SQLite's 12). */
   "DROP INDEX events_client;"
   "CREATE INDEX events_client_roster ON events (client, type) WHERE client IS NOT NULL"
-  "  AND type IN " CARE_SQL_ROSTER_TYPES ";",
+  "  AND " CARE_SQL_ROSTER_TYPES ";",
 };
 
 /* ---- helpers ---- */
@@ -2064,15 +2064,8 @@ pg_client_records (CareServerStore *store,
   PgStore *self = (PgStore *) store;
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gboolean roster = type == CARE_EVENT_CLIENT_SET || type == CARE_EVENT_CLIENT_READERSHIP
-                    || type == CARE_EVENT_SCHEDULE_SET;
-  g_autoptr(PGresult) r = roster ? QS (self, "SELECT body FROM events WHERE client = ?1 AND type = ?2"
-                                             " AND type IN " CARE_SQL_ROSTER_TYPES
-                                             " ORDER BY hlc DESC, device DESC, seq DESC",
-                                       client, care_event_type_to_string (type))
-                                 : QS (self, "SELECT body FROM events WHERE client = ?1 AND type = ?2"
-                                             " ORDER BY hlc DESC, device DESC, seq DESC",
-                                       client, care_event_type_to_string (type));
+  g_autoptr(PGresult) r = QS (self, care_server_core_client_records_sql (type), client,
+                              care_event_type_to_string (type));
 
   for (int i = 0; r != NULL && i < PQntuples (r); i++)
     care_server_core_keep_latest (seen, peek_text (r, i, 0), key, out);

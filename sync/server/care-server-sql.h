@@ -18,10 +18,18 @@
 #define CARE_SQL_SCHEDULE "SELECT client, carer FROM schedules WHERE schedule = ?1"
 #define CARE_SQL_REVIEW "SELECT client, carer FROM reviews WHERE review = ?1"
 
-/* The roster types a client's records are looked up by (client_records):
- * the only records the stores index by client. Queries write the index's
+/* The roster types, the only records the stores index by client (their
+ * events_client_roster): a client's latest client.set, client.readership
+ * and schedule.set (client_records, care_server_core_client_records_sql).
+ * Written as comparisons: SQLite evaluates "type IN (...)" in an index's
+ * condition with a temporary table at every insert. The query writes the
  * condition out, so that the planner can use the partial index. */
-#define CARE_SQL_ROSTER_TYPES "('client.set', 'client.readership', 'schedule.set')"
+#define CARE_SQL_ROSTER_TYPES "(type = 'client.set' OR type = 'client.readership' OR type = 'schedule.set')"
+#define CARE_SQL_CLIENT_RECORDS \
+  "SELECT body FROM events WHERE client = ?1 AND type = ?2 ORDER BY hlc DESC, device DESC, seq DESC"
+#define CARE_SQL_CLIENT_ROSTER \
+  "SELECT body FROM events WHERE client = ?1 AND type = ?2 AND " CARE_SQL_ROSTER_TYPES \
+  " ORDER BY hlc DESC, device DESC, seq DESC"
 
 /* ---- the derived tables (care_server_core_apply) ---- */
 

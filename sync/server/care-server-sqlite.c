@@ -230,7 +230,7 @@ static const char *schema[SCHEMA_VERSION] = {
    * callgrind: +35% of insert_event). */
   "DROP INDEX events_client_roster;"
   "CREATE INDEX events_client_roster ON events (client, type) WHERE client IS NOT NULL"
-  "  AND (type = 'client.set' OR type = 'client.readership' OR type = 'schedule.set');",
+  "  AND " CARE_SQL_ROSTER_TYPES ";",
 };
 
 /* ---- helpers ---- */
@@ -1600,15 +1600,7 @@ sqlite_client_records (CareServerStore *store,
   sqlite3_stmt *s;
 
   g_mutex_lock (&self->write_lock);
-  /* The roster types have an index (schema 12); the condition is written
-   * as the index's, so that SQLite uses it. */
-  s = stmt (self->writer, type == CARE_EVENT_CLIENT_SET || type == CARE_EVENT_CLIENT_READERSHIP
-                          || type == CARE_EVENT_SCHEDULE_SET
-                          ? "SELECT body FROM events WHERE client = ?1 AND type = ?2"
-                            " AND (type = 'client.set' OR type = 'client.readership' OR type = 'schedule.set')"
-                            " ORDER BY hlc DESC, device DESC, seq DESC"
-                          : "SELECT body FROM events WHERE client = ?1 AND type = ?2"
-                            " ORDER BY hlc DESC, device DESC, seq DESC");
+  s = stmt (self->writer, care_server_core_client_records_sql (type));
   bind_text (s, 1, client);
   bind_text (s, 2, care_event_type_to_string (type));
   while (sqlite3_step (s) == SQLITE_ROW)
