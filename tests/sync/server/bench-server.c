@@ -355,6 +355,14 @@ fill_events_pg (const char *data_dir,
   if (PQresultStatus (r) != PGRES_COMMAND_OK)
     g_error ("filling the events: %s", PQerrorMessage (conn));
   PQclear (r);
+  /* A co-op's million records came over months, and autovacuum has long
+   * been through them; right after this bulk insert it has not, and the
+   * first ingest run measured the database working that off (about 9,000
+   * events/s against 20,000 after). migrate-store does the same VACUUM. */
+  r = PQexec (conn, "VACUUM (ANALYZE) events");
+  if (PQresultStatus (r) != PGRES_COMMAND_OK)
+    g_error ("vacuuming the events: %s", PQerrorMessage (conn));
+  PQclear (r);
   PQfinish (conn);
 }
 
