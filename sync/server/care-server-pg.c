@@ -245,20 +245,6 @@ array_add (GString    *out,
   g_string_append_c (out, '"');
 }
 
-/* A PostgreSQL array literal of items[0], items[stride], ... (n of them). */
-static char *
-text_array (const char * const *items,
-            guint               n,
-            guint               stride)
-{
-  GString *out = g_string_new ("{");
-
-  for (guint i = 0; i < n; i++)
-    array_add (out, items[i * stride]);
-  g_string_append_c (out, '}');
-  return g_string_free (out, FALSE);
-}
-
 static void
 row_free (gpointer data)
 {
@@ -778,6 +764,20 @@ event_from_row (const PGresult *r,
   return g_steal_pointer (&e);
 }
 
+/* A stored record from a row: its position in column col, then the
+ * EVENT_COLUMNS. */
+static CareStoredEvent *
+stored_from_row (const PGresult *r,
+                 int             row,
+                 int             col)
+{
+  CareStoredEvent *stored = g_new0 (CareStoredEvent, 1);
+
+  stored->pos = get_i64 (r, row, col);
+  stored->event = event_from_row (r, row, col + 1);
+  return stored;
+}
+
 static void cache_inserted (CareServerTx    *tx,
                             const CareEvent *e,
                             gint64           pos,
@@ -998,11 +998,19 @@ unknown_keys (GHashTable         *table,
               guint               n,
               GPtrArray          *keys)
 {
+  GString *out;
+
   g_ptr_array_set_size (keys, 0);
   for (guint i = 0; i < n; i++)
     if (wanted[i] != NULL && !g_hash_table_contains (table, wanted[i]))
       g_ptr_array_add (keys, (gpointer) wanted[i]);
-  return keys->len > 0 ? text_array ((const char * const *) keys->pdata, keys->len, 1) : NULL;
+  if (keys->len == 0)
+    return NULL;
+  out = g_string_new ("{");
+  for (guint i = 0; i < keys->len; i++)
+    array_add (out, keys->pdata[i]);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }
 
 /* Marks the keys asked for and not found as known to be absent. */
@@ -1103,9 +1111,7 @@ pg_tx_expect (CareServerTx       *tx,
             {
               GPtrArray *history = g_hash_table_lookup (c->history, peek_text (r, i, 0));
 
-              g_ptr_array_add (history, g_new0 (CareStoredEvent, 1));
-              ((CareStoredEvent *) history->pdata[history->len - 1])->pos = get_i64 (r, i, 1);
-              ((CareStoredEvent *) history->pdata[history->len - 1])->event = event_from_row (r, i, 2);
+              g_ptr_array_add (history, stored_from_row (r, i, 1));
             }
         }
       if (slot[WANT_OPEN] >= 0)
@@ -1386,9 +1392,7 @@ pg_tx_history (CareServerTx *tx,
 
       if (type < 0 || (types & (1u << type)) == 0)
         continue;
-      g_ptr_array_add (out, g_new0 (CareStoredEvent, 1));
-      ((CareStoredEvent *) out->pdata[out->len - 1])->pos = get_i64 (r, i, 0);
-      ((CareStoredEvent *) out->pdata[out->len - 1])->event = event_from_row (r, i, 1);
+      g_ptr_array_add (out, stored_from_row (r, i, 0));
     }
   return out;
 }
