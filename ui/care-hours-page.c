@@ -13,7 +13,7 @@
 #include "care-hours-entry-row.h"
 #include "care-hours-page.h"
 #include "care-hours-week.h"
-#include "care-query-card.h"
+#include "care-query-item.h"
 #include "care-ui-util.h"
 
 #define N_DAYS 14
@@ -119,14 +119,14 @@ entry_correct_cb (CareHoursPage     *self,
 
 static void
 query_reply_cb (CareHoursPage *self,
-                CareQueryCard *card,
-                const char    *text)
+                CareQueryItem *query)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *reply = care_query_item_dup_reply (query);
 
-  if (!care_store_answer_query (self->store, care_query_card_get_review (card), text, &error))
+  if (!care_store_answer_query (self->store, care_query_item_get_review (query), reply, &error))
     {
-      care_query_card_set_error (card, error->message);
+      care_query_item_set_error (query, error->message);
       return;
     }
   care_hours_page_refresh (self);

@@ -19,6 +19,7 @@
 #include "care-hours-week.h"
 #include "care-line-row.h"
 #include "care-query-card.h"
+#include "care-query-item.h"
 #include "care-ui-util.h"
 
 struct _CareHoursWeek
@@ -28,10 +29,11 @@ struct _CareHoursWeek
   char *title;
   char *prefix;
   GListStore *days;     /* CareLineItem: the seven days and the total */
+  GListStore *queries;  /* CareQueryItem: the co-ordinator's open query, if any */
 
   GtkLabel *heading_label;
   GtkLabel *review_label;
-  GtkBox *query_box;
+  GtkListBox *query_list;
   GtkListBox *days_list;
   GtkBox *entries_box;
   GtkListBox *entries_list;
@@ -72,11 +74,26 @@ entry_correct_cb (CareHoursWeek     *self,
 }
 
 static void
-query_reply_cb (CareHoursWeek *self,
-                const char    *text,
-                CareQueryCard *card)
+query_send_cb (CareHoursWeek *self,
+               CareQueryCard *card)
 {
-  g_signal_emit (self, signals[SIGNAL_REPLY], 0, card, text);
+  g_signal_emit (self, signals[SIGNAL_REPLY], 0, care_item_row_get_item (CARE_ITEM_ROW (card)));
+}
+
+static GtkWidget *
+create_query_card_cb (gpointer item,
+                      gpointer user_data)
+{
+  GtkWidget *card = care_query_card_new (item);
+
+  g_signal_connect_object (card, "send", G_CALLBACK (query_send_cb), user_data, G_CONNECT_SWAPPED);
+  return card;
+}
+
+static const char *
+query_key (gpointer item)
+{
+  return care_query_item_get_review (item);
 }
 
 static void
@@ -145,18 +162,18 @@ care_hours_week_show (CareHoursWeek       *self,
   gtk_label_set_label (self->review_label, care_review_state_label (week->review));
   gtk_widget_set_css_classes (GTK_WIDGET (self->review_label),
                               (const char *[]) { "caption", care_review_state_css_class (week->review), NULL });
-  /* A query on the timesheet: its question, and the answer box. */
-  care_clear_container (GTK_WIDGET (self->query_box));
-  if (week->review == CARE_REVIEW_QUERIED && week->review_id != NULL)
-    {
-      GtkWidget *card = care_query_card_new (week->review_id,
-                                             week->review_message != NULL && *week->review_message
-                                             ? week->review_message : _("Please check these hours."));
+  /* A query on the timesheet: its question, and the answer box (the same
+   * query keeps its item, and the answer being typed). */
+  {
+    g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_object_unref);
 
-      g_signal_connect_object (card, "reply", G_CALLBACK (query_reply_cb), self, G_CONNECT_SWAPPED);
-      gtk_box_append (self->query_box, card);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->query_box), gtk_widget_get_first_child (GTK_WIDGET (self->query_box)) != NULL);
+    if (week->review == CARE_REVIEW_QUERIED && week->review_id != NULL)
+      g_ptr_array_add (queries, care_query_item_new (week->review_id,
+                                                     week->review_message != NULL && *week->review_message
+                                                     ? week->review_message : _("Please check these hours.")));
+    care_list_store_merge (self->queries, queries, query_key, NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->query_list), queries->len > 0);
+  }
   show_days (self, week);
   show_entries (self, week);
 }
@@ -192,6 +209,7 @@ care_hours_week_finalize (GObject *object)
   g_free (self->title);
   g_free (self->prefix);
   g_clear_object (&self->days);
+  g_clear_object (&self->queries);
   G_OBJECT_CLASS (care_hours_week_parent_class)->finalize (object);
 }
 
@@ -264,15 +282,16 @@ care_hours_week_class_init (CareHoursWeekClass *klass)
   signals[SIGNAL_CORRECT] =
     g_signal_new ("correct", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, CARE_TYPE_HOURS_ENTRY_ROW, G_TYPE_INT, G_TYPE_STRING);
-  /* (query card, text): the carer answers the co-ordinator's query. */
+  /* (query item): the carer answers the co-ordinator's query with the
+   * item's "reply". */
   signals[SIGNAL_REPLY] =
     g_signal_new ("reply", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, CARE_TYPE_QUERY_CARD, G_TYPE_STRING);
+                  G_TYPE_NONE, 1, CARE_TYPE_QUERY_ITEM);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/coop/carelog/Carelog/care-hours-week.ui");
   gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, heading_label);
   gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, review_label);
-  gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, query_box);
+  gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, query_list);
   gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, days_list);
   gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, entries_box);
   gtk_widget_class_bind_template_child (widget_class, CareHoursWeek, entries_list);
@@ -284,4 +303,6 @@ care_hours_week_init (CareHoursWeek *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->days = g_list_store_new (CARE_TYPE_LINE_ITEM);
   gtk_list_box_bind_model (self->days_list, G_LIST_MODEL (self->days), create_day_row_cb, NULL, NULL);
+  self->queries = g_list_store_new (CARE_TYPE_QUERY_ITEM);
+  gtk_list_box_bind_model (self->query_list, G_LIST_MODEL (self->queries), create_query_card_cb, self, NULL);
 }

@@ -387,6 +387,56 @@ care_find_named (GtkWidget  *root,
   return NULL;
 }
 
+gboolean
+care_set_string (char      **field,
+                 const char *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+void
+care_list_store_merge (GListStore        *store,
+                       GPtrArray         *fresh,
+                       CareItemKeyFunc    key,
+                       CareItemUpdateFunc update)
+{
+  GListModel *model = G_LIST_MODEL (store);
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean same = n == fresh->len;
+
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      gpointer item = g_ptr_array_index (fresh, i);
+
+      for (guint j = 0; j < n; j++)
+        {
+          g_autoptr(GObject) old = g_list_model_get_item (model, j);
+
+          if (g_strcmp0 (key (old), key (item)) == 0)
+            {
+              if (update != NULL)
+                update (old, item);
+              item = old;
+              break;
+            }
+        }
+      g_ptr_array_add (items, g_object_ref (item));
+      if (same)
+        {
+          g_autoptr(GObject) at = g_list_model_get_item (model, i);
+
+          same = at == item;
+        }
+    }
+  if (!same)
+    g_list_store_splice (store, 0, n, items->pdata, items->len);
+}
+
 void
 care_clear_container (GtkWidget *container)
 {

@@ -67,6 +67,25 @@ void        care_set_accessible_label   (GtkWidget  *widget,
 GtkWidget  *care_find_named             (GtkWidget  *root,
                                          const char *name);
 
+/* Gives store the items of fresh, in fresh's order, keeping each item the
+ * store already has under the same key in place of the fresh one (what is
+ * typed into it stays): update (kept, fresh), when not NULL, copies what
+ * the store says now into the kept item. When the result is the items the
+ * store holds, in the same order, the store is left alone: the rows bound
+ * to it are not made again. */
+typedef const char *(*CareItemKeyFunc)    (gpointer item);
+typedef void        (*CareItemUpdateFunc) (gpointer kept,
+                                           gpointer fresh);
+void        care_list_store_merge       (GListStore        *store,
+                                         GPtrArray         *fresh,
+                                         CareItemKeyFunc    key,
+                                         CareItemUpdateFunc update);
+
+/* Replaces *field with a copy of value; FALSE when they were equal (as
+ * g_set_str, which is GLib 2.76). */
+gboolean    care_set_string             (char      **field,
+                                         const char *value);
+
 /* Removes every child of a GtkBox or GtkListBox. */
 void        care_clear_container        (GtkWidget *container);
 

@@ -67,7 +67,8 @@ struct _CareVisitPage
   GtkLabel *checkout_error;
   GtkBox *history_section;
   GtkListBox *history_list;
-  GtkBox *refusals_box;
+  GtkListBox *refusals_list;
+  GListStore *refusals;        /* CareRefusalItem, bound to refusals_list */
   GListStore *history;         /* CareHistoryItem, bound to history_list */
   GListStore *notes;           /* CareNoteItem, bound to notes_list */
 
@@ -127,6 +128,40 @@ note_card_create (gpointer item,
                   gpointer user_data)
 {
   return care_note_card_new (CARE_NOTE_ITEM (item));
+}
+
+static void
+refusal_correct_cb (CareVisitPage   *self,
+                    JsonObject      *changes,
+                    CareRefusalCard *card)
+{
+  CareRefusalItem *item = care_item_row_get_item (CARE_ITEM_ROW (card));
+  g_autoptr(CareEvent) correction = NULL;
+  g_autoptr(GError) error = NULL;
+
+  correction = care_store_correct (self->store, care_refusal_item_get_event (item), changes, &error);
+  if (correction == NULL)
+    {
+      care_refusal_item_set_error (item, error->message);
+      return;
+    }
+  written (self);
+}
+
+static GtkWidget *
+refusal_card_create (gpointer item,
+                     gpointer user_data)
+{
+  GtkWidget *card = care_refusal_card_new (CARE_REFUSAL_ITEM (item));
+
+  g_signal_connect_object (card, "correct", G_CALLBACK (refusal_correct_cb), user_data, G_CONNECT_SWAPPED);
+  return card;
+}
+
+static const char *
+refusal_key (gpointer item)
+{
+  return care_refusal_item_get_key (item);
 }
 
 static GtkWidget *
@@ -271,27 +306,29 @@ update_view (CareVisitPage *self)
   else
     adw_action_row_set_subtitle (self->location_row, _("Unavailable"));
 
-  care_clear_container (GTK_WIDGET (self->refusals_box));
-  gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), FALSE);
   if (self->detail == NULL)
     {
+      g_list_store_remove_all (self->refusals);
       g_list_store_remove_all (self->history);
       g_list_store_remove_all (self->notes);
+      gtk_widget_set_visible (GTK_WIDGET (self->refusals_list), FALSE);
       return;
     }
-  /* What the co-op refused or holds comes first: it needs the carer. */
-  for (guint i = 0; i < self->detail->history->len; i++)
-    {
-      const CareHistoryEntry *entry = g_ptr_array_index (self->detail->history, i);
-      GtkWidget *card;
+  /* What the co-op refused or holds comes first: it needs the carer. A
+   * card the carer is writing in stays as it is. */
+  {
+    g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-      if (entry->sync != CARE_SYNC_QUARANTINED && entry->sync != CARE_SYNC_HELD)
-        continue;
-      card = care_refusal_card_new (self->store, entry, tz);
-      g_signal_connect_object (card, "corrected", G_CALLBACK (written), self, G_CONNECT_SWAPPED);
-      gtk_box_append (self->refusals_box, card);
-      gtk_widget_set_visible (GTK_WIDGET (self->refusals_box), TRUE);
-    }
+    for (guint i = 0; i < self->detail->history->len; i++)
+      {
+        const CareHistoryEntry *entry = g_ptr_array_index (self->detail->history, i);
+
+        if (entry->sync == CARE_SYNC_QUARANTINED || entry->sync == CARE_SYNC_HELD)
+          g_ptr_array_add (items, care_refusal_item_new (self->store, entry, tz));
+      }
+    care_list_store_merge (self->refusals, items, refusal_key, NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->refusals_list), items->len > 0);
+  }
   update_tasks (self);
   {
     g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
@@ -890,6 +927,7 @@ care_visit_page_finalize (GObject *object)
   g_free (self->amend_note);
   g_free (self->not_done_task);
   g_clear_pointer (&self->task_rows, g_ptr_array_unref);
+  g_clear_object (&self->refusals);
   g_clear_object (&self->history);
   g_clear_object (&self->notes);
   G_OBJECT_CLASS (care_visit_page_parent_class)->finalize (object);
@@ -951,7 +989,7 @@ care_visit_page_class_init (CareVisitPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, checkout_error);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, history_section);
   gtk_widget_class_bind_template_child (widget_class, CareVisitPage, history_list);
-  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, refusals_box);
+  gtk_widget_class_bind_template_child (widget_class, CareVisitPage, refusals_list);
   gtk_widget_class_bind_template_callback (widget_class, reply_activate_cb);
 
   gtk_widget_class_install_action (widget_class, "visit.check-in", NULL, check_in_action);
@@ -999,6 +1037,9 @@ care_visit_page_init (CareVisitPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->task_rows = g_ptr_array_new ();
+  self->refusals = g_list_store_new (CARE_TYPE_REFUSAL_ITEM);
+  gtk_list_box_bind_model (self->refusals_list, G_LIST_MODEL (self->refusals),
+                           refusal_card_create, self, NULL);
   self->history = g_list_store_new (CARE_TYPE_HISTORY_ITEM);
   gtk_list_box_bind_model (self->history_list, G_LIST_MODEL (self->history),
                            history_row_create, NULL, NULL);

@@ -8,6 +8,7 @@
 
 #include "care-test-util.h"
 #include "care-ui-util.h"
+#include "care-hours-page.h"
 #include "care-search-page.h"
 #include "care-today-page.h"
 #include "care-visit-page.h"
@@ -640,8 +641,21 @@ test_hours (void)
   /* The co-ordinator's query on the timesheet, with its question; the
    * carer answers it there. */
   g_assert_true (label_contains (root, "timesheet-query-message", "Is the training on the rota?"));
-  care_test_set_text (care_test_find (root, "this-week"), "timesheet-query-reply", "No, the office booked it by phone.");
   care_test_activate (care_test_find (root, "this-week"), "timesheet-query-send");
+  g_assert_true (label_contains (root, "timesheet-query-error", "Write your answer first."));
+  care_test_set_text (care_test_find (root, "this-week"), "timesheet-query-reply", "No, the office booked it by phone.");
+  /* The answer being typed lives in the query's item: a refresh keeps the
+   * card, and the answer, and the error until it is sent. */
+  {
+    GtkWidget *card = care_test_find (root, "timesheet-query");
+
+    care_hours_page_refresh (CARE_HOURS_PAGE (gtk_widget_get_ancestor (card, CARE_TYPE_HOURS_PAGE)));
+    care_test_settle (root);
+    g_assert_true (care_test_find (root, "timesheet-query") == card);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (care_test_find (root, "timesheet-query-reply"))), ==,
+                     "No, the office booked it by phone.");
+  }
+  g_signal_emit_by_name (care_test_find (root, "timesheet-query-reply"), "activate");   /* Enter sends */
   care_test_wait (query_gone, root, 30, "the answered query to leave the week");
   care_test_window_destroy (window);
 
@@ -763,6 +777,17 @@ test_refused_put_right (void)
   care_test_set_text (root, "refusal-time", "9h");
   care_test_activate (root, "refusal-correct");
   g_assert_true (care_test_is_visible (care_test_find (root, "refusal-error")));
+  /* What the carer typed lives in the card's item: records arriving from
+   * sync reload the visit, and the card, its time and its error stay. */
+  {
+    GtkWidget *card = care_test_find (root, "refusal");
+
+    care_visit_page_reload (CARE_VISIT_PAGE (gtk_widget_get_ancestor (card, CARE_TYPE_VISIT_PAGE)));
+    care_test_settle (root);
+    g_assert_true (care_test_find (root, "refusal") == card);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (care_test_find (root, "refusal-time"))), ==, "9h");
+    g_assert_true (care_test_is_visible (care_test_find (root, "refusal-error")));
+  }
   care_test_set_text (root, "refusal-time", "09:05");
   care_test_activate (root, "refusal-correct");
   g_assert_null (care_find_named (root, "refusal"));          /* put right: no longer asks */
