@@ -26,8 +26,6 @@ struct _CareVisitPage
 {
   AdwBin parent_instance;
 
-  GPtrArray *task_rows;   /* CareTaskRow, care-plan order (the list holds them) */
-
   GtkLabel *client_label;
   GtkLabel *address_label;
   GtkLabel *planned_label;
@@ -68,6 +66,7 @@ struct _CareVisitPage
   GtkBox *history_section;
   GtkListBox *history_list;
   GtkListBox *refusals_list;
+  GListStore *tasks;           /* CareTaskItem, care-plan order, bound to tasks_list */
   GListStore *refusals;        /* CareRefusalItem, bound to refusals_list */
   GListStore *history;         /* CareHistoryItem, bound to history_list */
   GListStore *notes;           /* CareNoteItem, bound to notes_list */
@@ -77,8 +76,6 @@ struct _CareVisitPage
   CareVisitDetail *detail;     /* NULL until checked in */
   char *amend_field;           /* "started_at" / "finished_at" being corrected */
   char *amend_note;            /* note being corrected */
-  char *not_done_task;         /* task whose reason is being asked */
-  gboolean reason_for_done;    /* ... for marking it done after check-out (a correction) */
 };
 
 G_DEFINE_FINAL_TYPE (CareVisitPage, care_visit_page, ADW_TYPE_BIN)
@@ -165,6 +162,19 @@ refusal_key (gpointer item)
 }
 
 static GtkWidget *
+task_row_create (gpointer item,
+                 gpointer user_data)
+{
+  return care_task_row_new (CARE_TASK_ITEM (item));
+}
+
+static const char *
+task_key (gpointer item)
+{
+  return care_task_item_get_task (item);
+}
+
+static GtkWidget *
 history_row_create (gpointer item,
                     gpointer user_data)
 {
@@ -173,49 +183,56 @@ history_row_create (gpointer item,
 
 /* Showing */
 
-/* The task's row, or NULL. */
-static CareTaskRow *
-task_row (CareVisitPage *self,
-          const char    *task)
+/* The task's item and its row (either may be NULL). */
+static CareTaskItem *
+task_item (CareVisitPage *self,
+           const char    *task,
+           CareTaskRow  **row)
 {
-  for (guint i = 0; i < self->task_rows->len; i++)
-    if (g_strcmp0 (care_task_row_get_task (g_ptr_array_index (self->task_rows, i)), task) == 0)
-      return g_ptr_array_index (self->task_rows, i);
+  GListModel *model = G_LIST_MODEL (self->tasks);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CareTaskItem) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (care_task_item_get_task (item), task) == 0)
+        {
+          if (row != NULL)
+            *row = CARE_TASK_ROW (gtk_list_box_get_row_at_index (self->tasks_list, (int) i));
+          return item;   /* the store holds it */
+        }
+    }
+  if (row != NULL)
+    *row = NULL;
   return NULL;
 }
 
-/* The tasks' rows stay while the visit is shown and take each refresh's
- * answers (a reason being typed stays where it is); they are made again
- * only when the care plan itself changed. */
+/* The tasks' items stay while the visit is shown and take each refresh's
+ * answers (a reason being asked for and typed stays in its item); the rows
+ * are made again only when the care plan itself changed. */
 static void
 update_tasks (CareVisitPage *self)
 {
-  GPtrArray *tasks = self->detail->tasks;
-  gboolean same = tasks->len == self->task_rows->len;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  for (guint i = 0; same && i < tasks->len; i++)
-    same = g_strcmp0 (care_task_row_get_task (g_ptr_array_index (self->task_rows, i)),
-                      ((CareTaskState *) g_ptr_array_index (tasks, i))->task) == 0;
-  if (!same)
+  for (guint i = 0; i < self->detail->tasks->len; i++)
+    g_ptr_array_add (items, care_task_item_new (g_ptr_array_index (self->detail->tasks, i)));
+  care_list_store_merge (self->tasks, items, task_key, (CareItemUpdateFunc) care_task_item_update);
+}
+
+/* Asks for the reason under one task (NULL: under none). */
+static void
+ask_reason_under (CareVisitPage *self,
+                  CareTaskItem  *asked,
+                  gboolean       for_done)
+{
+  GListModel *model = G_LIST_MODEL (self->tasks);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      care_clear_container (GTK_WIDGET (self->tasks_list));
-      g_ptr_array_set_size (self->task_rows, 0);
-      for (guint i = 0; i < tasks->len; i++)
-        {
-          GtkWidget *row = care_task_row_new (i);
+      g_autoptr(CareTaskItem) item = g_list_model_get_item (model, i);
 
-          care_task_row_set_task (CARE_TASK_ROW (row), g_ptr_array_index (tasks, i));
-          gtk_list_box_append (self->tasks_list, row);
-          g_ptr_array_add (self->task_rows, row);
-        }
-    }
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      const CareTaskState *task = g_ptr_array_index (tasks, i);
-      CareTaskRow *row = g_ptr_array_index (self->task_rows, i);
-
-      care_task_row_set_task (row, task);
-      care_task_row_ask_reason (row, g_strcmp0 (task->task, self->not_done_task) == 0, self->reason_for_done);
+      care_task_item_ask (item, item == asked, for_done);
     }
 }
 
@@ -308,6 +325,7 @@ update_view (CareVisitPage *self)
 
   if (self->detail == NULL)
     {
+      g_list_store_remove_all (self->tasks);
       g_list_store_remove_all (self->refusals);
       g_list_store_remove_all (self->history);
       g_list_store_remove_all (self->notes);
@@ -353,7 +371,7 @@ reset_forms (CareVisitPage *self)
 {
   g_clear_pointer (&self->amend_field, g_free);
   g_clear_pointer (&self->amend_note, g_free);
-  g_clear_pointer (&self->not_done_task, g_free);
+  ask_reason_under (self, NULL, FALSE);
   gtk_revealer_set_reveal_child (self->amend_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->note_amend_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->safeguarding_revealer, FALSE);
@@ -375,9 +393,8 @@ set_store (CareVisitPage *self,
   g_set_object (&self->store, store);
   g_clear_pointer (&self->detail, care_visit_detail_free);
   g_clear_pointer (&self->summary, care_visit_summary_free);
-  /* Another visit: its tasks get rows of their own. */
-  care_clear_container (GTK_WIDGET (self->tasks_list));
-  g_ptr_array_set_size (self->task_rows, 0);
+  /* Another visit: its tasks get items and rows of their own. */
+  g_list_store_remove_all (self->tasks);
   reset_forms (self);
 }
 
@@ -435,10 +452,6 @@ check_in_action (GtkWidget  *widget,
   written (self);
 }
 
-static void ask_task_reason (CareVisitPage *self,
-                             const char    *task,
-                             gboolean       done);
-
 static void
 task_done_action (GtkWidget  *widget,
                   const char *action_name,
@@ -450,15 +463,15 @@ task_done_action (GtkWidget  *widget,
 
   if (self->summary == NULL || self->summary->visit == NULL)
     return;
-  g_clear_pointer (&self->not_done_task, g_free);
   /* After check-out, "not done" becoming "done" is a correction: ask why,
    * as for times and notes. */
   if (self->detail != NULL && self->detail->summary.finished_at > 0 && find_task (self, task) != NULL
       && find_task (self, task)->answer == 0)
     {
-      ask_task_reason (self, task, TRUE);
+      ask_reason_under (self, task_item (self, task, NULL), TRUE);
       return;
     }
+  ask_reason_under (self, NULL, FALSE);
   if (!care_store_answer_task (self->store, self->summary->visit, task, TRUE, NULL, &error))
     {
       show_message (self->checkout_error, error->message);
@@ -475,22 +488,11 @@ task_not_done_action (GtkWidget  *widget,
 {
   CareVisitPage *self = CARE_VISIT_PAGE (widget);
 
-  ask_task_reason (self, g_variant_get_string (parameter, NULL), FALSE);
-}
+  CareTaskItem *item = task_item (self, g_variant_get_string (parameter, NULL), NULL);
 
-/* Shows the reason entry under the task: why it was not done, or (done)
- * why a finished visit's "not done" becomes "done". */
-static void
-ask_task_reason (CareVisitPage *self,
-                 const char    *task,
-                 gboolean       done)
-{
-  if (find_task (self, task) == NULL)
-    return;
-  g_free (self->not_done_task);
-  self->not_done_task = g_strdup (task);
-  self->reason_for_done = done;
-  update_view (self);
+  /* The reason entry under the task: why it was not done. */
+  if (item != NULL)
+    ask_reason_under (self, item, FALSE);
 }
 
 static void
@@ -502,26 +504,29 @@ task_reason_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   const char *task = g_variant_get_string (parameter, NULL);
   g_autofree char *reason = NULL;
-  CareTaskRow *row = task_row (self, task);
+  CareTaskRow *row = NULL;
+  CareTaskItem *item = task_item (self, task, &row);
+  gboolean for_done;
 
-  if (row == NULL || find_task (self, task) == NULL || self->summary->visit == NULL)
+  if (item == NULL || row == NULL || self->summary->visit == NULL)
     return;
-  reason = care_task_row_dup_reason (row);
+  reason = care_task_item_dup_reason (item);
+  for_done = care_task_item_get_for_done (item);
   if (*reason == '\0')
     {
-      show_message (self->checkout_error, self->reason_for_done
+      show_message (self->checkout_error, for_done
                                             ? _("Say why the answer changes after the visit, so the co-op knows.")
                                             : _("Say why the task was not done, so the co-op knows."));
       care_task_row_focus_reason (row);
       return;
     }
-  if (!care_store_answer_task (self->store, self->summary->visit, task, self->reason_for_done, reason, &error))
+  if (!care_store_answer_task (self->store, self->summary->visit, task, for_done, reason, &error))
     {
       show_message (self->checkout_error, error->message);
       return;
     }
   show_message (self->checkout_error, NULL);
-  g_clear_pointer (&self->not_done_task, g_free);
+  care_task_item_ask (item, FALSE, FALSE);
   written (self);
 }
 
@@ -681,8 +686,12 @@ check_out_action (GtkWidget  *widget,
       show_message (self->checkout_error, message);
       /* Take the carer to the first task to answer: focusing its Done
        * button scrolls the page there. */
-      if ((guint) first_missing < self->task_rows->len)
-        care_task_row_focus_done (g_ptr_array_index (self->task_rows, first_missing));
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->tasks_list, first_missing);
+
+        if (CARE_IS_TASK_ROW (row))
+          care_task_row_focus_done (CARE_TASK_ROW (row));
+      }
       return;
     }
   if (!care_store_check_out (self->store, self->summary->visit, &error))
@@ -925,8 +934,7 @@ care_visit_page_finalize (GObject *object)
   g_clear_pointer (&self->detail, care_visit_detail_free);
   g_free (self->amend_field);
   g_free (self->amend_note);
-  g_free (self->not_done_task);
-  g_clear_pointer (&self->task_rows, g_ptr_array_unref);
+  g_clear_object (&self->tasks);
   g_clear_object (&self->refusals);
   g_clear_object (&self->history);
   g_clear_object (&self->notes);
@@ -1036,7 +1044,8 @@ care_visit_page_init (CareVisitPage *self)
   const CareChoice *choices;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->task_rows = g_ptr_array_new ();
+  self->tasks = g_list_store_new (CARE_TYPE_TASK_ITEM);
+  gtk_list_box_bind_model (self->tasks_list, G_LIST_MODEL (self->tasks), task_row_create, NULL, NULL);
   self->refusals = g_list_store_new (CARE_TYPE_REFUSAL_ITEM);
   gtk_list_box_bind_model (self->refusals_list, G_LIST_MODEL (self->refusals),
                            refusal_card_create, self, NULL);

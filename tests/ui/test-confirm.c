@@ -52,9 +52,9 @@ check_out (Door *d)
   root = GTK_WIDGET (d->window);
   care_test_activate_row (root, "visits-list", 1);
   care_test_activate (root, "check-in");
-  care_test_activate (root, "task-done-0");
-  care_test_activate (root, "task-done-1");
-  care_test_activate (root, "task-done-2");
+  care_test_activate (care_test_row (root, "tasks-list", 0), "task-done");
+  care_test_activate (care_test_row (root, "tasks-list", 1), "task-done");
+  care_test_activate (care_test_row (root, "tasks-list", 2), "task-done");
   page = gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE);
   d->visit = g_strdup (care_visit_page_get_visit (CARE_VISIT_PAGE (page)));
   g_assert_null (confirm_window ());

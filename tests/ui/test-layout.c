@@ -262,7 +262,7 @@ test_layout (gconstpointer data)
   care_test_activate_row (root, "visits-list", 1);
   audit_screen (window, "visit before check-in");
   care_test_activate (root, "check-in");
-  care_test_activate (root, "task-not-done-0");
+  care_test_activate (care_test_row (root, "tasks-list", 0), "task-not-done");
   audit_screen (window, "visit in progress");
   gtk_widget_activate_action (root, "win.back", NULL);
   care_test_activate_row (root, "visits-list", 0);

@@ -106,15 +106,15 @@ test_screens (gconstpointer data)
   care_test_activate_row (root, "visits-list", 1);
   g_assert_cmpstr (care_window_get_screen (window), ==, "visit");
   care_test_activate (root, "check-in");
-  care_test_activate (root, "task-done-0");
-  care_test_activate (root, "task-not-done-2");
-  care_test_set_text (root, "task-reason-2", "Had a big breakfast");
+  care_test_activate (care_test_row (root, "tasks-list", 0), "task-done");
+  care_test_activate (care_test_row (root, "tasks-list", 2), "task-not-done");
+  care_test_set_text (care_test_row (root, "tasks-list", 2), "task-reason", "Had a big breakfast");
   save (window, "visit", sizes[i].name);
 
   /* Check-out, then the client's word at the door. */
-  care_test_activate (root, "task-done-1");
-  care_test_set_text (root, "task-reason-2", "");
-  care_test_activate (root, "task-done-2");
+  care_test_activate (care_test_row (root, "tasks-list", 1), "task-done");
+  care_test_set_text (care_test_row (root, "tasks-list", 2), "task-reason", "");
+  care_test_activate (care_test_row (root, "tasks-list", 2), "task-done");
   care_test_activate (root, "check-out");
   save_confirm (sizes[i].name);
 

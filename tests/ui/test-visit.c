@@ -9,6 +9,7 @@
 #include "care-test-util.h"
 #include "care-ui-util.h"
 #include "care-hours-page.h"
+#include "care-item-row.h"
 #include "care-search-page.h"
 #include "care-today-page.h"
 #include "care-visit-page.h"
@@ -56,7 +57,7 @@ static gboolean label_contains (GtkWidget  *root,
 static gboolean
 reason_saved (gpointer root)
 {
-  return label_contains (root, "task-row-2", "Not done: She had already eaten");
+  return label_contains (care_test_row (root, "tasks-list", 2), "task-row", "Not done: She had already eaten");
 }
 
 static gboolean
@@ -120,16 +121,28 @@ test_whole_visit (void)
   g_assert_nonnull (visit);
   g_assert_true (label_contains (root, "visit-page-state", "In progress"));
 
-  care_test_activate (root, "task-done-0");
-  care_test_activate (root, "task-done-1");
-  care_test_activate (root, "task-not-done-2");
-  care_test_set_text (root, "task-reason-2", "She had already eaten");
-  /* Records arriving from sync refresh the page: the typed reason stays. */
-  care_visit_page_reload (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (care_test_find (root, "task-reason-2"))), ==, "She had already eaten");
+  care_test_activate (care_test_row (root, "tasks-list", 0), "task-done");
+  care_test_activate (care_test_row (root, "tasks-list", 1), "task-done");
+  care_test_activate (care_test_row (root, "tasks-list", 2), "task-not-done");
+  care_test_set_text (care_test_row (root, "tasks-list", 2), "task-reason", "She had already eaten");
+  /* Records arriving from sync refresh the page: the typed reason stays,
+   * in the task's item (the row shows it), and the rows are not made
+   * again. */
+  {
+    GtkWidget *row = care_test_row (root, "tasks-list", 2);
+    g_autofree char *reason = NULL;
+
+    care_visit_page_reload (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE)));
+    g_assert_true (care_test_row (root, "tasks-list", 2) == row);
+    g_object_get (care_item_row_get_item (CARE_ITEM_ROW (row)), "reason", &reason, NULL);
+    g_assert_cmpstr (reason, ==, "She had already eaten");
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (care_test_find (row, "task-reason"))), ==, "She had already eaten");
+    g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == care_test_find (row, "task-reason")
+                   || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), care_test_find (row, "task-reason")));
+  }
   /* Enter in the reason saves it, as Save does (a button activated so
    * shows itself pressed for a moment, then acts). */
-  g_signal_emit_by_name (care_test_find (root, "task-reason-2"), "activate");
+  g_signal_emit_by_name (care_test_find (care_test_row (root, "tasks-list", 2), "task-reason"), "activate");
   care_test_wait (reason_saved, root, 10, "the reason to be saved by Enter");
 
   /* Who may read it: chosen as she writes, shown on the note. */
@@ -158,13 +171,13 @@ test_whole_visit (void)
 
   /* After check-out, "not done" becoming "done" is a correction: one tap
    * asks why instead of writing; the answer is written with the reason. */
-  care_test_activate (root, "task-done-2");
-  g_assert_true (care_test_is_visible (care_test_find (root, "task-reason-2")));
-  g_assert_true (label_contains (root, "task-row-2", "Not done: She had already eaten"));
-  care_test_set_text (root, "task-reason-2", "She ate a second breakfast with me");
-  care_test_activate (root, "task-save-2");
-  g_assert_false (care_test_is_visible (care_find_named (root, "task-reason-2")));
-  g_assert_false (label_contains (root, "task-row-2", "Not done: She"));
+  care_test_activate (care_test_row (root, "tasks-list", 2), "task-done");
+  g_assert_true (care_test_is_visible (care_test_find (care_test_row (root, "tasks-list", 2), "task-reason")));
+  g_assert_true (label_contains (care_test_row (root, "tasks-list", 2), "task-row", "Not done: She had already eaten"));
+  care_test_set_text (care_test_row (root, "tasks-list", 2), "task-reason", "She ate a second breakfast with me");
+  care_test_activate (care_test_row (root, "tasks-list", 2), "task-save");
+  g_assert_false (care_test_is_visible (care_find_named (care_test_row (root, "tasks-list", 2), "task-reason")));
+  g_assert_false (label_contains (care_test_row (root, "tasks-list", 2), "task-row", "Not done: She"));
   care_test_window_destroy (window);
 
   /* What is on disk. */
@@ -211,7 +224,7 @@ test_essential_refused (void)
 
   care_test_activate_row (root, "visits-list", 1);
   care_test_activate (root, "check-in");
-  care_test_activate (root, "task-done-0");     /* medication done, shower not */
+  care_test_activate (care_test_row (root, "tasks-list", 0), "task-done");     /* medication done, shower not */
   care_test_activate (root, "check-out");
 
   error_label = care_test_find (root, "checkout-error");
@@ -220,7 +233,7 @@ test_essential_refused (void)
   g_assert_nonnull (strstr (message, "Help with shower"));
   g_assert_null (strstr (message, "Prompt morning medication"));
   /* The page goes to the task to answer. */
-  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == care_test_find (root, "task-done-1"));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == care_test_find (care_test_row (root, "tasks-list", 1), "task-done"));
   g_assert_true (label_contains (root, "visit-page-state", "In progress"));
   g_assert_false (care_test_is_visible (care_test_find (root, "finish-row")));
 
@@ -229,7 +242,7 @@ test_essential_refused (void)
   g_assert_cmpstr (joined, ==, "visit.started task.answered");
 
   /* Answering it lets the visit finish. */
-  care_test_activate (root, "task-done-1");
+  care_test_activate (care_test_row (root, "tasks-list", 1), "task-done");
   care_test_activate (root, "check-out");
   g_assert_false (care_test_is_visible (care_test_find (root, "checkout-error")));
   g_assert_true (label_contains (root, "visit-page-state", "Done"));
