@@ -984,6 +984,10 @@ time_in_window (const char *what,
     latest = G_MAXINT64;
   if (at >= CARE_TIME_MIN_MS && at <= latest)
     return TRUE;
+  /* what is marked N_(): translated only for a refusal (looking up a
+   * translation for every record the server takes cost more than the
+   * check). */
+  what = _(what);
   when = format_utc (at);
   now = format_utc (now_ms);
   if (at < CARE_TIME_MIN_MS)
@@ -1003,9 +1007,9 @@ care_event_check_times (const CareEvent *event,
   JsonObject *b = event->body;
   gint64 offset = 0;
 
-  if (!time_in_window (_("time on the tablet's clock when this was recorded"),
+  if (!time_in_window (N_("time on the tablet's clock when this was recorded"),
                        care_hlc_physical (event->hlc), now_ms, error)
-      || !time_in_window (_("time on the tablet's clock when this was recorded"), event->wall, now_ms, error))
+      || !time_in_window (N_("time on the tablet's clock when this was recorded"), event->wall, now_ms, error))
     return FALSE;
   if (b == NULL)
     return TRUE;
@@ -1019,13 +1023,13 @@ care_event_check_times (const CareEvent *event,
 
       if (__builtin_add_overflow (at, offset, &corrected))
         corrected = at;
-      if (!time_in_window (event->type == CARE_EVENT_VISIT_STARTED ? _("check-in time") : _("check-out time"),
+      if (!time_in_window (event->type == CARE_EVENT_VISIT_STARTED ? N_("check-in time") : N_("check-out time"),
                            corrected, now_ms, error))
         return FALSE;
     }
   if (event->type == CARE_EVENT_VISIT_AMENDED
       && !g_str_equal (json_object_get_string_member_with_default (b, "field", "service"), "service")
-      && !time_in_window (_("amended time"), json_object_get_int_member_with_default (b, "new", 0), now_ms, error))
+      && !time_in_window (N_("amended time"), json_object_get_int_member_with_default (b, "new", 0), now_ms, error))
     return FALSE;
   return TRUE;
 }

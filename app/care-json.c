@@ -9,6 +9,10 @@
  * records back (issue 13). This reads RFC 8259 text in one pass and builds
  * the same nodes JsonParser would (tests/app/test-json.c compares
  * the two on valid and mutated documents).
+ *
+ * The same reader also walks text step by step (CareJsonReader), for a
+ * caller that builds its own values: the server decodes a protocol-2 batch
+ * straight into records that way, without a tree of the whole batch.
  */
 #include "care-config.h"
 
@@ -19,28 +23,18 @@
 
 G_DEFINE_QUARK (care-json-error-quark, care_json_error)
 
-typedef struct
-{
-  const char *p;
-  const char *start;
-  const char *end;
-  guint depth;
-  guint max_depth;
-  GError **error;
-  GString *scratch;
-} Reader;
-
 static gboolean
-fail (Reader     *r,
-      const char *what)
+fail (CareJsonReader *r,
+      const char     *what)
 {
-  if (r->error != NULL && *r->error == NULL)
+  if (!r->failed && r->error != NULL && *r->error == NULL)
     g_set_error (r->error, CARE_JSON_ERROR, 0, "%s at byte %" G_GSIZE_FORMAT, what, (gsize) (r->p - r->start));
+  r->failed = TRUE;
   return FALSE;
 }
 
-static void
-skip_space (Reader *r)
+static inline void
+skip_space (CareJsonReader *r)
 {
   while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
     r->p++;
@@ -59,8 +53,8 @@ hex_digit (char c)
 }
 
 static gboolean
-read_hex4 (Reader  *r,
-           gunichar *out)
+read_hex4 (CareJsonReader *r,
+           gunichar       *out)
 {
   gunichar v = 0;
 
@@ -82,11 +76,13 @@ read_hex4 (Reader  *r,
 /* A string's contents, after its opening quote, into r->scratch (valid
  * UTF-8; an escaped NUL is read as U+001F, another control character,
  * which the rules refuse where text is checked, instead of cutting the
- * string short). */
+ * string short). With keep FALSE the string is only checked. */
 static gboolean
-read_string (Reader *r)
+read_string (CareJsonReader *r,
+             gboolean        keep)
 {
-  g_string_truncate (r->scratch, 0);
+  if (keep)
+    g_string_truncate (r->scratch, 0);
   for (;;)
     {
       const char *run = r->p;
@@ -97,7 +93,8 @@ read_string (Reader *r)
         {
           if (!g_utf8_validate_len (run, (gsize) (r->p - run), NULL))
             return fail (r, "Text that is not UTF-8");
-          g_string_append_len (r->scratch, run, r->p - run);
+          if (keep)
+            g_string_append_len (r->scratch, run, r->p - run);
         }
       if (r->p >= r->end)
         return fail (r, "Unterminated string");
@@ -155,15 +152,16 @@ read_string (Reader *r)
     }
 }
 
-static JsonNode *read_value (Reader *r);
-
-static JsonNode *
-read_number (Reader *r)
+/* A number: whole numbers as int64 (refused outside its range), others as
+ * doubles. */
+static CareJsonKind
+read_number (CareJsonReader *r,
+             gint64         *integer,
+             double         *real)
 {
   const char *s = r->p;
-  gboolean integer = TRUE;
+  gboolean whole = TRUE;
   char buf[64];
-  JsonNode *node;
 
   if (r->p < r->end && *r->p == '-')
     r->p++;
@@ -173,54 +171,46 @@ read_number (Reader *r)
     while (r->p < r->end && g_ascii_isdigit (*r->p))
       r->p++;
   else
-    return fail (r, "Bad number"), NULL;
+    return fail (r, "Bad number"), CARE_JSON_NONE;
   if (r->p < r->end && *r->p == '.')
     {
-      integer = FALSE;
+      whole = FALSE;
       r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-        return fail (r, "Bad number"), NULL;
+        return fail (r, "Bad number"), CARE_JSON_NONE;
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
     }
   if (r->p < r->end && (*r->p == 'e' || *r->p == 'E'))
     {
-      integer = FALSE;
+      whole = FALSE;
       r->p++;
       if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
         r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-        return fail (r, "Bad number"), NULL;
+        return fail (r, "Bad number"), CARE_JSON_NONE;
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
     }
   if ((gsize) (r->p - s) >= sizeof buf)
-    return fail (r, "Number too long"), NULL;
+    return fail (r, "Number too long"), CARE_JSON_NONE;
   memcpy (buf, s, (gsize) (r->p - s));
   buf[r->p - s] = '\0';
-  node = json_node_alloc ();
-  if (integer)
+  if (!whole)
     {
-      char *end = NULL;
-      gint64 v;
-
-      errno = 0;
-      v = g_ascii_strtoll (buf, &end, 10);
-      if (errno != 0)
-        {
-          json_node_unref (node);
-          return fail (r, "Integer out of range"), NULL;
-        }
-      json_node_init_int (node, v);
+      *real = g_ascii_strtod (buf, NULL);
+      return CARE_JSON_DOUBLE;
     }
-  else
-    json_node_init_double (node, g_ascii_strtod (buf, NULL));
-  return node;
+  errno = 0;
+  *integer = g_ascii_strtoll (buf, NULL, 10);
+  if (errno != 0)
+    return fail (r, "Integer out of range"), CARE_JSON_NONE;
+  return CARE_JSON_INT;
 }
 
 static gboolean
-literal (Reader     *r,
-         const char *word)
+literal (CareJsonReader *r,
+         const char     *word)
 {
   gsize n = strlen (word);
 
@@ -230,123 +220,262 @@ literal (Reader     *r,
   return TRUE;
 }
 
-static JsonNode *
-read_object (Reader *r)
+void
+care_json_reader_init (CareJsonReader *r,
+                       const char     *data,
+                       gsize           len,
+                       guint           max_depth,
+                       GString        *scratch,
+                       GError        **error)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-  JsonNode *node;
-
-  skip_space (r);
-  if (r->p < r->end && *r->p == '}')
-    r->p++;
-  else
-    for (;;)
-      {
-        g_autofree char *name = NULL;
-        JsonNode *value;
-
-        skip_space (r);
-        if (r->p >= r->end || *r->p != '"')
-          return fail (r, "A member name was expected"), NULL;
-        r->p++;
-        if (!read_string (r))
-          return NULL;
-        name = g_strndup (r->scratch->str, r->scratch->len);
-        skip_space (r);
-        if (r->p >= r->end || *r->p != ':')
-          return fail (r, "':' was expected"), NULL;
-        r->p++;
-        value = read_value (r);
-        if (value == NULL)
-          return NULL;
-        json_object_set_member (object, name, value);
-        skip_space (r);
-        if (r->p < r->end && *r->p == ',')
-          {
-            r->p++;
-            continue;
-          }
-        if (r->p < r->end && *r->p == '}')
-          {
-            r->p++;
-            break;
-          }
-        return fail (r, "',' or '}' was expected"), NULL;
-      }
-  node = json_node_alloc ();
-  json_node_init_object (node, object);
-  return node;
+  *r = (CareJsonReader) { data, data, data + len, 0, max_depth, FALSE, error, scratch };
 }
 
-static JsonNode *
-read_array (Reader *r)
+void
+care_json_reader_init_span (CareJsonReader       *r,
+                            const CareJsonReader *parent,
+                            const CareJsonSpan   *span)
 {
-  g_autoptr(JsonArray) array = json_array_new ();
-  JsonNode *node;
-
-  skip_space (r);
-  if (r->p < r->end && *r->p == ']')
-    r->p++;
-  else
-    for (;;)
-      {
-        JsonNode *value = read_value (r);
-
-        if (value == NULL)
-          return NULL;
-        json_array_add_element (array, value);
-        skip_space (r);
-        if (r->p < r->end && *r->p == ',')
-          {
-            r->p++;
-            continue;
-          }
-        if (r->p < r->end && *r->p == ']')
-          {
-            r->p++;
-            break;
-          }
-        return fail (r, "',' or ']' was expected"), NULL;
-      }
-  node = json_node_alloc ();
-  json_node_init_array (node, array);
-  return node;
+  *r = *parent;
+  r->p = span->start;
+  r->end = span->end;
+  r->depth = span->depth;
 }
 
-static JsonNode *
-read_value (Reader *r)
+char
+care_json_reader_peek (CareJsonReader *r)
 {
-  JsonNode *node = NULL;
-
   skip_space (r);
-  if (r->p >= r->end)
-    return fail (r, "A value was expected"), NULL;
-  switch (*r->p)
+  return r->p < r->end && !r->failed ? *r->p : '\0';
+}
+
+gboolean
+care_json_reader_enter (CareJsonReader *r,
+                        char            open)
+{
+  if (care_json_reader_peek (r) != open)
+    return fail (r, open == '{' ? "An object was expected" : "An array was expected");
+  if (++r->depth > r->max_depth)
+    return fail (r, "Nested too deep");
+  r->p++;
+  return TRUE;
+}
+
+gboolean
+care_json_reader_next (CareJsonReader *r,
+                       char            close,
+                       gboolean       *first)
+{
+  char c = care_json_reader_peek (r);
+
+  if (r->failed)
+    return FALSE;
+  /* After a comma this is not reached: "[1,]" fails on the value that
+   * the comma promised. */
+  if (c == close)
     {
-    case '{':
-    case '[':
-      if (++r->depth > r->max_depth)
-        return fail (r, "Nested too deep"), NULL;
       r->p++;
-      node = r->p[-1] == '{' ? read_object (r) : read_array (r);
       r->depth--;
-      return node;
+      return FALSE;
+    }
+  if (*first)
+    {
+      *first = FALSE;
+      return TRUE;
+    }
+  if (c == ',')
+    {
+      r->p++;
+      return TRUE;
+    }
+  return fail (r, close == '}' ? "',' or '}' was expected" : "',' or ']' was expected");
+}
+
+gboolean
+care_json_reader_name (CareJsonReader *r)
+{
+  if (care_json_reader_peek (r) != '"')
+    return fail (r, "A member name was expected");
+  r->p++;
+  if (!read_string (r, TRUE))
+    return FALSE;
+  if (care_json_reader_peek (r) != ':')
+    return fail (r, "':' was expected");
+  r->p++;
+  return TRUE;
+}
+
+CareJsonKind
+care_json_reader_scalar (CareJsonReader *r,
+                         gint64         *integer,
+                         double         *real)
+{
+  gint64 i = 0;
+  double d = 0;
+  CareJsonKind kind;
+
+  switch (care_json_reader_peek (r))
+    {
+    case '\0':
+      return fail (r, "A value was expected"), CARE_JSON_NONE;
+    case '{':
+      return CARE_JSON_OBJECT;
+    case '[':
+      return CARE_JSON_ARRAY;
     case '"':
       r->p++;
-      if (!read_string (r))
-        return NULL;
-      node = json_node_alloc ();
-      json_node_init_string (node, r->scratch->str);
-      return node;
+      return read_string (r, TRUE) ? CARE_JSON_STRING : CARE_JSON_NONE;
     case 't':
-      return literal (r, "true") ? json_node_init_boolean (json_node_alloc (), TRUE) : NULL;
+      return literal (r, "true") ? CARE_JSON_TRUE : CARE_JSON_NONE;
     case 'f':
-      return literal (r, "false") ? json_node_init_boolean (json_node_alloc (), FALSE) : NULL;
+      return literal (r, "false") ? CARE_JSON_FALSE : CARE_JSON_NONE;
     case 'n':
-      return literal (r, "null") ? json_node_init_null (json_node_alloc ()) : NULL;
+      return literal (r, "null") ? CARE_JSON_NULL : CARE_JSON_NONE;
     default:
-      return read_number (r);
+      kind = read_number (r, &i, &d);
+      if (integer != NULL)
+        *integer = i;
+      if (real != NULL)
+        *real = d;
+      return kind;
     }
+}
+
+gboolean
+care_json_reader_skip (CareJsonReader *r,
+                       CareJsonSpan   *span,
+                       guint          *n_elements)
+{
+  char open = care_json_reader_peek (r);
+  gboolean first = TRUE;
+  guint n = 0;
+
+  if (span != NULL)
+    *span = (CareJsonSpan) { r->p, r->p, r->depth };
+  if (open == '{' || open == '[')
+    {
+      if (!care_json_reader_enter (r, open))
+        return FALSE;
+      while (care_json_reader_next (r, open == '{' ? '}' : ']', &first))
+        {
+          if (open == '{' && !care_json_reader_name (r))
+            return FALSE;
+          if (!care_json_reader_skip (r, NULL, NULL))
+            return FALSE;
+          n++;
+        }
+    }
+  else
+    {
+      gint64 i;
+      double d;
+
+      if (open == '"')
+        {
+          r->p++;
+          read_string (r, FALSE);
+        }
+      else
+        care_json_reader_scalar (r, &i, &d);
+    }
+  if (r->failed)
+    return FALSE;
+  if (span != NULL)
+    span->end = r->p;
+  if (n_elements != NULL)
+    *n_elements = n;
+  return TRUE;
+}
+
+JsonNode *
+care_json_reader_value (CareJsonReader *r)
+{
+  JsonNode *node;
+  gboolean first = TRUE;
+  gint64 i = 0;
+  double d = 0;
+
+  switch (care_json_reader_scalar (r, &i, &d))
+    {
+    case CARE_JSON_OBJECT:
+      {
+        g_autoptr(JsonObject) object = json_object_new ();
+
+        if (!care_json_reader_enter (r, '{'))
+          return NULL;
+        while (care_json_reader_next (r, '}', &first))
+          {
+            char small[64];
+            g_autofree char *large = NULL;
+            const char *name;
+            JsonNode *value;
+
+            if (!care_json_reader_name (r))
+              return NULL;
+            /* The name is copied out of the scratch, which the value's
+             * text reuses; JSON-GLib copies it again. */
+            if (r->scratch->len < sizeof small)
+              name = memcpy (small, r->scratch->str, r->scratch->len + 1);
+            else
+              name = large = g_strndup (r->scratch->str, r->scratch->len);
+            value = care_json_reader_value (r);
+            if (value == NULL)
+              return NULL;
+            json_object_set_member (object, name, value);
+          }
+        if (r->failed)
+          return NULL;
+        node = json_node_alloc ();
+        json_node_init_object (node, object);
+        return node;
+      }
+    case CARE_JSON_ARRAY:
+      {
+        g_autoptr(JsonArray) array = json_array_new ();
+
+        if (!care_json_reader_enter (r, '['))
+          return NULL;
+        while (care_json_reader_next (r, ']', &first))
+          {
+            JsonNode *value = care_json_reader_value (r);
+
+            if (value == NULL)
+              return NULL;
+            json_array_add_element (array, value);
+          }
+        if (r->failed)
+          return NULL;
+        node = json_node_alloc ();
+        json_node_init_array (node, array);
+        return node;
+      }
+    case CARE_JSON_STRING:
+      return json_node_init_string (json_node_alloc (), r->scratch->str);
+    case CARE_JSON_INT:
+      return json_node_init_int (json_node_alloc (), i);
+    case CARE_JSON_DOUBLE:
+      return json_node_init_double (json_node_alloc (), d);
+    case CARE_JSON_TRUE:
+      return json_node_init_boolean (json_node_alloc (), TRUE);
+    case CARE_JSON_FALSE:
+      return json_node_init_boolean (json_node_alloc (), FALSE);
+    case CARE_JSON_NULL:
+      return json_node_init_null (json_node_alloc ());
+    case CARE_JSON_NONE:
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+care_json_reader_finish (CareJsonReader *r)
+{
+  skip_space (r);
+  if (r->failed)
+    return FALSE;
+  if (r->p != r->end)
+    return fail (r, "Text after the value");
+  return TRUE;
 }
 
 JsonNode *
@@ -356,7 +485,7 @@ care_json_parse (const char *data,
                  GError    **error)
 {
   g_autoptr(GString) scratch = g_string_sized_new (64);
-  Reader r = { data, data, data + len, 0, max_depth, error, scratch };
+  CareJsonReader r;
   JsonNode *root;
 
   if (data == NULL)
@@ -364,14 +493,13 @@ care_json_parse (const char *data,
       g_set_error_literal (error, CARE_JSON_ERROR, 0, "No text");
       return NULL;
     }
-  root = read_value (&r);
+  care_json_reader_init (&r, data, len, max_depth, scratch, error);
+  root = care_json_reader_value (&r);
   if (root == NULL)
     return NULL;
-  skip_space (&r);
-  if (r.p != r.end)
+  if (!care_json_reader_finish (&r))
     {
       json_node_unref (root);
-      fail (&r, "Text after the value");
       return NULL;
     }
   return root;

@@ -575,48 +575,83 @@ decode_push_event (JsonNode   *node,
   return g_steal_pointer (&event);
 }
 
+/* A push batch's head as either version sends it. */
+typedef struct
+{
+  gboolean has_s;
+  gint64 s;
+  const char *author;       /* NULL: missing or not text */
+  int n_events;             /* -1: "e" missing or not an array */
+  gboolean has_signature;
+  const char *signature;    /* NULL: not text */
+  gboolean has_sign_key;
+  const char *sign_key;     /* NULL: not text */
+} BatchHead;
+
 /* What a push batch of either version must have: "s" (the first sequence
  * number), "a", and "e" with 1 to CARE_MAX_BATCH records; and may have:
  * "g" (the signature of the head it extends) and "gk" (the device's
  * public signing key). Fills request's first_seq, signature and sign_key. */
+static gboolean
+check_batch_head (const BatchHead *h,
+                  CarePushRequest *request,
+                  GError         **error)
+{
+  if (!h->has_s || h->s < 1)
+    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more).");
+  if (h->s > G_MAXINT64 / 2)
+    return bad_request (error, "The first sequence number is out of range.");
+  if (h->author == NULL)
+    return bad_request (error, "The push needs \"a\", the author's member id, as text.");
+  if (h->n_events < 0)
+    return bad_request (error, "The push needs \"e\", an array of records.");
+  if (h->n_events == 0)
+    return bad_request (error, "The push has no records.");
+  if (h->n_events > CARE_MAX_BATCH)
+    {
+      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
+                   "The push has %d records; this server accepts at most %d per push.",
+                   h->n_events, CARE_MAX_BATCH);
+      return FALSE;
+    }
+  if (h->has_signature && (h->signature == NULL || strlen (h->signature) > 1024))
+    return bad_request (error, "The push's signature (\"g\") is not text of at most 1024 characters.");
+  if (h->has_sign_key && (h->sign_key == NULL || !care_sign_key_is_valid (h->sign_key)))
+    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key.");
+  request->first_seq = h->s;
+  request->signature = g_strdup (h->signature);
+  request->sign_key = g_strdup (h->sign_key);
+  return TRUE;
+}
+
+static const char *
+string_or_null (JsonNode *node)
+{
+  return node_is_string (node) ? json_node_get_string (node) : NULL;
+}
+
 static gboolean
 decode_batch_head (JsonObject      *o,
                    CarePushRequest *request,
                    GError         **error)
 {
   JsonNode *s = json_object_get_member (o, "s");
-  JsonNode *a = json_object_get_member (o, "a");
   JsonNode *e = json_object_get_member (o, "e");
   JsonNode *g = json_object_get_member (o, "g");
   JsonNode *gk = json_object_get_member (o, "gk");
-  guint n;
+  BatchHead head = {
+    .has_s = node_is_int (s),
+    .s = node_is_int (s) ? json_node_get_int (s) : 0,
+    .author = string_or_null (json_object_get_member (o, "a")),
+    .n_events = e != NULL && JSON_NODE_HOLDS_ARRAY (e) ? (int) MIN (json_array_get_length (json_node_get_array (e)),
+                                                                     G_MAXINT) : -1,
+    .has_signature = g != NULL,
+    .signature = string_or_null (g),
+    .has_sign_key = gk != NULL,
+    .sign_key = string_or_null (gk),
+  };
 
-  if (!node_is_int (s) || json_node_get_int (s) < 1)
-    return bad_request (error, "The push needs \"s\", the first sequence number (1 or more).");
-  if (json_node_get_int (s) > G_MAXINT64 / 2)
-    return bad_request (error, "The first sequence number is out of range.");
-  if (!node_is_string (a))
-    return bad_request (error, "The push needs \"a\", the author's member id, as text.");
-  if (e == NULL || !JSON_NODE_HOLDS_ARRAY (e))
-    return bad_request (error, "The push needs \"e\", an array of records.");
-  n = json_array_get_length (json_node_get_array (e));
-  if (n == 0)
-    return bad_request (error, "The push has no records.");
-  if (n > CARE_MAX_BATCH)
-    {
-      g_set_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_TOO_LARGE,
-                   "The push has %u records; this server accepts at most %d per push.",
-                   n, CARE_MAX_BATCH);
-      return FALSE;
-    }
-  if (g != NULL && (!node_is_string (g) || strlen (json_node_get_string (g)) > 1024))
-    return bad_request (error, "The push's signature (\"g\") is not text of at most 1024 characters.");
-  if (gk != NULL && (!node_is_string (gk) || !care_sign_key_is_valid (json_node_get_string (gk))))
-    return bad_request (error, "The push's signing key (\"gk\") is not an Ed25519 public key.");
-  request->first_seq = json_node_get_int (s);
-  request->signature = g != NULL ? g_strdup (json_node_get_string (g)) : NULL;
-  request->sign_key = gk != NULL ? g_strdup (json_node_get_string (gk)) : NULL;
-  return TRUE;
+  return check_batch_head (&head, request, error);
 }
 
 CarePushRequest *
@@ -742,9 +777,13 @@ static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 static int
 b64url_value (char c)
 {
-  const char *p = c != '\0' ? strchr (b64url, c) : NULL;
-
-  return p != NULL ? (int) (p - b64url) : -1;
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 'a' && c <= 'z')
+    return c - 'a' + 26;
+  if (c >= '0' && c <= '9')
+    return c - '0' + 52;
+  return c == '-' ? 62 : c == '_' ? 63 : -1;
 }
 
 static int
@@ -797,12 +836,19 @@ format_uuid7 (gint64            ms,
   unsigned __int128 v = ((unsigned __int128) ms << 80) | ((unsigned __int128) 7 << 76)
                         | ((random >> 62) << 64) | ((unsigned __int128) 2 << 62)
                         | (random & (((unsigned __int128) 1 << 62) - 1));
-  char hex[33];
+  char *id = g_malloc (37);
 
-  for (int i = 31; i >= 0; i--, v >>= 4)
-    hex[i] = "0123456789abcdef"[(unsigned) (v & 15)];
-  hex[32] = '\0';
-  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+  /* 8-4-4-4-12 hex digits, from the last */
+  for (int i = 35; i >= 0; i--)
+    if (i == 8 || i == 13 || i == 18 || i == 23)
+      id[i] = '-';
+    else
+      {
+        id[i] = "0123456789abcdef"[(unsigned) (v & 15)];
+        v >>= 4;
+      }
+  id[36] = '\0';
+  return id;
 }
 
 /* An id as protocol 2 sends it: a UUIDv7 as "<ms delta>.<13 base64url
@@ -1036,144 +1082,239 @@ care_push_request_encode_v2_signed (GPtrArray  *events,
   return g_string_free_to_bytes (g_steal_pointer (&out));
 }
 
-static JsonNode *expand_value_v2 (JsonNode *node, gint64 wall, gint64 *prev_ms, guint depth, GError **error);
+/* ---- protocol 2: decoding a batch straight from its text ----
+ *
+ * A batch is read in two passes over its text, without a JSON tree of the
+ * whole batch: the first checks the syntax and notes where each member's
+ * value is (a record's members may come in any order, but its ids are
+ * deltas in the order id, visit, body); the second reads the values in
+ * that order and builds each record's body as the rule book reads it.
+ * Stricter than a tree could be: a name given twice, in the batch, a
+ * record or a body, fails the batch. */
 
-static JsonObject *
-expand_object_v2 (JsonObject *object,
-                  JsonObject *into,
-                  gint64      wall,
-                  gint64     *prev_ms,
-                  guint       depth,
-                  GError    **error)
+/* Where a syntax failure is reported (the reader's own error), apart from
+ * what the protocol refuses (error). */
+typedef struct
 {
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
+  CareJsonReader r;
+  GError *syntax;
+  GString *scratch;
+} TextBatch;
 
-  json_object_iter_init_ordered (&iter, object);
-  while (json_object_iter_next_ordered (&iter, &name, &member))
-    {
-      JsonNode *value;
-
-      if (json_object_has_member (into, name))
-        return bad_request (error, "The record's body names \"%s\" twice.", name), NULL;
-      value = expand_value_v2 (member, wall, prev_ms, depth + 1, error);
-      if (value == NULL)
-        return NULL;
-      json_object_set_member (into, name, value);
-    }
-  return into;
+static gboolean
+syntax_failure (TextBatch *t,
+                GError   **error)
+{
+  return bad_request (error, "The request body is not valid JSON: %s.",
+                      t->syntax != NULL ? t->syntax->message : "cut short");
 }
 
-static JsonNode *
-expand_value_v2 (JsonNode *node,
-                 gint64    wall,
-                 gint64   *prev_ms,
-                 guint     depth,
-                 GError  **error)
+/* The scalar at span (NULL: absent), its string in r->scratch. */
+static CareJsonKind
+span_scalar (CareJsonReader     *r,
+             const CareJsonSpan *span,
+             gint64             *integer)
 {
-  if (depth > CARE_MAX_DEPTH)
-    return bad_request (error, "The record's body is nested too deeply."), NULL;
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *o = json_node_get_object (node);
-      JsonNode *compact = json_object_get_member (o, "~");
-      g_autoptr(JsonObject) copy = NULL;
+  CareJsonReader sub;
 
-      if (compact != NULL)
+  if (span == NULL || span->start == NULL)
+    return CARE_JSON_NONE;
+  care_json_reader_init_span (&sub, r, span);
+  return care_json_reader_scalar (&sub, integer, NULL);
+}
+
+static JsonNode *expand_text_value (CareJsonReader *r, gint64 wall, gint64 *prev_ms, GError **error);
+
+/* The members of an object that r has entered, into `into`. Inside a body
+ * (compact TRUE) an object may instead be one compact value, {"~":"w"}
+ * (the record's own wall time) or {"~":"<compact id>"}, returned in
+ * *compact; the body itself (compact FALSE) cannot be one. */
+static gboolean
+expand_text_members (CareJsonReader *r,
+                     JsonObject     *into,
+                     gboolean        compact_allowed,
+                     JsonNode      **compact,
+                     gint64          wall,
+                     gint64         *prev_ms,
+                     GError        **error)
+{
+  gboolean first = TRUE;
+  guint n = 0;
+
+  while (care_json_reader_next (r, '}', &first))
+    {
+      char small[64];
+      g_autofree char *large = NULL;
+      const char *name;
+      JsonNode *value;
+
+      if (!care_json_reader_name (r))
+        return FALSE;
+      if (compact_allowed && r->scratch->len == 1 && r->scratch->str[0] == '~')
         {
           g_autofree char *id = NULL;
 
-          if (json_object_get_size (o) != 1 || !node_is_string (compact))
-            return bad_request (error, "A compact value in the record's body (\"~\") is malformed."), NULL;
-          if (g_str_equal (json_node_get_string (compact), "w"))
-            return json_node_init_int (json_node_alloc (), wall);
-          id = decode_compact_id (json_node_get_string (compact), prev_ms);
-          if (id == NULL || json_node_get_string (compact)[0] == '=')
-            return bad_request (error, "A compact id in the record's body (\"~\") is malformed."), NULL;
-          return json_node_init_string (json_node_alloc (), id);
+          if (n > 0 || care_json_reader_scalar (r, NULL, NULL) != CARE_JSON_STRING
+              || care_json_reader_next (r, '}', &first))
+            return r->failed ? FALSE
+                             : bad_request (error, "A compact value in the record's body (\"~\") is malformed.");
+          if (r->failed)
+            return FALSE;
+          if (g_str_equal (r->scratch->str, "w"))
+            *compact = json_node_init_int (json_node_alloc (), wall);
+          else
+            {
+              if (r->scratch->str[0] == '=' || (id = decode_compact_id (r->scratch->str, prev_ms)) == NULL)
+                return bad_request (error, "A compact id in the record's body (\"~\") is malformed.");
+              *compact = json_node_init_string (json_node_alloc (), id);
+            }
+          return TRUE;
         }
-      copy = json_object_new ();
-      if (expand_object_v2 (o, copy, wall, prev_ms, depth, error) == NULL)
-        return NULL;
-      return json_node_init_object (json_node_alloc (), copy);
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      g_autoptr(JsonArray) copy = json_array_sized_new (json_array_get_length (array));
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      n++;
+      if (r->scratch->len < sizeof small)
+        name = memcpy (small, r->scratch->str, r->scratch->len + 1);
+      else
+        name = large = g_strndup (r->scratch->str, r->scratch->len);
+      value = expand_text_value (r, wall, prev_ms, error);
+      if (value == NULL)
+        return FALSE;
+      if (json_object_has_member (into, name))
         {
-          JsonNode *value = expand_value_v2 (json_array_get_element (array, i), wall, prev_ms, depth + 1, error);
-
-          if (value == NULL)
-            return NULL;
-          json_array_add_element (copy, value);
+          json_node_unref (value);
+          return bad_request (error, "The record's body names \"%s\" twice.", name);
         }
-      return json_node_init_array (json_node_alloc (), copy);
+      json_object_set_member (into, name, value);
     }
-  /* A value (string, number, boolean, null) is shared, not copied: the
-   * parsed tree is not changed afterwards. */
-  return json_node_ref (node);
+  return !r->failed;
 }
 
-/* One record of a protocol-2 batch. The envelope (ids, clock and visit
- * chains) failing is the whole batch's failure (FALSE, error set); the
- * record itself failing validation is entry->message. */
-static gboolean
-decode_push_entry_v2 (JsonNode      *node,
-                      CarePushEntry *entry,
-                      const char    *device,
-                      const char    *batch_author,
-                      gboolean       first,
-                      gint64        *hlc,
-                      gint64        *prev_ms,
-                      char         **prev_visit,
-                      GError       **error)
+static JsonNode *
+expand_text_value (CareJsonReader *r,
+                   gint64          wall,
+                   gint64         *prev_ms,
+                   GError        **error)
 {
-  static const char *known[] = { "i", "h", "w", "a", "t", "v", "l", "b", NULL };
-  g_autoptr(CareEvent) event = care_event_new ();
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autoptr(GError) local = NULL;
-  JsonObject *o;
-  JsonNode *n;
+  switch (care_json_reader_peek (r))
+    {
+    case '{':
+      {
+        g_autoptr(JsonObject) object = json_object_new ();
+        JsonNode *compact = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return bad_request (error, "Record %" G_GINT64_FORMAT " is not a JSON object.", entry->seq);
-  o = json_node_get_object (node);
-  if (!keys_are (o, known))
-    return bad_request (error, "Record %" G_GINT64_FORMAT " has a key protocol 2 does not have; only i, h, w, a, "
-                        "t, v, l and b are used.", entry->seq);
-  n = json_object_get_member (o, "i");
-  entry->id = node_is_string (n) ? decode_compact_id (json_node_get_string (n), prev_ms) : NULL;
+        if (!care_json_reader_enter (r, '{')
+            || !expand_text_members (r, object, TRUE, &compact, wall, prev_ms, error))
+          return NULL;
+        return compact != NULL ? compact : json_node_init_object (json_node_alloc (), object);
+      }
+    case '[':
+      {
+        g_autoptr(JsonArray) array = json_array_new ();
+        gboolean first = TRUE;
+
+        if (!care_json_reader_enter (r, '['))
+          return NULL;
+        while (care_json_reader_next (r, ']', &first))
+          {
+            JsonNode *value = expand_text_value (r, wall, prev_ms, error);
+
+            if (value == NULL)
+              return NULL;
+            json_array_add_element (array, value);
+          }
+        return r->failed ? NULL : json_node_init_array (json_node_alloc (), array);
+      }
+    default:
+      return care_json_reader_value (r);
+    }
+}
+
+enum { E_I, E_H, E_W, E_A, E_T, E_V, E_L, E_B, E_KEYS };
+
+static int
+entry_key (const GString *name)
+{
+  static const char keys[] = "ihwatvlb";
+  const char *k;
+
+  if (name->len != 1 || name->str[0] == '\0' || (k = strchr (keys, name->str[0])) == NULL)
+    return -1;
+  return (int) (k - keys);
+}
+
+/* One record of a protocol-2 batch, r before it. The envelope (ids, clock
+ * and visit chains) failing is the whole batch's failure (FALSE, error
+ * set, or the reader failed); the record itself failing validation is
+ * entry->message. */
+static gboolean
+decode_text_entry (CareJsonReader *r,
+                   CarePushEntry  *entry,
+                   const char     *device,
+                   const char     *batch_author,
+                   gboolean        first_entry,
+                   gint64         *hlc,
+                   gint64         *prev_ms,
+                   char          **prev_visit,
+                   GError        **error)
+{
+  CareJsonSpan spans[E_KEYS] = { { NULL, NULL, 0 } };
+  g_autoptr(CareEvent) event = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) local = NULL;
+  CareJsonReader sub;
+  CareJsonKind kind;
+  gboolean first = TRUE;
+  gint64 v = 0;
+
+  if (care_json_reader_peek (r) != '{')
+    return care_json_reader_skip (r, NULL, NULL)
+           && bad_request (error, "Record %" G_GINT64_FORMAT " is not a JSON object.", entry->seq);
+  care_json_reader_enter (r, '{');
+  while (care_json_reader_next (r, '}', &first))
+    {
+      int k;
+
+      if (!care_json_reader_name (r))
+        return FALSE;
+      k = entry_key (r->scratch);
+      if (k < 0)
+        return bad_request (error, "Record %" G_GINT64_FORMAT " has a key protocol 2 does not have; only i, h, w, a, "
+                            "t, v, l and b are used.", entry->seq);
+      if (spans[k].start != NULL)
+        return bad_request (error, "Record %" G_GINT64_FORMAT " names \"%c\" twice.", entry->seq, "ihwatvlb"[k]);
+      if (!care_json_reader_skip (r, &spans[k], NULL))
+        return FALSE;
+    }
+  if (r->failed)
+    return FALSE;
+  entry->linked = spans[E_L].start != NULL;
+
+  event = care_event_new ();
+  if (span_scalar (r, &spans[E_I], NULL) == CARE_JSON_STRING)
+    entry->id = decode_compact_id (r->scratch->str, prev_ms);
   if (entry->id == NULL)
     return bad_request (error, "Record %" G_GINT64_FORMAT " has no valid id (\"i\").", entry->seq);
-  n = json_object_get_member (o, "h");
-  if (!node_is_int (n))
+  if (span_scalar (r, &spans[E_H], &v) != CARE_JSON_INT)
     return bad_request (error, "Record %" G_GINT64_FORMAT " has no clock stamp (\"h\").", entry->seq);
-  if (first)
-    event->hlc = json_node_get_int (n);
-  else if (__builtin_add_overflow (*hlc, json_node_get_int (n), &event->hlc))
+  if (first_entry)
+    event->hlc = v;
+  else if (__builtin_add_overflow (*hlc, v, &event->hlc))
     return bad_request (error, "Record %" G_GINT64_FORMAT "'s clock stamp (\"h\") is out of range.", entry->seq);
   *hlc = event->hlc;
   event->wall = event->hlc >> 16;
-  n = json_object_get_member (o, "w");
-  if (n != NULL && (!node_is_int (n) || __builtin_add_overflow (event->wall, json_node_get_int (n), &event->wall)))
+  if (spans[E_W].start != NULL
+      && (span_scalar (r, &spans[E_W], &v) != CARE_JSON_INT || __builtin_add_overflow (event->wall, v, &event->wall)))
     return bad_request (error, "Record %" G_GINT64_FORMAT "'s wall time (\"w\") is not a whole number in range.",
                         entry->seq);
-  n = json_object_get_member (o, "a");
-  if (n != NULL && !node_is_string (n))
+  if (spans[E_A].start != NULL && span_scalar (r, &spans[E_A], NULL) != CARE_JSON_STRING)
     return bad_request (error, "Record %" G_GINT64_FORMAT "'s author (\"a\") is not text.", entry->seq);
-  event->author = g_strdup (n != NULL ? json_node_get_string (n) : batch_author);
-  n = json_object_get_member (o, "v");
-  if (n != NULL)
+  event->author = g_strdup (spans[E_A].start != NULL ? r->scratch->str : batch_author);
+  body = json_object_new ();
+  if (spans[E_V].start != NULL)
     {
-      if (node_is_int (n) && json_node_get_int (n) == 1 && *prev_visit != NULL)
-        ;
-      else
+      kind = span_scalar (r, &spans[E_V], &v);
+      if (kind != CARE_JSON_INT || v != 1 || *prev_visit == NULL)
         {
-          g_autofree char *visit = node_is_string (n) ? decode_compact_id (json_node_get_string (n), prev_ms) : NULL;
+          g_autofree char *visit = kind == CARE_JSON_STRING ? decode_compact_id (r->scratch->str, prev_ms) : NULL;
 
           if (visit == NULL)
             return bad_request (error, "Record %" G_GINT64_FORMAT "'s visit (\"v\") is neither 1 after a record "
@@ -1183,24 +1324,27 @@ decode_push_entry_v2 (JsonNode      *node,
         }
       json_object_set_string_member (body, "visit", *prev_visit);
     }
-  n = json_object_get_member (o, "l");
-  if (n != NULL && (!node_is_string (n) || !care_hash_is_valid (json_node_get_string (n))))
+  if (spans[E_L].start != NULL
+      && (span_scalar (r, &spans[E_L], NULL) != CARE_JSON_STRING || !care_hash_is_valid (r->scratch->str)))
     return bad_request (error, "Record %" G_GINT64_FORMAT "'s link (\"l\") is not a record hash.", entry->seq);
-  event->link = n != NULL ? g_strdup (json_node_get_string (n)) : NULL;
-  n = json_object_get_member (o, "b");
-  if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+  event->link = spans[E_L].start != NULL ? g_strdup (r->scratch->str) : NULL;
+  if (spans[E_B].start == NULL || span_scalar (r, &spans[E_B], NULL) != CARE_JSON_OBJECT)
     return bad_request (error, "Record %" G_GINT64_FORMAT "'s body (\"b\") is not a JSON object.", entry->seq);
-  if (expand_object_v2 (json_node_get_object (n), body, event->wall, prev_ms, 1, error) == NULL)
-    return FALSE;
-  n = json_object_get_member (o, "t");
-  if (!node_is_string (n))
+  care_json_reader_init_span (&sub, r, &spans[E_B]);
+  if (!care_json_reader_enter (&sub, '{')
+      || !expand_text_members (&sub, body, FALSE, NULL, event->wall, prev_ms, error))
+    {
+      r->failed = sub.failed;
+      return FALSE;
+    }
+  if (span_scalar (r, &spans[E_T], NULL) != CARE_JSON_STRING)
     return bad_request (error, "Record %" G_GINT64_FORMAT " has no type (\"t\").", entry->seq);
 
   /* From here on, what is wrong is this record's, not the batch's. */
-  event->type = care_event_type_from_string (json_node_get_string (n));
+  event->type = care_event_type_from_string (r->scratch->str);
   if (event->type == CARE_EVENT_INVALID)
     {
-      entry->message = g_strdup_printf ("The record type “%s” is not known to this server.", json_node_get_string (n));
+      entry->message = g_strdup_printf ("The record type “%s” is not known to this server.", r->scratch->str);
       return TRUE;
     }
   event->id = g_strdup (entry->id);
@@ -1214,42 +1358,124 @@ decode_push_entry_v2 (JsonNode      *node,
   return TRUE;
 }
 
-CarePushRequest *
-care_push_request_decode_v2 (JsonNode   *root,
-                             const char *device,
-                             GError    **error)
-{
-  static const char *known[] = { "s", "a", "g", "gk", "e", NULL };
-  g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
-  JsonObject *o = json_node_get_object (root);
-  g_autofree char *prev_visit = NULL;
-  JsonArray *events;
-  gint64 hlc = 0, prev_ms = 0;
-  guint n;
+enum { B_S, B_A, B_G, B_GK, B_E, B_KEYS };
 
-  if (!keys_are (o, known))
-    return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g, gk and e are used."), NULL;
-  if (!decode_batch_head (o, request, error))
+static int
+batch_key (const GString *name)
+{
+  static const char *keys[] = { "s", "a", "g", "gk", "e" };
+
+  for (int k = 0; k < B_KEYS; k++)
+    if (g_str_equal (name->str, keys[k]) && strlen (keys[k]) == name->len)
+      return k;
+  return -1;
+}
+
+static CarePushRequest *
+decode_text_batch (TextBatch  *t,
+                   const char *device,
+                   GError    **error)
+{
+  static const char *names[] = { "s", "a", "g", "gk", "e" };
+  CareJsonSpan spans[B_KEYS] = { { NULL, NULL, 0 } };
+  g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
+  g_autofree char *author = NULL, *signature = NULL, *sign_key = NULL, *prev_visit = NULL;
+  CareJsonReader *r = &t->r;
+  CareJsonReader events;
+  BatchHead head = { 0 };
+  gboolean first = TRUE;
+  gint64 hlc = 0, prev_ms = 0;
+  guint n = 0;
+
+  if (care_json_reader_peek (r) != '{')
+    {
+      if (care_json_reader_skip (r, NULL, NULL) && care_json_reader_finish (r))
+        bad_request (error, "The request body must be a JSON object.");
+      return NULL;
+    }
+  care_json_reader_enter (r, '{');
+  while (care_json_reader_next (r, '}', &first))
+    {
+      int k;
+
+      if (!care_json_reader_name (r))
+        return NULL;
+      k = batch_key (r->scratch);
+      if (k < 0)
+        return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g, gk and e are used."), NULL;
+      if (spans[k].start != NULL)
+        return bad_request (error, "The push names \"%s\" twice.", names[k]), NULL;
+      if (!care_json_reader_skip (r, &spans[k], k == B_E ? &n : NULL))
+        return NULL;
+    }
+  if (!care_json_reader_finish (r))
     return NULL;
-  events = json_object_get_array_member (o, "e");
-  n = json_array_get_length (events);
+
+  head.has_s = span_scalar (r, &spans[B_S], &head.s) == CARE_JSON_INT;
+  if (span_scalar (r, &spans[B_A], NULL) == CARE_JSON_STRING)
+    head.author = author = g_strdup (r->scratch->str);
+  head.n_events = span_scalar (r, &spans[B_E], NULL) == CARE_JSON_ARRAY ? (int) MIN (n, G_MAXINT) : -1;
+  head.has_signature = spans[B_G].start != NULL;
+  if (span_scalar (r, &spans[B_G], NULL) == CARE_JSON_STRING)
+    head.signature = signature = g_strdup (r->scratch->str);
+  head.has_sign_key = spans[B_GK].start != NULL;
+  if (span_scalar (r, &spans[B_GK], NULL) == CARE_JSON_STRING)
+    head.sign_key = sign_key = g_strdup (r->scratch->str);
+  if (!check_batch_head (&head, request, error))
+    return NULL;
+
   request->entries = g_ptr_array_new_full (n, push_entry_free);
-  for (guint i = 0; i < n; i++)
+  care_json_reader_init_span (&events, r, &spans[B_E]);
+  care_json_reader_enter (&events, '[');
+  first = TRUE;
+  for (guint i = 0; care_json_reader_next (&events, ']', &first); i++)
     {
       CarePushEntry *entry = g_new0 (CarePushEntry, 1);
 
       entry->seq = request->first_seq + i;
       g_ptr_array_add (request->entries, entry);
-      if (!decode_push_entry_v2 (json_array_get_element (events, i), entry, device, json_object_get_string_member (o, "a"),
-                                 i == 0, &hlc, &prev_ms, &prev_visit, error))
-        return NULL;
+      if (!decode_text_entry (&events, entry, device, author, i == 0, &hlc, &prev_ms, &prev_visit, error))
+        {
+          r->failed = events.failed;
+          return NULL;
+        }
       /* Linked as in protocol 1: it carries "l", or follows a linked record
        * of the batch (the core computes its link then). */
-      entry->linked = json_object_has_member (json_node_get_object (json_array_get_element (events, i)), "l");
       if (!entry->linked && i > 0)
         entry->linked = ((CarePushEntry *) g_ptr_array_index (request->entries, i - 1))->linked;
     }
+  if (events.failed)
+    {
+      r->failed = TRUE;
+      return NULL;
+    }
   return g_steal_pointer (&request);
+}
+
+CarePushRequest *
+care_push_request_decode_v2 (const char *data,
+                             gsize       len,
+                             const char *device,
+                             GError    **error)
+{
+  TextBatch t = { { 0 }, NULL, g_string_sized_new (64) };
+  g_autoptr(GError) local = NULL;
+  CarePushRequest *request = NULL;
+
+  if (len == 0)
+    bad_request (&local, "The request body is empty; a JSON object was expected.");
+  else if (care_protocol_check_json (data, len, CARE_MAX_DEPTH, &local))
+    {
+      care_json_reader_init (&t.r, data, len, CARE_MAX_DEPTH, t.scratch, &t.syntax);
+      request = decode_text_batch (&t, device, &local);
+      if (request == NULL && local == NULL)
+        syntax_failure (&t, &local);
+    }
+  g_string_free (t.scratch, TRUE);
+  g_clear_error (&t.syntax);
+  if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return request;
 }
 
 /* ---- pull ---- */

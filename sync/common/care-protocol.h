@@ -128,10 +128,14 @@ GBytes          *care_push_request_encode_v2 (GPtrArray  *events,
 GBytes          *care_push_request_encode_v2_signed (GPtrArray  *events,
                                                      const char *signature,
                                                      const char *sign_key) G_GNUC_WARN_UNUSED_RESULT;
-/* Strict: an envelope that does not decode (ids, clock and visit chains,
- * compact values, unknown keys) fails the whole batch; a record that
- * decodes but does not validate is returned with event == NULL. */
-CarePushRequest *care_push_request_decode_v2 (JsonNode   *root,
+/* The batch's len bytes of text (decompressed), read straight into
+ * records, without a JSON tree of the batch. Strict: text that is not
+ * JSON, an envelope that does not decode (ids, clock and visit chains,
+ * compact values, unknown keys, a name given twice) fails the whole batch;
+ * a record that decodes but does not validate is returned with event ==
+ * NULL. */
+CarePushRequest *care_push_request_decode_v2 (const char *data,
+                                              gsize       len,
                                               const char *device,
                                               GError    **error) G_GNUC_WARN_UNUSED_RESULT;
 

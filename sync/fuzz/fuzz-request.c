@@ -30,9 +30,13 @@ decode_body (const char *data,
   g_autoptr(CarePullRequest) pull = NULL;
   g_autoptr(CarePushRequest) push2 = NULL;
 
+  /* Protocol 2 reads the text itself: whatever it takes is JSON the tree
+   * reader takes too. */
+  push2 = care_push_request_decode_v2 (data, size, "d-fuzz", NULL);
+  if (push2 != NULL && root == NULL)
+    __builtin_trap ();
   if (root == NULL)
     return;
-  push2 = care_push_request_decode_v2 (root, "d-fuzz", NULL);
   if (push2 != NULL)
     {
       g_autoptr(GPtrArray) events = g_ptr_array_new ();
@@ -50,10 +54,8 @@ decode_body (const char *data,
       if (events->len > 0)
         {
           g_autoptr(GBytes) again = care_push_request_encode_v2 (events, NULL);
-          g_autoptr(JsonNode) again_root = care_protocol_parse_object (g_bytes_get_data (again, NULL),
-                                                                       g_bytes_get_size (again), NULL);
-          g_autoptr(CarePushRequest) twice = again_root ? care_push_request_decode_v2 (again_root, "d-fuzz", NULL)
-                                                        : NULL;
+          g_autoptr(CarePushRequest) twice = care_push_request_decode_v2 (g_bytes_get_data (again, NULL),
+                                                                           g_bytes_get_size (again), "d-fuzz", NULL);
 
           if (twice == NULL || twice->entries->len != events->len)
             __builtin_trap ();

@@ -86,7 +86,7 @@ typedef enum
 
 typedef struct _RawBody RawBody;
 static void raw_body_free (RawBody *body);
-static JsonNode *decode_body (RawBody *body, GError **error);
+static GBytes *inflate_body (RawBody *body, GError **error);
 
 /* One TCP connection (libmicrohttpd's socket context). */
 typedef struct
@@ -852,10 +852,15 @@ decoder_func (gpointer data,
 {
   Job *job = data;
   CareServer *self = user_data;
-  g_autoptr(JsonNode) root = decode_body (job->raw, &job->error);
+  g_autoptr(GBytes) text = inflate_body (job->raw, &job->error);
+  g_autoptr(JsonNode) root = NULL;
 
   g_clear_pointer (&job->raw, raw_body_free);
-  if (root == NULL)
+  /* A protocol-2 push is read straight into records; anything else as a
+   * tree first. */
+  if (text != NULL && !(job->kind == JOB_PUSH && job->version == 2))
+    root = care_protocol_parse_object (g_bytes_get_data (text, NULL) ?: "", g_bytes_get_size (text), &job->error);
+  if (text == NULL || (root == NULL && job->error != NULL))
     {
       finish_job (job);
       return;
@@ -864,8 +869,10 @@ decoder_func (gpointer data,
     {
     case JOB_PUSH:
       {
-        CarePushRequest *request = job->version == 2 ? care_push_request_decode_v2 (root, job->device, &job->error)
-                                                     : care_push_request_decode (root, job->device, &job->error);
+        CarePushRequest *request = root == NULL ? care_push_request_decode_v2 (g_bytes_get_data (text, NULL) ?: "",
+                                                                               g_bytes_get_size (text), job->device,
+                                                                               &job->error)
+                                                : care_push_request_decode (root, job->device, &job->error);
 
         if (request == NULL)
           break;
@@ -1751,7 +1758,7 @@ raw_body_free (RawBody *body)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RawBody, raw_body_free)
 
-/* On the event thread: what decode_body needs, so that it can run on
+/* On the event thread: what inflate_body needs, so that it can run on
  * another. */
 static RawBody *
 capture_body (Request *req)
@@ -1769,13 +1776,13 @@ capture_body (Request *req)
   return body;
 }
 
-static JsonNode *
-decode_body (RawBody *body,
-             GError **error)
+/* The request's body as text: checked for its size and type, and
+ * decompressed. */
+static GBytes *
+inflate_body (RawBody *body,
+              GError **error)
 {
   g_autoptr(GBytes) inflated = NULL;
-  gsize len;
-  const char *data;
 
   if (g_bytes_get_size (body->raw) > CARE_MAX_BODY)
     {
@@ -1805,8 +1812,7 @@ decode_body (RawBody *body,
                    "The request body is encoded as “%s”; send gzip or nothing.", body->encoding);
       return NULL;
     }
-  data = g_bytes_get_data (inflated, &len);
-  return care_protocol_parse_object (data ? data : "", len, error);
+  return g_steal_pointer (&inflated);
 }
 
 /* The whole body is in: hand the request to the threads and suspend the

@@ -178,7 +178,7 @@ test_batch_head_both_versions (void)
 
         g_assert_no_error (error);
         req = v == 1 ? care_push_request_decode (root, "d-1", &error)
-                     : care_push_request_decode_v2 (root, "d-1", &error);
+                     : care_push_request_decode_v2 (body, strlen (body), "d-1", &error);
         g_assert_null (req);
         g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST);
       }
@@ -309,9 +309,7 @@ static CarePushRequest *
 decode_v2 (GBytes  *wire,
            GError **error)
 {
-  g_autoptr(JsonNode) root = care_protocol_parse_object (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), error);
-
-  return root != NULL ? care_push_request_decode_v2 (root, "d-1", error) : NULL;
+  return care_push_request_decode_v2 (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), "d-1", error);
 }
 
 static CareEvent *
@@ -332,6 +330,43 @@ make_v2 (gint64      seq,
   g_free (e->id);
   e->id = care_id_new (ms);
   return e;
+}
+
+/* The members of obj in reverse order; with records TRUE, each record of
+ * its "e" the same way (bodies as they are). */
+static void
+append_reversed (GString    *out,
+                 JsonObject *obj,
+                 gboolean    records)
+{
+  g_autoptr(GList) names = g_list_reverse (json_object_get_members (obj));
+
+  g_string_append_c (out, '{');
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *value = json_object_get_member (obj, l->data);
+
+      if (l != names)
+        g_string_append_c (out, ',');
+      care_json_append_string (out, l->data);
+      g_string_append_c (out, ':');
+      if (records && g_str_equal (l->data, "e"))
+        {
+          JsonArray *e = json_node_get_array (value);
+
+          g_string_append_c (out, '[');
+          for (guint i = 0; i < json_array_get_length (e); i++)
+            {
+              if (i > 0)
+                g_string_append_c (out, ',');
+              append_reversed (out, json_array_get_object_element (e, i), FALSE);
+            }
+          g_string_append_c (out, ']');
+        }
+      else
+        care_json_append_node (out, value);
+    }
+  g_string_append_c (out, '}');
 }
 
 /* Whole visits as a tablet makes them, a record with an id that is not a
@@ -393,6 +428,23 @@ test_v2_roundtrip (void)
       g_assert_cmpstr (entry->event->link, ==, i == 10 ? link : NULL);
     }
 
+  /* The batch's and each record's members in another order (body last
+   * but one, visit after body, ids after their deltas' users): the
+   * deltas are still read in the order id, visit, body. */
+  {
+    g_autoptr(JsonNode) root = care_protocol_parse_object (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire),
+                                                           &error);
+    g_autoptr(GString) reversed = g_string_new (NULL);
+    g_autoptr(CarePushRequest) again = NULL;
+
+    g_assert_no_error (error);
+    append_reversed (reversed, json_node_get_object (root), TRUE);
+    g_assert_cmpstr (reversed->str, !=, g_bytes_get_data (wire, NULL));
+    again = care_push_request_decode_v2 (reversed->str, reversed->len, "d-1", &error);
+    g_assert_no_error (error);
+    assert_same_events (events, again);
+  }
+
   v1 = care_push_request_encode (events);
   gz1 = care_gzip (g_bytes_get_data (v1, NULL), g_bytes_get_size (v1), 6);
   gz2 = care_gzip (g_bytes_get_data (wire, NULL), g_bytes_get_size (wire), 6);
@@ -435,16 +487,26 @@ test_v2_strict (void)
     "{\"i\":\"=b\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]}",                  /* clock overflow */
     "{\"s\":0,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]}",
     "{\"s\":1,\"a\":\"m\",\"e\":[]}",
+    /* a name given twice: in the batch, a record, a body, inside a body */
+    "{\"s\":1,\"s\":2,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"h\":2,\"t\":\"note.added\",\"b\":{}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{\"x\":1,\"x\":2}}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{\"x\":{\"y\":1,\"y\":1}}}]}",
+    /* not JSON, or not a record */
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{},}]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}}],}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}}]} x",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":{}},7]}",
+    "{\"s\":1,\"a\":\"m\",\"e\":[{\"i\":\"=a\",\"h\":1,\"t\":\"note.added\",\"b\":[]}]}",
+    "[{\"s\":1}]",
+    "",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) root = care_protocol_parse_object (bad[i], strlen (bad[i]), &error);
-      g_autoptr(CarePushRequest) req = NULL;
+      g_autoptr(CarePushRequest) req = care_push_request_decode_v2 (bad[i], strlen (bad[i]), "d-1", &error);
 
-      g_assert_no_error (error);
-      req = care_push_request_decode_v2 (root, "d-1", &error);
       if (req != NULL)
         g_error ("case %u decoded: %s", i, bad[i]);
       g_assert_error (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_BAD_REQUEST);
