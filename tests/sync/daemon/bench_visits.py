@@ -43,7 +43,9 @@ POUCHDB_DIR = os.environ.get('CARELOG_POUCHDB_DIR')
 # Where the time goes: a folder that receives, for each measured sync, the
 # daemon's debug log (its push timings) and a `perf record` of the server
 # and of the daemon (perf.server.N, perf.daemon.N; read them with
-# `perf report -i`; CARELOG_BENCH_PERF=0: the log only).
+# `perf report -i`; CARELOG_BENCH_PERF=0: the log only;
+# CARELOG_BENCH_PERF_CALLGRAPH="--call-graph dwarf,16384" for the server's
+# call graph through libraries built without frame pointers).
 PROFILE_DIR = os.environ.get('CARELOG_BENCH_PROFILE_DIR')
 PERF = os.environ.get('CARELOG_BENCH_PERF', '1') != '0'
 PROFILED = [0]
@@ -87,7 +89,7 @@ def once(world, device, cpu=None):
         PROFILED[0] += 1
         env['G_MESSAGES_DEBUG'] = 'all'
     if PROFILE_DIR and cpu is not None and PERF:
-        perf = subprocess.Popen(['perf', 'record', '-q', '-F', '2000', '-g', '-p', str(server_pid),
+        perf = subprocess.Popen(['perf', 'record', '-q', '-F', '2000'] + os.environ.get('CARELOG_BENCH_PERF_CALLGRAPH', '-g').split() + ['-p', str(server_pid),
                                  '-o', os.path.join(PROFILE_DIR, 'perf.server.%d' % PROFILED[0])])
         argv = ['perf', 'record', '-q', '-F', '2000', '-g',
                 '-o', os.path.join(PROFILE_DIR, 'perf.daemon.%d' % PROFILED[0]), '--'] + argv
