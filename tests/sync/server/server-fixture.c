@@ -260,9 +260,28 @@ fixture_stop (ServerFixture *f)
     return;
   g_subprocess_send_signal (f->proc, SIGTERM);
   g_subprocess_wait (f->proc, NULL, NULL);
+  /* A server that crashed says so, whatever its clients saw. */
+  if (g_subprocess_get_if_signaled (f->proc) && g_subprocess_get_term_sig (f->proc) != SIGTERM)
+    g_error ("carelog-server died of signal %d (%s) before the test stopped it", g_subprocess_get_term_sig (f->proc),
+             g_strsignal (g_subprocess_get_term_sig (f->proc)));
   g_clear_object (&f->proc);
   g_clear_pointer (&f->url, g_free);
   g_clear_pointer (&f->pin, g_free);
+}
+
+char *
+fixture_server_state (ServerFixture *f)
+{
+  /* A process that just died may not be reaped yet: a moment for it. */
+  for (guint i = 0; i < 20 && g_subprocess_get_identifier (f->proc) != NULL; i++)
+    g_usleep (10 * 1000);
+  if (g_subprocess_get_identifier (f->proc) != NULL)
+    return g_strdup ("running");
+  g_subprocess_wait (f->proc, NULL, NULL);
+  if (g_subprocess_get_if_signaled (f->proc))
+    return g_strdup_printf ("died of signal %d (%s)", g_subprocess_get_term_sig (f->proc),
+                            g_strsignal (g_subprocess_get_term_sig (f->proc)));
+  return g_strdup_printf ("exited with status %d", g_subprocess_get_exit_status (f->proc));
 }
 
 /* ---- devices ---- */
@@ -594,6 +613,15 @@ raw_read_response (GIOStream *stream,
                    char     **headers,
                    char     **body)
 {
+  return raw_read_answer (stream, headers, body, NULL);
+}
+
+guint
+raw_read_answer (GIOStream *stream,
+                 char     **headers,
+                 char     **body,
+                 GError   **error)
+{
   GInputStream *in = g_io_stream_get_input_stream (stream);
   g_autoptr(GString) head = g_string_new (NULL);
   g_autofree char *content = NULL;
@@ -604,21 +632,38 @@ raw_read_response (GIOStream *stream,
   while (!g_str_has_suffix (head->str, "\r\n\r\n"))
     {
       char c;
+      gssize n = g_input_stream_read (in, &c, 1, NULL, error);
 
-      if (g_input_stream_read (in, &c, 1, NULL, NULL) != 1 || head->len > 65536)
+      if (n == 0)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                     "the connection ended after %" G_GSIZE_FORMAT " bytes of an answer", head->len);
+      if (n != 1)
         return 0;
+      if (head->len > 65536)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE, "the answer's headers never end");
+          return 0;
+        }
       g_string_append_c (head, c);
     }
   if (sscanf (head->str, "HTTP/1.%*d %u", &status) != 1)
-    return 0;
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the answer has no status line");
+      return 0;
+    }
   cl = strstr (head->str, "Content-Length:");
   if (cl == NULL)
     cl = strstr (head->str, "content-length:");
   if (cl != NULL)
     length = g_ascii_strtoull (cl + strlen ("Content-Length:"), NULL, 10);
   content = g_malloc0 (length + 1);
-  if (length > 0 && (!g_input_stream_read_all (in, content, length, &got, NULL, NULL) || got != length))
-    return 0;
+  if (length > 0 && (!g_input_stream_read_all (in, content, length, &got, NULL, error) || got != length))
+    {
+      if (got != length && error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                     "the connection ended after %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes of a body", got, length);
+      return 0;
+    }
   if (headers != NULL)
     *headers = g_strdup (head->str);
   if (body != NULL)

@@ -122,6 +122,11 @@ GIOStream   *raw_connect        (ServerFixture *f,
 GIOStream   *raw_connect_from   (ServerFixture *f,
                                  const char    *source,
                                  GError       **error);
+/* What became of the server process, for a failure message: "running",
+ * or how it ended ("died of signal 11 (Segmentation fault)", "exited with
+ * status 1"). */
+char        *fixture_server_state (ServerFixture *f);
+
 /* Sends len bytes of request. */
 gboolean     raw_send           (GIOStream     *stream,
                                  const char    *request,
@@ -131,6 +136,12 @@ gboolean     raw_send           (GIOStream     *stream,
 guint        raw_read_response  (GIOStream     *stream,
                                  char         **headers,
                                  char         **body);
+/* The same, and when no answer came (0), why: the read's error, or how
+ * many bytes of an answer had come when the connection ended. */
+guint        raw_read_answer    (GIOStream     *stream,
+                                 char         **headers,
+                                 char         **body,
+                                 GError       **error);
 /* Whether the server closes the connection (reads until end of stream or
  * an error) within timeout_s seconds. */
 gboolean     raw_closed_within  (GIOStream     *stream,
