@@ -44,7 +44,7 @@ POUCHDB_DIR = os.environ.get('CARELOG_POUCHDB_DIR')
 # daemon's debug log (its push timings) and a `perf record` of the server
 # and of the daemon (perf.server.N, perf.daemon.N; read them with
 # `perf report -i`; CARELOG_BENCH_PERF=0: the log only;
-# CARELOG_BENCH_PERF_CALLGRAPH="--call-graph dwarf,16384" for the server's
+# CARELOG_BENCH_PERF_CALLGRAPH="--call-graph dwarf,16384" for the programs'
 # call graph through libraries built without frame pointers).
 PROFILE_DIR = os.environ.get('CARELOG_BENCH_PROFILE_DIR')
 PERF = os.environ.get('CARELOG_BENCH_PERF', '1') != '0'
@@ -91,7 +91,7 @@ def once(world, device, cpu=None):
     if PROFILE_DIR and cpu is not None and PERF:
         perf = subprocess.Popen(['perf', 'record', '-q', '-F', '2000'] + os.environ.get('CARELOG_BENCH_PERF_CALLGRAPH', '-g').split() + ['-p', str(server_pid),
                                  '-o', os.path.join(PROFILE_DIR, 'perf.server.%d' % PROFILED[0])])
-        argv = ['perf', 'record', '-q', '-F', '2000', '-g',
+        argv = ['perf', 'record', '-q', '-F', '2000'] + os.environ.get('CARELOG_BENCH_PERF_CALLGRAPH', '-g').split() + [
                 '-o', os.path.join(PROFILE_DIR, 'perf.daemon.%d' % PROFILED[0]), '--'] + argv
         time.sleep(0.5)
     t0 = time.monotonic()
