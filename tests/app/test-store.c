@@ -491,6 +491,40 @@ test_sync_acked_received (Fixture       *f,
   g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[2])->id), ==, T0 + 2 * MIN_MS);
 }
 
+/* Acknowledgement and receipts in one statement per run: a run received
+ * beyond the acknowledgement gets its time but stays to be sent, and the
+ * acknowledgement never goes past the last record written. */
+static void
+test_sync_received_past_ack (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  g_autofree char *note = care_store_add_note (f->store, visit, "wellbeing", "Fine", &error);
+  g_autofree char *other = care_store_add_note (f->store, visit, "wellbeing", "Still fine", &error);
+  g_autoptr(GPtrArray) unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  const CareReceipt all[] = { { 1, 3, T0 + MIN_MS } };
+  CareOutboxCounts c;
+
+  g_assert_cmpuint (unsent->len, ==, 3);
+  g_assert_true (care_store_mark_acked_received (f->store, 2, all, G_N_ELEMENTS (all), &error));
+  g_assert_no_error (error);
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.acked_seq, ==, 2);
+  g_assert_cmpint (c.pending, ==, 1);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (history_received (f, visit, ((CareEvent *) unsent->pdata[i])->id), ==, T0 + MIN_MS);
+  g_clear_pointer (&unsent, g_ptr_array_unref);
+  unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  g_assert_cmpuint (unsent->len, ==, 1);
+  g_assert_cmpint (((CareEvent *) unsent->pdata[0])->seq, ==, 3);
+  /* A server claiming seq 99 acknowledges what exists, no more. */
+  g_assert_true (care_store_mark_acked_received (f->store, 99, NULL, 0, &error));
+  g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
+  g_assert_cmpint (c.acked_seq, ==, 3);
+  g_assert_cmpint (c.pending, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -499,6 +533,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/app/store/append", test_append);
   ADD ("/app/store/sync/acked-received", test_sync_acked_received);
+  ADD ("/app/store/sync/received-past-ack", test_sync_received_past_ack);
   ADD ("/app/store/rule/check-out-before-check-in", test_rule_checkout_before_checkin);
   ADD ("/app/store/rule/essential-tasks", test_rule_essential_tasks);
   ADD ("/app/store/rule/end-before-start", test_rule_end_before_start);

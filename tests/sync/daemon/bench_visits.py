@@ -94,8 +94,15 @@ def once(world, device, cpu=None):
         argv = ['perf', 'record', '-q', '-F', '2000'] + os.environ.get('CARELOG_BENCH_PERF_CALLGRAPH', '-g').split() + [
                 '-o', os.path.join(PROFILE_DIR, 'perf.daemon.%d' % PROFILED[0]), '--'] + argv
         time.sleep(0.5)
+    pstat = None
+    if os.environ.get('CARELOG_BENCH_STAT') and cpu is not None:
+        pstat = subprocess.Popen(['perf', 'stat', '-x', ',', '-e', 'instructions:u,task-clock', '-p', str(server_pid), '-o', os.environ['CARELOG_BENCH_STAT'], '--append'])
+        time.sleep(0.3)
     t0 = time.monotonic()
     r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300)
+    if pstat is not None:
+        pstat.send_signal(2)
+        pstat.wait()
     elapsed = time.monotonic() - t0
     if perf is not None:
         perf.send_signal(2)
