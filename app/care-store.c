@@ -192,6 +192,13 @@ G_DEFINE_QUARK (care-store-error-quark, care_store_error)
 
 G_DEFINE_FINAL_TYPE (CareStore, care_store, G_TYPE_OBJECT)
 
+enum {
+  SIGNAL_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 const char *
 care_store_migration_sql (int version)
 {
@@ -446,6 +453,24 @@ static void
 care_store_class_init (CareStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = care_store_finalize;
+
+  /* Emitted by care_store_changed(): see there. */
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/* Tells everyone showing the store that what it holds changed: the app
+ * calls it after its own writes and when the sync daemon says it wrote.
+ * Each view connects to "changed" itself; the store does not emit it on
+ * its own (a write's caller reloads once its write is over, not in the
+ * middle of it). */
+void
+care_store_changed (CareStore *self)
+{
+  g_return_if_fail (CARE_IS_STORE (self));
+
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
 static void

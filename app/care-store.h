@@ -262,6 +262,9 @@ CareStore  *care_store_open               (const char *path,
 CareStore  *care_store_open_sibling       (CareStore *self,
                                            GError   **error) G_GNUC_WARN_UNUSED_RESULT;
 const char *care_store_get_path           (CareStore *self);
+/* Emits "changed": what the store holds changed (a write of the app's,
+ * or the sync daemon's); every view of it connects to that itself. */
+void        care_store_changed            (CareStore *self);
 /* Full PRAGMA integrity_check. */
 /* Feeds every record, and what this device knows of its own chain, to a
  * verifier (care-verify.h). */

@@ -202,7 +202,7 @@ care_family_page_new (CareStore *store)
 {
   CareFamilyPage *self = g_object_new (CARE_TYPE_FAMILY_PAGE, NULL);
 
-  self->store = g_object_ref (store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (care_family_page_refresh));
   care_family_page_refresh (self);
   return GTK_WIDGET (self);
 }

@@ -43,12 +43,6 @@ struct _CareHoursPage
 
 G_DEFINE_FINAL_TYPE (CareHoursPage, care_hours_page, ADW_TYPE_BIN)
 
-enum {
-  SIGNAL_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 typedef struct
 {
@@ -113,8 +107,7 @@ entry_correct_cb (CareHoursPage     *self,
       care_hours_entry_row_set_error (row, error->message);
       return;
     }
-  care_hours_page_refresh (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  care_store_changed (self->store);   /* this page too is read again */
 }
 
 static void
@@ -129,8 +122,7 @@ query_reply_cb (CareHoursPage *self,
       care_query_item_set_error (query, error->message);
       return;
     }
-  care_hours_page_refresh (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  care_store_changed (self->store);   /* this page too is read again */
 }
 
 static void
@@ -225,8 +217,7 @@ add_action (GtkWidget  *widget,
   gtk_spin_button_set_value (self->hours_spin, 0);
   gtk_spin_button_set_value (self->minutes_spin, 0);
   gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
-  care_hours_page_refresh (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  care_store_changed (self->store);   /* this page too is read again */
 }
 
 static void
@@ -258,10 +249,6 @@ care_hours_page_class_init (CareHoursPageClass *klass)
   g_type_ensure (CARE_TYPE_HOURS_WEEK);
   object_class->dispose = care_hours_page_dispose;
   object_class->finalize = care_hours_page_finalize;
-
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-hours-page.ui");
@@ -296,6 +283,14 @@ care_hours_page_init (CareHoursPage *self)
     }
 }
 
+/* Hidden, the page is read again when it is shown. */
+static void
+store_changed_cb (CareHoursPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    care_hours_page_refresh (self);
+}
+
 void
 care_hours_page_set_store (CareHoursPage *self,
                            CareStore     *store,
@@ -303,7 +298,7 @@ care_hours_page_set_store (CareHoursPage *self,
 {
   g_return_if_fail (CARE_IS_HOURS_PAGE (self));
 
-  g_set_object (&self->store, store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (store_changed_cb));
   g_set_object (&self->reader, reader);
   if (store != NULL && care_store_get_member (store) != NULL)
     fill_days (self);

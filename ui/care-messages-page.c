@@ -96,11 +96,19 @@ care_messages_page_init (CareMessagesPage *self)
   gtk_list_box_bind_model (self->messages_list, G_LIST_MODEL (self->messages), create_row_cb, NULL, NULL);
 }
 
+/* Hidden, the page is read again when it is shown (on "map"). */
+static void
+store_changed_cb (CareMessagesPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    care_messages_page_refresh (self);
+}
+
 GtkWidget *
 care_messages_page_new (CareStore *store)
 {
   CareMessagesPage *self = g_object_new (CARE_TYPE_MESSAGES_PAGE, NULL);
 
-  self->store = g_object_ref (store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (store_changed_cb));
   return GTK_WIDGET (self);
 }

@@ -372,8 +372,8 @@ reviewed_cb (CareReviewPage *self,
              const char     *action)
 {
   care_review_model_refresh_item (self->model, item);
-  if (self->window != NULL)
-    care_window_store_written (self->window);
+  if (self->store != NULL)
+    care_store_changed (self->store);
 }
 
 static void
@@ -539,8 +539,8 @@ bulk_finish (CareReviewPage *self,
   toast (self, text);
   g_clear_pointer (&self->bulk_visits, g_ptr_array_unref);
   care_review_model_reload (self->model);
-  if (self->window != NULL)
-    care_window_store_written (self->window);
+  if (self->store != NULL)
+    care_store_changed (self->store);
 }
 
 static gboolean

@@ -371,7 +371,7 @@ care_sync_indicator_set_store (CareSyncIndicator *self,
 {
   g_return_if_fail (CARE_IS_SYNC_INDICATOR (self));
 
-  g_set_object (&self->store, store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (update));
   update (self);
 }
 
@@ -422,10 +422,8 @@ care_sync_indicator_set_monitor (CareSyncIndicator *self,
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_set_object (&self->monitor, monitor);
   if (monitor != NULL)
-    {
-      g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (monitor, "store-changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
-    }
+    /* The daemon's writes come as the store's "changed" (care_follow_store). */
+    g_signal_connect_object (monitor, "changed", G_CALLBACK (monitor_changed_cb), self, G_CONNECT_SWAPPED);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
   update (self);
 }

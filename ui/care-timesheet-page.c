@@ -340,8 +340,7 @@ approve_week (CareTimesheetPage *self,
       return;
     }
   toast (self, _("Timesheet approved"));
-  if (self->window != NULL)
-    care_window_store_written (self->window);
+  care_store_changed (self->store);
   load (self);
 }
 
@@ -407,8 +406,7 @@ send_week_review (CareTimesheetPage *self,
       return;
     }
   toast (self, done);
-  if (self->window != NULL)
-    care_window_store_written (self->window);
+  care_store_changed (self->store);
   load (self);
 }
 

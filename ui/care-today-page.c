@@ -303,7 +303,7 @@ care_today_page_set_store (CareTodayPage *self,
 {
   g_return_if_fail (CARE_IS_TODAY_PAGE (self));
 
-  g_set_object (&self->store, store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (care_today_page_refresh));
   self->day_offset = 0;
   gtk_revealer_set_reveal_child (self->clients_revealer, FALSE);
   care_today_page_refresh (self);

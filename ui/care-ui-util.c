@@ -399,6 +399,21 @@ care_set_string (char      **field,
 }
 
 void
+care_follow_store (gpointer    view,
+                   CareStore **field,
+                   CareStore  *store,
+                   GCallback   changed)
+{
+  if (*field == store)
+    return;
+  if (*field != NULL)
+    g_signal_handlers_disconnect_by_func (*field, changed, view);
+  g_set_object (field, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "changed", changed, view, G_CONNECT_SWAPPED);
+}
+
+void
 care_list_store_merge (GListStore        *store,
                        GPtrArray         *fresh,
                        CareItemKeyFunc    key,

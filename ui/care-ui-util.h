@@ -86,6 +86,14 @@ void        care_list_store_merge       (GListStore        *store,
 gboolean    care_set_string             (char      **field,
                                          const char *value);
 
+/* Sets *field (a view's store) to store, and has changed (called with
+ * view) follow that store's "changed" (care_store_changed) instead of the
+ * previous store's: each view of the store connects itself. */
+void        care_follow_store           (gpointer     view,
+                                         CareStore  **field,
+                                         CareStore   *store,
+                                         GCallback    changed);
+
 /* Removes every child of a GtkBox or GtkListBox. */
 void        care_clear_container        (GtkWidget *container);
 

@@ -80,12 +80,6 @@ struct _CareVisitPage
 
 G_DEFINE_FINAL_TYPE (CareVisitPage, care_visit_page, ADW_TYPE_BIN)
 
-enum {
-  SIGNAL_CHANGED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static GTimeZone *
 page_timezone (CareVisitPage *self)
@@ -114,8 +108,8 @@ show_message (GtkLabel   *label,
 static void
 written (CareVisitPage *self)
 {
-  care_visit_page_reload (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  /* Every view of the store is read again, this page too. */
+  care_store_changed (self->store);
 }
 
 /* Builders */
@@ -386,11 +380,19 @@ reset_forms (CareVisitPage *self)
   gtk_drop_down_set_selected (self->service_dropdown, 0);
 }
 
+/* Hidden, the page has nothing to show again: opening a visit reads it. */
+static void
+store_changed_cb (CareVisitPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    care_visit_page_reload (self);
+}
+
 static void
 set_store (CareVisitPage *self,
            CareStore     *store)
 {
-  g_set_object (&self->store, store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (store_changed_cb));
   g_clear_pointer (&self->detail, care_visit_detail_free);
   g_clear_pointer (&self->summary, care_visit_summary_free);
   /* Another visit: its tasks get items and rows of their own. */
@@ -949,11 +951,6 @@ care_visit_page_class_init (CareVisitPageClass *klass)
 
   object_class->dispose = care_visit_page_dispose;
   object_class->finalize = care_visit_page_finalize;
-
-  /* Emitted after every write to the store. */
-  signals[SIGNAL_CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/coop/carelog/Carelog/care-visit-page.ui");

@@ -78,7 +78,6 @@ enum {
 enum {
   SIGNAL_READY,
   SIGNAL_PROFILE_CHANGED,
-  SIGNAL_STORE_CHANGED,
   N_SIGNALS
 };
 
@@ -234,31 +233,19 @@ add_role_workspaces (CareWindow *self)
                              _("Messages"), "mail-unread-symbolic");
 }
 
+/* What the store holds changed: the window's subtitle (the member's
+ * name) follows; every page follows it itself. */
 static void
-refresh_pages (CareWindow *self)
+store_changed_cb (CareWindow *self)
 {
-  const char *view;
-
-  if (self->store == NULL)
-    return;
-  care_today_page_refresh (self->today_page);
-  if (self->family_page != NULL)
-    care_family_page_refresh (self->family_page);
-  care_sync_indicator_refresh (self->sync_indicator);
-  view = adw_view_stack_get_visible_child_name (self->view_stack);
-  if (g_strcmp0 (view, "hours") == 0)
-    care_hours_page_refresh (self->hours_page);
-  if (g_strcmp0 (view, "messages") == 0 && self->messages_page != NULL)
-    care_messages_page_refresh (self->messages_page);
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "visit") == 0)
-    care_visit_page_reload (self->visit_page);
+  update_chrome (self);
 }
 
 static void
 set_store (CareWindow *self,
            CareStore  *store)
 {
-  g_set_object (&self->store, store);
+  care_follow_store (self, &self->store, store, G_CALLBACK (store_changed_cb));
   g_clear_object (&self->reader);
   self->reader = care_reader_new (care_store_get_path (store));
 
@@ -351,7 +338,7 @@ switch_profile (CareWindow *self,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROFILE]);
       g_signal_emit (self, signals[SIGNAL_PROFILE_CHANGED], 0, profile);
     }
-  g_clear_object (&self->store);
+  care_follow_store (self, &self->store, NULL, G_CALLBACK (store_changed_cb));
   open_store (self, demo);
 }
 
@@ -395,12 +382,6 @@ search_open_visit_cb (CareWindow *self,
 }
 
 static void
-store_written_cb (CareWindow *self)
-{
-  care_window_store_written (self);
-}
-
-static void
 view_changed_cb (CareWindow *self)
 {
   const char *view = adw_view_stack_get_visible_child_name (self->view_stack);
@@ -421,14 +402,15 @@ daemon_store_changed_cb (CareWindow *self)
    * (docs/privacy.md): nothing about clients stays on screen. */
   if (self->store != NULL && care_erase_is_removed (self->store_path, NULL))
     {
-      g_clear_object (&self->store);
+      care_follow_store (self, &self->store, NULL, G_CALLBACK (store_changed_cb));
       g_set_error_literal (&removed, CARE_STORE_ERROR, CARE_STORE_ERROR_REMOVED,
                            _("Its care records were erased from it. To use it again, ask your co-ordinator "
                              "to enrol it."));
       show_error (self, removed);
       return;
     }
-  refresh_pages (self);
+  if (self->store != NULL)
+    care_store_changed (self->store);
 }
 
 static gboolean tick_cb (gpointer user_data);
@@ -638,10 +620,6 @@ care_window_class_init (CareWindowClass *klass)
   signals[SIGNAL_PROFILE_CHANGED] =
     g_signal_new ("profile-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  /* Emitted when the sync daemon changed the store. */
-  signals[SIGNAL_STORE_CHANGED] =
-    g_signal_new ("store-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   g_type_ensure (CARE_TYPE_FIRST_RUN);
   g_type_ensure (CARE_TYPE_HOURS_PAGE);
@@ -673,7 +651,6 @@ care_window_class_init (CareWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, open_visit_cb);
   gtk_widget_class_bind_template_callback (widget_class, start_visit_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_open_visit_cb);
-  gtk_widget_class_bind_template_callback (widget_class, store_written_cb);
   gtk_widget_class_bind_template_callback (widget_class, view_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
@@ -808,20 +785,6 @@ care_window_go_home (CareWindow *self)
     return;
   care_today_page_refresh (self->today_page);
   show_screen (self, "home");
-}
-
-void
-care_window_store_written (CareWindow *self)
-{
-  g_return_if_fail (CARE_IS_WINDOW (self));
-
-  if (self->store == NULL)
-    return;
-  care_sync_indicator_refresh (self->sync_indicator);
-  care_today_page_refresh (self->today_page);
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "hours") == 0)
-    care_hours_page_refresh (self->hours_page);
-  update_chrome (self);
 }
 
 void

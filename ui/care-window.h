@@ -6,9 +6,9 @@
  * A co-ordinator's or administrator's window adds two workspaces once the
  * store is open: Review (care-review-page.c, the first view) and Timesheets
  * (care-timesheet-page.c). Pages use care_window_get_store(),
- * care_window_get_reader() for reads off the main thread,
- * care_window_open_visit() to show a visit and care_window_store_written()
- * after a write.
+ * care_window_get_reader() for reads off the main thread and
+ * care_window_open_visit() to show a visit; after a write, a page calls
+ * care_store_changed(), whose "changed" every view of the store follows.
  */
 #pragma once
 
@@ -30,8 +30,8 @@ CareWindow *care_window_new               (GtkApplication *application,
 /* NULL until the store has been opened (the "ready" signal). */
 CareStore  *care_window_get_store         (CareWindow *self);
 CareReader *care_window_get_reader        (CareWindow *self);
-/* The connection to the sync daemon; the window's "store-changed" signal
- * says when the daemon changed the store. */
+/* The connection to the sync daemon (its "store-changed" says when the
+ * daemon wrote; the window passes that on as the store's "changed"). */
 CareSyncMonitor *care_window_get_sync_monitor (CareWindow *self);
 const char *care_window_get_profile       (CareWindow *self);
 CareLock   *care_window_get_lock          (CareWindow *self);
@@ -45,8 +45,6 @@ void        care_window_set_view          (CareWindow *self,
 void        care_window_open_visit        (CareWindow *self,
                                            const char *visit);
 void        care_window_go_home           (CareWindow *self);
-/* Pages call this after writing to the store: others refresh. */
-void        care_window_store_written     (CareWindow *self);
 void        care_window_add_workspace     (CareWindow *self,
                                            GtkWidget  *page,
                                            const char *name,

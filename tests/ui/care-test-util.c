@@ -463,7 +463,7 @@ care_test_window_new (const char *store_path,
   if (care_window_get_store (window) != NULL)
     {
       care_store_set_clock (care_window_get_store (window), noon_clock, NULL);
-      care_window_store_written (window);
+      care_store_changed (care_window_get_store (window));
     }
   care_test_wait (size_has_settled, &size, 30, "the window to be allocated");
   /* Decorations may take part of the default size: ask for more so that

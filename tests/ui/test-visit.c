@@ -384,6 +384,48 @@ test_unscheduled (void)
   care_test_window_destroy (window);
 }
 
+/* Records another process wrote (the sync daemon) reach every view of the
+ * store through one notification, the store's "changed", which each view
+ * follows itself: the visit shown, and a Today page that is in no window
+ * at all (nothing lists the pages to refresh). */
+static void
+test_store_changed (void)
+{
+  g_autofree char *dir = care_test_tmpdir ();
+  g_autofree char *path = care_test_make_store (dir, FALSE);
+  g_autofree char *visit = NULL;
+  g_autoptr(CareStore) own = reopen (path);
+  CareTodayPage *loose = g_object_ref_sink (g_object_new (CARE_TYPE_TODAY_PAGE, NULL));
+  CareWindow *window = care_test_window_new (path, 360, 900);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  care_today_page_set_store (loose, own);
+  care_test_activate_row (root, "visits-list", 1);
+  care_test_activate (root, "check-in");
+  visit = g_strdup (care_visit_page_get_visit (CARE_VISIT_PAGE (gtk_widget_get_ancestor (care_test_find (root, "check-out"), CARE_TYPE_VISIT_PAGE))));
+  g_assert_false (care_test_is_visible (care_test_find (root, "query-box")));
+
+  {
+    g_autoptr(CareStore) daemon = reopen (path);
+
+    care_test_add_review (daemon, "query", visit, "Did she have her lunch?");
+  }
+  /* Nothing is read again until someone says the store changed. */
+  g_assert_false (care_test_is_visible (care_test_find (root, "query-box")));
+  g_assert_false (label_contains (GTK_WIDGET (loose), "visits-list", "Did she have her lunch?"));
+
+  care_store_changed (care_window_get_store (window));
+  g_assert_true (care_test_is_visible (care_test_find (root, "query-box")));
+  g_assert_true (label_contains (root, "query-message", "Did she have her lunch?"));
+  g_assert_false (label_contains (GTK_WIDGET (loose), "visits-list", "Did she have her lunch?"));   /* its own store */
+
+  care_store_changed (own);
+  g_assert_true (label_contains (GTK_WIDGET (loose), "visits-list", "Did she have her lunch?"));
+
+  care_test_window_destroy (window);
+  g_object_unref (loose);
+}
+
 /* A supervisor's query is shown on its visit and the carer replies. */
 static void
 test_query_reply (void)
@@ -901,6 +943,7 @@ main (int   argc,
   g_test_add_func ("/ui/visit/readership", test_readership);
   g_test_add_func ("/ui/today/days-and-queries", test_days_and_queries);
   g_test_add_func ("/ui/hours/add-entry", test_hours);
+  g_test_add_func ("/ui/store/changed", test_store_changed);
   g_test_add_func ("/ui/search/open-hit", test_search);
   g_test_add_func ("/ui/first-run/demo", test_demo);
   g_test_add_func ("/ui/first-run/enrol-without-service", test_enrol_without_service);
