@@ -6,7 +6,7 @@
  * The demo is a small home-care co-op in the Calder Valley: three carers, a
  * co-ordinator, seven clients with care plans, a week of rota around today
  * and the history a real week leaves (done visits, notes, an amendment, a
- * supervisor's open query, a safeguarding concern, a missed and a cancelled
+ * co-ordinator's open query, a safeguarding concern, a missed and a cancelled
  * visit, manual hours). The records are made as the co-op's server and the
  * carers' tablets would have made them, and inserted in one transaction;
  * the local member's records from today are left unsent, the rest count as
@@ -499,7 +499,7 @@ care_demo_populate (CareStore *store,
   if (care_role_to_string (role) == NULL)
     {
       g_set_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID,
-                   _("The demo profile can be a carer, a co-ordinator (supervisor) or an administrator."));
+                   _("The demo profile can be a carer, a co-ordinator or an administrator."));
       return FALSE;
     }
   d.store = store;

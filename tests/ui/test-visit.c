@@ -8,6 +8,7 @@
 
 #include "care-test-util.h"
 #include "care-ui-util.h"
+#include "care-demo.h"
 #include "care-hours-page.h"
 #include "care-item-row.h"
 #include "care-search-page.h"
@@ -592,6 +593,20 @@ test_demo (void)
   care_test_window_destroy (window);
   store = reopen (path);
   g_assert_cmpint (care_store_get_role (store), ==, CARE_ROLE_CARER);
+
+  /* A role the demo does not have is named in the app's words: one word
+   * for the co-ordinator, not the role's id. */
+  {
+    g_autofree char *other_dir = care_test_tmpdir ();
+    g_autofree char *other_path = care_test_make_empty_store (other_dir);
+    g_autoptr(CareStore) other = reopen (other_path);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (care_demo_populate (other, CARE_ROLE_INVALID, &error));
+    g_assert_error (error, CARE_STORE_ERROR, CARE_STORE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "co-ordinator"));
+    g_assert_null (strstr (error->message, "upervisor"));
+  }
 }
 
 /* Enrolment without the sync service says so, in words a carer can act on. */
