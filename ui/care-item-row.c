@@ -3,12 +3,20 @@
  * Copyright 2026 The Carelog developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Rows of a list bound with gtk_list_box_bind_model derive from this: it
- * holds the row's item in the construct-only "item" property, which the
- * subclass's template reads with <lookup name="item">, and disposes the
- * template. A subclass sets its template and calls
- * gtk_widget_init_template() in its own init (while a parent's init runs,
- * the instance is still of the parent's class).
+ * Every row of the app derives from this: it holds the row's item in the
+ * "item" property, which the subclass's template reads with
+ * <lookup name="item">, and disposes the template. A subclass sets its
+ * template and calls gtk_widget_init_template() in its own init (while a
+ * parent's init runs, the instance is still of the parent's class).
+ *
+ * A row of a list bound with gtk_list_box_bind_model is made with its item
+ * (a construct property: a subclass's constructed() can read it) and
+ * keeps it. A row of a GtkListView is recycled: the factory binds
+ * "item" to the list item's, so the same row is set to one item after
+ * another, and the template's lookups follow; what such a row sets by hand
+ * follows "notify::item" (CareReviewRow). Inside a list view the row is
+ * not a list box's row: it takes no focus and is not activatable of its
+ * own (the list view's row is).
  */
 #include "care-config.h"
 
@@ -62,7 +70,10 @@ care_item_row_set_property (GObject      *object,
   CareItemRowPrivate *priv = care_item_row_get_instance_private (CARE_ITEM_ROW (object));
 
   if (prop_id == PROP_ITEM)
-    priv->item = g_value_dup_object (value);
+    {
+      if (g_set_object (&priv->item, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+    }
   else
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
 }
@@ -78,7 +89,7 @@ care_item_row_class_init (CareItemRowClass *klass)
 
   properties[PROP_ITEM] =
     g_param_spec_object ("item", NULL, NULL, G_TYPE_OBJECT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -87,7 +98,7 @@ care_item_row_init (CareItemRow *self)
 {
 }
 
-/* The row's item (owned by the row). */
+/* The row's item (owned by the row; NULL while a recycled row has none). */
 gpointer
 care_item_row_get_item (CareItemRow *self)
 {

@@ -15,6 +15,7 @@
 #include "care-review-detail.h"
 #include "care-review-model.h"
 #include "care-review-page.h"
+#include "care-review-row.h"
 #include "care-ui-util.h"
 #include "care-timesheet.h"
 #include "care-timesheet-page.h"
@@ -373,6 +374,71 @@ open_visit (Fixture    *f,
 }
 
 static void
+collect_review_rows (GtkWidget *widget,
+                     GPtrArray *rows)
+{
+  if (CARE_IS_REVIEW_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_review_rows (child, rows);
+}
+
+/* The review list's rows are the app's one row, CareItemRow, each showing
+ * the item of its place in the list; a row is rebound to another item as
+ * a recycled list view row is, and shows that one. */
+static void
+check_review_rows (Fixture    *f,
+                   GListModel *model)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(CareReviewItem) first = g_list_model_get_item (model, 0);
+  g_autoptr(CareReviewItem) second = NULL;
+  g_autofree char *first_flags = NULL;
+  g_autofree char *second_flags = NULL;
+  GtkWidget *row;
+
+  collect_review_rows (find (f, "visit-list"), rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CareReviewItem *item = care_item_row_get_item (rows->pdata[i]);
+      gboolean listed = FALSE;
+
+      g_assert_true (CARE_IS_ITEM_ROW (rows->pdata[i]));
+      g_assert_true (CARE_IS_REVIEW_ITEM (item));
+      for (guint j = 0; j < g_list_model_get_n_items (model) && !listed; j++)
+        {
+          g_autoptr(CareReviewItem) at = g_list_model_get_item (model, j);
+
+          listed = at == item;
+        }
+      g_assert_true (listed);
+    }
+
+  /* The first visit, and the next one with other exceptions. */
+  g_object_get (first, "flags-text", &first_flags, NULL);
+  for (guint i = 1; i < g_list_model_get_n_items (model) && second == NULL; i++)
+    {
+      g_autoptr(CareReviewItem) item = g_list_model_get_item (model, i);
+
+      g_clear_pointer (&second_flags, g_free);
+      g_object_get (item, "flags-text", &second_flags, NULL);
+      if (g_strcmp0 (second_flags, first_flags) != 0)
+        second = g_steal_pointer (&item);
+    }
+  g_assert_nonnull (second);
+  row = g_object_ref_sink (g_object_new (CARE_TYPE_REVIEW_ROW, NULL));
+  g_object_set (row, "item", first, NULL);
+  g_assert_true (care_item_row_get_item (CARE_ITEM_ROW (row)) == (gpointer) first);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (care_find_named (row, "review-row-flags"))), ==, first_flags);
+  g_object_set (row, "item", second, NULL);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (care_find_named (row, "review-row-flags"))), ==, second_flags);
+  g_object_set (row, "item", NULL, NULL);
+  g_object_unref (row);
+}
+
+static void
 test_review_flow (Fixture      *f,
                   gconstpointer data)
 {
@@ -397,6 +463,7 @@ test_review_flow (Fixture      *f,
   g_assert_cmpint (counts[3], ==, 1); /* short */
   g_assert_cmpint (counts[4], ==, 1); /* amended */
   g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (find (f, "flag-0"))), "1"));
+  check_review_rows (f, model);
   screenshot (f, "review-list");
   g_assert_cmpuint (check_accessible_labels (find (f, "review-stack")), >=, 10);
 
