@@ -13,15 +13,26 @@
 static gint64 start_us;
 
 static long
-resident_kb (void)
+status_kb (const char *status,
+           const char *field)
+{
+  const char *line = status != NULL ? strstr (status, field) : NULL;
+
+  return line != NULL ? strtol (line + strlen (field), NULL, 10) : -1;
+}
+
+/* Resident memory, and where it is: the heap and other anonymous memory,
+ * mapped files (the libraries: libLLVM under llvmpipe) and shared memory
+ * (the X server's shared images). One read of /proc/self/status. */
+static void
+print_resident (void)
 {
   g_autofree char *status = NULL;
-  const char *line;
 
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "VmRSS:");
-  return line != NULL ? strtol (line + 6, NULL, 10) : -1;
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  g_print ("rss-kb %ld\n", status_kb (status, "VmRSS:"));
+  g_print ("rss-anon-kb %ld\nrss-file-kb %ld\nrss-shmem-kb %ld\n", status_kb (status, "RssAnon:"),
+           status_kb (status, "RssFile:"), status_kb (status, "RssShmem:"));
 }
 
 static void
@@ -30,7 +41,7 @@ visit_painted_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, visit_painted_cb, window);
   care_bench_mark ("visit-drawn");
-  g_print ("rss-kb %ld\n", resident_kb ());
+  print_resident ();
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

@@ -281,6 +281,7 @@ main (int   argc,
       g_autoptr(GSubprocess) process = NULL;
       g_autoptr(GDataInputStream) out = NULL;
       double frame_ms = -1, kb = -1, in_process_ms = 0, ready = 0;
+      double anon_kb = -1, file_kb = -1, shmem_kb = -1;
       char *line;
 
       g_subprocess_launcher_setenv (launcher, "CARELOG_BENCH", "1", TRUE);
@@ -305,6 +306,12 @@ main (int   argc,
             }
           else if (g_str_has_prefix (line, "rss-kb "))
             kb = g_ascii_strtod (line + 7, NULL);
+          else if (g_str_has_prefix (line, "rss-anon-kb "))
+            anon_kb = g_ascii_strtod (line + 12, NULL);
+          else if (g_str_has_prefix (line, "rss-file-kb "))
+            file_kb = g_ascii_strtod (line + 12, NULL);
+          else if (g_str_has_prefix (line, "rss-shmem-kb "))
+            shmem_kb = g_ascii_strtod (line + 13, NULL);
           else if (g_str_has_prefix (line, "store-ready-ms "))
             ready = g_ascii_strtod (line + 15, NULL);
           g_free (line);
@@ -314,8 +321,11 @@ main (int   argc,
       g_assert_no_error (error);
       if (frame_ms < 0 || kb < 0)
         g_error ("carelog did not report its first frame and memory");
-      g_print ("# %s, %s, run %d: first frame %.0f ms after spawn (%.0f ms after main, store open and Today filled at %.0f ms), rss %.1f MB\n",
-               renderer_names[r], store_name, run, frame_ms, in_process_ms, ready, kb / 1024);
+      /* Where the resident memory is: the heap, mapped files (libraries;
+       * libLLVM under llvmpipe) and shared memory (X shared images). */
+      g_print ("# %s, %s, run %d: first frame %.0f ms after spawn (%.0f ms after main, store open and Today filled at %.0f ms), rss %.1f MB (anonymous %.1f, files %.1f, shared %.1f)\n",
+               renderer_names[r], store_name, run, frame_ms, in_process_ms, ready, kb / 1024,
+               anon_kb / 1024, file_kb / 1024, shmem_kb / 1024);
       g_array_append_val (ready_ms, ready);
       g_array_append_val (start_ms, frame_ms);
       kb /= 1024;
