@@ -119,7 +119,7 @@ query_reply_cb (CareHoursPage *self,
 
   if (!care_store_answer_query (self->store, care_query_item_get_review (query), reply, &error))
     {
-      care_query_item_set_error (query, error->message);
+      care_form_item_set_error (CARE_FORM_ITEM (query), error->message);
       return;
     }
   care_store_changed (self->store);   /* this page too is read again */

@@ -43,7 +43,7 @@ send_action (GtkWidget  *widget,
 
   if (*reply == '\0')
     {
-      care_query_item_set_error (item, _("Write your answer first."));
+      care_form_item_set_error (CARE_FORM_ITEM (item), _("Write your answer first."));
       gtk_widget_grab_focus (GTK_WIDGET (self->reply_entry));
       return;
     }

@@ -6,8 +6,8 @@
  *
  * "message" is the co-ordinator's question; "reply" is what the carer is
  * typing (care-query-card.c binds the entry to it both ways, so a refresh
- * that keeps the item keeps the answer); "error" says why the answer was
- * not saved, and "has-error" whether there is one.
+ * that keeps the item keeps the answer); why the answer was not saved is
+ * the "error" of CareFormItem.
  */
 #include "care-config.h"
 
@@ -16,23 +16,20 @@
 
 struct _CareQueryItem
 {
-  GObject parent_instance;
+  CareFormItem parent_instance;
 
   char *review;
   char *message;
   char *reply;
-  char *error;
 };
 
-G_DEFINE_FINAL_TYPE (CareQueryItem, care_query_item, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (CareQueryItem, care_query_item, CARE_TYPE_FORM_ITEM)
 
 enum {
   PROP_0,
   PROP_REVIEW,
   PROP_MESSAGE,
   PROP_REPLY,
-  PROP_ERROR,
-  PROP_HAS_ERROR,
   N_PROPS
 };
 
@@ -46,7 +43,6 @@ care_query_item_finalize (GObject *object)
   g_free (self->review);
   g_free (self->message);
   g_free (self->reply);
-  g_free (self->error);
   G_OBJECT_CLASS (care_query_item_parent_class)->finalize (object);
 }
 
@@ -68,12 +64,6 @@ care_query_item_get_property (GObject    *object,
       break;
     case PROP_REPLY:
       g_value_set_string (value, self->reply);
-      break;
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
-    case PROP_HAS_ERROR:
-      g_value_set_boolean (value, self->error != NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -102,9 +92,6 @@ care_query_item_set_property (GObject      *object,
       if (care_set_string (&self->reply, g_value_get_string (value) != NULL ? g_value_get_string (value) : ""))
         g_object_notify_by_pspec (object, pspec);
       break;
-    case PROP_ERROR:
-      care_query_item_set_error (self, g_value_get_string (value));
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -127,9 +114,6 @@ care_query_item_class_init (CareQueryItemClass *klass)
     g_param_spec_string ("message", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_REPLY] = g_param_spec_string ("reply", NULL, NULL, NULL, flags);
-  properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, flags);
-  properties[PROP_HAS_ERROR] =
-    g_param_spec_boolean ("has-error", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -158,20 +142,4 @@ care_query_item_dup_reply (CareQueryItem *self)
 {
   g_return_val_if_fail (CARE_IS_QUERY_ITEM (self), NULL);
   return g_strstrip (g_strdup (self->reply));
-}
-
-void
-care_query_item_set_error (CareQueryItem *self,
-                           const char    *message)
-{
-  gboolean had;
-
-  g_return_if_fail (CARE_IS_QUERY_ITEM (self));
-
-  had = self->error != NULL;
-  if (!care_set_string (&self->error, message))
-    return;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-  if (had != (message != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_ERROR]);
 }

@@ -7,12 +7,12 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include "care-form-item.h"
 
 G_BEGIN_DECLS
 
 #define CARE_TYPE_QUERY_ITEM (care_query_item_get_type ())
-G_DECLARE_FINAL_TYPE (CareQueryItem, care_query_item, CARE, QUERY_ITEM, GObject)
+G_DECLARE_FINAL_TYPE (CareQueryItem, care_query_item, CARE, QUERY_ITEM, CareFormItem)
 
 /* review: the query's review id, which the answer names. */
 CareQueryItem *care_query_item_new        (const char *review,
@@ -20,8 +20,5 @@ CareQueryItem *care_query_item_new        (const char *review,
 const char    *care_query_item_get_review (CareQueryItem *self);
 /* The answer as typed, stripped (never NULL). */
 char          *care_query_item_dup_reply  (CareQueryItem *self) G_GNUC_WARN_UNUSED_RESULT;
-/* Why the answer was not saved (NULL: it was, or it has not been tried). */
-void           care_query_item_set_error  (CareQueryItem *self,
-                                           const char    *message);
 
 G_END_DECLS

@@ -47,14 +47,14 @@ correct_action (GtkWidget  *widget,
   changes = care_refusal_item_dup_changes (item, &error);
   if (changes == NULL)
     {
-      care_refusal_item_set_error (item, error->message);
+      care_form_item_set_error (CARE_FORM_ITEM (item), error->message);
       if (gtk_widget_get_visible (GTK_WIDGET (self->time_entry)))
         gtk_widget_grab_focus (GTK_WIDGET (self->time_entry));
       else if (gtk_widget_get_visible (GTK_WIDGET (self->text_view)))
         gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
       return;
     }
-  care_refusal_item_set_error (item, NULL);
+  care_form_item_set_error (CARE_FORM_ITEM (item), NULL);
   g_signal_emit (self, signals[SIGNAL_CORRECT], 0, changes);
 }
 

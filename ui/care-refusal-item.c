@@ -9,8 +9,8 @@
  * put right with the right time ("time"), a refused note with the right
  * words ("text"): both are what the carer is typing, bound both ways by
  * care-refusal-card.c. Anything else, and a held record, only says what
- * happens next; nothing the carer wrote is lost either way. "error" says
- * why the correction was not saved.
+ * happens next; nothing the carer wrote is lost either way. Why the
+ * correction was not saved is the "error" of CareFormItem.
  */
 #include "care-config.h"
 
@@ -28,7 +28,7 @@ typedef enum
 
 struct _CareRefusalItem
 {
-  GObject parent_instance;
+  CareFormItem parent_instance;
 
   char *event;
   char *key;            /* the event and whether held: a kept item is the same card */
@@ -41,10 +41,9 @@ struct _CareRefusalItem
   char *hint;
   char *time;           /* typed: HH:MM */
   char *text;           /* typed: the note as it should read */
-  char *error;
 };
 
-G_DEFINE_FINAL_TYPE (CareRefusalItem, care_refusal_item, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (CareRefusalItem, care_refusal_item, CARE_TYPE_FORM_ITEM)
 
 enum {
   PROP_0,
@@ -57,8 +56,6 @@ enum {
   PROP_CORRECTABLE,
   PROP_TIME,
   PROP_TEXT,
-  PROP_ERROR,
-  PROP_HAS_ERROR,
   N_PROPS
 };
 
@@ -77,7 +74,6 @@ care_refusal_item_finalize (GObject *object)
   g_free (self->hint);
   g_free (self->time);
   g_free (self->text);
-  g_free (self->error);
   G_OBJECT_CLASS (care_refusal_item_parent_class)->finalize (object);
 }
 
@@ -118,12 +114,6 @@ care_refusal_item_get_property (GObject    *object,
     case PROP_TEXT:
       g_value_set_string (value, self->text);
       break;
-    case PROP_ERROR:
-      g_value_set_string (value, self->error);
-      break;
-    case PROP_HAS_ERROR:
-      g_value_set_boolean (value, self->error != NULL);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -146,9 +136,6 @@ care_refusal_item_set_property (GObject      *object,
     case PROP_TEXT:
       if (care_set_string (&self->text, g_value_get_string (value) != NULL ? g_value_get_string (value) : ""))
         g_object_notify_by_pspec (object, pspec);
-      break;
-    case PROP_ERROR:
-      care_refusal_item_set_error (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -175,8 +162,6 @@ care_refusal_item_class_init (CareRefusalItemClass *klass)
   properties[PROP_CORRECTABLE] = g_param_spec_boolean ("correctable", NULL, NULL, FALSE, ro);
   properties[PROP_TIME] = g_param_spec_string ("time", NULL, NULL, NULL, rw);
   properties[PROP_TEXT] = g_param_spec_string ("text", NULL, NULL, NULL, rw);
-  properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, rw);
-  properties[PROP_HAS_ERROR] = g_param_spec_boolean ("has-error", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -313,20 +298,4 @@ care_refusal_item_dup_changes (CareRefusalItem *self,
       return NULL;
     }
   return g_steal_pointer (&changes);
-}
-
-void
-care_refusal_item_set_error (CareRefusalItem *self,
-                             const char      *message)
-{
-  gboolean had;
-
-  g_return_if_fail (CARE_IS_REFUSAL_ITEM (self));
-
-  had = self->error != NULL;
-  if (!care_set_string (&self->error, message))
-    return;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-  if (had != (message != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_ERROR]);
 }

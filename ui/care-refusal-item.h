@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include "care-form-item.h"
 #include <json-glib/json-glib.h>
 
 #include "care-store.h"
@@ -15,7 +15,7 @@
 G_BEGIN_DECLS
 
 #define CARE_TYPE_REFUSAL_ITEM (care_refusal_item_get_type ())
-G_DECLARE_FINAL_TYPE (CareRefusalItem, care_refusal_item, CARE, REFUSAL_ITEM, GObject)
+G_DECLARE_FINAL_TYPE (CareRefusalItem, care_refusal_item, CARE, REFUSAL_ITEM, CareFormItem)
 
 /* entry: the record as the visit's history shows it (its sync state must be
  * CARE_SYNC_QUARANTINED or CARE_SYNC_HELD); the item reads the record and
@@ -32,8 +32,5 @@ gboolean         care_refusal_item_get_held    (CareRefusalItem *self);
  * {"text": …}), or NULL with why not. */
 JsonObject      *care_refusal_item_dup_changes (CareRefusalItem *self,
                                                 GError         **error) G_GNUC_WARN_UNUSED_RESULT;
-/* Why the correction was not saved (NULL hides it). */
-void             care_refusal_item_set_error   (CareRefusalItem *self,
-                                                const char      *message);
 
 G_END_DECLS

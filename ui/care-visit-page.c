@@ -133,7 +133,7 @@ refusal_correct_cb (CareVisitPage   *self,
   correction = care_store_correct (self->store, care_refusal_item_get_event (item), changes, &error);
   if (correction == NULL)
     {
-      care_refusal_item_set_error (item, error->message);
+      care_form_item_set_error (CARE_FORM_ITEM (item), error->message);
       return;
     }
   written (self);
