@@ -13,6 +13,7 @@
 #include <nettle/sha2.h>
 
 #include "care-chain.h"
+#include "care-json.h"
 
 /* Strings, escaped exactly as Python's json.dumps (ensure_ascii=False)
  * does: quote, backslash and the C0 controls; everything else as UTF-8. */
@@ -222,14 +223,22 @@ char *
 care_event_canonical (const CareEvent *event)
 {
   GString *out = g_string_sized_new (256);
+  g_autoptr(JsonNode) parsed = NULL;
+  JsonObject *body = event->body;
 
+  /* A record read only to be sent has its body as text. */
+  if (body == NULL && event->body_text != NULL)
+    {
+      parsed = care_json_parse (event->body_text, strlen (event->body_text), CARE_JSON_MAX_DEPTH, NULL);
+      body = parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed) ? json_node_get_object (parsed) : NULL;
+    }
   /* The members in sorted order: author, body, device, hlc, id, link, seq,
    * type, wall. */
   g_string_append (out, "{\"author\":");
   append_string (out, event->author != NULL ? event->author : "");
   g_string_append (out, ",\"body\":");
-  if (event->body != NULL)
-    append_object (out, event->body);
+  if (body != NULL)
+    append_object (out, body);
   else
     g_string_append (out, "{}");
   g_string_append (out, ",\"device\":");

@@ -13,6 +13,7 @@
 #include "care-event.h"
 #include "care-hlc.h"
 #include "care-id.h"
+#include "care-json.h"
 #include "care-store.h"
 
 typedef enum
@@ -302,7 +303,21 @@ care_event_copy (const CareEvent *event)
   copy->body = event->body != NULL ? json_object_ref (event->body) : NULL;
   copy->received = event->received;
   copy->link = g_strdup (event->link);
+  copy->body_text = g_strdup (event->body_text);
   return copy;
+}
+
+JsonObject *
+care_event_ensure_body (CareEvent *event)
+{
+  if (event->body == NULL && event->body_text != NULL)
+    {
+      g_autoptr(JsonNode) node = care_json_parse (event->body_text, strlen (event->body_text),
+                                                  CARE_JSON_MAX_DEPTH, NULL);
+
+      event->body = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_dup_object (node) : json_object_new ();
+    }
+  return event->body;
 }
 
 void
@@ -314,6 +329,7 @@ care_event_free (CareEvent *event)
   g_free (event->device);
   g_free (event->author);
   g_free (event->link);
+  g_free (event->body_text);
   g_clear_pointer (&event->body, json_object_unref);
   g_free (event);
 }

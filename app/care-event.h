@@ -142,6 +142,11 @@ typedef struct
   /* The hash of this device's previous record (care-chain.h): NULL for a
    * record made before the chain existed ("before the chain"). */
   char *link;
+  /* Only for a record read to be sent (care_store_read_unsent): body is
+   * NULL and this is the body's JSON text as the store holds it, which the
+   * protocol-2 encoder reads without building a tree (issue 13);
+   * care_event_ensure_body builds the tree where one is needed. */
+  char *body_text;
 } CareEvent;
 
 #define CARE_ID_MAX_LEN 64
@@ -170,6 +175,10 @@ CareRole      care_role_from_string       (const char *name);
 CareEvent    *care_event_new              (void) G_GNUC_WARN_UNUSED_RESULT;
 CareEvent    *care_event_copy             (const CareEvent *event) G_GNUC_WARN_UNUSED_RESULT;
 void          care_event_free             (CareEvent *event);
+/* The body as a tree, parsed from body_text the first time when the
+ * record was read only to be sent (an empty object if that text is not a
+ * JSON object). */
+JsonObject   *care_event_ensure_body      (CareEvent *event);
 
 /* Checks the common fields and the body against the type's schema. The
  * error (CARE_STORE_ERROR_INVALID) names the field and what is wrong. */

@@ -103,6 +103,10 @@ char         *care_store_column_dup    (sqlite3_stmt *stmt,
 CareEvent    *care_store_event_from_row (sqlite3_stmt *stmt,
                                          int           column,
                                          int          *sync);
+/* The same for a record read to be sent: its body left as text
+ * (CareEvent's body_text). */
+CareEvent    *care_store_event_to_send_from_row (sqlite3_stmt *stmt,
+                                                 int           column);
 char         *care_store_format_time   (CareStore *self,
                                         gint64     ms) G_GNUC_WARN_UNUSED_RESULT;
 /* [start, end) of a day in the co-op's time zone, in ms. */

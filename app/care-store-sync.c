@@ -93,7 +93,7 @@ care_store_read_unsent (CareStore *self,
   sqlite3_bind_int64 (stmt, 2, after_seq);
   sqlite3_bind_int (stmt, 3, limit ? limit : 500);
   while ((rc = care_store_step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (events, care_store_event_from_row (stmt, 0, NULL));
+    g_ptr_array_add (events, care_store_event_to_send_from_row (stmt, 0));
   if (rc == 0)
     return NULL;
   return g_steal_pointer (&events);
@@ -400,6 +400,9 @@ care_store_apply_page (CareStore  *self,
 {
   g_return_val_if_fail (CARE_IS_STORE (self), FALSE);
   g_return_val_if_fail (events != NULL, FALSE);
+  /* A record read to be sent has its body as text. */
+  for (guint i = 0; i < events->len; i++)
+    care_event_ensure_body (events->pdata[i]);
   if (!care_store_begin (self, error))
     return FALSE;
   if (!apply_locked (self, events, cursor, error))

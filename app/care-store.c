@@ -361,10 +361,11 @@ care_store_column_dup (sqlite3_stmt *stmt,
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-CareEvent *
-care_store_event_from_row (sqlite3_stmt *stmt,
-                           int           c,
-                           int          *sync)
+static CareEvent *
+event_from_row (sqlite3_stmt *stmt,
+                int           c,
+                int          *sync,
+                gboolean      parse_body)
 {
   g_autoptr(CareEvent) event = care_event_new ();
   g_autoptr(JsonNode) body = NULL;
@@ -376,16 +377,36 @@ care_store_event_from_row (sqlite3_stmt *stmt,
   event->hlc = sqlite3_column_int64 (stmt, c + 4);
   event->wall = sqlite3_column_int64 (stmt, c + 5);
   event->type = care_event_type_from_string ((const char *) sqlite3_column_text (stmt, c + 6));
-  body = care_json_parse ((const char *) sqlite3_column_text (stmt, c + 7), (gsize) sqlite3_column_bytes (stmt, c + 7),
-                          CARE_JSON_MAX_DEPTH, NULL);
-  event->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_dup_object (body)
-                                                               : json_object_new ();
+  if (parse_body)
+    {
+      body = care_json_parse ((const char *) sqlite3_column_text (stmt, c + 7),
+                              (gsize) sqlite3_column_bytes (stmt, c + 7), CARE_JSON_MAX_DEPTH, NULL);
+      event->body = body != NULL && JSON_NODE_HOLDS_OBJECT (body) ? json_node_dup_object (body)
+                                                                   : json_object_new ();
+    }
+  else
+    event->body_text = care_store_column_dup (stmt, c + 7);
   if (sync != NULL)
     *sync = sqlite3_column_int (stmt, c + 8);
   /* NULL (not yet received by the co-op, or unknown) reads as 0. */
   event->received = sqlite3_column_int64 (stmt, c + 9);
   event->link = care_store_column_dup (stmt, c + 10);
   return g_steal_pointer (&event);
+}
+
+CareEvent *
+care_store_event_from_row (sqlite3_stmt *stmt,
+                           int           c,
+                           int          *sync)
+{
+  return event_from_row (stmt, c, sync, TRUE);
+}
+
+CareEvent *
+care_store_event_to_send_from_row (sqlite3_stmt *stmt,
+                                   int           c)
+{
+  return event_from_row (stmt, c, NULL, FALSE);
 }
 
 /* Time helpers ------------------------------------------------------------ */

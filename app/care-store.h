@@ -532,7 +532,9 @@ CareSyncState care_store_get_event_sync   (CareStore  *self,
 /* Sync-facing API ------------------------------------------------------- */
 
 /* Local events with seq > after_seq in sequence order (pending ones only,
- * quarantined ones are skipped), at most limit. */
+ * quarantined ones are skipped), at most limit; read to be sent, their
+ * bodies as text (CareEvent's body_text; care_event_ensure_body parses
+ * one). */
 GPtrArray  *care_store_read_unsent        (CareStore *self,
                                            gint64     after_seq,
                                            guint      limit,

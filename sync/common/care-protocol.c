@@ -447,7 +447,16 @@ care_push_request_encode_signed (GPtrArray  *events,
       g_string_append (out, ",\"t\":");
       care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
       g_string_append (out, ",\"b\":");
-      if (e->body != NULL)
+      if (e->body == NULL && e->body_text != NULL)
+        {
+          g_autoptr(JsonNode) body = care_json_parse (e->body_text, strlen (e->body_text), CARE_JSON_MAX_DEPTH, NULL);
+
+          if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
+            append_object (out, json_node_get_object (body));
+          else
+            g_string_append (out, "{}");
+        }
+      else if (e->body != NULL)
         append_object (out, e->body);
       else
         g_string_append (out, "{}");
@@ -1008,14 +1017,126 @@ care_push_request_encode_v2 (GPtrArray  *events,
   return care_push_request_encode_v2_signed (events, signature, NULL);
 }
 
+/* A stored body's text as append_value_v2 writes the same value as a
+ * tree (r checked by a first pass: it cannot fail here). Scalars that need
+ * no compact form are copied as they are. */
+static void
+append_text_value_v2 (GString        *out,
+                      CareJsonReader *r,
+                      gint64          wall,
+                      gint64         *prev_ms)
+{
+  char open = care_json_reader_peek (r);
+  const char *start = r->p;
+  gboolean first = TRUE;
+  gint64 integer = 0;
+  gint64 ms;
+  unsigned __int128 random;
+  guint n = 0;
+
+  if (open == '{' || open == '[')
+    {
+      care_json_reader_enter (r, open);
+      g_string_append_c (out, open);
+      while (care_json_reader_next (r, open == '{' ? '}' : ']', &first))
+        {
+          if (n++ > 0)
+            g_string_append_c (out, ',');
+          if (open == '{')
+            {
+              care_json_reader_name (r);
+              care_json_append_string (out, r->scratch->str);
+              g_string_append_c (out, ':');
+            }
+          append_text_value_v2 (out, r, wall, prev_ms);
+        }
+      g_string_append_c (out, open == '{' ? '}' : ']');
+      return;
+    }
+  switch (care_json_reader_scalar (r, &integer, NULL))
+    {
+    case CARE_JSON_STRING:
+      if (parse_uuid7 (r->scratch->str, &ms, &random))
+        {
+          g_string_append (out, "{\"~\":");
+          append_compact_id (out, r->scratch->str, prev_ms);
+          g_string_append_c (out, '}');
+        }
+      else
+        care_json_append_string (out, r->scratch->str);
+      break;
+    case CARE_JSON_INT:
+      if (integer == wall)
+        {
+          g_string_append (out, "{\"~\":\"w\"}");
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
+    default:
+      g_string_append_len (out, start, r->p - start);
+      break;
+    }
+}
+
+/* A record whose body is text (read to be sent): r over it, checked to be
+ * a JSON object (FALSE: it is sent as {}, as the tree would read it), and
+ * its first member's value in *visit when that member is "visit" and text
+ * (hoisted). */
+static gboolean
+text_body_start (const CareEvent *e,
+                 CareJsonReader  *r,
+                 GString         *scratch,
+                 char           **visit)
+{
+  CareJsonReader check;
+  gboolean first = TRUE;
+
+  *visit = NULL;
+  care_json_reader_init (&check, e->body_text, strlen (e->body_text), CARE_JSON_MAX_DEPTH, scratch, NULL);
+  if (care_json_reader_peek (&check) != '{' || !care_json_reader_skip (&check, NULL, NULL)
+      || !care_json_reader_finish (&check))
+    return FALSE;
+  care_json_reader_init (r, e->body_text, strlen (e->body_text), CARE_JSON_MAX_DEPTH, scratch, NULL);
+  care_json_reader_enter (r, '{');
+  check = *r;
+  if (care_json_reader_next (&check, '}', &first) && care_json_reader_name (&check)
+      && g_str_equal (scratch->str, "visit") && care_json_reader_scalar (&check, NULL, NULL) == CARE_JSON_STRING)
+    *visit = g_strdup (scratch->str);
+  return TRUE;
+}
+
+/* The members of the body r has entered, from the next one on. */
+static void
+append_text_members_v2 (GString        *out,
+                        CareJsonReader *r,
+                        gboolean        first,
+                        gint64          wall,
+                        gint64         *prev_ms)
+{
+  guint n = 0;
+
+  g_string_append_c (out, '{');
+  while (care_json_reader_next (r, '}', &first))
+    {
+      if (n++ > 0)
+        g_string_append_c (out, ',');
+      care_json_reader_name (r);
+      care_json_append_string (out, r->scratch->str);
+      g_string_append_c (out, ':');
+      append_text_value_v2 (out, r, wall, prev_ms);
+    }
+  g_string_append_c (out, '}');
+}
+
 GBytes *
 care_push_request_encode_v2_signed (GPtrArray  *events,
                                     const char *signature,
                                     const char *sign_key)
 {
   g_autoptr(GString) out = g_string_sized_new (256 + events->len * 120);
+  g_autoptr(GString) scratch = g_string_sized_new (64);
   const CareEvent *first = events->len > 0 ? g_ptr_array_index (events, 0) : NULL;
-  const char *prev_visit = NULL;
+  g_autofree char *prev_visit = NULL;
   gint64 prev_hlc = 0, prev_ms = 0;
 
   append_batch_head (out, first, signature, sign_key);
@@ -1024,19 +1145,24 @@ care_push_request_encode_v2_signed (GPtrArray  *events,
       const CareEvent *e = g_ptr_array_index (events, i);
       gint64 wall_delta = (gint64) ((guint64) e->wall - (guint64) (e->hlc >> 16));
       gint64 hlc_delta = (gint64) ((guint64) e->hlc - (guint64) prev_hlc);
-      JsonNode *visit = e->body != NULL ? json_object_get_member (e->body, "visit") : NULL;
-      gboolean hoist = FALSE;
+      g_autofree char *visit = NULL;
+      CareJsonReader text;
+      gboolean text_body = FALSE, hoist;
 
       /* The visit is hoisted out of the body when it is the body's first
        * member, so the body comes back exactly as it was. */
-      if (node_is_string (visit))
+      if (e->body == NULL && e->body_text != NULL)
+        text_body = text_body_start (e, &text, scratch, &visit);
+      else if (e->body != NULL && node_is_string (json_object_get_member (e->body, "visit")))
         {
           JsonObjectIter iter;
           const char *name = NULL;
 
           json_object_iter_init_ordered (&iter, e->body);
-          hoist = json_object_iter_next_ordered (&iter, &name, NULL) && g_str_equal (name, "visit");
+          if (json_object_iter_next_ordered (&iter, &name, NULL) && g_str_equal (name, "visit"))
+            visit = g_strdup (json_object_get_string_member (e->body, "visit"));
         }
+      hoist = visit != NULL;
       if (i > 0)
         g_string_append_c (out, ',');
       g_string_append (out, "{\"i\":");
@@ -1051,18 +1177,17 @@ care_push_request_encode_v2_signed (GPtrArray  *events,
         }
       g_string_append (out, ",\"t\":");
       care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
-      if (hoist)
+      if (visit != NULL)
         {
-          const char *id = json_node_get_string (visit);
-
-          if (g_strcmp0 (id, prev_visit) == 0)
+          if (g_strcmp0 (visit, prev_visit) == 0)
             g_string_append (out, ",\"v\":1");
           else
             {
               g_string_append (out, ",\"v\":");
-              append_compact_id (out, id, &prev_ms);
+              append_compact_id (out, visit, &prev_ms);
             }
-          prev_visit = id;
+          g_free (prev_visit);
+          prev_visit = g_steal_pointer (&visit);
         }
       /* The link only where the server cannot imply it, as in protocol 1. */
       if (e->link != NULL && (i == 0 || ((const CareEvent *) g_ptr_array_index (events, i - 1))->link == NULL))
@@ -1071,7 +1196,20 @@ care_push_request_encode_v2_signed (GPtrArray  *events,
           care_json_append_string (out, e->link);
         }
       g_string_append (out, ",\"b\":");
-      if (e->body != NULL)
+      if (text_body)
+        {
+          gboolean first_member = TRUE;
+
+          /* A hoisted visit is the body's first member: past it. */
+          if (hoist)
+            {
+              care_json_reader_next (&text, '}', &first_member);
+              care_json_reader_name (&text);
+              care_json_reader_skip (&text, NULL, NULL);
+            }
+          append_text_members_v2 (out, &text, first_member, e->wall, &prev_ms);
+        }
+      else if (e->body != NULL)
         append_object_v2 (out, e->body, e->wall, &prev_ms, hoist);
       else
         g_string_append (out, "{}");
