@@ -1074,6 +1074,69 @@ care_server_core_resolve (const CareServerSql *sql,
     }
 }
 
+struct _CareServerMemo
+{
+  GHashTable *pairs;   /* "client\x1fcarer" → a visit of theirs in the visits table */
+};
+
+CareServerMemo *
+care_server_memo_new (void)
+{
+  CareServerMemo *memo = g_new0 (CareServerMemo, 1);
+
+  memo->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return memo;
+}
+
+void
+care_server_memo_forget (CareServerMemo *memo)
+{
+  if (memo != NULL)
+    g_hash_table_remove_all (memo->pairs);
+}
+
+void
+care_server_memo_free (CareServerMemo *memo)
+{
+  if (memo == NULL)
+    return;
+  g_hash_table_unref (memo->pairs);
+  g_free (memo);
+}
+
+/* Whether a visit just added is its carer's first with its client (the
+ * family circle's scope then grows); *client is then that client. A visit
+ * of the same client and carer met earlier in the transaction answers
+ * without the query: a push carries a carer's visits to the same few
+ * clients one after another. The visit's own client and carer are read
+ * back (CARE_SQL_VISIT, which each store answers from the visit it just
+ * added): a visit keeps its first pair (ON CONFLICT DO NOTHING). */
+static gboolean
+first_of_pair (const CareServerSql *sql,
+               gpointer             conn,
+               CareServerMemo      *memo,
+               const char          *visit,
+               char               **client)
+{
+  g_autofree char *pair_client = NULL, *pair_carer = NULL, *carer = NULL, *key = NULL;
+  const char *other;
+  gboolean first;
+
+  if (visit == NULL)
+    return FALSE;
+  if (memo == NULL || !sql->pair (conn, CARE_SQL_VISIT, visit, &pair_client, &pair_carer)
+      || pair_client == NULL || pair_carer == NULL)
+    return sql->pair (conn, CARE_SQL_VISIT_FIRST_OF_PAIR, visit, client, &carer);
+  key = g_strconcat (pair_client, "\x1f", pair_carer, NULL);
+  other = g_hash_table_lookup (memo->pairs, key);
+  /* Another visit of the same pair is in the table: not the first. */
+  if (other != NULL && !g_str_equal (other, visit))
+    return FALSE;
+  first = sql->pair (conn, CARE_SQL_VISIT_FIRST_OF_PAIR, visit, client, &carer);
+  g_hash_table_replace (memo->pairs, g_steal_pointer (&key), g_strdup (visit));
+  return first;
+}
+
 #define RUN(query, ...) \
   G_STMT_START { \
     const char *params_[] = { __VA_ARGS__ }; \
@@ -1084,6 +1147,7 @@ care_server_core_resolve (const CareServerSql *sql,
 gboolean
 care_server_core_apply (const CareServerSql *sql,
                         gpointer             conn,
+                        CareServerMemo      *memo,
                         const CareEvent     *e,
                         const char          *client,
                         const char          *carer)
@@ -1094,10 +1158,10 @@ care_server_core_apply (const CareServerSql *sql,
     {
     case CARE_EVENT_VISIT_STARTED:
       {
-        g_autofree char *pair_client = NULL, *pair_carer = NULL;
+        g_autofree char *pair_client = NULL;
 
         RUN (CARE_SQL_VISIT_ADD, body_string (b, "visit"), client, carer);
-        if (sql->pair (conn, CARE_SQL_VISIT_FIRST_OF_PAIR, body_string (b, "visit"), &pair_client, &pair_carer))
+        if (first_of_pair (sql, conn, memo, body_string (b, "visit"), &pair_client))
           RUN (CARE_SQL_VISIT_BUMP_FAMILY, pair_client);
       }
       break;

@@ -142,6 +142,18 @@ typedef struct
                     char              **b);
 } CareServerSql;
 
+/* What the core remembers inside one write transaction, so that it asks
+ * the store less: for a client and carer, a visit of theirs it knows to be
+ * in the visits table (then another visit of theirs is not the pair's
+ * first). A store keeps one with its write transaction and forgets it
+ * whenever the transaction's writes may be undone (a rollback, whole or to
+ * a savepoint); NULL: every question goes to the store. */
+typedef struct _CareServerMemo CareServerMemo;
+
+CareServerMemo *care_server_memo_new    (void);
+void            care_server_memo_forget (CareServerMemo *memo);
+void            care_server_memo_free   (CareServerMemo *memo);
+
 /* The client a record is about and the carer it concerns, as far as the
  * co-op knows (either may be NULL): the events table's client and carer
  * columns, which the scopes read. */
@@ -151,9 +163,11 @@ void     care_server_core_resolve        (const CareServerSql *sql,
                                           char               **client,
                                           char               **carer);
 /* Updates the derived tables for a record just stored (client and carer
- * as resolved); FALSE when the store failed. */
+ * as resolved), with the transaction's memo (or NULL); FALSE when the
+ * store failed. */
 gboolean care_server_core_apply          (const CareServerSql *sql,
                                           gpointer             conn,
+                                          CareServerMemo      *memo,
                                           const CareEvent     *e,
                                           const char          *client,
                                           const char          *carer);
@@ -226,5 +240,7 @@ gboolean care_server_core_restored       (const CareServerSql *sql,
                                           GError             **error);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CareServerAuth, care_server_auth_clear)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CareServerMemo, care_server_memo_free)
 
 G_END_DECLS

@@ -89,7 +89,7 @@ typedef struct
   GHashTable *devices;    /* device → its CareDeviceRow */
   GHashTable *open;       /* device → the set of subjects it has no open refusal about */
   GHashTable *visits;     /* visit → char *[2] { client, carer }, or NULL: no such visit */
-  GHashTable *pairs;      /* "client\x1fcarer" → a visit of that pair in the visits table */
+  CareServerMemo *memo;   /* the core's (care_server_core_apply) */
   GHashTable *assigned;   /* "client\x1fcarer" → GINT_TO_POINTER (1 + assigned) */
 } Cache;
 
@@ -826,7 +826,7 @@ insert_event (CareServerTx    *tx,
   cache_inserted (tx, e, tx->next_pos, received, subject);
   tx->next_pos++;
   tx->next_idx++;
-  return care_server_core_apply (&pg_tx_sql, tx, e, client, carer);
+  return care_server_core_apply (&pg_tx_sql, tx, tx->cache.memo, e, client, carer);
 }
 
 /* ---- devices ---- */
@@ -933,7 +933,7 @@ cache_init (Cache *c)
   c->devices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) care_device_row_free);
   c->open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
   c->visits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
-  c->pairs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  c->memo = care_server_memo_new ();
   c->assigned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -946,7 +946,7 @@ cache_forget (Cache *c)
   g_hash_table_remove_all (c->devices);
   g_hash_table_remove_all (c->open);
   g_hash_table_remove_all (c->visits);
-  g_hash_table_remove_all (c->pairs);
+  care_server_memo_forget (c->memo);
   g_hash_table_remove_all (c->assigned);
 }
 
@@ -958,7 +958,7 @@ cache_free (Cache *c)
   g_clear_pointer (&c->devices, g_hash_table_unref);
   g_clear_pointer (&c->open, g_hash_table_unref);
   g_clear_pointer (&c->visits, g_hash_table_unref);
-  g_clear_pointer (&c->pairs, g_hash_table_unref);
+  g_clear_pointer (&c->memo, care_server_memo_free);
   g_clear_pointer (&c->assigned, g_hash_table_unref);
 }
 
@@ -1216,20 +1216,6 @@ tx_sql_pair (gpointer    data,
       *a = g_strdup (pair[0]);
       *b = g_strdup (pair[1]);
       return TRUE;
-    }
-  if (param != NULL && g_str_equal (sql, CARE_SQL_VISIT_FIRST_OF_PAIR)
-      && (pair = g_hash_table_lookup (tx->cache.visits, param)) != NULL)
-    {
-      g_autofree char *key = pair_key (pair[0], pair[1]);
-      const char *other = g_hash_table_lookup (tx->cache.pairs, key);
-      gboolean first;
-
-      /* Another visit of the same pair is in the table: not the first. */
-      if (other != NULL && g_strcmp0 (other, param) != 0)
-        return FALSE;
-      first = sql_pair (tx->conn, sql, param, a, b);
-      g_hash_table_replace (tx->cache.pairs, g_steal_pointer (&key), g_strdup (param));
-      return first;
     }
   return sql_pair (tx->conn, sql, param, a, b);
 }

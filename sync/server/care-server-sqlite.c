@@ -41,13 +41,10 @@ typedef struct
   char *visit;
   char *visit_client;
   char *visit_carer;
-  /* The client and carer of the last visit added, and a visit added after
-   * another of the same pair: not its pair's first
-   * (CARE_SQL_VISIT_FIRST_OF_PAIR has no row for it). Kept as long as the
-   * visit above. */
-  char *pair_client;
-  char *pair_carer;
-  char *not_first_visit;
+  /* The core's memory of the write transaction (care_server_core_apply):
+   * kept across its savepoints, forgotten by anything else exec () runs
+   * (BEGIN, COMMIT, ROLLBACK, ROLLBACK TO). */
+  CareServerMemo *memo;
 } Conn;
 
 static void
@@ -56,9 +53,6 @@ visit_forget (Conn *conn)
   g_clear_pointer (&conn->visit, g_free);
   g_clear_pointer (&conn->visit_client, g_free);
   g_clear_pointer (&conn->visit_carer, g_free);
-  g_clear_pointer (&conn->pair_client, g_free);
-  g_clear_pointer (&conn->pair_carer, g_free);
-  g_clear_pointer (&conn->not_first_visit, g_free);
 }
 
 static void
@@ -278,6 +272,7 @@ conn_free (Conn *conn)
     return;
   g_hash_table_unref (conn->stmts);
   visit_forget (conn);
+  care_server_memo_free (conn->memo);
   sqlite3_close_v2 (conn->db);
   g_free (conn);
 }
@@ -317,6 +312,7 @@ conn_open (const char *path,
     return NULL;
   sqlite_configure ();
   conn = g_new0 (Conn, 1);
+  conn->memo = readonly ? NULL : care_server_memo_new ();
   rc = sqlite3_open_v2 (path, &conn->db, flags, NULL);
 
   conn->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
@@ -366,10 +362,12 @@ bind_text (sqlite3_stmt *s,
     sqlite3_bind_text (s, i, text, -1, SQLITE_TRANSIENT);
 }
 
+/* Runs sql, forgetting the visit looked up last but not the core's memory:
+ * for what undoes no write (a savepoint, its release). */
 static gboolean
-exec (Conn       *conn,
-      const char *sql,
-      GError    **error)
+exec_keeping_memo (Conn       *conn,
+                   const char *sql,
+                   GError    **error)
 {
   char *msg = NULL;
 
@@ -381,6 +379,15 @@ exec (Conn       *conn,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+exec (Conn       *conn,
+      const char *sql,
+      GError    **error)
+{
+  care_server_memo_forget (conn->memo);
+  return exec_keeping_memo (conn, sql, error);
 }
 
 static char *
@@ -428,25 +435,9 @@ sql_exec (gpointer            data,
   if (sqlite3_step (s) != SQLITE_DONE)
     return -1;
   changes = sqlite3_changes64 (conn->db);
-  /* A visit just added: its records that follow find it here; when the
-   * visit added before it had the same client and carer, it is not the
-   * pair's first. */
+  /* A visit just added: its records that follow find it here. */
   if (changes == 1 && n == 3 && strcmp (sql, CARE_SQL_VISIT_ADD) == 0)
-    {
-      gboolean same_pair = conn->pair_client != NULL && g_strcmp0 (conn->pair_client, params[1]) == 0
-                           && g_strcmp0 (conn->pair_carer, params[2]) == 0;
-
-      visit_remember (conn, params[0], params[1], params[2]);
-      g_free (conn->not_first_visit);
-      conn->not_first_visit = same_pair ? g_strdup (params[0]) : NULL;
-      if (!same_pair)
-        {
-          g_free (conn->pair_client);
-          g_free (conn->pair_carer);
-          conn->pair_client = g_strdup (params[1]);
-          conn->pair_carer = g_strdup (params[2]);
-        }
-    }
+    visit_remember (conn, params[0], params[1], params[2]);
   return changes;
 }
 
@@ -461,9 +452,6 @@ sql_pair (gpointer    data,
   gboolean visit = strcmp (sql, CARE_SQL_VISIT) == 0;
   sqlite3_stmt *s;
 
-  if (param != NULL && g_strcmp0 (conn->not_first_visit, param) == 0
-      && strcmp (sql, CARE_SQL_VISIT_FIRST_OF_PAIR) == 0)
-    return FALSE;
   if (visit && param != NULL && g_strcmp0 (conn->visit, param) == 0)
     {
       *a = g_strdup (conn->visit_client);
@@ -559,7 +547,7 @@ insert_event (Conn            *conn,
     return FALSE;
   if (!log_append (conn, e, hash))
     return FALSE;
-  return care_server_core_apply (&sqlite_sql, conn, e, client, carer);
+  return care_server_core_apply (&sqlite_sql, conn, conn->memo, e, client, carer);
 }
 
 /* ---- devices ---- */
@@ -698,7 +686,7 @@ sqlite_tx_rollback (CareServerTx *tx)
 static void
 sqlite_tx_savepoint (CareServerTx *tx)
 {
-  exec (tx->conn, "SAVEPOINT job", NULL);
+  exec_keeping_memo (tx->conn, "SAVEPOINT job", NULL);
 }
 
 static void
@@ -711,7 +699,7 @@ sqlite_tx_rollback_savepoint (CareServerTx *tx)
 static void
 sqlite_tx_release_savepoint (CareServerTx *tx)
 {
-  exec (tx->conn, "RELEASE job", NULL);
+  exec_keeping_memo (tx->conn, "RELEASE job", NULL);
 }
 
 static CareDeviceRow *

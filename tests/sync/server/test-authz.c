@@ -544,6 +544,106 @@ test_family_scope (void)
   fixture_teardown (&m.f);
 }
 
+/* One push of a visit to each client named, by d's carer. */
+static void
+push_visits (TestDevice         *d,
+             const char * const *clients)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) care_event_free);
+
+  for (guint i = 0; clients[i] != NULL; i++)
+    {
+      g_autofree char *uid = g_uuid_string_random ();
+      g_autofree char *body = g_strdup_printf ("{\"visit\":\"v-%s\",\"client\":\"%s\",\"service\":\"personal-care\","
+                                               "\"at\":%" G_GINT64_FORMAT "}",
+                                               uid, clients[i], now_ms () - 3600000 + i * 60000);
+
+      g_ptr_array_add (events, device_event (d, "visit.started", body));
+    }
+  push_accepted (d, events);
+}
+
+/* Whether a pull from cursor is still answered (FALSE: the cursor is no
+ * longer valid, the device's scope grew). */
+static gboolean
+cursor_holds (TestDevice *d,
+              const char *cursor)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CarePullResult) page = sync_pull (d->client, cursor, 0, 1000, &error);
+
+  if (g_error_matches (error, CARE_SYNC_ERROR, CARE_SYNC_ERROR_CURSOR_INVALID))
+    return FALSE;
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+/* The family circle's cursor, with several visits in one push: a carer's
+ * visits to clients they visited before leave it alone; their first visit
+ * to a client restarts the circle of that client wherever it comes in the
+ * push, after the same carer's visits to another client included (the
+ * core remembers the client and carer of each visit in the transaction,
+ * care_server_core_apply, and asks the store only about a pair it has not
+ * met). */
+static void
+test_family_first_visits_in_one_push (void)
+{
+  ServerFixture f;
+  TestDevice *carer, *newcomer, *family, *family2;
+  const char *to_c1[] = { "c-1", "c-1", NULL };
+  const char *to_c1_again[] = { "c-1", "c-1", "c-1", NULL };
+  const char *to_both[] = { "c-2", "c-2", "c-1", "c-1", NULL };
+  const char *to_both_again[] = { "c-2", "c-1", "c-2", NULL };
+  g_autofree char *cursor = NULL, *cursor2 = NULL;
+
+  fixture_setup (&f);
+  g_free (fixture_admin (&f, TRUE, "member", "add", f.data, "m-family", "--name", "Elena Gallo",
+                         "--role", "family", "--client", "c-1", NULL));
+  g_free (fixture_admin (&f, TRUE, "member", "add", f.data, "m-family2", "--name", "Luca Ferri",
+                         "--role", "family", "--client", "c-2", NULL));
+  g_free (fixture_admin (&f, TRUE, "member", "add", f.data, "m-carer3", "--name", "Carla Neri",
+                         "--role", "carer", NULL));
+  g_free (fixture_admin (&f, TRUE, "assign", f.data, "c-1", "m-carer3", NULL));
+  g_free (fixture_admin (&f, TRUE, "assign", f.data, "c-2", "m-carer3", NULL));
+  fixture_start (&f, NULL, NULL);
+  carer = device_enrol (&f, "m-carer");
+  newcomer = device_enrol (&f, "m-carer3");
+  family = device_enrol (&f, "m-family");
+  family2 = device_enrol (&f, "m-family2");
+
+  /* m-carer's first visits to c-1, then more in one push: the circle of
+   * c-1 knows m-carer since the first. */
+  push_visits (carer, to_c1);
+  cursor = end_cursor (family->client);
+  push_visits (carer, to_c1_again);
+  g_assert_true (cursor_holds (family, cursor));
+
+  /* m-carer3's first visits to c-2 and then to c-1, in one push: both
+   * circles start again. */
+  g_free (cursor);
+  cursor = end_cursor (family->client);
+  cursor2 = end_cursor (family2->client);
+  push_visits (newcomer, to_both);
+  g_assert_false (cursor_holds (family, cursor));
+  g_assert_false (cursor_holds (family2, cursor2));
+
+  /* Visits of pairs the co-op knows, in any order: neither does. */
+  g_free (cursor);
+  g_free (cursor2);
+  cursor = end_cursor (family->client);
+  cursor2 = end_cursor (family2->client);
+  push_visits (newcomer, to_both_again);
+  push_visits (carer, to_c1);
+  g_assert_true (cursor_holds (family, cursor));
+  g_assert_true (cursor_holds (family2, cursor2));
+
+  device_free (carer);
+  device_free (newcomer);
+  device_free (family);
+  device_free (family2);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -551,5 +651,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/authz/matrix", test_matrix);
   g_test_add_func ("/server/authz/scope", test_scope);
   g_test_add_func ("/server/authz/family-scope", test_family_scope);
+  g_test_add_func ("/server/authz/family-first-visits-in-one-push", test_family_first_visits_in_one_push);
   return g_test_run ();
 }
