@@ -256,7 +256,8 @@ care_event_canonical (const CareEvent *event)
   return g_string_free (out, FALSE);
 }
 
-static const char B64URL[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const char care_base64url_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+#define B64URL care_base64url_alphabet
 
 char *
 care_base64url_encode (const guint8 *data,
@@ -292,8 +293,8 @@ care_base64url_encode (const guint8 *data,
   return text;
 }
 
-static int
-b64url_value (char c)
+int
+care_base64url_value (char c)
 {
   if (c >= 'A' && c <= 'Z')
     return c - 'A';
@@ -326,7 +327,7 @@ care_base64url_decode (const char *text,
     return FALSE;
   for (gsize i = 0; i < text_len; i++)
     {
-      int v = b64url_value (text[i]);
+      int v = care_base64url_value (text[i]);
 
       if (v < 0)
         return FALSE;

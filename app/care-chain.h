@@ -42,6 +42,10 @@ gboolean  care_hash_is_valid       (const char *text);
 
 /* base64url without padding, and back (NULL when text is not exactly
  * base64url of len bytes). */
+/* The base64url alphabet (RFC 4648, section 5), and a character's value
+ * in it (-1: not in it). */
+extern const char care_base64url_alphabet[];
+int       care_base64url_value     (char          c);
 char     *care_base64url_encode    (const guint8 *data,
                                     gsize         len) G_GNUC_WARN_UNUSED_RESULT;
 gboolean  care_base64url_decode    (const char   *text,

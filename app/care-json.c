@@ -305,6 +305,17 @@ care_json_reader_name (CareJsonReader *r)
   return TRUE;
 }
 
+const char *
+care_json_reader_keep_name (CareJsonReader *r,
+                            char           *buf,
+                            gsize           size,
+                            char          **large)
+{
+  if (r->scratch->len < size)
+    return memcpy (buf, r->scratch->str, r->scratch->len + 1);
+  return *large = g_strndup (r->scratch->str, r->scratch->len);
+}
+
 CareJsonKind
 care_json_reader_scalar (CareJsonReader *r,
                          gint64         *integer,
@@ -412,12 +423,8 @@ care_json_reader_value (CareJsonReader *r)
 
             if (!care_json_reader_name (r))
               return NULL;
-            /* The name is copied out of the scratch, which the value's
-             * text reuses; JSON-GLib copies it again. */
-            if (r->scratch->len < sizeof small)
-              name = memcpy (small, r->scratch->str, r->scratch->len + 1);
-            else
-              name = large = g_strndup (r->scratch->str, r->scratch->len);
+            /* JSON-GLib copies the name again. */
+            name = care_json_reader_keep_name (r, small, sizeof small, &large);
             value = care_json_reader_value (r);
             if (value == NULL)
               return NULL;

@@ -99,6 +99,12 @@ gboolean     care_json_reader_next      (CareJsonReader       *r,
                                          char                  close,
                                          gboolean             *first);
 gboolean     care_json_reader_name      (CareJsonReader       *r);
+/* The name just read, kept past the value's text (which reuses the
+ * scratch): copied into buf when it fits, else into *large (to free). */
+const char  *care_json_reader_keep_name (CareJsonReader       *r,
+                                         char                 *buf,
+                                         gsize                 size,
+                                         char                **large);
 CareJsonKind care_json_reader_scalar    (CareJsonReader       *r,
                                          gint64               *integer,
                                          double               *real);

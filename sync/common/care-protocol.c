@@ -781,19 +781,6 @@ care_push_result_decode (JsonNode  *root,
 
 /* ---- protocol 2: compact push batches (docs/sync-protocol.md) ---- */
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static int
-b64url_value (char c)
-{
-  if (c >= 'A' && c <= 'Z')
-    return c - 'A';
-  if (c >= 'a' && c <= 'z')
-    return c - 'a' + 26;
-  if (c >= '0' && c <= '9')
-    return c - '0' + 52;
-  return c == '-' ? 62 : c == '_' ? 63 : -1;
-}
 
 static int
 hex_value (char c)
@@ -882,7 +869,7 @@ append_compact_id (GString    *out,
     }
   v = random << 4;
   for (int i = 12; i >= 0; i--, v >>= 6)
-    chars[i] = b64url[(unsigned) (v & 63)];
+    chars[i] = care_base64url_alphabet[(unsigned) (v & 63)];
   chars[13] = '\0';
   g_string_append_printf (out, "\"%" G_GINT64_FORMAT ".%s\"", ms - *prev_ms, chars);
   *prev_ms = ms;
@@ -926,7 +913,7 @@ decode_compact_id (const char *text,
     return NULL;
   for (p = dot + 1; *p; p++)
     {
-      int b = b64url_value (*p);
+      int b = care_base64url_value (*p);
 
       if (b < 0)
         return NULL;
@@ -1309,10 +1296,7 @@ expand_text_members (CareJsonReader *r,
           return TRUE;
         }
       n++;
-      if (r->scratch->len < sizeof small)
-        name = memcpy (small, r->scratch->str, r->scratch->len + 1);
-      else
-        name = large = g_strndup (r->scratch->str, r->scratch->len);
+      name = care_json_reader_keep_name (r, small, sizeof small, &large);
       value = expand_text_value (r, wall, prev_ms, error);
       if (value == NULL)
         return FALSE;

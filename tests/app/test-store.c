@@ -460,20 +460,37 @@ test_sync_acked (Fixture       *f,
 
 /* The push answer's receive time ("q") reaches the visit's history with
  * the acknowledgement: per run of records, the first time learnt kept. */
+/* A visit with two notes, not yet sent: its three records as read to be
+ * sent. */
+static GPtrArray *
+three_unsent (Fixture  *f,
+              char    **visit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *note = NULL, *other = NULL;
+  GPtrArray *unsent;
+
+  *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
+  note = care_store_add_note (f->store, *visit, "wellbeing", "Fine", &error);
+  other = care_store_add_note (f->store, *visit, "wellbeing", "Still fine", &error);
+  g_assert_no_error (error);
+  unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unsent->len, ==, 3);
+  return unsent;
+}
+
 static void
 test_sync_acked_received (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
-  g_autofree char *note = care_store_add_note (f->store, visit, "wellbeing", "Fine", &error);
-  g_autofree char *other = care_store_add_note (f->store, visit, "wellbeing", "Still fine", &error);
-  g_autoptr(GPtrArray) unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  g_autofree char *visit = NULL;
+  g_autoptr(GPtrArray) unsent = three_unsent (f, &visit);
   const CareReceipt first[] = { { 1, 1, T0 + MIN_MS }, { 3, 3, T0 + 2 * MIN_MS } };
   const CareReceipt again[] = { { 1, 3, T0 + 9 * MIN_MS } };
   CareOutboxCounts c;
 
-  g_assert_cmpuint (unsent->len, ==, 3);
   /* The second was refused: it is not in a receipt. */
   g_assert_true (care_store_mark_acked_received (f->store, 3, first, G_N_ELEMENTS (first), &error));
   g_assert_no_error (error);
@@ -499,14 +516,11 @@ test_sync_received_past_ack (Fixture       *f,
                              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *visit = care_store_check_in (f->store, "c1", NULL, "home care", NULL, &error);
-  g_autofree char *note = care_store_add_note (f->store, visit, "wellbeing", "Fine", &error);
-  g_autofree char *other = care_store_add_note (f->store, visit, "wellbeing", "Still fine", &error);
-  g_autoptr(GPtrArray) unsent = care_store_read_unsent (f->store, 0, 10, &error);
+  g_autofree char *visit = NULL;
+  g_autoptr(GPtrArray) unsent = three_unsent (f, &visit);
   const CareReceipt all[] = { { 1, 3, T0 + MIN_MS } };
   CareOutboxCounts c;
 
-  g_assert_cmpuint (unsent->len, ==, 3);
   g_assert_true (care_store_mark_acked_received (f->store, 2, all, G_N_ELEMENTS (all), &error));
   g_assert_no_error (error);
   g_assert_true (care_store_get_outbox_counts (f->store, &c, &error));
