@@ -377,7 +377,16 @@ add_header (Request    *req,
             const char *name,
             const char *value)
 {
-  MHD_del_response_header (req->response, name, NULL);
+  /* libmicrohttpd removes a header only given its value too: with NULL
+   * nothing was removed, and a header set twice went out twice. */
+  const char *old = MHD_get_response_header (req->response, name);
+
+  if (old != NULL)
+    {
+      g_autofree char *copy = g_strdup (old);
+
+      MHD_del_response_header (req->response, name, copy);
+    }
   MHD_add_response_header (req->response, name, value);
 }
 
@@ -1816,8 +1825,11 @@ inflate_body (RawBody *body,
 }
 
 /* The whole body is in: hand the request to the threads and suspend the
- * connection until they answer. */
-static void
+ * connection until they answer. TRUE when it answered itself (the server
+ * is stopping); FALSE when the job is the threads': from then on the
+ * answer (req->response) is theirs to write, and the event thread reads it
+ * only once the connection is resumed. */
+static gboolean
 dispatch (CareServer *self,
           Request    *req,
           Job        *job)
@@ -1831,13 +1843,14 @@ dispatch (CareServer *self,
       respond_and_close (req, job->device, 503, "unavailable",
                          "The co-op server is stopping; try again in a minute.", -1, 10);
       job_free (job);
-      return;
+      return TRUE;
     }
   MHD_suspend_connection (req->mhd);
   g_atomic_int_inc (&self->n_suspended);
   conn_set_state (self, req->conn, CONN_WORKING, 0);
   g_thread_pool_push (self->decoders, job, NULL);
   g_mutex_unlock (&self->dispatch_lock);
+  return FALSE;
 }
 
 static enum MHD_Result
@@ -1904,12 +1917,10 @@ access_cb (void                  *cls,
     return MHD_NO;
   if (req->response != NULL)
     return queue_answer (self, req);
-  if (!req->dispatched && req->pending != NULL)
-    {
-      dispatch (self, req, g_steal_pointer (&req->pending));
-      if (req->response != NULL)
-        return queue_answer (self, req);
-    }
+  /* Once dispatched, req->response is the threads' until they resume the
+   * connection: reading it here raced with finish_job writing it. */
+  if (!req->dispatched && req->pending != NULL && dispatch (self, req, g_steal_pointer (&req->pending)))
+    return queue_answer (self, req);
   return MHD_YES;
 }
 
