@@ -223,24 +223,15 @@ char *
 care_event_canonical (const CareEvent *event)
 {
   GString *out = g_string_sized_new (256);
-  g_autoptr(JsonNode) parsed = NULL;
-  JsonObject *body = event->body;
-
   /* A record read only to be sent has its body as text. */
-  if (body == NULL && event->body_text != NULL)
-    {
-      parsed = care_json_parse (event->body_text, strlen (event->body_text), CARE_JSON_MAX_DEPTH, NULL);
-      body = parsed != NULL && JSON_NODE_HOLDS_OBJECT (parsed) ? json_node_get_object (parsed) : NULL;
-    }
+  g_autoptr(JsonObject) body = care_event_body_ref (event);
+
   /* The members in sorted order: author, body, device, hlc, id, link, seq,
    * type, wall. */
   g_string_append (out, "{\"author\":");
   append_string (out, event->author != NULL ? event->author : "");
   g_string_append (out, ",\"body\":");
-  if (body != NULL)
-    append_object (out, body);
-  else
-    g_string_append (out, "{}");
+  append_object (out, body);
   g_string_append (out, ",\"device\":");
   append_string (out, event->device != NULL ? event->device : "");
   g_string_append_printf (out, ",\"hlc\":%" G_GINT64_FORMAT ",\"id\":", event->hlc);

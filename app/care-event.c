@@ -308,15 +308,22 @@ care_event_copy (const CareEvent *event)
 }
 
 JsonObject *
+care_event_body_ref (const CareEvent *event)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (event->body != NULL)
+    return json_object_ref (event->body);
+  if (event->body_text != NULL)
+    node = care_json_parse (event->body_text, strlen (event->body_text), CARE_JSON_MAX_DEPTH, NULL);
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_dup_object (node) : json_object_new ();
+}
+
+JsonObject *
 care_event_ensure_body (CareEvent *event)
 {
   if (event->body == NULL && event->body_text != NULL)
-    {
-      g_autoptr(JsonNode) node = care_json_parse (event->body_text, strlen (event->body_text),
-                                                  CARE_JSON_MAX_DEPTH, NULL);
-
-      event->body = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_dup_object (node) : json_object_new ();
-    }
+    event->body = care_event_body_ref (event);
   return event->body;
 }
 

@@ -179,6 +179,9 @@ void          care_event_free             (CareEvent *event);
  * record was read only to be sent (an empty object if that text is not a
  * JSON object). */
 JsonObject   *care_event_ensure_body      (CareEvent *event);
+/* The body as a tree, a new reference: body, or parsed from body_text (an
+ * empty object when there is neither, or the text is not an object). */
+JsonObject   *care_event_body_ref         (const CareEvent *event);
 
 /* Checks the common fields and the body against the type's schema. The
  * error (CARE_STORE_ERROR_INVALID) names the field and what is wrong. */

@@ -447,19 +447,11 @@ care_push_request_encode_signed (GPtrArray  *events,
       g_string_append (out, ",\"t\":");
       care_json_append_string (out, care_event_type_to_string (e->type) ?: "");
       g_string_append (out, ",\"b\":");
-      if (e->body == NULL && e->body_text != NULL)
-        {
-          g_autoptr(JsonNode) body = care_json_parse (e->body_text, strlen (e->body_text), CARE_JSON_MAX_DEPTH, NULL);
+      {
+        g_autoptr(JsonObject) body = care_event_body_ref (e);
 
-          if (body != NULL && JSON_NODE_HOLDS_OBJECT (body))
-            append_object (out, json_node_get_object (body));
-          else
-            g_string_append (out, "{}");
-        }
-      else if (e->body != NULL)
-        append_object (out, e->body);
-      else
-        g_string_append (out, "{}");
+        append_object (out, body);
+      }
       g_string_append_c (out, '}');
       prev_hlc = e->hlc;
     }
@@ -1350,17 +1342,18 @@ expand_text_value (CareJsonReader *r,
     }
 }
 
+/* A record's keys, in the order of this enum. */
 enum { E_I, E_H, E_W, E_A, E_T, E_V, E_L, E_B, E_KEYS };
+static const char entry_keys[] = "ihwatvlb";
 
 static int
 entry_key (const GString *name)
 {
-  static const char keys[] = "ihwatvlb";
   const char *k;
 
-  if (name->len != 1 || name->str[0] == '\0' || (k = strchr (keys, name->str[0])) == NULL)
+  if (name->len != 1 || name->str[0] == '\0' || (k = strchr (entry_keys, name->str[0])) == NULL)
     return -1;
-  return (int) (k - keys);
+  return (int) (k - entry_keys);
 }
 
 /* One record of a protocol-2 batch, r before it. The envelope (ids, clock
@@ -1402,7 +1395,7 @@ decode_text_entry (CareJsonReader *r,
         return bad_request (error, "Record %" G_GINT64_FORMAT " has a key protocol 2 does not have; only i, h, w, a, "
                             "t, v, l and b are used.", entry->seq);
       if (spans[k].start != NULL)
-        return bad_request (error, "Record %" G_GINT64_FORMAT " names \"%c\" twice.", entry->seq, "ihwatvlb"[k]);
+        return bad_request (error, "Record %" G_GINT64_FORMAT " names \"%c\" twice.", entry->seq, entry_keys[k]);
       if (!care_json_reader_skip (r, &spans[k], NULL))
         return FALSE;
     }
@@ -1480,15 +1473,15 @@ decode_text_entry (CareJsonReader *r,
   return TRUE;
 }
 
+/* A batch's keys, in the order of this enum. */
 enum { B_S, B_A, B_G, B_GK, B_E, B_KEYS };
+static const char *const batch_keys[] = { "s", "a", "g", "gk", "e" };
 
 static int
 batch_key (const GString *name)
 {
-  static const char *keys[] = { "s", "a", "g", "gk", "e" };
-
   for (int k = 0; k < B_KEYS; k++)
-    if (g_str_equal (name->str, keys[k]) && strlen (keys[k]) == name->len)
+    if (strlen (batch_keys[k]) == name->len && g_str_equal (name->str, batch_keys[k]))
       return k;
   return -1;
 }
@@ -1498,7 +1491,6 @@ decode_text_batch (TextBatch  *t,
                    const char *device,
                    GError    **error)
 {
-  static const char *names[] = { "s", "a", "g", "gk", "e" };
   CareJsonSpan spans[B_KEYS] = { { NULL, NULL, 0 } };
   g_autoptr(CarePushRequest) request = g_new0 (CarePushRequest, 1);
   g_autofree char *author = NULL, *signature = NULL, *sign_key = NULL, *prev_visit = NULL;
@@ -1526,7 +1518,7 @@ decode_text_batch (TextBatch  *t,
       if (k < 0)
         return bad_request (error, "The push has a key protocol 2 does not have; only s, a, g, gk and e are used."), NULL;
       if (spans[k].start != NULL)
-        return bad_request (error, "The push names \"%s\" twice.", names[k]), NULL;
+        return bad_request (error, "The push names \"%s\" twice.", batch_keys[k]), NULL;
       if (!care_json_reader_skip (r, &spans[k], k == B_E ? &n : NULL))
         return NULL;
     }
