@@ -237,12 +237,11 @@ append_result (CarePushJob *job,
   g_string_append (job->results, item);
 }
 
-static gboolean
-refuse (Push       *p,
-        gint64      seq,
-        const char *id,
-        const char *code,
-        const char *message)
+/* The tablet's answer for a refused record. */
+static void
+answer_refused (Push       *p,
+                const char *code,
+                const char *message)
 {
   g_autoptr(GString) item = g_string_new ("{\"c\":");
 
@@ -252,11 +251,43 @@ refuse (Push       *p,
   g_string_append_c (item, '}');
   append_result (p->job, item->str);
   p->job->rejected++;
+}
+
+static gboolean
+refuse (Push       *p,
+        gint64      seq,
+        const char *id,
+        const char *code,
+        const char *message)
+{
+  answer_refused (p, code, message);
   /* A refused correction holds nothing back: the record it corrects does. */
   return vt (p)->tx_reject (p->tx, p->job->device, seq, id, p->hash, code, message, p->received, p->judged,
                             p->judged != NULL && care_event_corrects (p->judged) == NULL
                               ? care_event_get_subject (p->judged) : NULL,
                             p->behind);
+}
+
+/* A record at a sequence number the device had consumed (code "seq" or
+ * "conflict"): refused, and recorded once per number while that refusal
+ * stands open. Replaying consumed numbers with new ids, which no tablet's
+ * own sync does, would otherwise add a refusal row, the record with it, for
+ * every record of every replay. */
+static gboolean
+refuse_consumed (Push       *p,
+                 gint64      seq,
+                 const char *id,
+                 const char *code,
+                 const char *message)
+{
+  g_autoptr(CareRejection) known = vt (p)->tx_refusal (p->tx, p->job->device, seq, NULL);
+
+  if (known != NULL && g_strcmp0 (known->code, code) == 0 && g_strcmp0 (known->state, "open") == 0)
+    {
+      answer_refused (p, code, message);
+      return TRUE;
+    }
+  return refuse (p, seq, id, code, message);
 }
 
 static void
@@ -826,10 +857,10 @@ push_one (Push *p)
           if (stored != NULL && same_record (stored, entry->event))
             duplicate (p);
           else if (stored != NULL && g_strcmp0 (stored->device, job->device) == 0)
-            ok = refuse (p, entry->seq, entry->id, "conflict", CONFLICT_MESSAGE);
+            ok = refuse_consumed (p, entry->seq, entry->id, "conflict", CONFLICT_MESSAGE);
           else
-            ok = refuse (p, entry->seq, entry->id, "seq",
-                         "This sequence number was already used by another record from this tablet.");
+            ok = refuse_consumed (p, entry->seq, entry->id, "seq",
+                                  "This sequence number was already used by another record from this tablet.");
         }
       else
         {

@@ -324,6 +324,42 @@ test_cannot_accept (Refusals     *r,
   g_free (push_expect (r->carer, finished (r->carer, "v-4", t + 1800000, NULL), NULL));
 }
 
+/* Records replayed at a sequence number the tablet had consumed, with new
+ * ids (what a tampered tablet can send, never its own sync): each is
+ * answered "seq", and the co-op keeps one open refusal for the number, not
+ * one per replay. */
+static gint64
+count_substrings (const char *text,
+                  const char *what)
+{
+  gint64 n = 0;
+
+  for (const char *p = strstr (text, what); p != NULL; p = strstr (p + 1, what))
+    n++;
+  return n;
+}
+
+static void
+test_consumed_once (Refusals     *r,
+                    gconstpointer data)
+{
+  gint64 t = now_ms () - 3600 * 1000;
+  g_autofree char *start = push_expect (r->carer, started (r->carer, "v-9", t), NULL);
+  gint64 used = r->carer->next_seq - 1;
+  g_autofree char *before = fixture_admin (&r->f, TRUE, "rejections", r->f.data, NULL);
+  g_autofree char *after = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      r->carer->next_seq = used;
+      g_free (push_expect (r->carer, started (r->carer, "v-replay", t + 1000 + i), "seq"));
+    }
+  r->carer->next_seq = used + 1;
+  after = fixture_admin (&r->f, TRUE, "rejections", r->f.data, NULL);
+  g_test_message ("%s", after);
+  g_assert_cmpint (count_substrings (after, "already used"), ==, count_substrings (before, "already used") + 1);
+}
+
 /* A tablet may not push refusal.resolved itself (not even a
  * co-ordinator's), and may not correct another tablet's refusal. */
 static void
@@ -363,6 +399,7 @@ main (int argc, char **argv)
   g_test_add ("/refusals/coordinator-answers", Refusals, NULL, refusals_setup, test_coordinator_answers,
               refusals_teardown);
   g_test_add ("/refusals/cannot-accept", Refusals, NULL, refusals_setup, test_cannot_accept, refusals_teardown);
+  g_test_add ("/refusals/consumed-once", Refusals, NULL, refusals_setup, test_consumed_once, refusals_teardown);
   g_test_add ("/refusals/forged", Refusals, NULL, refusals_setup, test_forged, refusals_teardown);
   return g_test_run ();
 }
